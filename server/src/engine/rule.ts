@@ -1,0 +1,96 @@
+import type { Range, Recipe, RecipeFormat } from '../recipe/model';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type SeveritySetting = Severity | 'off';
+
+export type Category =
+  | 'def'
+  | 'portability'
+  | 'performance'
+  | 'networking'
+  | 'security'
+  | 'maintainability'
+  | 'usability'
+  | 'licensing'
+  | 'build'
+  | 'caching'
+  | 'eol';
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  /** Safe fixes are preferred quick fixes and applied by "Fix all" / `--fix`; unsafe ones are only offered. */
+  safe: boolean;
+  edits: TextEdit[];
+}
+
+export interface RuleExample {
+  format: RecipeFormat;
+  code: string;
+}
+
+export interface RuleDocs {
+  /** One line; also the README table summary. */
+  summary: string;
+  whatItDoes: string;
+  /** Why the pitfall bites on HPC systems: the concrete error or slowdown a user sees. */
+  whyHpc: string;
+  howToFix: string;
+  /** Examples that must trigger the rule (checked by tests). */
+  bad: RuleExample[];
+  /** Examples that must stay clean (checked by tests). */
+  good: RuleExample[];
+  /** When not to use the rule / known exceptions. */
+  exceptions?: string;
+  references: string[];
+}
+
+export interface RuleMeta {
+  /** `HPC-PORT-001`. */
+  code: string;
+  /** kebab-case, `no-march-native`. */
+  name: string;
+  category: Category;
+  severity: Severity;
+  formats: RecipeFormat[];
+  /** Which fix kinds the rule can offer. */
+  fix: 'safe' | 'unsafe' | 'both' | 'none';
+  docs: RuleDocs;
+}
+
+/** Project/site settings rules may read (from `.hpclint.yaml`). */
+export interface RuleSettings {
+  /** Where the image goes: `public` raises licensing/portability rules; undefined = unknown. */
+  publish?: 'public' | 'private';
+  /** Registries considered trusted (e.g. `docker.io/library`, `ghcr.io/myorg`). */
+  trustedRegistries: string[];
+  /** Evaluation date for date-dependent rules (EOL); ISO `YYYY-MM-DD`. */
+  today: string;
+}
+
+export interface Finding {
+  range: Range;
+  message: string;
+  /** Overrides the rule's default severity for this finding (e.g. EOL: error past EOL, warning when near). */
+  severity?: Severity;
+  fixes?: Fix[];
+}
+
+export interface RuleContext {
+  readonly recipe: Recipe;
+  readonly settings: RuleSettings;
+  report(finding: Finding): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(context: RuleContext): void;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}

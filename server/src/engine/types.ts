@@ -1,0 +1,41 @@
+import type { Range, Recipe, RecipeFormat } from '../recipe/model';
+import type { Category, Fix, RuleSettings, Severity, SeveritySetting } from './rule';
+
+/** One finding after severity overrides and pragmas: what the CLI prints and the server publishes. */
+export interface HpcDiagnostic {
+  /** `HPC-PORT-001`, `dockerfile-utils/<ValidationCode name>`, or `hpclint/parse` for our own parse problems. */
+  code: string;
+  /** Rule name (`no-march-native`); for syntax findings the code's last part. */
+  name: string;
+  category: Category | 'syntax';
+  severity: Severity;
+  message: string;
+  range: Range;
+  fixes: Fix[];
+  source: 'hpclint' | 'dockerfile-utils';
+}
+
+/** Effective configuration for one recipe: VS Code settings / CLI flags merged with `.hpclint.yaml`. */
+export interface ResolvedConfig {
+  /** Keys are rule codes or names. */
+  rules: Record<string, SeveritySetting>;
+  /** Keys are category words. */
+  categories: Record<string, SeveritySetting>;
+  settings: RuleSettings;
+  /** Merge dockerfile-utils' syntax diagnostics for Dockerfiles. */
+  syntaxValidation: boolean;
+}
+
+export interface LintOptions {
+  /** Used for format detection and messages. */
+  fileName?: string;
+  /** Forces the format; otherwise detected from file name and content. */
+  format?: RecipeFormat;
+  config?: ResolvedConfig;
+}
+
+export interface LintResult {
+  format: RecipeFormat;
+  recipe: Recipe;
+  diagnostics: HpcDiagnostic[];
+}
