@@ -1,0 +1,948 @@
+import type { Comment, Heredoc, ShellCommand, ShellScript, ShellSeparator, Word } from './model';
+import type { LineIndex } from './text';
+
+export interface SplitShellOptions {
+  /** Dockerfile escape character; `\` + newline is always a continuation, this one too (with trailing blanks). */
+  escapeChar?: string;
+  /** Docker semantics: lines starting with `#` (and blank lines) after a continuation are dropped. */
+  dockerfileComments?: boolean;
+}
+
+/** Nesting beyond this is scanned as literal text (keeps recursion bounded on garbage). */
+const MAX_DEPTH = 48;
+const MAX_HEREDOC_NESTING = 4;
+
+const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
+/** Reserved words skipped at command start so `if curl …; then wget …` yields `curl` and `wget`. */
+const SKIPPED_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', 'esac']);
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
+
+/** Characters that end or change the meaning of an unquoted word (the escape char is checked too). */
+const SPECIAL_IN_WORD = new Set([' ', '\t', '\n', '\r', ';', '&', '|', '<', '>', '(', ')', '`', '\\', "'", '"', '$']);
+
+type Terminator = 'eof' | ')' | '`' | '}';
+
+interface Frame {
+  depth: number;
+  terminator: Terminator;
+  current?: Builder;
+  last?: ShellCommand;
+  sepForNext?: ShellSeparator;
+  /** `for x in …` / `select`: words up to the next separator are not a command. */
+  skipUntilSeparator: boolean;
+  /** `function name`: the next word is a function name. */
+  skipNextWord: boolean;
+  caseLevel: number;
+  inCasePattern: boolean;
+}
+
+interface Builder {
+  slot: number;
+  start: number;
+  end: number;
+  words: Word[];
+  assignments: Word[];
+  depth: number;
+  separatorBefore?: ShellSeparator;
+}
+
+interface ScannedWord {
+  start: number;
+  end: number;
+  value: string;
+}
+
+interface PendingHeredoc {
+  delimiter: string;
+  stripTabs: boolean;
+  builder?: Builder;
+  frameDepth: number;
+}
+
+/**
+ * Splits `text[start, end)` into shell commands with exact word ranges.
+ * Never throws; unbalanced quotes and substitutions run to the end of the range.
+ */
+export function splitShell(
+  text: string,
+  start: number,
+  end: number,
+  index: LineIndex,
+  options: SplitShellOptions = {},
+): ShellScript {
+  const from = clamp(start, 0, text.length);
+  const to = clamp(end, from, text.length);
+  const splitter = new Splitter(text, from, to, index, options, 0, 0);
+  splitter.run();
+  return {
+    text: text.slice(from, to),
+    range: index.range(from, to),
+    commands: splitter.commands(),
+    heredocs: splitter.heredocs,
+    comments: splitter.comments,
+  };
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return Math.max(low, Math.min(Number.isFinite(value) ? Math.floor(value) : low, high));
+}
+
+function basename(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash >= 0 ? path.slice(slash + 1) : path;
+}
+
+function isBlank(c: string): boolean {
+  return c === ' ' || c === '\t' || c === '\r';
+}
+
+function isDigit(c: string): boolean {
+  return c >= '0' && c <= '9';
+}
+
+class Splitter {
+  readonly heredocs: Heredoc[] = [];
+  readonly comments: Comment[] = [];
+  private readonly slots: (ShellCommand | null)[] = [];
+  private pending: PendingHeredoc[] = [];
+  private pos: number;
+  private readonly escape: string;
+  private readonly docker: boolean;
+
+  constructor(
+    private readonly text: string,
+    start: number,
+    private readonly end: number,
+    private readonly index: LineIndex,
+    options: SplitShellOptions,
+    private readonly baseDepth: number,
+    private readonly heredocNesting: number,
+  ) {
+    this.pos = start;
+    this.escape = options.escapeChar && options.escapeChar.length === 1 ? options.escapeChar : '\\';
+    this.docker = options.dockerfileComments === true;
+  }
+
+  run(): void {
+    const frame = newFrame(this.baseDepth, 'eof');
+    while (this.pos < this.end) {
+      this.parseList(frame);
+      if (this.pos < this.end) {
+        this.pos++; // a stray terminator at top level
+      }
+    }
+    this.finishCommand(frame);
+  }
+
+  commands(): ShellCommand[] {
+    return this.slots.filter((command): command is ShellCommand => command !== null);
+  }
+
+  // ------------------------------------------------------------ lists and commands
+
+  /** Parses commands until the frame's terminator (consumed) or the end of the range. */
+  private parseList(frame: Frame): void {
+    const { text } = this;
+    while (this.pos < this.end) {
+      this.skipBlanks();
+      if (this.pos >= this.end) {
+        break;
+      }
+      const c = text[this.pos];
+      const next = text[this.pos + 1];
+      if (c === '\n') {
+        this.onNewline(frame);
+        continue;
+      }
+      if ((c === ')' && frame.terminator === ')') || (c === '`' && frame.terminator === '`')) {
+        this.pos++;
+        this.finishCommand(frame);
+        return;
+      }
+      if (c === '#') {
+        this.readComment();
+        continue;
+      }
+      if (frame.inCasePattern && !frame.current?.words.length) {
+        if (this.peekWordIs('esac')) {
+          this.pos += 4;
+          frame.caseLevel = Math.max(0, frame.caseLevel - 1);
+          frame.inCasePattern = false;
+          continue;
+        }
+        this.skipCasePattern();
+        frame.inCasePattern = false;
+        continue;
+      }
+      if (c === ';' || c === '&' || c === '|') {
+        if (c === '&' && next === '>') {
+          this.readRedirect(frame);
+          continue;
+        }
+        this.readSeparator(frame);
+        continue;
+      }
+      if (c === '(') {
+        this.onOpenParen(frame);
+        continue;
+      }
+      if (c === ')') {
+        this.pos++; // stray `)`
+        continue;
+      }
+      if (this.atRedirect()) {
+        this.readRedirect(frame);
+        continue;
+      }
+      if (c === '}' && frame.terminator === '}' && !frame.current?.words.length && this.isWordEnd(this.pos + 1)) {
+        this.pos++;
+        this.finishCommand(frame);
+        return;
+      }
+      this.onWord(frame);
+    }
+    this.finishCommand(frame);
+  }
+
+  private onWord(frame: Frame): void {
+    const atCommandStart = !frame.current || frame.current.words.length === 0;
+    if (atCommandStart && this.text.startsWith('((', this.pos)) {
+      this.pos = this.skipBalanced(this.pos, '(', ')');
+      return;
+    }
+    const builder = this.builder(frame);
+    const scanned = this.readWord(frame);
+    if (scanned.end === scanned.start) {
+      this.pos++; // cannot happen for well-formed input; guarantees progress
+      return;
+    }
+    const word = this.makeWord(scanned);
+    const literal = word.text === word.value;
+    if (frame.skipNextWord) {
+      frame.skipNextWord = false;
+      return;
+    }
+    if (frame.skipUntilSeparator) {
+      return;
+    }
+    if (builder.words.length === 0 && literal) {
+      if (SKIPPED_KEYWORDS.has(word.value)) {
+        return;
+      }
+      if (word.value === 'for' || word.value === 'select') {
+        frame.skipUntilSeparator = true;
+        return;
+      }
+      if (word.value === 'function') {
+        frame.skipNextWord = true;
+        return;
+      }
+      if (word.value === 'case') {
+        this.skipCaseHeader();
+        frame.caseLevel++;
+        frame.inCasePattern = true;
+        return;
+      }
+      if (word.value === '{' && builder.assignments.length === 0) {
+        this.openGroup(frame, '}');
+        return;
+      }
+      if (word.value === '}') {
+        return; // closes a group we did not open (garbage or past the nesting limit)
+      }
+    }
+    if (builder.words.length === 0 && ASSIGNMENT.test(word.text)) {
+      builder.assignments.push(word);
+    } else {
+      builder.words.push(word);
+    }
+    this.extend(builder, scanned.start, scanned.end);
+  }
+
+  private onOpenParen(frame: Frame): void {
+    const current = frame.current;
+    if (current && current.words.length > 0) {
+      // `name() { … }`: a function definition, not a command.
+      let p = this.pos + 1;
+      while (p < this.end && isBlank(this.text[p])) {
+        p++;
+      }
+      if (this.text[p] === ')' && current.words.length === 1) {
+        this.slots[current.slot] = null;
+        frame.current = undefined;
+        this.pos = p + 1;
+        return;
+      }
+      this.pos++;
+      return;
+    }
+    this.openGroup(frame, ')', true);
+  }
+
+  /** Runs a `( … )` subshell or `{ …; }` group as a nested list. */
+  private openGroup(frame: Frame, terminator: ')' | '}', consumeOpener = false): void {
+    if (frame.current && frame.current.words.length === 0 && frame.current.assignments.length === 0) {
+      this.slots[frame.current.slot] = null;
+      frame.current = undefined;
+    }
+    if (frame.depth >= MAX_DEPTH) {
+      if (consumeOpener) {
+        this.pos = this.skipBalanced(this.pos, '(', ')');
+      }
+      return;
+    }
+    if (consumeOpener) {
+      this.pos++;
+    }
+    this.parseList(newFrame(frame.depth + 1, terminator));
+    frame.sepForNext = undefined;
+  }
+
+  private builder(frame: Frame): Builder {
+    if (!frame.current) {
+      frame.current = {
+        slot: this.slots.push(null) - 1,
+        start: -1,
+        end: -1,
+        words: [],
+        assignments: [],
+        depth: frame.depth,
+        separatorBefore: frame.last ? frame.sepForNext ?? 'newline' : frame.sepForNext,
+      };
+    }
+    return frame.current;
+  }
+
+  private extend(builder: Builder, start: number, end: number): void {
+    if (builder.start < 0) {
+      builder.start = start;
+    }
+    builder.end = Math.max(builder.end, end);
+  }
+
+  private finishCommand(frame: Frame): void {
+    const builder = frame.current;
+    frame.current = undefined;
+    if (!builder) {
+      return;
+    }
+    if (builder.words.length === 0 && builder.assignments.length === 0) {
+      this.slots[builder.slot] = null;
+      return;
+    }
+    const command: ShellCommand = {
+      words: builder.words,
+      assignments: builder.assignments,
+      name: builder.words.length > 0 ? basename(builder.words[0].value) : '',
+      range: this.index.range(builder.start, builder.end),
+      pipesToNext: false,
+      depth: builder.depth,
+    };
+    if (builder.separatorBefore !== undefined) {
+      command.separatorBefore = builder.separatorBefore;
+    }
+    this.slots[builder.slot] = command;
+    frame.last = command;
+    frame.sepForNext = undefined;
+  }
+
+  private readSeparator(frame: Frame): void {
+    const { text } = this;
+    const c = text[this.pos];
+    const next = text[this.pos + 1];
+    let separator: ShellSeparator;
+    if (c === '&') {
+      separator = next === '&' ? '&&' : '&';
+    } else if (c === '|') {
+      separator = next === '|' ? '||' : '|';
+    } else {
+      separator = ';';
+    }
+    let length = separator.length;
+    if (c === '|' && next === '&') {
+      length = 2; // `|&`
+    }
+    const caseEnd = c === ';' && (next === ';' || next === '&');
+    if (caseEnd) {
+      length = text[this.pos + 2] === '&' ? 3 : 2;
+    }
+    this.pos += length;
+    const hadCommand = frame.current !== undefined && (frame.current.words.length > 0 || frame.current.assignments.length > 0);
+    this.finishCommand(frame);
+    if (separator === '|' && hadCommand && frame.last) {
+      frame.last.pipesToNext = true;
+    }
+    frame.skipUntilSeparator = false;
+    frame.skipNextWord = false;
+    if (caseEnd && frame.caseLevel > 0) {
+      frame.inCasePattern = true;
+    }
+    if (frame.last) {
+      frame.sepForNext = separator;
+    }
+  }
+
+  private onNewline(frame: Frame): void {
+    this.pos++;
+    this.finishCommand(frame);
+    if (frame.last && (frame.sepForNext === undefined || frame.sepForNext === ';' || frame.sepForNext === '&')) {
+      frame.sepForNext = 'newline';
+    }
+    if (frame.current) {
+      frame.current.separatorBefore = frame.sepForNext;
+    }
+    frame.skipUntilSeparator = false;
+    frame.skipNextWord = false;
+    if (this.pending.length > 0) {
+      this.readHeredocBodies();
+    }
+    if (this.docker) {
+      this.skipDockerfileCommentLines();
+    }
+  }
+
+  // ------------------------------------------------------------ words
+
+  private readWord(frame: Frame): ScannedWord {
+    const { text } = this;
+    const start = this.pos;
+    let value = '';
+    const inBacktick = frame.terminator === '`';
+    while (this.pos < this.end) {
+      const continued = this.continuationEnd(this.pos);
+      if (continued >= 0) {
+        this.pos = continued;
+        this.afterContinuation();
+        continue;
+      }
+      const c = text[this.pos];
+      if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === ';' || c === '&' || c === '|') {
+        break;
+      }
+      if (c === '<' || c === '>') {
+        if (text[this.pos + 1] === '(' && this.pos === start) {
+          this.pos += 2;
+          this.nested(frame, ')');
+          value += text.slice(start, this.pos);
+          continue;
+        }
+        break;
+      }
+      if (c === '(' || c === ')') {
+        break;
+      }
+      if (c === '`' && this.escape !== '`') {
+        if (inBacktick) {
+          break;
+        }
+        const open = this.pos;
+        this.pos++;
+        this.nested(frame, '`');
+        value += text.slice(open, this.pos);
+        continue;
+      }
+      if (c === '\\') {
+        if (this.pos + 1 < this.end) {
+          value += text[this.pos + 1];
+          this.pos += 2;
+        } else {
+          value += c;
+          this.pos++;
+        }
+        continue;
+      }
+      if (c === "'") {
+        value += this.readSingleQuoted();
+        continue;
+      }
+      if (c === '"') {
+        value += this.readDoubleQuoted(frame);
+        continue;
+      }
+      if (c === '$') {
+        value += this.readDollar(frame);
+        continue;
+      }
+      const runEnd = this.plainRunEnd(this.pos + 1);
+      value += text.slice(this.pos, runEnd);
+      this.pos = runEnd;
+    }
+    return { start, end: this.pos, value };
+  }
+
+  private readSingleQuoted(): string {
+    const { text } = this;
+    this.pos++;
+    let value = '';
+    while (this.pos < this.end) {
+      if (this.docker) {
+        const continued = this.continuationEnd(this.pos);
+        if (continued >= 0) {
+          this.pos = continued;
+          this.afterContinuation();
+          continue;
+        }
+      }
+      const c = text[this.pos];
+      this.pos++;
+      if (c === "'") {
+        return value;
+      }
+      value += c;
+    }
+    return value;
+  }
+
+  private readDoubleQuoted(frame: Frame): string {
+    const { text } = this;
+    this.pos++;
+    let value = '';
+    while (this.pos < this.end) {
+      const continued = this.continuationEnd(this.pos);
+      if (continued >= 0) {
+        this.pos = continued;
+        this.afterContinuation();
+        continue;
+      }
+      const c = text[this.pos];
+      if (c === '"') {
+        this.pos++;
+        return value;
+      }
+      if (c === '\\') {
+        const next = text[this.pos + 1];
+        if (this.pos + 1 < this.end && (next === '$' || next === '`' || next === '"' || next === '\\')) {
+          value += next;
+          this.pos += 2;
+        } else {
+          value += c;
+          this.pos++;
+        }
+        continue;
+      }
+      if (c === '$') {
+        value += this.readDollar(frame);
+        continue;
+      }
+      if (c === '`' && this.escape !== '`' && frame.terminator !== '`') {
+        const open = this.pos;
+        this.pos++;
+        this.nested(frame, '`');
+        value += text.slice(open, this.pos);
+        continue;
+      }
+      value += c;
+      this.pos++;
+    }
+    return value;
+  }
+
+  /** `$(…)`, `$((…))`, `${…}`, `$name`: returns the raw text, emitting commands of substitutions. */
+  private readDollar(frame: Frame): string {
+    const { text } = this;
+    const open = this.pos;
+    const next = text[this.pos + 1];
+    if (next === '(' && text[this.pos + 2] === '(') {
+      this.pos = this.skipBalanced(this.pos + 1, '(', ')');
+    } else if (next === '(') {
+      this.pos += 2;
+      this.nested(frame, ')');
+    } else if (next === '{') {
+      this.pos = this.skipBalanced(this.pos + 1, '{', '}');
+    } else {
+      this.pos++;
+    }
+    return text.slice(open, this.pos);
+  }
+
+  /** Parses a substitution body as a nested list (or skips it literally past the depth limit). */
+  private nested(frame: Frame, terminator: ')' | '`'): void {
+    if (frame.depth >= MAX_DEPTH) {
+      if (terminator === ')') {
+        this.pos = this.skipBalanced(this.pos - 1, '(', ')');
+      } else {
+        const close = this.text.indexOf('`', this.pos);
+        this.pos = close < 0 || close >= this.end ? this.end : close + 1;
+      }
+      return;
+    }
+    this.parseList(newFrame(frame.depth + 1, terminator));
+  }
+
+  /** From an opening bracket at `open`, returns the offset after its balanced close (or the end). */
+  private skipBalanced(open: number, opener: string, closer: string): number {
+    const { text } = this;
+    let level = 0;
+    let p = open;
+    while (p < this.end) {
+      const c = text[p];
+      if (c === '\\') {
+        p += 2;
+        continue;
+      }
+      if ((c === "'" || c === '"') && opener === '{') {
+        p = this.skipQuoted(p);
+        continue;
+      }
+      if (c === opener) {
+        level++;
+      } else if (c === closer) {
+        level--;
+        if (level <= 0) {
+          return p + 1;
+        }
+      }
+      p++;
+    }
+    return this.end;
+  }
+
+  /** End of a run of characters with no special meaning inside an unquoted word. */
+  private plainRunEnd(from: number): number {
+    let p = from;
+    while (p < this.end && !SPECIAL_IN_WORD.has(this.text[p])) {
+      p++;
+    }
+    return p;
+  }
+
+  /** From a quote at `open`, returns the offset after its closing quote (or the end). */
+  private skipQuoted(open: number): number {
+    const { text } = this;
+    const quote = text[open];
+    let p = open + 1;
+    while (p < this.end) {
+      const c = text[p];
+      if (c === '\\' && quote === '"') {
+        p += 2;
+        continue;
+      }
+      if (c === quote) {
+        return p + 1;
+      }
+      p++;
+    }
+    return this.end;
+  }
+
+  private makeWord(scanned: ScannedWord): Word {
+    return {
+      text: this.text.slice(scanned.start, scanned.end),
+      value: scanned.value,
+      range: this.index.range(scanned.start, scanned.end),
+    };
+  }
+
+  private isWordEnd(p: number): boolean {
+    if (p >= this.end) {
+      return true;
+    }
+    const c = this.text[p];
+    return isBlank(c) || c === '\n' || c === ';' || c === '&' || c === '|' || c === ')' || c === '`';
+  }
+
+  private peekWordIs(word: string): boolean {
+    return this.text.startsWith(word, this.pos) && this.isWordEnd(this.pos + word.length);
+  }
+
+  // ------------------------------------------------------------ case … esac
+
+  /** After `case`: skips the subject word and `in`. */
+  private skipCaseHeader(): void {
+    const stop = this.text.indexOf('in', this.pos);
+    if (stop < 0 || stop >= this.end) {
+      return;
+    }
+    // Only skip when `in` is a separate word on this logical line.
+    let p = this.pos;
+    while (p < this.end && this.text[p] !== '\n') {
+      if (this.text.startsWith('in', p) && isBlank(this.text[p - 1] ?? ' ') && this.isWordEnd(p + 2)) {
+        this.pos = p + 2;
+        return;
+      }
+      p++;
+    }
+  }
+
+  /** Skips a case pattern `(a|b)` / `a|b)` up to and including its `)`. */
+  private skipCasePattern(): void {
+    const { text } = this;
+    if (text[this.pos] === '(') {
+      this.pos++;
+    }
+    while (this.pos < this.end) {
+      const c = text[this.pos];
+      if (c === ')') {
+        this.pos++;
+        return;
+      }
+      if (c === '\n') {
+        return;
+      }
+      if (c === '\\') {
+        this.pos += 2;
+        continue;
+      }
+      if (c === '"' || c === "'") {
+        const close = text.indexOf(c, this.pos + 1);
+        this.pos = close < 0 || close >= this.end ? this.end : close + 1;
+        continue;
+      }
+      this.pos++;
+    }
+  }
+
+  // ------------------------------------------------------------ redirections and heredocs
+
+  private atRedirect(): boolean {
+    const { text } = this;
+    let p = this.pos;
+    while (p < this.end && isDigit(text[p])) {
+      p++;
+    }
+    const c = text[p];
+    if (c !== '<' && c !== '>') {
+      return false;
+    }
+    return !(p === this.pos && text[p + 1] === '(');
+  }
+
+  private readRedirect(frame: Frame): void {
+    const { text } = this;
+    const builder = this.builder(frame);
+    const opStart = this.pos;
+    while (this.pos < this.end && isDigit(text[this.pos])) {
+      this.pos++;
+    }
+    let heredoc: 'plain' | 'dash' | undefined;
+    if (text.startsWith('<<<', this.pos)) {
+      this.pos += 3;
+    } else if (text.startsWith('<<-', this.pos)) {
+      this.pos += 3;
+      heredoc = 'dash';
+    } else if (text.startsWith('<<', this.pos)) {
+      this.pos += 2;
+      heredoc = 'plain';
+    } else if (text.startsWith('&>>', this.pos)) {
+      this.pos += 3;
+    } else {
+      this.pos++; // `&`, `<` or `>`
+      const c = text[this.pos];
+      if (c === '>' || c === '&' || c === '|') {
+        this.pos++;
+      }
+    }
+    this.extend(builder, opStart, this.pos);
+    this.skipBlanks();
+    if (this.pos >= this.end || this.isOperatorStart(text[this.pos])) {
+      return;
+    }
+    const target = this.readWord(frame);
+    this.extend(builder, target.start, target.end);
+    if (heredoc) {
+      this.pending.push({
+        delimiter: target.value,
+        stripTabs: heredoc === 'dash',
+        builder,
+        frameDepth: frame.depth,
+      });
+    }
+  }
+
+  private isOperatorStart(c: string): boolean {
+    return c === '\n' || c === ';' || c === '&' || c === '|' || c === '(' || c === ')' || c === '<' || c === '>';
+  }
+
+  /** At the start of the line after a heredoc operator's line: records each pending body. */
+  private readHeredocBodies(): void {
+    const pending = this.pending;
+    this.pending = [];
+    for (const doc of pending) {
+      const bodyStart = this.pos;
+      let bodyEnd = this.end;
+      let after = this.end;
+      while (this.pos < this.end) {
+        const lineStart = this.pos;
+        let lineEnd = this.text.indexOf('\n', lineStart);
+        if (lineEnd < 0 || lineEnd > this.end) {
+          lineEnd = this.end;
+        }
+        let line = this.text.slice(lineStart, lineEnd);
+        if (line.endsWith('\r')) {
+          line = line.slice(0, -1);
+        }
+        if (doc.stripTabs) {
+          line = line.replace(/^\t+/, '');
+        }
+        if (line === doc.delimiter) {
+          bodyEnd = lineStart;
+          after = Math.min(lineEnd + 1, this.end);
+          break;
+        }
+        this.pos = Math.min(lineEnd + 1, this.end);
+      }
+      this.pos = after;
+      // The body excludes the line break before the delimiter line.
+      let trimmedEnd = bodyEnd;
+      if (bodyEnd < after && trimmedEnd > bodyStart && this.text[trimmedEnd - 1] === '\n') {
+        trimmedEnd--;
+        if (trimmedEnd > bodyStart && this.text[trimmedEnd - 1] === '\r') {
+          trimmedEnd--;
+        }
+      }
+      const body = this.text.slice(bodyStart, trimmedEnd);
+      this.heredocs.push({ delimiter: doc.delimiter, body, range: this.index.range(bodyStart, trimmedEnd) });
+      this.splitHeredocIfShell(doc, body, bodyStart, trimmedEnd);
+    }
+  }
+
+  private splitHeredocIfShell(doc: PendingHeredoc, body: string, start: number, end: number): void {
+    if (this.heredocNesting >= MAX_HEREDOC_NESTING || !doc.builder) {
+      return;
+    }
+    const words = doc.builder.words;
+    let depth: number;
+    if (words.length === 0) {
+      // Dockerfile `RUN <<EOF`: the body is the script, unless its shebang names another interpreter.
+      if (!this.docker) {
+        return;
+      }
+      const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(body);
+      if (shebang) {
+        const interpreter = basename(shebang[1]) === 'env' ? shebang[2] ?? '' : basename(shebang[1]);
+        if (!SHELLS.has(interpreter)) {
+          return;
+        }
+      }
+      depth = doc.frameDepth;
+    } else {
+      if (!SHELLS.has(basename(words[0].value))) {
+        return;
+      }
+      if (words.slice(1).some((word) => !word.value.startsWith('-') || word.value === '-c')) {
+        return;
+      }
+      depth = doc.frameDepth + 1;
+    }
+    const inner = new Splitter(this.text, start, end, this.index, {}, depth, this.heredocNesting + 1);
+    inner.run();
+    for (const command of inner.commands()) {
+      this.slots.push(command);
+    }
+    this.heredocs.push(...inner.heredocs);
+    this.comments.push(...inner.comments);
+  }
+
+  // ------------------------------------------------------------ blanks, continuations, comments
+
+  /** Offset after a line continuation starting at `p`, or -1. */
+  private continuationEnd(p: number): number {
+    const { text } = this;
+    const c = text[p];
+    if (c !== '\\' && c !== this.escape) {
+      return -1;
+    }
+    let q = p + 1;
+    if (this.docker && c === this.escape) {
+      while (q < this.end && (text[q] === ' ' || text[q] === '\t')) {
+        q++;
+      }
+    }
+    if (text[q] === '\r') {
+      q++;
+    }
+    return q < this.end && text[q] === '\n' ? q + 1 : -1;
+  }
+
+  private afterContinuation(): void {
+    if (this.docker) {
+      this.skipDockerfileCommentLines();
+    }
+  }
+
+  /** Docker drops comment lines and blank lines inside a continued instruction. */
+  private skipDockerfileCommentLines(): void {
+    const { text } = this;
+    while (this.pos < this.end) {
+      let p = this.pos;
+      while (p < this.end && isBlank(text[p])) {
+        p++;
+      }
+      if (p < this.end && text[p] === '#') {
+        let lineEnd = text.indexOf('\n', p);
+        if (lineEnd < 0 || lineEnd > this.end) {
+          lineEnd = this.end;
+        }
+        const commentEnd = lineEnd > p && text[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd;
+        this.comments.push({ text: text.slice(p, commentEnd), range: this.index.range(p, commentEnd) });
+        this.pos = Math.min(lineEnd + 1, this.end);
+        continue;
+      }
+      if (p < this.end && text[p] === '\n') {
+        this.pos = p + 1;
+        continue;
+      }
+      return;
+    }
+  }
+
+  private skipBlanks(): void {
+    while (this.pos < this.end) {
+      const continued = this.continuationEnd(this.pos);
+      if (continued >= 0) {
+        this.pos = continued;
+        this.afterContinuation();
+        continue;
+      }
+      if (!isBlank(this.text[this.pos])) {
+        return;
+      }
+      this.pos++;
+    }
+  }
+
+  /**
+   * A `#` comment at a word start, to the end of the line. In Dockerfiles the shell sees continued
+   * lines joined, so the comment also swallows the continuation lines that follow it.
+   */
+  private readComment(): void {
+    const { text } = this;
+    const start = this.pos;
+    let p = start;
+    let commentEnd = this.end;
+    while (p < this.end) {
+      let lineEnd = text.indexOf('\n', p);
+      if (lineEnd < 0 || lineEnd > this.end) {
+        lineEnd = this.end;
+      }
+      let q = lineEnd;
+      if (q > p && text[q - 1] === '\r') {
+        q--;
+      }
+      commentEnd = q;
+      let r = q;
+      while (r > p && (text[r - 1] === ' ' || text[r - 1] === '\t')) {
+        r--;
+      }
+      const continued = this.docker && r > p && text[r - 1] === this.escape && lineEnd < this.end;
+      if (!continued) {
+        p = lineEnd;
+        break;
+      }
+      p = lineEnd + 1;
+    }
+    this.comments.push({ text: text.slice(start, commentEnd), range: this.index.range(start, commentEnd) });
+    this.pos = Math.max(p, start + 1);
+  }
+}
+
+function newFrame(depth: number, terminator: Terminator): Frame {
+  return {
+    depth,
+    terminator,
+    skipUntilSeparator: false,
+    skipNextWord: false,
+    caseLevel: 0,
+    inCasePattern: false,
+  };
+}
