@@ -1,0 +1,260 @@
+// Output formats: text (default), json (fixed contract), sarif (2.1.0), github (workflow annotations).
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { firstSentence, renderRuleDoc, ruleDocPath } from '../docs/render';
+import { ruleByCodeOrName } from '../engine/registry';
+import type { Rule, Severity } from '../engine/rule';
+import type { HpcDiagnostic } from '../engine/types';
+import type { RecipeFormat } from '../recipe/model';
+import type { OutputFormat } from './args';
+
+export interface FileReport {
+  path: string;
+  format: RecipeFormat;
+  diagnostics: HpcDiagnostic[];
+}
+
+export interface ToolInfo {
+  name: string;
+  version: string;
+  /** Base URL that `docs/rules/<CODE>.md` is resolved against (repository browse URL). */
+  docsBaseUrl: string;
+  rules: readonly Rule[];
+}
+
+export function formatReport(format: OutputFormat, files: readonly FileReport[], tool: ToolInfo): string {
+  switch (format) {
+    case 'json':
+      return formatJson(files, tool);
+    case 'sarif':
+      return formatSarif(files, tool);
+    case 'github':
+      return formatGithub(files);
+    default:
+      return formatText(files, tool);
+  }
+}
+
+const isFixable = (diagnostic: HpcDiagnostic): boolean => diagnostic.fixes.some((fix) => fix.safe);
+
+// ---------------------------------------------------------------- text
+
+function plural(count: number, word: string, words = `${word}s`): string {
+  return `${count} ${count === 1 ? word : words}`;
+}
+
+function fixHint(diagnostic: HpcDiagnostic, rules: readonly Rule[]): string | undefined {
+  const fix = diagnostic.fixes[0];
+  if (fix) {
+    return `fix: ${fix.title}${fix.safe ? ' (safe, --fix applies it)' : ''}`;
+  }
+  const rule = diagnostic.source === 'hpclint' ? ruleByCodeOrName(diagnostic.code, rules) : undefined;
+  return rule ? `fix: ${firstSentence(rule.meta.docs.howToFix)}` : undefined;
+}
+
+export function formatText(files: readonly FileReport[], tool: ToolInfo): string {
+  const out: string[] = [];
+  const counts = { error: 0, warning: 0, info: 0 };
+  let total = 0;
+  for (const file of files) {
+    if (file.diagnostics.length === 0) {
+      continue;
+    }
+    if (out.length > 0) {
+      out.push('');
+    }
+    for (const diagnostic of file.diagnostics) {
+      const { start } = diagnostic.range;
+      out.push(`${file.path}:${start.line + 1}:${start.character + 1} ${diagnostic.severity} ${diagnostic.code} ${oneLine(diagnostic.message)}`);
+      const hint = fixHint(diagnostic, tool.rules);
+      if (hint) {
+        out.push(`  ${oneLine(hint)}`);
+      }
+      total++;
+      counts[diagnostic.severity === 'hint' ? 'info' : diagnostic.severity]++;
+    }
+  }
+  if (out.length > 0) {
+    out.push('');
+  }
+  out.push(
+    `${plural(total, 'problem')} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${counts.info} info) in ${plural(files.length, 'file')}`,
+  );
+  return out.join('\n') + '\n';
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\r?\n\s*/g, ' ');
+}
+
+// ---------------------------------------------------------------- json
+
+export function formatJson(files: readonly FileReport[], tool: ToolInfo): string {
+  const report = {
+    version: 1,
+    tool: { name: tool.name, version: tool.version },
+    files: files.map((file) => ({
+      path: file.path,
+      format: file.format,
+      diagnostics: file.diagnostics.map((d) => ({
+        code: d.code,
+        name: d.name,
+        category: d.category,
+        severity: d.severity,
+        message: d.message,
+        line: d.range.start.line + 1,
+        column: d.range.start.character + 1,
+        endLine: d.range.end.line + 1,
+        endColumn: d.range.end.character + 1,
+        fixable: isFixable(d),
+      })),
+    })),
+  };
+  return JSON.stringify(report, null, 2) + '\n';
+}
+
+// ---------------------------------------------------------------- github
+
+const GITHUB_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice', hint: 'notice' };
+
+function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+export function formatGithub(files: readonly FileReport[]): string {
+  const out: string[] = [];
+  for (const file of files) {
+    for (const d of file.diagnostics) {
+      const { start, end } = d.range;
+      const properties = [
+        `file=${escapeProperty(file.path)}`,
+        `line=${start.line + 1}`,
+        `col=${start.character + 1}`,
+        `endLine=${end.line + 1}`,
+        `endColumn=${end.character + 1}`,
+        `title=${escapeProperty(d.code)}`,
+      ];
+      out.push(`::${GITHUB_LEVEL[d.severity]} ${properties.join(',')}::${escapeData(d.message)}`);
+    }
+  }
+  return out.length > 0 ? out.join('\n') + '\n' : '';
+}
+
+// ---------------------------------------------------------------- sarif
+
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+function artifactUri(path: string): string {
+  if (isAbsolute(path)) {
+    return pathToFileURL(path).href;
+  }
+  return path.replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/');
+}
+
+interface SarifRule {
+  id: string;
+  name: string;
+  shortDescription: { text: string };
+  fullDescription?: { text: string };
+  help?: { text: string; markdown: string };
+  helpUri?: string;
+  defaultConfiguration: { level: 'error' | 'warning' | 'note' | 'none' };
+  properties?: Record<string, unknown>;
+}
+
+function sarifRule(rule: Rule, tool: ToolInfo): SarifRule {
+  const { meta } = rule;
+  return {
+    id: meta.code,
+    name: meta.name,
+    shortDescription: { text: meta.docs.summary },
+    fullDescription: { text: `${meta.docs.whatItDoes}\n\n${meta.docs.whyHpc}` },
+    help: { text: meta.docs.howToFix, markdown: renderRuleDoc(meta) },
+    helpUri: `${tool.docsBaseUrl}${ruleDocPath(meta.code)}`,
+    defaultConfiguration: { level: SARIF_LEVEL[meta.severity] },
+    properties: { category: meta.category, formats: meta.formats, fix: meta.fix },
+  };
+}
+
+function syntaxRule(code: string, diagnostic: HpcDiagnostic): SarifRule {
+  const description =
+    diagnostic.source === 'dockerfile-utils' ? `Dockerfile syntax check ${diagnostic.name} (dockerfile-utils)` : describeOwnCode(code);
+  return {
+    id: code,
+    name: diagnostic.name,
+    shortDescription: { text: description },
+    defaultConfiguration: { level: SARIF_LEVEL[diagnostic.severity] },
+    properties: { category: diagnostic.category },
+  };
+}
+
+function describeOwnCode(code: string): string {
+  switch (code) {
+    case 'hpclint/parse':
+      return 'The recipe could not be parsed completely.';
+    case 'hpclint/skipped':
+      return 'The file was not analysed (too large or binary).';
+    case 'hpclint/internal':
+      return 'A rule crashed; this is a bug in hpclint.';
+    default:
+      return code;
+  }
+}
+
+export function formatSarif(files: readonly FileReport[], tool: ToolInfo): string {
+  const rules: SarifRule[] = tool.rules.map((rule) => sarifRule(rule, tool));
+  const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
+  const results = [];
+  for (const file of files) {
+    for (const d of file.diagnostics) {
+      let index = ruleIndex.get(d.code);
+      if (index === undefined) {
+        index = rules.push(syntaxRule(d.code, d)) - 1;
+        ruleIndex.set(d.code, index);
+      }
+      const { start, end } = d.range;
+      results.push({
+        ruleId: d.code,
+        ruleIndex: index,
+        level: SARIF_LEVEL[d.severity],
+        message: { text: d.message },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: artifactUri(file.path) },
+              region: {
+                startLine: start.line + 1,
+                startColumn: start.character + 1,
+                endLine: end.line + 1,
+                endColumn: end.character + 1,
+              },
+            },
+          },
+        ],
+      });
+    }
+  }
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: tool.name,
+            version: tool.version,
+            informationUri: tool.docsBaseUrl,
+            rules,
+          },
+        },
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}

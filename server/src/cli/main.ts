@@ -1,0 +1,320 @@
+// `hpclint` command line: lint files, print a report, exit 0/1/2; `hpclint lsp --stdio` starts the language server.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import packageJson from '../../../package.json';
+import { renderRuleDoc } from '../docs/render';
+import { ConfigError, defaultConfig, findConfigFile, loadConfigFile, mergeConfig, type ConfigFile } from '../engine/config';
+import { fixAll } from '../engine/fixes';
+import { lint } from '../engine/lint';
+import { isNonRuleCode, ruleByCodeOrName } from '../engine/registry';
+import type { Severity, SeveritySetting } from '../engine/rule';
+import type { ResolvedConfig } from '../engine/types';
+import { detectFormat } from '../recipe/parse';
+import { allRules } from '../rules/index';
+import { parseArgs, USAGE, UsageError, type CliOptions, type FailOn } from './args';
+import { collectFiles, ignoreMatcher } from './files';
+import { formatReport, type FileReport, type ToolInfo } from './formatters';
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_FAILURE = 2;
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };
+const FAIL_ON_RANK: Record<FailOn, number> = { error: 3, warning: 2, info: 1, never: Infinity };
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readStdin: () => string;
+  cwd: string;
+}
+
+function toolInfo(): ToolInfo {
+  const repository = String((packageJson as { repository?: { url?: string } }).repository?.url ?? '');
+  const browse = repository.replace(/^git\+/, '').replace(/\.git$/, '');
+  return {
+    name: 'hpclint',
+    version: packageJson.version,
+    docsBaseUrl: browse ? `${browse}/blob/main/` : '',
+    rules: allRules,
+  };
+}
+
+/** Runs the CLI (everything except `lsp`) and returns the exit status. */
+export function run(argv: readonly string[], io: CliIo): number {
+  let options: CliOptions;
+  try {
+    options = parseArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`hpclint: ${error.message}\n`);
+      return EXIT_FAILURE;
+    }
+    throw error;
+  }
+  const tool = toolInfo();
+
+  if (options.help) {
+    io.stdout(`${USAGE}\n`);
+    return EXIT_OK;
+  }
+  if (options.version) {
+    io.stdout(`${tool.version}\n`);
+    return EXIT_OK;
+  }
+  if (options.explain !== undefined) {
+    const rule = ruleByCodeOrName(options.explain);
+    if (!rule) {
+      io.stderr(`hpclint: unknown rule "${options.explain}" (see hpclint --list-rules)\n`);
+      return EXIT_FAILURE;
+    }
+    io.stdout(renderRuleDoc(rule.meta));
+    return EXIT_OK;
+  }
+  if (options.listRules) {
+    io.stdout(listRules(options.format === 'json'));
+    return EXIT_OK;
+  }
+  if (!options.stdin && options.paths.length === 0) {
+    io.stderr('hpclint: no files given (see hpclint --help)\n');
+    return EXIT_FAILURE;
+  }
+
+  const cliRules: Record<string, SeveritySetting> = {};
+  for (const { key, severity } of options.rules) {
+    const rule = ruleByCodeOrName(key);
+    if (!rule && !isNonRuleCode(key)) {
+      io.stderr(`hpclint: unknown rule "${key}" in --rule (see hpclint --list-rules)\n`);
+      return EXIT_FAILURE;
+    }
+    cliRules[rule ? rule.meta.code : key] = severity;
+  }
+
+  const configs = new ConfigResolver(options.config, cliRules, io.cwd);
+  const reports: FileReport[] = [];
+  let failed = false;
+  try {
+    if (options.stdin) {
+      const name = options.stdinFilename;
+      const text = io.readStdin();
+      const config = configs.forDirectory(name ? dirname(resolve(io.cwd, name)) : io.cwd);
+      reports.push(lintText(name ?? '<stdin>', text, config.resolved));
+    } else {
+      const found = collectFiles(options.paths).map((file) => ({
+        ...file,
+        absolute: resolve(io.cwd, file.path),
+      }));
+      for (const file of found) {
+        const config = configs.forDirectory(dirname(file.absolute));
+        if (!file.explicit && config.ignores(file.absolute)) {
+          continue;
+        }
+        let text: string;
+        try {
+          text = readFileSync(file.absolute, 'utf8');
+        } catch (error) {
+          io.stderr(`hpclint: cannot read ${file.path}: ${describeError(error)}\n`);
+          failed = true;
+          continue;
+        }
+        if (!file.explicit && detectFormat(file.path, text) === undefined) {
+          continue; // a `*.def` that is not a definition file
+        }
+        if (options.fix) {
+          const fixed = fixAll(text, { fileName: file.path, config: config.resolved });
+          if (fixed.applied > 0 && fixed.text !== text) {
+            try {
+              writeFileSync(file.absolute, fixed.text);
+            } catch (error) {
+              io.stderr(`hpclint: cannot write ${file.path}: ${describeError(error)}\n`);
+              failed = true;
+            }
+            text = fixed.text;
+          }
+        }
+        reports.push(lintText(file.path, text, config.resolved));
+      }
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr(`hpclint: invalid config ${error.message}\n`);
+      return EXIT_FAILURE;
+    }
+    if (isErrno(error)) {
+      io.stderr(`hpclint: ${describeError(error)}\n`);
+      return EXIT_FAILURE;
+    }
+    throw error;
+  }
+
+  io.stdout(formatReport(options.format, reports, tool));
+  if (failed) {
+    return EXIT_FAILURE;
+  }
+  const threshold = FAIL_ON_RANK[options.failOn];
+  const failing = reports.some((report) => report.diagnostics.some((d) => SEVERITY_RANK[d.severity] >= threshold));
+  return failing ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** Lints one file; a file whose format cannot be detected is linted as a Dockerfile. */
+function lintText(path: string, text: string, config: ResolvedConfig): FileReport {
+  const format = detectFormat(path, text) ?? 'dockerfile';
+  const result = lint(text, { fileName: path, format, config });
+  return { path, format: result.format, diagnostics: result.diagnostics };
+}
+
+interface DirectoryConfig {
+  resolved: ResolvedConfig;
+  ignores: (absolutePath: string) => boolean;
+}
+
+/** Effective config per directory: defaults < nearest (or `--config`) file < `--rule` flags. */
+class ConfigResolver {
+  private readonly byDirectory = new Map<string, DirectoryConfig>();
+  private readonly byFile = new Map<string, DirectoryConfig>();
+
+  constructor(
+    private readonly explicitFile: string | undefined,
+    private readonly cliRules: Record<string, SeveritySetting>,
+    private readonly cwd: string,
+  ) {}
+
+  forDirectory(dir: string): DirectoryConfig {
+    let config = this.byDirectory.get(dir);
+    if (!config) {
+      const file = this.explicitFile !== undefined ? resolve(this.cwd, this.explicitFile) : findConfigFile(dir);
+      config = file === undefined ? this.build(undefined) : this.fromFile(file);
+      this.byDirectory.set(dir, config);
+    }
+    return config;
+  }
+
+  private fromFile(path: string): DirectoryConfig {
+    let config = this.byFile.get(path);
+    if (!config) {
+      config = this.build(loadConfigFile(path));
+      this.byFile.set(path, config);
+    }
+    return config;
+  }
+
+  private build(file: ConfigFile | undefined): DirectoryConfig {
+    const withFile = file ? mergeConfig(defaultConfig(), file) : defaultConfig();
+    const resolved = mergeConfig(withFile, { rules: this.cliRules });
+    if (!file?.ignorePaths?.length) {
+      return { resolved, ignores: () => false };
+    }
+    const base = dirname(file.path);
+    const matches = ignoreMatcher(file.ignorePaths);
+    return {
+      resolved,
+      ignores: (absolutePath) => {
+        const rel = relative(base, absolutePath);
+        return !rel.startsWith('..') && matches(rel.split(sep).join('/'));
+      },
+    };
+  }
+}
+
+function listRules(json: boolean): string {
+  const metas = allRules.map((rule) => rule.meta);
+  if (json) {
+    return (
+      JSON.stringify(
+        metas.map((m) => ({
+          code: m.code,
+          name: m.name,
+          category: m.category,
+          severity: m.severity,
+          formats: m.formats,
+          fix: m.fix,
+          summary: m.docs.summary,
+        })),
+        null,
+        2,
+      ) + '\n'
+    );
+  }
+  if (metas.length === 0) {
+    return 'No rules registered.\n';
+  }
+  const width = (pick: (m: (typeof metas)[number]) => string): number => Math.max(...metas.map((m) => pick(m).length));
+  const codeWidth = width((m) => m.code);
+  const nameWidth = width((m) => m.name);
+  const categoryWidth = width((m) => m.category);
+  return (
+    metas
+      .map((m) =>
+        [
+          m.code.padEnd(codeWidth),
+          m.name.padEnd(nameWidth),
+          m.category.padEnd(categoryWidth),
+          m.severity.padEnd(7),
+          (m.fix === 'none' ? '' : 'fix').padEnd(3),
+          m.docs.summary,
+        ].join('  '),
+      )
+      .join('\n') + '\n'
+  );
+}
+
+function isErrno(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
+}
+
+function describeError(error: unknown): string {
+  if (isErrno(error)) {
+    switch (error.code) {
+      case 'ENOENT':
+        return `${error.path ?? 'file'}: no such file or directory`;
+      case 'EACCES':
+      case 'EPERM':
+        return `${error.path ?? 'file'}: permission denied`;
+      case 'EISDIR':
+        return `${error.path ?? 'file'}: is a directory`;
+      default:
+        return error.message;
+    }
+  }
+  return String(error);
+}
+
+function startLanguageServer(argv: readonly string[]): void {
+  if (!argv.some((arg) => arg === '--stdio' || arg === '--node-ipc' || arg.startsWith('--socket') || arg.startsWith('--pipe'))) {
+    process.argv.push('--stdio');
+  }
+  // Loaded lazily so that linting never pays for (or starts) the server.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const server = require('../server') as { startServer: () => void };
+  server.startServer();
+}
+
+function main(): void {
+  const argv = process.argv.slice(2);
+  if (argv[0] === 'lsp') {
+    try {
+      startLanguageServer(argv.slice(1));
+    } catch (error) {
+      process.stderr.write(`hpclint: cannot start the language server: ${String(error)}\n`);
+      process.exitCode = EXIT_FAILURE;
+    }
+    return;
+  }
+  let status: number;
+  try {
+    status = run(argv, {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+      readStdin: () => readFileSync(0, 'utf8'),
+      cwd: process.cwd(),
+    });
+  } catch (error) {
+    process.stderr.write(`hpclint: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    status = EXIT_FAILURE;
+  }
+  process.exitCode = status;
+}
+
+if (require.main === module) {
+  main();
+}

@@ -1,0 +1,82 @@
+// One Markdown page per rule, shared by `hpclint --explain`, docs/rules/<CODE>.md and hover.
+import type { RuleExample, RuleMeta } from '../engine/rule';
+
+const FIX_LABEL: Record<RuleMeta['fix'], string> = {
+  safe: 'safe fix (applied by Fix all / --fix)',
+  unsafe: 'suggested fix (review before applying)',
+  both: 'safe and suggested fixes',
+  none: 'none',
+};
+
+const FORMAT_LABEL: Record<RuleExample['format'], string> = {
+  dockerfile: 'Dockerfile',
+  apptainer: 'Apptainer definition file',
+};
+
+/** Relative link to a rule's generated page (from the repository root). */
+export function ruleDocPath(code: string): string {
+  return `docs/rules/${code}.md`;
+}
+
+/** The rule's documentation as Markdown: title, summary, facts, what/why/how, examples, references. */
+export function renderRuleDoc(meta: RuleMeta): string {
+  const { docs } = meta;
+  const out: string[] = [
+    `# ${meta.code} ${meta.name}`,
+    '',
+    docs.summary,
+    '',
+    '| Category | Default severity | Applies to | Fix |',
+    '|---|---|---|---|',
+    `| ${meta.category} | ${meta.severity} | ${meta.formats.map((f) => FORMAT_LABEL[f]).join(', ')} | ${FIX_LABEL[meta.fix]} |`,
+    '',
+    '## What it does',
+    '',
+    docs.whatItDoes,
+    '',
+    '## Why is this bad on HPC?',
+    '',
+    docs.whyHpc,
+    '',
+    '## How to fix',
+    '',
+    docs.howToFix,
+    '',
+  ];
+  if (docs.bad.length > 0 || docs.good.length > 0) {
+    out.push('## Examples', '');
+    for (const example of docs.bad) {
+      out.push('Problem:', '', ...codeBlock(example));
+    }
+    for (const example of docs.good) {
+      out.push('Fixed:', '', ...codeBlock(example));
+    }
+  }
+  if (docs.exceptions) {
+    out.push('## When not to use it', '', docs.exceptions, '');
+  }
+  if (docs.references.length > 0) {
+    out.push('## References', '', ...docs.references.map((reference) => `- ${reference}`), '');
+  }
+  out.push(
+    '## Configuration',
+    '',
+    `Turn the rule off or change its severity in \`.hpclint.yaml\` (\`rules: { ${meta.code}: off }\`), ` +
+      `with \`--rule ${meta.code}=off\`, or for one instruction with \`# hpclint ignore=${meta.code}\`.`,
+    '',
+  );
+  return out.join('\n');
+}
+
+function codeBlock(example: RuleExample): string[] {
+  const fence = example.code.includes('```') ? '~~~~' : '```';
+  const body = example.code.endsWith('\n') ? example.code.slice(0, -1) : example.code;
+  return [`${fence}${example.format}`, body, fence, ''];
+}
+
+/** First sentence of a Markdown paragraph (for one-line hints). */
+export function firstSentence(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const match = /^(.+?[.!?])(\s|$)/.exec(flat);
+  return match ? match[1] : flat;
+}

@@ -1,0 +1,100 @@
+// Applying text edits and safe fixes (`--fix`, `source.fixAll.hpclint`).
+import { LineIndex } from '../recipe/text';
+import { lint, type EngineLintOptions } from './lint';
+import type { Fix, TextEdit } from './rule';
+import type { HpcDiagnostic } from './types';
+
+/** Maximum lint→fix passes of `fixAll` (fixes may enable further fixes). */
+export const MAX_FIX_PASSES = 10;
+
+interface OffsetEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+function toOffsets(index: LineIndex, edits: readonly TextEdit[]): OffsetEdit[] {
+  return edits.map((edit) => ({
+    start: index.offsetAt(edit.range.start),
+    end: index.offsetAt(edit.range.end),
+    newText: edit.newText,
+  }));
+}
+
+function overlaps(a: OffsetEdit, b: OffsetEdit): boolean {
+  if (a.start < b.end && b.start < a.end) {
+    return true;
+  }
+  // Insertions touching another edit have no well-defined order.
+  const aEmpty = a.start === a.end;
+  const bEmpty = b.start === b.end;
+  return (aEmpty && a.start >= b.start && a.start <= b.end) || (bEmpty && b.start >= a.start && b.start <= a.end);
+}
+
+function applyOffsetEdits(text: string, edits: OffsetEdit[]): string {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  let result = '';
+  let cursor = 0;
+  for (const edit of sorted) {
+    if (edit.start < cursor) {
+      throw new Error(`overlapping edits at offset ${edit.start}`);
+    }
+    result += text.slice(cursor, edit.start) + edit.newText;
+    cursor = edit.end;
+  }
+  return result + text.slice(cursor);
+}
+
+/** Applies non-overlapping edits (in any order; ranges refer to the original text). Throws on overlap. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  if (edits.length === 0) {
+    return text;
+  }
+  return applyOffsetEdits(text, toOffsets(new LineIndex(text), edits));
+}
+
+/**
+ * Applies every safe fix of `diagnostics` that does not overlap an already chosen fix (first wins,
+ * in diagnostic order). One pass; returns the new text and how many fixes were applied.
+ */
+export function applySafeFixes(text: string, diagnostics: readonly HpcDiagnostic[]): { text: string; applied: number } {
+  const index = new LineIndex(text);
+  const chosen: OffsetEdit[] = [];
+  let applied = 0;
+  for (const fix of safeFixes(diagnostics)) {
+    const edits = toOffsets(index, fix.edits);
+    const conflicts = edits.some((edit, i) =>
+      chosen.some((other) => overlaps(edit, other)) || edits.some((second, j) => j > i && overlaps(edit, second)),
+    );
+    if (conflicts) {
+      continue;
+    }
+    chosen.push(...edits);
+    applied++;
+  }
+  return { text: applied > 0 ? applyOffsetEdits(text, chosen) : text, applied };
+}
+
+function* safeFixes(diagnostics: readonly HpcDiagnostic[]): Generator<Fix> {
+  for (const diagnostic of diagnostics) {
+    const fix = diagnostic.fixes.find((candidate) => candidate.safe && candidate.edits.length > 0);
+    if (fix) {
+      yield fix;
+    }
+  }
+}
+
+/** Lints and applies safe fixes until nothing changes (at most `MAX_FIX_PASSES` passes). */
+export function fixAll(text: string, options: EngineLintOptions = {}): { text: string; applied: number } {
+  let current = text;
+  let applied = 0;
+  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+    const result = applySafeFixes(current, lint(current, options).diagnostics);
+    if (result.applied === 0 || result.text === current) {
+      break;
+    }
+    current = result.text;
+    applied += result.applied;
+  }
+  return { text: current, applied };
+}

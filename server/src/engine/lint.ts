@@ -1,0 +1,207 @@
+// The engine: detect format, guard size, parse, run rules, apply overrides and pragmas, merge syntax checks.
+import { validate, type ValidatorSettings } from 'dockerfile-utils';
+import type { Pragma, Range, Recipe, RecipeFormat } from '../recipe/model';
+import { detectFormat, parseRecipe } from '../recipe/parse';
+import { allRules } from '../rules/index';
+import { defaultConfig } from './config';
+import { dockerfileUtilsCode, INTERNAL_CODE, PARSE_CODE, SKIPPED_CODE } from './registry';
+import type { Finding, Rule, Severity, SeveritySetting } from './rule';
+import type { HpcDiagnostic, LintOptions, LintResult, ResolvedConfig } from './types';
+
+export { defaultConfig } from './config';
+export { ruleByCodeOrName } from './registry';
+
+/** Recipes above this size (bytes) are not parsed. */
+export const MAX_RECIPE_BYTES = 2 * 1024 * 1024;
+/** A NUL byte in this many leading characters marks a file as binary. */
+const BINARY_SNIFF_LENGTH = 8 * 1024;
+
+/** `LintOptions` plus the rule set to run (default: every registered rule); tests pass their own rules. */
+export interface EngineLintOptions extends LintOptions {
+  rules?: readonly Rule[];
+  /** dockerfile-utils validator settings (used when `config.syntaxValidation`). */
+  validatorSettings?: ValidatorSettings;
+}
+
+/**
+ * Lints one recipe. A rule that throws does not stop the others: its partial findings are dropped and
+ * one `hpclint/internal` warning (at the top of the file) names the rule and the error.
+ */
+export function lint(text: string, options: EngineLintOptions = {}): LintResult {
+  const format = options.format ?? detectFormat(options.fileName, text) ?? 'dockerfile';
+  const config = options.config ?? defaultConfig();
+  const skip = skipReason(text);
+  if (skip !== undefined) {
+    return { format, recipe: emptyRecipe(format, text), diagnostics: [skippedDiagnostic(skip)] };
+  }
+
+  const recipe = parseRecipe(text, format);
+  const overrides = new Overrides(config);
+  const diagnostics: HpcDiagnostic[] = [];
+
+  for (const rule of options.rules ?? allRules) {
+    const { meta } = rule;
+    if (!meta.formats.includes(format)) {
+      continue;
+    }
+    const setting = overrides.forRule(meta.code, meta.name, meta.category);
+    if (setting === 'off') {
+      continue;
+    }
+    const findings: Finding[] = [];
+    try {
+      rule.check({ recipe, settings: config.settings, report: (finding) => findings.push(finding) });
+    } catch (error) {
+      diagnostics.push(internalDiagnostic(rule, error));
+      continue;
+    }
+    for (const finding of findings) {
+      diagnostics.push({
+        code: meta.code,
+        name: meta.name,
+        category: meta.category,
+        severity: setting ?? finding.severity ?? meta.severity,
+        message: finding.message,
+        range: finding.range,
+        fixes: finding.fixes ?? [],
+        source: 'hpclint',
+      });
+    }
+  }
+
+  const parseSetting = overrides.forRule(PARSE_CODE, 'parse', 'syntax');
+  if (parseSetting !== 'off') {
+    for (const problem of recipe.diagnostics) {
+      diagnostics.push(syntaxDiagnostic(PARSE_CODE, parseSetting ?? problem.severity, problem.message, problem.range, 'hpclint'));
+    }
+  }
+
+  if (format === 'dockerfile' && config.syntaxValidation) {
+    for (const found of validate(text, options.validatorSettings)) {
+      const code = dockerfileUtilsCode(found.code as number | string | undefined);
+      const name = code.slice(code.indexOf('/') + 1);
+      const setting = overrides.forRule(code, name, 'syntax');
+      if (setting === 'off') {
+        continue;
+      }
+      const severity = setting ?? LSP_SEVERITY[found.severity ?? 1] ?? 'error';
+      const message = typeof found.message === 'string' ? found.message : found.message.value;
+      diagnostics.push(syntaxDiagnostic(code, severity, message, found.range, 'dockerfile-utils'));
+    }
+  }
+
+  const kept = recipe.pragmas.length > 0 ? diagnostics.filter((d) => !suppressed(d, recipe.pragmas)) : diagnostics;
+  kept.sort(compareDiagnostics);
+  return { format, recipe, diagnostics: kept };
+}
+
+const LSP_SEVERITY: Record<number, Severity> = { 1: 'error', 2: 'warning', 3: 'info', 4: 'hint' };
+
+/** Effective severity settings: rule-level (code or name, any case) beats category. */
+class Overrides {
+  private readonly rules = new Map<string, SeveritySetting>();
+  private readonly categories = new Map<string, SeveritySetting>();
+
+  constructor(config: ResolvedConfig) {
+    for (const [key, value] of Object.entries(config.rules)) {
+      this.rules.set(key.trim().toLowerCase(), value);
+    }
+    for (const [key, value] of Object.entries(config.categories)) {
+      this.categories.set(key.trim().toLowerCase(), value);
+    }
+  }
+
+  /** The configured setting, or undefined to keep the finding's / rule's own severity. */
+  forRule(code: string, name: string, category: string): SeveritySetting | undefined {
+    if (this.rules.size > 0) {
+      const byRule = this.rules.get(code.toLowerCase()) ?? this.rules.get(name.toLowerCase());
+      if (byRule !== undefined) {
+        return byRule;
+      }
+    }
+    return this.categories.get(category);
+  }
+}
+
+/** Why a text is not parsed (too big, binary), or undefined. */
+export function skipReason(text: string): string | undefined {
+  if (text.length > MAX_RECIPE_BYTES / 3) {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > MAX_RECIPE_BYTES) {
+      return `File skipped: ${formatMegabytes(bytes)} exceeds hpclint's ${formatMegabytes(MAX_RECIPE_BYTES, 0)} limit`;
+    }
+  }
+  if (text.slice(0, BINARY_SNIFF_LENGTH).includes('\0')) {
+    return 'File skipped: looks binary (contains NUL bytes)';
+  }
+  return undefined;
+}
+
+function formatMegabytes(bytes: number, digits = 1): string {
+  return `${(bytes / (1024 * 1024)).toFixed(digits)} MB`;
+}
+
+const FILE_START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+function skippedDiagnostic(message: string): HpcDiagnostic {
+  return syntaxDiagnostic(SKIPPED_CODE, 'info', message, FILE_START, 'hpclint');
+}
+
+function internalDiagnostic(rule: Rule, error: unknown): HpcDiagnostic {
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    code: INTERNAL_CODE,
+    name: 'internal',
+    category: rule.meta.category,
+    severity: 'warning',
+    message: `Rule ${rule.meta.code} (${rule.meta.name}) crashed and was skipped: ${reason}. This is a bug in hpclint.`,
+    range: FILE_START,
+    fixes: [],
+    source: 'hpclint',
+  };
+}
+
+function syntaxDiagnostic(
+  code: string,
+  severity: Severity,
+  message: string,
+  range: Range,
+  source: HpcDiagnostic['source'],
+): HpcDiagnostic {
+  return { code, name: code.slice(code.indexOf('/') + 1), category: 'syntax', severity, message, range, fixes: [], source };
+}
+
+function emptyRecipe(format: RecipeFormat, text: string): Recipe {
+  return { format, text, stages: [], globalArgs: [], comments: [], pragmas: [], diagnostics: [], escapeChar: '\\' };
+}
+
+function suppressed(diagnostic: HpcDiagnostic, pragmas: readonly Pragma[]): boolean {
+  const line = diagnostic.range.start.line;
+  for (const pragma of pragmas) {
+    if (!pragma.global) {
+      const target = pragma.appliesTo;
+      if (!target || line < target.startLine || line > target.endLine) {
+        continue;
+      }
+    }
+    if (pragma.codes.some((code) => matchesCode(code, diagnostic))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function matchesCode(key: string, diagnostic: HpcDiagnostic): boolean {
+  const lower = key.toLowerCase();
+  return lower === diagnostic.code.toLowerCase() || lower === diagnostic.name.toLowerCase();
+}
+
+export function compareDiagnostics(a: HpcDiagnostic, b: HpcDiagnostic): number {
+  return (
+    a.range.start.line - b.range.start.line ||
+    a.range.start.character - b.range.start.character ||
+    a.range.end.line - b.range.end.line ||
+    a.range.end.character - b.range.end.character ||
+    (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)
+  );
+}
