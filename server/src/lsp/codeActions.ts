@@ -1,0 +1,258 @@
+// Code actions: rule fixes, ignore pragmas, rule documentation, fix-all, dockerfile-language-service fixes.
+import { ValidationCode } from 'dockerfile-utils';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic,
+  type TextEdit,
+} from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { fixAll } from '../engine/fixes';
+import type { ResolvedConfig } from '../engine/types';
+import type { Recipe, RecipeFormat } from '../recipe/model';
+import { diagnosticData, type DiagnosticData } from './diagnostics';
+import { SHOW_DOCUMENTATION_COMMAND } from './documentation';
+import type { DockerfileFeatures } from './dockerfileFeatures';
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.hpclint`;
+
+const PRAGMA_LINE = /^(\s*)#\s*hpclint\s+ignore\s*=\s*([A-Za-z0-9_,/\- ]*?)\s*$/;
+const GLOBAL_PRAGMA_LINE = /^(\s*)#\s*hpclint\s+global\s+ignore\s*=\s*([A-Za-z0-9_,/\- ]*?)\s*$/;
+/** Dockerfile parser directives (`# syntax=…`, `# escape=…`, `# check=…`) must stay first. */
+const PARSER_DIRECTIVE = /^#\s*[A-Za-z][A-Za-z0-9_-]*\s*=/;
+
+export interface CodeActionContextData {
+  document: TextDocument;
+  format: RecipeFormat;
+  recipe: Recipe;
+  config: ResolvedConfig;
+  dockerfile: DockerfileFeatures;
+}
+
+function wants(only: readonly string[] | undefined, kind: string): boolean {
+  return !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
+}
+
+function lineText(document: TextDocument, line: number): string {
+  return document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
+}
+
+function eol(document: TextDocument): string {
+  return document.getText().includes('\r\n') ? '\r\n' : '\n';
+}
+
+export function computeCodeActions(params: CodeActionParams, context: CodeActionContextData): CodeAction[] {
+  const only = params.context.only;
+  const actions: CodeAction[] = [];
+  if (wants(only, CodeActionKind.QuickFix)) {
+    const ignoredInFile = new Set<string>();
+    for (const diagnostic of params.context.diagnostics) {
+      const data = diagnosticData(diagnostic);
+      if (!data || data.code === 'hpclint/skipped') {
+        continue;
+      }
+      actions.push(...fixActions(context.document, diagnostic, data));
+      actions.push(ignoreLineAction(context, diagnostic, data.code));
+      if (!ignoredInFile.has(data.code)) {
+        ignoredInFile.add(data.code);
+        actions.push(ignoreFileAction(context, diagnostic, data.code));
+        if (/^HPC-[A-Z]+-\d+$/.test(data.code)) {
+          actions.push({
+            title: `Show documentation for ${data.code}`,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [diagnostic],
+            command: { title: `Show documentation for ${data.code}`, command: SHOW_DOCUMENTATION_COMMAND, arguments: [data.code] },
+          });
+        }
+      }
+    }
+    if (context.format === 'dockerfile') {
+      actions.push(...dockerfileServiceActions(params, context));
+    }
+  }
+  // Fix-all runs the engine repeatedly: only when the client asks for source actions explicitly.
+  if (only && wants(only, FIX_ALL_KIND)) {
+    const fixAllAction = computeFixAll(context.document, context.format, context.config);
+    if (fixAllAction) {
+      actions.push(fixAllAction);
+    }
+  }
+  return actions;
+}
+
+function fixActions(document: TextDocument, diagnostic: Diagnostic, data: DiagnosticData): CodeAction[] {
+  let preferredGiven = false;
+  return data.fixes
+    .filter((fix) => fix.edits.length > 0)
+    .map((fix) => {
+      const isPreferred = fix.safe && !preferredGiven;
+      preferredGiven ||= isPreferred;
+      return {
+        title: fix.safe ? fix.title : `${fix.title} (${data.code})`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred,
+        edit: { changes: { [document.uri]: fix.edits } },
+      };
+    });
+}
+
+/** First line of the instruction (Dockerfile) or logical shell line / header line (definition file) at `line`. */
+function statementStartLine(context: CodeActionContextData, line: number): number {
+  for (const stage of context.recipe.stages) {
+    for (const step of stage.steps) {
+      if (step.kind === 'header' || context.format === 'dockerfile') {
+        if (step.range.start.line <= line && line <= step.range.end.line) {
+          return step.range.start.line;
+        }
+      }
+    }
+  }
+  if (context.format === 'dockerfile') {
+    return line;
+  }
+  // Definition-file section body: climb over backslash continuations.
+  let start = line;
+  while (start > 0 && /\\\s*$/.test(lineText(context.document, start - 1))) {
+    start--;
+  }
+  return start;
+}
+
+function ignoreLineAction(context: CodeActionContextData, diagnostic: Diagnostic, code: string): CodeAction {
+  const { document } = context;
+  const target = statementStartLine(context, diagnostic.range.start.line);
+  const indentation = /^\s*/.exec(lineText(document, target))?.[0] ?? '';
+  const previous = target > 0 ? PRAGMA_LINE.exec(lineText(document, target - 1)) : null;
+  let edit: TextEdit;
+  if (previous && !previous[2].split(',').map((c) => c.trim()).includes(code)) {
+    const end = lineText(document, target - 1).length;
+    edit = { range: { start: { line: target - 1, character: end }, end: { line: target - 1, character: end } }, newText: `,${code}` };
+  } else {
+    edit = {
+      range: { start: { line: target, character: 0 }, end: { line: target, character: 0 } },
+      newText: `${indentation}# hpclint ignore=${code}${eol(document)}`,
+    };
+  }
+  return {
+    title: `Ignore ${code} for this line`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: { changes: { [document.uri]: [edit] } },
+  };
+}
+
+function ignoreFileAction(context: CodeActionContextData, diagnostic: Diagnostic, code: string): CodeAction {
+  const { document } = context;
+  let line = 0;
+  if (context.format === 'dockerfile') {
+    while (line < document.lineCount && PARSER_DIRECTIVE.test(lineText(document, line))) {
+      line++;
+    }
+  }
+  let edit: TextEdit | undefined;
+  for (let current = line; current < document.lineCount; current++) {
+    const text = lineText(document, current);
+    const existing = GLOBAL_PRAGMA_LINE.exec(text);
+    if (existing) {
+      edit = { range: { start: { line: current, character: text.length }, end: { line: current, character: text.length } }, newText: `,${code}` };
+      break;
+    }
+    if (!text.trim().startsWith('#')) {
+      break;
+    }
+  }
+  edit ??= {
+    range: { start: { line, character: 0 }, end: { line, character: 0 } },
+    newText: `# hpclint global ignore=${code}${eol(document)}`,
+  };
+  return {
+    title: `Ignore ${code} in this file`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: { changes: { [document.uri]: [edit] } },
+  };
+}
+
+/** dockerfile-language-service's quick fixes for dockerfile-utils findings, turned from Commands into edits. */
+function dockerfileServiceActions(params: CodeActionParams, context: CodeActionContextData): CodeAction[] {
+  const byNumericCode: Diagnostic[] = [];
+  const originals: Diagnostic[] = [];
+  for (const diagnostic of params.context.diagnostics) {
+    if (diagnostic.source !== 'dockerfile-utils') {
+      continue;
+    }
+    const code = diagnosticData(diagnostic)?.code ?? String(diagnostic.code ?? '');
+    const name = code.slice(code.indexOf('/') + 1);
+    const numeric = (ValidationCode as unknown as Record<string, number | undefined>)[name];
+    if (typeof numeric === 'number') {
+      byNumericCode.push({ ...diagnostic, code: numeric });
+      originals.push(diagnostic);
+    }
+  }
+  if (byNumericCode.length === 0) {
+    return [];
+  }
+  const content = context.document.getText();
+  const service = context.dockerfile.service;
+  const commands = service.computeCodeActions(params.textDocument, params.range, {
+    diagnostics: byNumericCode as Parameters<typeof service.computeCodeActions>[2]['diagnostics'],
+  });
+  const actions: CodeAction[] = [];
+  for (const command of commands) {
+    const edits = service.computeCommandEdits(content, command.command, command.arguments ?? []);
+    if (edits.length === 0) {
+      continue;
+    }
+    const range = (command.arguments?.[1] ?? undefined) as Diagnostic['range'] | undefined;
+    const related = originals.filter((diagnostic) => !range || sameRange(diagnostic.range, range));
+    actions.push({
+      title: command.title,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: related,
+      edit: { changes: { [context.document.uri]: edits } },
+    });
+  }
+  return actions;
+}
+
+function sameRange(a: Diagnostic['range'], b: Diagnostic['range']): boolean {
+  return (
+    a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character
+  );
+}
+
+/** `source.fixAll.hpclint`: every safe fix, as one minimal edit. Undefined when nothing changes. */
+export function computeFixAll(document: TextDocument, format: RecipeFormat, config: ResolvedConfig): CodeAction | undefined {
+  const text = document.getText();
+  const fixed = fixAll(text, { format, config });
+  if (fixed.applied === 0 || fixed.text === text) {
+    return undefined;
+  }
+  return {
+    title: 'Fix all safe hpclint problems',
+    kind: FIX_ALL_KIND,
+    edit: { changes: { [document.uri]: [minimalEdit(document, text, fixed.text)] } },
+  };
+}
+
+/** One edit replacing only the part between the common prefix and suffix of the two texts. */
+export function minimalEdit(document: TextDocument, before: string, after: string): TextEdit {
+  let prefix = 0;
+  const shortest = Math.min(before.length, after.length);
+  while (prefix < shortest && before.charCodeAt(prefix) === after.charCodeAt(prefix)) {
+    prefix++;
+  }
+  let suffix = 0;
+  while (
+    suffix < shortest - prefix &&
+    before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)
+  ) {
+    suffix++;
+  }
+  return {
+    range: { start: document.positionAt(prefix), end: document.positionAt(before.length - suffix) },
+    newText: after.slice(prefix, after.length - suffix),
+  };
+}

@@ -1,0 +1,104 @@
+// `hpclint.*` settings per resource: requested with workspace/configuration, cached per document URI.
+import type { Connection } from 'vscode-languageserver';
+import type { SeveritySetting } from '../engine/rule';
+
+export interface HpclintSettings {
+  enable: boolean;
+  /** Keys are rule codes or names. */
+  rules: Record<string, SeveritySetting>;
+  /** Keys are category words. */
+  categories: Record<string, SeveritySetting>;
+  /** Explicit config file path ('' = search for `.hpclint.yaml` above the document). */
+  configFile: string;
+  dockerfile: { syntaxValidation: boolean };
+}
+
+export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['off', 'error', 'warning', 'info', 'hint'];
+
+export function defaultSettings(): HpclintSettings {
+  return { enable: true, rules: {}, categories: {}, configFile: '', dockerfile: { syntaxValidation: true } };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function severityMap(value: unknown): Record<string, SeveritySetting> {
+  const result: Record<string, SeveritySetting> = {};
+  if (!isRecord(value)) {
+    return result;
+  }
+  for (const [key, severity] of Object.entries(value)) {
+    const normalized = typeof severity === 'string' ? severity.trim().toLowerCase() : '';
+    const mapped = normalized === 'information' ? 'info' : normalized;
+    if ((SEVERITY_SETTINGS as readonly string[]).includes(mapped)) {
+      result[key] = mapped as SeveritySetting;
+    }
+  }
+  return result;
+}
+
+/** Settings from whatever the client sent (missing or ill-typed values fall back to defaults). */
+export function normalizeSettings(raw: unknown): HpclintSettings {
+  const settings = defaultSettings();
+  if (!isRecord(raw)) {
+    return settings;
+  }
+  if (typeof raw.enable === 'boolean') {
+    settings.enable = raw.enable;
+  }
+  settings.rules = severityMap(raw.rules);
+  settings.categories = severityMap(raw.categories);
+  if (typeof raw.configFile === 'string') {
+    settings.configFile = raw.configFile.trim();
+  }
+  const dockerfile = raw.dockerfile;
+  if (isRecord(dockerfile) && typeof dockerfile.syntaxValidation === 'boolean') {
+    settings.dockerfile.syntaxValidation = dockerfile.syntaxValidation;
+  }
+  // Flat keys, as some clients send them (`"dockerfile.syntaxValidation": false`).
+  if (typeof raw['dockerfile.syntaxValidation'] === 'boolean') {
+    settings.dockerfile.syntaxValidation = raw['dockerfile.syntaxValidation'];
+  }
+  return settings;
+}
+
+/**
+ * Settings per document URI. With the workspace/configuration capability they are requested per
+ * resource; without it, the `hpclint` section of the last didChangeConfiguration is used for all.
+ */
+export class SettingsStore {
+  private readonly perUri = new Map<string, Promise<HpclintSettings>>();
+  private global: HpclintSettings = defaultSettings();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly pullsConfiguration: () => boolean,
+  ) {}
+
+  get(uri: string): Promise<HpclintSettings> {
+    if (!this.pullsConfiguration()) {
+      return Promise.resolve(this.global);
+    }
+    let settings = this.perUri.get(uri);
+    if (!settings) {
+      settings = this.connection.workspace
+        .getConfiguration({ scopeUri: uri, section: 'hpclint' })
+        .then(normalizeSettings, () => defaultSettings());
+      this.perUri.set(uri, settings);
+    }
+    return settings;
+  }
+
+  /** didChangeConfiguration: forget everything; `pushed` is the notification's `settings` value. */
+  invalidate(pushed?: unknown): void {
+    this.perUri.clear();
+    if (isRecord(pushed) && 'hpclint' in pushed) {
+      this.global = normalizeSettings(pushed.hpclint);
+    }
+  }
+
+  forget(uri: string): void {
+    this.perUri.delete(uri);
+  }
+}
