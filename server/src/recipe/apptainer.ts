@@ -23,7 +23,8 @@ import { parsePragmas } from './pragmas';
 import { splitShell } from './shell';
 import { LineIndex } from './text';
 
-const STAGE_START = /^bootstrap:/gim;
+/** Go's `(?mi)^bootstrap:` — `^` only at the start or after `\n` (JS `m` would also split at `\r`, U+2028). */
+const STAGE_START = /(?:^|(?<=\n))bootstrap:/gi;
 const SPACE = /\s/;
 
 interface LineSpan {
@@ -189,15 +190,14 @@ function parseHeader(state: ParserState, lines: readonly LineSpan[]): HeaderStep
       }
       continue;
     }
-    const hash = text.indexOf('#', contentStart);
-    const cut = trimEnd(text, contentStart, hash >= 0 && hash < contentEnd ? hash : contentEnd);
+    const cut = trimEnd(text, contentStart, indexIn(text, '#', contentStart, contentEnd));
     let entry: PendingHeader;
     if (pending) {
       entry = { ...pending, value: pending.value + text.slice(contentStart, cut), valueEnd: cut, lineEnd: contentEnd };
       pending = undefined;
     } else {
-      const colon = text.indexOf(':', contentStart);
-      if (colon < 0 || colon >= cut) {
+      const colon = indexIn(text, ':', contentStart, cut);
+      if (colon === cut) {
         const key = text.slice(contentStart, cut);
         state.diagnostics.push({
           message: `header line has no ':' (Apptainer: "header key ${key} had no val")`,
@@ -493,8 +493,7 @@ function contentLines(state: ParserState, bodyStart: number, bodyEnd: number): A
 
 /** `%labels`: name up to the first space, value = rest (trimmed), as Apptainer's `GetLabels`. */
 function labelPair(state: ParserState, start: number, end: number): KeyValue {
-  const space = state.text.indexOf(' ', start);
-  const keyEnd = space >= 0 && space < end ? trimEnd(state.text, start, space) : end;
+  const keyEnd = trimEnd(state.text, start, indexIn(state.text, ' ', start, end));
   const pair: KeyValue = { key: wordAt(state, start, keyEnd), range: state.index.range(start, end) };
   if (keyEnd < end) {
     pair.value = wordAt(state, skipSpace(state.text, keyEnd, end), end);
@@ -505,8 +504,8 @@ function labelPair(state: ParserState, start: number, end: number): KeyValue {
 /** `%arguments`: `name=value`; surrounding quotes of the value are removed. */
 function argumentPair(state: ParserState, start: number, end: number): KeyValue {
   const { text } = state;
-  const equals = text.indexOf('=', start);
-  if (equals < 0 || equals >= end) {
+  const equals = indexIn(text, '=', start, end);
+  if (equals === end) {
     return { key: wordAt(state, start, end), range: state.index.range(start, end) };
   }
   const valueStart = skipSpace(text, equals + 1, end);
@@ -547,11 +546,10 @@ function fileWords(state: ParserState, start: number, end: number): Word[] {
     while (cursor < end && !SPACE.test(text[cursor])) {
       const char = text[cursor];
       if (char === '"' || char === "'") {
-        const close = text.indexOf(char, cursor + 1);
-        cursor = close < 0 || close >= end ? end : close + 1;
+        cursor = Math.min(end, indexIn(text, char, cursor + 1, end) + 1);
       } else if (text.startsWith('{{', cursor)) {
-        const close = text.indexOf('}}', cursor + 2);
-        cursor = close < 0 || close >= end ? cursor + 2 : close + 2;
+        const close = indexIn(text, '}', cursor + 2, end);
+        cursor = text[close + 1] === '}' && close + 1 < end ? close + 2 : cursor + 2;
       } else {
         cursor++;
       }
@@ -573,6 +571,16 @@ function wordAt(state: ParserState, start: number, end: number): Word {
 function quotedWord(state: ParserState, start: number, end: number): Word {
   const text = state.text.slice(start, end);
   return { text, value: text.replace(/"([^"]*)"|'([^']*)'/g, (_, double?: string, single?: string) => double ?? single ?? ''), range: state.index.range(start, end) };
+}
+
+/** First offset of `char` in text[start, end), or `end` (never scans past `end`). */
+function indexIn(text: string, char: string, start: number, end: number): number {
+  for (let offset = start; offset < end; offset++) {
+    if (text[offset] === char) {
+      return offset;
+    }
+  }
+  return end;
 }
 
 function skipSpace(text: string, offset: number, end: number): number {

@@ -375,3 +375,9 @@ test('corpus: every definition file parses without an exception', () => {
   assert.equal(throws, 0);
   assert.ok(files.length > 600);
 });
+
+test('stages split only after \\n, as Go does: a lone \\r or U+2028 before Bootstrap: does not split', () => {
+  assert.equal(parseDefinitionFile('Bootstrap: docker\rBootstrap: x\u2028Bootstrap: y\n').stages.length, 1);
+  assert.equal(parseDefinitionFile('Bootstrap: docker\r\nbootstrap: library\n').stages.length, 2);
+  assert.equal(parseDefinitionFile('Bootstrap: docker\n Bootstrap: library\n').stages.length, 1);
+});
