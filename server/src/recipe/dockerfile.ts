@@ -1,0 +1,490 @@
+// Dockerfile front end: dockerfile-ast instructions → the recipe model.
+import {
+  DockerfileParser,
+  Healthcheck,
+  JSONInstruction,
+  ModifiableInstruction,
+  PropertyInstruction,
+  type Argument,
+  type Instruction,
+} from 'dockerfile-ast';
+import type {
+  ArgStep,
+  BaseImage,
+  Comment,
+  Flag,
+  ImageRef,
+  KeyValue,
+  ParseProblem,
+  Range,
+  Recipe,
+  ShellScript,
+  Stage,
+  Step,
+  StepBase,
+  Word,
+} from './model';
+import { parsePragmas } from './pragmas';
+import { splitShell } from './shell';
+import { LineIndex } from './text';
+
+/** Parses a Dockerfile/Containerfile. Never throws: internal failures become a ParseProblem. */
+export function parseDockerfile(text: string): Recipe {
+  const index = new LineIndex(text);
+  try {
+    return new DockerfileFrontEnd(text, index).parse();
+  } catch (error) {
+    return {
+      format: 'dockerfile',
+      text,
+      stages: [],
+      globalArgs: [],
+      comments: [],
+      pragmas: [],
+      diagnostics: [
+        {
+          message: `hpclint could not parse this Dockerfile: ${error instanceof Error ? error.message : String(error)}`,
+          range: index.range(0, 0),
+          severity: 'error',
+        },
+      ],
+      escapeChar: '\\',
+    };
+  }
+}
+
+/** Splits an image reference (`registry/repo:tag@digest`) into its parts. */
+export function parseImageRef(raw: string, range: Range): ImageRef {
+  let rest = raw;
+  const ref: ImageRef = { repository: '', raw, range };
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    ref.digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const lastSlash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  if (colon > lastSlash) {
+    ref.tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  const firstSlash = rest.indexOf('/');
+  if (firstSlash > 0) {
+    const first = rest.slice(0, firstSlash);
+    if (first.includes('.') || first.includes(':') || first === 'localhost') {
+      ref.registry = first;
+      rest = rest.slice(firstSlash + 1);
+    }
+  }
+  ref.repository = rest;
+  return ref;
+}
+
+const SIMPLE_VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+]([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+
+class DockerfileFrontEnd {
+  private readonly diagnostics: ParseProblem[] = [];
+  private escapeChar = '\\';
+
+  constructor(
+    private readonly text: string,
+    private readonly index: LineIndex,
+  ) {}
+
+  parse(): Recipe {
+    const dockerfile = DockerfileParser.parse(this.text);
+    this.escapeChar = dockerfile.getEscapeCharacter() === '`' ? '`' : '\\';
+    const stages: Stage[] = [];
+    const globalArgs: ArgStep[] = [];
+    const extents = new Map<number, number>();
+    for (const instruction of dockerfile.getInstructions()) {
+      const range = instruction.getRange();
+      extents.set(range.start.line, range.end.line);
+      const keyword = instruction.getKeyword();
+      if (keyword === 'FROM') {
+        stages.push(this.stage(instruction, stages, globalArgs));
+        continue;
+      }
+      const step = this.step(instruction);
+      const stage = stages[stages.length - 1];
+      if (stage) {
+        stage.steps.push(step);
+        stage.range = { start: stage.range.start, end: range.end };
+      } else if (step.kind === 'arg') {
+        globalArgs.push(step);
+      } else {
+        this.diagnostics.push({
+          message: `${instruction.getInstruction()} before the first FROM: only ARG may come before FROM`,
+          range: instruction.getInstructionRange(),
+          severity: 'error',
+        });
+      }
+    }
+    const comments: Comment[] = dockerfile.getComments().map((comment) => this.comment(comment.getRange()));
+    const lines = this.text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+    const pragmas = parsePragmas(comments, lines, (line) => ({ startLine: line, endLine: extents.get(line) ?? line }));
+    return {
+      format: 'dockerfile',
+      text: this.text,
+      stages,
+      globalArgs,
+      comments,
+      pragmas,
+      diagnostics: this.diagnostics,
+      escapeChar: this.escapeChar,
+    };
+  }
+
+  // ------------------------------------------------------------ stages
+
+  private stage(instruction: Instruction, earlier: readonly Stage[], globalArgs: readonly ArgStep[]): Stage {
+    const args = instruction.getArguments();
+    const flags = this.flags(instruction);
+    const imageArg = args[0];
+    const range = instruction.getRange();
+    let name: Word | undefined;
+    if (args.length >= 3 && args[1].getValue().toLowerCase() === 'as') {
+      name = this.argumentWord(args[2]);
+    }
+    const base: BaseImage = imageArg
+      ? this.baseImage(this.argumentWord(imageArg), earlier, globalArgs)
+      : { agent: 'docker', raw: '', range: instruction.getInstructionRange() };
+    if (!imageArg) {
+      this.diagnostics.push({ message: 'FROM requires an image', range: instruction.getInstructionRange(), severity: 'error' });
+    }
+    const from: Step = { ...this.stepBase(instruction), kind: 'from', flags };
+    const stage: Stage = { index: earlier.length, base, steps: [from], range, sections: [] };
+    if (name) {
+      stage.name = name;
+    }
+    return stage;
+  }
+
+  private baseImage(image: Word, earlier: readonly Stage[], globalArgs: readonly ArgStep[]): BaseImage {
+    const base: BaseImage = { agent: 'docker', raw: image.text, range: image.range };
+    const stageName = image.value.toLowerCase();
+    if (earlier.some((stage) => stage.name?.value.toLowerCase() === stageName)) {
+      base.stageRef = image.value;
+      return base;
+    }
+    const resolved = resolveGlobalArgs(image.value, globalArgs);
+    if (resolved.toLowerCase() === 'scratch') {
+      return base;
+    }
+    if (resolved !== image.value && earlier.some((stage) => stage.name?.value.toLowerCase() === resolved.toLowerCase())) {
+      base.stageRef = resolved;
+      return base;
+    }
+    const ref = parseImageRef(resolved, image.range);
+    ref.raw = image.text;
+    base.image = ref;
+    return base;
+  }
+
+  // ------------------------------------------------------------ steps
+
+  private step(instruction: Instruction): Step {
+    const base = this.stepBase(instruction);
+    switch (instruction.getKeyword()) {
+      case 'RUN':
+        return { ...base, kind: 'run', flags: this.flags(instruction), script: this.script(instruction, this.argumentsStart(instruction)) };
+      case 'CMD':
+      case 'ENTRYPOINT':
+        return this.entrypoint(instruction, base);
+      case 'HEALTHCHECK':
+        return this.healthcheck(instruction, base);
+      case 'ENV':
+        return { ...base, kind: 'env', pairs: this.pairs(instruction) };
+      case 'ARG':
+        return { ...base, kind: 'arg', pairs: this.pairs(instruction) };
+      case 'LABEL':
+        return { ...base, kind: 'label', pairs: this.pairs(instruction) };
+      case 'MAINTAINER':
+        return { ...base, kind: 'label', pairs: this.maintainer(instruction) };
+      case 'COPY':
+      case 'ADD':
+        return this.copy(instruction, base);
+      case 'USER':
+        return this.withValue({ ...base, kind: 'user' }, instruction);
+      case 'WORKDIR':
+        return this.withValue({ ...base, kind: 'workdir' }, instruction);
+      case 'EXPOSE':
+        return { ...base, kind: 'expose', ports: this.words(instruction) };
+      default:
+        return { ...base, kind: 'other', args: this.words(instruction) };
+    }
+  }
+
+  private stepBase(instruction: Instruction): StepBase {
+    return {
+      keyword: instruction.getInstruction(),
+      keywordRange: instruction.getInstructionRange(),
+      range: instruction.getRange(),
+    };
+  }
+
+  private entrypoint(instruction: Instruction, base: StepBase): Step {
+    const json = this.jsonWords(instruction);
+    if (json) {
+      return { ...base, kind: 'entrypoint', form: 'exec', args: json, script: this.execScript(instruction, json) };
+    }
+    return { ...base, kind: 'entrypoint', form: 'shell', args: [], script: this.script(instruction, this.argumentsStart(instruction)) };
+  }
+
+  private healthcheck(instruction: Instruction, base: StepBase): Step {
+    const subcommand = instruction instanceof Healthcheck ? instruction.getSubcommand() : null;
+    if (!subcommand || subcommand.getValue().toUpperCase() !== 'CMD') {
+      return { ...base, kind: 'test' };
+    }
+    const end = this.index.offsetAt(instruction.getRange().end);
+    let start = this.index.offsetAt(subcommand.getRange().end);
+    while (start < end && (this.text[start] === ' ' || this.text[start] === '\t')) {
+      start++;
+    }
+    const json = this.parseJsonArray(start, end);
+    if (json) {
+      return { ...base, kind: 'test', script: this.execScriptFrom(json, start, end) };
+    }
+    return { ...base, kind: 'test', script: this.script(instruction, start) };
+  }
+
+  private copy(instruction: Instruction, base: StepBase): Step {
+    const flags = this.flags(instruction);
+    let paths = this.jsonWords(instruction);
+    if (!paths) {
+      const heredocStart = this.firstHeredocContentStart(instruction);
+      paths = instruction
+        .getArguments()
+        .filter((arg) => heredocStart === undefined || this.index.offsetAt(arg.getRange().start) < heredocStart)
+        .map((arg) => this.argumentWord(arg));
+    }
+    const step: Step = { ...base, kind: 'copy', flags, sources: paths.slice(0, -1) };
+    if (paths.length > 0) {
+      step.destination = paths[paths.length - 1];
+    }
+    const from = flags.find((flag) => flag.name === 'from')?.value;
+    if (from) {
+      step.from = from;
+    }
+    return step;
+  }
+
+  private withValue<S extends Step & { value?: Word }>(step: S, instruction: Instruction): S {
+    const args = instruction.getArguments();
+    if (args.length === 1) {
+      step.value = this.argumentWord(args[0]);
+    } else if (args.length > 1) {
+      const start = this.index.offsetAt(args[0].getRange().start);
+      const end = this.index.offsetAt(args[args.length - 1].getRange().end);
+      const raw = this.text.slice(start, end);
+      step.value = { text: raw, value: raw, range: this.index.range(start, end) };
+    }
+    return step;
+  }
+
+  private maintainer(instruction: Instruction): KeyValue[] {
+    const args = instruction.getArguments();
+    const keywordRange = instruction.getInstructionRange();
+    const key: Word = { text: instruction.getInstruction(), value: 'maintainer', range: keywordRange };
+    if (args.length === 0) {
+      return [{ key, range: instruction.getRange() }];
+    }
+    const start = this.index.offsetAt(args[0].getRange().start);
+    const end = this.index.offsetAt(args[args.length - 1].getRange().end);
+    const raw = this.text.slice(start, end);
+    return [{ key, value: { text: raw, value: raw, range: this.index.range(start, end) }, range: instruction.getRange() }];
+  }
+
+  private pairs(instruction: Instruction): KeyValue[] {
+    if (!(instruction instanceof PropertyInstruction)) {
+      return [];
+    }
+    return instruction.getProperties().map((property) => {
+      const nameRange = property.getNameRange();
+      const key: Word = { text: this.slice(nameRange), value: property.getName(), range: nameRange };
+      const pair: KeyValue = { key, range: property.getRange() };
+      const valueRange = property.getValueRange();
+      const value = property.getValue();
+      if (valueRange && value !== null) {
+        pair.value = { text: this.slice(valueRange), value, range: valueRange };
+      }
+      return pair;
+    });
+  }
+
+  private flags(instruction: Instruction): Flag[] {
+    if (!(instruction instanceof ModifiableInstruction)) {
+      return [];
+    }
+    return instruction.getFlags().map((flag) => {
+      const result: Flag = { name: flag.getName(), range: flag.getRange() };
+      const value = flag.getValue();
+      const valueRange = flag.getValueRange();
+      if (value !== null && valueRange) {
+        result.value = { text: this.slice(valueRange), value: unquote(value), range: valueRange };
+      }
+      return result;
+    });
+  }
+
+  // ------------------------------------------------------------ shell and exec forms
+
+  /** Offset where the instruction's arguments start (after keyword and flags). */
+  private argumentsStart(instruction: Instruction): number {
+    const argsRange = instruction.getArgumentsRange();
+    if (argsRange) {
+      return this.index.offsetAt(argsRange.start);
+    }
+    return this.index.offsetAt(instruction.getRange().end);
+  }
+
+  private script(instruction: Instruction, start: number): ShellScript {
+    if (instruction instanceof JSONInstruction) {
+      const json = this.jsonWords(instruction);
+      if (json) {
+        return this.execScript(instruction, json);
+      }
+    }
+    const end = Math.max(start, this.index.offsetAt(instruction.getRange().end));
+    return splitShell(this.text, start, end, this.index, { escapeChar: this.escapeChar, dockerfileComments: true });
+  }
+
+  private execScript(instruction: Instruction, args: Word[]): ShellScript {
+    const start = this.argumentsStart(instruction);
+    const end = Math.max(start, this.index.offsetAt(instruction.getRange().end));
+    return this.execScriptFrom(args, start, end);
+  }
+
+  /** The argv of an exec form as a single command. */
+  private execScriptFrom(args: Word[], start: number, end: number): ShellScript {
+    const range = this.index.range(start, end);
+    const commands =
+      args.length === 0
+        ? []
+        : [
+            {
+              words: args,
+              assignments: [],
+              name: basename(args[0].value),
+              range: { start: args[0].range.start, end: args[args.length - 1].range.end },
+              pipesToNext: false,
+              depth: 0,
+            },
+          ];
+    return { text: this.text.slice(start, end), range, commands, heredocs: [], comments: [] };
+  }
+
+  /** JSON-array arguments (exec form), or undefined for the shell form. */
+  private jsonWords(instruction: Instruction): Word[] | undefined {
+    if (!(instruction instanceof JSONInstruction)) {
+      return undefined;
+    }
+    if (!instruction.getOpeningBracket() || !instruction.getClosingBracket()) {
+      return undefined;
+    }
+    return instruction.getJSONStrings().map((json) => {
+      const range = json.getRange();
+      const raw = this.slice(range);
+      return { text: raw, value: parseJsonString(raw) ?? json.getJSONValue(), range };
+    });
+  }
+
+  /** Parses `["a", "b"]` in text[start, end) when that is the whole (trimmed) content. */
+  private parseJsonArray(start: number, end: number): Word[] | undefined {
+    const content = this.text.slice(start, end);
+    const open = content.search(/\S/);
+    if (open < 0 || content[open] !== '[' || content.trimEnd().slice(-1) !== ']') {
+      return undefined;
+    }
+    const words: Word[] = [];
+    const stringPattern = /"(?:[^"\\\n]|\\.)*"/g;
+    for (const match of content.matchAll(stringPattern)) {
+      const wordStart = start + (match.index ?? 0);
+      const raw = match[0];
+      words.push({ text: raw, value: parseJsonString(raw) ?? raw.slice(1, -1), range: this.index.range(wordStart, wordStart + raw.length) });
+    }
+    try {
+      JSON.parse(content);
+    } catch {
+      return undefined;
+    }
+    return words;
+  }
+
+  private firstHeredocContentStart(instruction: Instruction): number | undefined {
+    const withHeredocs = instruction as Instruction & { getHeredocs?: () => { getContentRange(): Range | null; getStartRange(): Range }[] };
+    if (typeof withHeredocs.getHeredocs !== 'function') {
+      return undefined;
+    }
+    const heredocs = withHeredocs.getHeredocs();
+    if (heredocs.length === 0) {
+      return undefined;
+    }
+    // The operator line ends where the first body line starts.
+    const firstLine = heredocs[0].getStartRange().start.line;
+    return this.index.lineStart(firstLine + 1);
+  }
+
+  // ------------------------------------------------------------ words
+
+  private words(instruction: Instruction): Word[] {
+    return instruction.getArguments().map((arg) => this.argumentWord(arg));
+  }
+
+  private argumentWord(arg: Argument): Word {
+    const range = arg.getRange();
+    return { text: this.slice(range), value: unquote(arg.getValue()), range };
+  }
+
+  private comment(range: Range): Comment {
+    return { text: this.slice(range), range };
+  }
+
+  private slice(range: Range): string {
+    return this.text.slice(this.index.offsetAt(range.start), this.index.offsetAt(range.end));
+  }
+}
+
+function parseJsonString(raw: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function unquote(value: string): string {
+  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0]) {
+    return value.slice(1, -1);
+  }
+  return value;
+}
+
+function basename(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash >= 0 ? path.slice(slash + 1) : path;
+}
+
+/** Substitutes `$VAR`, `${VAR}` and `${VAR:-default}` with global ARG defaults where known. */
+function resolveGlobalArgs(value: string, globalArgs: readonly ArgStep[]): string {
+  if (!value.includes('$')) {
+    return value;
+  }
+  const defaults = new Map<string, string>();
+  for (const step of globalArgs) {
+    for (const pair of step.pairs) {
+      if (pair.value) {
+        defaults.set(pair.key.value, pair.value.value);
+      }
+    }
+  }
+  return value.replace(SIMPLE_VARIABLE, (whole, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
+    const name = braced ?? bare ?? '';
+    const known = defaults.get(name);
+    if (known !== undefined && known !== '') {
+      return known;
+    }
+    return fallback !== undefined && !/^\$\{\w*:?\+/.test(whole) ? fallback : whole;
+  });
+}
