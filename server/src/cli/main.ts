@@ -283,9 +283,19 @@ function startLanguageServer(argv: readonly string[]): void {
   if (!argv.some((arg) => arg === '--stdio' || arg === '--node-ipc' || arg.startsWith('--socket') || arg.startsWith('--pipe'))) {
     process.argv.push('--stdio');
   }
-  // Loaded lazily so that linting never pays for (or starts) the server.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const server = require('../server') as { startServer: () => void };
+  // Loaded lazily so that linting never pays for the server. server.ts starts itself when
+  // `require.main === module`; inside the cli.js bundle that test would be true on load, so hide
+  // require.main while loading and start the server exactly once here.
+  const mutableRequire = require as { main?: NodeJS.Module };
+  const savedMain = mutableRequire.main;
+  mutableRequire.main = undefined;
+  let server: { startServer: () => void };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    server = require('../server') as { startServer: () => void };
+  } finally {
+    mutableRequire.main = savedMain;
+  }
   server.startServer();
 }
 
