@@ -3,7 +3,9 @@ import {
   CodeActionKind,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  MessageType,
   ProposedFeatures,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   createConnection,
@@ -43,7 +45,10 @@ export function startServer(): Connection {
   const configs = new ConfigResolver(
     () => workspaceFolders,
     (error) => {
-      void connection.window.showErrorMessage(`hpclint: invalid configuration file ${error.file}:${error.line}: ${error.detail}`);
+      void connection.sendNotification(ShowMessageNotification.type, {
+        type: MessageType.Error,
+        message: `hpclint: invalid configuration file ${error.file}:${error.line}: ${error.detail}`,
+      });
     },
   );
   const analyzer = new Analyzer(settings, configs);

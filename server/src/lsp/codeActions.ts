@@ -9,6 +9,7 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { fixAll } from '../engine/fixes';
+import type { Rule } from '../engine/rule';
 import type { ResolvedConfig } from '../engine/types';
 import type { Recipe, RecipeFormat } from '../recipe/model';
 import { diagnosticData, type DiagnosticData } from './diagnostics';
@@ -28,6 +29,8 @@ export interface CodeActionContextData {
   recipe: Recipe;
   config: ResolvedConfig;
   dockerfile: DockerfileFeatures;
+  /** Rule set for fix-all (default: every registered rule). */
+  rules?: readonly Rule[];
 }
 
 function wants(only: readonly string[] | undefined, kind: string): boolean {
@@ -73,7 +76,7 @@ export function computeCodeActions(params: CodeActionParams, context: CodeAction
   }
   // Fix-all runs the engine repeatedly: only when the client asks for source actions explicitly.
   if (only && wants(only, FIX_ALL_KIND)) {
-    const fixAllAction = computeFixAll(context.document, context.format, context.config);
+    const fixAllAction = computeFixAll(context.document, context.format, context.config, context.rules);
     if (fixAllAction) {
       actions.push(fixAllAction);
     }
@@ -159,13 +162,16 @@ function ignoreFileAction(context: CodeActionContextData, diagnostic: Diagnostic
       edit = { range: { start: { line: current, character: text.length }, end: { line: current, character: text.length } }, newText: `,${code}` };
       break;
     }
-    if (!text.trim().startsWith('#')) {
+    if (text.trim().length > 0 && !text.trim().startsWith('#')) {
       break;
     }
   }
+  // Right below parser directives, a blank line keeps the pragma from being read as one more directive
+  // (dockerfile-ast treats every `# word…=value` line there as a directive).
+  const separator = line > 0 && lineText(document, line).trim().length > 0 ? eol(document) : '';
   edit ??= {
     range: { start: { line, character: 0 }, end: { line, character: 0 } },
-    newText: `# hpclint global ignore=${code}${eol(document)}`,
+    newText: `${separator}# hpclint global ignore=${code}${eol(document)}`,
   };
   return {
     title: `Ignore ${code} in this file`,
@@ -224,9 +230,14 @@ function sameRange(a: Diagnostic['range'], b: Diagnostic['range']): boolean {
 }
 
 /** `source.fixAll.hpclint`: every safe fix, as one minimal edit. Undefined when nothing changes. */
-export function computeFixAll(document: TextDocument, format: RecipeFormat, config: ResolvedConfig): CodeAction | undefined {
+export function computeFixAll(
+  document: TextDocument,
+  format: RecipeFormat,
+  config: ResolvedConfig,
+  rules?: readonly Rule[],
+): CodeAction | undefined {
   const text = document.getText();
-  const fixed = fixAll(text, { format, config });
+  const fixed = fixAll(text, { format, config, rules });
   if (fixed.applied === 0 || fixed.text === text) {
     return undefined;
   }
