@@ -80,6 +80,8 @@ export function parseImageRef(raw: string, range: Range): ImageRef {
   return ref;
 }
 
+const DIRECTIVE = /^\s*#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
+const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
 const SIMPLE_VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+]([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 
 class DockerfileFrontEnd {
@@ -120,7 +122,7 @@ class DockerfileFrontEnd {
         });
       }
     }
-    const comments: Comment[] = dockerfile.getComments().map((comment) => this.comment(comment.getRange()));
+    const comments = this.comments(dockerfile.getComments().map((comment) => comment.getRange()), dockerfile.getDirectives().map((directive) => directive.getRange()));
     const lines = this.text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
     const pragmas = parsePragmas(comments, lines, (line) => ({ startLine: line, endLine: extents.get(line) ?? line }));
     return {
@@ -436,8 +438,25 @@ class DockerfileFrontEnd {
     return { text: this.slice(range), value: unquote(arg.getValue()), range };
   }
 
-  private comment(range: Range): Comment {
-    return { text: this.slice(range), range };
+  /**
+   * `#` comment lines. dockerfile-ast reads any leading `# word … =value` line as a parser directive;
+   * BuildKit only accepts `# name=value` with a known name and stops at the first other comment.
+   */
+  private comments(commentRanges: Range[], directiveRanges: Range[]): Comment[] {
+    const comments: Comment[] = [];
+    let directivesEnded = false;
+    for (const range of directiveRanges) {
+      const text = this.slice(range);
+      const match = DIRECTIVE.exec(text);
+      if (directivesEnded || !match || !KNOWN_DIRECTIVES.has(match[1].toLowerCase())) {
+        directivesEnded = true;
+        comments.push({ text, range });
+      }
+    }
+    for (const range of commentRanges) {
+      comments.push({ text: this.slice(range), range });
+    }
+    return comments.sort((a, b) => a.range.start.line - b.range.start.line);
   }
 
   private slice(range: Range): string {
