@@ -1,0 +1,63 @@
+// Runs the bundled CLI (dist/cli.js) as a child process.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const root = join(__dirname, '../..');
+export const cliPath = join(root, 'dist/cli.js');
+export const fixtures = join(root, 'test/fixtures/cli');
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function ensureBuilt(): void {
+  if (!existsSync(cliPath)) {
+    const build = spawnSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root, encoding: 'utf8' });
+    if (build.status !== 0) {
+      throw new Error(`build failed: ${build.stderr}`);
+    }
+  }
+}
+
+export function runCli(args: readonly string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): CliRun {
+  ensureBuilt();
+  const result = spawnSync(process.execPath, [cliPath, ...args], {
+    cwd: options.cwd ?? root,
+    input: options.input ?? '',
+    encoding: 'utf8',
+    env: { ...process.env, HPCLINT_TODAY: '2026-01-15', ...options.env },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (result.error) {
+    throw result.error;
+  }
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export interface JsonReport {
+  version: number;
+  tool: { name: string; version: string };
+  files: Array<{
+    path: string;
+    format: string;
+    diagnostics: Array<{
+      code: string;
+      name: string;
+      category: string;
+      severity: string;
+      message: string;
+      line: number;
+      column: number;
+      endLine: number;
+      endColumn: number;
+      fixable: boolean;
+    }>;
+  }>;
+}
+
+export function parseJson(run: CliRun): JsonReport {
+  return JSON.parse(run.stdout) as JsonReport;
+}
