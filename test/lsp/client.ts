@@ -17,6 +17,7 @@ import {
 } from 'vscode-languageserver/node';
 
 export const ROOT = join(__dirname, '..', '..');
+export const TODAY = '2026-01-15';
 const BUNDLE = join(ROOT, 'dist', 'server.js');
 
 /** `HPCLINT_LSP_FROM_SOURCE=1` runs server/src/server.ts through tsx instead of the bundle. */
@@ -79,7 +80,9 @@ export class TestClient {
   }
 
   static async start(options: StartOptions = {}): Promise<TestClient> {
-    const child = spawn(process.execPath, serverCommand(), { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    // A fixed "today" keeps date-dependent rules (end-of-life bases) stable.
+    const env = { ...process.env, HPCLINT_TODAY: TODAY };
+    const child = spawn(process.execPath, serverCommand(), { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const tee = new PassThrough();
     const client: { value?: TestClient } = {};
     child.stdout!.on('data', (chunk: Buffer) => {

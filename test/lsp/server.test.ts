@@ -1,6 +1,6 @@
 // End-to-end: the bundled server over stdio, driven by a JSON-RPC client.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -16,7 +16,7 @@ import type {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ruleByCodeOrName } from '../../server/src/engine/registry';
 import { renderRuleDoc } from '../../server/src/docs/render';
-import { TestClient, fileUri, parseFramedMessages } from './client';
+import { ROOT, TestClient, fileUri, parseFramedMessages } from './client';
 
 const MARCH = 'FROM ubuntu:22.04\nRUN gcc -O3 -march=native -o app app.c\n';
 const MARCH_RANGE = { start: { line: 1, character: 12 }, end: { line: 1, character: 25 } };
@@ -44,11 +44,12 @@ describe('language server over stdio', () => {
   let client: TestClient;
   let workspace: string;
   let rules: Record<string, string> = {};
+  let extraSettings: Record<string, unknown> = {};
 
   before(async () => {
     workspace = mkdtempSync(join(tmpdir(), 'hpclint-lsp-'));
     mkdirSync(join(workspace, '.git'));
-    client = await TestClient.start({ workspaceFolder: workspace, settings: () => ({ rules }) });
+    client = await TestClient.start({ workspaceFolder: workspace, settings: () => ({ rules, ...extraSettings }) });
   });
 
   after(async () => {
@@ -94,6 +95,8 @@ describe('language server over stdio', () => {
     assert.equal(finding.severity, 2);
     assert.deepEqual(finding.range, MARCH_RANGE);
     assert.equal(published.version, 1);
+    const doc = join(ROOT, 'docs', 'rules', 'HPC-PORT-001.md');
+    assert.deepEqual(finding.codeDescription, existsSync(doc) ? { href: fileUri(doc) } : undefined);
     const data = finding.data as { code: string; fixes: unknown[] };
     assert.equal(data.code, 'HPC-PORT-001');
     assert.ok(data.fixes.length >= 1);
@@ -282,6 +285,71 @@ describe('language server over stdio', () => {
     assert.equal(await client.request('hpclint/ruleDocumentation', { code: 'HPC-NOPE-999' }), null);
     const list = await client.request<Array<{ code: string }>>('hpclint/listRules', {});
     assert.ok(list.some((rule) => rule.code === 'HPC-PORT-001'));
+  });
+
+  test('changes are debounced: only the last of quick edits is linted and published', async () => {
+    const uri = fileUri(join(workspace, 'debounce', 'Dockerfile'));
+    await client.open(uri, 'dockerfile', 'FROM alpine:3.20\n');
+    const before = client.publishedCount(uri);
+    for (let version = 2; version <= 5; version++) {
+      await client.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version },
+        contentChanges: [{ text: `FROM alpine:3.20\nFOO${version} bar\n` }],
+      });
+    }
+    const published = await client.nextDiagnostics(uri, before);
+    assert.equal(published.version, 5);
+    const unknown = published.diagnostics.filter((d) => d.code === 'dockerfile-utils/UNKNOWN_INSTRUCTION');
+    assert.deepEqual(unknown.map((d) => d.message), ['Unknown instruction: FOO5']);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.equal(client.publishedCount(uri), before + 1, 'one publication for the burst');
+    await client.close(uri);
+  });
+
+  test('hpclint.enable and hpclint.dockerfile.syntaxValidation settings', async () => {
+    const uri = fileUri(join(workspace, 'toggles', 'Dockerfile'));
+    const text = `${MARCH}FOO bar\n`;
+    const opened = await client.open(uri, 'dockerfile', text);
+    assert.ok(codes(opened.diagnostics).includes('dockerfile-utils/UNKNOWN_INSTRUCTION'));
+
+    extraSettings = { dockerfile: { syntaxValidation: false } };
+    let before = client.publishedCount(uri);
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const noSyntax = await client.nextDiagnostics(uri, before);
+    assert.ok(!codes(noSyntax.diagnostics).some((code) => code.startsWith('dockerfile-utils/')));
+    assert.ok(codes(noSyntax.diagnostics).includes('HPC-PORT-001'));
+
+    extraSettings = { enable: false };
+    before = client.publishedCount(uri);
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    assert.deepEqual((await client.nextDiagnostics(uri, before)).diagnostics, []);
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 1 } });
+    assert.match(hoverValue(hover), /command/i, 'Dockerfile features still work when linting is off');
+
+    extraSettings = {};
+    before = client.publishedCount(uri);
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    assert.ok(codes((await client.nextDiagnostics(uri, before)).diagnostics).includes('HPC-PORT-001'));
+    await client.close(uri);
+  });
+
+  test('untitled documents are linted (no config file lookup)', async () => {
+    const uri = 'untitled:Untitled-1';
+    const published = await client.open(uri, 'dockerfile', MARCH);
+    assert.ok(codes(published.diagnostics).includes('HPC-PORT-001'));
+    await client.close(uri);
+  });
+
+  test('a huge document is skipped with one finding and features answer empty', async () => {
+    const uri = fileUri(join(workspace, 'huge', 'Dockerfile'));
+    const huge = `FROM alpine:3.20\n${'RUN echo aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n'.repeat(40_000)}`;
+    const started = Date.now();
+    const published = await client.open(uri, 'dockerfile', huge);
+    assert.deepEqual(codes(published.diagnostics), ['hpclint/skipped']);
+    const symbols = await client.request<unknown[]>('textDocument/documentSymbol', { textDocument: { uri } });
+    assert.deepEqual(symbols, []);
+    assert.ok(Date.now() - started < 5000);
+    await client.close(uri);
   });
 
   test('binary garbage does not kill the server', async () => {
