@@ -1,0 +1,196 @@
+// In-process tests of code-action placement, fix-all and settings normalisation.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { CodeAction, Diagnostic } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { defaultConfig } from '../../server/src/engine/config';
+import { defineRule, type Rule } from '../../server/src/engine/rule';
+import type { RecipeFormat } from '../../server/src/recipe/model';
+import { parseRecipe } from '../../server/src/recipe/parse';
+import { computeCodeActions, minimalEdit } from '../../server/src/lsp/codeActions';
+import { DockerfileFeatures } from '../../server/src/lsp/dockerfileFeatures';
+import { normalizeSettings } from '../../server/src/lsp/settings';
+
+const URI = 'file:///work/Dockerfile';
+const dockerfile = new DockerfileFeatures({ error() {}, warn() {}, info() {}, log() {} });
+
+function diagnostic(code: string, line: number, start: number, end: number): Diagnostic {
+  return {
+    range: { start: { line, character: start }, end: { line, character: end } },
+    message: 'm',
+    source: 'hpclint',
+    code,
+    data: { code, fixes: [] },
+  };
+}
+
+function actionsFor(text: string, format: RecipeFormat, diagnostics: Diagnostic[], only?: string[], rules?: Rule[]): CodeAction[] {
+  const document = TextDocument.create(URI, format, 1, text);
+  return computeCodeActions(
+    {
+      textDocument: { uri: URI },
+      range: diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics, only },
+    },
+    { document, format, recipe: parseRecipe(text, format), config: defaultConfig(), dockerfile, rules },
+  );
+}
+
+function applyAction(text: string, action: CodeAction | undefined): string {
+  assert.ok(action, 'action present');
+  return TextDocument.applyEdits(TextDocument.create(URI, 'x', 1, text), action.edit!.changes![URI]);
+}
+
+const byTitle = (actions: CodeAction[], title: string) => actions.find((action) => action.title === title);
+
+describe('ignore actions', () => {
+  test('a finding on a continuation line of a RUN gets the pragma above the instruction, indented like it', () => {
+    const text = 'FROM alpine:3.20\n  RUN make && \\\n      gcc -march=native x.c\n';
+    const actions = actionsFor(text, 'dockerfile', [diagnostic('HPC-PORT-001', 2, 10, 23)]);
+    assert.equal(
+      applyAction(text, byTitle(actions, 'Ignore HPC-PORT-001 for this line')),
+      'FROM alpine:3.20\n  # hpclint ignore=HPC-PORT-001\n  RUN make && \\\n      gcc -march=native x.c\n',
+    );
+  });
+
+  test('an existing ignore pragma above the instruction is extended', () => {
+    const text = 'FROM alpine:3.20\n# hpclint ignore=HPC-SEC-003\nRUN gcc -march=native x.c\n';
+    const actions = actionsFor(text, 'dockerfile', [diagnostic('HPC-PORT-001', 2, 8, 21)]);
+    assert.equal(
+      applyAction(text, byTitle(actions, 'Ignore HPC-PORT-001 for this line')),
+      'FROM alpine:3.20\n# hpclint ignore=HPC-SEC-003,HPC-PORT-001\nRUN gcc -march=native x.c\n',
+    );
+  });
+
+  test('in a definition-file script, the pragma goes above the first line of a continued command', () => {
+    const text = 'Bootstrap: docker\nFrom: alpine:3.20\n\n%post\n    ./configure \\\n        CFLAGS=-march=native\n';
+    const actions = actionsFor(text, 'apptainer', [diagnostic('HPC-PORT-001', 5, 15, 28)]);
+    assert.equal(
+      applyAction(text, byTitle(actions, 'Ignore HPC-PORT-001 for this line')),
+      'Bootstrap: docker\nFrom: alpine:3.20\n\n%post\n    # hpclint ignore=HPC-PORT-001\n    ./configure \\\n        CFLAGS=-march=native\n',
+    );
+  });
+
+  test('file-wide ignore: top of a definition file, or appended to an existing global pragma', () => {
+    const text = 'Bootstrap: docker\nFrom: alpine:3.20\n';
+    const actions = actionsFor(text, 'apptainer', [diagnostic('HPC-EOL-001', 1, 6, 17)]);
+    assert.equal(applyAction(text, byTitle(actions, 'Ignore HPC-EOL-001 in this file')), `# hpclint global ignore=HPC-EOL-001\n${text}`);
+
+    const withPragma = '# header comment\n# hpclint global ignore=HPC-SEC-003\nFROM alpine:3.20\n';
+    const more = actionsFor(withPragma, 'dockerfile', [diagnostic('HPC-EOL-001', 2, 5, 16)]);
+    assert.equal(
+      applyAction(withPragma, byTitle(more, 'Ignore HPC-EOL-001 in this file')),
+      '# header comment\n# hpclint global ignore=HPC-SEC-003,HPC-EOL-001\nFROM alpine:3.20\n',
+    );
+  });
+
+  test('CRLF documents get CRLF pragmas', () => {
+    const text = 'FROM alpine:3.20\r\nRUN gcc -march=native x.c\r\n';
+    const actions = actionsFor(text, 'dockerfile', [diagnostic('HPC-PORT-001', 1, 8, 21)]);
+    assert.equal(
+      applyAction(text, byTitle(actions, 'Ignore HPC-PORT-001 for this line')),
+      'FROM alpine:3.20\r\n# hpclint ignore=HPC-PORT-001\r\nRUN gcc -march=native x.c\r\n',
+    );
+  });
+
+  test('two findings of one code offer one file-wide ignore and one documentation action', () => {
+    const text = 'FROM alpine:3.20\nRUN gcc -march=native a.c\nRUN gcc -march=native b.c\n';
+    const actions = actionsFor(text, 'dockerfile', [diagnostic('HPC-PORT-001', 1, 8, 21), diagnostic('HPC-PORT-001', 2, 8, 21)]);
+    assert.equal(actions.filter((action) => action.title === 'Ignore HPC-PORT-001 for this line').length, 2);
+    assert.equal(actions.filter((action) => action.title === 'Ignore HPC-PORT-001 in this file').length, 1);
+    assert.equal(actions.filter((action) => action.title === 'Show documentation for HPC-PORT-001').length, 1);
+  });
+
+  test('diagnostics of other tools are ignored', () => {
+    const foreign: Diagnostic = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, message: 'x', source: 'hadolint', code: 'DL3008' };
+    assert.deepEqual(actionsFor('FROM alpine:3.20\n', 'dockerfile', [foreign]), []);
+  });
+});
+
+describe('fixes and fix-all', () => {
+  const upperCaseRun = defineRule({
+    meta: {
+      code: 'HPC-TEST-001',
+      name: 'test-rule',
+      category: 'maintainability',
+      severity: 'warning',
+      formats: ['dockerfile'],
+      fix: 'both',
+      docs: { summary: 's', whatItDoes: 'w', whyHpc: 'y', howToFix: 'h', bad: [], good: [], references: [] },
+    },
+    check(context) {
+      for (const stage of context.recipe.stages) {
+        for (const step of stage.steps) {
+          if (step.keyword === 'run') {
+            context.report({
+              range: step.keywordRange,
+              message: 'lower-case run',
+              fixes: [
+                { title: 'Upper-case it', safe: true, edits: [{ range: step.keywordRange, newText: 'RUN' }] },
+                { title: 'Delete it', safe: false, edits: [{ range: step.range, newText: '' }] },
+              ],
+            });
+          }
+        }
+      }
+    },
+  });
+
+  test('safe fixes are preferred, unsafe ones carry the code in the title', () => {
+    const text = 'FROM alpine:3.20\nrun make\n';
+    const fixes = [
+      { title: 'Upper-case it', safe: true, edits: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } }, newText: 'RUN' }] },
+      { title: 'Delete it', safe: false, edits: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 8 } }, newText: '' }] },
+    ];
+    const finding = { ...diagnostic('HPC-TEST-001', 1, 0, 3), data: { code: 'HPC-TEST-001', fixes } };
+    const actions = actionsFor(text, 'dockerfile', [finding]);
+    assert.equal(byTitle(actions, 'Upper-case it')?.isPreferred, true);
+    assert.equal(byTitle(actions, 'Delete it (HPC-TEST-001)')?.isPreferred, false);
+    assert.equal(applyAction(text, byTitle(actions, 'Upper-case it')), 'FROM alpine:3.20\nRUN make\n');
+  });
+
+  test('source.fixAll.hpclint applies every safe fix and nothing else', () => {
+    const text = 'FROM alpine:3.20\nrun make\nrun make install\n';
+    const actions = actionsFor(text, 'dockerfile', [], ['source.fixAll'], [upperCaseRun]);
+    assert.equal(actions.length, 1);
+    assert.equal(actions[0].kind, 'source.fixAll.hpclint');
+    assert.equal(applyAction(text, actions[0]), 'FROM alpine:3.20\nRUN make\nRUN make install\n');
+    assert.deepEqual(actionsFor('FROM alpine:3.20\nRUN make\n', 'dockerfile', [], ['source.fixAll'], [upperCaseRun]), []);
+  });
+
+  test('minimalEdit replaces only the changed middle', () => {
+    const before = 'FROM a\nrun x\n';
+    const document = TextDocument.create(URI, 'dockerfile', 1, before);
+    assert.deepEqual(minimalEdit(document, before, 'FROM a\nRUN x\n'), {
+      range: { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } },
+      newText: 'RUN',
+    });
+    assert.deepEqual(minimalEdit(document, before, `${before}CMD y\n`), {
+      range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } },
+      newText: 'CMD y\n',
+    });
+  });
+});
+
+describe('settings', () => {
+  test('normalizeSettings keeps valid values and drops the rest', () => {
+    assert.deepEqual(
+      normalizeSettings({
+        enable: false,
+        rules: { 'HPC-PORT-001': 'OFF', 'no-eol-base': 'information', bogus: 'loud', n: 3 },
+        categories: { licensing: 'hint' },
+        configFile: ' ci/.hpclint.yaml ',
+        dockerfile: { syntaxValidation: false },
+      }),
+      {
+        enable: false,
+        rules: { 'HPC-PORT-001': 'off', 'no-eol-base': 'info' },
+        categories: { licensing: 'hint' },
+        configFile: 'ci/.hpclint.yaml',
+        dockerfile: { syntaxValidation: false },
+      },
+    );
+    assert.deepEqual(normalizeSettings(null), normalizeSettings({}));
+    assert.equal(normalizeSettings({ enable: 'yes' }).enable, true);
+  });
+});
