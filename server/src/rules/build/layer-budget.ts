@@ -1,0 +1,141 @@
+// HPC-BUILD-001: too many layer-creating instructions in the image that ships.
+import { defineRule, type Fix, type TextEdit } from '../../engine/rule';
+import type { Recipe, RunStep, Stage, Step } from '../../recipe/model';
+import { finalStageChain, offsetOf, rangeOf } from '../util/source';
+
+export const WARN_LAYERS = 100;
+export const MAX_LAYERS = 127;
+
+/** Builtins whose effect (cwd, variables, options, exit) would leak into commands merged after them. */
+const STATE_CHANGING = new Set([
+  'cd', 'pushd', 'popd', 'export', 'source', '.', 'set', 'shopt', 'umask', 'exit', 'exec', 'alias', 'unset', 'trap',
+  'ulimit', 'declare', 'typeset', 'readonly', 'local', 'eval', 'hash', 'function', 'return', 'break', 'continue',
+]);
+
+function isLayerStep(step: Step): boolean {
+  return step.kind === 'run' || (step.kind === 'copy' && /^(copy|add)$/i.test(step.keyword));
+}
+
+/** A RUN that can be joined to its neighbours with `&&` without changing what runs. */
+function isMergeable(step: Step): step is RunStep {
+  if (step.kind !== 'run' || step.keyword.toUpperCase() !== 'RUN' || step.flags.length > 0) {
+    return false;
+  }
+  const { script } = step;
+  const body = script.text.trim();
+  return (
+    body.length > 0 &&
+    !body.startsWith('[') &&
+    script.heredocs.length === 0 &&
+    script.comments.length === 0 &&
+    !/(;|&|\||\\|`)\s*$/.test(body)
+  );
+}
+
+function changesState(step: RunStep): boolean {
+  return step.script.commands.some(
+    (command) => command.depth === 0 && (STATE_CHANGING.has(command.name) || (command.words.length === 0 && command.assignments.length > 0) || /\(\)$/.test(command.words[0]?.value ?? '')),
+  );
+}
+
+/** Groups of adjacent mergeable RUNs (no comment or other instruction between; a state-changing RUN ends its group). */
+export function mergeGroups(recipe: Recipe, stage: Stage): RunStep[][] {
+  if (stage.steps.some((step) => step.keyword.toUpperCase() === 'SHELL')) {
+    return []; // a custom shell may not understand `&&`
+  }
+  const commentLines = new Set(recipe.comments.map((comment) => comment.range.start.line));
+  const groups: RunStep[][] = [];
+  let current: RunStep[] = [];
+  const close = (): void => {
+    if (current.length > 1) {
+      groups.push(current);
+    }
+    current = [];
+  };
+  for (const step of stage.steps) {
+    if (!isMergeable(step)) {
+      close();
+      continue;
+    }
+    const previous = current[current.length - 1];
+    if (previous) {
+      let separated = false;
+      for (let line = previous.range.end.line + 1; line < step.range.start.line; line++) {
+        separated ||= commentLines.has(line);
+      }
+      if (separated || changesState(previous)) {
+        close();
+      }
+    }
+    current.push(step);
+  }
+  close();
+  return groups;
+}
+
+function mergeEdits(recipe: Recipe, group: RunStep[]): TextEdit[] {
+  const edits: TextEdit[] = [];
+  for (let i = 1; i < group.length; i++) {
+    const start = offsetOf(recipe, group[i - 1].script.range.end);
+    const end = offsetOf(recipe, group[i].script.range.start);
+    edits.push({ range: rangeOf(recipe, start, end), newText: ` && ${recipe.escapeChar}\n    ` });
+  }
+  return edits;
+}
+
+export default defineRule({
+  meta: {
+    code: 'HPC-BUILD-001',
+    name: 'layer-budget',
+    category: 'build',
+    severity: 'warning',
+    formats: ['dockerfile'],
+    fix: 'safe',
+    docs: {
+      summary: 'An image with ≥100 RUN/COPY/ADD layers is close to the 127-layer limit of overlay storage; ≥127 fails.',
+      whatItDoes:
+        'Counts the layer-creating instructions (`RUN`, `COPY`, `ADD`) of the final stage and of the stages it builds on (`FROM <stage>`). At 100 it warns on the 100th ' +
+        'instruction, at 127 it reports an error on the 127th. Layers of the base image itself are not known and come on top.',
+      whyHpc:
+        'Recipes for HPC software stacks grow one `RUN` per package (Spack/EasyBuild-style) and quickly reach overlay\'s limit of 127 lower layers: the build or the first ' +
+        '`docker run` stops with `max depth exceeded`, BuildKit may even produce an image that cannot be started, and converting such images for Apptainer, Sarus or ' +
+        'Shifter on the cluster is slow and fragile.',
+      howToFix:
+        'Merge related steps into one `RUN` (joined with `&&`, or a heredoc `RUN <<EOF`), copy whole directories at once, or build in a separate stage and `COPY --from` ' +
+        'the result. The quick fix joins each run of adjacent plain `RUN` instructions with `&& \\` (safe: a failing command still fails the build); it leaves alone RUNs ' +
+        'with flags, heredocs, comments or trailing operators, and never merges after a RUN that changes the shell state (`cd`, `export`, `set`…).',
+      bad: [{ format: 'dockerfile', code: 'FROM ubuntu:24.04\n' + Array.from({ length: 100 }, (_, i) => `RUN touch /step${i + 1}\n`).join('') }],
+      good: [{ format: 'dockerfile', code: 'FROM ubuntu:24.04\n' + Array.from({ length: 99 }, (_, i) => `RUN touch /step${i + 1}\n`).join('') }],
+      exceptions:
+        'Layers that come from the base image are not counted, so an image can fail below 127 counted instructions. Build stages the final image does not inherit from ' +
+        '(copied from with `COPY --from`) are not counted: only their copied output ships.',
+      references: ['https://github.com/moby/moby/issues/2897', 'https://github.com/moby/buildkit/issues/3067', 'https://docs.docker.com/reference/dockerfile/#here-documents'],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    const chain = finalStageChain(recipe).reverse();
+    const layers = chain.flatMap((stage) => stage.steps.filter(isLayerStep));
+    if (layers.length < WARN_LAYERS) {
+      return;
+    }
+    const limit = layers.length >= MAX_LAYERS ? MAX_LAYERS : WARN_LAYERS;
+    const step = layers[limit - 1];
+    const groups = chain.flatMap((stage) => mergeGroups(recipe, stage));
+    const saved = groups.reduce((sum, group) => sum + group.length - 1, 0);
+    const fixes: Fix[] =
+      saved > 0
+        ? [{ title: `Merge adjacent RUN instructions (${groups.length} group${groups.length === 1 ? '' : 's'}, ${saved} fewer layers)`, safe: true, edits: groups.flatMap((group) => mergeEdits(recipe, group)) }]
+        : [];
+    const stageNote = chain.length > 1 ? ` across the final stage and the ${chain.length - 1} stage${chain.length === 2 ? '' : 's'} it builds on` : ' in the final stage';
+    context.report({
+      range: step.keywordRange,
+      severity: limit === MAX_LAYERS ? 'error' : 'warning',
+      message:
+        limit === MAX_LAYERS
+          ? `This is layer-creating instruction ${limit} of ${layers.length}${stageNote}: overlay storage allows at most ${MAX_LAYERS} layers (plus the base image's), so the image fails with "max depth exceeded". Merge RUN steps.`
+          : `This is layer-creating instruction ${limit} of ${layers.length}${stageNote}: the image is close to the ${MAX_LAYERS}-layer limit of overlay storage (the base image adds its own layers). Merge RUN steps.`,
+      fixes,
+    });
+  },
+});

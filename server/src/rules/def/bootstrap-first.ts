@@ -1,0 +1,117 @@
+// HPC-DEF-001: every stage needs a `Bootstrap:` header, and it must come first.
+import { defineRule, type Fix } from '../../engine/rule';
+import type { HeaderStep, Recipe, Stage } from '../../recipe/model';
+import { lineIndexOf } from '../util/source';
+
+function headersOf(stage: Stage): HeaderStep[] {
+  return stage.steps.filter((step): step is HeaderStep => step.kind === 'header');
+}
+
+/** `ubuntu:24.04`, `docker://nvcr.io/nvidia/pytorch:24.01-py3`: a value the docker agent can pull. */
+function looksLikeDockerReference(value: string): boolean {
+  const rest = value.trim().replace(/^docker:\/\//i, '');
+  return !rest.includes('://') && /^[a-z0-9][a-z0-9._\-/:@]*$/i.test(rest);
+}
+
+/** Offsets [start, next line start) of the whole lines a step covers. */
+function wholeLines(recipe: Recipe, step: HeaderStep): [number, number] {
+  const index = lineIndexOf(recipe);
+  const start = index.lineStart(step.range.start.line);
+  const next = step.range.end.line + 1 < index.lineCount ? index.lineStart(step.range.end.line + 1) : index.lineEnd(step.range.end.line);
+  return [start, next];
+}
+
+export default defineRule({
+  meta: {
+    code: 'HPC-DEF-001',
+    name: 'bootstrap-first',
+    category: 'def',
+    severity: 'error',
+    formats: ['apptainer'],
+    fix: 'both',
+    docs: {
+      summary: 'Every stage of a definition file needs a `Bootstrap:` header as its first header line.',
+      whatItDoes:
+        'Reports a stage (the text from one column-0 `Bootstrap:` line to the next) that has no `Bootstrap:` header, and header lines such as `From:` written ' +
+        'before `Bootstrap:`.',
+      whyHpc:
+        '`Bootstrap` is the only header every stage needs: it names the agent that creates the base file system. Apptainer cuts a file into stages at every ' +
+        'line starting with `Bootstrap:`, so header lines written above it become a stage of their own without an agent and the build stops before anything ' +
+        'is pulled. On a cluster that usually means a wasted queue slot on a build node.',
+      howToFix:
+        'Put `Bootstrap: <agent>` on the first header line of every stage (the quick fix moves an existing `Bootstrap:` line up; safe). When it is missing and ' +
+        '`From:` holds a registry image, the quick fix inserts `Bootstrap: docker` (unsafe: check that the image really comes from an OCI registry).',
+      bad: [
+        { format: 'apptainer', code: 'From: ubuntu:24.04\n\n%post\n    apt-get update\n' },
+        { format: 'apptainer', code: 'From: ubuntu:24.04\nBootstrap: docker\n\n%post\n    apt-get update\n' },
+      ],
+      good: [{ format: 'apptainer', code: '# Build environment\nBootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    apt-get update\n' }],
+      references: [
+        'https://apptainer.org/docs/user/main/definition_files.html#header',
+        'https://github.com/apptainer/apptainer/blob/main/pkg/build/types/parser/deffile.go',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    const index = lineIndexOf(recipe);
+    for (const stage of recipe.stages) {
+      const headers = headersOf(stage);
+      const bootstrapAt = headers.findIndex((step) => step.key === 'bootstrap');
+      if (bootstrapAt < 0) {
+        if (headers.length === 0 && stage.sections.length === 0) {
+          continue; // blank or comment-only text: Apptainer skips it
+        }
+        const anchor = headers[0]?.range ?? stage.sections[0].header.range;
+        const from = headers.find((step) => step.key === 'from');
+        const fixes: Fix[] = [];
+        if (from && looksLikeDockerReference(from.value.value)) {
+          const at = index.lineStart(anchor.start.line);
+          fixes.push({
+            title: 'Insert `Bootstrap: docker`',
+            safe: false,
+            edits: [{ range: index.range(at, at), newText: 'Bootstrap: docker\n' }],
+          });
+        }
+        context.report({
+          range: headers[0]?.keywordRange ?? stage.sections[0].header.range,
+          message:
+            headers.length > 0
+              ? 'This stage has no `Bootstrap:` header; Apptainer cannot build it without a bootstrap agent (e.g. `Bootstrap: docker`).'
+              : 'These sections come before any `Bootstrap:` header, so Apptainer parses them as a stage without a bootstrap agent and the build fails.',
+          fixes,
+        });
+        continue;
+      }
+      if (bootstrapAt === 0) {
+        continue;
+      }
+      const bootstrap = headers[bootstrapAt];
+      const first = headers[0];
+      const atColumnZero = index.lineStart(bootstrap.range.start.line) === index.offsetAt(bootstrap.range.start);
+      const [moveStart, moveEnd] = wholeLines(recipe, bootstrap);
+      let moved = recipe.text.slice(moveStart, moveEnd);
+      if (!moved.endsWith('\n')) {
+        moved += '\n';
+      }
+      const insertAt = index.lineStart(first.range.start.line);
+      context.report({
+        range: first.keywordRange,
+        severity: atColumnZero ? 'error' : 'warning',
+        message: atColumnZero
+          ? `\`${first.keyword}\` comes before \`Bootstrap:\`; Apptainer splits stages at \`Bootstrap:\` lines, so the lines above it form a stage without a bootstrap agent and the build fails.`
+          : `\`${first.keyword}\` comes before \`Bootstrap:\`; \`Bootstrap\` must be the first header line.`,
+        fixes: [
+          {
+            title: 'Move `Bootstrap:` to the top of the header',
+            safe: true,
+            edits: [
+              { range: index.range(insertAt, insertAt), newText: moved },
+              { range: index.range(moveStart, moveEnd), newText: '' },
+            ],
+          },
+        ],
+      });
+    }
+  },
+});

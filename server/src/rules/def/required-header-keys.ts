@@ -1,0 +1,107 @@
+// HPC-DEF-004: header keys the stage's bootstrap agent cannot work without.
+import { defineRule, type Fix } from '../../engine/rule';
+import type { HeaderStep, Stage } from '../../recipe/model';
+import { bootstrapAgent, headerKeyword } from '../../recipe/apptainer-spec';
+import { lineIndexOf } from '../util/source';
+
+const SLE_REGISTRATION = ['product', 'user', 'regcode'];
+
+function headersOf(stage: Stage): HeaderStep[] {
+  return stage.steps.filter((step): step is HeaderStep => step.kind === 'header');
+}
+
+function canonical(key: string): string {
+  return headerKeyword(key)?.name ?? key;
+}
+
+export default defineRule({
+  meta: {
+    code: 'HPC-DEF-004',
+    name: 'required-header-keys',
+    category: 'def',
+    severity: 'error',
+    formats: ['apptainer'],
+    fix: 'unsafe',
+    docs: {
+      summary: 'The bootstrap agent needs its header keys: `From` for registry/image agents, `MirrorURL` (+ `OSVersion`) for OS bootstraps.',
+      whatItDoes:
+        'For each stage with a known bootstrap agent, reports header keys the agent requires but the stage lacks (or leaves empty): `From` for docker, ' +
+        'docker-daemon, docker-archive, oci, oci-archive, library, oras, shub, localimage and buildkit/dockerfile; `MirrorURL` for yum/dnf, debootstrap and ' +
+        'busybox; `OSVersion` for debootstrap and wherever `MirrorURL` uses `%{OSVERSION}`; the SUSE registration trio `Product`/`User`/`Regcode` when ' +
+        'only part of it is given. A `library` stage without `Library:` is reported as information, because Apptainer has no default library server.',
+      whyHpc:
+        'Without these keys the build stops right after it started (`invalid yum header, no mirrorurl specified`, no base image to pull), typically on a ' +
+        'build node after the job waited in the queue.',
+      howToFix:
+        'Add the missing keys. The quick fix inserts an empty `Key:` line under `Bootstrap:` for you to complete (unsafe: the value is a placeholder).',
+      bad: [
+        { format: 'apptainer', code: 'Bootstrap: docker\n\n%post\n    apt-get update\n' },
+        { format: 'apptainer', code: 'Bootstrap: debootstrap\nMirrorURL: http://deb.debian.org/debian/\n' },
+      ],
+      good: [
+        { format: 'apptainer', code: 'Bootstrap: debootstrap\nOSVersion: bookworm\nMirrorURL: http://deb.debian.org/debian/\n' },
+        { format: 'apptainer', code: 'Bootstrap: scratch\n\n%setup\n    touch ${APPTAINER_ROOTFS}/marker\n' },
+      ],
+      exceptions:
+        'On SingularityCE (Sylabs Cloud is its default library) or an Apptainer installation with a configured library remote, `Bootstrap: library` ' +
+        'works without `Library:`; the finding is only information.',
+      references: ['https://apptainer.org/docs/user/main/appendix.html#build-modules'],
+    },
+  },
+  check(context) {
+    const index = lineIndexOf(context.recipe);
+    for (const stage of context.recipe.stages) {
+      const headers = headersOf(stage);
+      const bootstrap = headers.find((step) => step.key === 'bootstrap');
+      const agent = bootstrap ? bootstrapAgent(bootstrap.value.value.trim()) : undefined;
+      if (!bootstrap || !agent) {
+        continue; // HPC-DEF-001 / HPC-DEF-003
+      }
+      const present = new Map<string, HeaderStep>();
+      for (const step of headers) {
+        if (step.value.value.trim().length > 0) {
+          present.set(step.key, step);
+        }
+      }
+      const required = new Set(agent.requiredKeys);
+      const mirror = present.get('mirrorurl');
+      if (mirror && /%\{OSVERSION\}/i.test(mirror.value.value) && ['yum', 'dnf', 'zypper', 'debootstrap'].includes(agent.name)) {
+        required.add('osversion');
+      }
+      const sle = SLE_REGISTRATION.filter((key) => present.has(key));
+      if (agent.name === 'zypper' && sle.length > 0 && sle.length < SLE_REGISTRATION.length) {
+        for (const key of SLE_REGISTRATION) {
+          required.add(key);
+        }
+      }
+      const insertAfter = bootstrap.range.end.line + 1 < index.lineCount ? index.lineStart(bootstrap.range.end.line + 1) : undefined;
+      for (const key of required) {
+        if (present.has(key)) {
+          continue;
+        }
+        const name = canonical(key);
+        const written = headers.find((step) => step.key === key);
+        const fixes: Fix[] = [];
+        if (!written) {
+          const at = insertAfter ?? index.offsetAt(bootstrap.range.end);
+          fixes.push({
+            title: `Insert \`${name}:\``,
+            safe: false,
+            edits: [{ range: index.range(at, at), newText: insertAfter === undefined ? `\n${name}: ` : `${name}: \n` }],
+          });
+        }
+        const isLibrary = key === 'library';
+        context.report({
+          range: written?.keywordRange ?? bootstrap.value.range,
+          severity: isLibrary ? 'info' : undefined,
+          message: isLibrary
+            ? '`Bootstrap: library` without `Library:`: Apptainer has no default library server, so this only builds where a library remote is configured (SingularityCE defaults to Sylabs Cloud).'
+            : written
+              ? `\`${written.keyword}:\` is empty, but the \`${agent.name}\` agent needs it.`
+              : `The \`${agent.name}\` agent needs a \`${name}:\` header; the build fails without it.`,
+          fixes,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,150 @@
+// HPC-DEF-002: header lines Apptainer rejects or reads differently than written.
+import { defineRule, type Fix } from '../../engine/rule';
+import type { HeaderStep } from '../../recipe/model';
+import { HEADER_KEYWORDS, headerKeyword } from '../../recipe/apptainer-spec';
+import { editDistance, lineIndexOf } from '../util/source';
+
+/**
+ * The unique candidate closest to `name` (case-insensitive) within a small edit distance: 1 for names
+ * up to 8 characters, 2 for longer ones (so `Exclude` is not "corrected" to `Include`).
+ */
+export function closestName(name: string, candidates: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  const limit = lower.length >= 9 ? 2 : 1;
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  let tie = false;
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+      tie = false;
+    } else if (distance === bestDistance && candidate.toLowerCase() !== best?.toLowerCase()) {
+      tie = true;
+    }
+  }
+  return best !== undefined && !tie ? best : undefined;
+}
+
+const KEY_NAMES = HEADER_KEYWORDS.filter((spec) => !spec.legacy && !spec.numbered).map((spec) => spec.name);
+
+export default defineRule({
+  meta: {
+    code: 'HPC-DEF-002',
+    name: 'valid-header-keys',
+    category: 'def',
+    severity: 'error',
+    formats: ['apptainer'],
+    fix: 'safe',
+    docs: {
+      summary: 'Header lines must use a known `Key:`; `#` inside a value and a dangling `\\` change what Apptainer reads.',
+      whatItDoes:
+        'Checks every header line of a definition file: the key must be one Apptainer or SingularityCE accepts (case-insensitive; a did-you-mean ' +
+        'suggestion is offered for typos and for `From ubuntu:24.04` written without the colon), a `#` glued to a value (a URL fragment, `C#`) cuts the ' +
+        'value there, a value ending in `\\` continues onto a blank line or a section, and the legacy `IncludeCmd` key is ignored by current Apptainer.',
+      whyHpc:
+        'Apptainer rejects an unknown header key with `invalid header keyword found` before it pulls anything, and silently truncates a value at the ' +
+        'first `#` — a mirror URL with a `#` fragment or a registry password then fails far away from its cause on the build node.',
+      howToFix:
+        'Correct the key (the quick fix applies the one close spelling, safe), remove or rewrite values that need a `#`, and finish a continued value on the ' +
+        'next line or drop the trailing `\\`. Lines without `:` are reported by the parser itself.',
+      bad: [
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom ubuntu:24.04\n\n%post\n    apt-get update\n' },
+        { format: 'apptainer', code: 'Bootstrap: yum\nOSVersion: 9\nMirroURL: http://dl.rockylinux.org/pub/rocky/%{OSVERSION}/BaseOS/x86_64/os/\n' },
+        { format: 'apptainer', code: 'Bootstrap: yum\nMirrorURL: http://mirror.example.org/rocky/9/os/#main\n' },
+      ],
+      good: [
+        {
+          format: 'apptainer',
+          code: 'Bootstrap: docker  # registry image\nFrom: ubuntu:24.04\nStage: build\n\n%post\n    apt-get update\n',
+        },
+      ],
+      exceptions: 'A `#` after whitespace is a deliberate inline comment and is not reported.',
+      references: [
+        'https://apptainer.org/docs/user/main/definition_files.html#header',
+        'https://github.com/apptainer/apptainer/blob/main/pkg/build/types/parser/deffile.go',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    const index = lineIndexOf(recipe);
+    for (const stage of recipe.stages) {
+      for (const step of stage.steps) {
+        if (step.kind !== 'header') {
+          continue;
+        }
+        checkKey(step);
+        checkValue(step);
+      }
+    }
+
+    function checkKey(step: HeaderStep): void {
+      const spec = headerKeyword(step.key);
+      if (spec?.legacy) {
+        context.report({
+          range: step.keywordRange,
+          severity: 'warning',
+          message: `\`${step.keyword}\` is a legacy Singularity 2.x header; current Apptainer and SingularityCE ignore it.`,
+        });
+        return;
+      }
+      if (spec) {
+        return;
+      }
+      const firstWord = /^\S+/.exec(step.keyword)?.[0] ?? step.keyword;
+      const missingColon = firstWord !== step.keyword ? headerKeyword(firstWord) : undefined;
+      if (missingColon && !missingColon.numbered && !missingColon.legacy) {
+        const start = index.offsetAt(step.keywordRange.start);
+        const end = start + firstWord.length;
+        context.report({
+          range: step.keywordRange,
+          message: `\`${step.keyword}\` is not a header key: Apptainer reads the key up to the first \`:\` and stops with "invalid header keyword found". Did you mean \`${missingColon.name}:\`?`,
+          fixes: [
+            {
+              title: `Add \`:\` after \`${firstWord}\``,
+              safe: true,
+              edits: [{ range: index.range(start, end), newText: `${firstWord}:` }],
+            },
+          ],
+        });
+        return;
+      }
+      const suggestion = /\s/.test(step.keyword) ? undefined : closestName(step.key, KEY_NAMES);
+      const fixes: Fix[] = suggestion
+        ? [{ title: `Change to \`${suggestion}\``, safe: true, edits: [{ range: step.keywordRange, newText: suggestion }] }]
+        : [];
+      context.report({
+        range: step.keywordRange,
+        message: `Unknown header key \`${step.keyword}\`: Apptainer stops with "invalid header keyword found".${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`,
+        fixes,
+      });
+    }
+
+    function checkValue(step: HeaderStep): void {
+      const valueEnd = index.offsetAt(step.value.range.end);
+      const lineEnd = index.offsetAt(step.range.end);
+      const rest = recipe.text.slice(valueEnd, lineEnd);
+      if (step.value.text.endsWith('\\')) {
+        const end = valueEnd;
+        context.report({
+          range: index.range(end - 1, end),
+          message: `The value of \`${step.keyword}\` ends with \`\\\`, but no value line follows; Apptainer drops or mangles this header entry.`,
+        });
+        return;
+      }
+      const hash = rest.indexOf('#');
+      if (hash !== 0) {
+        return; // no `#`, or a `#` after whitespace: a deliberate comment
+      }
+      const hashAt = valueEnd + hash;
+      const cut = step.value.text.length === 0 ? 'the whole value' : `the value to \`${step.value.text}\``;
+      context.report({
+        range: index.range(hashAt, lineEnd),
+        severity: 'warning',
+        message: `\`#\` starts a comment in header lines, so Apptainer cuts ${cut}; a \`#\` cannot be written in a header value.`,
+      });
+    }
+  },
+});

@@ -1,0 +1,379 @@
+// HPC-EOL-001: base images (or bootstrapped OS releases) past or near the end of standard security support.
+import eolData from '../../data/eol.json';
+import { defineRule, type Fix, type RuleContext, type Severity } from '../../engine/rule';
+import type { Range, Recipe, Stage, Word } from '../../recipe/model';
+import { finalStageChain, lineIndexOf, offsetOf } from '../util/source';
+
+interface Cycle {
+  cycle: string;
+  codename?: string;
+  eol: string;
+  successor?: string;
+}
+
+interface Product {
+  label: string;
+  cycles: Cycle[];
+  older?: { below: string; eol: string; successor: string; except?: string[] };
+}
+
+const PRODUCTS = eolData.products as Record<string, Product>;
+/** Days before the end of support from which a base is reported as a warning. */
+export const WARN_DAYS = 180;
+
+interface Match {
+  product: string;
+  cycle: Cycle;
+  /** The date is only an upper bound (`older` entry). */
+  approximate: boolean;
+}
+
+/** The cycle of `product` for a version (`18.04`, `3.9`, `7`) or codename (`bionic`). */
+export function findCycle(product: string, version: string): Match | undefined {
+  const data = PRODUCTS[product];
+  if (!data) {
+    return undefined;
+  }
+  const lower = version.toLowerCase();
+  const exact = data.cycles.find((cycle) => cycle.cycle === lower || cycle.codename === lower);
+  if (exact) {
+    return { product, cycle: exact, approximate: false };
+  }
+  const older = data.older;
+  if (older && /^\d+(\.\d+)*$/.test(lower) && compareVersions(lower, older.below) < 0 && !(older.except ?? []).includes(lower)) {
+    return { product, cycle: { cycle: lower, eol: older.eol, successor: older.successor }, approximate: true };
+  }
+  return undefined;
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (diff !== 0) {
+      return diff;
+    }
+  }
+  return 0;
+}
+
+const UBUNTU_CODENAMES = new Set(PRODUCTS.ubuntu.cycles.map((c) => c.codename).filter(Boolean));
+const DEBIAN_CODENAMES = new Set(PRODUCTS.debian.cycles.map((c) => c.codename).filter(Boolean));
+
+/** A finding candidate: product cycle plus where in the text it was read and how to replace it. */
+interface Hit extends Match {
+  /** Offsets (into the recipe text) of the text naming the cycle, when it is literal. */
+  span?: { start: number; end: number; replacement?: string };
+}
+
+interface ParsedRef {
+  registry?: string;
+  repository: string;
+  tag?: string;
+}
+
+/** Splits an image reference written as text (after variable substitution). */
+function parseReference(raw: string): ParsedRef {
+  let rest = raw.replace(/@.*$/, '');
+  let registry: string | undefined;
+  const slash = rest.indexOf('/');
+  if (slash > 0) {
+    const first = rest.slice(0, slash);
+    if (first.includes('.') || first.includes(':') || first === 'localhost') {
+      registry = first;
+      rest = rest.slice(slash + 1);
+    }
+  }
+  const colon = rest.lastIndexOf(':');
+  if (colon > rest.lastIndexOf('/')) {
+    return { registry, repository: rest.slice(0, colon), tag: rest.slice(colon + 1) };
+  }
+  return { registry, repository: rest };
+}
+
+/**
+ * Products named by an image reference: the repository itself (`ubuntu:18.04`, `python:3.9`,
+ * `redhat/ubi8`, `spack/centos7`) and distro suffixes inside the tag (`-ubuntu20.04`, `-bullseye`, `-alpine3.18`).
+ * `tagOffset`/`repoOffset` locate tag and repository in the text for fixes (undefined if not literal).
+ */
+export function productsOfImage(ref: ParsedRef, repoOffset?: number, tagOffset?: number): Hit[] {
+  const hits: Hit[] = [];
+  const repository = ref.repository.toLowerCase().replace(/^library\//, '');
+  const last = repository.slice(repository.lastIndexOf('/') + 1);
+  const tag = ref.tag ?? '';
+  const tagSpan = (start: number, end: number, replacement?: string): Hit['span'] =>
+    tagOffset === undefined ? undefined : { start: tagOffset + start, end: tagOffset + end, replacement };
+  const add = (hit: Hit | undefined): void => {
+    if (hit && !hits.some((other) => other.product === hit.product)) {
+      hits.push(hit);
+    }
+  };
+  const withSpan = (match: Match | undefined, span: Hit['span']): Hit | undefined => (match ? { ...match, span } : undefined);
+
+  // The repository is the product.
+  const official = ref.registry === undefined || ref.registry === 'docker.io' || ref.registry === 'index.docker.io';
+  if (last === 'ubuntu' && official) {
+    const m = /^(\d\d\.\d\d|[a-z]+)(?=$|[-.])/.exec(tag);
+    if (m) {
+      const found = findCycle('ubuntu', m[1]);
+      const successor = found?.cycle.successor;
+      const replacement = successor ? (/^\d/.test(m[1]) ? successor : PRODUCTS.ubuntu.cycles.find((c) => c.cycle === successor)?.codename) : undefined;
+      add(withSpan(found, tagSpan(0, tag.length, replacement)));
+    }
+  } else if (last === 'debian' && official) {
+    const m = /^(\d+|[a-z]+)(?:\.\d+)*(-slim)?(?=$|-)/.exec(tag);
+    if (m) {
+      const found = findCycle('debian', m[1]);
+      const successor = found?.cycle.successor;
+      const successorName = successor ? (/^\d/.test(m[1]) ? successor : PRODUCTS.debian.cycles.find((c) => c.cycle === successor)?.codename) : undefined;
+      add(withSpan(found, tagSpan(0, m[0].length, successorName ? successorName + (m[2] ?? '') : undefined)));
+    }
+  } else if (last === 'centos' && (official || repository === 'centos/centos')) {
+    const stream = /^stream(\d+)/.exec(tag);
+    if (stream) {
+      const found = findCycle('centos-stream', stream[1]);
+      add(withSpan(found, tagSpan(0, stream[0].length, found?.cycle.successor ? `stream${found.cycle.successor}` : undefined)));
+    } else {
+      const m = /^(?:centos)?(\d+)/.exec(tag);
+      const version = m ? m[1] : tag === '' || tag === 'latest' ? '8' : undefined;
+      const found = version ? findCycle('centos', version) : undefined;
+      // Successor is another repository: replace the whole reference (repoOffset..end of tag).
+      const span = repoOffset !== undefined && official && found ? { start: repoOffset, end: (tagOffset ?? repoOffset + ref.repository.length) + tag.length, replacement: 'almalinux:9' } : undefined;
+      add(withSpan(found, span));
+    }
+  } else if ((last === 'rockylinux' || last === 'almalinux') && (official || repository.startsWith(last + '/'))) {
+    const m = /^(\d+)/.exec(tag);
+    add(withSpan(m ? findCycle(last === 'rockylinux' ? 'rocky' : 'almalinux', m[1]) : undefined, undefined));
+  } else if (last === 'alpine' && official) {
+    const m = /^(\d+\.\d+)(\.\d+)?/.exec(tag);
+    const found = m ? findCycle('alpine', m[1]) : undefined;
+    add(withSpan(found, m ? tagSpan(0, m[0].length, found?.cycle.successor) : undefined));
+  } else if (last === 'python' && official) {
+    const m = /^(\d+\.\d+)(\.\d+)?/.exec(tag);
+    const found = m ? findCycle('python', m[1]) : undefined;
+    add(withSpan(found, m ? tagSpan(0, m[0].length, found?.cycle.successor) : undefined));
+  }
+
+  // UBI in the repository path: `redhat/ubi8`, `ubi8/ubi-minimal`, `registry.access.redhat.com/ubi7`.
+  const ubi = /(?:^|\/)(ubi(\d+))(?=$|[-/])/.exec(repository);
+  if (ubi) {
+    const found = findCycle('ubi', ubi[2]);
+    const start = repoOffset === undefined ? undefined : repoOffset + ref.repository.toLowerCase().indexOf(ubi[1], ubi.index);
+    add(withSpan(found, start === undefined || !found?.cycle.successor ? undefined : { start, end: start + ubi[1].length, replacement: `ubi${found.cycle.successor}` }));
+  }
+  // Distro names inside the repository path: `spack/centos7`, `spack/ubuntu-bionic`.
+  for (const hit of embedded(repository)) {
+    add({ ...hit, span: undefined });
+  }
+  // Distro suffixes inside the tag: `12.2.0-devel-ubuntu20.04`, `3.9-slim-bullseye`, `3.9-alpine3.18`.
+  for (const hit of embedded(tag)) {
+    add(hit.span ? { ...hit, span: tagSpan(hit.span.start, hit.span.end, hit.span.replacement) } : hit);
+  }
+  return hits;
+}
+
+/** Distro releases named inside a tag or repository path (`-ubuntu20.04`, `centos7`, `-bullseye`, `alpine3.18`). */
+function embedded(text: string): Hit[] {
+  const hits: Hit[] = [];
+  const lower = text.toLowerCase();
+  const patterns: { regex: RegExp; product: string; successor?: (cycle: Cycle) => string | undefined }[] = [
+    { regex: /(?<![a-z0-9])ubuntu[-_]?(\d\d\.\d\d)(?![\d.])/g, product: 'ubuntu' },
+    { regex: /(?<![a-z0-9])centos[-_]?(\d)(?![\d])/g, product: 'centos' },
+    { regex: /(?<![a-z0-9])rockylinux[-_]?(\d+)(?![\d])/g, product: 'rocky' },
+    { regex: /(?<![a-z0-9])ubi(\d+)(?![\d])/g, product: 'ubi' },
+    { regex: /(?<![a-z0-9])alpine(3\.\d+)(?![\d])/g, product: 'alpine' },
+    { regex: /(?<![a-z0-9])(jessie|stretch|buster|bullseye|bookworm|trixie)(?![a-z0-9])/g, product: 'debian', successor: (c) => PRODUCTS.debian.cycles.find((x) => x.cycle === c.successor)?.codename },
+    { regex: /(?<![a-z0-9])(trusty|xenial|bionic|focal|jammy|noble)(?![a-z0-9])/g, product: 'ubuntu' },
+  ];
+  for (const { regex, product, successor } of patterns) {
+    regex.lastIndex = 0;
+    for (let m = regex.exec(lower); m; m = regex.exec(lower)) {
+      const found = findCycle(product, m[1]);
+      if (found) {
+        const start = m.index + m[0].indexOf(m[1]);
+        const replacement = successor ? successor(found.cycle) : undefined;
+        hits.push({ ...found, span: { start, end: start + m[1].length, replacement } });
+      }
+    }
+  }
+  return hits;
+}
+
+export default defineRule({
+  meta: {
+    code: 'HPC-EOL-001',
+    name: 'no-eol-base',
+    category: 'eol',
+    severity: 'error',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'unsafe',
+    docs: {
+      summary: 'Base images whose OS or Python release is past (or within 180 days of) the end of standard security support.',
+      whatItDoes:
+        'Reads every `FROM`/`From:` reference — the repository (`ubuntu:18.04`, `debian:buster-slim`, `centos:7`, `alpine:3.18`, `python:3.9`, `redhat/ubi7`, ' +
+        '`quay.io/centos/centos:stream8`) and distro suffixes inside vendor tags (`nvidia/cuda:12.2.0-devel-ubuntu20.04`, `python:3.9-slim-bullseye`, `spack/centos7`) — ' +
+        'and `OSVersion:` of `debootstrap`/`yum` bootstraps, and compares them with an end-of-life table (endoflife.date snapshot 2026-08-22). Past the end of standard ' +
+        'support is an error, 180 days or less before it a warning. Bases of build stages the final image does not inherit from are reported as info (their packages do not ship).',
+      whyHpc:
+        'An end-of-life base gets no security fixes, so every image built on it carries known, unpatched vulnerabilities onto shared clusters — and sooner or later it stops ' +
+        'building: CentOS 7 mirrors were taken offline (`Could not resolve host: mirrorlist.centos.org`), old Debian/Ubuntu releases move to archive servers ' +
+        '(`404 Not Found` from `apt-get update`), so a rebuild for a new cluster fails on the first package install.',
+      howToFix:
+        'Move to a supported release (the message names the successor) and rebuild and test; for vendor images (CUDA, HPC SDK), pick the same vendor tag on a newer OS. ' +
+        'The quick fix replaces the tag with the successor tag; it is unsafe because a new OS release changes package names, compilers and glibc.',
+      bad: [
+        { format: 'dockerfile', code: 'FROM ubuntu:18.04\nRUN apt-get update && apt-get install -y build-essential\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: centos:7\n\n%post\n    yum -y install gcc\n' },
+      ],
+      good: [
+        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y build-essential\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: rockylinux/rockylinux:9\n\n%post\n    dnf -y install gcc\n' },
+      ],
+      exceptions:
+        'Only releases in the table are judged; tags without a release (`ubuntu:latest`, `python:3`, digests only) and Ubuntu interim releases are not reported. ' +
+        'Paid extended support (Ubuntu Pro/ESM, RHEL ELS) is not considered standard support: images that really get those updates can silence the rule with a pragma. ' +
+        'Dates are evaluated against `settings.today` (the current date unless configured).',
+      references: ['https://endoflife.date/', 'https://blog.centos.org/2023/04/end-dates-are-coming-for-centos-stream-8-and-centos-linux-7/', 'https://access.redhat.com/support/policy/updates/ubi'],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    const shipped = new Set(finalStageChain(recipe));
+    for (const stage of recipe.stages) {
+      if (stage.base.stageRef !== undefined) {
+        continue;
+      }
+      for (const { hit, range, source } of stageHits(recipe, stage)) {
+        report(context, hit, range, source, shipped.has(stage));
+      }
+    }
+  },
+});
+
+interface LocatedHit {
+  hit: Hit;
+  range: Range;
+  /** How the base is written, for the message. */
+  source: string;
+}
+
+function stageHits(recipe: Recipe, stage: Stage): LocatedHit[] {
+  const located: LocatedHit[] = [];
+  const index = lineIndexOf(recipe);
+  const { base } = stage;
+  if (base.image) {
+    const image = base.image;
+    const raw = image.raw;
+    const literal = !/[${]/.test(raw);
+    const text = literal ? raw : substitute(recipe, stage, raw);
+    if (text === undefined) {
+      return located;
+    }
+    const ref = parseReference(text);
+    const start = offsetOf(recipe, image.range.start);
+    const repoStart = literal ? start + raw.indexOf(ref.repository, ref.registry ? ref.registry.length : 0) : undefined;
+    const tagStart = literal && ref.tag !== undefined ? start + raw.lastIndexOf(`:${ref.tag}`) + 1 : undefined;
+    for (const hit of productsOfImage(ref, repoStart, tagStart)) {
+      const range = hit.span ? index.range(hit.span.start, hit.span.end) : image.range;
+      located.push({ hit, range, source: literal ? `\`${text}\`` : `\`${raw}\` (= \`${text}\`)` });
+    }
+  }
+  const osVersion = base.osVersion;
+  if (osVersion && !base.image) {
+    const hit = bootstrapHit(stage, osVersion);
+    if (hit) {
+      located.push({ hit, range: osVersion.range, source: `\`OSVersion: ${osVersion.value}\`` });
+    }
+  }
+  return located;
+}
+
+/** `OSVersion:` of debootstrap (codename) or yum/dnf (release number; product from MirrorURL). */
+function bootstrapHit(stage: Stage, osVersion: Word): Hit | undefined {
+  const value = osVersion.value.trim().toLowerCase();
+  if (stage.base.agent === 'debootstrap') {
+    const product = UBUNTU_CODENAMES.has(value) ? 'ubuntu' : DEBIAN_CODENAMES.has(value) ? 'debian' : undefined;
+    const found = product ? findCycle(product, value) : undefined;
+    if (!found) {
+      return undefined;
+    }
+    const successor = PRODUCTS[found.product].cycles.find((c) => c.cycle === found.cycle.successor)?.codename;
+    return { ...found, span: successor ? { start: -1, end: -1, replacement: successor } : undefined };
+  }
+  if (stage.base.agent === 'yum' || stage.base.agent === 'dnf') {
+    const mirror = stage.steps.find((step) => step.kind === 'header' && step.key === 'mirrorurl');
+    const url = mirror && mirror.kind === 'header' ? mirror.value.value.toLowerCase() : '';
+    const product = /centos/.test(url) ? 'centos' : /rockylinux|rocky/.test(url) ? 'rocky' : /almalinux/.test(url) ? 'almalinux' : undefined;
+    const major = /^(\d+)/.exec(value)?.[1];
+    const found = product && major ? findCycle(product, major) : undefined;
+    return found ? { ...found, span: undefined } : undefined;
+  }
+  return undefined;
+}
+
+/** Substitutes `${VAR}`/`$VAR` from global ARG defaults (Dockerfile) and `{{ name }}` from `%arguments` (definition files). */
+function substitute(recipe: Recipe, stage: Stage, raw: string): string | undefined {
+  const values = new Map<string, string>();
+  for (const step of recipe.globalArgs) {
+    for (const pair of step.pairs) {
+      if (pair.value) {
+        values.set(pair.key.value, pair.value.value);
+      }
+    }
+  }
+  for (const s of recipe.format === 'apptainer' ? recipe.stages : [stage]) {
+    for (const step of s.steps) {
+      if (step.kind === 'arg' && recipe.format === 'apptainer') {
+        for (const pair of step.pairs) {
+          if (pair.value) {
+            values.set(pair.key.value, pair.value.value);
+          }
+        }
+      }
+    }
+  }
+  let unresolved = false;
+  const text = raw.replace(/\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)|\{\{\s*(\w+)\s*\}\}/g, (_, braced: string, fallback: string | undefined, bare: string, template: string) => {
+    const name = braced ?? bare ?? template;
+    const value = values.get(name) ?? fallback;
+    if (value === undefined) {
+      unresolved = true;
+      return '';
+    }
+    return value;
+  });
+  return unresolved ? undefined : text;
+}
+
+function report(context: RuleContext, hit: Hit, range: Range, source: string, shipped: boolean): void {
+  const today = context.settings.today;
+  const days = Math.round((Date.parse(hit.cycle.eol) - Date.parse(today)) / 86_400_000);
+  if (Number.isNaN(days) || days > WARN_DAYS) {
+    return;
+  }
+  const past = days <= 0;
+  if (!past && !shipped) {
+    return;
+  }
+  const severity: Severity = !shipped ? 'info' : past ? 'error' : 'warning';
+  const product = PRODUCTS[hit.product];
+  const name = `${product.label} ${hit.cycle.cycle}${hit.cycle.codename ? ` (${hit.cycle.codename})` : ''}`;
+  const successor = hit.cycle.successor;
+  const successorText = successor === undefined ? '' : successor.includes(' ') ? `; move to ${successor.replace(/^almalinux/, 'AlmaLinux')} (or Rocky Linux / UBI 9)` : `; move to ${product.label} ${successor}`;
+  const when = past
+    ? `${hit.approximate ? 'ended no later than' : 'ended on'} ${hit.cycle.eol}`
+    : `ends on ${hit.cycle.eol} (${days} days after ${today})`;
+  const stageNote = shipped ? '' : ' This build stage does not ship in the final image.';
+  const fixes: Fix[] = [];
+  const span = hit.span;
+  if (span?.replacement) {
+    fixes.push({ title: `Replace with \`${span.replacement}\` (new OS/runtime release: rebuild and test)`, safe: false, edits: [{ range, newText: span.replacement }] });
+  }
+  context.report({
+    range,
+    severity,
+    message: `${source} is ${name}, whose standard security support ${when}${successorText}.${stageNote}`,
+    fixes,
+  });
+}

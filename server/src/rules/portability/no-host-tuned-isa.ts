@@ -1,0 +1,230 @@
+// HPC-PORT-001: compiler flags that target the build machine's CPU (`-march=native`, `-xHost`, …).
+import { defineRule, type Fix, type RuleContext, type Severity } from '../../engine/rule';
+import type { ArgStep, EnvStep, KeyValue, Recipe, Stage, Word } from '../../recipe/model';
+import { allScripts, effectiveName } from '../../recipe/query';
+import { offsetOf, rangeInWord, rangeOf } from '../util/source';
+
+interface FlagPattern {
+  regex: RegExp;
+  /** Replacement for the whole match (unsafe fix), if a portable equivalent exists. */
+  replacement?: (match: RegExpExecArray) => string;
+  message: (flag: string) => string;
+  /** Intel `-x<CODE>`: a fixed ISA, but Intel-only binaries → info. */
+  intelOnly?: boolean;
+}
+
+const CRASH = 'the image then dies with `Illegal instruction` on nodes whose CPUs lack those instructions';
+const INTEL_CODES =
+  'CORE-AVX2|CORE-AVX512|CORE-AVX-I|COMMON-AVX512|MIC-AVX512|AVX512|AVX2|AVX|SSE2|SSE3|SSSE3|SSE4\\.1|SSE4\\.2|ATOM_SSE4\\.2|ATOM_SSSE3|' +
+  'SANDYBRIDGE|IVYBRIDGE|HASWELL|BROADWELL|SKYLAKE-AVX512|SKYLAKE|CASCADELAKE|COOPERLAKE|ICELAKE-CLIENT|ICELAKE-SERVER|TIGERLAKE|' +
+  'ALDERLAKE|ROCKETLAKE|SAPPHIRERAPIDS|EMERALDRAPIDS|GRANITERAPIDS|SIERRAFOREST|KNL|KNM';
+
+const PATTERNS: readonly FlagPattern[] = [
+  {
+    regex: /(?<![\w-])-march=native(?![\w-])/g,
+    replacement: () => '-march=x86-64-v3',
+    message: (flag) => `\`${flag}\` compiles for the CPU of the build machine; ${CRASH}. Target a defined level such as \`-march=x86-64-v3\`.`,
+  },
+  {
+    regex: /(?<![\w-])-mcpu=native(?![\w-])/g,
+    message: (flag) => `\`${flag}\` compiles for the CPU of the build machine; ${CRASH}. Name the oldest CPU you support (e.g. \`-mcpu=neoverse-n1\` on Arm).`,
+  },
+  {
+    regex: /(?<![\w/-])(-|\/)(Q?)xhost(?![\w-])/gi,
+    replacement: (m) => `${m[1]}${m[2]}axCORE-AVX2`,
+    message: (flag) => `\`${flag}\` (Intel compilers) targets the instruction set of the build host; ${CRASH}. Use \`-ax<codes>\` (runtime dispatch) or a fixed \`-x<code>\` for the oldest node type.`,
+  },
+  {
+    regex: /(?<![\w-])-tp[=:]?(native|host)(?![\w-])/g,
+    message: (flag) => `\`${flag}\` (NVIDIA HPC SDK) targets the CPU of the build host; ${CRASH}. Use \`-tp=px\` or name the oldest target you run on.`,
+  },
+  {
+    regex: /(?<![\w-])--enable-native(?![\w-])/g,
+    message: (flag) => `\`${flag}\` makes the build tune for the CPU of the build machine; ${CRASH}.`,
+  },
+  {
+    regex: /(?<![\w.-])CPU=native(?![\w-])/g,
+    message: (flag) => `\`${flag}\` makes the build target the CPU of the build machine; ${CRASH}.`,
+  },
+  {
+    regex: new RegExp(`(?<![\\w/-])(-|/)(Q?)x(${INTEL_CODES})(?![\\w.-])`, 'gi'),
+    replacement: (m) => `${m[1]}${m[2]}ax${m[3]}`,
+    intelOnly: true,
+    message: (flag) =>
+      `\`${flag}\` (Intel compilers) builds code that only runs on Intel CPUs supporting that instruction set; the binary refuses to start on AMD nodes. \`-ax${flag.replace(/^[-/]Q?x/i, '')}\` adds a generic fallback path.`,
+  },
+];
+
+/** Flag-with-variable usages: `-march=${MARCH}`, `-march=$MARCH`, `-march={{ march }}`. */
+const VARIABLE_USE = /(?<![\w-])(-m(?:arch|cpu)=|-tp=|-x)(?:\$\{(\w+)\}|\$(\w+)|\{\{\s*(\w+)\s*\}\})/g;
+const HOST_VALUES = new Set(['native', 'host']);
+/** Commands that mention flags to edit or search text, not to compile with them. */
+const TEXT_TOOLS = new Set(['sed', 'grep', 'egrep', 'fgrep', 'awk', 'gawk', 'perl', 'rg']);
+
+export default defineRule({
+  meta: {
+    code: 'HPC-PORT-001',
+    name: 'no-host-tuned-isa',
+    category: 'portability',
+    severity: 'warning',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'unsafe',
+    docs: {
+      summary: 'Compiler flags that target the build machine\'s CPU (`-march=native`, `-xHost`, `-tp=native`) make images that crash on other nodes.',
+      whatItDoes:
+        'Finds host-tuned instruction-set flags in build scripts (`RUN`, `%post`, `%setup`, `%appinstall`), in `ENV`/`ARG`/`%environment`/`%arguments` values ' +
+        '(CFLAGS, CMake `-DCMAKE_*_FLAGS=…`), and in flags whose value comes from a variable set to `native` (`-march=${MARCH}` with `ARG MARCH=native`): ' +
+        '`-march=native`, `-mcpu=native`, Intel `-xHost`/`-QxHost`, NVIDIA HPC SDK `-tp=native`/`-tp=host`, `--enable-native`, `CPU=native`. ' +
+        'Intel `-x<CODE>` (e.g. `-xCORE-AVX2`) is reported as info: a fixed ISA, but the binary only runs on Intel CPUs. `-mtune=native` only tunes scheduling and is not reported.',
+      whyHpc:
+        'Images are usually built on a laptop, a CI runner or a login node, and run on compute nodes with other CPUs. `-march=native` enables every instruction set of the ' +
+        'build CPU (GCC: the result "might not run on different machines"), so on an older or different partition, or on AMD nodes for `-x<CODE>` builds, the job dies at start ' +
+        'with `Illegal instruction (core dumped)` — often only on some nodes of a heterogeneous cluster.',
+      howToFix:
+        'Compile for a documented baseline that every target node supports: `-march=x86-64-v3` (AVX2/FMA, Haswell/Zen and newer) or `-march=x86-64-v2`, optionally ' +
+        '`-mtune=<newest node>`; with Intel compilers use `-ax<codes>` (runtime dispatch with a generic path). The quick fix replaces `-march=native` with `-march=x86-64-v3` ' +
+        'and `-xHost` with `-axCORE-AVX2`; it is unsafe because it changes the CPU baseline and the speed of the result (and is wrong for Arm images).',
+      bad: [
+        { format: 'dockerfile', code: 'FROM gcc:13\nRUN make CFLAGS="-O3 -march=native"\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: gcc:13\n\n%post\n    icx -O3 -xHost -o /usr/local/bin/app app.c\n' },
+      ],
+      good: [
+        { format: 'dockerfile', code: 'FROM gcc:13\nRUN make CFLAGS="-O3 -march=x86-64-v3 -mtune=native"\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: gcc:13\n\n%post\n    icx -O3 -axCORE-AVX2,CORE-AVX512 -o /usr/local/bin/app app.c\n' },
+      ],
+      exceptions:
+        'Images built on and only for one homogeneous machine may use host tuning deliberately; silence the line with `# hpclint ignore=HPC-PORT-001 -- built on the target`. ' +
+        'Commands that only edit or search text (`sed`, `grep`, `awk`, `perl`) are not checked, so `sed -i s/-march=native/-march=x86-64-v3/ Makefile` stays clean. ' +
+        'Flags inside scripts copied from the build context cannot be seen.',
+      references: [
+        'https://gcc.gnu.org/onlinedocs/gcc/x86-Options.html',
+        'https://gitlab.com/x86-psABIs/x86-64-ABI',
+        'https://www.intel.com/content/www/us/en/docs/dpcpp-cpp-compiler/developer-guide-reference/2025-2/xhost-qxhost.html',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    const baseSeverity: Severity = context.settings.publish === 'public' ? 'error' : 'warning';
+    const usedDefinitions = new Map<KeyValue, { flag: string; use: string; line: number }>();
+
+    const scanWord = (word: Word): void => {
+      for (const pattern of PATTERNS) {
+        pattern.regex.lastIndex = 0;
+        for (let match = pattern.regex.exec(word.text); match; match = pattern.regex.exec(word.text)) {
+          const range = rangeInWord(recipe, word, match.index, match.index + match[0].length);
+          const fixes: Fix[] = [];
+          if (pattern.replacement) {
+            const newText = pattern.replacement(match);
+            fixes.push({ title: `Replace \`${match[0]}\` with \`${newText}\` (changes the CPU baseline)`, safe: false, edits: [{ range, newText }] });
+          }
+          context.report({
+            range,
+            message: pattern.message(match[0]),
+            severity: pattern.intelOnly ? 'info' : baseSeverity,
+            fixes,
+          });
+        }
+      }
+    };
+
+    const scanVariables = (text: string, start: number, stage: Stage | undefined): void => {
+      VARIABLE_USE.lastIndex = 0;
+      for (let match = VARIABLE_USE.exec(text); match; match = VARIABLE_USE.exec(text)) {
+        const name = match[2] ?? match[3] ?? match[4];
+        const definition = findDefinition(recipe, stage, name);
+        const value = definition?.value?.value.trim();
+        const hostValue = value !== undefined && (match[1] === '-x' ? value.toLowerCase() === 'host' : HOST_VALUES.has(value));
+        if (!definition || !hostValue) {
+          continue;
+        }
+        const flag = `${match[1]}${value}`;
+        const range = rangeOf(recipe, start + match.index, start + match.index + match[0].length);
+        context.report({
+          range,
+          message: `\`${match[0]}\` expands to \`${flag}\` (${name} is set on line ${definition.range.start.line + 1}), which targets the CPU of the build machine; ${CRASH}.`,
+          severity: baseSeverity,
+        });
+        if (!usedDefinitions.has(definition)) {
+          usedDefinitions.set(definition, { flag: match[1], use: match[0], line: range.start.line });
+        }
+      }
+    };
+
+    for (const { script, step, stage } of allScripts(recipe)) {
+      if (step.kind === 'env') {
+        continue; // %environment: checked through its pairs below
+      }
+      for (const command of script.commands) {
+        if (TEXT_TOOLS.has(effectiveName(command))) {
+          continue;
+        }
+        for (const word of [...command.assignments, ...command.words]) {
+          scanWord(word);
+        }
+        const start = offsetOf(recipe, command.range.start);
+        scanVariables(recipe.text.slice(start, offsetOf(recipe, command.range.end)), start, stage);
+      }
+    }
+    const pairSteps: { step: EnvStep | ArgStep; stage: Stage | undefined }[] = recipe.globalArgs.map((step) => ({ step, stage: undefined }));
+    for (const stage of recipe.stages) {
+      for (const step of stage.steps) {
+        if (step.kind === 'env' || step.kind === 'arg') {
+          pairSteps.push({ step, stage });
+        }
+      }
+    }
+    for (const { step, stage } of pairSteps) {
+      for (const pair of step.pairs) {
+        if (pair.value) {
+          scanWord(pair.value);
+          scanVariables(pair.value.text, offsetOf(recipe, pair.value.range.start), stage);
+        }
+      }
+    }
+    reportDefinitions(context, usedDefinitions, baseSeverity);
+  },
+});
+
+function reportDefinitions(context: RuleContext, used: Map<KeyValue, { flag: string; use: string; line: number }>, severity: Severity): void {
+  for (const [definition, { flag, use, line }] of used) {
+    const value = definition.value as Word;
+    const fixes: Fix[] = [];
+    if (flag === '-march=') {
+      const newText = value.text.replace(/native|host/, 'x86-64-v3');
+      fixes.push({ title: `Set ${definition.key.value} to \`x86-64-v3\` (changes the CPU baseline)`, safe: false, edits: [{ range: value.range, newText }] });
+    }
+    context.report({
+      range: value.range,
+      message: `${definition.key.value}=${value.value.trim()} is used as \`${use}\` (line ${line + 1}) and makes the build target the CPU of the build machine.`,
+      severity,
+      fixes,
+    });
+  }
+}
+
+/** The ARG/ENV/%arguments pair that defines `name` for `stage` (stage first, then global ARGs / other stages' %arguments). */
+function findDefinition(recipe: Recipe, stage: Stage | undefined, name: string): KeyValue | undefined {
+  const stages = stage ? [stage, ...recipe.stages.filter((s) => s !== stage)] : recipe.stages;
+  const candidates: KeyValue[][] = [];
+  for (const s of stages) {
+    const pairs: KeyValue[] = [];
+    for (const step of s.steps) {
+      if (step.kind === 'arg' || step.kind === 'env') {
+        pairs.push(...step.pairs);
+      }
+    }
+    candidates.push(pairs);
+    if (recipe.format === 'dockerfile') {
+      break; // Dockerfile variables never cross stages
+    }
+  }
+  candidates.push(recipe.globalArgs.flatMap((step) => step.pairs));
+  for (const pairs of candidates) {
+    const found = [...pairs].reverse().find((pair) => pair.key.value === name && pair.value !== undefined);
+    if (found) {
+      return found;
+    }
+  }
+  return undefined;
+}
