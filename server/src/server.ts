@@ -350,6 +350,8 @@ export function startServer(): Connection {
   return connection;
 }
 
-if (require.main === module) {
+// Start only when this file is the program (dist/server.js, or server.ts under tsx) — not when the
+// CLI bundle (dist/cli.js, where `require.main === module` also holds) contains it.
+if (require.main === module && /[\\/]server\.[cm]?[jt]s$/.test(require.main.filename)) {
   startServer();
 }

@@ -53,6 +53,8 @@ export function fileUri(path: string): string {
 }
 
 export interface StartOptions {
+  /** Node arguments that start the server (default: the bundle or, see serverCommand, the sources). */
+  command?: string[];
   /** Workspace folder (file-system path). */
   workspaceFolder?: string;
   /** Answers workspace/configuration for section `hpclint` (default: empty settings). */
@@ -82,7 +84,7 @@ export class TestClient {
   static async start(options: StartOptions = {}): Promise<TestClient> {
     // A fixed "today" keeps date-dependent rules (end-of-life bases) stable.
     const env = { ...process.env, HPCLINT_TODAY: TODAY };
-    const child = spawn(process.execPath, serverCommand(), { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, options.command ?? serverCommand(), { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const tee = new PassThrough();
     const client: { value?: TestClient } = {};
     child.stdout!.on('data', (chunk: Buffer) => {
