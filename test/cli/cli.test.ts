@@ -251,6 +251,9 @@ test('directory walking skips node_modules and .git; ignorePaths applies to walk
     'app/base.generated.dockerfile': 'FROM ubuntu:22.04\n',
     'app/Containerfile.gpu': 'FROM ubuntu:22.04\n',
     'hpc/Apptainer': 'Bootstrap: docker\nFrom: ubuntu:22.04\n',
+    'hpc/examples__mpi__Apptainer': 'Bootstrap: docker\nFrom: ubuntu:22.04\n',
+    'hpc/exports.def': 'LIBRARY mylib\n',
+    'singularity-compose.yml': 'version: "1.0"\n',
     'notes.txt': 'FROM ubuntu\n',
   });
   mkdirSync(join(dir, '.git', 'objects'), { recursive: true });
@@ -258,7 +261,7 @@ test('directory walking skips node_modules and .git; ignorePaths applies to walk
   assert.equal(run.status, 0, run.stderr);
   assert.deepEqual(
     parseJson(run).files.map((f) => f.path),
-    ['app/Containerfile.gpu', 'app/Dockerfile', 'hpc/Apptainer'],
+    ['app/Containerfile.gpu', 'app/Dockerfile', 'hpc/Apptainer', 'hpc/examples__mpi__Apptainer'],
   );
   const explicit = runCli(['--format', 'json', '--fail-on', 'never', 'vendor/Dockerfile', 'notes.txt'], { cwd: dir });
   assert.deepEqual(

@@ -1,6 +1,6 @@
 // `hpclint` command line: lint files, print a report, exit 0/1/2; `hpclint lsp --stdio` starts the language server.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { basename, dirname, relative, resolve, sep } from 'node:path';
 import packageJson from '../../../package.json';
 import { renderRuleDoc } from '../docs/render';
 import { ConfigError, defaultConfig, findConfigFile, loadConfigFile, mergeConfig, type ConfigFile } from '../engine/config';
@@ -9,7 +9,7 @@ import { lint } from '../engine/lint';
 import { isNonRuleCode, ruleByCodeOrName } from '../engine/registry';
 import type { Severity, SeveritySetting } from '../engine/rule';
 import type { ResolvedConfig } from '../engine/types';
-import { detectFormat } from '../recipe/parse';
+import { detectFormat, formatFromContent, formatFromName } from '../recipe/parse';
 import { allRules } from '../rules/index';
 import { parseArgs, USAGE, UsageError, type CliOptions, type FailOn } from './args';
 import { collectFiles, ignoreMatcher } from './files';
@@ -117,8 +117,8 @@ export function run(argv: readonly string[], io: CliIo): number {
           failed = true;
           continue;
         }
-        if (!file.explicit && detectFormat(file.path, text) === undefined) {
-          continue; // a `*.def` that is not a definition file
+        if (!file.explicit && formatFromName(basename(file.path)) === undefined && formatFromContent(text) === undefined) {
+          continue; // e.g. a `*.def` that is not a definition file
         }
         if (options.fix) {
           const fixed = fixAll(text, { fileName: file.path, config: config.resolved });

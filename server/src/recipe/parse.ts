@@ -5,6 +5,7 @@ import type { Recipe, RecipeFormat } from './model';
 
 const DOCKERFILE_NAME = /(dockerfile|containerfile)/i;
 const APPTAINER_NAME = /^(singularity|apptainer)(\..+)?$/i;
+const APPTAINER_WORD = /(singularity|apptainer)/i;
 const SECTION_LINE = /^%(post|environment|runscript|files|labels|help|setup|test)\b/i;
 const HEADER_LINE = /^\s*(bootstrap|from)\s*:/i;
 const FROM_INSTRUCTION = /^\s*FROM\s+\S/i;
@@ -19,20 +20,22 @@ export function baseName(fileName: string): string {
 }
 
 /**
- * The recipe format of a file: by name (`Dockerfile`, `*.dockerfile`, `Singularity.*`, …),
- * by content for `*.def` and unknown names; undefined if neither tells.
+ * The recipe format of a file: by name (`Dockerfile`, `*.dockerfile`, `Singularity.*`, …), by content
+ * for `*.def` and unknown names; undefined if neither tells. Names that merely contain
+ * `Singularity`/`Apptainer` (`examples__mpi__Apptainer`) are sniffed and default to apptainer.
  */
 export function detectFormat(fileName: string | undefined, text: string): RecipeFormat | undefined {
-  if (fileName !== undefined && fileName.length > 0) {
-    const byName = formatFromName(baseName(fileName));
+  const name = fileName ? baseName(fileName) : '';
+  if (name.length > 0) {
+    const byName = formatFromName(name);
     if (byName !== undefined) {
       return byName;
     }
   }
-  return formatFromContent(text);
+  return formatFromContent(text) ?? (APPTAINER_WORD.test(name) ? 'apptainer' : undefined);
 }
 
-/** Format by file name alone; `*.def` and unknown names give undefined (sniff content). */
+/** Format by file name alone; `*.def`, names merely containing `Singularity`/`Apptainer` and unknown names give undefined (sniff content). */
 export function formatFromName(name: string): RecipeFormat | undefined {
   if (APPTAINER_NAME.test(name)) {
     return 'apptainer';
@@ -46,9 +49,9 @@ export function formatFromName(name: string): RecipeFormat | undefined {
   return undefined;
 }
 
-/** True if a file name looks like a recipe (used when walking directories). */
+/** True if a file name looks like a recipe (used when walking directories; `*.def` etc. still need content to agree). */
 export function isRecipeFileName(name: string): boolean {
-  return formatFromName(name) !== undefined || /\.def$/i.test(name);
+  return formatFromName(name) !== undefined || /\.def$/i.test(name) || APPTAINER_WORD.test(name);
 }
 
 /**

@@ -54,3 +54,11 @@ test('recipe names for directory walking', () => {
   assert.ok(!isRecipeFileName('README.md'));
   assert.ok(!isRecipeFileName('docker-compose.yml'));
 });
+
+test('names that contain Singularity or Apptainer are sniffed and default to apptainer', () => {
+  assert.equal(detectFormat('examples__mpi__Apptainer', 'Bootstrap: docker\n'), 'apptainer');
+  assert.equal(detectFormat('recipes__Singularity_gpu', '%post\n  make\n'), 'apptainer');
+  assert.equal(detectFormat('my-singularity-recipe', 'echo\n'), 'apptainer');
+  assert.equal(detectFormat('docker__Apptainer', 'FROM ubuntu\n'), 'dockerfile');
+  assert.ok(isRecipeFileName('examples__mpi__Apptainer'));
+});
