@@ -267,6 +267,17 @@ describe('language server over stdio', () => {
     await client.close(uri);
   });
 
+  test('hpclint.configFile names the config file, relative to the workspace folder', async () => {
+    mkdirSync(join(workspace, 'ci'), { recursive: true });
+    writeFileSync(join(workspace, 'ci', 'lint.yaml'), 'rules:\n  no-host-tuned-isa: off\n');
+    extraSettings = { configFile: 'ci/lint.yaml' };
+    const uri = fileUri(join(workspace, 'explicit', 'Dockerfile'));
+    const published = await client.open(uri, 'dockerfile', MARCH);
+    assert.ok(!codes(published.diagnostics).includes('HPC-PORT-001'), JSON.stringify(codes(published.diagnostics)));
+    extraSettings = {};
+    await client.close(uri);
+  });
+
   test('source.fixAll.hpclint is offered only when a safe fix applies', async () => {
     const uri = fileUri(join(workspace, 'fixall', 'Dockerfile'));
     await client.open(uri, 'dockerfile', MARCH);
