@@ -1,11 +1,11 @@
 // `hpclint` command line: lint files, print a report, exit 0/1/2; `hpclint lsp --stdio` starts the language server.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import packageJson from '../../../package.json';
 import { renderRuleDoc } from '../docs/render';
 import { ConfigError, defaultConfig, findConfigFile, loadConfigFile, mergeConfig, type ConfigFile } from '../engine/config';
 import { fixAll } from '../engine/fixes';
-import { lint } from '../engine/lint';
+import { lint, MAX_RECIPE_BYTES, skippedDiagnostic, tooLargeMessage } from '../engine/lint';
 import { isNonRuleCode, ruleByCodeOrName } from '../engine/registry';
 import type { Severity, SeveritySetting } from '../engine/rule';
 import type { ResolvedConfig } from '../engine/types';
@@ -111,6 +111,13 @@ export function run(argv: readonly string[], io: CliIo): number {
         }
         let text: string;
         try {
+          const size = statSync(file.absolute).size;
+          if (size > MAX_RECIPE_BYTES) {
+            // Not even read: report it as skipped.
+            const format = detectFormat(file.path, '') ?? 'dockerfile';
+            reports.push({ path: file.path, format, diagnostics: [skippedDiagnostic(tooLargeMessage(size))] });
+            continue;
+          }
           text = readFileSync(file.absolute, 'utf8');
         } catch (error) {
           io.stderr(`hpclint: cannot read ${file.path}: ${describeError(error)}\n`);

@@ -128,7 +128,7 @@ export function skipReason(text: string): string | undefined {
   if (text.length > MAX_RECIPE_BYTES / 3) {
     const bytes = Buffer.byteLength(text, 'utf8');
     if (bytes > MAX_RECIPE_BYTES) {
-      return `File skipped: ${formatMegabytes(bytes)} exceeds hpclint's ${formatMegabytes(MAX_RECIPE_BYTES, 0)} limit`;
+      return tooLargeMessage(bytes);
     }
   }
   if (text.slice(0, BINARY_SNIFF_LENGTH).includes('\0')) {
@@ -137,13 +137,18 @@ export function skipReason(text: string): string | undefined {
   return undefined;
 }
 
+export function tooLargeMessage(bytes: number): string {
+  return `File skipped: ${formatMegabytes(bytes)} exceeds hpclint's ${formatMegabytes(MAX_RECIPE_BYTES, 0)} limit`;
+}
+
 function formatMegabytes(bytes: number, digits = 1): string {
   return `${(bytes / (1024 * 1024)).toFixed(digits)} MB`;
 }
 
 const FILE_START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
-function skippedDiagnostic(message: string): HpcDiagnostic {
+/** The one diagnostic reported for a file that is not analysed. */
+export function skippedDiagnostic(message: string): HpcDiagnostic {
   return syntaxDiagnostic(SKIPPED_CODE, 'info', message, FILE_START, 'hpclint');
 }
 
