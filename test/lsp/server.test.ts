@@ -200,6 +200,35 @@ describe('language server over stdio', () => {
     await client.close(uri);
   });
 
+  test('Dockerfile formatting, symbols, rename, highlight, definition, links and tokens are delegated', async () => {
+    const uri = fileUri(join(workspace, 'delegated', 'Dockerfile'));
+    const text = 'FROM alpine:3.20 AS build\n   RUN echo hi\nFROM alpine:3.20\nCOPY --from=build /a /b\n';
+    await client.open(uri, 'dockerfile', text);
+    const at = (line: number, character: number) => ({ textDocument: { uri }, position: { line, character } });
+
+    const formatting = await client.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 4, insertSpaces: true } });
+    assert.deepEqual(formatting, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } }, newText: '' }]);
+
+    const symbols = await client.request<Array<{ name: string }>>('textDocument/documentSymbol', { textDocument: { uri } });
+    assert.deepEqual(symbols.map((symbol) => symbol.name), ['FROM', 'RUN', 'FROM', 'COPY']);
+
+    const rename = await client.request<{ changes: Record<string, TextEdit[]> }>('textDocument/rename', { ...at(3, 13), newName: 'builder' });
+    assert.equal(applyEdits(text, rename.changes[uri]), 'FROM alpine:3.20 AS builder\n   RUN echo hi\nFROM alpine:3.20\nCOPY --from=builder /a /b\n');
+
+    const definition = await client.request<{ uri: string; range: unknown }>('textDocument/definition', at(3, 13));
+    assert.deepEqual(definition, { uri, range: { start: { line: 0, character: 20 }, end: { line: 0, character: 25 } } });
+
+    const highlights = await client.request<unknown[]>('textDocument/documentHighlight', at(0, 22));
+    assert.equal(highlights.length, 2);
+
+    const links = await client.request<Array<{ range: unknown }>>('textDocument/documentLink', { textDocument: { uri } });
+    assert.ok(links.length >= 1);
+
+    const tokens = await client.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri } });
+    assert.deepEqual(tokens.data.slice(0, 5), [0, 0, 4, 0, 0], 'FROM is a keyword token at 0:0');
+    await client.close(uri);
+  });
+
   test('Dockerfile completion works offline (no Docker Hub tag lookup)', async () => {
     const uri = fileUri(join(workspace, 'completion', 'Dockerfile'));
     await client.open(uri, 'dockerfile', 'FROM alpine:3\nWORK');
