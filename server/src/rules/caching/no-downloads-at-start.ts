@@ -1,11 +1,9 @@
 // HPC-CACHE-001: entrypoints and runscripts that download or install at container start.
 import { defineRule } from '../../engine/rule';
-import type { EntrypointStep, ShellCommand, ShellScript } from '../../recipe/model';
-import { splitShell } from '../../recipe/shell';
+import type { EntrypointStep, Recipe, ShellCommand } from '../../recipe/model';
 import { effectiveWords } from '../../recipe/query';
-import { baseName, lineIndexOf, offsetOf } from '../util/source';
+import { baseName, shellCScript } from '../util/source';
 
-const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash']);
 const LOCAL_URL = /^(https?|ftp):\/\/(localhost|127\.|0\.0\.0\.0|\[::1\]|\$)/i;
 const REMOTE_URL = /^(https?|ftp):\/\//i;
 const CONTAINER_URI = /^(docker|library|shub|oras):\/\//i;
@@ -130,24 +128,7 @@ export default defineRule({
 });
 
 /** Commands run at start; for exec form `["sh", "-c", "script"]` the script string is split too. */
-function startCommands(recipe: Parameters<typeof lineIndexOf>[0], step: EntrypointStep): ShellCommand[] {
-  if (step.form !== 'exec') {
-    return step.script.commands;
-  }
-  const args = step.args;
-  const commands: ShellCommand[] = [...step.script.commands];
-  const shellAt = args.findIndex((arg) => SHELLS.has(baseName(arg.value)));
-  if (shellAt < 0) {
-    return commands;
-  }
-  const dashC = args.findIndex((arg, i) => i > shellAt && /^-\w*c\w*$/.test(arg.value));
-  const body = dashC >= 0 ? args[dashC + 1] : undefined;
-  if (!body) {
-    return commands;
-  }
-  const start = offsetOf(recipe, body.range.start);
-  const end = offsetOf(recipe, body.range.end);
-  const quoted = body.text.startsWith('"') && body.text.endsWith('"') && body.text.length >= 2;
-  const inner: ShellScript = splitShell(recipe.text, quoted ? start + 1 : start, quoted ? end - 1 : end, lineIndexOf(recipe));
-  return [...commands, ...inner.commands];
+function startCommands(recipe: Recipe, step: EntrypointStep): ShellCommand[] {
+  const inner = step.form === 'exec' ? shellCScript(recipe, step.args) : undefined;
+  return inner ? [...step.script.commands, ...inner.commands] : step.script.commands;
 }

@@ -155,6 +155,16 @@ export function productsOfImage(ref: ParsedRef, repoOffset?: number, tagOffset?:
     add(withSpan(found, m ? tagSpan(0, m[0].length, found?.cycle.successor) : undefined));
   }
 
+  // Successor tags exist for the official images only; other repositories (`brimstone/ubuntu`) get no fix.
+  const libraryRepo = official && /^[^/]+$/.test(repository);
+  if (!libraryRepo) {
+    for (const hit of hits) {
+      if (hit.span) {
+        hit.span = { ...hit.span, replacement: undefined };
+      }
+    }
+  }
+
   // UBI in the repository path: `redhat/ubi8`, `ubi8/ubi-minimal`, `registry.access.redhat.com/ubi7`.
   const ubi = /(?:^|\/)(ubi(\d+))(?=$|[-/])/.exec(repository);
   if (ubi) {
@@ -167,8 +177,10 @@ export function productsOfImage(ref: ParsedRef, repoOffset?: number, tagOffset?:
     add({ ...hit, span: undefined });
   }
   // Distro suffixes inside the tag: `12.2.0-devel-ubuntu20.04`, `3.9-slim-bullseye`, `3.9-alpine3.18`.
+  // Only the official python images are known to publish the successor Debian suffix (`3.12-slim-trixie`).
+  const suffixFix = libraryRepo && last === 'python';
   for (const hit of embedded(tag)) {
-    add(hit.span ? { ...hit, span: tagSpan(hit.span.start, hit.span.end, hit.span.replacement) } : hit);
+    add(hit.span ? { ...hit, span: tagSpan(hit.span.start, hit.span.end, suffixFix ? hit.span.replacement : undefined) } : hit);
   }
   return hits;
 }

@@ -1,8 +1,8 @@
 // HPC-PORT-001: compiler flags that target the build machine's CPU (`-march=native`, `-xHost`, …).
 import { defineRule, type Fix, type RuleContext, type Severity } from '../../engine/rule';
-import type { ArgStep, EnvStep, KeyValue, Recipe, Stage, Word } from '../../recipe/model';
+import type { ArgStep, EnvStep, KeyValue, Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
 import { allScripts, effectiveName } from '../../recipe/query';
-import { offsetOf, rangeInWord, rangeOf } from '../util/source';
+import { offsetOf, rangeInWord, rangeOf, shellCScript } from '../util/source';
 
 interface FlagPattern {
   regex: RegExp;
@@ -109,6 +109,9 @@ export default defineRule({
     const usedDefinitions = new Map<KeyValue, { flag: string; use: string; line: number }>();
 
     const scanWord = (word: Word): void => {
+      if (word.text.includes('--help=target')) {
+        return; // `gcc -march=native -Q --help=target` only asks what the build CPU is
+      }
       for (const pattern of PATTERNS) {
         pattern.regex.lastIndex = 0;
         for (let match = pattern.regex.exec(word.text); match; match = pattern.regex.exec(word.text)) {
@@ -155,7 +158,7 @@ export default defineRule({
       if (step.kind === 'env') {
         continue; // %environment: checked through its pairs below
       }
-      for (const command of script.commands) {
+      for (const command of withShellCScripts(recipe, script.commands)) {
         if (TEXT_TOOLS.has(effectiveName(command))) {
           continue;
         }
@@ -227,4 +230,18 @@ function findDefinition(recipe: Recipe, stage: Stage | undefined, name: string):
     }
   }
   return undefined;
+}
+
+/** Commands plus, for `sh -c "…"` calls, the commands of the script string instead of the string itself. */
+function withShellCScripts(recipe: Recipe, commands: readonly ShellCommand[]): ShellCommand[] {
+  const result: ShellCommand[] = [];
+  for (const command of commands) {
+    const inner = shellCScript(recipe, command.words);
+    if (inner && inner.commands.length > 0) {
+      result.push(...withShellCScripts(recipe, inner.commands));
+    } else {
+      result.push(command);
+    }
+  }
+  return result;
 }

@@ -92,14 +92,18 @@ export default defineRule({
           continue;
         }
         const insertAt = rangeOf(recipe, offsetOf(recipe, step.keywordRange.end), offsetOf(recipe, step.keywordRange.end));
+        const git = /\.git(#|$)/.test(remote.value);
+        const placeholder = git ? 'REPLACE_WITH_COMMIT_SHA' : 'sha256:REPLACE_WITH_SHA256';
         context.report({
           range: remote.range,
-          message: `\`ADD ${shorten(remote)}\` downloads without \`--checksum\`; the content is not verified and may change between builds.`,
+          message: git
+            ? `\`ADD ${shorten(remote)}\` fetches a Git ref without \`--checksum=<commit>\`; a tag or branch can move between builds.`
+            : `\`ADD ${shorten(remote)}\` downloads without \`--checksum\`; the content is not verified and may change between builds.`,
           fixes: [
             {
-              title: 'Add `--checksum=sha256:` with a placeholder (replace it with the real digest)',
+              title: git ? 'Add `--checksum=` with a placeholder (replace it with the commit SHA)' : 'Add `--checksum=sha256:` with a placeholder (replace it with the real digest)',
               safe: false,
-              edits: [{ range: insertAt, newText: ' --checksum=sha256:REPLACE_WITH_SHA256' }],
+              edits: [{ range: insertAt, newText: ` --checksum=${placeholder}` }],
             },
           ],
         });

@@ -1,5 +1,6 @@
 // Small helpers rules share for locating text inside the recipe model.
-import type { Range, Recipe, Stage, Word } from '../../recipe/model';
+import type { Range, Recipe, ShellScript, Stage, Word } from '../../recipe/model';
+import { splitShell } from '../../recipe/shell';
 import { LineIndex } from '../../recipe/text';
 
 const indexes = new WeakMap<Recipe, LineIndex>();
@@ -65,4 +66,26 @@ export function editDistance(a: string, b: string): number {
     }
   }
   return previous[b.length];
+}
+
+const SHELL_NAMES = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash']);
+
+/**
+ * The script string of `sh -c "…"` / `["bash", "-c", "…"]` split into commands (exact ranges when the
+ * string is written plainly or in one pair of quotes); undefined when `words` is not such a call.
+ */
+export function shellCScript(recipe: Recipe, words: readonly Word[]): ShellScript | undefined {
+  const shellAt = words.findIndex((word) => SHELL_NAMES.has(baseName(word.value)));
+  if (shellAt < 0) {
+    return undefined;
+  }
+  const dashC = words.findIndex((word, i) => i > shellAt && /^-\w*c\w*$/.test(word.value));
+  const body = dashC >= 0 ? words[dashC + 1] : undefined;
+  if (!body) {
+    return undefined;
+  }
+  const start = offsetOf(recipe, body.range.start);
+  const end = offsetOf(recipe, body.range.end);
+  const quoted = body.text.length >= 2 && /^(["']).*\1$/s.test(body.text);
+  return splitShell(recipe.text, quoted ? start + 1 : start, quoted ? end - 1 : end, lineIndexOf(recipe));
 }
