@@ -155,11 +155,11 @@ export function productsOfImage(ref: ParsedRef, repoOffset?: number, tagOffset?:
     add(withSpan(found, m ? tagSpan(0, m[0].length, found?.cycle.successor) : undefined));
   }
 
-  // Successor tags exist for the official images only; other repositories (`brimstone/ubuntu`) get no fix.
+  // Successor tags exist for the official images (and quay.io/centos/centos) only; other repositories (`brimstone/ubuntu`) get no fix.
   const libraryRepo = official && /^[^/]+$/.test(repository);
   if (!libraryRepo) {
     for (const hit of hits) {
-      if (hit.span) {
+      if (hit.span && hit.product !== 'centos-stream') {
         hit.span = { ...hit.span, replacement: undefined };
       }
     }
