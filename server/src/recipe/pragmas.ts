@@ -1,6 +1,6 @@
 import type { Comment, Pragma } from './model';
 
-const PRAGMA = /^#\s*hpclint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,\- ]*?)\s*(?:--\s*(.*))?$/;
+const PRAGMA = /^#\s*hpclint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,/\- ]*?)\s*(?:--\s*(.*))?$/;
 
 /** Lines a pragma covers: the instruction (or section line) that starts at `line`. */
 export type ExtentOfLine = (line: number) => { startLine: number; endLine: number };
