@@ -2,3 +2,4 @@
 export { lint } from '../server/src/engine/lint';
 export { defaultConfig } from '../server/src/engine/config';
 export { validate as dockerfileUtilsValidate } from 'dockerfile-utils';
+export { allRules } from '../server/src/rules/index';
