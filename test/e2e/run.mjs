@@ -1,0 +1,208 @@
+// Browser end-to-end test: hpclint installed from its .vsix into a real VS Code (code-server),
+// driven through the UI with Debian's Chromium via playwright-core.
+// Usage: node test/e2e/run.mjs [--vsix FILE] [--headed] [--keep]   (npm run test:e2e)
+//   --vsix FILE  install this package instead of building one
+//   --keep       leave the temporary workspace/profile on disk
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { packageExtension, root } from '../../scripts/package.mjs';
+import { prepareProfile, startCodeServer } from './code-server.mjs';
+import { CHROMIUM_PATH, ensureCodeServer, ensureDebianPackages } from './setup.mjs';
+import { waitFor, Workbench } from './workbench.mjs';
+
+const args = process.argv.slice(2);
+const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const artifacts = join(root, 'test', 'artifacts');
+const started = Date.now();
+const seconds = (from) => ((Date.now() - from) / 1000).toFixed(1);
+
+function step(name, action) {
+  const from = Date.now();
+  process.stdout.write(`• ${name} … `);
+  const result = action();
+  console.log(`${seconds(from)}s`);
+  return result;
+}
+
+/** A short plain-text phrase of the rule's "why" section, as the hover renders it. */
+function whyPhrase(cli, code) {
+  const explained = spawnSync(process.execPath, [cli, '--explain', code], { encoding: 'utf8' });
+  const section = /## Why[^\n]*\n+([\s\S]*?)(\n## |$)/.exec(explained.stdout ?? '');
+  if (!section) {throw new Error(`hpclint --explain ${code} printed no "Why" section:\n${explained.stdout}${explained.stderr}`);}
+  const plain = section[1]
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/[`*_]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  // The first few words: long enough to be specific, short enough to survive Markdown rendering.
+  return plain.split(' ').slice(0, 5).join(' ');
+}
+
+async function main() {
+  mkdirSync(artifacts, { recursive: true });
+  const aptInstalled = step('Debian packages (chromium, libkrb5-dev, ripgrep)', () => ensureDebianPackages());
+  if (aptInstalled.length > 0) {console.log(`  installed ${aptInstalled.join(', ')}`);}
+  step('code-server', () => ensureCodeServer());
+
+  const vsix = option('--vsix')
+    ? resolve(option('--vsix'))
+    : step('package the .vsix', () => packageExtension({ outDir: artifacts, quiet: true }).vsix);
+  const cli = join(root, 'dist', 'cli.js');
+
+  const base = mkdtempSync(join(tmpdir(), 'hpclint-e2e-'));
+  const workspace = join(base, 'workspace');
+  cpSync(join(root, 'test', 'e2e', 'workspace'), workspace, { recursive: true });
+  const profile = step('install the .vsix into a fresh code-server profile', () => prepareProfile(base, vsix));
+  const logFile = join(base, 'code-server.log');
+
+  let from = Date.now();
+  const server = await startCodeServer({ ...profile, logFile });
+  console.log(`• code-server listening at ${server.url} … ${seconds(from)}s`);
+  from = Date.now();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: !args.includes('--headed'),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const consoleErrors = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') {consoleErrors.push(message.text());}
+  });
+  const bench = new Workbench(page);
+  console.log(`• chromium started … ${seconds(from)}s`);
+
+  const results = [];
+  async function scenario(name, body, { timeout = 120_000 } = {}) {
+    const begin = Date.now();
+    try {
+      await Promise.race([
+        body(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error(`scenario timed out after ${timeout / 1000}s`)), timeout).unref()),
+      ]);
+      results.push({ name, passed: true });
+      console.log(`PASS ${name} (${seconds(begin)}s)`);
+    } catch (error) {
+      results.push({ name, passed: false });
+      const shot = join(artifacts, `failure-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
+      await page.screenshot({ path: shot }).catch(() => {});
+      console.log(`FAIL ${name} (${seconds(begin)}s)\n  ${String(error?.stack ?? error).split('\n').slice(0, 4).join('\n  ')}\n  screenshot: ${shot}`);
+    }
+  }
+
+  try {
+    await scenario('workbench opens the test workspace', async () => {
+      await bench.open(server.url, workspace, 'app.def');
+      await page.screenshot({ path: join(artifacts, 'workbench.png') });
+    });
+
+    await scenario('Dockerfile: -march=native is squiggled and HPC-PORT-001 is in Problems', async () => {
+      await bench.quickOpen('Dockerfile');
+      const squiggles = await bench.waitForSquiggle('-march=native');
+      if (!squiggles.some((s) => s === 'squiggly-warning' || s === 'squiggly-error')) {
+        throw new Error(`expected a warning/error squiggle, got ${squiggles.join(', ')}`);
+      }
+      await bench.problems((rows) => rows.some((row) => row.includes('HPC-PORT-001')), 'HPC-PORT-001 in the Problems panel');
+      await bench.closePanel();
+    });
+
+    await scenario('hover on -march=native explains why it bites on HPC', async () => {
+      await bench.quickOpen('Dockerfile');
+      const phrase = whyPhrase(cli, 'HPC-PORT-001');
+      const text = await bench.hover('-march=native', phrase);
+      if (!text.includes('HPC-PORT-001') || !text.includes('Why it bites on HPC systems')) {
+        throw new Error(`hover lacks the rule code or its explanation:\n${text}`);
+      }
+      await page.screenshot({ path: join(artifacts, 'squiggle-hover.png') });
+      mkdirSync(join(root, 'docs', 'images'), { recursive: true });
+      copyFileSync(join(artifacts, 'squiggle-hover.png'), join(root, 'docs', 'images', 'hpclint-hover.png'));
+      await page.mouse.move(5, 5);
+      await page.keyboard.press('Escape');
+    });
+
+    await scenario('definition file: %enviroment is squiggled and HPC-DEF-005 is in Problems', async () => {
+      await bench.quickOpen('app.def');
+      const squiggles = await bench.waitForSquiggle('%enviroment');
+      if (!squiggles.includes('squiggly-error')) {throw new Error(`expected an error squiggle, got ${squiggles.join(', ')}`);}
+      await bench.problems((rows) => rows.some((row) => row.includes('HPC-DEF-005')), 'HPC-DEF-005 in the Problems panel');
+      await bench.closePanel();
+    });
+
+    await scenario('%post body is tokenised as shell (source.shell scope)', async () => {
+      await bench.quickOpen('app.def');
+      await bench.clickOn('--no-install-recommends');
+      await bench.runCommand('Developer: Inspect Editor Tokens and Scopes');
+      const widget = page.locator('.token-inspect-widget');
+      const text = await waitFor('the token inspector to list source.shell', async () => {
+        const content = (await widget.isVisible()) ? await widget.textContent() : '';
+        return content?.includes('source.shell') ? content : undefined;
+      });
+      if (!text.includes('source.apptainer')) {throw new Error(`scopes lack source.apptainer:\n${text}`);}
+      await page.screenshot({ path: join(artifacts, 'token-scopes.png') });
+      await page.keyboard.press('Escape');
+      await widget.waitFor({ state: 'hidden' });
+    });
+
+    await scenario('quick fix on -march=native removes the finding', async () => {
+      await bench.quickOpen('Dockerfile');
+      await bench.waitForSquiggle('-march=native');
+      await bench.clickOn('-march=native');
+      const rows = await bench.openQuickFixMenu();
+      const labels = await rows.allTextContents();
+      const fix = labels.findIndex((label) => /march|x86-64|generic|portable/i.test(label) && !/^(Ignore|Show)/i.test(label));
+      if (fix < 0) {throw new Error(`no fix for -march=native among: ${labels.join(' | ')}`);}
+      await page.screenshot({ path: join(artifacts, 'quick-fix.png') });
+      await rows.nth(fix).click();
+      await waitFor('-march=native to leave the Dockerfile', async () => !(await bench.editorText()).includes('-march=native'));
+      await bench.problems((r) => !r.some((row) => row.includes('HPC-PORT-001')), 'HPC-PORT-001 to leave the Problems panel');
+      await bench.closePanel();
+    });
+
+    await scenario('Fix All on the definition file corrects %enviroment', async () => {
+      await bench.quickOpen('app.def');
+      await bench.waitForSquiggle('%enviroment');
+      await bench.clickOn('apt-get update');
+      await bench.runCommand('Fix All');
+      await waitFor('%environment in place of %enviroment', async () => {
+        const text = await bench.editorText();
+        return text.includes('%environment') && !text.includes('%enviroment');
+      });
+      await bench.problems((r) => !r.some((row) => row.includes('HPC-DEF-005')), 'HPC-DEF-005 to leave the Problems panel');
+      await bench.closePanel();
+    });
+
+    await scenario('the hpclint output channel shows no errors', async () => {
+      await bench.runCommand('hpclint: Show Output');
+      const text = await waitFor('the hpclint output channel to show text', async () => {
+        const output = await bench.outputText();
+        return output.trim().length > 0 ? output : undefined;
+      });
+      const errors = text.split('\n').filter((line) => /\[error\b|\berror -|unhandled|exception/i.test(line));
+      if (errors.length > 0) {throw new Error(`errors in the hpclint output channel:\n${errors.join('\n')}`);}
+      await bench.closePanel();
+    });
+  } finally {
+    await browser.close().catch(() => {});
+    await server.stop();
+    const failed = results.filter((r) => !r.passed).length;
+    if (failed > 0) {
+      copyFileSync(logFile, join(artifacts, 'code-server.log'));
+      if (consoleErrors.length > 0) {console.log(`browser console errors (first 10):\n  ${consoleErrors.slice(0, 10).map((e) => e.split('\n')[0].slice(0, 200)).join('\n  ')}`);}
+    }
+    if (!args.includes('--keep')) {rmSync(base, { recursive: true, force: true });}
+    else {console.log(`kept ${base}`);}
+    console.log(`total ${seconds(started)}s`);
+    console.log(`${results.length - failed} passed, ${failed} failed`);
+    process.exitCode = failed > 0 || results.length === 0 ? 1 : 0;
+  }
+}
+
+main().catch((error) => {
+  console.error(error?.stack ?? error);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+});

@@ -1,0 +1,226 @@
+/* global document, NodeFilter */
+// Drives the VS Code workbench served by code-server through its UI (keyboard, mouse, DOM state).
+// Every wait polls UI state with a deadline; nothing sleeps for a fixed time.
+
+const EDITOR = '.part.editor .editor-instance .monaco-editor';
+const QUICK_INPUT = '.quick-input-widget';
+const QUICK_INPUT_ROWS = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
+
+/** Polls `probe` until it returns a truthy value; throws with `what` after `timeout` ms. */
+export async function waitFor(what, probe, { timeout = 30_000, interval = 150 } = {}) {
+  const deadline = Date.now() + timeout;
+  let lastError;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) {return value;}
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      const cause = lastError ? ` (last error: ${lastError.message ?? lastError})` : '';
+      throw new Error(`timed out after ${timeout / 1000}s waiting for ${what}${cause}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+/** In-page: bounding rectangle of the first occurrence of `needle` in the active editor's rendered lines. */
+function findTextRect([editorSelector, needle]) {
+  const editor = document.querySelector(editorSelector);
+  if (!editor) {return null;}
+  for (const line of editor.querySelectorAll('.view-lines .view-line')) {
+    const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+    const pieces = [];
+    let text = '';
+    while (walker.nextNode()) {
+      pieces.push({ node: walker.currentNode, start: text.length });
+      text += walker.currentNode.data;
+    }
+    const index = text.replace(/\u00a0/g, ' ').indexOf(needle);
+    if (index < 0) {continue;}
+    const locate = (offset, isEnd) => {
+      for (const { node, start } of pieces) {
+        const end = start + node.data.length;
+        if (offset < end || (isEnd && offset === end)) {return [node, offset - start];}
+      }
+      return null;
+    };
+    const range = document.createRange();
+    range.setStart(...locate(index, false));
+    range.setEnd(...locate(index + needle.length, true));
+    const rect = range.getBoundingClientRect();
+    return { x: rect.x, y: rect.y, width: rect.width, height: rect.height };
+  }
+  return null;
+}
+
+/** In-page: squiggle decorations of the active editor that overlap `rect`. */
+function squigglesOver([editorSelector, rect]) {
+  const editor = document.querySelector(editorSelector);
+  if (!editor) {return [];}
+  return [...editor.querySelectorAll('.view-overlays [class*="squiggly-"]')]
+    .map((element) => ({ className: element.className, rect: element.getBoundingClientRect() }))
+    .filter(({ rect: r }) => r.width > 0 && r.x < rect.x + rect.width && r.x + r.width > rect.x)
+    .filter(({ rect: r }) => r.y < rect.y + rect.height + 4 && r.y + r.height > rect.y - 4)
+    .map(({ className }) => className.split(/\s+/).find((name) => name.startsWith('squiggly-')));
+}
+
+export class Workbench {
+  constructor(page) {
+    this.page = page;
+  }
+
+  async open(url, folder, expectedFile) {
+    await this.page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    await this.page
+      .locator('.explorer-folders-view .monaco-list-row', { hasText: expectedFile })
+      .first()
+      .waitFor({ timeout: 90_000 });
+  }
+
+  async quickOpen(fileName) {
+    await this.dismissQuickInput();
+    await this.page.keyboard.press('Control+P');
+    await this.page.locator(QUICK_INPUT).waitFor({ state: 'visible' });
+    await this.page.keyboard.type(fileName);
+    const row = this.page.locator(QUICK_INPUT_ROWS).filter({
+      has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(fileName)}$`) }),
+    });
+    await row.first().click({ timeout: 20_000 });
+    await this.page
+      .locator('.part.editor .tab.active', { hasText: fileName })
+      .waitFor({ state: 'visible', timeout: 20_000 });
+    await this.page.locator(`${EDITOR} .view-lines .view-line`).first().waitFor({ timeout: 20_000 });
+  }
+
+  /** Runs a command from the command palette (F1) by its exact label. */
+  async runCommand(label) {
+    await this.dismissQuickInput();
+    await this.page.keyboard.press('F1');
+    await this.page.locator(QUICK_INPUT).waitFor({ state: 'visible' });
+    await this.page.keyboard.type(label);
+    const row = this.page.locator(QUICK_INPUT_ROWS).filter({
+      has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }),
+    });
+    await row.first().click({ timeout: 15_000 });
+    await this.page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 15_000 });
+  }
+
+  async dismissQuickInput() {
+    if (await this.page.locator(QUICK_INPUT).isVisible()) {
+      await this.page.keyboard.press('Escape');
+      await this.page.locator(QUICK_INPUT).waitFor({ state: 'hidden' });
+    }
+  }
+
+  /** Text of the active editor's rendered lines (the test files are short enough to fit the view). */
+  async editorText() {
+    const lines = await this.page.locator(`${EDITOR} .view-lines .view-line`).evaluateAll((elements) =>
+      elements
+        .map((element) => ({ top: parseFloat(element.style.top) || 0, text: element.textContent ?? '' }))
+        .sort((a, b) => a.top - b.top)
+        .map((line) => line.text.replace(/\u00a0/g, ' ')),
+    );
+    return lines.join('\n');
+  }
+
+  textRect(needle) {
+    return this.page.evaluate(findTextRect, [EDITOR, needle]);
+  }
+
+  async squigglesAt(needle) {
+    const rect = await this.textRect(needle);
+    if (!rect) {return [];}
+    return this.page.evaluate(squigglesOver, [EDITOR, rect]);
+  }
+
+  /** Waits until `needle` is rendered with a squiggle under it; returns the squiggle classes. */
+  waitForSquiggle(needle, timeout = 45_000) {
+    return waitFor(`a squiggle under "${needle}"`, async () => {
+      const squiggles = await this.squigglesAt(needle);
+      return squiggles.length > 0 ? squiggles : undefined;
+    }, { timeout });
+  }
+
+  waitForNoSquiggle(needle, timeout = 30_000) {
+    return waitFor(`no squiggle under "${needle}"`, async () => (await this.squigglesAt(needle)).length === 0, {
+      timeout,
+    });
+  }
+
+  async center(needle) {
+    const rect = await waitFor(`"${needle}" rendered in the editor`, () => this.textRect(needle));
+    return { x: rect.x + rect.width / 2, y: rect.y + rect.height / 2 };
+  }
+
+  /** Puts the cursor inside the first occurrence of `needle`. */
+  async clickOn(needle) {
+    const { x, y } = await this.center(needle);
+    await this.page.mouse.click(x, y);
+  }
+
+  /** Hovers `needle` and returns the visible hover's text once it contains `expected`. */
+  async hover(needle, expected, timeout = 30_000) {
+    const hover = this.page.locator('.monaco-hover:not(.hidden)');
+    let attempt = 0;
+    return waitFor(`a hover over "${needle}" containing "${expected}"`, async () => {
+      if (!(await hover.first().isVisible())) {
+        // Re-enter the word to (re)trigger the hover; alternate positions so the mouse really moves.
+        const { x, y } = await this.center(needle);
+        await this.page.mouse.move(x - 200, y + 200);
+        await this.page.mouse.move(x + (attempt++ % 2 ? 2 : -2), y);
+        await hover.first().waitFor({ state: 'visible', timeout: 3000 }).catch(() => {});
+      }
+      const texts = await hover.allTextContents();
+      const text = texts.join('\n');
+      return text.includes(expected) ? text : undefined;
+    }, { timeout, interval: 300 });
+  }
+
+  /** Opens the Problems panel and returns the text of its rows once `predicate(rows)` holds. */
+  async problems(predicate, what, timeout = 30_000) {
+    const panel = this.page.locator('.markers-panel');
+    if (!(await panel.isVisible())) {
+      await this.page.keyboard.press('Control+Shift+M');
+      await panel.waitFor({ state: 'visible' });
+    }
+    return waitFor(what, async () => {
+      const rows = await panel.locator('.monaco-list-row').allTextContents();
+      return predicate(rows) ? rows : undefined;
+    }, { timeout });
+  }
+
+  async closePanel() {
+    const panel = this.page.locator('.part.panel');
+    if (await panel.isVisible()) {
+      await this.runCommand('View: Hide Panel');
+      await panel.waitFor({ state: 'hidden' });
+    }
+  }
+
+  /** Opens the quick-fix menu at the cursor and returns the action-list row locator. */
+  async openQuickFixMenu() {
+    await this.page.keyboard.press('Control+.');
+    const rows = this.page.locator('.action-widget .monaco-list-row');
+    await rows.first().waitFor({ state: 'visible', timeout: 20_000 });
+    return rows;
+  }
+
+  /** Text shown in the Output panel editor (visible lines). */
+  async outputText() {
+    const lines = this.page.locator('.part.panel .monaco-editor .view-lines .view-line');
+    return lines.evaluateAll((elements) =>
+      elements
+        .map((element) => ({ top: parseFloat(element.style.top) || 0, text: element.textContent ?? '' }))
+        .sort((a, b) => a.top - b.top)
+        .map((line) => line.text.replace(/\u00a0/g, ' '))
+        .join('\n'),
+    );
+  }
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
