@@ -8,6 +8,7 @@ import noLicenseFiles from './licensing/no-license-files';
 import noHostTunedIsa from './portability/no-host-tuned-isa';
 import verifyRemoteContent from './security/verify-remote-content';
 import noSecretsInRecipe from './security/no-secrets-in-recipe';
+import noGpuDriverInImage from './portability/no-gpu-driver-in-image';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -16,6 +17,7 @@ export const allRules: readonly Rule[] = [
   noEolBase, // HPC-EOL-001
   noLicenseFiles, // HPC-LIC-002
   noHostTunedIsa, // HPC-PORT-001
+  noGpuDriverInImage, // HPC-PORT-005
   verifyRemoteContent, // HPC-SEC-003
   noSecretsInRecipe, // HPC-SEC-005
 ];
