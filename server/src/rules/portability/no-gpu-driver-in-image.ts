@@ -22,8 +22,8 @@ const DRIVER_PACKAGES: readonly DriverPackage[] = [
   { pattern: /^libnvidia-compute-.+$/, severity: 'error', what: 'the NVIDIA user-mode driver (`libcuda.so`)' },
   { pattern: /^(nvidia-utils|nvidia-compute-utils)-.+$/, severity: 'error', what: 'NVIDIA driver utilities (`nvidia-smi`) tied to one driver version' },
   { pattern: /^amdgpu-dkms(-.*)?$/, severity: 'error', what: 'the AMD GPU kernel module' },
-  { pattern: /^cuda(-\d+-\d+)?$/, severity: 'warning', what: 'the `cuda` meta-package, which on NVIDIA\'s repositories also depends on `cuda-drivers`' },
-  { pattern: /^cuda-runtime-\d+-\d+$/, severity: 'warning', what: '`cuda-runtime-X-Y`, which on NVIDIA\'s repositories depends on `cuda-drivers`' },
+  { pattern: /^cuda(-\d+-\d+)?$/, severity: 'warning', what: 'the GPU driver too: on NVIDIA\'s repositories this meta-package depends on `cuda-drivers`' },
+  { pattern: /^cuda-runtime-\d+-\d+$/, severity: 'warning', what: 'the GPU driver too: on NVIDIA\'s repositories `cuda-runtime-X-Y` depends on `cuda-drivers`' },
 ];
 
 const HOST_DRIVER =
@@ -88,7 +88,7 @@ export default defineRule({
           context.report({
             range: installed.word.range,
             severity: driver.severity,
-            message: `\`${installed.name.replace(/\{\{$/, '…')}\` installs ${driver.what} into the image. ${HOST_DRIVER}`,
+            message: `\`${installed.name.replace(/\{\{$/, '…')}\` installs ${driver.what}${driver.severity === 'error' ? ' into the image' : ''}. ${HOST_DRIVER}`,
           });
         }
         const runfile = driverInstaller(command);
