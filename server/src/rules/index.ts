@@ -2,6 +2,17 @@
 import type { Rule } from '../engine/rule';
 import layerBudget from './build/layer-budget';
 import noDownloadsAtStart from './caching/no-downloads-at-start';
+import bootstrapFirst from './def/bootstrap-first';
+import definedBuildArguments from './def/defined-build-arguments';
+import noAccidentalSectionStart from './def/no-accidental-section-start';
+import noBuildUseOfRuntimeEnv from './def/no-build-use-of-runtime-env';
+import noFilesToTmp from './def/no-files-to-tmp';
+import postShellInterpreter from './def/post-shell-interpreter';
+import requiredHeaderKeys from './def/required-header-keys';
+import runtimeDialectFeatures from './def/runtime-dialect-features';
+import validBootstrapAgent from './def/valid-bootstrap-agent';
+import validFilesFromStage from './def/valid-files-from-stage';
+import validHeaderKeys from './def/valid-header-keys';
 import validSectionNames from './def/valid-section-names';
 import noEolBase from './eol/no-eol-base';
 import noLicenseFiles from './licensing/no-license-files';
@@ -13,7 +24,18 @@ import noGpuDriverInImage from './portability/no-gpu-driver-in-image';
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
   noDownloadsAtStart, // HPC-CACHE-001
+  bootstrapFirst, // HPC-DEF-001
+  validHeaderKeys, // HPC-DEF-002
+  validBootstrapAgent, // HPC-DEF-003
+  requiredHeaderKeys, // HPC-DEF-004
   validSectionNames, // HPC-DEF-005
+  noAccidentalSectionStart, // HPC-DEF-006
+  definedBuildArguments, // HPC-DEF-007
+  validFilesFromStage, // HPC-DEF-008
+  postShellInterpreter, // HPC-DEF-009
+  runtimeDialectFeatures, // HPC-DEF-010
+  noBuildUseOfRuntimeEnv, // HPC-DEF-011
+  noFilesToTmp, // HPC-DEF-012
   noEolBase, // HPC-EOL-001
   noLicenseFiles, // HPC-LIC-002
   noHostTunedIsa, // HPC-PORT-001

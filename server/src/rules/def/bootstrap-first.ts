@@ -1,7 +1,9 @@
 // HPC-DEF-001: every stage needs a `Bootstrap:` header, and it must come first.
 import { defineRule, type Fix } from '../../engine/rule';
 import type { HeaderStep, Recipe, Stage } from '../../recipe/model';
+import { headerKeyword } from '../../recipe/apptainer-spec';
 import { lineIndexOf } from '../util/source';
+import { closestName } from './valid-header-keys';
 
 function headersOf(stage: Stage): HeaderStep[] {
   return stage.steps.filter((step): step is HeaderStep => step.kind === 'header');
@@ -62,6 +64,9 @@ export default defineRule({
         if (headers.length === 0 && stage.sections.length === 0) {
           continue; // blank or comment-only text: Apptainer skips it
         }
+        if (headers.some((step) => closestName(step.key, ['Bootstrap']) !== undefined)) {
+          continue; // a misspelt `Bootstrap:` — HPC-DEF-002 offers the correction
+        }
         const anchor = headers[0]?.range ?? stage.sections[0].header.range;
         const from = headers.find((step) => step.key === 'from');
         const fixes: Fix[] = [];
@@ -83,11 +88,12 @@ export default defineRule({
         });
         continue;
       }
-      if (bootstrapAt === 0) {
+      // Unknown keys before it are HPC-DEF-002's; only known keys written too early are reported here.
+      const first = headers.slice(0, bootstrapAt).find((step) => headerKeyword(step.key) !== undefined);
+      if (!first) {
         continue;
       }
       const bootstrap = headers[bootstrapAt];
-      const first = headers[0];
       const atColumnZero = index.lineStart(bootstrap.range.start.line) === index.offsetAt(bootstrap.range.start);
       const [moveStart, moveEnd] = wholeLines(recipe, bootstrap);
       let moved = recipe.text.slice(moveStart, moveEnd);

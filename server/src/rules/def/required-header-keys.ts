@@ -10,6 +10,16 @@ function headersOf(stage: Stage): HeaderStep[] {
   return stage.steps.filter((step): step is HeaderStep => step.kind === 'header');
 }
 
+/** Placeholder values the unsafe fix inserts (obviously incomplete, so nobody ships them by accident). */
+const PLACEHOLDERS: Record<string, string> = {
+  from: '<image>',
+  mirrorurl: '<mirror-url>',
+  osversion: '<release>',
+  product: '<product>',
+  user: '<user>',
+  regcode: '<regcode>',
+};
+
 function canonical(key: string): string {
   return headerKeyword(key)?.name ?? key;
 }
@@ -28,12 +38,12 @@ export default defineRule({
         'For each stage with a known bootstrap agent, reports header keys the agent requires but the stage lacks (or leaves empty): `From` for docker, ' +
         'docker-daemon, docker-archive, oci, oci-archive, library, oras, shub, localimage and buildkit/dockerfile; `MirrorURL` for yum/dnf, debootstrap and ' +
         'busybox; `OSVersion` for debootstrap and wherever `MirrorURL` uses `%{OSVERSION}`; the SUSE registration trio `Product`/`User`/`Regcode` when ' +
-        'only part of it is given. A `library` stage without `Library:` is reported as information, because Apptainer has no default library server.',
+        'only part of it is given.',
       whyHpc:
         'Without these keys the build stops right after it started (`invalid yum header, no mirrorurl specified`, no base image to pull), typically on a ' +
         'build node after the job waited in the queue.',
       howToFix:
-        'Add the missing keys. The quick fix inserts an empty `Key:` line under `Bootstrap:` for you to complete (unsafe: the value is a placeholder).',
+        'Add the missing keys. The quick fix inserts `Key: <placeholder>` under `Bootstrap:` for you to complete (unsafe: the value is a placeholder).',
       bad: [
         { format: 'apptainer', code: 'Bootstrap: docker\n\n%post\n    apt-get update\n' },
         { format: 'apptainer', code: 'Bootstrap: debootstrap\nMirrorURL: http://deb.debian.org/debian/\n' },
@@ -43,8 +53,8 @@ export default defineRule({
         { format: 'apptainer', code: 'Bootstrap: scratch\n\n%setup\n    touch ${APPTAINER_ROOTFS}/marker\n' },
       ],
       exceptions:
-        'On SingularityCE (Sylabs Cloud is its default library) or an Apptainer installation with a configured library remote, `Bootstrap: library` ' +
-        'works without `Library:`; the finding is only information.',
+        '`Bootstrap: library` without `Library:` builds on SingularityCE (Sylabs Cloud is its default) and on Apptainer with a configured library ' +
+        'remote, so it is left to HPC-DEF-010.',
       references: ['https://apptainer.org/docs/user/main/appendix.html#build-modules'],
     },
   },
@@ -63,7 +73,8 @@ export default defineRule({
           present.set(step.key, step);
         }
       }
-      const required = new Set(agent.requiredKeys);
+      // `Library:` depends on the runtime (SingularityCE defaults to Sylabs Cloud): HPC-DEF-010's business.
+      const required = new Set(agent.requiredKeys.filter((key) => key !== 'library'));
       const mirror = present.get('mirrorurl');
       if (mirror && /%\{OSVERSION\}/i.test(mirror.value.value) && ['yum', 'dnf', 'zypper', 'debootstrap'].includes(agent.name)) {
         required.add('osversion');
@@ -74,32 +85,26 @@ export default defineRule({
           required.add(key);
         }
       }
+      const missing = [...required].filter((key) => !present.has(key));
+      const unwritten = missing.filter((key) => !headers.some((step) => step.key === key));
+      // One fix inserts every unwritten key of the stage, so applying it twice changes nothing.
       const insertAfter = bootstrap.range.end.line + 1 < index.lineCount ? index.lineStart(bootstrap.range.end.line + 1) : undefined;
-      for (const key of required) {
-        if (present.has(key)) {
-          continue;
-        }
+      const stubLines = unwritten.map((key) => `${canonical(key)}: ${PLACEHOLDERS[key] ?? '<value>'}`);
+      const at = insertAfter ?? index.offsetAt(bootstrap.range.end);
+      const insertFix: Fix = {
+        title: `Insert ${unwritten.map((key) => `\`${canonical(key)}:\``).join(', ')} with placeholder values`,
+        safe: false,
+        edits: [{ range: index.range(at, at), newText: insertAfter === undefined ? `\n${stubLines.join('\n')}` : `${stubLines.join('\n')}\n` }],
+      };
+      for (const key of missing) {
         const name = canonical(key);
         const written = headers.find((step) => step.key === key);
-        const fixes: Fix[] = [];
-        if (!written) {
-          const at = insertAfter ?? index.offsetAt(bootstrap.range.end);
-          fixes.push({
-            title: `Insert \`${name}:\``,
-            safe: false,
-            edits: [{ range: index.range(at, at), newText: insertAfter === undefined ? `\n${name}: ` : `${name}: \n` }],
-          });
-        }
-        const isLibrary = key === 'library';
         context.report({
           range: written?.keywordRange ?? bootstrap.value.range,
-          severity: isLibrary ? 'info' : undefined,
-          message: isLibrary
-            ? '`Bootstrap: library` without `Library:`: Apptainer has no default library server, so this only builds where a library remote is configured (SingularityCE defaults to Sylabs Cloud).'
-            : written
-              ? `\`${written.keyword}:\` is empty, but the \`${agent.name}\` agent needs it.`
-              : `The \`${agent.name}\` agent needs a \`${name}:\` header; the build fails without it.`,
-          fixes,
+          message: written
+            ? `\`${written.keyword}:\` is empty, but the \`${agent.name}\` agent needs it.`
+            : `The \`${agent.name}\` agent needs a \`${name}:\` header; the build fails without it.`,
+          fixes: written ? [] : [insertFix],
         });
       }
     }

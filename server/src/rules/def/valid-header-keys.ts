@@ -2,7 +2,25 @@
 import { defineRule, type Fix } from '../../engine/rule';
 import type { HeaderStep } from '../../recipe/model';
 import { HEADER_KEYWORDS, headerKeyword } from '../../recipe/apptainer-spec';
-import { editDistance, lineIndexOf } from '../util/source';
+import { lineIndexOf } from '../util/source';
+
+/** Optimal-string-alignment distance: Levenshtein plus adjacent transpositions (`dokcer` → `docker` is 1). */
+export function typoDistance(a: string, b: string): number {
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) {
+    rows[0][j] = j;
+  }
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return rows[a.length][b.length];
+}
 
 /**
  * The unique candidate closest to `name` (case-insensitive) within a small edit distance: 1 for names
@@ -15,7 +33,7 @@ export function closestName(name: string, candidates: readonly string[]): string
   let bestDistance = limit + 1;
   let tie = false;
   for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate.toLowerCase());
+    const distance = typoDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

@@ -1,0 +1,152 @@
+// HPC-DEF-011: `%environment` is not sourced during the build, so `%post`/`%setup` cannot see its variables.
+import { defineRule, type Fix } from '../../engine/rule';
+import type { EnvStep, KeyValue, Range, Recipe, RunStep, ShellCommand, Stage } from '../../recipe/model';
+import { effectiveWords } from '../../recipe/query';
+import { lineIndexOf, rangeInWord } from '../util/source';
+
+/** Set in every build environment anyway, whatever `%environment` says. */
+const ALWAYS_SET = new Set(['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'PWD', 'OLDPWD', 'TERM', 'HOSTNAME', 'UID', 'EUID', 'PS1', 'IFS', 'LANG']);
+const REFERENCE = /\$(\{)?([A-Za-z_][A-Za-z0-9_]*)(:?[-=?+])?/g;
+/** Sourcing the runtime environment files makes `%environment` visible. */
+const SOURCES_ENVIRONMENT = /\/(\.singularity\.d\/env|environment$|\.singularity\.d\/environment)/;
+
+interface Reference {
+  name: string;
+  range: Range;
+}
+
+function runSteps(stage: Stage): RunStep[] {
+  return stage.steps.filter((step): step is RunStep => step.kind === 'run' && (step.keyword.toLowerCase() === '%post' || step.keyword.toLowerCase() === '%setup'));
+}
+
+function runtimeVariables(stage: Stage): Map<string, KeyValue> {
+  const variables = new Map<string, KeyValue>();
+  for (const step of stage.steps) {
+    if (step.kind === 'env' && step.keyword.toLowerCase() === '%environment') {
+      for (const pair of (step as EnvStep).pairs) {
+        variables.set(pair.key.value, pair);
+      }
+    }
+  }
+  return variables;
+}
+
+/** Names a command assigns: `A=1`, `export A`, `export A=1`, `read A`, `for A in`, `local A`, `declare A`. */
+function assignedNames(command: ShellCommand): string[] {
+  const names = command.assignments.map((word) => word.value.split('=')[0]);
+  const words = effectiveWords(command);
+  const name = words[0]?.value;
+  if (name && ['export', 'read', 'local', 'declare', 'typeset', 'readonly', 'for', 'unset'].includes(name)) {
+    for (const word of words.slice(1)) {
+      if (!word.value.startsWith('-')) {
+        names.push(word.value.split('=')[0]);
+      }
+      if (name === 'for') {
+        break;
+      }
+    }
+  }
+  return names;
+}
+
+function references(recipe: Recipe, command: ShellCommand): Reference[] {
+  const found: Reference[] = [];
+  for (const word of [...command.assignments, ...command.words]) {
+    if (word.text.startsWith("'")) {
+      continue;
+    }
+    REFERENCE.lastIndex = 0;
+    for (let match = REFERENCE.exec(word.text); match; match = REFERENCE.exec(word.text)) {
+      if (match[1] && match[3]) {
+        continue; // `${NAME:-default}`: the script expects it may be unset
+      }
+      const start = match.index;
+      found.push({ name: match[2], range: rangeInWord(recipe, word, start, start + match[0].length - (match[3]?.length ?? 0)) });
+    }
+  }
+  return found;
+}
+
+export default defineRule({
+  meta: {
+    code: 'HPC-DEF-011',
+    name: 'no-build-use-of-runtime-env',
+    category: 'def',
+    severity: 'warning',
+    formats: ['apptainer'],
+    fix: 'unsafe',
+    docs: {
+      summary: 'Variables set only in `%environment` are empty in `%post` and `%setup`: `%environment` is sourced at run time only.',
+      whatItDoes:
+        'Reports `$NAME` references in `%post` and `%setup` when `NAME` is assigned in the stage\'s `%environment` but never in the build script ' +
+        'itself. References with a default (`${NAME:-x}`) and scripts that source the runtime environment files are not reported.',
+      whyHpc:
+        '`%environment` is written into the image and sourced when the container runs, not while it is built. A `%post` that relies on ' +
+        '`$CUDA_HOME` or `$SPACK_ROOT` from `%environment` sees an empty string: `cd $APP_DIR` lands in `/`, `make install PREFIX=$PREFIX` installs into ' +
+        'the wrong place, and the image only fails when a job runs it.',
+      howToFix:
+        'Also set the variable in `%post` (the quick fix inserts `export NAME=<value from %environment>` at the top of the script; unsafe because the ' +
+        'value may depend on runtime state), or export build-time values to `$APPTAINER_ENVIRONMENT`.',
+      bad: [
+        {
+          format: 'apptainer',
+          code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%environment\n    export APP_HOME=/opt/app\n\n%post\n    mkdir -p $APP_HOME/bin\n',
+        },
+      ],
+      good: [
+        {
+          format: 'apptainer',
+          code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%environment\n    export APP_HOME=/opt/app\n\n%post\n    export APP_HOME=/opt/app\n    mkdir -p $APP_HOME/bin\n',
+        },
+      ],
+      references: ['https://apptainer.org/docs/user/main/definition_files.html#environment'],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    const index = lineIndexOf(recipe);
+    for (const stage of recipe.stages) {
+      const variables = runtimeVariables(stage);
+      if (variables.size === 0) {
+        continue;
+      }
+      // Apptainer appends same-named sections into one script: assignments anywhere in it count.
+      for (const group of ['%post', '%setup']) {
+        const steps = runSteps(stage).filter((step) => step.keyword.toLowerCase() === group);
+        const commands = steps.flatMap((step) => step.script.commands);
+        if (commands.some((command) => ['.', 'source'].includes(command.words[0]?.value ?? '') && SOURCES_ENVIRONMENT.test(command.words[1]?.value ?? ''))) {
+          continue;
+        }
+        const assigned = new Set(commands.flatMap(assignedNames));
+        const reported = new Set<string>();
+        for (const step of steps) {
+        for (const command of step.script.commands) {
+          for (const reference of references(recipe, command)) {
+            const pair = variables.get(reference.name);
+            if (!pair || assigned.has(reference.name) || ALWAYS_SET.has(reference.name) || reported.has(reference.name)) {
+              continue;
+            }
+            reported.add(reference.name);
+            const fixes: Fix[] = [];
+            const firstCommand = step.script.commands[0];
+            if (pair.value && firstCommand) {
+              const lineStart = index.lineStart(firstCommand.range.start.line);
+              const indent = index.lineText(firstCommand.range.start.line).match(/^\s*/)?.[0] ?? '';
+              fixes.push({
+                title: `Export \`${reference.name}\` in \`${step.keyword}\` too`,
+                safe: false,
+                edits: [{ range: index.range(lineStart, lineStart), newText: `${indent}export ${reference.name}=${pair.value.text}\n` }],
+              });
+            }
+            context.report({
+              range: reference.range,
+              message: `\`$${reference.name}\` is set only in \`%environment\`, which is not sourced during the build; in \`${step.keyword}\` it is empty.`,
+              fixes,
+            });
+          }
+        }
+        }
+      }
+    }
+  },
+});
