@@ -20,6 +20,7 @@ import noHostTunedIsa from './portability/no-host-tuned-isa';
 import verifyRemoteContent from './security/verify-remote-content';
 import noSecretsInRecipe from './security/no-secrets-in-recipe';
 import noGpuDriverInImage from './portability/no-gpu-driver-in-image';
+import noBakedLicenseServer from './licensing/no-baked-license-server';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -38,6 +39,7 @@ export const allRules: readonly Rule[] = [
   noFilesToTmp, // HPC-DEF-012
   noEolBase, // HPC-EOL-001
   noLicenseFiles, // HPC-LIC-002
+  noBakedLicenseServer, // HPC-LIC-003
   noHostTunedIsa, // HPC-PORT-001
   noGpuDriverInImage, // HPC-PORT-005
   verifyRemoteContent, // HPC-SEC-003

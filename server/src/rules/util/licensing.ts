@@ -1,0 +1,37 @@
+// Helpers shared by the licensing rules (HPC-LIC-*).
+import type { Severity } from '../../engine/rule';
+import type { RuleSettings } from '../../engine/rule';
+import type { KeyValue, LabelStep, Recipe, Stage } from '../../recipe/model';
+import { finalStageChain } from './source';
+
+/**
+ * Severity of a redistribution finding from `publish`: public → warning, unknown → info,
+ * private → undefined (do not report: licensed software in a private registry is the recommended pattern).
+ */
+export function publishSeverity(settings: RuleSettings): Severity | undefined {
+  switch (settings.publish) {
+    case 'public':
+      return 'warning';
+    case 'private':
+      return undefined;
+    default:
+      return 'info';
+  }
+}
+
+export const PUBLISH_DOCS =
+  'Severity follows the `publish` setting in `.hpclint.yaml`: `publish: public` → warning, not set (unknown) → info, `publish: private` → not reported.';
+
+/** Label keys that declare a licence: OCI `org.opencontainers.image.licenses`, `License`/`Licence`/`Licenses` (any case). */
+export function isLicenseLabelKey(key: string): boolean {
+  return /^(org\.opencontainers\.image\.licen[cs]es|org\.label-schema\.licen[cs]e|licen[cs]es?)$/i.test(key);
+}
+
+/** The licence label pairs that apply to the final image (final stage and the stages it builds on). */
+export function finalLicenseLabels(recipe: Recipe): KeyValue[] {
+  return labelPairs(finalStageChain(recipe)).filter((pair) => isLicenseLabelKey(pair.key.value));
+}
+
+function labelPairs(stages: readonly Stage[]): KeyValue[] {
+  return stages.flatMap((stage) => stage.steps.filter((step): step is LabelStep => step.kind === 'label' && !step.app).flatMap((step) => step.pairs));
+}
