@@ -13,6 +13,8 @@ export type { ConversionNote } from './definitionWriter';
 export interface ConvertOptions {
   /** Build target (like `docker build --target`); default: the last stage. */
   stage?: string;
+  /** Whether a COPY/ADD source in the build context is a directory (undefined = unknown); lets `dir` become `dir/.`. */
+  isDirectory?: (source: string) => boolean | undefined;
 }
 
 export interface ConversionResult {
@@ -24,7 +26,7 @@ export class ConversionError extends Error {}
 
 /** Converts Dockerfile text. Throws `ConversionError` when the text has no FROM or `stage` does not exist. */
 export function convertDockerfile(text: string, options: ConvertOptions = {}): ConversionResult {
-  return new Converter(parseDockerfile(text), text).convert(options);
+  return new Converter(parseDockerfile(text), text, options).convert();
 }
 
 const PLATFORM_ARGS: Record<string, string> = {
@@ -78,11 +80,13 @@ class Converter {
   constructor(
     private readonly recipe: Recipe,
     private readonly text: string,
+    private readonly options: ConvertOptions,
   ) {
     this.index = new LineIndex(text);
   }
 
-  convert(options: ConvertOptions): ConversionResult {
+  convert(): ConversionResult {
+    const { options } = this;
     const stages = this.recipe.stages;
     if (stages.length === 0) {
       throw new ConversionError('no FROM instruction: nothing to convert');
@@ -535,12 +539,16 @@ class Converter {
       if (/[*?[]/.test(src)) {
         notes.push({ message: `${src}: %files expands globs itself; check that the same files are copied`, severity: 'info' });
       }
-      if (src === '.' || src.endsWith('/')) {
-        notes.push({ message: `${src}: Docker copies a directory's contents; %files copies like cp -r, so check where the files end up`, severity: 'info' });
-      }
       const source$ = fromName && !src.startsWith('/') ? `/${src}` : src;
       const baseName = source$.replace(/\/+$/, '').split('/').pop() ?? source$;
-      const target = intoDirectory && !/[*?[]/.test(src) && src !== '.' && !src.endsWith('/') ? `${destination.replace(/\/+$/, '')}/${baseName}` : destination;
+      const known = fromName ? undefined : this.options.isDirectory?.(src);
+      const isDirectory = src === '.' || src.endsWith('/') || src.endsWith('/.') || known === true;
+      // %files runs `cp -fLr src dst`: `dir/.` copies a directory's contents, as Docker does.
+      const copied = isDirectory && src !== '.' && !src.endsWith('/.') ? `${source$.replace(/\/+$/, '')}/.` : source$;
+      const target = intoDirectory ? destination.replace(/\/*$/, '/') : destination;
+      if (intoDirectory && !isDirectory && known === undefined && !/[*?[]/.test(src) && !/\.[^/]+$/.test(baseName)) {
+        notes.push({ message: `if ${src} is a directory, Docker copies its contents but %files copies the directory itself: write ${copied}/. instead`, severity: 'info' });
+      }
       if (add && !fromName && ARCHIVE.test(src)) {
         const directory = destination.replace(/\/+$/, '') || '/';
         const archive = TMP_PATH.test(directory) ? `${STAGING}/${baseName}` : `${directory === '/' ? '' : directory}/${baseName}`;
@@ -552,11 +560,11 @@ class Converter {
       if (!fromName && TMP_PATH.test(target)) {
         // Singularity >= 3.6 refuses %files destinations in /tmp: stage elsewhere, move in %post.
         const staged = `${STAGING}${target.replace(/\/+$/, '')}`;
-        fileLines.push(`${INDENT}${filesWord(source$)} ${filesWord(staged)}`);
+        fileLines.push(`${INDENT}${filesWord(copied)} ${filesWord(staged)}`);
         postLines.push(`${INDENT}mkdir -p ${shellQuote(parentOf(target))} && cp -a ${shellQuote(staged)} ${shellQuote(target.replace(/\/+$/, ''))} && rm -rf ${shellQuote(staged)}`);
         continue;
       }
-      fileLines.push(`${INDENT}${filesWord(source$)} ${filesWord(target)}`);
+      fileLines.push(`${INDENT}${filesWord(copied)} ${filesWord(target)}`);
     }
     if (fileLines.length > 0 && state.sawRun && !state.notedFilesOrder) {
       state.notedFilesOrder = true;
