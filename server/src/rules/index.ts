@@ -21,6 +21,7 @@ import verifyRemoteContent from './security/verify-remote-content';
 import noSecretsInRecipe from './security/no-secrets-in-recipe';
 import noGpuDriverInImage from './portability/no-gpu-driver-in-image';
 import noBakedLicenseServer from './licensing/no-baked-license-server';
+import verifiedBaseImage from './security/verified-base-image';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -42,6 +43,7 @@ export const allRules: readonly Rule[] = [
   noBakedLicenseServer, // HPC-LIC-003
   noHostTunedIsa, // HPC-PORT-001
   noGpuDriverInImage, // HPC-PORT-005
+  verifiedBaseImage, // HPC-SEC-001
   verifyRemoteContent, // HPC-SEC-003
   noSecretsInRecipe, // HPC-SEC-005
 ];

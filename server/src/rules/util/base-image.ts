@@ -1,0 +1,89 @@
+// Base-image helpers shared by the security rules: variable expansion in FROM and registry normalisation.
+import type { HeaderStep, Recipe, Stage } from '../../recipe/model';
+import { resolveVariable } from '../../recipe/query';
+
+const VARIABLE = /\$\{(\w+)(?::?[-+=?][^}]*)?\}|\$(\w+)/g;
+
+/**
+ * The stage's base reference with `$VAR`/`${VAR}` replaced by global ARG defaults (Dockerfile) or
+ * `%arguments` defaults; undefined when a variable has no known value or a template remains.
+ */
+export function expandedBase(recipe: Recipe, stage: Stage): string | undefined {
+  const raw = stage.base.raw.trim().replace(/^(["'])(.*)\1$/, '$2');
+  let unknown = false;
+  const expanded = raw.replace(VARIABLE, (whole, braced: string | undefined, plain: string | undefined) => {
+    const name = braced ?? plain ?? '';
+    const fallback = /^\$\{\w+:?-([^}]*)\}$/.exec(whole)?.[1];
+    const value = recipe.format === 'dockerfile' ? resolveVariable(recipe, undefined, name) : undefined;
+    if (value === undefined || value === '') {
+      if (fallback !== undefined && fallback !== '') {
+        return fallback;
+      }
+      unknown = true;
+      return whole;
+    }
+    return value;
+  });
+  if (unknown || expanded.includes('{{') || expanded.includes('$') || /[\s"']/.test(expanded)) {
+    return undefined;
+  }
+  return expanded;
+}
+
+export interface NormalizedRef {
+  /** Lower-case registry host with Docker Hub aliases folded into `docker.io`. */
+  registry: string;
+  /** Repository path; Docker Hub official images get `library/`. */
+  repository: string;
+  digest?: string;
+  tag?: string;
+}
+
+const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'hub.docker.com']);
+
+/** `ubuntu:24.04` → docker.io/library/ubuntu; `ghcr.io/org/x` → ghcr.io/org/x. Scheme prefixes (`docker://`) are dropped. */
+export function normalizeRef(reference: string): NormalizedRef {
+  let rest = reference.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  let tag: string | undefined;
+  const colon = rest.indexOf(':', rest.lastIndexOf('/') + 1);
+  if (colon >= 0) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  let registry = 'docker.io';
+  const slash = rest.indexOf('/');
+  if (slash > 0) {
+    const first = rest.slice(0, slash);
+    if (first.includes('.') || first.includes(':') || first === 'localhost') {
+      registry = first.toLowerCase();
+      rest = rest.slice(slash + 1);
+    }
+  }
+  if (DOCKER_HUB_ALIASES.has(registry)) {
+    registry = 'docker.io';
+    if (!rest.includes('/')) {
+      rest = `library/${rest}`;
+    }
+  }
+  return { registry, repository: rest, digest, tag };
+}
+
+/** The stage's header line with this (lower-case) key, definition files only. */
+export function headerOf(stage: Stage, key: string): HeaderStep | undefined {
+  return stage.steps.find((step): step is HeaderStep => step.kind === 'header' && step.key === key);
+}
+
+/** Earlier stage a FROM refers to (`FROM build`), case-insensitive like Docker. */
+export function isStageReference(recipe: Recipe, stage: Stage): boolean {
+  if (stage.base.stageRef !== undefined) {
+    return true;
+  }
+  const raw = stage.base.raw.trim().toLowerCase();
+  return recipe.stages.some((other) => other.index < stage.index && other.name?.value.toLowerCase() === raw);
+}
