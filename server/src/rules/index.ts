@@ -22,6 +22,7 @@ import noSecretsInRecipe from './security/no-secrets-in-recipe';
 import noGpuDriverInImage from './portability/no-gpu-driver-in-image';
 import noBakedLicenseServer from './licensing/no-baked-license-server';
 import verifiedBaseImage from './security/verified-base-image';
+import noKernelCoupledComponents from './portability/no-kernel-coupled-components';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -43,6 +44,7 @@ export const allRules: readonly Rule[] = [
   noBakedLicenseServer, // HPC-LIC-003
   noHostTunedIsa, // HPC-PORT-001
   noGpuDriverInImage, // HPC-PORT-005
+  noKernelCoupledComponents, // HPC-PORT-006
   verifiedBaseImage, // HPC-SEC-001
   verifyRemoteContent, // HPC-SEC-003
   noSecretsInRecipe, // HPC-SEC-005

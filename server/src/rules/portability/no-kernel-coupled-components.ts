@@ -1,0 +1,176 @@
+// HPC-PORT-006: kernel modules, kernel headers of one kernel and `uname -r` in image builds.
+import { defineRule, type Finding } from '../../engine/rule';
+import type { Range, Recipe, ShellCommand, Word } from '../../recipe/model';
+import { allScripts, effectiveWords, hasFlag } from '../../recipe/query';
+import { installedPackages } from '../util/installed-packages';
+import { baseName, offsetOf, rangeOf, shellCScript } from '../util/source';
+
+const MODULE_TOOLS: Record<string, string> = {
+  dkms: '`dkms` builds and installs kernel modules',
+  modprobe: '`modprobe` loads kernel modules',
+  insmod: '`insmod` loads a kernel module',
+  rmmod: '`rmmod` unloads a kernel module',
+  depmod: '`depmod` indexes kernel modules',
+};
+
+interface KernelPackage {
+  pattern: RegExp;
+  what: string;
+}
+
+const KERNEL_PACKAGES: readonly KernelPackage[] = [
+  { pattern: /^dkms$/, what: 'DKMS, which builds kernel modules for the kernels installed in the image' },
+  { pattern: /^(?!nvidia|amdgpu).+-dkms$/, what: 'a DKMS kernel-module package' },
+  { pattern: /^linux-headers-.+$/, what: 'the build headers of one particular kernel' },
+  { pattern: /^linux-(image|modules)-.+$/, what: 'a kernel image or its modules' },
+  { pattern: /^kernel-devel(-.*)?$/, what: 'the build headers of one particular kernel' },
+  { pattern: /^kmod-(?!nvidia).+$/, what: 'a prebuilt kernel module for one kernel' },
+  { pattern: /^mlnx-ofa_kernel-(modules|source)$/, what: 'MLNX_OFED kernel modules' },
+];
+
+/** Words that point a build at the kernel build tree. */
+const KERNEL_TREE = /(^|[=/])(lib\/modules\/|usr\/src\/kernels\/|usr\/src\/linux-headers)/;
+const KERNEL_TREE_FLAG = /^(--with-linux[\w-]*|--with-kernel[\w-]*|KERNELDIR|KERNEL_DIR|KDIR|KSRC|KERNEL_SRC)=.*\//;
+const BUILD_TOOLS = new Set(['make', 'gmake', 'configure', 'cmake']);
+
+const HOST_KERNEL = 'the kernel is the host\'s, not the image\'s, so anything built or loaded for a kernel at image-build time does not match the nodes';
+
+export default defineRule({
+  meta: {
+    code: 'HPC-PORT-006',
+    name: 'no-kernel-coupled-components',
+    category: 'portability',
+    severity: 'warning',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'safe',
+    docs: {
+      summary: 'Kernel modules, DKMS, headers of one kernel and `$(uname -r)` in image builds tie the image to the build host\'s kernel.',
+      whatItDoes:
+        'Reports `dkms`, `modprobe`, `insmod`, `rmmod` and `depmod` commands; installs of `dkms`, `*-dkms`, `linux-headers-*`, `linux-image-*`, `linux-modules-*`, ' +
+        '`kernel-devel`, `kmod-*` and MLNX_OFED kernel-module packages; `$(uname -r)` / `` `uname -r` `` substitutions; builds pointed at a kernel tree ' +
+        '(`make -C /lib/modules/…`, `--with-linux-build=/lib/modules/…`, `KERNELDIR=…`); and `mlnxofedinstall` without `--user-space-only`. ' +
+        'GPU driver packages (`nvidia-*-dkms`, `kmod-nvidia*`, `amdgpu-dkms`) are left to HPC-PORT-005. Alpine\'s `linux-headers` (the kernel API headers C libraries need) is not reported.',
+      whyHpc:
+        'A container shares the host kernel. `uname -r` during the build prints the kernel of the build machine (a laptop, a CI runner), not of the compute nodes, so ' +
+        '`apt-get install linux-headers-$(uname -r)` fails with `Unable to locate package` on most builders, and modules built against it (knem, xpmem, gdrdrv, ' +
+        'MLNX_OFED, Lustre client) cannot be loaded on the nodes anyway — unprivileged containers cannot load modules at all, and `modprobe` fails with ' +
+        '`Operation not permitted` or `Module not found in directory /lib/modules/…`. HPC sites provide these modules on the host; the image only needs their user-space ' +
+        'libraries (HPCCM installs only knem headers and gdrcopy user space, and `mlnxofedinstall --user-space-only`).',
+      howToFix:
+        'Install only user-space parts: `mlnxofedinstall --user-space-only --without-fw-update` (the quick fix adds both flags), distribution `rdma-core`/`libibverbs`, ' +
+        '`./configure --disable-kernel-module` for xpmem, `make lib lib_install` for gdrcopy, knem headers only. Drop `dkms`, `linux-headers-*` and `modprobe` lines; ' +
+        'when a build needs kernel API headers, use `linux-libc-dev` (Debian/Ubuntu), `kernel-headers` (RHEL) or `linux-headers` (Alpine).',
+      bad: [
+        { format: 'dockerfile', code: 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y dkms linux-headers-$(uname -r)\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%post\n    cd /tmp/MLNX_OFED_LINUX-23.10-rhel9.3-x86_64\n    ./mlnxofedinstall --force\n' },
+      ],
+      good: [
+        { format: 'dockerfile', code: 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y rdma-core libibverbs-dev linux-libc-dev\n' },
+        {
+          format: 'apptainer',
+          code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%post\n    cd /tmp/MLNX_OFED_LINUX-23.10-rhel9.3-x86_64\n    ./mlnxofedinstall --user-space-only --without-fw-update --force\n',
+        },
+      ],
+      exceptions:
+        'Images that are really VM or bare-metal boot images (they ship their own kernel) are outside what this rule is for; silence it with ' +
+        '`# hpclint global ignore=HPC-PORT-006 -- boot image`. A bare `uname -r` that only prints the kernel in a build log is not reported. Kernel-module builds from ' +
+        'source trees that are not pointed at a kernel tree on the command line (gdrcopy\'s default `make`, xpmem without `--disable-kernel-module`) are not recognised.',
+      references: [
+        'https://github.com/NVIDIA/hpc-container-maker/blob/master/docs/building_blocks.md',
+        'https://apptainer.org/docs/user/main/security.html',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    const reported: Range[] = [];
+    const report = (finding: Finding): void => {
+      reported.push(finding.range);
+      context.report(finding);
+    };
+    for (const { script } of allScripts(recipe)) {
+      const substitutions: ShellCommand[] = [];
+      for (const command of withShellCScripts(recipe, script.commands)) {
+        const words = effectiveWords(command);
+        if (words.length === 0) {
+          continue;
+        }
+        const program = baseName(words[0].value);
+        if (program === 'uname') {
+          if (command.depth > 0 && hasFlag(command, '-r', '--kernel-release')) {
+            substitutions.push(command);
+          }
+          continue;
+        }
+        const tool = MODULE_TOOLS[program];
+        if (tool) {
+          report({ range: words[0].range, message: `${tool}; ${HOST_KERNEL}. Containers cannot load kernel modules — the site provides them on the host.` });
+          continue;
+        }
+        if (program === 'mlnxofedinstall') {
+          checkOfedInstaller(command, words[0], report);
+          continue;
+        }
+        for (const installed of installedPackages(command)) {
+          if (installed.manager === 'apk' || installed.manager === 'conda') {
+            continue;
+          }
+          const kernel = KERNEL_PACKAGES.find((candidate) => candidate.pattern.test(installed.name));
+          if (kernel) {
+            report({ range: installed.word.range, message: `\`${installed.word.value}\` installs ${kernel.what}; ${HOST_KERNEL}. Install only user-space libraries.` });
+          }
+        }
+        const buildTool = BUILD_TOOLS.has(program);
+        for (const word of words.slice(1)) {
+          if (KERNEL_TREE_FLAG.test(word.value) || (buildTool && KERNEL_TREE.test(word.value))) {
+            report({ range: word.range, message: `\`${shorten(word.value)}\` builds against a kernel build tree; ${HOST_KERNEL}. Build only the user-space part.` });
+          }
+        }
+      }
+      for (const uname of substitutions) {
+        const start = offsetOf(recipe, uname.range.start);
+        const inside = reported.some((range) => contains(range, uname.range));
+        if (!inside) {
+          report({
+            range: rangeOf(recipe, start, offsetOf(recipe, uname.range.end)),
+            message: `\`uname -r\` returns the kernel of the machine running the build, not of the nodes that will run the image; ${HOST_KERNEL}.`,
+          });
+        }
+      }
+    }
+  },
+});
+
+function checkOfedInstaller(command: ShellCommand, program: Word, report: (finding: Finding) => void): void {
+  if (hasFlag(command, '--user-space-only')) {
+    return;
+  }
+  const missing = hasFlag(command, '--without-fw-update') ? ' --user-space-only' : ' --user-space-only --without-fw-update';
+  report({
+    range: program.range,
+    message: `\`mlnxofedinstall\` without \`--user-space-only\` builds and installs MLNX_OFED kernel modules (and may try a firmware update); ${HOST_KERNEL}. Add \`${missing.trim()}\`.`,
+    fixes: [{ title: `Add \`${missing.trim()}\``, safe: true, edits: [{ range: { start: program.range.end, end: program.range.end }, newText: missing }] }],
+  });
+}
+
+/** Commands plus, for `sh -c "…"` calls, the commands of the script string as well. */
+function withShellCScripts(recipe: Recipe, commands: readonly ShellCommand[]): ShellCommand[] {
+  const result: ShellCommand[] = [];
+  for (const command of commands) {
+    result.push(command);
+    const inner = shellCScript(recipe, command.words);
+    if (inner) {
+      result.push(...withShellCScripts(recipe, inner.commands));
+    }
+  }
+  return result;
+}
+
+function contains(outer: Range, inner: Range): boolean {
+  const before = (a: Range['start'], b: Range['start']): boolean => a.line < b.line || (a.line === b.line && a.character <= b.character);
+  return before(outer.start, inner.start) && before(inner.end, outer.end);
+}
+
+function shorten(value: string): string {
+  return value.length > 60 ? `${value.slice(0, 57)}…` : value;
+}
