@@ -15,6 +15,7 @@ import validFilesFromStage from './def/valid-files-from-stage';
 import validHeaderKeys from './def/valid-header-keys';
 import validSectionNames from './def/valid-section-names';
 import noEolBase from './eol/no-eol-base';
+import declareImageLicense from './licensing/declare-image-license';
 import noLicenseFiles from './licensing/no-license-files';
 import noHostTunedIsa from './portability/no-host-tuned-isa';
 import verifyRemoteContent from './security/verify-remote-content';
@@ -42,6 +43,7 @@ export const allRules: readonly Rule[] = [
   noEolBase, // HPC-EOL-001
   noLicenseFiles, // HPC-LIC-002
   noBakedLicenseServer, // HPC-LIC-003
+  declareImageLicense, // HPC-LIC-006
   noHostTunedIsa, // HPC-PORT-001
   noGpuDriverInImage, // HPC-PORT-005
   noKernelCoupledComponents, // HPC-PORT-006

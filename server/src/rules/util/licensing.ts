@@ -22,9 +22,12 @@ export function publishSeverity(settings: RuleSettings): Severity | undefined {
 export const PUBLISH_DOCS =
   'Severity follows the `publish` setting in `.hpclint.yaml`: `publish: public` → warning, not set (unknown) → info, `publish: private` → not reported.';
 
-/** Label keys that declare a licence: OCI `org.opencontainers.image.licenses`, `License`/`Licence`/`Licenses` (any case). */
+/**
+ * Label keys that declare a licence: OCI `org.opencontainers.image.licenses`, `License`/`Licence`/`Licenses` (any case)
+ * and namespaced variants such as BioContainers' `about.license` or `package.license`.
+ */
 export function isLicenseLabelKey(key: string): boolean {
-  return /^(org\.opencontainers\.image\.licen[cs]es|org\.label-schema\.licen[cs]e|licen[cs]es?)$/i.test(key);
+  return /^([\w-]+\.)*licen[cs]es?$/i.test(key.replace(/^["']|["']$/g, ''));
 }
 
 /** The licence label pairs that apply to the final image (final stage and the stages it builds on). */
