@@ -24,6 +24,7 @@ import noGpuDriverInImage from './portability/no-gpu-driver-in-image';
 import noBakedLicenseServer from './licensing/no-baked-license-server';
 import verifiedBaseImage from './security/verified-base-image';
 import noKernelCoupledComponents from './portability/no-kernel-coupled-components';
+import trustedBaseRegistry from './security/trusted-base-registry';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -48,6 +49,7 @@ export const allRules: readonly Rule[] = [
   noGpuDriverInImage, // HPC-PORT-005
   noKernelCoupledComponents, // HPC-PORT-006
   verifiedBaseImage, // HPC-SEC-001
+  trustedBaseRegistry, // HPC-SEC-002
   verifyRemoteContent, // HPC-SEC-003
   noSecretsInRecipe, // HPC-SEC-005
 ];

@@ -1,0 +1,167 @@
+// HPC-SEC-002: base images from registries or namespaces outside the project's allowlist.
+import { defineRule } from '../../engine/rule';
+import type { Recipe, Stage } from '../../recipe/model';
+import { expandedBase, headerOf, isStageReference, normalizeRef, type NormalizedRef } from '../util/base-image';
+
+/** Agents whose `From:` names an image in a registry. */
+const REGISTRY_AGENTS = new Set(['docker', 'oras', 'library']);
+const DEFAULT_LIBRARY = 'cloud.sylabs.io';
+/**
+ * Docker Hub namespaces of official-image architecture variants and well-known publishers. Without an allowlist, other
+ * personal namespaces get a hint (not a warning): who maintains them is the thing to check.
+ */
+const KNOWN_PUBLISHERS = new Set([
+  'library', 'amd64', 'arm32v5', 'arm32v6', 'arm32v7', 'arm64v8', 'i386', 'ppc64le', 's390x', 'riscv64', 'mips64le',
+  'nvidia', 'intel', 'rocm', 'amd', 'continuumio', 'condaforge', 'mambaorg', 'rocker', 'bioconductor', 'biocontainers', 'jupyter',
+  'tensorflow', 'pytorch', 'kitware', 'rockylinux', 'almalinux', 'opensuse', 'amazonlinux', 'redhat', 'bitnami', 'docker', 'moby',
+  'nginxinc', 'ibmcom', 'gitlab', 'hashicorp', 'grafana', 'apache', 'julia', 'spack', 'ecpe4s', 'nersc', 'tacc', 'fluxrm', 'dealii',
+  'openmpi', 'mpich', 'lammps', 'gromacs', 'rapidsai', 'huggingface', 'ubuntu', 'debian', 'fedora', 'centos', 'alpine', 'continuum',
+  'pawsey', 'taccaci', 'nfcore', 'trinityrnaseq', 'osrf', 'poldracklab', 'nipreps', 'texlive', 'tonistiigi', 'ros', 'opensciencegrid',
+]);
+
+export default defineRule({
+  meta: {
+    code: 'HPC-SEC-002',
+    name: 'trusted-base-registry',
+    category: 'security',
+    severity: 'info',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'none',
+    docs: {
+      summary: 'Base images from Singularity Hub, plain-HTTP registries, or (when `trustedRegistries` is set) any registry or namespace outside that allowlist.',
+      whatItDoes:
+        'Without configuration it reports only bases that are risky anywhere: `Bootstrap: shub` (Singularity Hub, a frozen archive) and a `Registry:` header that uses ' +
+        'plain `http://`; bases from personal Docker Hub namespaces (not official images, not a well-known publisher such as `nvidia/`, `rocker/`, `biocontainers/`) ' +
+        'only get a hint. When `trustedRegistries` is set in `.hpclint.yaml` (e.g. `[docker.io/library, ghcr.io/myorg, nvcr.io]`) it reports every `FROM` / `From:` base ' +
+        'whose registry and repository do not start with one of the entries. Docker Hub short names are normalised (`ubuntu` = `docker.io/library/ubuntu`, ' +
+        '`index.docker.io` = `docker.io`), `*` matches within one path segment (`*.example.org`), `library` bases are matched as `<Library host>/<path>` ' +
+        '(default `cloud.sylabs.io`). Stages built from an earlier stage and `scratch` are never reported.',
+      whyHpc:
+        'An HPC image runs with the user\'s identity on shared nodes and file systems, often with access to the project\'s data. Images from personal Docker Hub accounts, ' +
+        'abandoned Singularity Hub collections or registries reached over plain HTTP can be replaced or tampered with by someone outside the project, and nothing in the ' +
+        'build notices. Many centres therefore only accept images built from an approved list of sources.',
+      howToFix:
+        'Build from official or vendor images (Docker official images, `nvcr.io`, your site\'s registry) or mirror the base into a registry you control; replace ' +
+        '`Bootstrap: shub` by `docker`/`oras` from a maintained registry; use `https://` registries. List your approved sources in `.hpclint.yaml` under ' +
+        '`trustedRegistries`.',
+      bad: [
+        { format: 'dockerfile', code: 'FROM someuser/python-mpi:latest\nRUN echo ok\n' },
+        { format: 'apptainer', code: 'Bootstrap: shub\nFrom: vsoch/hello-world\n' },
+      ],
+      good: [
+        { format: 'dockerfile', code: 'FROM ubuntu:24.04 AS build\nFROM build\nRUN echo ok\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n' },
+      ],
+      exceptions:
+        'Without `trustedRegistries` nothing but the clearly risky cases is reported, because what counts as trusted is a site and project decision. Bases given by a build ' +
+        'argument without a default, or by a `{{ template }}`, cannot be checked.',
+      references: [
+        'https://github.com/hadolint/hadolint#configure',
+        'https://apptainer.org/docs/user/main/definition_files.html#preferred-bootstrap-agents',
+        'https://singularityhub.github.io/singularityhub-docs/',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    const trusted = context.settings.trustedRegistries.map(compileEntry).filter((entry): entry is RegExp => entry !== undefined);
+    for (const stage of recipe.stages) {
+      if (isStageReference(recipe, stage) || stage.base.raw.trim() === '') {
+        continue;
+      }
+      const agent = stage.base.agent;
+      if (agent === 'shub') {
+        context.report({
+          range: stage.base.range,
+          message: `\`Bootstrap: shub\` pulls \`${stage.base.raw.trim()}\` from Singularity Hub, a read-only archive since 2021: its images are unsigned and unmaintained. Build from a maintained registry instead.`,
+        });
+        continue;
+      }
+      const registryHeader = agent === 'docker' ? headerOf(stage, 'registry') : undefined;
+      if (registryHeader && /^http:\/\//i.test(registryHeader.value.value.trim())) {
+        context.report({
+          range: registryHeader.value.range,
+          message: `\`Registry: ${registryHeader.value.value.trim()}\` uses plain HTTP: the base image can be read and replaced in transit. Use an \`https://\` registry.`,
+        });
+        continue;
+      }
+      if (!REGISTRY_AGENTS.has(agent)) {
+        continue;
+      }
+      const ref = referenceOf(recipe, stage);
+      if (!ref) {
+        continue;
+      }
+      if (trusted.length === 0) {
+        const namespace = ref.repository.split('/')[0];
+        if (ref.registry === 'docker.io' && agent === 'docker' && ref.repository.includes('/') && !KNOWN_PUBLISHERS.has(namespace.toLowerCase())) {
+          context.report({
+            range: stage.base.range,
+            severity: 'hint',
+            message: `Base \`${stage.base.raw.trim()}\` comes from the personal Docker Hub namespace \`${namespace}\`, not an official image or a well-known publisher; check who maintains it, or list approved sources in \`trustedRegistries\`.`,
+          });
+        }
+        continue;
+      }
+      const full = `${ref.registry}/${ref.repository}`;
+      if (trusted.some((entry) => entry.test(full))) {
+        continue;
+      }
+      context.report({
+        range: stage.base.range,
+        message: `Base \`${stage.base.raw.trim()}\` comes from \`${full.slice(0, full.lastIndexOf('/')) || ref.registry}\`, which is not in \`trustedRegistries\` (${context.settings.trustedRegistries.join(', ')}).`,
+      });
+    }
+  },
+});
+
+function referenceOf(recipe: Recipe, stage: Stage): NormalizedRef | undefined {
+  const reference = expandedBase(recipe, stage);
+  if (reference === undefined || reference.toLowerCase() === 'scratch') {
+    return undefined;
+  }
+  if (stage.base.agent === 'library') {
+    const host = headerOf(stage, 'library')?.value.value.trim().replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '') || DEFAULT_LIBRARY;
+    const path = reference.replace(/^library:\/\//i, '').replace(/^\/+/, '').replace(/[:@].*$/, '');
+    return { registry: host.toLowerCase(), repository: path };
+  }
+  if (stage.base.agent === 'docker' && recipe.format === 'apptainer') {
+    const registry = headerOf(stage, 'registry')?.value.value.trim().replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
+    const namespace = headerOf(stage, 'namespace')?.value.value.trim().replace(/^\/+|\/+$/g, '');
+    const plain = reference.replace(/^docker:\/\//i, '');
+    if (registry && !hasRegistry(plain)) {
+      return normalizeRef(`${registry}/${namespace ? `${namespace}/` : ''}${plain}`);
+    }
+    if (namespace && !hasRegistry(plain) && !plain.includes('/')) {
+      return normalizeRef(`docker.io/${namespace}/${plain}`);
+    }
+  }
+  return normalizeRef(reference);
+}
+
+function hasRegistry(reference: string): boolean {
+  const slash = reference.indexOf('/');
+  if (slash <= 0) {
+    return false;
+  }
+  const first = reference.slice(0, slash);
+  return first.includes('.') || first.includes(':') || first === 'localhost';
+}
+
+/** `docker.io/library` → matches `docker.io/library/...`; `*` matches inside one path segment. */
+function compileEntry(entry: string): RegExp | undefined {
+  let text = entry.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '').toLowerCase();
+  if (text === '') {
+    return undefined;
+  }
+  const slash = text.indexOf('/');
+  const host = slash >= 0 ? text.slice(0, slash) : text;
+  if (['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'hub.docker.com'].includes(host)) {
+    text = `docker.io${slash >= 0 ? text.slice(slash) : ''}`;
+  }
+  const pattern = text
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^/]*');
+  return new RegExp(`^${pattern}(/|$)`, 'i');
+}
