@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { ConversionError, convertDockerfile } from '../../server/src/convert/dockerfileToDefinition';
 import { defaultDefinitionName, formatNotes } from '../../server/src/cli/convert';
 import { lint } from '../../server/src/engine/lint';
+import { convertDocument } from '../../server/src/lsp/convert';
 import { parseDefinitionFile } from '../../server/src/recipe/apptainer';
 
 
@@ -449,4 +450,13 @@ test('default output names and note lines', () => {
     formatNotes('out.def', [{ message: 'm', line: 4, severity: 'info', code: 'HPC-BUILD-002' }]),
     'out.def:5:1 info HPC-BUILD-002 m\n',
   );
+});
+
+test('language-server request handler: result with suggested file name, or an error', () => {
+  const result = convertDocument({ uri: 'file:///nonexistent-dir/Dockerfile.gpu', text: 'FROM alpine\nRUN echo hi\n' });
+  assert.ok('text' in result);
+  assert.equal(result.fileName, 'Apptainer.gpu.def');
+  assert.match(result.text, /\n%post\n {4}echo hi\n$/);
+  assert.deepEqual(convertDocument({ uri: 'untitled:Untitled-1', text: '# empty\n' }), { error: 'no FROM instruction: nothing to convert' });
+  assert.deepEqual(convertDocument({ uri: 1, text: 'FROM alpine' } as never), { error: 'hpclint/convertDockerfile needs { uri, text }' });
 });

@@ -2,6 +2,9 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConversionError, convertDockerfile, type ConversionNote } from '../convert/dockerfileToDefinition';
+import { defaultDefinitionName } from '../convert/naming';
+
+export { defaultDefinitionName } from '../convert/naming';
 
 export const CONVERT_USAGE = `Usage: hpclint convert <Dockerfile> [options]
 
@@ -99,22 +102,6 @@ export function runConvert(argv: readonly string[], io: ConvertIo = processIo): 
   io.stdout(formatNotes(outputShown, result.notes));
   io.stdout(`hpclint convert: wrote ${outputShown} (${result.notes.length} note${result.notes.length === 1 ? '' : 's'})\n`);
   return 0;
-}
-
-/** `Dockerfile` → `Apptainer.def`, `Dockerfile.gpu` → `Apptainer.gpu.def`, `app.dockerfile` → `app.def`. */
-export function defaultDefinitionName(dockerfileName: string): string {
-  if (/^(docker|container)file$/i.test(dockerfileName)) {
-    return 'Apptainer.def';
-  }
-  const suffixed = /^(?:docker|container)file[._-](.+)$/i.exec(dockerfileName);
-  if (suffixed) {
-    return `Apptainer.${suffixed[1]}.def`;
-  }
-  const prefixed = /^(.+)\.(?:docker|container)file$/i.exec(dockerfileName);
-  if (prefixed) {
-    return `${prefixed[1]}.def`;
-  }
-  return `${dockerfileName}.def`;
 }
 
 /** `path:line:col severity HPC-BUILD-002 message` lines (1-based line and column). */
