@@ -25,6 +25,7 @@ import noBakedLicenseServer from './licensing/no-baked-license-server';
 import verifiedBaseImage from './security/verified-base-image';
 import noKernelCoupledComponents from './portability/no-kernel-coupled-components';
 import trustedBaseRegistry from './security/trusted-base-registry';
+import noExtendedSupportBase from './eol/no-extended-support-base';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -42,6 +43,7 @@ export const allRules: readonly Rule[] = [
   noBuildUseOfRuntimeEnv, // HPC-DEF-011
   noFilesToTmp, // HPC-DEF-012
   noEolBase, // HPC-EOL-001
+  noExtendedSupportBase, // HPC-EOL-002
   noLicenseFiles, // HPC-LIC-002
   noBakedLicenseServer, // HPC-LIC-003
   declareImageLicense, // HPC-LIC-006

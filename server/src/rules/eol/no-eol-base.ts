@@ -9,19 +9,23 @@ interface Cycle {
   codename?: string;
   eol: string;
   successor?: string;
+  /** End of the product's extended window (`extendedSupport`) for this cycle. */
+  extendedEol?: string;
 }
 
 interface Product {
   label: string;
+  /** An extended-support window after `eol`; `free` = it reaches the public images (Debian LTS). */
+  extendedSupport?: { name: string; free: boolean; source: string };
   cycles: Cycle[];
   older?: { below: string; eol: string; successor: string; except?: string[] };
 }
 
-const PRODUCTS = eolData.products as Record<string, Product>;
+export const PRODUCTS = eolData.products as Record<string, Product>;
 /** Days before the end of support from which a base is reported as a warning. */
 export const WARN_DAYS = 180;
 
-interface Match {
+export interface Match {
   product: string;
   cycle: Cycle;
   /** The date is only an upper bound (`older` entry). */
@@ -62,7 +66,7 @@ const UBUNTU_CODENAMES = new Set(PRODUCTS.ubuntu.cycles.map((c) => c.codename).f
 const DEBIAN_CODENAMES = new Set(PRODUCTS.debian.cycles.map((c) => c.codename).filter(Boolean));
 
 /** A finding candidate: product cycle plus where in the text it was read and how to replace it. */
-interface Hit extends Match {
+export interface Hit extends Match {
   /** Offsets (into the recipe text) of the text naming the cycle, when it is literal. */
   span?: { start: number; end: number; replacement?: string };
 }
@@ -226,7 +230,8 @@ export default defineRule({
         'Reads every `FROM`/`From:` reference — the repository (`ubuntu:18.04`, `debian:buster-slim`, `centos:7`, `alpine:3.18`, `python:3.9`, `redhat/ubi7`, ' +
         '`quay.io/centos/centos:stream8`) and distro suffixes inside vendor tags (`nvidia/cuda:12.2.0-devel-ubuntu20.04`, `python:3.9-slim-bullseye`, `spack/centos7`) — ' +
         'and `OSVersion:` of `debootstrap`/`yum` bootstraps, and compares them with an end-of-life table (endoflife.date snapshot 2026-08-22). Past the end of standard ' +
-        'support is an error, 180 days or less before it a warning. Bases of build stages the final image does not inherit from are reported as info (their packages do not ship).',
+        'support is an error, 180 days or less before it a warning. Where a free extended window reaches the public images (Debian LTS), the end of that window counts instead ' +
+        'and the window itself is reported by HPC-EOL-002. Bases of build stages the final image does not inherit from are reported as info (their packages do not ship).',
       whyHpc:
         'An end-of-life base gets no security fixes, so every image built on it carries known, unpatched vulnerabilities onto shared clusters — and sooner or later it stops ' +
         'building: CentOS 7 mirrors were taken offline (`Could not resolve host: mirrorlist.centos.org`), old Debian/Ubuntu releases move to archive servers ' +
@@ -244,30 +249,57 @@ export default defineRule({
       ],
       exceptions:
         'Only releases in the table are judged; tags without a release (`ubuntu:latest`, `python:3`, digests only) and Ubuntu interim releases are not reported. ' +
-        'Paid extended support (Ubuntu Pro/ESM, RHEL ELS) is not considered standard support: images that really get those updates can silence the rule with a pragma. ' +
+        'Paid extended support (Ubuntu Pro/ESM, RHEL ELS) is not considered: the public images do not receive it, so those bases are errors here; images that really get those updates (a subscribed site build) can silence the rule with a pragma. ' +
+        'Free Debian LTS does reach the official `debian` images and is left to HPC-EOL-002. ' +
         'Dates are evaluated against `settings.today` (the current date unless configured).',
       references: ['https://endoflife.date/', 'https://blog.centos.org/2023/04/end-dates-are-coming-for-centos-stream-8-and-centos-linux-7/', 'https://access.redhat.com/support/policy/updates/ubi'],
     },
   },
   check(context) {
-    const { recipe } = context;
-    const shipped = new Set(finalStageChain(recipe));
-    for (const stage of recipe.stages) {
-      if (stage.base.stageRef !== undefined) {
-        continue;
-      }
-      for (const { hit, range, source } of stageHits(recipe, stage)) {
-        report(context, hit, range, source, shipped.has(stage));
-      }
+    for (const { hit, range, source, shipped } of baseHits(context.recipe)) {
+      report(context, hit, range, source, shipped);
     }
   },
 });
 
-interface LocatedHit {
+export interface LocatedHit {
   hit: Hit;
   range: Range;
   /** How the base is written, for the message. */
   source: string;
+  /** The stage is the final image or one it inherits from. */
+  shipped?: boolean;
+}
+
+/** Every release named by the bases of all stages (stage references excluded). */
+export function baseHits(recipe: Recipe): (LocatedHit & { shipped: boolean })[] {
+  const shipped = new Set(finalStageChain(recipe));
+  const all: (LocatedHit & { shipped: boolean })[] = [];
+  for (const stage of recipe.stages) {
+    if (stage.base.stageRef === undefined) {
+      for (const located of stageHits(recipe, stage)) {
+        all.push({ ...located, shipped: shipped.has(stage) });
+      }
+    }
+  }
+  return all;
+}
+
+/** The free extended window (Debian LTS) of a cycle, if its product has one: the public images keep getting fixes until `end`. */
+export function freeExtendedWindow(hit: Match): { name: string; end: string } | undefined {
+  const extended = PRODUCTS[hit.product]?.extendedSupport;
+  return extended?.free && hit.cycle.extendedEol ? { name: extended.name, end: hit.cycle.extendedEol } : undefined;
+}
+
+/** Whole days from `today` to `date` (negative once past). */
+export function daysUntil(date: string, today: string): number {
+  return Math.round((Date.parse(date) - Date.parse(today)) / 86_400_000);
+}
+
+/** The unsafe successor fix of a hit, if one is known. */
+export function successorFixes(hit: Hit, range: Range): Fix[] {
+  const replacement = hit.span?.replacement;
+  return replacement ? [{ title: `Replace with \`${replacement}\` (new OS/runtime release: rebuild and test)`, safe: false, edits: [{ range, newText: replacement }] }] : [];
 }
 
 function stageHits(recipe: Recipe, stage: Stage): LocatedHit[] {
@@ -358,9 +390,21 @@ function substitute(recipe: Recipe, stage: Stage, raw: string): string | undefin
   return unresolved ? undefined : text;
 }
 
+/** `Debian 12 (bookworm)` and `; move to Debian 13` for messages. */
+export function describeCycle(hit: Match): { name: string; successorText: string } {
+  const product = PRODUCTS[hit.product];
+  const name = `${product.label} ${hit.cycle.cycle}${hit.cycle.codename ? ` (${hit.cycle.codename})` : ''}`;
+  const successor = hit.cycle.successor;
+  const successorText = successor === undefined ? '' : successor.includes(' ') ? `; move to ${successor.replace(/^almalinux/, 'AlmaLinux')} (or Rocky Linux / UBI 9)` : `; move to ${product.label} ${successor}`;
+  return { name, successorText };
+}
+
 function report(context: RuleContext, hit: Hit, range: Range, source: string, shipped: boolean): void {
   const today = context.settings.today;
-  const days = Math.round((Date.parse(hit.cycle.eol) - Date.parse(today)) / 86_400_000);
+  // A free extended window (Debian LTS) still patches the public image: judge by its end (the window itself is HPC-EOL-002).
+  const extended = freeExtendedWindow(hit);
+  const end = extended?.end ?? hit.cycle.eol;
+  const days = daysUntil(end, today);
   if (Number.isNaN(days) || days > WARN_DAYS) {
     return;
   }
@@ -369,23 +413,15 @@ function report(context: RuleContext, hit: Hit, range: Range, source: string, sh
     return;
   }
   const severity: Severity = !shipped ? 'info' : past ? 'error' : 'warning';
-  const product = PRODUCTS[hit.product];
-  const name = `${product.label} ${hit.cycle.cycle}${hit.cycle.codename ? ` (${hit.cycle.codename})` : ''}`;
-  const successor = hit.cycle.successor;
-  const successorText = successor === undefined ? '' : successor.includes(' ') ? `; move to ${successor.replace(/^almalinux/, 'AlmaLinux')} (or Rocky Linux / UBI 9)` : `; move to ${product.label} ${successor}`;
-  const when = past
-    ? `${hit.approximate ? 'ended no later than' : 'ended on'} ${hit.cycle.eol}`
-    : `ends on ${hit.cycle.eol} (${days} days after ${today})`;
+  const { name, successorText } = describeCycle(hit);
+  const when =
+    (past ? `${hit.approximate ? 'ended no later than' : 'ended on'} ${end}` : `ends on ${end} (${days} days after ${today})`) +
+    (extended ? ` (standard support ${hit.cycle.eol}, then ${extended.name})` : '');
   const stageNote = shipped ? '' : ' This build stage does not ship in the final image.';
-  const fixes: Fix[] = [];
-  const span = hit.span;
-  if (span?.replacement) {
-    fixes.push({ title: `Replace with \`${span.replacement}\` (new OS/runtime release: rebuild and test)`, safe: false, edits: [{ range, newText: span.replacement }] });
-  }
   context.report({
     range,
     severity,
-    message: `${source} is ${name}, whose standard security support ${when}${successorText}.${stageNote}`,
-    fixes,
+    message: `${source} is ${name}, whose ${extended ? '' : 'standard '}security support ${when}${successorText}.${stageNote}`,
+    fixes: successorFixes(hit, range),
   });
 }
