@@ -14,6 +14,7 @@ import { allRules } from '../rules/index';
 import { parseArgs, USAGE, UsageError, type CliOptions, type FailOn } from './args';
 import { collectFiles, ignoreMatcher } from './files';
 import { formatReport, type FileReport, type ToolInfo } from './formatters';
+import { runConvert } from './convert';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -315,6 +316,10 @@ function main(): void {
       process.stderr.write(`hpclint: cannot start the language server: ${String(error)}\n`);
       process.exitCode = EXIT_FAILURE;
     }
+    return;
+  }
+  if (argv[0] === 'convert') {
+    process.exitCode = runConvert(argv.slice(1));
     return;
   }
   let status: number;
