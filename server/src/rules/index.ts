@@ -26,6 +26,7 @@ import verifiedBaseImage from './security/verified-base-image';
 import noKernelCoupledComponents from './portability/no-kernel-coupled-components';
 import trustedBaseRegistry from './security/trusted-base-registry';
 import noExtendedSupportBase from './eol/no-extended-support-base';
+import noDisabledVerification from './security/no-disabled-verification';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -53,5 +54,6 @@ export const allRules: readonly Rule[] = [
   verifiedBaseImage, // HPC-SEC-001
   trustedBaseRegistry, // HPC-SEC-002
   verifyRemoteContent, // HPC-SEC-003
+  noDisabledVerification, // HPC-SEC-004
   noSecretsInRecipe, // HPC-SEC-005
 ];

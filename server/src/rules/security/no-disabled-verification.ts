@@ -1,0 +1,368 @@
+// HPC-SEC-004: TLS certificate or package signature checks switched off.
+import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
+import type { KeyValue, Recipe, ShellCommand, Word } from '../../recipe/model';
+import { allScripts, effectiveWords, isPipCommand } from '../../recipe/query';
+import { baseName, offsetOf, rangeInWord, rangeOf, shellCScript } from '../util/source';
+
+interface StandaloneFlag {
+  flags: string[];
+  what: string;
+}
+
+const CERTIFICATE = 'TLS certificate checks';
+const SIGNATURE = 'package signature checks';
+const REMEDY: Record<string, string> = {
+  [CERTIFICATE]: 'install the missing CA certificate instead',
+  [SIGNATURE]: 'import the repository\'s signing key instead',
+};
+
+/** Flags that switch verification off on their own (removing the word is the whole fix). */
+const STANDALONE: Record<string, StandaloneFlag> = {
+  wget: { flags: ['--no-check-certificate'], what: CERTIFICATE },
+  curl: { flags: ['--insecure', '-k', '--proxy-insecure'], what: CERTIFICATE },
+  'apt-get': { flags: ['--allow-unauthenticated', '--allow-insecure-repositories', '--allow-downgrade-to-insecure-repositories'], what: SIGNATURE },
+  apt: { flags: ['--allow-unauthenticated', '--allow-insecure-repositories', '--allow-downgrade-to-insecure-repositories'], what: SIGNATURE },
+  aptitude: { flags: ['--allow-untrusted'], what: SIGNATURE },
+  yum: { flags: ['--nogpgcheck'], what: SIGNATURE },
+  dnf: { flags: ['--nogpgcheck', '--no-gpgchecks'], what: SIGNATURE },
+  microdnf: { flags: ['--nogpgcheck'], what: SIGNATURE },
+  tdnf: { flags: ['--nogpgcheck'], what: SIGNATURE },
+  zypper: { flags: ['--no-gpg-checks'], what: SIGNATURE },
+  rpm: { flags: ['--nosignature', '--nodigest'], what: SIGNATURE },
+  apk: { flags: ['--allow-untrusted'], what: SIGNATURE },
+};
+
+/** curl short options that take a value: in `-ok` the `k` is the output file name, not `--insecure`. */
+const CURL_VALUE_LETTERS = new Set('ACDEFHKPQTUXYbcdemortuwxyz'.split(''));
+
+interface TextPattern {
+  regex: RegExp;
+  message: (match: string) => string;
+}
+
+/** Verification switched off in configuration text (echoed into files, heredocs, `--setopt=`, `-o`, `-c`). */
+const TEXT_PATTERNS: readonly TextPattern[] = [
+  {
+    regex: /\[[^\]\n]*\btrusted=yes\b[^\]\n]*\]/g,
+    message: () => 'An APT source marked `[trusted=yes]` is used without checking its signatures: anyone between the build and the mirror can serve altered packages; use `[signed-by=<keyring>]` instead.',
+  },
+  {
+    regex: /(?:(?<=\\n)|(?<![\w.-]))gpgcheck\s*=\s*(?:0|false|no)\b/gi,
+    message: (m) => `\`${m}\` makes yum/dnf install packages without checking their signatures; import the repository's key (\`rpm --import\`, \`gpgkey=\`) instead.`,
+  },
+  {
+    regex: /(?:(?<=\\n)|(?<![\w.-]))sslverify\s*=\s*(?:0|false|no)\b/gi,
+    message: (m) => `\`${m}\` makes yum/dnf accept any TLS certificate for the repository; install the missing CA certificate instead.`,
+  },
+  {
+    regex: /(?:AllowUnauthenticated|AllowInsecureRepositories|AllowDowngradeToInsecureRepositories)\s*(?:=\s*(?:true|1|yes)\b|\s+"(?:true|1|yes)")/gi,
+    message: (m) => `\`${m}\` lets APT install packages from unsigned or unauthenticated repositories; import the repository's signing key instead.`,
+  },
+  {
+    regex: /Verify-(?:Peer|Host)\s*(?:=\s*(?:false|0|no)\b|\s+"(?:false|0|no)")/gi,
+    message: (m) => `\`${m}\` makes APT accept any TLS certificate; install the missing CA certificate instead.`,
+  },
+  {
+    regex: /(?<![\w-])http\.(?:[^\s=]+\.)?sslverify\s*=\s*(?:false|0|no|off)\b/gi,
+    message: (m) => `\`${m}\` makes Git accept any TLS certificate; install the missing CA certificate instead.`,
+  },
+  {
+    regex: /(?<![\w-])strict-ssl\s*=\s*false\b/gi,
+    message: (m) => `\`${m}\` makes npm accept any TLS certificate; install the missing CA certificate (\`cafile=\`) instead.`,
+  },
+  {
+    regex: /(?<![\w-])ssl_verify\s*:\s*(?:false|no)\b/gi,
+    message: (m) => `\`${m}\` makes conda accept any TLS certificate; point \`ssl_verify\` at the site's CA bundle instead.`,
+  },
+  {
+    regex: /(?:(?<=\\n)|(?<![\w-]))trusted-host\s*=\s*\S/g,
+    message: () => 'A pip `trusted-host` setting makes pip accept plain HTTP and any TLS certificate for that host; use an HTTPS index and the site\'s CA certificate instead.',
+  },
+];
+
+/** Environment variables that switch verification off, with the values that do so. */
+const ENV_SWITCHES: Record<string, { off: (value: string) => boolean; message: string }> = {
+  GIT_SSL_NO_VERIFY: { off: (v) => v !== '' && !/^(0|false|no)$/i.test(v), message: 'makes Git accept any TLS certificate' },
+  PIP_TRUSTED_HOST: { off: (v) => v !== '', message: 'makes pip accept plain HTTP and any TLS certificate for those hosts' },
+  NODE_TLS_REJECT_UNAUTHORIZED: { off: (v) => v === '0', message: 'makes Node.js (and npm) accept any TLS certificate' },
+  NPM_CONFIG_STRICT_SSL: { off: (v) => /^(false|0)$/i.test(v), message: 'makes npm accept any TLS certificate' },
+  PYTHONHTTPSVERIFY: { off: (v) => v === '0', message: 'makes Python\'s urllib accept any TLS certificate' },
+  CONDA_SSL_VERIFY: { off: (v) => /^(false|no|0)$/i.test(v), message: 'makes conda accept any TLS certificate' },
+};
+
+/** `tool config set KEY false`-style switches: command → key pattern → off values. */
+const CONFIG_COMMANDS: Record<string, { key: RegExp; off: RegExp; what: string }> = {
+  git: { key: /^http\.(\S+\.)?sslverify$/i, off: /^(false|0|no|off)$/i, what: 'Git' },
+  npm: { key: /^strict-ssl$/i, off: /^false$/i, what: 'npm' },
+  yarn: { key: /^strict-ssl$/i, off: /^false$/i, what: 'yarn' },
+  pnpm: { key: /^strict-ssl$/i, off: /^false$/i, what: 'pnpm' },
+  conda: { key: /^ssl_verify$/i, off: /^(false|no|0)$/i, what: 'conda' },
+  mamba: { key: /^ssl_verify$/i, off: /^(false|no|0)$/i, what: 'mamba' },
+  micromamba: { key: /^ssl_verify$/i, off: /^(false|no|0)$/i, what: 'micromamba' },
+};
+
+/** Commands that only search or print text about flags. */
+const TEXT_TOOLS = new Set(['grep', 'egrep', 'fgrep', 'rg', 'awk', 'gawk']);
+const WRITERS = new Set(['echo', 'printf', 'tee', 'cat', 'sed', 'perl', 'crudini', 'dnf', 'yum', 'microdnf', 'yum-config-manager', 'dnf-config-manager', 'apt-get', 'apt', 'git', 'npm', 'yarn', 'pnpm', 'pip', 'pip3', 'conda', 'mamba', 'micromamba', 'zypper', 'add-apt-repository']);
+
+export default defineRule({
+  meta: {
+    code: 'HPC-SEC-004',
+    name: 'no-disabled-verification',
+    category: 'security',
+    severity: 'error',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'safe',
+    docs: {
+      summary: 'Switched-off TLS or signature checks (`curl -k`, `wget --no-check-certificate`, `--trusted-host`, `[trusted=yes]`, `gpgcheck=0`, `GIT_SSL_NO_VERIFY`…).',
+      whatItDoes:
+        'Reports flags and settings that disable certificate or signature verification in build and run scripts: `curl -k`/`--insecure`, ' +
+        '`wget --no-check-certificate`, `pip --trusted-host` (and `PIP_TRUSTED_HOST`, `trusted-host =` in pip.conf), `apt-get --allow-unauthenticated`/' +
+        '`--allow-insecure-repositories` and their `APT::…` options, `[trusted=yes]` in APT source lines, `gpgcheck=0`/`sslverify=0` and `--nogpgcheck` for ' +
+        'yum/dnf, `zypper --no-gpg-checks`, `rpm --nosignature`, `apk --allow-untrusted`, `GIT_SSL_NO_VERIFY`, `git config http.sslVerify false`, npm/yarn ' +
+        '`strict-ssl false`, conda `ssl_verify false` and `NODE_TLS_REJECT_UNAUTHORIZED=0`. Text in `grep`/`awk` patterns and the search side of `sed s///` is ignored.',
+      whyHpc:
+        'These switches usually get added to get past a proxy or a missing CA bundle on one build machine, and then stay. The image installs whatever a man-in-the-middle ' +
+        'or a compromised mirror serves, as root, and that image is then run by many users on a shared cluster with access to their data — the "insecure" build leaves ' +
+        'no trace in the result. Site security teams reject recipes with disabled verification outright.',
+      howToFix:
+        'Remove the switch and fix the underlying problem: install `ca-certificates` (or copy the site proxy\'s CA into `/usr/local/share/ca-certificates` and run ' +
+        '`update-ca-certificates`), import the repository\'s signing key (`signed-by=`, `rpm --import`), use `https://` indexes. The quick fix removes standalone flags ' +
+        '(`--insecure`, `-k`, `--no-check-certificate`, `--nogpgcheck`, `--allow-unauthenticated`, `--trusted-host HOST`, a `GIT_SSL_NO_VERIFY=1` command prefix); it is ' +
+        'safe for the recipe\'s meaning, but the build fails if the missing certificate or key is not installed.',
+      bad: [
+        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y curl && curl -kfsSLo /tmp/tool.tgz https://example.org/tool.tgz\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: python:3.12\n\n%post\n    pip install --trusted-host pypi.org numpy\n' },
+      ],
+      good: [
+        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y ca-certificates curl && curl -fsSLo /tmp/tool.tgz https://example.org/tool.tgz\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: python:3.12\n\n%post\n    pip install numpy\n' },
+      ],
+      exceptions:
+        'A repository that is genuinely local to the build (a `file:` APT source or packages built earlier in the same recipe) can be silenced with ' +
+        '`# hpclint ignore=HPC-SEC-004 -- local repository built above`. Recipes generated by HPCCM carry `wget --no-check-certificate` in every download ' +
+        'step by default; `hpclint --fix` removes it. Settings inside files copied from the build context are not visible.',
+      references: [
+        'https://curl.se/docs/sslcerts.html',
+        'https://pip.pypa.io/en/stable/cli/pip/#cmdoption-trusted-host',
+        'https://manpages.debian.org/stable/apt/sources.list.5.en.html',
+        'https://man7.org/linux/man-pages/man5/yum.conf.5.html',
+        'https://git-scm.com/docs/git-config#Documentation/git-config.txt-httpsslVerify',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    for (const { script, step } of allScripts(recipe)) {
+      if (step.kind === 'env') {
+        continue; // %environment: its assignments are checked as pairs below
+      }
+      for (const command of expandShellC(recipe, script.commands)) {
+        checkCommand(context, command);
+      }
+      for (const heredoc of script.heredocs) {
+        const start = offsetOf(recipe, heredoc.range.start);
+        scanText(context, recipe.text.slice(start, offsetOf(recipe, heredoc.range.end)), start);
+      }
+    }
+    for (const stage of [undefined, ...recipe.stages]) {
+      const steps = stage ? stage.steps : recipe.globalArgs;
+      for (const step of steps) {
+        if (step.kind === 'env' || step.kind === 'arg') {
+          for (const pair of step.pairs) {
+            checkEnvPair(context, pair, step.keyword);
+          }
+        }
+      }
+    }
+  },
+});
+
+function checkCommand(context: RuleContext, command: ShellCommand): void {
+  const { recipe } = context;
+  for (const assignment of command.assignments) {
+    const fix = removeWordFix(recipe, assignment, `Remove \`${assignment.text}\``);
+    checkAssignment(context, assignment, [fix]);
+  }
+  const words = effectiveWords(command);
+  if (words.length === 0) {
+    return;
+  }
+  const name = baseName(words[0].value);
+  if (name === 'export' || name === 'declare' || name === 'env' || name === 'typeset') {
+    for (const word of command.words.slice(1)) {
+      checkAssignment(context, word, []);
+    }
+  } else if (command.words.length > words.length && baseName(command.words[0].value) === 'env') {
+    for (const word of command.words.slice(1, command.words.length - words.length)) {
+      checkAssignment(context, word, []);
+    }
+  }
+  if (TEXT_TOOLS.has(name)) {
+    return;
+  }
+  const args = words.slice(1);
+  const standalone = STANDALONE[name];
+  if (standalone) {
+    for (const word of args) {
+      if (word.value === '--') {
+        break;
+      }
+      if (standalone.flags.includes(word.value)) {
+        context.report({
+          range: word.range,
+          message: `\`${name} ${word.value}\` switches off ${standalone.what}; ${REMEDY[standalone.what]}.`,
+          fixes: [removeWordFix(recipe, word, `Remove \`${word.value}\``)],
+        });
+      } else if (name === 'curl' && word.text === word.value && /^-[A-Za-z0-9]{2,}$/.test(word.value)) {
+        checkCurlCluster(context, word);
+      }
+    }
+  }
+  if (isPipCommand(command)) {
+    checkPip(context, words);
+  }
+  const config = CONFIG_COMMANDS[name];
+  if (config) {
+    for (let i = 1; i + 1 < words.length; i++) {
+      if (config.key.test(words[i].value) && config.off.test(words[i + 1].value)) {
+        context.report({
+          range: { start: words[i].range.start, end: words[i + 1].range.end },
+          message: `\`${words[i].value} ${words[i + 1].value}\` makes ${config.what} accept any TLS certificate; install the site's CA certificate instead.`,
+        });
+      }
+    }
+  }
+  if (WRITERS.has(name) || /^pip[\d.]*$/.test(name)) {
+    for (const word of args) {
+      if (name === 'sed') {
+        const replacement = sedReplacement(word);
+        if (replacement) {
+          scanText(context, replacement.text, offsetOf(recipe, word.range.start) + replacement.offset);
+        }
+      } else {
+        scanText(context, word.text, offsetOf(recipe, word.range.start));
+      }
+    }
+  }
+}
+
+function checkCurlCluster(context: RuleContext, word: Word): void {
+  for (let i = 1; i < word.value.length; i++) {
+    const letter = word.value[i];
+    if (letter === 'k') {
+      const newText = word.value.length === 2 ? '' : word.value.slice(0, i) + word.value.slice(i + 1);
+      context.report({
+        range: rangeInWord(context.recipe, word, i, i + 1),
+        message: `\`curl ${word.value}\` includes \`-k\` (\`--insecure\`), which switches off TLS certificate checks; install the missing CA certificate instead.`,
+        fixes: [{ title: `Remove \`k\` from \`${word.value}\``, safe: true, edits: [{ range: word.range, newText }] }],
+      });
+      return;
+    }
+    if (CURL_VALUE_LETTERS.has(letter)) {
+      return; // the rest of the cluster is this option's value
+    }
+  }
+}
+
+function checkPip(context: RuleContext, words: readonly Word[]): void {
+  const { recipe } = context;
+  const plainHttpIndex = words.some((word) => /(^|=)http:\/\//i.test(word.value));
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i];
+    if (word.value === '--trusted-host' || word.value.startsWith('--trusted-host=')) {
+      const attached = word.value.startsWith('--trusted-host=');
+      const host = attached ? word.value.slice('--trusted-host='.length) : (words[i + 1]?.value ?? '');
+      const last = attached || !words[i + 1] ? word : words[i + 1];
+      const fixes: Fix[] = [];
+      fixes.push({ ...removeSpanFix(recipe, word.range.start, last.range.end, `Remove \`--trusted-host ${host}\``), safe: !plainHttpIndex });
+      context.report({
+        range: word.range,
+        message: `\`--trusted-host ${host}\` makes pip accept plain HTTP and any TLS certificate from \`${host}\`; use an HTTPS index and install the site's CA certificate instead.`,
+        fixes,
+      });
+    } else if (/^(global|install|download)\.trusted-host$/.test(word.value) && words[i - 1]?.value === 'set') {
+      context.report({
+        range: word.range,
+        message: `\`pip config set ${word.value}\` makes pip accept plain HTTP and any TLS certificate for that host; use an HTTPS index instead.`,
+      });
+    }
+  }
+}
+
+function checkAssignment(context: RuleContext, word: Word, fixes: Fix[]): void {
+  const eq = word.value.indexOf('=');
+  if (eq <= 0) {
+    return;
+  }
+  const name = word.value.slice(0, eq);
+  const value = word.value.slice(eq + 1).replace(/^["']|["']$/g, '');
+  const switchOff = ENV_SWITCHES[name];
+  if (switchOff && switchOff.off(value)) {
+    context.report({ range: word.range, message: `\`${name}=${value}\` ${switchOff.message}; install the site's CA certificate instead.`, fixes });
+  }
+}
+
+function checkEnvPair(context: RuleContext, pair: KeyValue, keyword: string): void {
+  const switchOff = ENV_SWITCHES[pair.key.value];
+  const value = pair.value?.value.trim() ?? '';
+  if (switchOff && switchOff.off(value)) {
+    context.report({
+      range: pair.range,
+      message: `${keyword} \`${pair.key.value}=${value}\` ${switchOff.message} for every later step${keyword.toUpperCase() === 'ENV' || keyword.startsWith('%') ? ' and at run time' : ''}; install the site's CA certificate instead.`,
+    });
+  }
+}
+
+function scanText(context: RuleContext, text: string, start: number): void {
+  for (const pattern of TEXT_PATTERNS) {
+    pattern.regex.lastIndex = 0;
+    for (let match = pattern.regex.exec(text); match; match = pattern.regex.exec(text)) {
+      context.report({
+        range: rangeOf(context.recipe, start + match.index, start + match.index + match[0].length),
+        message: pattern.message(match[0]),
+      });
+    }
+  }
+}
+
+/** The replacement part of a `s/…/…/` sed expression word, with its offset in the raw text. */
+function sedReplacement(word: Word): { text: string; offset: number } | undefined {
+  const quote = /^['"]/.test(word.text) ? 1 : 0;
+  const body = word.text.slice(quote);
+  const match = /^s(.)((?:\\.|(?!\1).)*)\1((?:\\.|(?!\1).)*)/.exec(body);
+  if (!match) {
+    return undefined;
+  }
+  return { text: match[3], offset: quote + 2 + match[2].length + 1 };
+}
+
+function expandShellC(recipe: Recipe, commands: readonly ShellCommand[]): ShellCommand[] {
+  const result: ShellCommand[] = [];
+  for (const command of commands) {
+    const inner = shellCScript(recipe, command.words);
+    if (inner && inner.commands.length > 0) {
+      result.push(...expandShellC(recipe, inner.commands));
+    } else {
+      result.push(command);
+    }
+  }
+  return result;
+}
+
+/** Removes `word` and one adjacent space (the following one, else the preceding one). */
+function removeWordFix(recipe: Recipe, word: Word, title: string): Fix {
+  return removeSpanFix(recipe, word.range.start, word.range.end, title);
+}
+
+function removeSpanFix(recipe: Recipe, startPosition: Word['range']['start'], endPosition: Word['range']['end'], title: string): Fix {
+  let start = offsetOf(recipe, startPosition);
+  let end = offsetOf(recipe, endPosition);
+  const text = recipe.text;
+  if (text[end] === ' ' || text[end] === '\t') {
+    end++;
+  } else if (text[start - 1] === ' ' || text[start - 1] === '\t') {
+    start--;
+  }
+  return { title, safe: true, edits: [{ range: rangeOf(recipe, start, end), newText: '' }] };
+}
