@@ -27,6 +27,7 @@ import noKernelCoupledComponents from './portability/no-kernel-coupled-component
 import trustedBaseRegistry from './security/trusted-base-registry';
 import noExtendedSupportBase from './eol/no-extended-support-base';
 import noDisabledVerification from './security/no-disabled-verification';
+import noBuildCpuAutodetect from './portability/no-build-cpu-autodetect';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -49,6 +50,7 @@ export const allRules: readonly Rule[] = [
   noBakedLicenseServer, // HPC-LIC-003
   declareImageLicense, // HPC-LIC-006
   noHostTunedIsa, // HPC-PORT-001
+  noBuildCpuAutodetect, // HPC-PORT-002
   noGpuDriverInImage, // HPC-PORT-005
   noKernelCoupledComponents, // HPC-PORT-006
   verifiedBaseImage, // HPC-SEC-001

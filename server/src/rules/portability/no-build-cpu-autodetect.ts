@@ -1,0 +1,209 @@
+// HPC-PORT-002: source builds that pick the CPU of the build machine unless told otherwise.
+import { defineRule, type RuleContext } from '../../engine/rule';
+import type { Recipe, ShellCommand, Word } from '../../recipe/model';
+import { allScripts, effectiveWords, resolveVariable } from '../../recipe/query';
+import { baseName, shellCScript } from '../util/source';
+
+const CRASH = 'the result can die with `Illegal instruction` on nodes with older or different CPUs';
+/** Make variables only OpenBLAS's Makefile uses (so a bare `make` with them is an OpenBLAS build). */
+const OPENBLAS_VARIABLES = /^(NO_CBLAS|NO_LAPACKE|NO_LAPACK|INTERFACE64|USE_OPENMP|USE_THREAD|NUM_THREADS|NO_AFFINITY|BINARY|DYNAMIC_OLDER|NO_AVX512|NO_AVX2)=/;
+const SPACK_CONFIG_FILES = new Set(['packages.yaml', 'spack.yaml', 'spack.lock']);
+
+export default defineRule({
+  meta: {
+    code: 'HPC-PORT-002',
+    name: 'no-build-cpu-autodetect',
+    category: 'portability',
+    severity: 'warning',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'unsafe',
+    docs: {
+      summary: 'OpenBLAS, GROMACS, Spack and Kokkos builds that target the build machine\'s CPU unless given a target.',
+      whatItDoes:
+        'Reports source builds whose build system detects the CPU of the machine running the build when no target is given: OpenBLAS `make`/`cmake` without ' +
+        '`DYNAMIC_ARCH=1` or `TARGET=` (recognised after `cd` into an OpenBLAS tree, or by OpenBLAS-only make variables such as `NO_LAPACKE=1`); GROMACS `cmake` ' +
+        '(with `-DGMX_*` options) without `-DGMX_SIMD=`; `spack install <spec>` without `target=` when the recipe sets no Spack target anywhere ' +
+        '(`spack config add packages:all:require:[target=…]`, a copied `packages.yaml`/`spack.yaml`); `-DKokkos_ARCH_NATIVE=ON`; and `ARCH=native`.',
+      whyHpc:
+        'Images are built on laptops, CI runners or login nodes and run on compute nodes with other CPUs. OpenBLAS compiles its kernels for the build CPU unless ' +
+        '`DYNAMIC_ARCH=1` adds runtime dispatch; GROMACS warns that a default build is only correct and fast "on the machine upon which cmake ran"; Spack ' +
+        'concretizes to the exact micro-architecture of the build host (e.g. `zen4`, `sapphirerapids`). On an older partition, ' + CRASH + ', and on a newer one ' +
+        'the build silently uses fewer SIMD instructions than it could.',
+      howToFix:
+        'Give each build a deliberate target: OpenBLAS `make DYNAMIC_ARCH=1 TARGET=GENERIC` (runtime dispatch, generic common code — the quick fix; or ' +
+        '`TARGET=HASWELL` as the minimum if every node has AVX2); GROMACS `-DGMX_SIMD=AVX2_256` (or one image per SIMD level); Spack `target=x86_64_v3` or ' +
+        '`spack config add "packages:all:require:[target=x86_64_v3]"` (`spack arch --generic` prints the generic level of a machine); Kokkos: the `Kokkos_ARCH_<NAME>` ' +
+        'of the oldest node. The fixes are unsafe: they change which CPUs the image runs on and how fast, and the x86 targets are wrong for Arm images.',
+      bad: [
+        { format: 'dockerfile', code: 'FROM gcc:13\nRUN git clone --branch v0.3.28 https://github.com/OpenMathLib/OpenBLAS.git && cd OpenBLAS && make -j8 && make PREFIX=/opt/openblas install\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: spack/ubuntu-jammy:0.22.2\n\n%post\n    spack install gromacs@2024.3 +mpi\n' },
+      ],
+      good: [
+        {
+          format: 'dockerfile',
+          code: 'FROM gcc:13\nRUN git clone --branch v0.3.28 https://github.com/OpenMathLib/OpenBLAS.git && cd OpenBLAS && make -j8 DYNAMIC_ARCH=1 TARGET=GENERIC && make PREFIX=/opt/openblas install\n',
+        },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: spack/ubuntu-jammy:0.22.2\n\n%post\n    spack install gromacs@2024.3 +mpi target=x86_64_v3\n' },
+      ],
+      exceptions:
+        'Images built on, and only run on, one homogeneous machine may detect the CPU on purpose: `# hpclint ignore=HPC-PORT-002 -- built on the target`. ' +
+        '`spack install` without a spec (installing an environment) is not checked because the target may be in the environment file. Builds driven by scripts ' +
+        'copied into the image, and OpenBLAS bundled inside other projects, are not seen.',
+      references: [
+        'https://github.com/OpenMathLib/OpenBLAS#support-for-multiple-targets-in-a-single-library',
+        'https://github.com/OpenMathLib/OpenBLAS/issues/3139',
+        'https://manual.gromacs.org/current/install-guide/index.html#simd-support',
+        'https://spack.readthedocs.io/en/latest/packages_yaml.html',
+        'https://github.com/archspec/archspec',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    const spackTargetSet = spackTargetConfigured(recipe);
+    for (const { script, stage } of allScripts(recipe)) {
+      let directory = '';
+      // Only the first OpenBLAS build command of a script is judged (later `make install` reuses its settings).
+      let openblasJudged = ['DYNAMIC_ARCH', 'TARGET'].some((name) => resolveVariable(recipe, stage, name) !== undefined);
+      for (const command of withShellCScripts(recipe, script.commands)) {
+        const words = effectiveWords(command);
+        if (words.length === 0) {
+          continue;
+        }
+        const program = baseName(words[0].value);
+        if (program === 'cd' && words[1]) {
+          directory = words[1].value;
+        }
+        if (words.some((word) => /^(DYNAMIC_ARCH|TARGET)=/.test(word.value)) || command.assignments.some((word) => /^(DYNAMIC_ARCH|TARGET)=/.test(word.value))) {
+          openblasJudged = true; // `export DYNAMIC_ARCH=1`, `TARGET=… make`, `make DYNAMIC_ARCH=1`
+          continue;
+        }
+        checkNativeWords(context, words);
+        const inOpenblas = /openblas/i.test(directory);
+        if ((program === 'make' || program === 'gmake') && !openblasJudged) {
+          const makeDirectory = flagArgument(words, '-C');
+          const openblas = inOpenblas || /openblas/i.test(makeDirectory ?? '') || words.some((word) => OPENBLAS_VARIABLES.test(word.value));
+          if (openblas) {
+            openblasJudged = true;
+            const last = words[words.length - 1];
+            reportOpenblas(context, words[0], last, 'make', ' DYNAMIC_ARCH=1 TARGET=GENERIC');
+          }
+        }
+        if (program === 'cmake' && !words.some((word) => /^--(build|install)$/.test(word.value))) {
+          if (inOpenblas && !openblasJudged) {
+            openblasJudged = true;
+            if (!words.some((word) => /^-D(DYNAMIC_ARCH|TARGET)=/.test(word.value))) {
+              reportOpenblas(context, words[0], words[words.length - 1], 'cmake', ' -DDYNAMIC_ARCH=ON -DTARGET=GENERIC');
+            }
+          }
+          const gromacs = words.some((word) => /^-DGMX_/.test(word.value));
+          if (gromacs && !words.some((word) => /^-DGMX_SIMD=/.test(word.value))) {
+            const last = words[words.length - 1];
+            context.report({
+              range: words[0].range,
+              message: `GROMACS \`cmake\` without \`-DGMX_SIMD=\` picks the SIMD level of the build machine (correct and fast only "on the machine upon which cmake ran"); ${CRASH}.`,
+              fixes: [{ title: 'Add `-DGMX_SIMD=AVX2_256` (changes the CPU baseline; x86 only)', safe: false, edits: [{ range: { start: last.range.end, end: last.range.end }, newText: ' -DGMX_SIMD=AVX2_256' }] }],
+            });
+          }
+        }
+        if (program === 'spack' && !spackTargetSet) {
+          checkSpackInstall(context, words);
+        }
+      }
+    }
+  },
+});
+
+function reportOpenblas(context: RuleContext, program: Word, last: Word, tool: string, addition: string): void {
+  context.report({
+    range: program.range,
+    message: `OpenBLAS \`${tool}\` without \`DYNAMIC_ARCH\` or \`TARGET\` compiles its kernels for the CPU of the build machine; ${CRASH}. Add \`${addition.trim()}\`.`,
+    fixes: [{ title: `Add \`${addition.trim()}\` (runtime CPU dispatch; changes the build)`, safe: false, edits: [{ range: { start: last.range.end, end: last.range.end }, newText: addition }] }],
+  });
+}
+
+function checkNativeWords(context: RuleContext, words: readonly Word[]): void {
+  for (const word of words.slice(1)) {
+    if (/^(-D)?Kokkos_ARCH_NATIVE=(ON|TRUE|1|YES)$/i.test(word.value)) {
+      context.report({
+        range: word.range,
+        message: `\`${word.value}\` makes Kokkos compile for the CPU of the build machine; ${CRASH}. Set \`Kokkos_ARCH_<NAME>\` for the oldest node type instead.`,
+      });
+    } else if (/^ARCH=native$/.test(word.value)) {
+      context.report({ range: word.range, message: `\`ARCH=native\` makes the build target the CPU of the build machine; ${CRASH}.` });
+    }
+  }
+}
+
+function checkSpackInstall(context: RuleContext, words: readonly Word[]): void {
+  const install = words.findIndex((word, i) => i > 0 && word.value === 'install');
+  if (install < 0 || words.slice(1, install).some((word) => !word.value.startsWith('-') && !isOptionValue(words, words.indexOf(word)))) {
+    return;
+  }
+  const specs = words.slice(install + 1).filter((word) => !word.value.startsWith('-'));
+  if (specs.length === 0 || specs.some((word) => /(^|\s)(target|arch)=/.test(word.value))) {
+    return;
+  }
+  const last = words[words.length - 1];
+  context.report({
+    range: words[install].range,
+    message: `\`spack install\` without \`target=\` concretizes for the exact micro-architecture of the build machine; ${CRASH}. Add a generic target such as \`target=x86_64_v3\`.`,
+    fixes: [{ title: 'Add `target=x86_64_v3` (changes the CPU baseline; x86 only)', safe: false, edits: [{ range: { start: last.range.end, end: last.range.end }, newText: ' target=x86_64_v3' }] }],
+  });
+}
+
+/** `spack -e ENV install`: the word after a value-taking global option. */
+function isOptionValue(words: readonly Word[], index: number): boolean {
+  return index > 0 && /^(-e|-D|-C|-c|--env|--env-dir|--config-scope|--config)$/.test(words[index - 1].value);
+}
+
+/** A Spack target set for the whole recipe: `spack config add …target…`, `target:` in a heredoc/echo, or a copied packages.yaml/spack.yaml. */
+function spackTargetConfigured(recipe: Recipe): boolean {
+  for (const stage of recipe.stages) {
+    for (const step of stage.steps) {
+      if (step.kind === 'copy' && step.sources.some((source) => SPACK_CONFIG_FILES.has(baseName(source.value)))) {
+        return true;
+      }
+    }
+  }
+  for (const { script } of allScripts(recipe)) {
+    if (script.heredocs.some((heredoc) => /\btarget\s*[:=]/.test(heredoc.body))) {
+      return true;
+    }
+    for (const command of script.commands) {
+      const words = effectiveWords(command);
+      const program = words.length > 0 ? baseName(words[0].value) : '';
+      if ((program === 'spack' && words.some((word) => word.value === 'config')) || program === 'echo' || program === 'printf') {
+        if (words.some((word) => /\btarget\s*[:=]/.test(word.value))) {
+          return true;
+        }
+      }
+      if (words.some((word) => SPACK_CONFIG_FILES.has(baseName(word.value)) && program !== 'spack')) {
+        return true; // a packages.yaml/spack.yaml written or copied by a command
+      }
+    }
+  }
+  return false;
+}
+
+function flagArgument(words: readonly Word[], flag: string): string | undefined {
+  const at = words.findIndex((word) => word.value === flag);
+  if (at >= 0) {
+    return words[at + 1]?.value;
+  }
+  const attached = words.find((word) => word.value.startsWith(flag) && word.value.length > flag.length);
+  return attached?.value.slice(flag.length);
+}
+
+/** Commands plus, for `sh -c "…"` calls, the commands of the script string as well. */
+function withShellCScripts(recipe: Recipe, commands: readonly ShellCommand[]): ShellCommand[] {
+  const result: ShellCommand[] = [];
+  for (const command of commands) {
+    result.push(command);
+    const inner = shellCScript(recipe, command.words);
+    if (inner) {
+      result.push(...withShellCScripts(recipe, inner.commands));
+    }
+  }
+  return result;
+}
