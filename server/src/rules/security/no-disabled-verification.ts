@@ -112,7 +112,7 @@ export default defineRule({
     category: 'security',
     severity: 'error',
     formats: ['dockerfile', 'apptainer'],
-    fix: 'safe',
+    fix: 'both',
     docs: {
       summary: 'Switched-off TLS or signature checks (`curl -k`, `wget --no-check-certificate`, `--trusted-host`, `[trusted=yes]`, `gpgcheck=0`, `GIT_SSL_NO_VERIFY`…).',
       whatItDoes:
@@ -129,7 +129,8 @@ export default defineRule({
         'Remove the switch and fix the underlying problem: install `ca-certificates` (or copy the site proxy\'s CA into `/usr/local/share/ca-certificates` and run ' +
         '`update-ca-certificates`), import the repository\'s signing key (`signed-by=`, `rpm --import`), use `https://` indexes. The quick fix removes standalone flags ' +
         '(`--insecure`, `-k`, `--no-check-certificate`, `--nogpgcheck`, `--allow-unauthenticated`, `--trusted-host HOST`, a `GIT_SSL_NO_VERIFY=1` command prefix); it is ' +
-        'safe for the recipe\'s meaning, but the build fails if the missing certificate or key is not installed.',
+        'safe for the recipe\'s meaning, but the build fails if the missing certificate or key is not installed. Removing `--trusted-host` from a pip command ' +
+        'that uses a plain `http://` index is offered as an unsafe fix, because pip then refuses that index.',
       bad: [
         { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y curl && curl -kfsSLo /tmp/tool.tgz https://example.org/tool.tgz\n' },
         { format: 'apptainer', code: 'Bootstrap: docker\nFrom: python:3.12\n\n%post\n    pip install --trusted-host pypi.org numpy\n' },
