@@ -2,6 +2,7 @@
 import type { Rule } from '../engine/rule';
 import layerBudget from './build/layer-budget';
 import noDownloadsAtStart from './caching/no-downloads-at-start';
+import noShub from './caching/no-shub';
 import bootstrapFirst from './def/bootstrap-first';
 import definedBuildArguments from './def/defined-build-arguments';
 import noAccidentalSectionStart from './def/no-accidental-section-start';
@@ -28,10 +29,15 @@ import trustedBaseRegistry from './security/trusted-base-registry';
 import noExtendedSupportBase from './eol/no-extended-support-base';
 import noDisabledVerification from './security/no-disabled-verification';
 import noBuildCpuAutodetect from './portability/no-build-cpu-autodetect';
+import forwardRunscriptArgs from './usability/forward-runscript-args';
+import noMpiLauncherInEntry from './usability/no-mpi-launcher-in-entry';
+import noRootAtStart from './usability/no-root-at-start';
+import noInitInEntry from './usability/no-init-in-entry';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
   noDownloadsAtStart, // HPC-CACHE-001
+  noShub, // HPC-CACHE-005
   bootstrapFirst, // HPC-DEF-001
   validHeaderKeys, // HPC-DEF-002
   validBootstrapAgent, // HPC-DEF-003
@@ -58,4 +64,8 @@ export const allRules: readonly Rule[] = [
   verifyRemoteContent, // HPC-SEC-003
   noDisabledVerification, // HPC-SEC-004
   noSecretsInRecipe, // HPC-SEC-005
+  forwardRunscriptArgs, // HPC-USE-001
+  noMpiLauncherInEntry, // HPC-USE-002
+  noRootAtStart, // HPC-USE-003
+  noInitInEntry, // HPC-USE-005
 ];

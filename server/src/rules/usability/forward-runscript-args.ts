@@ -1,0 +1,124 @@
+// HPC-USE-001: runscripts that drop the arguments of `apptainer run`; shell-form ENTRYPOINT.
+import { defineRule, type Fix } from '../../engine/rule';
+import type { EntrypointStep, Recipe, ShellCommand } from '../../recipe/model';
+import { commandText, entryLabel, entrySteps } from '../util/entry';
+
+/** `$@`, `"$@"`, `${@}`, `$*`, `${*}` — any use of the positional arguments as a whole. */
+const ALL_ARGS = /\$(\{[@*]\}|[@*])/;
+/** Positional parameters one by one (`$1`, `${2}`) or their count: the script reads its arguments. */
+const SOME_ARGS = /\$(\{?\d\}?|#)/;
+/** Commands that only print (help-text runscripts); their arguments are meaningless. */
+const PRINTERS = new Set(['echo', 'printf', 'cat', 'true', ':']);
+const COMPOUND = /(^|[\s;&|(])(if|then|elif|else|fi|for|while|until|do|done|case|esac|function|select)(?=$|[\s;&|)])|[{}()]/m;
+/** Shell builtins or commands where `exec … "$@"` makes no sense. */
+const NO_EXEC = new Set(['cd', 'export', 'source', '.', 'set', 'unset', 'exit', 'return', 'shift', 'trap', 'wait', 'eval', 'echo', 'printf', 'cat', 'true', ':', 'read', 'test', '[', 'ulimit', 'umask', 'alias', 'local']);
+
+export default defineRule({
+  meta: {
+    code: 'HPC-USE-001',
+    name: 'forward-runscript-args',
+    category: 'usability',
+    severity: 'warning',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'safe',
+    docs: {
+      summary: 'Runscripts should `exec` the application with `"$@"`; a shell-form `ENTRYPOINT` drops the arguments of `docker run`/`apptainer run`.',
+      whatItDoes:
+        'Reports `%runscript`, `%startscript` and `%apprun` sections that neither forward their arguments (`"$@"`, `$*`, `$1`…) nor `exec` a program, ' +
+        'and Dockerfile `ENTRYPOINT`s in shell form (`ENTRYPOINT python app.py`), which run under `/bin/sh -c` and ignore `CMD` and the arguments given at run time. ' +
+        'Runscripts that only print a message (`echo`, `cat`) are not reported.',
+      whyHpc:
+        'Batch jobs pass their input through the container: `srun apptainer run solver.sif input.nml --steps 1000`. If the runscript drops the arguments, every rank ' +
+        'silently runs the default case — hours of allocation spent on the wrong input, with no error. Without `exec`, the shell stays PID 1 of the container and ' +
+        'the application runs as its child: the `SIGTERM` Slurm sends at the time limit (and before `SIGKILL`) hits the shell, not the application, so checkpoint-on-signal ' +
+        'handlers never run. A Docker image with a shell-form `ENTRYPOINT` converted to SIF has the same problem.',
+      howToFix:
+        'End the runscript with `exec app "$@"`. For Dockerfiles use the exec (JSON) form, `ENTRYPOINT ["python", "/opt/app/main.py"]`, and put default arguments in `CMD`. ' +
+        'The quick fix rewrites the last command of a definition-file script to `exec cmd … "$@"` when it is a plain simple command (no pipes, redirections, loops ' +
+        'or conditionals around it); it is offered as a safe fix because the arguments it forwards are the ones the caller passed on purpose.',
+      bad: [
+        { format: 'dockerfile', code: 'FROM python:3.12-slim\nCOPY main.py /opt/app/\nENTRYPOINT python /opt/app/main.py\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: python:3.12-slim\n\n%runscript\n    cd /opt/app\n    python main.py --config default.yml\n' },
+      ],
+      good: [
+        { format: 'dockerfile', code: 'FROM python:3.12-slim\nCOPY main.py /opt/app/\nENTRYPOINT ["python", "/opt/app/main.py"]\nCMD ["--config", "default.yml"]\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: python:3.12-slim\n\n%runscript\n    cd /opt/app\n    exec python main.py "$@"\n' },
+      ],
+      exceptions:
+        '`%startscript` findings are info: instance start scripts usually launch a daemon without arguments, only signal delivery is affected. ' +
+        'A runscript that deliberately ignores arguments (a fixed demo) can silence the rule with a pragma. A runscript that forwards `"$@"` without `exec` is not reported: ' +
+        'arguments arrive, only signal delivery is affected. `CMD` in shell form is not reported: run-time arguments replace it, as intended.',
+      references: [
+        'https://apptainer.org/docs/user/main/definition_files.html#runscript',
+        'https://docs.docker.com/reference/dockerfile/#entrypoint',
+        'https://docs.docker.com/reference/build-checks/json-args-recommended/',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    for (const { step } of entrySteps(recipe)) {
+      if (step.form === 'shell' && step.keyword.toUpperCase() === 'ENTRYPOINT') {
+        context.report({
+          range: step.script.range,
+          message: 'Shell-form `ENTRYPOINT` runs under `/bin/sh -c`: arguments from `docker run`/`apptainer run` and `CMD` are dropped and signals reach the shell, not the application; use the JSON form `ENTRYPOINT ["cmd", "arg"]`.',
+        });
+        continue;
+      }
+      if (step.form !== 'script' || !/^%(runscript|startscript|apprun)$/i.test(step.keyword)) {
+        continue;
+      }
+      const commands = step.script.commands;
+      if (commands.length === 0 || ALL_ARGS.test(step.script.text) || SOME_ARGS.test(step.script.text)) {
+        continue;
+      }
+      if (commands.some((command) => command.words[0]?.value === 'exec')) {
+        continue;
+      }
+      if (commands.every((command) => PRINTERS.has(command.name))) {
+        continue;
+      }
+      const last = commands[commands.length - 1];
+      const fix = execFix(recipe, step, last);
+      context.report({
+        range: step.keywordRange,
+        severity: /^%startscript$/i.test(step.keyword) ? 'info' : undefined,
+        message: `${entryLabel(step)} neither forwards its arguments (\`"$@"\`) nor \`exec\`s the application: \`${runLine(step)} ARGS\` silently ignores ARGS and signals from the scheduler hit the wrapper shell; end it with \`exec app "$@"\`.`,
+        fixes: fix ? [fix] : undefined,
+      });
+    }
+  },
+});
+
+function runLine(step: EntrypointStep): string {
+  if (/^%startscript$/i.test(step.keyword)) {
+    return 'apptainer instance start image.sif NAME';
+  }
+  return step.app ? `apptainer run --app ${step.app} image.sif` : 'apptainer run image.sif';
+}
+
+function execFix(recipe: Recipe, step: EntrypointStep, last: ShellCommand): Fix | undefined {
+  if (last.depth !== 0 || last.pipesToNext || last.separatorBefore === '|' || last.separatorBefore === '&' || last.assignments.length > 0) {
+    return undefined;
+  }
+  if (last.separatorBefore !== undefined && last.separatorBefore !== 'newline' && last.separatorBefore !== ';') {
+    return undefined; // `a && b`: exec b would change what runs when a fails
+  }
+  if (COMPOUND.test(step.script.text) || NO_EXEC.has(last.name) || last.words.length === 0) {
+    return undefined;
+  }
+  const text = commandText(recipe, last);
+  const lastWord = last.words[last.words.length - 1];
+  // Redirections or trailing `&` after the last word: not a plain simple command.
+  if (/[<>&|]/.test(text.replace(/"[^"]*"|'[^']*'/g, '')) || !text.trimEnd().endsWith(lastWord.text)) {
+    return undefined;
+  }
+  return {
+    title: 'Run the last command with `exec … "$@"`',
+    safe: true,
+    edits: [
+      { range: { start: last.words[0].range.start, end: last.words[0].range.start }, newText: 'exec ' },
+      { range: { start: lastWord.range.end, end: lastWord.range.end }, newText: ' "$@"' },
+    ],
+  };
+}

@@ -1,0 +1,122 @@
+// HPC-USE-003: entrypoints and runscripts that need root or a writable image.
+import { defineRule } from '../../engine/rule';
+import type { ShellCommand, Word } from '../../recipe/model';
+import { effectiveWords } from '../../recipe/query';
+import { baseName } from '../util/source';
+import { entryCommands, entryLabel, entrySteps, outputRedirectTargets } from '../util/entry';
+
+const ACCOUNT_TOOLS = new Set(['useradd', 'adduser', 'usermod', 'groupadd', 'addgroup', 'groupmod', 'userdel', 'chpasswd']);
+const PRIVILEGE_DROP = new Set(['gosu', 'su-exec', 'setpriv', 'chroot']);
+/** Image directories that are read-only in a SIF and not bind-mounted by default. */
+const IMAGE_PATH = /^\/(etc|opt|usr|var)(\/|$)/;
+/** …except the ones Apptainer binds or that are scratch by convention. */
+const WRITABLE_PATH = /^\/var\/tmp(\/|$)|^\/dev\//;
+/** Commands whose non-option operands are all written. */
+const WRITES_OPERANDS = new Set(['mkdir', 'touch', 'tee', 'rm', 'chmod']);
+/** Commands that write their last operand. */
+const WRITES_LAST = new Set(['cp', 'mv', 'ln', 'install', 'rsync']);
+
+interface Problem {
+  range: Word['range'];
+  what: string;
+}
+
+function imagePath(value: string): boolean {
+  return IMAGE_PATH.test(value) && !WRITABLE_PATH.test(value);
+}
+
+function problemOf(command: ShellCommand, redirects: string[]): Problem | undefined {
+  const words = effectiveWords(command);
+  const name = baseName(words[0]?.value ?? '');
+  const args = words.slice(1);
+  const operands = args.filter((word) => !word.value.startsWith('-'));
+  if (baseName(command.words[0]?.value ?? '') === 'sudo') {
+    return { range: command.words[0].range, what: '`sudo` needs privileges a job does not have (no setuid inside the container)' };
+  }
+  if (name === 'chown' || name === 'chgrp') {
+    return { range: command.range, what: `\`${name}\` needs root` };
+  }
+  if (ACCOUNT_TOOLS.has(name)) {
+    return { range: command.range, what: `\`${name}\` edits /etc/passwd and needs root` };
+  }
+  if (PRIVILEGE_DROP.has(name)) {
+    return { range: command.range, what: `\`${name}\` switches users, which only root can do` };
+  }
+  if (name === 'su') {
+    return { range: command.range, what: '`su` switches users, which only root can do' };
+  }
+  if (name === 'service' && operands.length >= 2 && ['start', 'restart', 'reload'].includes(operands[1].value)) {
+    return { range: command.range, what: `\`service ${operands[0].value} ${operands[1].value}\` needs root and an init system` };
+  }
+  const redirect = redirects.find(imagePath);
+  if (redirect) {
+    return { range: command.range, what: `writing to \`${redirect}\` needs a writable image` };
+  }
+  let written: Word | undefined;
+  if (WRITES_OPERANDS.has(name)) {
+    written = operands.find((word) => imagePath(word.value));
+  } else if (WRITES_LAST.has(name) && operands.length >= 2) {
+    const last = operands[operands.length - 1];
+    written = imagePath(last.value) ? last : undefined;
+  } else if (name === 'sed' && args.some((word) => /^-[a-zA-Z]*i/.test(word.value) || word.value.startsWith('--in-place'))) {
+    written = operands.slice(1).find((word) => imagePath(word.value));
+  }
+  if (written && name === 'chmod') {
+    return { range: command.range, what: `\`chmod ${written.value}\` changes a file of the read-only image` };
+  }
+  return written ? { range: written.range, what: `\`${name}\` writes to \`${written.value}\`, which needs a writable image` } : undefined;
+}
+
+export default defineRule({
+  meta: {
+    code: 'HPC-USE-003',
+    name: 'no-root-at-start',
+    category: 'usability',
+    severity: 'warning',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'none',
+    docs: {
+      summary: 'Entrypoints and runscripts must not need root or a writable image (`chown`, `useradd`, `gosu`, `service … start`, writes to /etc, /opt, /usr, /var).',
+      whatItDoes:
+        'Looks at what runs at container start — `ENTRYPOINT`/`CMD` (shell form and `sh -c "…"`), `%runscript`, `%startscript`, `%apprun`, `%appstart` — and reports ' +
+        '`chown`/`chgrp`, account tools (`useradd`, `adduser`, `usermod`, `groupadd`), user switching (`gosu`, `su-exec`, `su`, `sudo`, `setpriv`), `service … start`, ' +
+        'and writes into `/etc`, `/opt`, `/usr` or `/var` (redirections, `tee`, `mkdir`, `touch`, `rm`, `chmod`, `cp`/`mv`/`ln` destinations, `sed -i`).',
+      whyHpc:
+        'Apptainer and Singularity run the image as the user who submitted the job, never as root, and a SIF file is mounted read-only; `USER` in the Dockerfile is ignored. ' +
+        'An entrypoint written for Docker that creates a user, fixes ownership with `chown` or drops privileges with `gosu` fails at the first line with ' +
+        '"Operation not permitted" or "Read-only file system" on every compute node, although it worked under `docker run` on the laptop.',
+      howToFix:
+        'Do user and permission setup at build time (`RUN`/`%post`). At run time write only to `$TMPDIR`, `$HOME` or a bind-mounted work directory ' +
+        '(`--bind /scratch/$USER:/work`), and let the application take the output path as an argument. Drop `gosu`/`su-exec`: the process already runs as the calling user.',
+      bad: [
+        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nCMD useradd -m app && chown -R app /data && exec gosu app /opt/app/run\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%runscript\n    echo "listen 8080" > /etc/app.conf\n    exec /opt/app/run "$@"\n' },
+      ],
+      good: [
+        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN useradd -m app && mkdir -p /data && chown app /data\nUSER app\nCMD ["/opt/app/run"]\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%runscript\n    echo "listen 8080" > "${TMPDIR:-/tmp}/app.conf"\n    exec /opt/app/run --config "${TMPDIR:-/tmp}/app.conf" "$@"\n' },
+      ],
+      exceptions:
+        'Entry scripts copied from the build context (`ENTRYPOINT ["/entrypoint.sh"]`) cannot be inspected and are not reported. Writes to `/var/tmp` and `/dev/*` are ' +
+        'allowed (bind-mounted or devices). Images run with `--writable-tmpfs`, `--fakeroot` or an overlay can silence the line with a pragma.',
+      references: [
+        'https://apptainer.org/docs/user/main/docker_and_oci.html',
+        'https://apptainer.org/docs/user/main/persistent_overlays.html',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    for (const { step } of entrySteps(recipe)) {
+      for (const command of entryCommands(recipe, step)) {
+        const problem = problemOf(command, outputRedirectTargets(recipe, command));
+        if (problem) {
+          context.report({
+            range: problem.range,
+            message: `${problem.what} at container start (${entryLabel(step)}); Apptainer runs the image read-only as the calling user, so this fails on HPC systems — do it at build time or write to \`$TMPDIR\`/a bind path.`,
+          });
+        }
+      }
+    }
+  },
+});
