@@ -28,25 +28,24 @@ export default defineRule({
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
     docs: {
-      summary: 'Base images from Singularity Hub, plain-HTTP registries, or (when `trustedRegistries` is set) any registry or namespace outside that allowlist.',
+      summary: 'Base images from plain-HTTP registries or, when `trustedRegistries` is set, from any registry or namespace outside that allowlist.',
       whatItDoes:
-        'Without configuration it reports only bases that are risky anywhere: `Bootstrap: shub` (Singularity Hub, a frozen archive) and a `Registry:` header that uses ' +
-        'plain `http://`; bases from personal Docker Hub namespaces (not official images, not a well-known publisher such as `nvidia/`, `rocker/`, `biocontainers/`) ' +
+        'Without configuration it reports only bases that are risky anywhere: a `Registry:` header that uses plain `http://` (info); bases from personal Docker Hub namespaces (not official images, not a well-known publisher such as `nvidia/`, `rocker/`, `biocontainers/`) ' +
         'only get a hint. When `trustedRegistries` is set in `.hpclint.yaml` (e.g. `[docker.io/library, ghcr.io/myorg, nvcr.io]`) it reports every `FROM` / `From:` base ' +
         'whose registry and repository do not start with one of the entries. Docker Hub short names are normalised (`ubuntu` = `docker.io/library/ubuntu`, ' +
         '`index.docker.io` = `docker.io`), `*` matches within one path segment (`*.example.org`), `library` bases are matched as `<Library host>/<path>` ' +
-        '(default `cloud.sylabs.io`). Stages built from an earlier stage and `scratch` are never reported.',
+        '(default `cloud.sylabs.io`). Stages built from an earlier stage and `scratch` are never reported; `Bootstrap: shub` is reported by HPC-CACHE-005.',
       whyHpc:
         'An HPC image runs with the user\'s identity on shared nodes and file systems, often with access to the project\'s data. Images from personal Docker Hub accounts, ' +
         'abandoned Singularity Hub collections or registries reached over plain HTTP can be replaced or tampered with by someone outside the project, and nothing in the ' +
         'build notices. Many centres therefore only accept images built from an approved list of sources.',
       howToFix:
         'Build from official or vendor images (Docker official images, `nvcr.io`, your site\'s registry) or mirror the base into a registry you control; replace ' +
-        '`Bootstrap: shub` by `docker`/`oras` from a maintained registry; use `https://` registries. List your approved sources in `.hpclint.yaml` under ' +
+        'personal images by ones your project builds; use `https://` registries. List your approved sources in `.hpclint.yaml` under ' +
         '`trustedRegistries`.',
       bad: [
         { format: 'dockerfile', code: 'FROM someuser/python-mpi:latest\nRUN echo ok\n' },
-        { format: 'apptainer', code: 'Bootstrap: shub\nFrom: vsoch/hello-world\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nRegistry: http://registry.example.org:5000\nFrom: tools/base:1.0\n' },
       ],
       good: [
         { format: 'dockerfile', code: 'FROM ubuntu:24.04 AS build\nFROM build\nRUN echo ok\n' },
@@ -70,13 +69,6 @@ export default defineRule({
         continue;
       }
       const agent = stage.base.agent;
-      if (agent === 'shub') {
-        context.report({
-          range: stage.base.range,
-          message: `\`Bootstrap: shub\` pulls \`${stage.base.raw.trim()}\` from Singularity Hub, a read-only archive since 2021: its images are unsigned and unmaintained. Build from a maintained registry instead.`,
-        });
-        continue;
-      }
       const registryHeader = agent === 'docker' ? headerOf(stage, 'registry') : undefined;
       if (registryHeader && /^http:\/\//i.test(registryHeader.value.value.trim())) {
         context.report({
