@@ -27,6 +27,7 @@ import verifiedBaseImage from './security/verified-base-image';
 import noKernelCoupledComponents from './portability/no-kernel-coupled-components';
 import trustedBaseRegistry from './security/trusted-base-registry';
 import noExtendedSupportBase from './eol/no-extended-support-base';
+import noProprietarySdkInFinalImage from './licensing/no-proprietary-sdk-in-final-image';
 import noDisabledVerification from './security/no-disabled-verification';
 import noBuildCpuAutodetect from './portability/no-build-cpu-autodetect';
 import forwardRunscriptArgs from './usability/forward-runscript-args';
@@ -52,6 +53,7 @@ export const allRules: readonly Rule[] = [
   noFilesToTmp, // HPC-DEF-012
   noEolBase, // HPC-EOL-001
   noExtendedSupportBase, // HPC-EOL-002
+  noProprietarySdkInFinalImage, // HPC-LIC-001
   noLicenseFiles, // HPC-LIC-002
   noBakedLicenseServer, // HPC-LIC-003
   declareImageLicense, // HPC-LIC-006

@@ -1,8 +1,8 @@
 // Helpers shared by the licensing rules (HPC-LIC-*).
 import type { Severity } from '../../engine/rule';
 import type { RuleSettings } from '../../engine/rule';
-import type { KeyValue, LabelStep, Recipe, Stage } from '../../recipe/model';
-import { finalStageChain } from './source';
+import type { KeyValue, LabelStep, Recipe, ShellCommand, Stage } from '../../recipe/model';
+import { finalStageChain, shellCScript } from './source';
 
 /**
  * Severity of a redistribution finding from `publish`: public → warning, unknown → info,
@@ -37,4 +37,18 @@ export function finalLicenseLabels(recipe: Recipe): KeyValue[] {
 
 function labelPairs(stages: readonly Stage[]): KeyValue[] {
   return stages.flatMap((stage) => stage.steps.filter((step): step is LabelStep => step.kind === 'label' && !step.app).flatMap((step) => step.pairs));
+}
+
+/** Commands plus, for `sh -c "…"` calls, the commands of the script string (recursively). */
+export function withShellCScripts(recipe: Recipe, commands: readonly ShellCommand[], depth = 0): ShellCommand[] {
+  const result: ShellCommand[] = [];
+  for (const command of commands) {
+    const inner = depth < 4 ? shellCScript(recipe, command.words) : undefined;
+    if (inner && inner.commands.length > 0) {
+      result.push(...withShellCScripts(recipe, inner.commands, depth + 1));
+    } else {
+      result.push(command);
+    }
+  }
+  return result;
 }

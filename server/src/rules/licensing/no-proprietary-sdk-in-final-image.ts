@@ -1,0 +1,224 @@
+// HPC-LIC-001: proprietary compiler SDKs / vendor MPIs in the final (published) image.
+import { defineRule, type Severity } from '../../engine/rule';
+import type { CopyStep, ImageRef, ShellCommand, Stage, Word } from '../../recipe/model';
+import { effectiveWords } from '../../recipe/query';
+import { PUBLISH_DOCS, publishSeverity, withShellCScripts } from '../util/licensing';
+import { baseName, finalStageChain } from '../util/source';
+
+interface Product {
+  name: string;
+  /** What may be shipped instead. */
+  instead: string;
+  /** Redistribution terms in a few words. */
+  terms?: string;
+}
+
+const INTEL: Product = { name: 'the Intel oneAPI developer toolkit', instead: 'build in an earlier stage and ship only the `intel-oneapi-runtime-*` libraries' };
+const INTEL_PSXE: Product = { name: 'Intel Parallel Studio XE', instead: 'build in an earlier stage and ship only Intel\'s redistributable runtime libraries' };
+const NVHPC: Product = { name: 'the NVIDIA HPC SDK', instead: 'build in an earlier stage and ship only the files of the SDK\'s `REDIST` directory' };
+const CUDA: Product = { name: 'the full CUDA toolkit', instead: 'build in an earlier stage and use a `*-runtime-*`/`*-base-*` image or the CUDA libraries listed in Attachment A of the CUDA EULA' };
+const PGI: Product = { name: 'the PGI compilers', instead: 'build in an earlier stage and ship only the PGI runtime redistributables' };
+const CRAY: Product = { name: 'HPE Cray Programming Environment software', instead: 'build against MPICH and let the site inject Cray MPICH at run time', terms: 'it is licensed with the HPE Cray system and not publicly distributable' };
+const IBM: Product = { name: 'IBM Spectrum/Platform MPI', instead: 'build against an open MPI implementation and bind the host MPI at run time', terms: 'it is licensed per site by IBM' };
+
+const VAR = '[\\w.+${}-]*';
+const PACKAGES: readonly { regex: RegExp; product: Product }[] = [
+  { regex: new RegExp(`^intel-oneapi-(compiler|dpcpp-cpp-compiler|ifort|ifx|icc|hpckit|basekit|toolkit|mkl-devel|mkl-core-devel|mkl-sycl-devel|mpi-devel)${VAR}$`), product: INTEL },
+  { regex: new RegExp(`^intel-(hpckit|basekit)${VAR}$`), product: INTEL },
+  { regex: new RegExp(`^nvhpc(-${VAR})?$`), product: NVHPC },
+  { regex: new RegExp(`^cuda-toolkit(-${VAR})?$`), product: CUDA },
+  { regex: new RegExp(`^pgi(-${VAR})?$`), product: PGI },
+  { regex: new RegExp(`^cray-${VAR}$`), product: CRAY },
+  { regex: new RegExp(`^(ibm[-_]smpi|ibm-spectrum-mpi|platform[-_]mpi)${VAR}$`, 'i'), product: IBM },
+];
+/** Installer archives/scripts named in build commands. */
+const INSTALLERS: readonly { regex: RegExp; product: Product }[] = [
+  { regex: /parallel_studio_xe/i, product: INTEL_PSXE },
+  { regex: /(^|\/)l_(HPCKit|BaseKit|fortran-compiler|dpcpp-cpp-compiler)_p_/i, product: INTEL },
+  { regex: /(^|\/)nvhpc_20\d\d_/, product: NVHPC },
+  { regex: /(^|\/)pgilinux-/, product: PGI },
+  { regex: /(^|\/)(ibm_smpi|platform_mpi)[-_]/i, product: IBM },
+];
+/** Whole SDK trees copied into the final stage. */
+const COPIED_TREES: readonly { regex: RegExp; product: Product }[] = [
+  { regex: /^\/opt\/cray(\/|$)/, product: CRAY },
+  { regex: /^\/opt\/intel(\/oneapi)?\/?$/, product: INTEL },
+  { regex: /^\/opt\/nvidia(\/hpc_sdk)?\/?$/, product: NVHPC },
+];
+const INSTALL_MANAGERS = new Set(['apt-get', 'apt', 'aptitude', 'yum', 'dnf', 'microdnf', 'zypper', 'conda', 'mamba', 'micromamba', 'spack']);
+const REMOVE_WORDS = new Set(['remove', 'purge', 'erase', 'autoremove', 'rm', 'uninstall']);
+
+export default defineRule({
+  meta: {
+    code: 'HPC-LIC-001',
+    name: 'no-proprietary-sdk-in-final-image',
+    category: 'licensing',
+    severity: 'warning',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'none',
+    docs: {
+      summary: 'Proprietary compiler SDKs and vendor MPIs (Intel oneAPI toolkits, NVIDIA HPC SDK, CUDA devel images, Cray PE, IBM MPI) should not ship in a published image.',
+      whatItDoes:
+        'Looks at the final image only (the last stage and the stages it builds on; earlier build stages are fine) for: a `*-devel*` base image of `nvidia/cuda` or ' +
+        '`nvidia/nvhpc` (also on `nvcr.io`) and the `intel/oneapi-hpckit`/`intel/oneapi-basekit` images; package installs of `intel-oneapi-compiler*`, ' +
+        '`intel-oneapi-(dpcpp-cpp-compiler|ifort|hpckit|basekit|mkl-devel|mpi-devel)*`, `intel-hpckit`/`intel-basekit`, `nvhpc*`, `cuda-toolkit*`, `pgi*`, `cray-*`, ' +
+        '`ibm_smpi`/`platform_mpi`; Parallel Studio XE, oneAPI offline, NVHPC and PGI installers; and `COPY`/`%files` of `/opt/cray`, `/opt/intel/oneapi` or ' +
+        '`/opt/nvidia/hpc_sdk` trees. Runtime packages (`*-runtime*`) and packages removed again in the same `RUN` (the same `%post`) are not reported. ' +
+        PUBLISH_DOCS,
+      whyHpc:
+        'These SDKs are licensed to the person or site that installed them; their licences allow redistributing only designated runtime files (CUDA EULA Attachment A, ' +
+        'the HPC SDK `REDIST` directory, Intel\'s redistributable libraries), and HPE Cray / IBM MPI are licensed with the machine. Pushing such an image to a public ' +
+        'registry redistributes the whole toolkit. It also makes the image several GB larger than the application needs, which slows every pull onto the compute nodes. ' +
+        'HPC Container Maker\'s documented remedy is a multi-stage build: compile in stage 0, copy the application and the runtime into a small final stage.',
+      howToFix:
+        'Build in a first stage (`FROM nvcr.io/nvidia/nvhpc:…-devel… AS build`) and copy only the application and the redistributable runtime into the final stage ' +
+        '(`FROM nvcr.io/nvidia/nvhpc:…-runtime…` or a plain OS image, `COPY --from=build /opt/app /opt/app`, `intel-oneapi-runtime-*` packages). For Cray/IBM MPI, build ' +
+        'against MPICH/Open MPI and bind or inject the host MPI at run time. Images that stay in a private registry for licensed users are fine: set `publish: private`. ' +
+        'No automatic fix: splitting a recipe into stages needs to know what the application needs at run time.',
+      bad: [
+        { format: 'dockerfile', code: 'FROM nvcr.io/nvidia/nvhpc:24.5-devel-cuda12.4-ubuntu22.04\nRUN nvfortran -o /usr/local/bin/app app.f90\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:22.04\n\n%post\n    apt-get install -y intel-oneapi-compiler-fortran intel-oneapi-mpi-devel\n' },
+      ],
+      good: [
+        {
+          format: 'dockerfile',
+          code:
+            'FROM nvcr.io/nvidia/nvhpc:24.5-devel-cuda12.4-ubuntu22.04 AS build\nRUN nvfortran -o /opt/app/app app.f90\n\n' +
+            'FROM nvcr.io/nvidia/nvhpc:24.5-runtime-cuda12.4-ubuntu22.04\nCOPY --from=build /opt/app /opt/app\n',
+        },
+        {
+          format: 'apptainer',
+          code:
+            'Bootstrap: docker\nFrom: intel/oneapi-hpckit:2024.2.1-0-devel-ubuntu22.04\nStage: build\n\n%post\n    ifx -o /opt/app/app app.f90\n\n' +
+            'Bootstrap: docker\nFrom: ubuntu:22.04\nStage: final\n\n%files from build\n    /opt/app /opt/app\n\n%post\n    apt-get install -y intel-oneapi-runtime-libs\n',
+        },
+      ],
+      exceptions:
+        'Whether a derived image may be re-published is a legal question the rule cannot answer; it flags and cites. NVIDIA distributes its own `nvidia/cuda` images under the ' +
+        'licences included in them, so a public derived devel image may be acceptable — check the included licence. Software installed by scripts the recipe copies in, ' +
+        'or by Spack, is not seen. A site-internal image: `publish: private`, or `# hpclint ignore=HPC-LIC-001 -- private registry`.',
+      references: [
+        'https://docs.nvidia.com/cuda/eula/index.html',
+        'https://docs.nvidia.com/hpc-sdk/eula/index.html',
+        'https://www.intel.com/content/www/us/en/docs/dpcpp-cpp-compiler/developer-guide-reference/2024-1/redistribute-libraries-when-deploying-apps.html',
+        'https://github.com/NVIDIA/hpc-container-maker/blob/master/docs/recipes.md',
+      ],
+    },
+  },
+  check(context) {
+    const severity = publishSeverity(context.settings);
+    if (!severity) {
+      return;
+    }
+    const { recipe } = context;
+    const chain = finalStageChain(recipe);
+    const report = (word: Pick<Word, 'range'>, what: string, product: Product): void =>
+      context.report({
+        range: word.range,
+        message: `${what} puts ${product.name} into the final image; ${product.terms ?? 'its licence allows redistributing only designated runtime files'} — ${product.instead}.`,
+        severity: severity as Severity,
+      });
+
+    const root = chain[chain.length - 1];
+    if (root) {
+      checkBase(root, report);
+    }
+    for (const stage of chain) {
+      const removed = recipe.format === 'apptainer' ? removedIn(stage.steps.flatMap((step) => (step.kind === 'run' ? withShellCScripts(recipe, step.script.commands) : []))) : undefined;
+      for (const step of stage.steps) {
+        if (step.kind === 'copy') {
+          checkCopy(step, report);
+        }
+        if (step.kind !== 'run') {
+          continue;
+        }
+        const commands = withShellCScripts(recipe, step.script.commands);
+        const gone = removed ?? removedIn(commands);
+        const seen = new Set<Product>();
+        for (const command of commands) {
+          const words = effectiveWords(command);
+          const manager = baseName(words[0]?.value ?? '');
+          if (INSTALL_MANAGERS.has(manager) && words.some((word) => word.value === 'install' || word.value === 'add' || word.value === 'in')) {
+            for (const word of words.slice(1)) {
+              const name = word.value.replace(/[=<>~@].*$/, '').replace(/^[\w.-]+::/, '');
+              const found = PACKAGES.find((pattern) => pattern.regex.test(name));
+              if (found && !/runtime/.test(name) && !isRemoved(name, gone)) {
+                report(word, `Installing \`${name}\``, found.product);
+              }
+            }
+            continue;
+          }
+          for (const word of words) {
+            const found = INSTALLERS.find((pattern) => pattern.regex.test(word.value));
+            if (found && !seen.has(found.product)) {
+              seen.add(found.product);
+              report(word, `The installer \`${baseName(word.value)}\``, found.product);
+            }
+          }
+        }
+      }
+    }
+  },
+});
+
+type Reporter = (word: Pick<Word, 'range'>, what: string, product: Product) => void;
+
+function checkBase(stage: Stage, report: Reporter): void {
+  const image = stage.base.image;
+  if (!image) {
+    return;
+  }
+  const repository = image.repository.replace(/^library\//, '').toLowerCase();
+  const tag = (image.tag ?? '').toLowerCase();
+  const fromNvidia = image.registry === undefined || image.registry === 'docker.io' || image.registry === 'nvcr.io';
+  if (fromNvidia && repository === 'nvidia/cuda' && tag.includes('devel')) {
+    report(image, `The base image \`${shown(image)}\``, CUDA);
+  } else if (fromNvidia && repository === 'nvidia/nvhpc' && tag.includes('devel')) {
+    report(image, `The base image \`${shown(image)}\``, NVHPC);
+  } else if ((image.registry === undefined || image.registry === 'docker.io') && /^intel\/oneapi-(hpckit|basekit)$/.test(repository)) {
+    report(image, `The base image \`${shown(image)}\``, INTEL);
+  }
+}
+
+/** The image as written, or the resolved reference when written with variables (`${BASE_IMAGE}`). */
+function shown(image: ImageRef): string {
+  if (!image.raw.includes('$')) {
+    return image.raw;
+  }
+  return `${image.registry ? `${image.registry}/` : ''}${image.repository}${image.tag ? `:${image.tag}` : ''}`;
+}
+
+function checkCopy(step: CopyStep, report: Reporter): void {
+  for (const source of step.sources) {
+    const found = COPIED_TREES.find((pattern) => pattern.regex.test(source.value));
+    if (found) {
+      report(source, `${step.keyword} of \`${source.value}\``, found.product);
+    }
+  }
+}
+
+/** Package names/globs removed by `apt-get purge|remove`, `yum|dnf remove` … in `commands`. */
+function removedIn(commands: readonly ShellCommand[]): string[] {
+  const names: string[] = [];
+  for (const command of commands) {
+    const words = effectiveWords(command);
+    const manager = baseName(words[0]?.value ?? '');
+    if (!INSTALL_MANAGERS.has(manager) && manager !== 'rpm' && manager !== 'dpkg') {
+      continue;
+    }
+    const verb = words.findIndex((word) => REMOVE_WORDS.has(word.value) || word.value === '-e' || word.value === '--purge' || word.value === '-P');
+    if (verb >= 0) {
+      names.push(...words.slice(verb + 1).filter((word) => !word.value.startsWith('-')).map((word) => word.value));
+    }
+  }
+  return names;
+}
+
+function isRemoved(name: string, removed: readonly string[]): boolean {
+  return removed.some((pattern) => pattern === name || (pattern.includes('*') && new RegExp(`^${pattern.split('*').map(escape).join('.*')}$`).test(name)));
+}
+
+function escape(text: string): string {
+  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+}
+
