@@ -45,6 +45,7 @@ const URL = /^(https?|ftp):\/\//i;
 const GIT_URL = /^(git@|git:\/\/)|\.git(#.*)?$/i;
 const HOME_PATH = /^(\/root(\/|$)|\/home\/|~(\/|$)|\$\{?HOME\}?(\/|$))/;
 const TMP_PATH = /^\/(var\/)?tmp(\/|$)/;
+const EXISTING_DIRECTORIES = new Set(['/', '/usr', '/usr/local', '/usr/local/bin', '/usr/local/lib', '/usr/local/share', '/usr/bin', '/usr/lib', '/usr/share', '/opt', '/etc', '/bin', '/lib', '/srv', '/var', '/home', '/root', '/tmp']);
 const STAGING = '/opt/.hpclint-staging';
 const VERSION_COMMENT = '# %arguments needs Apptainer >= 1.2 or SingularityCE >= 4.0 (pass values with --build-arg NAME=value)';
 
@@ -512,7 +513,8 @@ class Converter {
       return;
     }
     const destination = this.resolvePath(state, this.literal(state, dockerWordParts(step.destination.text, this.recipe.escapeChar), notes));
-    const intoDirectory = destination.endsWith('/') || step.sources.length > 1;
+    // A destination that already exists as a directory receives the sources (cp semantics).
+    const intoDirectory = destination.endsWith('/') || step.sources.length > 1 || EXISTING_DIRECTORIES.has(destination) || destination === state.workdir;
     if (HOME_PATH.test(destination)) {
       notes.push({ message: `${destination} is in a home directory: Apptainer binds the host $HOME over it at run time; copy to /opt or /usr/local`, severity: 'warning' });
     } else if (TMP_PATH.test(destination)) {
