@@ -34,6 +34,7 @@ import forwardRunscriptArgs from './usability/forward-runscript-args';
 import noMpiLauncherInEntry from './usability/no-mpi-launcher-in-entry';
 import noRootAtStart from './usability/no-root-at-start';
 import noInitInEntry from './usability/no-init-in-entry';
+import noEolRepoWorkaround from './eol/no-eol-repo-workaround';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -53,6 +54,7 @@ export const allRules: readonly Rule[] = [
   noFilesToTmp, // HPC-DEF-012
   noEolBase, // HPC-EOL-001
   noExtendedSupportBase, // HPC-EOL-002
+  noEolRepoWorkaround, // HPC-EOL-003
   noProprietarySdkInFinalImage, // HPC-LIC-001
   noLicenseFiles, // HPC-LIC-002
   noBakedLicenseServer, // HPC-LIC-003
