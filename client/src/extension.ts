@@ -7,6 +7,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { registerConvertCommand } from './convert';
 
 const DOC_SCHEME = 'hpclint-doc';
 const RULE_DOCUMENTATION_REQUEST = 'hpclint/ruleDocumentation';
@@ -40,6 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = new LanguageClient('hpclint', 'hpclint', serverOptions, clientOptions);
 
   const documents = new RuleDocumentProvider(() => client);
+  registerConvertCommand(context, () => client);
   context.subscriptions.push(
     outputChannel,
     vscode.workspace.registerTextDocumentContentProvider(DOC_SCHEME, documents),

@@ -22,6 +22,7 @@ import { Analyzer, formatOf } from './lsp/analysis';
 import { apptainerCompletion, apptainerFolding, apptainerHover, apptainerSymbols } from './lsp/apptainerFeatures';
 import { computeCodeActions, FIX_ALL_KIND } from './lsp/codeActions';
 import { ConfigResolver } from './lsp/configResolver';
+import { registerConvertRequest } from './lsp/convert';
 import { DiagnosticPublisher } from './lsp/diagnostics';
 import { DOCKERFILE_TOKENS_LEGEND, DockerfileFeatures } from './lsp/dockerfileFeatures';
 import { listRules, RULE_DOCUMENTATION_REQUEST, RULE_LIST_REQUEST, ruleDocumentation } from './lsp/documentation';
@@ -344,6 +345,7 @@ export function startServer(): Connection {
     ),
   );
   connection.onRequest(RULE_LIST_REQUEST, guarded(logger, 'listRules', [], () => listRules()));
+  registerConvertRequest(connection, logger);
 
   documents.listen(connection);
   connection.listen();
