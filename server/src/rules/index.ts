@@ -35,6 +35,7 @@ import noMpiLauncherInEntry from './usability/no-mpi-launcher-in-entry';
 import noRootAtStart from './usability/no-root-at-start';
 import noInitInEntry from './usability/no-init-in-entry';
 import noEolRepoWorkaround from './eol/no-eol-repo-workaround';
+import setupWritesRootfs from './security/setup-writes-rootfs';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -68,6 +69,7 @@ export const allRules: readonly Rule[] = [
   verifyRemoteContent, // HPC-SEC-003
   noDisabledVerification, // HPC-SEC-004
   noSecretsInRecipe, // HPC-SEC-005
+  setupWritesRootfs, // HPC-SEC-006
   forwardRunscriptArgs, // HPC-USE-001
   noMpiLauncherInEntry, // HPC-USE-002
   noRootAtStart, // HPC-USE-003

@@ -1,0 +1,190 @@
+// HPC-SEC-006: `%setup` (run on the build host) writing to host paths instead of the container root.
+import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
+import type { Range, Recipe, RunStep, ShellCommand, Word } from '../../recipe/model';
+import { effectiveWords, flagValue } from '../../recipe/query';
+import { baseName, offsetOf, rangeOf } from '../util/source';
+
+/** Host paths that are fine to write to from `%setup` (scratch space and device files). */
+const HOST_SCRATCH = /^\/(tmp|var\/tmp|dev)(\/|$)/;
+/** Options that take a separate value, per command (so the value is not mistaken for a path operand). */
+const VALUE_OPTIONS: Record<string, string[]> = {
+  mkdir: ['-m', '--mode'],
+  cp: ['-S', '--suffix'],
+  mv: ['-S', '--suffix'],
+  install: ['-m', '--mode', '-o', '--owner', '-g', '--group', '-S', '--suffix'],
+  ln: ['-S', '--suffix'],
+  rsync: ['-e', '--rsh', '--exclude', '--include', '--chmod', '--filter', '-f'],
+};
+/** Commands whose every path operand is written (created, changed or removed). */
+const ALL_OPERANDS = new Set(['touch', 'mkdir', 'rm', 'rmdir', 'tee', 'truncate']);
+/** Commands whose first operand is not a path (mode / owner). */
+const AFTER_FIRST = new Set(['chmod', 'chown', 'chgrp']);
+/** Commands that write to their last operand (or to `-t DIR`). */
+const TO_LAST = new Set(['cp', 'mv', 'ln', 'install', 'rsync']);
+
+export default defineRule({
+  meta: {
+    code: 'HPC-SEC-006',
+    name: 'setup-writes-rootfs',
+    category: 'security',
+    severity: 'warning',
+    formats: ['apptainer'],
+    fix: 'unsafe',
+    docs: {
+      summary: '`%setup` runs on the build host: absolute paths not under `$APPTAINER_ROOTFS` change the host, not the image.',
+      whatItDoes:
+        'In `%setup` sections, reports absolute paths that commands write to without a `$APPTAINER_ROOTFS`/`$SINGULARITY_ROOTFS` prefix: operands of `touch`, ' +
+        '`mkdir`, `rm`, `tee`, `chmod`/`chown`, the destination of `cp`/`mv`/`ln`/`install`/`rsync`, `wget -O/-P`, `curl -o`, `tar -C`, `unzip -d` and output ' +
+        'redirections (`echo … > /etc/x`). Paths under `/tmp`, `/var/tmp` and `/dev` are host scratch space and are not reported.',
+      whyHpc:
+        '`%setup` is executed on the machine that runs `apptainer build`, outside the container, usually as root (`sudo apptainer build`) or with `--fakeroot`. ' +
+        '`mkdir /opt/app` or `echo … > /etc/profile.d/x.sh` there silently modifies the build host — on a shared login or build node that can break the system for ' +
+        'everyone — while the image does not get the file, so the program later fails inside the container with "No such file or directory". The same recipe built ' +
+        'unprivileged fails with "Permission denied".',
+      howToFix:
+        'Prefix container paths with `${APPTAINER_ROOTFS}` (`mkdir -p ${APPTAINER_ROOTFS}/opt/app`), or better, copy files with `%files` and create directories in ' +
+        '`%post`, which run inside the container. The quick fix adds the prefix; it is unsafe because it changes which file is written — check that the path was meant ' +
+        'for the image.',
+      bad: [{ format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%setup\n    mkdir -p /opt/app\n    cp run.sh /opt/app/\n' }],
+      good: [
+        {
+          format: 'apptainer',
+          code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%setup\n    mkdir -p ${APPTAINER_ROOTFS}/opt/app\n\n%files\n    run.sh /opt/app/run.sh\n',
+        },
+      ],
+      exceptions:
+        'Writing to host scratch space (`/tmp`, `/var/tmp`) is not reported. Paths built from other variables (`$ROOT/etc`, `$WORKDIR`) are assumed to point into the ' +
+        'container. If a `%setup` step deliberately prepares something on the host, silence it with `# hpclint ignore=HPC-SEC-006 -- host staging`.',
+      references: [
+        'https://apptainer.org/docs/user/main/definition_files.html#setup',
+        'https://apptainer.org/docs/user/main/build_env.html',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    const prefix = /\$\{?SINGULARITY_ROOTFS\b/.test(recipe.text) && !/\$\{?APPTAINER_ROOTFS\b/.test(recipe.text) ? '${SINGULARITY_ROOTFS}' : '${APPTAINER_ROOTFS}';
+    for (const stage of recipe.stages) {
+      for (const step of stage.steps) {
+        if (step.kind !== 'run' || step.keyword.toLowerCase() !== '%setup') {
+          continue;
+        }
+        checkSetup(context, step, prefix);
+      }
+    }
+  },
+});
+
+function checkSetup(context: RuleContext, step: RunStep, prefix: string): void {
+  const { recipe } = context;
+  for (const command of step.script.commands) {
+    for (const target of writtenWords(command)) {
+      reportPath(context, target.range.start, target.text, prefix, baseName(effectiveWords(command)[0]?.value ?? ''));
+    }
+    for (const redirect of redirectTargets(recipe, command)) {
+      reportPath(context, redirect.start, redirect.text, prefix, 'redirection');
+    }
+  }
+}
+
+function reportPath(context: RuleContext, start: Range['start'], text: string, prefix: string, what: string): void {
+  const { recipe } = context;
+  const quote = /^["']/.test(text) ? 1 : 0;
+  const path = text.slice(quote).replace(/["']$/, '');
+  if (!path.startsWith('/') || HOST_SCRATCH.test(path)) {
+    return;
+  }
+  const at = offsetOf(recipe, start) + quote;
+  const insert = rangeOf(recipe, at, at);
+  const fix: Fix = {
+    title: `Prefix \`${path}\` with \`${prefix}\` (writes into the image instead of the host)`,
+    safe: false,
+    edits: [{ range: insert, newText: prefix }],
+  };
+  context.report({
+    range: rangeOf(recipe, at, at + path.length),
+    message:
+      what === 'redirection'
+        ? `\`%setup\` runs on the build host: this redirection writes the host's \`${path}\`, not the image's. Write to \`${prefix}${path}\` or use \`%files\`/\`%post\`.`
+        : `\`%setup\` runs on the build host: \`${what}\` changes the host's \`${path}\`, not the image's. Use \`${prefix}${path}\` or move the step to \`%files\`/\`%post\`.`,
+    fixes: [fix],
+  });
+}
+
+/** Words a command writes to (paths as written, possibly quoted). */
+function writtenWords(command: ShellCommand): Word[] {
+  const words = effectiveWords(command);
+  if (words.length === 0) {
+    return [];
+  }
+  const name = baseName(words[0].value);
+  if (name === 'wget') {
+    return present(flagValue(command, '-O', '--output-document', '-P', '--directory-prefix'));
+  }
+  if (name === 'curl') {
+    return present(flagValue(command, '-o', '--output'));
+  }
+  if (name === 'tar') {
+    return present(flagValue(command, '-C', '--directory'));
+  }
+  if (name === 'unzip') {
+    return present(flagValue(command, '-d'));
+  }
+  if (!ALL_OPERANDS.has(name) && !AFTER_FIRST.has(name) && !TO_LAST.has(name)) {
+    return [];
+  }
+  const operands = operandsOf(words.slice(1), VALUE_OPTIONS[name] ?? []);
+  if (ALL_OPERANDS.has(name)) {
+    return operands;
+  }
+  if (AFTER_FIRST.has(name)) {
+    return operands.slice(1);
+  }
+  const targetDirectory = flagValue(command, '-t', '--target-directory');
+  if (targetDirectory) {
+    return [targetDirectory];
+  }
+  return operands.length >= 2 ? [operands[operands.length - 1]] : [];
+}
+
+function operandsOf(args: readonly Word[], valueOptions: readonly string[]): Word[] {
+  const operands: Word[] = [];
+  let optionsEnded = false;
+  for (let i = 0; i < args.length; i++) {
+    const value = args[i].value;
+    if (!optionsEnded && value === '--') {
+      optionsEnded = true;
+    } else if (!optionsEnded && value.startsWith('-') && value !== '-') {
+      if (valueOptions.includes(value)) {
+        i++;
+      }
+    } else {
+      operands.push(args[i]);
+    }
+  }
+  return operands;
+}
+
+function present(word: Word | undefined): Word[] {
+  return word ? [word] : [];
+}
+
+const REDIRECT = /(^|[^<>&\d])\d?>>?\|?[ \t]*/g;
+const TARGET = /^(?:"[^"]*"|'[^']*'|[^\s;&|()<>])+/;
+
+/** Targets of `>`/`>>` output redirections in the command's source text (`>` inside quotes is ignored). */
+function redirectTargets(recipe: Recipe, command: ShellCommand): { text: string; start: Range['start'] }[] {
+  const start = offsetOf(recipe, command.range.start);
+  const text = recipe.text.slice(start, offsetOf(recipe, command.range.end));
+  const masked = text.replace(/"(?:\\.|[^"\\])*"|'[^']*'/g, (quoted) => '_'.repeat(quoted.length));
+  const targets: { text: string; start: Range['start'] }[] = [];
+  REDIRECT.lastIndex = 0;
+  for (let match = REDIRECT.exec(masked); match; match = REDIRECT.exec(masked)) {
+    const targetOffset = match.index + match[0].length;
+    const target = TARGET.exec(text.slice(targetOffset))?.[0];
+    if (target && !target.startsWith('&')) {
+      targets.push({ text: target, start: rangeOf(recipe, start + targetOffset, start + targetOffset).start });
+    }
+  }
+  return targets;
+}
