@@ -34,6 +34,7 @@ import forwardRunscriptArgs from './usability/forward-runscript-args';
 import noMpiLauncherInEntry from './usability/no-mpi-launcher-in-entry';
 import noRootAtStart from './usability/no-root-at-start';
 import noInitInEntry from './usability/no-init-in-entry';
+import appendSearchPaths from './usability/append-search-paths';
 import noEolRepoWorkaround from './eol/no-eol-repo-workaround';
 import setupWritesRootfs from './security/setup-writes-rootfs';
 
@@ -74,4 +75,5 @@ export const allRules: readonly Rule[] = [
   noMpiLauncherInEntry, // HPC-USE-002
   noRootAtStart, // HPC-USE-003
   noInitInEntry, // HPC-USE-005
+  appendSearchPaths, // HPC-USE-006
 ];

@@ -1,0 +1,149 @@
+// HPC-USE-006: search paths that clobber instead of append; Python images without PYTHONNOUSERSITE.
+import { defineRule, type Fix } from '../../engine/rule';
+import type { KeyValue, Recipe, Stage, Word } from '../../recipe/model';
+import { pipCommands } from '../../recipe/query';
+import { expandedBase, normalizeRef } from '../util/base-image';
+import { finalStageChain, offsetOf, rangeOf } from '../util/source';
+
+const SEARCH_PATHS = new Set(['PATH', 'LD_LIBRARY_PATH', 'PYTHONPATH']);
+/** A PATH that spells out the system directories is complete, not clobbered. */
+const SYSTEM_BIN = /(^|:)\/(usr\/)?bin\/?(:|$)/;
+
+function selfReference(name: string): RegExp {
+  return new RegExp(`\\$(\\{${name}([:}+\\-=?]|$)|${name}(?![A-Za-z0-9_]))`);
+}
+
+function appendFix(recipe: Recipe, pair: KeyValue): Fix | undefined {
+  const value = pair.value as Word;
+  const name = pair.key.value;
+  const text = value.text;
+  if (text.includes("'") || text.length === 0) {
+    return undefined; // single quotes would keep `$NAME` literal
+  }
+  const suffix = name === 'PATH' ? ':$PATH' : `\${${name}:+:$${name}}`;
+  const end = offsetOf(recipe, value.range.end) - (/^"[^"]*"$/s.test(text) ? 1 : 0);
+  return {
+    title: `Append the inherited value: \`${name}=…${suffix}\``,
+    safe: false,
+    edits: [{ range: rangeOf(recipe, end, end), newText: suffix }],
+  };
+}
+
+/** The final image is clearly a Python application: an official `python` base image. */
+function isPythonImage(recipe: Recipe, chain: Stage[]): boolean {
+  const root = chain[chain.length - 1];
+  const reference = root ? expandedBase(recipe, root) : undefined;
+  if (!reference || root.base.image === undefined) {
+    return false;
+  }
+  const { registry, repository } = normalizeRef(reference);
+  return registry === 'docker.io' && repository === 'library/python';
+}
+
+function setsNoUserSite(chain: Stage[]): boolean {
+  return chain.some((stage) => stage.steps.some((step) => step.kind === 'env' && step.pairs.some((pair) => pair.key.value === 'PYTHONNOUSERSITE')));
+}
+
+function noUserSiteFix(recipe: Recipe, stage: Stage): Fix | undefined {
+  if (pipCommands(recipe).some((command) => command.words.some((word) => word.value === '--user'))) {
+    return undefined; // the recipe relies on the user site
+  }
+  if (recipe.format === 'dockerfile') {
+    const from = stage.steps.find((step) => step.kind === 'from');
+    if (!from) {
+      return undefined;
+    }
+    const at = offsetOf(recipe, from.range.end);
+    return { title: 'Add `ENV PYTHONNOUSERSITE=1`', safe: false, edits: [{ range: rangeOf(recipe, at, at), newText: '\nENV PYTHONNOUSERSITE=1' }] };
+  }
+  const environment = stage.sections.find((section) => section.name === 'environment');
+  if (environment) {
+    const at = offsetOf(recipe, environment.header.range.end);
+    return { title: 'Export `PYTHONNOUSERSITE=1` in `%environment`', safe: false, edits: [{ range: rangeOf(recipe, at, at), newText: '\n    export PYTHONNOUSERSITE=1' }] };
+  }
+  const at = recipe.text.length;
+  const lead = recipe.text.endsWith('\n') ? '\n' : '\n\n';
+  return {
+    title: 'Add `%environment` with `export PYTHONNOUSERSITE=1`',
+    safe: false,
+    edits: [{ range: rangeOf(recipe, at, at), newText: `${lead}%environment\n    export PYTHONNOUSERSITE=1\n` }],
+  };
+}
+
+export default defineRule({
+  meta: {
+    code: 'HPC-USE-006',
+    name: 'append-search-paths',
+    category: 'usability',
+    severity: 'info',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'unsafe',
+    docs: {
+      summary: 'Append to `PATH`/`LD_LIBRARY_PATH`/`PYTHONPATH` instead of replacing them, and set `PYTHONNOUSERSITE=1` in Python images.',
+      whatItDoes:
+        'In the final image (`ENV`, `%environment`) reports `LD_LIBRARY_PATH` and `PYTHONPATH` set without their previous value (`$NAME`), and `PATH` set without `$PATH` ' +
+        'and without the system directories. For images built on the official `python` image it also reports a missing `PYTHONNOUSERSITE=1`.',
+      whyHpc:
+        'A value that replaces instead of appends throws away what the base image set — `nvidia/cuda` puts the driver library path in `LD_LIBRARY_PATH`, conda images put ' +
+        'their `bin` in `PATH` — and the application fails with "libcuda.so.1: cannot open shared object file" or "command not found" only in the derived image. ' +
+        'Apptainer also passes the host environment in and bind-mounts `$HOME`: Python then imports packages from the user\'s `~/.local/lib/pythonX.Y/site-packages` ' +
+        'ahead of the image\'s own, so the same SIF behaves differently for every user (`pip list` inside the container shows the user\'s packages).',
+      howToFix:
+        'Append: `ENV LD_LIBRARY_PATH=/opt/app/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}`, `ENV PATH=/opt/app/bin:$PATH` (in `%environment`: `export PATH=/opt/app/bin:$PATH`). ' +
+        'Add `ENV PYTHONNOUSERSITE=1` (or `export PYTHONNOUSERSITE=1` in `%environment`). Both quick fixes are unsafe: the inherited value or the user site was perhaps excluded on purpose.',
+      bad: [
+        { format: 'dockerfile', code: 'FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nENV LD_LIBRARY_PATH=/opt/app/lib\n' },
+        { format: 'dockerfile', code: 'FROM python:3.12-slim\nRUN pip install --no-cache-dir numpy\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%environment\n    export PYTHONPATH=/opt/app/lib/python\n' },
+      ],
+      good: [
+        { format: 'dockerfile', code: 'FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nENV LD_LIBRARY_PATH=/opt/app/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}\n' },
+        { format: 'dockerfile', code: 'FROM python:3.12-slim\nENV PYTHONNOUSERSITE=1\nRUN pip install --no-cache-dir numpy\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%environment\n    export PYTHONPATH=/opt/app/lib/python${PYTHONPATH:+:$PYTHONPATH}\n' },
+      ],
+      exceptions:
+        'Deliberately isolating the image from the host (`LD_LIBRARY_PATH` leaking host libraries in) is a valid reason to replace a value; silence the line with a pragma ' +
+        'and say so. Only the final stage is checked. `PYTHONNOUSERSITE` is only asked for on official `python` base images, where the image clearly is a Python application.',
+      references: [
+        'https://apptainer.org/docs/user/main/environment_and_metadata.html',
+        'https://docs.python.org/3/using/cmdline.html#envvar-PYTHONNOUSERSITE',
+        'https://docs.docker.com/reference/dockerfile/#environment-replacement',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    const chain = finalStageChain(recipe);
+    for (const stage of chain) {
+      for (const step of stage.steps) {
+        if (step.kind !== 'env') {
+          continue;
+        }
+        for (const pair of step.pairs) {
+          const name = pair.key.value;
+          if (!SEARCH_PATHS.has(name) || pair.value === undefined || pair.value.value === '' || selfReference(name).test(pair.value.value)) {
+            continue;
+          }
+          if (name === 'PATH' && SYSTEM_BIN.test(pair.value.value)) {
+            continue;
+          }
+          const fix = appendFix(recipe, pair);
+          context.report({
+            range: pair.range,
+            message: `\`${name}=${pair.value.value}\` replaces the inherited ${name} (from the base image${recipe.format === 'apptainer' ? ' or the host' : ''}) instead of appending to it; use \`${name}=${pair.value.value}${name === 'PATH' ? ':$PATH' : `\${${name}:+:$${name}}`}\`.`,
+            fixes: fix ? [fix] : undefined,
+          });
+        }
+      }
+    }
+    const final = chain[0];
+    if (final && isPythonImage(recipe, chain) && !setsNoUserSite(chain)) {
+      const fix = noUserSiteFix(recipe, final);
+      context.report({
+        range: chain[chain.length - 1].base.range,
+        message: 'Python image without `PYTHONNOUSERSITE=1`: under Apptainer `$HOME` is mounted and packages in the user\'s `~/.local` shadow the image\'s; set `PYTHONNOUSERSITE=1`.',
+        fixes: fix ? [fix] : undefined,
+      });
+    }
+  },
+});
