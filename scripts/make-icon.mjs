@@ -30,11 +30,19 @@ function nearSegment(x, y, [x1, y1], [x2, y2], halfWidth) {
 /** Colour at one point, or undefined for transparent. Later layers paint over earlier ones. */
 function colourAt(x, y) {
   let colour;
-  if (roundedBox(x, y, 4, 4, 124, 124, 22)) {colour = NAVY;}
+  if (roundedBox(x, y, 4, 4, 124, 124, 22)) {
+    colour = NAVY;
+  }
   for (const top of [22, 50, 78]) {
-    if (roundedBox(x, y, 18, top, 92, top + 22, 5)) {colour = BLADE;}
-    if (roundedBox(x, y, 24, top + 8, 62, top + 14, 2)) {colour = BLADE_DARK;}
-    if ((x - 80) ** 2 + (y - (top + 11)) ** 2 <= 16) {colour = LED;}
+    if (roundedBox(x, y, 18, top, 92, top + 22, 5)) {
+      colour = BLADE;
+    }
+    if (roundedBox(x, y, 24, top + 8, 62, top + 14, 2)) {
+      colour = BLADE_DARK;
+    }
+    if ((x - 80) ** 2 + (y - (top + 11)) ** 2 <= 16) {
+      colour = LED;
+    }
   }
   const checkPoints = [[74, 92], [89, 106], [114, 72]];
   if (nearSegment(x, y, checkPoints[0], checkPoints[1], 10) || nearSegment(x, y, checkPoints[1], checkPoints[2], 10)) {
@@ -77,13 +85,17 @@ function render() {
 
 const crcTable = Array.from({ length: 256 }, (_, n) => {
   let c = n;
-  for (let k = 0; k < 8; k++) {c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;}
+  for (let k = 0; k < 8; k++) {
+    c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
   return c >>> 0;
 });
 
 function crc32(buffer) {
   let c = 0xffffffff;
-  for (const byte of buffer) {c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);}
+  for (const byte of buffer) {
+    c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);
+  }
   return (c ^ 0xffffffff) >>> 0;
 }
 

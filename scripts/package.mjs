@@ -31,13 +31,19 @@ export function zipEntries(file) {
   const data = readFileSync(file);
   const endSignature = 0x06054b50;
   let end = data.length - 22;
-  while (end >= 0 && data.readUInt32LE(end) !== endSignature) {end--;}
-  if (end < 0) {throw new Error(`${file} is not a zip file`);}
+  while (end >= 0 && data.readUInt32LE(end) !== endSignature) {
+    end--;
+  }
+  if (end < 0) {
+    throw new Error(`${file} is not a zip file`);
+  }
   const count = data.readUInt16LE(end + 10);
   let offset = data.readUInt32LE(end + 16);
   const entries = [];
   for (let i = 0; i < count; i++) {
-    if (data.readUInt32LE(offset) !== 0x02014b50) {throw new Error(`${file}: corrupt central directory`);}
+    if (data.readUInt32LE(offset) !== 0x02014b50) {
+      throw new Error(`${file}: corrupt central directory`);
+    }
     const method = data.readUInt16LE(offset + 10);
     const compressedSize = data.readUInt32LE(offset + 20);
     const size = data.readUInt32LE(offset + 24);
@@ -68,7 +74,9 @@ export function unexpectedEntries(entries) {
     .map((entry) => entry.name)
     .filter((name) => !vsceManifestFiles.has(name))
     .filter((name) => {
-      if (!name.startsWith('extension/')) {return true;}
+      if (!name.startsWith('extension/')) {
+        return true;
+      }
       const path = name.slice('extension/'.length);
       return !allowedFiles.some((pattern) => pattern.test(path));
     });

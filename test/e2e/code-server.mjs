@@ -65,7 +65,9 @@ async function waitForHealth(url, child, timeoutMs) {
     }
     try {
       const response = await fetch(`${url}/healthz`);
-      if (response.ok) {return;}
+      if (response.ok) {
+        return;
+      }
     } catch {
       // not listening yet
     }
@@ -104,7 +106,9 @@ export async function startCodeServer({ userDataDir, extensionsDir, logFile }) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         process.kill(-child.pid, 'SIGTERM');
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-        if (child.exitCode === null) {process.kill(-child.pid, 'SIGKILL');}
+        if (child.exitCode === null) {
+          process.kill(-child.pid, 'SIGKILL');
+        }
       }
       log.end();
     },

@@ -3,12 +3,11 @@
 // Usage: node test/e2e/run.mjs [--vsix FILE] [--headed] [--keep]   (npm run test:e2e)
 //   --vsix FILE  install this package instead of building one
 //   --keep       leave the temporary workspace/profile on disk
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { packageExtension, root } from '../../scripts/package.mjs';
+import { packageExtension, root, zipEntries } from '../../scripts/package.mjs';
 import { prepareProfile, startCodeServer } from './code-server.mjs';
 import { CHROMIUM_PATH, ensureCodeServer, ensureDebianPackages } from './setup.mjs';
 import { waitFor, Workbench } from './workbench.mjs';
@@ -27,11 +26,16 @@ function step(name, action) {
   return result;
 }
 
-/** A short plain-text phrase of the rule's "why" section, as the hover renders it. */
-function whyPhrase(cli, code) {
-  const explained = spawnSync(process.execPath, [cli, '--explain', code], { encoding: 'utf8' });
-  const section = /## Why[^\n]*\n+([\s\S]*?)(\n## |$)/.exec(explained.stdout ?? '');
-  if (!section) {throw new Error(`hpclint --explain ${code} printed no "Why" section:\n${explained.stdout}${explained.stderr}`);}
+/** A short plain-text phrase of the rule's "why" section (from the packaged rule doc), as the hover renders it. */
+function whyPhrase(vsix, code) {
+  const doc = zipEntries(vsix).find((entry) => entry.name === `extension/docs/rules/${code}.md`);
+  if (!doc) {
+    throw new Error(`${vsix} has no docs/rules/${code}.md`);
+  }
+  const section = /## Why[^\n]*\n+([\s\S]*?)(\n## |$)/.exec(doc.read().toString('utf8'));
+  if (!section) {
+    throw new Error(`docs/rules/${code}.md has no "Why" section`);
+  }
   const plain = section[1]
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/[`*_]/g, '')
@@ -41,16 +45,30 @@ function whyPhrase(cli, code) {
   return plain.split(' ').slice(0, 5).join(' ');
 }
 
+const isErrorLine = (line) => /\[error\b|\berror -|unhandled|uncaught|exception/i.test(line);
+
+/** The hpclint output channel's log file and the extension host log of the newest session. */
+function extensionLogs(userDataDir) {
+  const files = readdirSync(join(userDataDir, 'logs'), { recursive: true }).map((path) => join(userDataDir, 'logs', path));
+  const channelFile = files.find((path) => path.endsWith(join('hpclint.hpclint', 'hpclint.log')));
+  const hostFile = files.find((path) => path.endsWith('exthost.log'));
+  return {
+    channel: channelFile ? { path: channelFile, text: readFileSync(channelFile, 'utf8') } : undefined,
+    host: hostFile ? readFileSync(hostFile, 'utf8') : '',
+  };
+}
+
 async function main() {
   mkdirSync(artifacts, { recursive: true });
   const aptInstalled = step('Debian packages (chromium, libkrb5-dev, ripgrep)', () => ensureDebianPackages());
-  if (aptInstalled.length > 0) {console.log(`  installed ${aptInstalled.join(', ')}`);}
+  if (aptInstalled.length > 0) {
+    console.log(`  installed ${aptInstalled.join(', ')}`);
+  }
   step('code-server', () => ensureCodeServer());
 
   const vsix = option('--vsix')
     ? resolve(option('--vsix'))
     : step('package the .vsix', () => packageExtension({ outDir: artifacts, quiet: true }).vsix);
-  const cli = join(root, 'dist', 'cli.js');
 
   const base = mkdtempSync(join(tmpdir(), 'hpclint-e2e-'));
   const workspace = join(base, 'workspace');
@@ -71,7 +89,9 @@ async function main() {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const consoleErrors = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') {consoleErrors.push(message.text());}
+    if (message.type() === 'error') {
+      consoleErrors.push(message.text());
+    }
   });
   const bench = new Workbench(page);
   console.log(`• chromium started … ${seconds(from)}s`);
@@ -80,6 +100,7 @@ async function main() {
   async function scenario(name, body, { timeout = 120_000 } = {}) {
     const begin = Date.now();
     try {
+      await bench.reset();
       await Promise.race([
         body(),
         new Promise((_, reject) => setTimeout(() => reject(new Error(`scenario timed out after ${timeout / 1000}s`)), timeout).unref()),
@@ -112,14 +133,15 @@ async function main() {
 
     await scenario('hover on -march=native explains why it bites on HPC', async () => {
       await bench.quickOpen('Dockerfile');
-      const phrase = whyPhrase(cli, 'HPC-PORT-001');
+      const phrase = whyPhrase(vsix, 'HPC-PORT-001');
       const text = await bench.hover('-march=native', phrase);
       if (!text.includes('HPC-PORT-001') || !text.includes('Why it bites on HPC systems')) {
         throw new Error(`hover lacks the rule code or its explanation:\n${text}`);
       }
       await page.screenshot({ path: join(artifacts, 'squiggle-hover.png') });
+      // The README picture: the editor area only.
       mkdirSync(join(root, 'docs', 'images'), { recursive: true });
-      copyFileSync(join(artifacts, 'squiggle-hover.png'), join(root, 'docs', 'images', 'hpclint-hover.png'));
+      await page.locator('.part.editor').screenshot({ path: join(root, 'docs', 'images', 'hpclint-hover.png') });
       await page.mouse.move(5, 5);
       await page.keyboard.press('Escape');
     });
@@ -127,7 +149,9 @@ async function main() {
     await scenario('definition file: %enviroment is squiggled and HPC-DEF-005 is in Problems', async () => {
       await bench.quickOpen('app.def');
       const squiggles = await bench.waitForSquiggle('%enviroment');
-      if (!squiggles.includes('squiggly-error')) {throw new Error(`expected an error squiggle, got ${squiggles.join(', ')}`);}
+      if (!squiggles.includes('squiggly-error')) {
+        throw new Error(`expected an error squiggle, got ${squiggles.join(', ')}`);
+      }
       await bench.problems((rows) => rows.some((row) => row.includes('HPC-DEF-005')), 'HPC-DEF-005 in the Problems panel');
       await bench.closePanel();
     });
@@ -141,7 +165,9 @@ async function main() {
         const content = (await widget.isVisible()) ? await widget.textContent() : '';
         return content?.includes('source.shell') ? content : undefined;
       });
-      if (!text.includes('source.apptainer')) {throw new Error(`scopes lack source.apptainer:\n${text}`);}
+      if (!text.includes('source.apptainer')) {
+        throw new Error(`scopes lack source.apptainer:\n${text}`);
+      }
       await page.screenshot({ path: join(artifacts, 'token-scopes.png') });
       await page.keyboard.press('Escape');
       await widget.waitFor({ state: 'hidden' });
@@ -151,13 +177,22 @@ async function main() {
       await bench.quickOpen('Dockerfile');
       await bench.waitForSquiggle('-march=native');
       await bench.clickOn('-march=native');
-      const rows = await bench.openQuickFixMenu();
-      const labels = await rows.allTextContents();
-      const fix = labels.findIndex((label) => /march|x86-64|generic|portable/i.test(label) && !/^(Ignore|Show)/i.test(label));
-      if (fix < 0) {throw new Error(`no fix for -march=native among: ${labels.join(' | ')}`);}
+      const { labels, emptyAnswers } = await bench.openQuickFixMenu();
+      if (emptyAnswers > 0) {
+        console.log(`  (VS Code first answered "No code actions available" ${emptyAnswers}x)`);
+      }
+      const fix = /^Replace `-march=native` with `-march=x86-64-v3`/;
+      for (const expected of [fix, /^Ignore HPC-PORT-001 for this line/, /^Show documentation for HPC-PORT-001/]) {
+        if (!labels.some((label) => expected.test(label))) {
+          throw new Error(`no quick fix ${expected} among: ${labels.join(' | ')}`);
+        }
+      }
       await page.screenshot({ path: join(artifacts, 'quick-fix.png') });
-      await rows.nth(fix).click();
-      await waitFor('-march=native to leave the Dockerfile', async () => !(await bench.editorText()).includes('-march=native'));
+      await bench.applyQuickFix(fix);
+      await waitFor('-march=x86-64-v3 in place of -march=native', async () => {
+        const text = await bench.editorText();
+        return text.includes('gcc -O3 -march=x86-64-v3 -o app app.c') && !text.includes('-march=native');
+      });
       await bench.problems((r) => !r.some((row) => row.includes('HPC-PORT-001')), 'HPC-PORT-001 to leave the Problems panel');
       await bench.closePanel();
     });
@@ -177,12 +212,18 @@ async function main() {
 
     await scenario('the hpclint output channel shows no errors', async () => {
       await bench.runCommand('hpclint: Show Output');
-      const text = await waitFor('the hpclint output channel to show text', async () => {
-        const output = await bench.outputText();
-        return output.trim().length > 0 ? output : undefined;
-      });
-      const errors = text.split('\n').filter((line) => /\[error\b|\berror -|unhandled|exception/i.test(line));
-      if (errors.length > 0) {throw new Error(`errors in the hpclint output channel:\n${errors.join('\n')}`);}
+      await waitFor('the Output panel to show the hpclint channel', async () => (await bench.selectedOutputChannel()).trim() === 'hpclint');
+      const shown = await bench.outputText();
+      // The panel shows only what fits; the channel's log file and the extension host log hold everything.
+      const logs = extensionLogs(profile.userDataDir);
+      if (!logs.channel) {
+        throw new Error('no hpclint output channel log under the user-data logs');
+      }
+      const hostErrors = logs.host.split('\n').filter((line) => /\[error\]/i.test(line) && /hpclint/i.test(line));
+      const errors = [...shown.split('\n'), ...logs.channel.text.split('\n'), ...hostErrors].filter(isErrorLine);
+      if (errors.length > 0) {
+        throw new Error(`errors logged by hpclint:\n${errors.join('\n')}`);
+      }
       await bench.closePanel();
     });
   } finally {
@@ -191,10 +232,16 @@ async function main() {
     const failed = results.filter((r) => !r.passed).length;
     if (failed > 0) {
       copyFileSync(logFile, join(artifacts, 'code-server.log'));
-      if (consoleErrors.length > 0) {console.log(`browser console errors (first 10):\n  ${consoleErrors.slice(0, 10).map((e) => e.split('\n')[0].slice(0, 200)).join('\n  ')}`);}
+      if (consoleErrors.length > 0) {
+        console.log(`browser console errors (first 10):\n  ${consoleErrors.slice(0, 10).map((e) => e.split('\n')[0].slice(0, 200)).join('\n  ')}`);
+      }
     }
-    if (!args.includes('--keep')) {rmSync(base, { recursive: true, force: true });}
-    else {console.log(`kept ${base}`);}
+    if (!args.includes('--keep')) {
+      rmSync(base, { recursive: true, force: true });
+    }
+    else {
+      console.log(`kept ${base}`);
+    }
     console.log(`total ${seconds(started)}s`);
     console.log(`${results.length - failed} passed, ${failed} failed`);
     process.exitCode = failed > 0 || results.length === 0 ? 1 : 0;

@@ -13,7 +13,9 @@ export async function waitFor(what, probe, { timeout = 30_000, interval = 150 } 
   for (;;) {
     try {
       const value = await probe();
-      if (value) {return value;}
+      if (value) {
+        return value;
+      }
     } catch (error) {
       lastError = error;
     }
@@ -28,7 +30,9 @@ export async function waitFor(what, probe, { timeout = 30_000, interval = 150 } 
 /** In-page: bounding rectangle of the first occurrence of `needle` in the active editor's rendered lines. */
 function findTextRect([editorSelector, needle]) {
   const editor = document.querySelector(editorSelector);
-  if (!editor) {return null;}
+  if (!editor) {
+    return null;
+  }
   for (const line of editor.querySelectorAll('.view-lines .view-line')) {
     const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
     const pieces = [];
@@ -38,11 +42,15 @@ function findTextRect([editorSelector, needle]) {
       text += walker.currentNode.data;
     }
     const index = text.replace(/\u00a0/g, ' ').indexOf(needle);
-    if (index < 0) {continue;}
+    if (index < 0) {
+      continue;
+    }
     const locate = (offset, isEnd) => {
       for (const { node, start } of pieces) {
         const end = start + node.data.length;
-        if (offset < end || (isEnd && offset === end)) {return [node, offset - start];}
+        if (offset < end || (isEnd && offset === end)) {
+          return [node, offset - start];
+        }
       }
       return null;
     };
@@ -58,7 +66,9 @@ function findTextRect([editorSelector, needle]) {
 /** In-page: squiggle decorations of the active editor that overlap `rect`. */
 function squigglesOver([editorSelector, rect]) {
   const editor = document.querySelector(editorSelector);
-  if (!editor) {return [];}
+  if (!editor) {
+    return [];
+  }
   return [...editor.querySelectorAll('.view-overlays [class*="squiggly-"]')]
     .map((element) => ({ className: element.className, rect: element.getBoundingClientRect() }))
     .filter(({ rect: r }) => r.width > 0 && r.x < rect.x + rect.width && r.x + r.width > rect.x)
@@ -132,7 +142,9 @@ export class Workbench {
 
   async squigglesAt(needle) {
     const rect = await this.textRect(needle);
-    if (!rect) {return [];}
+    if (!rect) {
+      return [];
+    }
     return this.page.evaluate(squigglesOver, [EDITOR, rect]);
   }
 
@@ -159,6 +171,7 @@ export class Workbench {
   async clickOn(needle) {
     const { x, y } = await this.center(needle);
     await this.page.mouse.click(x, y);
+    await this.page.mouse.move(2, 400);
   }
 
   /** Hovers `needle` and returns the visible hover's text once it contains `expected`. */
@@ -200,12 +213,67 @@ export class Workbench {
     }
   }
 
-  /** Opens the quick-fix menu at the cursor and returns the action-list row locator. */
-  async openQuickFixMenu() {
-    await this.page.keyboard.press('Control+.');
-    const rows = this.page.locator('.action-widget .monaco-list-row');
-    await rows.first().waitFor({ state: 'visible', timeout: 20_000 });
-    return rows;
+  /** Closes menus, hovers and quick inputs left open (e.g. by a failed scenario). */
+  async reset() {
+    await this.page.mouse.move(2, 400);
+    for (const selector of [QUICK_INPUT, '.action-widget', '.monaco-hover:not(.hidden)', '.token-inspect-widget']) {
+      const open = this.page.locator(selector).first();
+      if (await open.isVisible()) {
+        await this.page.keyboard.press('Escape');
+        await open.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+      }
+    }
+  }
+
+  /**
+   * Opens the quick-fix menu at the cursor (Ctrl+.); returns the labels of its actions and how many
+   * times VS Code first answered "No code actions available" (it asks again once that message is gone).
+   */
+  async openQuickFixMenu(timeout = 20_000) {
+    const rows = this.page.locator('.action-widget .monaco-list-row.action');
+    const nothing = this.page.locator('.monaco-editor-overlaymessage', { hasText: 'No code actions available' });
+    let emptyAnswers = 0;
+    await waitFor('the quick-fix menu', async () => {
+      await this.page.keyboard.press('Control+.');
+      const answer = await Promise.race([
+        rows.first().waitFor({ state: 'visible', timeout: 10_000 }).then(() => 'menu'),
+        nothing.first().waitFor({ state: 'visible', timeout: 10_000 }).then(() => 'nothing'),
+      ]);
+      if (answer === 'menu') {
+        return true;
+      }
+      emptyAnswers++;
+      await this.page.keyboard.press('Escape');
+      await nothing.first().waitFor({ state: 'hidden', timeout: 5000 });
+      return false;
+    }, { timeout });
+    const labels = await rows.evaluateAll((elements) =>
+      elements.map((element) => element.getAttribute('aria-label') ?? element.textContent ?? ''),
+    );
+    return { labels, emptyAnswers };
+  }
+
+  /** Moves the quick-fix menu's focus (keyboard) to the action whose label matches, then applies it. */
+  async applyQuickFix(pattern) {
+    const focused = this.page.locator('.action-widget .monaco-list-row.action.focused');
+    await waitFor(`the quick fix ${pattern} to be focused`, async () => {
+      const label = (await focused.getAttribute('aria-label', { timeout: 2000 })) ?? '';
+      if (pattern.test(label)) {
+        return true;
+      }
+      await this.page.keyboard.press('ArrowDown');
+      return false;
+    }, { timeout: 15_000 });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.action-widget').waitFor({ state: 'hidden' });
+  }
+
+  /** Label of the channel selected in the Output panel. */
+  selectedOutputChannel() {
+    return this.page
+      .locator('.part.panel select.monaco-select-box')
+      .first()
+      .evaluate((select) => select.selectedOptions?.[0]?.text ?? select.textContent ?? '');
   }
 
   /** Text shown in the Output panel editor (visible lines). */
