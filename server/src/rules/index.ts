@@ -37,6 +37,7 @@ import noInitInEntry from './usability/no-init-in-entry';
 import appendSearchPaths from './usability/append-search-paths';
 import noEolRepoWorkaround from './eol/no-eol-repo-workaround';
 import setupWritesRootfs from './security/setup-writes-rootfs';
+import noBuildGpuTarget from './portability/no-build-gpu-target';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -63,6 +64,7 @@ export const allRules: readonly Rule[] = [
   declareImageLicense, // HPC-LIC-006
   noHostTunedIsa, // HPC-PORT-001
   noBuildCpuAutodetect, // HPC-PORT-002
+  noBuildGpuTarget, // HPC-PORT-003
   noGpuDriverInImage, // HPC-PORT-005
   noKernelCoupledComponents, // HPC-PORT-006
   verifiedBaseImage, // HPC-SEC-001

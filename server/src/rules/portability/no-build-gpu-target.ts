@@ -1,0 +1,146 @@
+// HPC-PORT-003: GPU code compiled for the GPU of the build machine (`-arch=native`, `CMAKE_CUDA_ARCHITECTURES=native`, …).
+import { defineRule, type Fix } from '../../engine/rule';
+import type { ShellCommand, Word } from '../../recipe/model';
+import { allScripts } from '../../recipe/query';
+import { rangeInWord } from '../util/source';
+
+interface NativePattern {
+  regex: RegExp;
+  /** Index of the capture group holding `native`/`ccnative` and its portable replacement (unsafe fix). */
+  replacement?: string;
+  what: string;
+}
+
+const PATTERNS: readonly NativePattern[] = [
+  { regex: /(?<![\w-])(?:-arch|--gpu-architecture)[= ](native)(?![\w-])/g, replacement: 'all-major', what: 'nvcc' },
+  { regex: /(?<![\w])(?:-D)?(?:CMAKE_CUDA_ARCHITECTURES|CUDAARCHS)(?::STRING)?=["']?(native)(?![\w-])/g, replacement: 'all-major', what: 'CMake' },
+  { regex: /(?<![\w])(?:-D)?CMAKE_HIP_ARCHITECTURES(?::STRING)?=["']?(native)(?![\w-])/g, what: 'CMake (HIP)' },
+  { regex: /(?<![\w-])--offload-arch=(native)(?![\w-])/g, what: 'the offloading compiler' },
+  { regex: /(?<![\w-])-gpu=(?:[\w.]+,)*(ccnative)(?![\w-])/g, replacement: 'ccall', what: 'the NVIDIA HPC SDK' },
+];
+
+const GPU_KOKKOS_ARCH = /^-DKokkos_ARCH_(KEPLER|MAXWELL|PASCAL|VOLTA|TURING|AMPERE|ADA|HOPPER|BLACKWELL|AMD_GFX|VEGA|NAVI|INTEL_GEN|INTEL_DG|INTEL_PVC|INTEL_XE)\w*=/i;
+const WHY =
+  'build machines often have no GPU or a different one, so the kernels fail on the compute nodes with `no kernel image is available for execution on the device` ' +
+  '(or the build fails where no GPU is present)';
+
+export default defineRule({
+  meta: {
+    code: 'HPC-PORT-003',
+    name: 'no-build-gpu-target',
+    category: 'portability',
+    severity: 'warning',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'unsafe',
+    docs: {
+      summary: 'GPU code compiled for the build machine\'s GPU (`-arch=native`, `CMAKE_CUDA_ARCHITECTURES=native`, `--offload-arch=native`, `-gpu=ccnative`).',
+      whatItDoes:
+        'Finds GPU architecture options that mean "whatever GPU the build machine has" in build scripts and in `ENV`/`ARG`/`%environment` values: nvcc ' +
+        '`-arch=native`/`--gpu-architecture=native`, CMake `CMAKE_CUDA_ARCHITECTURES=native` / `CUDAARCHS=native` / `CMAKE_HIP_ARCHITECTURES=native`, clang/hipcc ' +
+        '`--offload-arch=native`, NVIDIA HPC SDK `-gpu=ccnative`; and Kokkos configured with `-DKokkos_ENABLE_CUDA=ON` but no GPU `-DKokkos_ARCH_<GPU>=ON`, which makes ' +
+        'Kokkos detect the GPU of the build machine.',
+      whyHpc:
+        'Container images are usually built on a CI runner or a laptop without the cluster\'s GPUs. A "native" build then either fails (no GPU to detect) or compiles ' +
+        'machine code only for the builder\'s GPU. On the compute nodes the program starts and dies with `CUDA error: no kernel image is available for execution on the ' +
+        'device` (or `hipErrorNoBinaryForGpu`), typically only on one partition of a cluster with several GPU generations.',
+      howToFix:
+        'List the compute capabilities of the nodes you target, plus PTX for forward compatibility: `CMAKE_CUDA_ARCHITECTURES="80;90"`, `nvcc -gencode arch=compute_80,code=sm_80 ' +
+        '-gencode arch=compute_90,code=[sm_90,compute_90]`, `--offload-arch=gfx90a,gfx942`, `-gpu=cc80,cc90`, `-DKokkos_ARCH_AMPERE80=ON`. The quick fix replaces ' +
+        '`native` with `all-major` (nvcc ≥ 11.5, CMake ≥ 3.23) or `ccnative` with `ccall`; it is unsafe because it makes builds longer and binaries larger.',
+      bad: [
+        { format: 'dockerfile', code: 'FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nRUN cmake -S . -B build -DCMAKE_CUDA_ARCHITECTURES=native && cmake --build build\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: nvidia/cuda:12.4.1-devel-ubuntu22.04\n\n%post\n    nvcc -O3 -arch=native -o /usr/local/bin/saxpy saxpy.cu\n' },
+      ],
+      good: [
+        { format: 'dockerfile', code: 'FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nRUN cmake -S . -B build "-DCMAKE_CUDA_ARCHITECTURES=80;90" && cmake --build build\n' },
+        {
+          format: 'apptainer',
+          code: 'Bootstrap: docker\nFrom: nvidia/cuda:12.4.1-devel-ubuntu22.04\n\n%post\n    nvcc -O3 -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=compute_90 -o /usr/local/bin/saxpy saxpy.cu\n',
+        },
+      ],
+      exceptions:
+        'Images built on a node of the same type they run on may target it deliberately: `# hpclint ignore=HPC-PORT-003 -- built on the GPU node`. CUDA builds that give ' +
+        'no architecture at all are not reported: CMake and nvcc then use the compiler\'s default architecture (not the build GPU), GROMACS builds for all supported ' +
+        'architectures, and PyTorch extensions built without `TORCH_CUDA_ARCH_LIST` cannot be told apart reliably from other `pip install` calls.',
+      references: [
+        'https://docs.nvidia.com/cuda/cuda-compiler-driver-nvcc/index.html#gpu-feature-list',
+        'https://cmake.org/cmake/help/latest/prop_tgt/CUDA_ARCHITECTURES.html',
+        'https://apptainer.org/docs/user/main/gpu.html',
+        'https://kokkos.org/kokkos-core-wiki/get-started/configuration-guide.html',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    const scanWord = (word: Word): void => {
+      for (const pattern of PATTERNS) {
+        pattern.regex.lastIndex = 0;
+        for (let match = pattern.regex.exec(word.text); match; match = pattern.regex.exec(word.text)) {
+          const start = match.index;
+          const range = rangeInWord(recipe, word, start, start + match[0].length);
+          const fixes: Fix[] = [];
+          if (pattern.replacement) {
+            const at = start + match[0].lastIndexOf(match[1]);
+            fixes.push({
+              title: `Replace \`${match[1]}\` with \`${pattern.replacement}\` (larger binaries, longer builds)`,
+              safe: false,
+              edits: [{ range: rangeInWord(recipe, word, at, at + match[1].length), newText: pattern.replacement }],
+            });
+          }
+          context.report({
+            range,
+            message: `\`${match[0]}\` makes ${pattern.what} compile GPU code for the GPU of the build machine; ${WHY}. List the target architectures explicitly.`,
+            fixes,
+          });
+        }
+      }
+    };
+    for (const { script, step } of allScripts(recipe)) {
+      if (step.kind === 'env') {
+        continue; // checked through its pairs
+      }
+      for (const command of script.commands) {
+        const words = [...command.assignments, ...command.words];
+        words.forEach(scanWord);
+        words.forEach((word, i) => {
+          const next = words[i + 1];
+          if (/^(-arch|--gpu-architecture|-gpu-architecture)$/.test(word.value) && next?.value === 'native') {
+            context.report({
+              range: { start: word.range.start, end: next.range.end },
+              message: `\`${word.value} native\` makes nvcc compile GPU code for the GPU of the build machine; ${WHY}. List the target architectures explicitly.`,
+              fixes: [{ title: 'Replace `native` with `all-major` (larger binaries, longer builds)', safe: false, edits: [{ range: next.range, newText: 'all-major' }] }],
+            });
+          }
+        });
+        checkKokkos(command, (word) =>
+          context.report({
+            range: word.range,
+            message: `Kokkos with \`${word.value}\` and no GPU architecture option detects the GPU of the build machine; ${WHY}. Add \`-DKokkos_ARCH_<GPU>=ON\` (e.g. \`-DKokkos_ARCH_AMPERE80=ON\`).`,
+          }),
+        );
+      }
+    }
+    for (const step of [...recipe.globalArgs, ...recipe.stages.flatMap((stage) => stage.steps)]) {
+      if (step.kind === 'env' || step.kind === 'arg') {
+        for (const pair of step.pairs) {
+          if (pair.value && /^(CMAKE_CUDA_ARCHITECTURES|CUDAARCHS|CMAKE_HIP_ARCHITECTURES)$/.test(pair.key.value) && pair.value.value.trim() === 'native') {
+            context.report({
+              range: pair.range,
+              message: `\`${pair.key.value}=native\` makes CMake compile GPU code for the GPU of the build machine; ${WHY}. List the target architectures explicitly.`,
+              fixes: pair.key.value === 'CMAKE_HIP_ARCHITECTURES' ? [] : [{ title: 'Replace `native` with `all-major` (larger binaries, longer builds)', safe: false, edits: [{ range: pair.value.range, newText: 'all-major' }] }],
+            });
+          } else if (pair.value) {
+            scanWord(pair.value);
+          }
+        }
+      }
+    }
+  },
+});
+
+function checkKokkos(command: ShellCommand, report: (word: Word) => void): void {
+  const cuda = command.words.find((word) => /^-DKokkos_ENABLE_CUDA(:BOOL)?=(ON|TRUE|1|YES)$/i.test(word.value));
+  if (cuda && !command.words.some((word) => GPU_KOKKOS_ARCH.test(word.value))) {
+    report(cuda);
+  }
+}
