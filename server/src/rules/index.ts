@@ -3,6 +3,7 @@ import type { Rule } from '../engine/rule';
 import layerBudget from './build/layer-budget';
 import noDownloadsAtStart from './caching/no-downloads-at-start';
 import noShub from './caching/no-shub';
+import noPersistedProxy from './caching/no-persisted-proxy';
 import bootstrapFirst from './def/bootstrap-first';
 import definedBuildArguments from './def/defined-build-arguments';
 import noAccidentalSectionStart from './def/no-accidental-section-start';
@@ -42,6 +43,7 @@ import noBuildGpuTarget from './portability/no-build-gpu-target';
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
   noDownloadsAtStart, // HPC-CACHE-001
+  noPersistedProxy, // HPC-CACHE-003
   noShub, // HPC-CACHE-005
   bootstrapFirst, // HPC-DEF-001
   validHeaderKeys, // HPC-DEF-002

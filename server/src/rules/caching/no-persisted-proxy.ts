@@ -1,0 +1,141 @@
+// HPC-CACHE-003: build-time proxy configuration that stays in the image.
+import { defineRule, type Fix } from '../../engine/rule';
+import type { Recipe, RunStep, ShellCommand } from '../../recipe/model';
+import { effectiveName, effectiveWords } from '../../recipe/query';
+import { commandText, outputRedirectTargets } from '../util/entry';
+import { baseName, finalStageChain, offsetOf, rangeOf } from '../util/source';
+
+const PROXY_VARIABLE = /^(https?|ftp|all)_proxy$/i;
+const APT_PROXY = /Acquire::(https?|ftp)::Proxy/i;
+const YUM_PROXY = /(^|\s|["'])proxy\s*=/;
+const APT_CONF = /^\/etc\/apt\/apt\.conf(\.d\/.+)?$/;
+const YUM_CONF = /^\/etc\/(yum\.conf|dnf\/dnf\.conf)$/;
+
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  return new RegExp(`^${escaped}$`);
+}
+
+/** The config file a command writes proxy settings into, if any. */
+function proxyFileWritten(recipe: Recipe, command: ShellCommand): string | undefined {
+  const text = commandText(recipe, command);
+  const apt = APT_PROXY.test(text);
+  const yum = !apt && YUM_PROXY.test(command.words.slice(1).map((word) => word.value).join(' '));
+  if (!apt && !yum) {
+    return undefined;
+  }
+  const name = effectiveName(command);
+  const targets = name === 'tee' ? effectiveWords(command).slice(1).filter((word) => !word.value.startsWith('-')).map((word) => word.value) : outputRedirectTargets(recipe, command);
+  return targets.find((target) => (apt ? APT_CONF.test(target) : YUM_CONF.test(target)));
+}
+
+/** A later command removes or edits the file again (`rm -f /etc/apt/apt.conf.d/01proxy`, `sed -i '/proxy/d' /etc/yum.conf`). */
+function removedLater(commands: readonly ShellCommand[], from: number, file: string): boolean {
+  return commands.slice(from + 1).some((command) => {
+    const words = effectiveWords(command);
+    const name = baseName(words[0]?.value ?? '');
+    if (name !== 'rm' && name !== 'sed' && name !== 'mv') {
+      return false;
+    }
+    return words.slice(1).some((word) => word.value === file || (word.value.includes('*') && globToRegExp(word.value).test(file)));
+  });
+}
+
+function removalFix(recipe: Recipe, step: RunStep, file: string): Fix | undefined {
+  const script = step.script;
+  const last = script.commands[script.commands.length - 1];
+  if (!last || script.heredocs.length > 0 || !/^\/etc\/apt\/apt\.conf\.d\//.test(file)) {
+    return undefined;
+  }
+  const at = offsetOf(recipe, last.range.end);
+  const newText = recipe.format === 'dockerfile' ? ` && rm -f ${file}` : `\n${indentOf(recipe, last)}rm -f ${file}`;
+  return { title: `Remove \`${file}\` at the end of the step`, safe: false, edits: [{ range: rangeOf(recipe, at, at), newText }] };
+}
+
+function indentOf(recipe: Recipe, command: ShellCommand): string {
+  const lineStart = offsetOf(recipe, { line: command.range.start.line, character: 0 });
+  return /^[ \t]*/.exec(recipe.text.slice(lineStart))?.[0] ?? '    ';
+}
+
+export default defineRule({
+  meta: {
+    code: 'HPC-CACHE-003',
+    name: 'no-persisted-proxy',
+    category: 'caching',
+    severity: 'warning',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'unsafe',
+    docs: {
+      summary: 'Build-time proxy settings (`ENV http_proxy`, `Acquire::http::Proxy` in apt.conf.d, `proxy=` in yum.conf) must not stay in the image.',
+      whatItDoes:
+        'In the final image reports `ENV`/`%environment` settings of `http_proxy`, `https_proxy`, `ftp_proxy` and `all_proxy` (any case), and `RUN`/`%post` commands that ' +
+        'write `Acquire::http(s)::Proxy` into `/etc/apt/apt.conf(.d/*)` or `proxy=` into `/etc/yum.conf`/`/etc/dnf/dnf.conf` without removing the file later in the same step.',
+      whyHpc:
+        'A site-local cache (apt-cacher-ng, a Squid proxy, a pull-through registry) is the right way to make builds fast and gentle on upstream mirrors — but its address ' +
+        'is only reachable from the build host. Baked into the image, every `apt-get`, `pip` or `curl` on another cluster (or on compute nodes with a different network) ' +
+        'tries the unreachable proxy and hangs until it times out; `ENV http_proxy` also leaks into every job\'s environment and sends the application\'s own traffic there.',
+      howToFix:
+        'Pass the proxy only for the build: Docker\'s predefined build arguments `HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY` (`docker build --build-arg http_proxy=…`) are not ' +
+        'persisted; for Apptainer export it in the shell that runs `apptainer build`. If apt needs a config file, write it and delete it in the same step: ' +
+        '`echo \'Acquire::http::Proxy "http://cache:3142";\' > /etc/apt/apt.conf.d/01proxy && apt-get update && apt-get install -y … && rm -f /etc/apt/apt.conf.d/01proxy`. ' +
+        'The quick fix appends that `rm -f` for apt.conf.d files (yum/dnf settings need a manual `sed`); it is unsafe because later steps may rely on the proxy.',
+      bad: [
+        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nENV http_proxy=http://proxy.example.org:3128\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\n' },
+        {
+          format: 'apptainer',
+          code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    echo \'Acquire::http::Proxy "http://10.0.0.5:3142";\' > /etc/apt/apt.conf.d/01proxy\n    apt-get update\n',
+        },
+      ],
+      good: [
+        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nARG http_proxy\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\n' },
+        {
+          format: 'apptainer',
+          code:
+            'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    echo \'Acquire::http::Proxy "http://10.0.0.5:3142";\' > /etc/apt/apt.conf.d/01proxy\n    apt-get update\n' +
+            '    rm -f /etc/apt/apt.conf.d/01proxy\n',
+        },
+      ],
+      exceptions:
+        'Images built for one site whose proxy is reachable from every node can keep the setting (silence with a pragma and say so). Proxy settings in builder stages ' +
+        'that the final image does not build on are not reported. Rewritten `sources.list` mirrors are not checked.',
+      references: [
+        'https://docs.docker.com/reference/dockerfile/#predefined-args',
+        'https://docs.docker.com/engine/cli/proxy/',
+        'https://apptainer.org/docs/user/main/build_env.html',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    for (const stage of finalStageChain(recipe)) {
+      for (const step of stage.steps) {
+        if (step.kind === 'env') {
+          for (const pair of step.pairs) {
+            if (PROXY_VARIABLE.test(pair.key.value) && pair.value !== undefined && pair.value.value !== '') {
+              context.report({
+                range: pair.range,
+                message: `\`${pair.key.value}\` set in ${step.keyword} stays in the image and in every job's environment; pass it only at build time (predefined build argument \`--build-arg ${pair.key.value}=…\`, or export it before \`apptainer build\`).`,
+              });
+            }
+          }
+          continue;
+        }
+        if (step.kind !== 'run' || /^%setup$/i.test(step.keyword)) {
+          continue;
+        }
+        const commands = step.script.commands;
+        for (let i = 0; i < commands.length; i++) {
+          const file = proxyFileWritten(recipe, commands[i]);
+          if (file && !removedLater(commands, i, file)) {
+            const fix = removalFix(recipe, step, file);
+            context.report({
+              range: commands[i].range,
+              message: `Proxy configuration written to \`${file}\` is never removed in this step, so it stays in the image and every later package install on another network tries an unreachable proxy; delete it at the end of the step or pass the proxy as a build argument.`,
+              fixes: fix ? [fix] : undefined,
+            });
+          }
+        }
+      }
+    }
+  },
+});
