@@ -39,6 +39,7 @@ import appendSearchPaths from './usability/append-search-paths';
 import noEolRepoWorkaround from './eol/no-eol-repo-workaround';
 import setupWritesRootfs from './security/setup-writes-rootfs';
 import noBuildGpuTarget from './portability/no-build-gpu-target';
+import noMovingTargetUrls from './maintainability/no-moving-target-urls';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -64,6 +65,7 @@ export const allRules: readonly Rule[] = [
   noLicenseFiles, // HPC-LIC-002
   noBakedLicenseServer, // HPC-LIC-003
   declareImageLicense, // HPC-LIC-006
+  noMovingTargetUrls, // HPC-MAINT-002
   noHostTunedIsa, // HPC-PORT-001
   noBuildCpuAutodetect, // HPC-PORT-002
   noBuildGpuTarget, // HPC-PORT-003
