@@ -40,6 +40,7 @@ import noEolRepoWorkaround from './eol/no-eol-repo-workaround';
 import setupWritesRootfs from './security/setup-writes-rootfs';
 import noBuildGpuTarget from './portability/no-build-gpu-target';
 import noMovingTargetUrls from './maintainability/no-moving-target-urls';
+import noPrivilegeAssumptions from './security/no-privilege-assumptions';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -77,6 +78,7 @@ export const allRules: readonly Rule[] = [
   noDisabledVerification, // HPC-SEC-004
   noSecretsInRecipe, // HPC-SEC-005
   setupWritesRootfs, // HPC-SEC-006
+  noPrivilegeAssumptions, // HPC-SEC-007
   forwardRunscriptArgs, // HPC-USE-001
   noMpiLauncherInEntry, // HPC-USE-002
   noRootAtStart, // HPC-USE-003

@@ -1,0 +1,159 @@
+// HPC-SEC-007: recipes that rely on privileges HPC runtimes do not grant (sudo, setuid, file capabilities, root user).
+import { defineRule, type RuleContext } from '../../engine/rule';
+import type { ShellCommand, Word } from '../../recipe/model';
+import { allScripts, effectiveWords, stepsOf } from '../../recipe/query';
+import { baseName, finalStageChain } from '../util/source';
+
+const INSTALLERS: Record<string, Set<string>> = {
+  'apt-get': new Set(['install']),
+  apt: new Set(['install']),
+  aptitude: new Set(['install']),
+  yum: new Set(['install']),
+  dnf: new Set(['install']),
+  microdnf: new Set(['install']),
+  tdnf: new Set(['install']),
+  zypper: new Set(['install', 'in']),
+  apk: new Set(['add']),
+};
+/** Numeric modes with the setuid bit (4xxx, 5xxx, 6xxx, 7xxx). */
+const SETUID_NUMERIC = /^0?[4-7][0-7]{3}$/;
+/** Symbolic modes that set setuid for the owner explicitly (`u+s`, `ug+s`, `ugo+s`). */
+const SETUID_SYMBOLIC = /(^|,)u[go]*[+=][rwxXt]*s/;
+/** `+s` / `a+s` set setuid and setgid; on directories only setgid matters, so they count only for files in bin directories. */
+const SETUID_ALL = /(^|,)a?[+=][rwxXt]*s/;
+const BIN_PATH = /(^|\/)(s?bin|libexec)\//;
+const WORLD_WRITABLE = /^(0?777|a\+rwx|ugo\+rwx|a=rwx|ugo=rwx)$/;
+const ROOT_USER = /^(root|0)(:.*)?$/;
+
+export default defineRule({
+  meta: {
+    code: 'HPC-SEC-007',
+    name: 'no-privilege-assumptions',
+    category: 'security',
+    severity: 'warning',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'none',
+    docs: {
+      summary: 'setuid bits, file capabilities and a final `USER root` assume privileges that HPC container runtimes do not grant; sudo and `chmod -R 777` are noted.',
+      whatItDoes:
+        'In build scripts (`RUN`, `%post`, `%appinstall`) reports `chmod u+s`/`4755`-style setuid modes and `setcap` (warning); as info, the final stage of a Dockerfile ' +
+        'ending with an explicit `USER root`/`USER 0` (like hadolint DL3002), installing `sudo`, passwordless `NOPASSWD` sudoers entries and `chmod -R 777`. ' +
+        '`+s`/`a+s` count only for files in `bin`/`sbin`/`libexec` directories (on directories they are about setgid inheritance); `g+s` is never reported.',
+      whyHpc:
+        'Apptainer and Singularity run containers as the invoking user with `no_new_privs` and `nosuid` mounts, and ignore `USER`: setuid programs, file capabilities ' +
+        'and `sudo` inside the image never raise privileges, so a tool that needs them fails on the cluster with "Operation not permitted" or "sudo: effective uid is ' +
+        'not 0". An image that only works as root (final `USER root`) behaves differently under Docker than under Apptainer, and with Docker on a shared node root in ' +
+        'the container is root-equivalent on the host. World-writable trees (`chmod -R 777`) let any process in a writable container or sandbox change the software.',
+      howToFix:
+        'Do privileged work at build time and make files usable by everyone instead: `chmod -R a+rX /opt/app` (read and traverse), install to system paths in `RUN`/`%post`, ' +
+        'and end the Dockerfile with `USER <non-root>`. Drop `sudo`, `setcap` and setuid bits; they do nothing under HPC runtimes.',
+      bad: [
+        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y iputils-ping && chmod u+s /usr/bin/ping\nUSER root\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    setcap cap_net_raw+ep /usr/local/bin/probe\n' },
+      ],
+      good: [
+        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y iputils-ping && chmod -R a+rX /opt\nUSER 1000\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    chmod g+s /data && chmod -R a+rX /opt/app\n' },
+      ],
+      exceptions:
+        'Images meant only for Docker/Kubernetes services that need capabilities (e.g. binding port 80) are outside what this rule is for; silence it per file. ' +
+        'A final `USER root` that is only inherited from the base image is not reported, and runtime scripts are left to HPC-USE-003. Only the final stage (and the ' +
+        'stages it is built `FROM`) is checked: files from other build stages reach the image only through explicit copies.',
+      references: [
+        'https://apptainer.org/docs/user/main/security.html',
+        'https://apptainer.org/docs/admin/main/security.html',
+        'https://github.com/hadolint/hadolint/wiki/DL3002',
+        'https://docs.docker.com/engine/security/#docker-daemon-attack-surface',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    const shipped = new Set(finalStageChain(recipe));
+    for (const { script, step, stage } of allScripts(recipe)) {
+      if (!shipped.has(stage) || step.kind !== 'run' || step.keyword.toLowerCase() === '%setup') {
+        continue;
+      }
+      for (const command of script.commands) {
+        checkCommand(context, command);
+      }
+    }
+    if (recipe.format === 'dockerfile') {
+      const final = recipe.stages[recipe.stages.length - 1];
+      const users = final ? stepsOf(final, 'user') : [];
+      const last = users[users.length - 1];
+      if (last?.value && ROOT_USER.test(last.value.value.trim())) {
+        context.report({
+          range: last.value.range,
+          // Generic hygiene hadolint already reports (DL3002); under Apptainer USER is ignored anyway.
+          severity: 'info',
+          message:
+            'The final image runs as root (`USER ' +
+            last.value.value.trim() +
+            '`): Apptainer ignores USER and runs as the calling user, so anything that needs root at run time will fail on the cluster. End with a non-root `USER`.',
+        });
+      }
+    }
+  },
+});
+
+function checkCommand(context: RuleContext, command: ShellCommand): void {
+  const words = effectiveWords(command);
+  if (words.length === 0) {
+    return;
+  }
+  const name = baseName(words[0].value);
+  const args = words.slice(1);
+  if (name === 'chmod') {
+    checkChmod(context, args);
+  } else if (name === 'setcap' && !args.some((word) => word.value === '-v')) {
+    context.report({
+      range: words[0].range,
+      message: '`setcap` gives a file capabilities, which Apptainer/Singularity ignore (`nosuid`, `no_new_privs`): the program fails with "Operation not permitted" on the cluster.',
+    });
+  } else if (INSTALLERS[name]) {
+    const subcommand = args.findIndex((word) => !word.value.startsWith('-'));
+    if (subcommand >= 0 && INSTALLERS[name].has(args[subcommand].value)) {
+      const sudo = args.slice(subcommand + 1).find((word) => /^sudo([=<>-][\d.:~+-]*)?$/.test(word.value) && !word.value.startsWith('sudo-'));
+      if (sudo) {
+        context.report({
+          range: sudo.range,
+          severity: 'info',
+          message: '`sudo` is installed into the image, but it cannot raise privileges under Apptainer/Singularity (`no_new_privs`): do root work at build time instead.',
+        });
+      }
+    }
+  } else if (name === 'echo' || name === 'printf' || name === 'tee') {
+    const nopasswd = args.find((word) => /\bNOPASSWD\s*:/.test(word.value));
+    if (nopasswd) {
+      context.report({
+        range: nopasswd.range,
+        severity: 'info',
+        message: 'A passwordless sudo rule (`NOPASSWD`) assumes root inside the container; it cannot raise privileges under Apptainer/Singularity and is root access for anyone under Docker.',
+      });
+    }
+  }
+}
+
+function checkChmod(context: RuleContext, args: readonly Word[]): void {
+  const recursive = args.some((word) => word.value === '--recursive' || /^-[a-zA-Z]*R[a-zA-Z]*$/.test(word.value));
+  const operands = args.filter((word) => !/^-[a-zA-Z]+$/.test(word.value) && !word.value.startsWith('--'));
+  const mode = operands[0];
+  if (!mode) {
+    return;
+  }
+  const targets = operands.slice(1);
+  const value = mode.value;
+  if (SETUID_NUMERIC.test(value) || SETUID_SYMBOLIC.test(value) || (SETUID_ALL.test(value) && targets.some((target) => BIN_PATH.test(target.value)))) {
+    context.report({
+      range: mode.range,
+      message: `\`chmod ${value}\` sets the setuid bit, which Apptainer/Singularity ignore (\`nosuid\`): the program runs as the calling user and fails where it needs root.`,
+    });
+  } else if (recursive && WORLD_WRITABLE.test(value)) {
+    context.report({
+      range: mode.range,
+      severity: 'info',
+      message: `\`chmod -R ${value}\` makes the whole tree world-writable; \`chmod -R a+rX\` gives every user read and execute access without letting them change the software.`,
+    });
+  }
+}
