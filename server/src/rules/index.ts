@@ -37,6 +37,7 @@ import noRootAtStart from './usability/no-root-at-start';
 import noInitInEntry from './usability/no-init-in-entry';
 import appendSearchPaths from './usability/append-search-paths';
 import noEolRepoWorkaround from './eol/no-eol-repo-workaround';
+import noStaticMpiLinking from './licensing/no-static-mpi-linking';
 import setupWritesRootfs from './security/setup-writes-rootfs';
 import noBuildGpuTarget from './portability/no-build-gpu-target';
 import noMovingTargetUrls from './maintainability/no-moving-target-urls';
@@ -65,6 +66,7 @@ export const allRules: readonly Rule[] = [
   noProprietarySdkInFinalImage, // HPC-LIC-001
   noLicenseFiles, // HPC-LIC-002
   noBakedLicenseServer, // HPC-LIC-003
+  noStaticMpiLinking, // HPC-LIC-005
   declareImageLicense, // HPC-LIC-006
   noMovingTargetUrls, // HPC-MAINT-002
   noHostTunedIsa, // HPC-PORT-001
