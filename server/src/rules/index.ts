@@ -36,6 +36,7 @@ import noMpiLauncherInEntry from './usability/no-mpi-launcher-in-entry';
 import noRootAtStart from './usability/no-root-at-start';
 import noInitInEntry from './usability/no-init-in-entry';
 import appendSearchPaths from './usability/append-search-paths';
+import noInstallToMaskedPaths from './usability/no-install-to-masked-paths';
 import noEolRepoWorkaround from './eol/no-eol-repo-workaround';
 import noStaticMpiLinking from './licensing/no-static-mpi-linking';
 import setupWritesRootfs from './security/setup-writes-rootfs';
@@ -84,6 +85,7 @@ export const allRules: readonly Rule[] = [
   forwardRunscriptArgs, // HPC-USE-001
   noMpiLauncherInEntry, // HPC-USE-002
   noRootAtStart, // HPC-USE-003
+  noInstallToMaskedPaths, // HPC-USE-004
   noInitInEntry, // HPC-USE-005
   appendSearchPaths, // HPC-USE-006
 ];

@@ -1,0 +1,172 @@
+// HPC-USE-004: software installed into paths that are bind-mounted over (or unreadable) at run time.
+import { defineRule, type Fix } from '../../engine/rule';
+import type { Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
+import { effectiveWords, flagValue, isPipCommand } from '../../recipe/query';
+import { baseName, finalStageChain, offsetOf, rangeOf } from '../util/source';
+
+/**
+ * Home directories: `~`, `$HOME`, `/root`, `/home/<user>`. `/tmp` and `/var/tmp` are masked too, but prefixes there are
+ * nearly always intermediate builds (a static FFTW for NAMD) that are linked in and never used at run time.
+ */
+const HOME_PATH = /^(~|\$HOME|\$\{HOME\}|\/root|\/home\/[^/]+)(\/|$)/;
+const CONDA_INSTALLER = /(mini|ana)conda|miniforge|mambaforge|micromamba/i;
+const SHELLS = new Set(['sh', 'bash']);
+
+interface Hit {
+  word: Word;
+  what: string;
+  fix?: Fix;
+}
+
+function masked(value: string): boolean {
+  return HOME_PATH.test(value.replace(/^["']|["']$/g, ''));
+}
+
+function pipHit(recipe: Recipe, command: ShellCommand, asRoot: boolean): Hit | undefined {
+  const words = effectiveWords(command);
+  if (!words.some((word) => word.value === 'install')) {
+    return undefined;
+  }
+  const user = words.find((word) => word.value === '--user');
+  if (user) {
+    const start = offsetOf(recipe, user.range.start);
+    const end = offsetOf(recipe, user.range.end);
+    const before = recipe.text[start - 1] === ' ' ? 1 : 0;
+    const fix: Fix | undefined = asRoot ? { title: 'Install system-wide (remove `--user`)', safe: false, edits: [{ range: rangeOf(recipe, start - before, end), newText: '' }] } : undefined;
+    return { word: user, what: '`pip install --user` installs into `~/.local`', fix };
+  }
+  const target = flagValue(command, '--prefix', '--target', '-t', '--root');
+  return target && masked(target.value) ? { word: target, what: `\`pip install\` installs into \`${target.value}\`` } : undefined;
+}
+
+function commandHit(recipe: Recipe, command: ShellCommand, asRoot: boolean): Hit | undefined {
+  if (isPipCommand(command)) {
+    return pipHit(recipe, command, asRoot);
+  }
+  const words = effectiveWords(command);
+  const name = baseName(words[0]?.value ?? '');
+  const values = words.map((word) => word.value);
+  if (['conda', 'mamba', 'micromamba'].includes(name) && ['create', 'install', 'env'].includes(values[1] ?? '')) {
+    const prefix = flagValue(command, '-p', '--prefix');
+    return prefix && masked(prefix.value) ? { word: prefix, what: `\`${name} ${values[1]}\` creates its environment in \`${prefix.value}\`` } : undefined;
+  }
+  const installerAt = SHELLS.has(name) ? 1 : 0;
+  const installer = words[installerAt];
+  if (installer && CONDA_INSTALLER.test(baseName(installer.value)) && /\.sh$/.test(installer.value) && values.includes('-b')) {
+    const prefix = flagValue(command, '-p');
+    if (!prefix) {
+      return { word: installer, what: `\`${baseName(installer.value)} -b\` without \`-p\` installs into \`~/\`` };
+    }
+    return masked(prefix.value) ? { word: prefix, what: `the conda installer installs into \`${prefix.value}\`` } : undefined;
+  }
+  if (name === 'configure') {
+    const prefix = flagValue(command, '--prefix');
+    return prefix && masked(prefix.value) ? { word: prefix, what: `\`configure --prefix=${prefix.value}\` installs into a masked path` } : undefined;
+  }
+  if (name === 'cmake') {
+    const word = words.find((candidate) => /^-DCMAKE_INSTALL_PREFIX(:\w+)?=/.test(candidate.value));
+    const value = word?.value.replace(/^[^=]*=/, '') ?? '';
+    return word && masked(value) ? { word, what: `\`CMAKE_INSTALL_PREFIX=${value}\` installs into a masked path` } : undefined;
+  }
+  if ((name === 'make' || name === 'ninja') && values.includes('install')) {
+    const word = words.find((candidate) => /^(PREFIX|prefix|INSTALL_PREFIX)=/.test(candidate.value) && masked(candidate.value.replace(/^[^=]*=/, '')));
+    return word ? { word, what: `\`${name} install ${word.value}\` installs into a masked path` } : undefined;
+  }
+  if (/^python[\d.]*$/.test(name) && values[1] === '-m' && values[2] === 'venv') {
+    const path = words.slice(3).find((word) => !word.value.startsWith('-'));
+    return path && masked(path.value) ? { word: path, what: `the virtual environment \`${path.value}\` is created in a home directory` } : undefined;
+  }
+  if (name === 'virtualenv' || (name === 'uv' && values[1] === 'venv')) {
+    const path = words.slice(name === 'uv' ? 2 : 1).find((word) => !word.value.startsWith('-'));
+    return path && masked(path.value) ? { word: path, what: `the virtual environment \`${path.value}\` is created in a home directory` } : undefined;
+  }
+  return undefined;
+}
+
+function runsAsRoot(chain: Stage[]): boolean {
+  return !chain.some((stage) => stage.steps.some((step) => step.kind === 'user' && !/^(root|0)(:|$)/.test(step.value?.value ?? 'root')));
+}
+
+export default defineRule({
+  meta: {
+    code: 'HPC-USE-004',
+    name: 'no-install-to-masked-paths',
+    category: 'usability',
+    severity: 'warning',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'unsafe',
+    docs: {
+      summary: 'Do not install software into `$HOME`, `/root` or `/home/*`: HPC runtimes mount over home directories (and `/root` is unreadable to jobs).',
+      whatItDoes:
+        'In the final image reports `pip install --user`, `pip install --prefix/--target` into those paths, conda environments and conda/Miniforge installers ' +
+        '(`-p`, or `-b` without `-p`, which defaults to `~/miniconda3`), `configure --prefix`, `CMAKE_INSTALL_PREFIX`, `make install PREFIX=`, `python -m venv`/`virtualenv` ' +
+        'under `~`, `$HOME`, `/root` or `/home/<user>`; also `%files` into `/root` or `/home/<user>`, and `WORKDIR /root` or `/home/<user>` followed by ' +
+        'a `COPY`/`ADD` to a relative destination.',
+      whyHpc:
+        'Apptainer bind-mounts the user\'s home directory, `/tmp` and `/var/tmp` from the host by default (many sites also bind all of `/home`), so whatever the image put ' +
+        'there is hidden at run time; `/root` is not mounted over but is readable only by root, and jobs never run as root. The result is "No module named …" or ' +
+        '"conda: command not found" on the cluster for an image that worked in `docker run` as root.',
+      howToFix:
+        'Install into an image location such as `/opt/<app>` or `/usr/local`: `pip install` without `--user` (as root in the build), `conda create -p /opt/env`, ' +
+        '`bash Miniforge3.sh -b -p /opt/conda`, `python -m venv /opt/venv`, `--prefix=/opt/<app>`. Copy application files to `/opt/<app>` and set `WORKDIR /opt/<app>`. ' +
+        'The quick fix for `pip install --user` removes `--user` (only when the build runs as root); it is unsafe because later steps may look for the files in `~/.local`.',
+      bad: [
+        { format: 'dockerfile', code: 'FROM python:3.12-slim\nRUN pip install --user --no-cache-dir numpy\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    bash /tmp/Miniforge3-Linux-x86_64.sh -b -p /root/miniforge3\n' },
+      ],
+      good: [
+        { format: 'dockerfile', code: 'FROM python:3.12-slim\nRUN python -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir numpy\nENV PATH=/opt/venv/bin:$PATH\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    bash /tmp/Miniforge3-Linux-x86_64.sh -b -p /opt/miniforge3\n' },
+      ],
+      exceptions:
+        'Builder stages that the final image does not build on are not checked. Prefixes under `/tmp` are not reported: they are almost always intermediate builds, ' +
+        'and downloads to `/tmp` are fine. Dockerfile `COPY` into `/root` is not reported either: it is usually a build-time helper (a key, an install script). ' +
+        'Images only ever run with `--no-home`/`--contain` can silence the rule with a pragma.',
+      references: [
+        'https://apptainer.org/docs/user/main/bind_paths_and_mounts.html',
+        'https://apptainer.org/docs/user/main/docker_and_oci.html',
+        'https://pip.pypa.io/en/stable/user_guide/#user-installs',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    const chain = finalStageChain(recipe);
+    const asRoot = runsAsRoot(chain);
+    for (const stage of chain) {
+      let homeWorkdir: Word | undefined;
+      for (const step of stage.steps) {
+        if (step.kind === 'workdir') {
+          homeWorkdir = step.value && HOME_PATH.test(step.value.value) ? step.value : undefined;
+          continue;
+        }
+        if (step.kind === 'copy') {
+          const destination = step.destination;
+          if (!destination) {
+            continue;
+          }
+          if (recipe.format === 'apptainer' && HOME_PATH.test(destination.value)) {
+            context.report({ range: destination.range, message: `${step.keyword} puts files into \`${destination.value}\`, which is mounted over by the user's home (or unreadable as \`/root\`) when the image runs under Apptainer; copy to \`/opt/<app>\` instead.` });
+          } else if (homeWorkdir && !destination.value.startsWith('/') && !destination.value.startsWith('$')) {
+            context.report({ range: homeWorkdir.range, message: `\`WORKDIR ${homeWorkdir.value}\` holds application files copied by ${step.keyword}; under Apptainer that directory is the user's mounted home (or unreadable \`/root\`), so the files are not there at run time — use \`WORKDIR /opt/<app>\`.` });
+            homeWorkdir = undefined;
+          }
+          continue;
+        }
+        if (step.kind !== 'run' || /^%setup$/i.test(step.keyword)) {
+          continue;
+        }
+        for (const command of step.script.commands) {
+          const hit = commandHit(recipe, command, asRoot);
+          if (hit) {
+            context.report({
+              range: hit.word.range,
+              message: `${hit.what}; Apptainer mounts the user's home, \`/tmp\` and \`/var/tmp\` over the image (and \`/root\` is unreadable to non-root users), so it is missing at run time — install into \`/opt/<app>\` or \`/usr/local\`.`,
+              fixes: hit.fix ? [hit.fix] : undefined,
+            });
+          }
+        }
+      }
+    }
+  },
+});
