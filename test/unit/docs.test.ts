@@ -76,6 +76,21 @@ test('README table replacement keeps the text around the markers and is idempote
   assert.throws(() => replaceReadmeTable('# no markers\n', rules), /rules-table:start/);
 });
 
+test('README family markers list the rules of their category, or say there are none', () => {
+  const rules = [fakeRule('HPC-PORT-902', 'b-rule', 'Second'), fakeRule('HPC-PORT-901', 'a-rule', 'First')];
+  const text = `${readmeText}Portability. <!-- rules-in:portability -->old<!-- /rules-in -->\nNet. <!-- rules-in:networking --><!-- /rules-in -->\n`;
+  const replaced = replaceReadmeTable(text, rules);
+  assert.ok(
+    replaced.includes(
+      'Portability. <!-- rules-in:portability -->Rules: [HPC-PORT-901](docs/rules/HPC-PORT-901.md) `a-rule`, ' +
+        '[HPC-PORT-902](docs/rules/HPC-PORT-902.md) `b-rule`.<!-- /rules-in -->\n',
+    ),
+  );
+  assert.ok(replaced.includes('Net. <!-- rules-in:networking -->No rules in this family yet.<!-- /rules-in -->\n'));
+  assert.equal(replaceReadmeTable(replaced, rules), replaced);
+  assert.throws(() => replaceReadmeTable(`${readmeText}<!-- rules-in:bogus --><!-- /rules-in -->`, rules), /unknown category/);
+});
+
 test('rules index groups by category and counts rules', () => {
   const index = renderRulesIndex([fakeRule('HPC-PORT-901', 'a-rule', 'First')]);
   assert.match(index, /^# hpclint rules\n/);

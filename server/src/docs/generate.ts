@@ -96,7 +96,21 @@ export function renderRulesIndex(rules: readonly Rule[]): string {
   return parts.join('\n') + '\n';
 }
 
-/** `readme` with the text between the rules-table markers replaced by the generated table. */
+/** `Rules: [HPC-X-001](…) `name`, …` for one category (inline, for the README's pitfall paragraphs). */
+export function categoryRuleList(rules: readonly Rule[], category: string, linkPrefix: string): string {
+  const metas = sortedRules(rules).filter((meta) => meta.category === category);
+  if (metas.length === 0) {
+    return 'No rules in this family yet.';
+  }
+  return `Rules: ${metas.map((meta) => `[${meta.code}](${linkPrefix}${meta.code}.md) \`${meta.name}\``).join(', ')}.`;
+}
+
+const CATEGORY_LIST = /<!-- rules-in:([a-z]+) -->[\s\S]*?<!-- \/rules-in -->/g;
+
+/**
+ * `readme` with the text between the rules-table markers replaced by the generated table, and each
+ * `<!-- rules-in:CATEGORY -->…<!-- /rules-in -->` span replaced by that category's rule list.
+ */
 export function replaceReadmeTable(readme: string, rules: readonly Rule[]): string {
   const start = readme.indexOf(TABLE_START);
   const end = readme.indexOf(TABLE_END);
@@ -104,7 +118,13 @@ export function replaceReadmeTable(readme: string, rules: readonly Rule[]): stri
     throw new Error(`README.md must contain ${TABLE_START} followed by ${TABLE_END}`);
   }
   const table = rulesTable(rules, `${RULE_DOCS_DIR}/`);
-  return `${readme.slice(0, start + TABLE_START.length)}\n${table}\n${readme.slice(end)}`;
+  const withTable = `${readme.slice(0, start + TABLE_START.length)}\n${table}\n${readme.slice(end)}`;
+  return withTable.replace(CATEGORY_LIST, (_match, category: string) => {
+    if (!CATEGORY_TITLES.some(([known]) => known === category)) {
+      throw new Error(`README.md: unknown category in <!-- rules-in:${category} -->`);
+    }
+    return `<!-- rules-in:${category} -->${categoryRuleList(rules, category, `${RULE_DOCS_DIR}/`)}<!-- /rules-in -->`;
+  });
 }
 
 function normaliseDoc(text: string): string {
