@@ -38,21 +38,23 @@ export function freePort() {
   });
 }
 
-/** Creates fresh code-server folders under `base` and installs the .vsix offline. */
-export function prepareProfile(base, vsix) {
+/** Creates fresh code-server folders under `base` and installs the .vsix (if any) offline. */
+export function prepareProfile(base, vsix, extraSettings = {}) {
   const userDataDir = join(base, 'user-data');
   const extensionsDir = join(base, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
-  const install = spawnSync(
-    process.execPath,
-    [codeServerEntry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix],
-    { encoding: 'utf8', timeout: 120_000 },
-  );
-  const output = `${install.stdout}${install.stderr}`;
-  if (install.status !== 0 || !/successfully installed/i.test(output)) {
-    throw new Error(`code-server --install-extension failed (status ${install.status}):\n${output}`);
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...userSettings, ...extraSettings }, null, 2));
+  if (vsix) {
+    const install = spawnSync(
+      process.execPath,
+      [codeServerEntry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
+    const output = `${install.stdout}${install.stderr}`;
+    if (install.status !== 0 || !/successfully installed/i.test(output)) {
+      throw new Error(`code-server --install-extension failed (status ${install.status}):\n${output}`);
+    }
   }
   return { userDataDir, extensionsDir };
 }

@@ -88,9 +88,15 @@ async function main() {
   });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const consoleErrors = [];
+  const contributionWarnings = [];
   page.on('console', (message) => {
     if (message.type() === 'error') {
       consoleErrors.push(message.text());
+    }
+    // VS Code reports problems with an extension's contributions (grammar, language configuration,
+    // snippets, settings) as console warnings/errors naming the language or extension.
+    if (['warning', 'error'].includes(message.type()) && /\[(apptainer|dockerfile)\]|hpclint/i.test(message.text())) {
+      contributionWarnings.push(message.text().split('\n')[0]);
     }
   });
   const bench = new Workbench(page);
@@ -225,6 +231,12 @@ async function main() {
         throw new Error(`errors logged by hpclint:\n${errors.join('\n')}`);
       }
       await bench.closePanel();
+    });
+
+    await scenario('the browser console shows no warnings about hpclint or its languages', async () => {
+      if (contributionWarnings.length > 0) {
+        throw new Error(`console warnings:\n${[...new Set(contributionWarnings)].join('\n')}`);
+      }
     });
   } finally {
     await browser.close().catch(() => {});

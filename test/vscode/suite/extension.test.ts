@@ -62,7 +62,7 @@ async function apply(action: vscode.CodeAction | vscode.Command | undefined): Pr
   assert.ok(await vscode.workspace.applyEdit(action.edit), 'the workspace edit was rejected');
 }
 
-suite('hpclint in desktop VS Code', () => {
+suite('hpclint in VS Code', () => {
   test('the Dockerfile reports HPC-PORT-001 on -march=native', async () => {
     const { document } = await open('Dockerfile');
     assert.equal(document.languageId, 'dockerfile');
