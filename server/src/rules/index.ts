@@ -43,6 +43,7 @@ import setupWritesRootfs from './security/setup-writes-rootfs';
 import noBuildGpuTarget from './portability/no-build-gpu-target';
 import noMovingTargetUrls from './maintainability/no-moving-target-urls';
 import noPrivilegeAssumptions from './security/no-privilege-assumptions';
+import provenanceMetadata from './security/provenance-metadata';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -82,6 +83,7 @@ export const allRules: readonly Rule[] = [
   noSecretsInRecipe, // HPC-SEC-005
   setupWritesRootfs, // HPC-SEC-006
   noPrivilegeAssumptions, // HPC-SEC-007
+  provenanceMetadata, // HPC-SEC-008
   forwardRunscriptArgs, // HPC-USE-001
   noMpiLauncherInEntry, // HPC-USE-002
   noRootAtStart, // HPC-USE-003

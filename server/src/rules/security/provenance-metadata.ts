@@ -1,0 +1,166 @@
+// HPC-SEC-008: images without provenance labels / documentation, and recipes that delete the package database.
+import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
+import type { Stage, Word } from '../../recipe/model';
+import { allScripts, effectiveWords } from '../../recipe/query';
+import { baseName, finalStageChain, rangeOf } from '../util/source';
+
+/** Last key segments that record where an image came from (OCI and the older label-schema names). */
+const PROVENANCE_KEYS = new Set(['source', 'revision', 'created', 'version', 'vcs-url', 'vcs-ref', 'build-date']);
+/** Package databases that scanners (Trivy, Grype, Syft) and `dpkg -l`/`rpm -qa` read. */
+const PACKAGE_DB = /^\/(var\/lib\/dpkg(\/(info|status))?|var\/lib\/rpm|usr\/lib\/sysimage\/rpm|lib\/apk\/db|var\/lib\/apk)$/;
+
+export default defineRule({
+  meta: {
+    code: 'HPC-SEC-008',
+    name: 'provenance-metadata',
+    category: 'security',
+    severity: 'info',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'unsafe',
+    docs: {
+      summary: 'Record where an image comes from (OCI `source`/`revision`/`version`/`created` labels, `%labels` and `%help`) and keep its package database.',
+      whatItDoes:
+        'Reports a Dockerfile whose final stage (with the stages it is built `FROM`) sets none of the `org.opencontainers.image.source`, `.revision`, `.created` and ' +
+        '`.version` labels (older `org.label-schema.*` names and plain `version` also count); a definition file whose final stage has no `%labels` or no `%help` ' +
+        'section; and `rm` of the package database (`/var/lib/dpkg`, `/var/lib/dpkg/info`, `/var/lib/dpkg/status`, `/var/lib/rpm`, `/usr/lib/sysimage/rpm`, ' +
+        '`/lib/apk/db`).',
+      whyHpc:
+        'Images on a cluster outlive the people who built them: months later, a user or the site\'s security team has a SIF on the parallel file system and needs to know ' +
+        'which sources and which commit it came from, whether it is affected by a new CVE, and how to run it. Labels and `%help` are shown by `apptainer inspect` and ' +
+        '`apptainer run-help`; vulnerability scanners (Trivy, Grype) find installed packages only through the package database, so an image without it looks clean ' +
+        'while it is not.',
+      howToFix:
+        'Dockerfile: `LABEL org.opencontainers.image.source="https://…" org.opencontainers.image.revision="$GIT_COMMIT" org.opencontainers.image.version="1.2" ' +
+        'org.opencontainers.image.created="$BUILD_DATE"` (pass the commit and date as build arguments, or let `docker buildx build --label`/CI metadata actions set them). ' +
+        'Definition file: add `%labels` (Author, Version, Source) and a `%help` that says how to run the image. Clean package caches (`/var/lib/apt/lists`, ' +
+        '`/var/cache/dnf`) instead of the database. The quick fix inserts a skeleton with placeholders to fill in, so it is unsafe.',
+      bad: [
+        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y --no-install-recommends gromacs && rm -rf /var/lib/apt/lists/*\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    apt-get update && apt-get install -y gromacs\n' },
+      ],
+      good: [
+        {
+          format: 'dockerfile',
+          code:
+            'FROM ubuntu:24.04\nARG GIT_COMMIT=unknown\nLABEL org.opencontainers.image.source="https://github.com/org/gromacs-image" org.opencontainers.image.revision="$GIT_COMMIT"\n' +
+            'RUN apt-get update && apt-get install -y --no-install-recommends gromacs && rm -rf /var/lib/apt/lists/*\n',
+        },
+        {
+          format: 'apptainer',
+          code:
+            'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    apt-get update && apt-get install -y gromacs\n\n%labels\n    Author hpc-team@example.org\n    Version 2024.1\n\n' +
+            '%help\n    Run: apptainer exec gromacs.sif gmx mdrun -deffnm md\n',
+        },
+      ],
+      exceptions:
+        'Labels added outside the recipe (`docker build --label`, CI metadata actions) are not visible; silence the rule in `.hpclint.yaml` if your pipeline sets them. ' +
+        'Deleting `/var/lib/dpkg/available`, lock files or `/var/lib/dnf`/`/var/lib/yum` history is not reported: scanners do not read them.',
+      references: [
+        'https://github.com/opencontainers/image-spec/blob/main/annotations.md#pre-defined-annotation-keys',
+        'https://apptainer.org/docs/user/main/definition_files.html#labels',
+        'https://apptainer.org/docs/user/main/definition_files.html#help',
+        'https://trivy.dev/latest/docs/coverage/os/',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    const chain = finalStageChain(recipe);
+    if (chain.length === 0) {
+      return;
+    }
+    if (recipe.format === 'dockerfile') {
+      checkLabels(context, chain);
+    } else {
+      checkSections(context, chain[0]);
+    }
+    const shipped = new Set(chain);
+    for (const { script, step, stage } of allScripts(recipe)) {
+      if (!shipped.has(stage) || step.kind !== 'run') {
+        continue;
+      }
+      for (const command of script.commands) {
+        const words = effectiveWords(command);
+        if (words.length === 0 || baseName(words[0].value) !== 'rm') {
+          continue;
+        }
+        for (const word of words.slice(1)) {
+          const path = word.value.replace(/\/\*$/, '').replace(/\/+$/, '');
+          if (PACKAGE_DB.test(path)) {
+            context.report({
+              range: word.range,
+              message: `Removing \`${word.value}\` deletes the package database: vulnerability scanners and the package manager no longer see what is installed. Clean package caches instead.`,
+            });
+          }
+        }
+      }
+    }
+  },
+});
+
+function checkLabels(context: RuleContext, chain: readonly Stage[]): void {
+  const { recipe } = context;
+  const keys = chain.flatMap((stage) => stage.steps.flatMap((step) => (step.kind === 'label' ? step.pairs.map((pair) => pair.key.value.toLowerCase()) : [])));
+  if (keys.some((key) => PROVENANCE_KEYS.has(key.slice(key.lastIndexOf('.') + 1)))) {
+    return;
+  }
+  const final = chain[0];
+  const from = final.steps.find((step) => step.kind === 'from');
+  if (!from) {
+    return;
+  }
+  const escape = recipe.escapeChar;
+  const lineAfter = from.range.end.line + 1;
+  const atEnd = lineAfter >= recipe.text.split('\n').length;
+  const insertAt = atEnd ? from.range.end : { line: lineAfter, character: 0 };
+  const skeleton =
+    `LABEL org.opencontainers.image.source="REPLACE_WITH_SOURCE_URL" ${escape}\n` +
+    `      org.opencontainers.image.revision="REPLACE_WITH_GIT_COMMIT" ${escape}\n` +
+    `      org.opencontainers.image.version="REPLACE_WITH_VERSION" ${escape}\n` +
+    `      org.opencontainers.image.created="REPLACE_WITH_BUILD_DATE"`;
+  const fix: Fix = {
+    title: 'Add OCI provenance labels with placeholders',
+    safe: false,
+    edits: [{ range: { start: insertAt, end: insertAt }, newText: atEnd ? `\n${skeleton}` : `${skeleton}\n` }],
+  };
+  context.report({
+    range: { start: from.keywordRange.start, end: final.base.range.end },
+    message:
+      'The final image has no provenance labels (`org.opencontainers.image.source`, `.revision`, `.version`, `.created`): nobody can tell later which sources and commit it was built from.',
+    fixes: [fix],
+  });
+}
+
+function checkSections(context: RuleContext, stage: Stage): void {
+  const { recipe } = context;
+  const names = new Set(stage.sections.map((section) => section.name));
+  const missing = [
+    names.has('labels') || names.has('applabels') ? undefined : '%labels',
+    names.has('help') || names.has('apphelp') ? undefined : '%help',
+  ].filter((name): name is string => name !== undefined);
+  if (missing.length === 0) {
+    return;
+  }
+  const bootstrap = stage.steps.find((step) => step.kind === 'header' && step.key === 'bootstrap');
+  const anchor: Word['range'] = bootstrap ? bootstrap.range : stage.range;
+  const skeleton = missing
+    .map((name) =>
+      name === '%labels'
+        ? '%labels\n    Author REPLACE_WITH_AUTHOR\n    Version REPLACE_WITH_VERSION\n    Source REPLACE_WITH_SOURCE_URL\n'
+        : '%help\n    REPLACE_WITH_HOW_TO_RUN_THIS_IMAGE\n',
+    )
+    .join('\n');
+  const end = recipe.text.length;
+  const separator = recipe.text.endsWith('\n\n') ? '' : recipe.text.endsWith('\n') ? '\n' : '\n\n';
+  context.report({
+    range: anchor,
+    message: `The image has no ${missing.map((name) => `\`${name}\``).join(' and no ')} section: \`apptainer inspect\` and \`apptainer run-help\` cannot tell users what it contains, where it came from or how to run it.`,
+    fixes: [
+      {
+        title: `Add ${missing.join(' and ')} with placeholders`,
+        safe: false,
+        edits: [{ range: rangeOf(recipe, end, end), newText: `${separator}${skeleton}` }],
+      },
+    ],
+  });
+}
