@@ -44,6 +44,7 @@ import noBuildGpuTarget from './portability/no-build-gpu-target';
 import noMovingTargetUrls from './maintainability/no-moving-target-urls';
 import noPrivilegeAssumptions from './security/no-privilege-assumptions';
 import provenanceMetadata from './security/provenance-metadata';
+import noHardcodedMachineArch from './portability/no-hardcoded-machine-arch';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -74,6 +75,7 @@ export const allRules: readonly Rule[] = [
   noHostTunedIsa, // HPC-PORT-001
   noBuildCpuAutodetect, // HPC-PORT-002
   noBuildGpuTarget, // HPC-PORT-003
+  noHardcodedMachineArch, // HPC-PORT-004
   noGpuDriverInImage, // HPC-PORT-005
   noKernelCoupledComponents, // HPC-PORT-006
   verifiedBaseImage, // HPC-SEC-001

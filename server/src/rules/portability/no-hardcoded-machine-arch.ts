@@ -1,0 +1,122 @@
+// HPC-PORT-004: recipes that can only build for one CPU architecture (arch in download URLs, FROM --platform, MirrorURL).
+import { defineRule } from '../../engine/rule';
+import type { ShellScript, Word } from '../../recipe/model';
+import { allScripts, effectiveName, effectiveWords, hasFlag } from '../../recipe/query';
+import { baseName, rangeInWord } from '../util/source';
+
+const ARCH = /(?<![A-Za-z0-9])(x86_64|x86-64|amd64|aarch64|arm64|ppc64le)(?![A-Za-z0-9])/;
+const DOWNLOADERS = new Set(['curl', 'wget', 'aria2c']);
+const ARCH_VARIABLES = /\$\{?(TARGETARCH|TARGETPLATFORM|BUILDARCH|TARGETVARIANT)\b|(\$\(|`)\s*(uname\s+-\w*m|dpkg\s+--print-architecture|arch\s*[)`])/;
+
+export default defineRule({
+  meta: {
+    code: 'HPC-PORT-004',
+    name: 'no-hardcoded-machine-arch',
+    category: 'portability',
+    severity: 'info',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'none',
+    docs: {
+      summary: 'Download URLs, `FROM --platform=` and `MirrorURL:` with a fixed CPU architecture make the recipe build for one platform only.',
+      whatItDoes:
+        'Reports downloads (`curl`, `wget`, `aria2c`, `ADD <url>`) whose URL names one architecture (`x86_64`, `amd64`, `aarch64`, `arm64`, `ppc64le`) in a script that ' +
+        'never asks which architecture it is building for (`uname -m`, `dpkg --print-architecture`, `$TARGETARCH`); `FROM --platform=` with a literal platform; and ' +
+        'definition-file `MirrorURL:` values with a literal architecture. One finding per download command.',
+      whyHpc:
+        'HPC centres increasingly run mixed fleets — x86 partitions next to Arm (Grace, A64FX, Graviton) or POWER nodes. A recipe that downloads the x86_64 build of ' +
+        'a tool builds "successfully" on an Arm builder and then fails at run time with `exec format error` or `cannot execute binary file`, or must be copied and ' +
+        'edited per platform. BuildKit passes `TARGETARCH`/`TARGETPLATFORM` to every build, so one recipe can serve all platforms.',
+      howToFix:
+        'Map the build architecture to the vendor\'s naming once and use the variable in the URL: in Dockerfiles `ARG TARGETARCH` (values `amd64`, `arm64`), e.g. ' +
+        '`case "$TARGETARCH" in amd64) A=x86_64;; arm64) A=aarch64;; esac`; in any recipe `A="$(uname -m)"`. Drop `--platform=linux/amd64` unless the image really is ' +
+        'x86-only (then keep it and silence the line), and use `$basearch` in yum/dnf `MirrorURL:` values.',
+      bad: [
+        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN curl -fsSLo /tmp/mc.sh https://repo.anaconda.com/miniconda/Miniconda3-py312_24.7.1-0-Linux-x86_64.sh && bash /tmp/mc.sh -b -p /opt/conda\n' },
+        { format: 'apptainer', code: 'Bootstrap: yum\nOSVersion: 9\nMirrorURL: https://dl.rockylinux.org/pub/rocky/9/BaseOS/x86_64/os/\nInclude: dnf\n' },
+      ],
+      good: [
+        {
+          format: 'dockerfile',
+          code: 'FROM ubuntu:24.04\nRUN curl -fsSLo /tmp/mc.sh "https://repo.anaconda.com/miniconda/Miniconda3-py312_24.7.1-0-Linux-$(uname -m).sh" && bash /tmp/mc.sh -b -p /opt/conda\n',
+        },
+        { format: 'apptainer', code: 'Bootstrap: yum\nOSVersion: 9\nMirrorURL: https://dl.rockylinux.org/pub/rocky/%{OSVERSION}/BaseOS/$basearch/os/\nInclude: dnf\n' },
+      ],
+      exceptions:
+        'Tools that exist for one architecture only (vendor x86 binaries, x86-only compilers) cannot be parameterised; keep the URL and silence it with ' +
+        '`# hpclint ignore=HPC-PORT-004 -- x86-only vendor binary`. Architecture names in library paths (`/usr/lib/x86_64-linux-gnu`) and ' +
+        '`$(uname -m)`-style lookups are not reported.',
+      references: [
+        'https://docs.docker.com/reference/dockerfile/#automatic-platform-args-in-the-global-scope',
+        'https://docs.docker.com/build/building/multi-platform/',
+        'https://apptainer.org/docs/user/main/appendix.html',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    const report = (word: Word, message: string): void => {
+      const match = ARCH.exec(word.text);
+      const range = match ? rangeInWord(recipe, word, match.index, match.index + match[0].length) : word.range;
+      context.report({ range, message });
+    };
+    for (const { script } of allScripts(recipe)) {
+      if (archAware(script)) {
+        continue;
+      }
+      for (const command of script.commands) {
+        const words = effectiveWords(command);
+        if (words.length === 0 || !DOWNLOADERS.has(baseName(words[0].value))) {
+          continue;
+        }
+        const url = words.slice(1).find((word) => /^["']?[a-z][\w+.-]*:\/\//i.test(word.text) && ARCH.test(word.value));
+        if (url) {
+          const arch = ARCH.exec(url.value)?.[1];
+          report(url, `This download is fixed to \`${arch}\`; the recipe cannot build for other CPU architectures. Map \`$TARGETARCH\` or \`$(uname -m)\` to the vendor's naming instead.`);
+        }
+      }
+    }
+    for (const stage of recipe.stages) {
+      for (const step of stage.steps) {
+        if (step.kind === 'copy' && step.keyword.toUpperCase() === 'ADD') {
+          const url = step.sources.find((source) => /^[a-z][\w+.-]*:\/\//i.test(source.value) && ARCH.test(source.value) && !ARCH_VARIABLES.test(source.value));
+          if (url) {
+            report(url, `\`ADD\` downloads the \`${ARCH.exec(url.value)?.[1]}\` build; the recipe cannot build for other CPU architectures. Use \`\${TARGETARCH}\` in the URL.`);
+          }
+        }
+        if (step.kind === 'from') {
+          const platform = step.flags.find((flag) => flag.name === 'platform' && flag.value && !flag.value.value.includes('$'));
+          if (platform?.value) {
+            context.report({
+              range: platform.range,
+              message: `\`--platform=${platform.value.value}\` pins this stage to one platform; on other machines it builds under emulation or not at all. Leave the platform to the builder (\`--platform\` of \`docker build\`) unless the image is really single-architecture.`,
+            });
+          }
+        }
+        if (step.kind === 'header' && step.key === 'mirrorurl' && ARCH.test(step.value.value)) {
+          const yum = stage.base.agent === 'yum' || stage.base.agent === 'dnf';
+          report(
+            step.value,
+            `\`MirrorURL:\` is fixed to \`${ARCH.exec(step.value.value)?.[1]}\`; the definition file cannot build on other CPU architectures.` +
+              (yum ? ' Use `$basearch`, which yum/dnf expand to the build architecture.' : ''),
+          );
+        }
+      }
+    }
+  },
+});
+
+/** The script asks which architecture it builds for (`uname -m`, `dpkg --print-architecture`, `arch`, `$TARGETARCH`). */
+function archAware(script: ShellScript): boolean {
+  if (ARCH_VARIABLES.test(script.text)) {
+    return true; // also covers `case "$(uname -m)" in …`, whose subject the splitter does not model as a command
+  }
+  return script.commands.some((command) => {
+    const name = effectiveName(command);
+    return (
+      (name === 'uname' && hasFlag(command, '-m', '-a', '--machine', '--all')) ||
+      (name === 'dpkg' && hasFlag(command, '--print-architecture')) ||
+      name === 'arch' ||
+      [...command.assignments, ...command.words].some((word) => ARCH_VARIABLES.test(word.text))
+    );
+  });
+}
