@@ -85,3 +85,9 @@ test('the packaged manifest is the repository manifest without the npm "files" l
   assert.equal(manifest.files, undefined);
   assert.ok(packaged.bytes < 2 * 1024 * 1024, `the .vsix is ${packaged.bytes} bytes`);
 });
+
+test('the manifest names the packaged icon', () => {
+  const manifest = packagedManifest();
+  assert.equal(manifest.icon, 'images/icon.png', 'package.json needs "icon": "images/icon.png"');
+  assert.ok(names().includes('extension/images/icon.png'));
+});
