@@ -45,6 +45,7 @@ import noMovingTargetUrls from './maintainability/no-moving-target-urls';
 import noPrivilegeAssumptions from './security/no-privilege-assumptions';
 import provenanceMetadata from './security/provenance-metadata';
 import noHardcodedMachineArch from './portability/no-hardcoded-machine-arch';
+import pinVcsFetches from './maintainability/pin-vcs-fetches';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -71,6 +72,7 @@ export const allRules: readonly Rule[] = [
   noBakedLicenseServer, // HPC-LIC-003
   noStaticMpiLinking, // HPC-LIC-005
   declareImageLicense, // HPC-LIC-006
+  pinVcsFetches, // HPC-MAINT-001
   noMovingTargetUrls, // HPC-MAINT-002
   noHostTunedIsa, // HPC-PORT-001
   noBuildCpuAutodetect, // HPC-PORT-002

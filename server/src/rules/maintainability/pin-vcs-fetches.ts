@@ -1,0 +1,206 @@
+// HPC-MAINT-001: VCS fetches that take whatever the default branch holds at build time.
+import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
+import type { ShellCommand, Word } from '../../recipe/model';
+import { allScripts, effectiveName, effectiveWords, flagValue, isPipCommand } from '../../recipe/query';
+import { rangeInWord } from '../util/source';
+
+/** Ref names that move: a clone or checkout of these is not a pin. */
+const MOVING_REF = /^(?:origin\/)?(?:master|main|develop|devel|dev|trunk|HEAD|latest|nightly)$/i;
+const PLACEHOLDER = " --branch '<release-tag>'";
+
+/** git options that take a separate value before the subcommand. */
+const GIT_VALUE_OPTIONS = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace']);
+
+/** The git subcommand and its arguments (`git -C src checkout v1` → `checkout`, [`v1`]). */
+function gitSubcommand(command: ShellCommand): { name: Word; args: Word[] } | undefined {
+  const words = effectiveWords(command);
+  if (words.length === 0 || effectiveName(command) !== 'git') {
+    return undefined;
+  }
+  let i = 1;
+  while (i < words.length && words[i].value.startsWith('-')) {
+    i += GIT_VALUE_OPTIONS.has(words[i].value) ? 2 : 1;
+  }
+  return i < words.length ? { name: words[i], args: words.slice(i + 1) } : undefined;
+}
+
+const CLONE_VALUE_OPTIONS = new Set(['-o', '--origin', '-u', '--upload-pack', '--reference', '--reference-if-able', '--separate-git-dir', '--depth', '--shallow-since', '--shallow-exclude', '-j', '--jobs', '--filter', '--template', '-c', '--config', '--server-option', '--bundle-uri']);
+
+/** The repository operand of `git clone` (first non-option argument). */
+function cloneSource(args: Word[]): Word | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const value = args[i].value;
+    if (value === '--') {
+      return args[i + 1];
+    }
+    if (value.startsWith('-')) {
+      if (CLONE_VALUE_OPTIONS.has(value) || value === '-b' || value === '--branch') {
+        i++;
+      }
+      continue;
+    }
+    return args[i];
+  }
+  return undefined;
+}
+
+const REMOTE = /^(?:[a-z+]+:\/\/|git@|[\w.-]+\.[a-z]{2,}[:/])/i;
+
+/** A later `git checkout <ref>`, `git switch --detach <ref>` or `git reset --hard <ref>` with a fixed ref. */
+function isPinningCommand(command: ShellCommand): boolean {
+  const git = gitSubcommand(command);
+  if (!git) {
+    return false;
+  }
+  const sub = git.name.value;
+  if (sub !== 'checkout' && sub !== 'switch' && sub !== 'reset') {
+    return false;
+  }
+  if (sub === 'reset' && !git.args.some((word) => word.value === '--hard')) {
+    return false;
+  }
+  const operands = git.args.filter((word) => !word.value.startsWith('-'));
+  if (sub === 'checkout' && git.args.some((word) => word.value === '-b' || word.value === '-B')) {
+    // `git checkout -b name <start-point>`: the start point is the ref.
+    return operands.length >= 2 && !MOVING_REF.test(operands[1].value);
+  }
+  return operands.length > 0 && operands[0].value !== '--' && !MOVING_REF.test(operands[0].value) && !operands[0].value.startsWith('.');
+}
+
+export default defineRule({
+  meta: {
+    code: 'HPC-MAINT-001',
+    name: 'pin-vcs-fetches',
+    category: 'maintainability',
+    severity: 'warning',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'unsafe',
+    docs: {
+      summary: 'Pin VCS fetches: `git clone` without a tag or later checkout, `pip install git+…` without `@ref`, `go install …@latest`.',
+      whatItDoes:
+        'Reports `git clone <remote>` that neither names a ref with `--branch`/`-b` nor is followed (later in the same stage) by `git checkout <ref>`, ' +
+        '`git switch --detach <ref>` or `git reset --hard <ref>`; `--branch master`/`main`/`develop` counts as unpinned. Also reports pip requirements ' +
+        '`git+https://…` without `@<tag-or-commit>` (or with `@master`), and `go install`/`go get` of `…@latest`. A Spack clone gets a Spack-specific message.',
+      whyHpc:
+        'A clone of the default branch builds whatever was committed that morning: rebuilding the image for a new cluster, or to reproduce a published run, silently ' +
+        'gives different code — or fails because the branch moved to a new build system or dependency. For Spack the branch decides every package recipe ' +
+        'and version, so an unpinned `develop` clone changes the whole software stack between two builds of the "same" image; Spack recommends pinning a release.',
+      howToFix:
+        'Name a release tag or commit: `git clone --branch v1.2.3 --depth 1 <url>` (a tag), or clone and `git checkout <sha>`; for Spack ' +
+        '`git clone --depth 2 --branch v0.23.1 https://github.com/spack/spack.git`. For pip use `pkg @ git+https://…@v1.2.3` (or a commit hash), for Go `@v1.2.3`. ' +
+        'Put the version in an `ARG` so it is visible and easy to bump. The quick fix inserts `--branch \'<release-tag>\'` (plus `--depth 1` when no depth is given) ' +
+        'as a placeholder: it is unsafe — replace the placeholder with a real tag before building.',
+      bad: [
+        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN git clone https://github.com/spack/spack.git /opt/spack\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: python:3.12-slim\n\n%post\n    pip install git+https://github.com/example/analysis.git\n' },
+      ],
+      good: [
+        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nARG SPACK_VERSION=v0.23.1\nRUN git clone --depth 2 --branch ${SPACK_VERSION} https://github.com/spack/spack.git /opt/spack\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: python:3.12-slim\n\n%post\n    pip install "analysis @ git+https://github.com/example/analysis.git@v1.4.0"\n' },
+      ],
+      exceptions:
+        'Clones of local paths are ignored. Development images that must track a branch can silence the rule with a pragma stating that purpose. ' +
+        'A checkout through a variable (`git checkout "$VERSION"`) counts as a pin; whether the variable names a tag is not checked.',
+      references: [
+        'https://spack.readthedocs.io/en/latest/containers.html',
+        'https://git-scm.com/docs/git-clone#Documentation/git-clone.txt---branchname',
+        'https://pip.pypa.io/en/stable/topics/vcs-support/',
+        'https://go.dev/ref/mod#go-install',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    for (const stage of recipe.stages) {
+      const commands = allScripts(recipe)
+        .filter((ref) => ref.stage === stage && ref.step.kind === 'run')
+        .flatMap((ref) => ref.script.commands);
+      // Unpinned clones waiting for a later checkout; a pinning command pins the most recent one.
+      const pending: (() => void)[] = [];
+      for (const command of commands) {
+        if (isPinningCommand(command)) {
+          pending.pop();
+          continue;
+        }
+        const git = gitSubcommand(command);
+        if (git?.name.value === 'clone') {
+          const source = cloneSource(git.args);
+          if (!source || !REMOTE.test(source.value)) {
+            continue;
+          }
+          const spack = /(?:^|[/:])spack\/spack(?:\.git)?\/?$/i.test(source.value);
+          const what = spack ? 'Spack is cloned at its default branch (`develop`): every package recipe and version changes between builds' : `\`git clone ${source.value}\` takes the default branch as it is at build time`;
+          const branch = flagValue(command, '--branch', '-b');
+          if (branch) {
+            if (MOVING_REF.test(branch.value)) {
+              context.report({
+                range: branch.range,
+                message: `\`--branch ${branch.value}\` is a moving branch, not a pin: ${spack ? 'Spack `develop` changes every package recipe between builds' : 'a rebuild gets different code'}; name a release tag (or check out a commit after cloning).`,
+                fixes: [{ title: "Replace the branch with a '<release-tag>' placeholder (fill in a real tag)", safe: false, edits: [{ range: branch.range, newText: "'<release-tag>'" }] }],
+              });
+            }
+            continue;
+          }
+          const insertion = PLACEHOLDER + (flagValue(command, '--depth') || command.words.some((w) => w.value.startsWith('--depth=')) ? '' : ' --depth 1');
+          const fix: Fix = {
+            title: `Insert \`${insertion.trim()}\` after \`clone\` (placeholder: fill in a real tag)`,
+            safe: false,
+            edits: [{ range: { start: git.name.range.end, end: git.name.range.end }, newText: insertion }],
+          };
+          pending.push(() =>
+            context.report({
+              range: { start: git.name.range.start, end: source.range.end },
+              message: `${what}; pin a release tag (\`--branch <tag> --depth 1\`) or check out a commit after cloning.`,
+              fixes: [fix],
+            }),
+          );
+          continue;
+        }
+        checkPipAndGo(context, command);
+      }
+      pending.forEach((report) => report());
+    }
+  },
+});
+
+function checkPipAndGo(context: RuleContext, command: ShellCommand): void {
+  const { recipe } = context;
+  const words = effectiveWords(command);
+  if (isPipCommand(command) || ['uv', 'pipx', 'pip3', 'pip'].includes(effectiveName(command))) {
+    for (const word of words) {
+      const m = /git\+[a-z]+:\/\/([^\s"'#]*)/i.exec(word.value);
+      if (!m) {
+        continue;
+      }
+      const afterScheme = m[1];
+      const path = afterScheme.slice(afterScheme.indexOf('/') + 1);
+      const at = path.lastIndexOf('@');
+      const ref = at >= 0 ? path.slice(at + 1) : undefined;
+      if (ref && !MOVING_REF.test(ref)) {
+        continue;
+      }
+      const start = word.text.indexOf('git+');
+      const urlEnd = start >= 0 ? start + m[0].length : -1;
+      const range = start >= 0 && word.text.slice(start, urlEnd) === m[0] ? rangeInWord(recipe, word, start, urlEnd) : word.range;
+      context.report({
+        range,
+        message: ref
+          ? `\`@${ref}\` is a moving branch: pip installs whatever it holds at build time; pin a tag or commit (\`…git@v1.2.3\`).`
+          : 'pip installs the default branch of this repository as it is at build time; pin a tag or commit (`pkg @ git+https://…git@v1.2.3`).',
+      });
+    }
+    return;
+  }
+  if (effectiveName(command) === 'go' && words[1] && (words[1].value === 'install' || words[1].value === 'get')) {
+    for (const word of words.slice(2)) {
+      const at = word.value.lastIndexOf('@');
+      if (at > 0 && /^(latest|master|main|HEAD)$/.test(word.value.slice(at + 1))) {
+        const offset = word.text.lastIndexOf('@');
+        context.report({
+          range: offset >= 0 ? rangeInWord(recipe, word, offset, word.text.length) : word.range,
+          message: `\`go ${words[1].value} ${word.value}\` resolves the newest version at build time; pin a module version (\`@v1.2.3\`).`,
+        });
+      }
+    }
+  }
+}
