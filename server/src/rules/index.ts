@@ -4,6 +4,7 @@ import layerBudget from './build/layer-budget';
 import noDownloadsAtStart from './caching/no-downloads-at-start';
 import noShub from './caching/no-shub';
 import noPersistedProxy from './caching/no-persisted-proxy';
+import useBuildCacheMounts from './caching/use-build-cache-mounts';
 import bootstrapFirst from './def/bootstrap-first';
 import definedBuildArguments from './def/defined-build-arguments';
 import noAccidentalSectionStart from './def/no-accidental-section-start';
@@ -50,6 +51,7 @@ import pinVcsFetches from './maintainability/pin-vcs-fetches';
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
   noDownloadsAtStart, // HPC-CACHE-001
+  useBuildCacheMounts, // HPC-CACHE-002
   noPersistedProxy, // HPC-CACHE-003
   noShub, // HPC-CACHE-005
   bootstrapFirst, // HPC-DEF-001

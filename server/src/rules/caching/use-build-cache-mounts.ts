@@ -1,0 +1,142 @@
+// HPC-CACHE-002: package-manager RUNs without BuildKit cache mounts.
+import { defineRule, type Fix } from '../../engine/rule';
+import type { Recipe, RunStep, ShellCommand, Stage } from '../../recipe/model';
+import { effectiveWords, isPipCommand } from '../../recipe/query';
+import { baseName, offsetOf, rangeOf } from '../util/source';
+
+interface Manager {
+  label: string;
+  /** Cache directories to mount; empty = report without a fix (location depends on the install). */
+  targets: string[];
+}
+
+const APT: Manager = { label: 'apt', targets: ['/var/cache/apt', '/var/lib/apt'] };
+const INSTALL_WORDS = new Set(['install', 'add', 'create', 'update', 'upgrade', 'dist-upgrade', 'in']);
+
+function managerOf(command: ShellCommand, asRoot: boolean): Manager | undefined {
+  const words = effectiveWords(command);
+  const name = baseName(words[0]?.value ?? '');
+  const sub = words.slice(1).find((word) => !word.value.startsWith('-'))?.value ?? '';
+  if (isPipCommand(command)) {
+    if (!words.some((word) => word.value === 'install')) {
+      return undefined;
+    }
+    const noCache = words.some((word) => word.value === '--no-cache-dir');
+    return { label: noCache ? 'pip (with `--no-cache-dir`, drop it when you mount a cache)' : 'pip', targets: noCache || !asRoot ? [] : ['/root/.cache/pip'] };
+  }
+  if (!INSTALL_WORDS.has(sub)) {
+    return undefined;
+  }
+  switch (name) {
+    case 'apt-get':
+    case 'apt':
+      return sub === 'install' || sub === 'upgrade' || sub === 'dist-upgrade' ? APT : undefined;
+    case 'dnf':
+    case 'microdnf':
+      return { label: name, targets: ['/var/cache/dnf'] };
+    case 'yum':
+      return { label: 'yum', targets: ['/var/cache/yum'] };
+    case 'zypper':
+      return { label: 'zypper', targets: ['/var/cache/zypp'] };
+    case 'apk':
+      return sub === 'add' ? { label: 'apk', targets: words.some((word) => word.value === '--no-cache') ? [] : ['/var/cache/apk'] } : undefined;
+    case 'conda':
+    case 'mamba':
+    case 'micromamba':
+      return sub === 'install' || sub === 'create' ? { label: name, targets: [] } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function runsAsRootAt(stage: Stage, step: RunStep): boolean {
+  let root = true;
+  for (const candidate of stage.steps) {
+    if (candidate === step) {
+      break;
+    }
+    if (candidate.kind === 'user') {
+      root = /^(root|0)(:|$)/.test(candidate.value?.value ?? 'root');
+    }
+  }
+  return root && stage.base.stageRef === undefined;
+}
+
+function mountFix(recipe: Recipe, step: RunStep, managers: Manager[]): Fix | undefined {
+  if (managers.some((manager) => manager.targets.length === 0)) {
+    return undefined; // one manager's cache location is unknown: a partial fix would leave the finding
+  }
+  const targets = [...new Set(managers.flatMap((manager) => manager.targets))];
+  const at = offsetOf(recipe, step.keywordRange.end);
+  const mounts = targets.map((target) => ` --mount=type=cache,target=${target},sharing=locked`).join('');
+  return { title: 'Add BuildKit cache mounts', safe: false, edits: [{ range: rangeOf(recipe, at, at), newText: mounts }] };
+}
+
+export default defineRule({
+  meta: {
+    code: 'HPC-CACHE-002',
+    name: 'use-build-cache-mounts',
+    category: 'caching',
+    severity: 'hint',
+    formats: ['dockerfile'],
+    fix: 'unsafe',
+    docs: {
+      summary: 'Package installs in `RUN` can use BuildKit cache mounts (`--mount=type=cache`) so rebuilds do not download everything again.',
+      whatItDoes:
+        'Reports `RUN` instructions without a `--mount=type=cache` that install packages with `apt-get`/`apt`, `dnf`, `microdnf`, `yum`, `zypper`, `apk`, `pip` or `conda`/`mamba`. ' +
+        'One hint per `RUN`.',
+      whyHpc:
+        'Recipes for HPC software are rebuilt often (new compiler, new MPI, another CUDA version) on shared build nodes or CI runners behind slow or metered links, and every ' +
+        'rebuild downloads the same packages again from the mirrors and PyPI. A cache mount keeps the package cache on the build host between builds without putting it ' +
+        'into a layer, so the image stays small and the rebuild is fast.',
+      howToFix:
+        'Add `--mount=type=cache,target=<cache dir>,sharing=locked` to the `RUN`: `/var/cache/apt` and `/var/lib/apt` for apt, `/var/cache/dnf`, `/var/cache/yum`, ' +
+        '`/var/cache/apk`, `/root/.cache/pip` (and drop `--no-cache-dir`), `<conda>/pkgs`. Debian and Ubuntu images delete downloaded packages through ' +
+        '`/etc/apt/apt.conf.d/docker-clean`; remove that file first (`rm -f /etc/apt/apt.conf.d/docker-clean`). The quick fix inserts the mounts; it is unsafe ' +
+        'because it needs BuildKit (Docker ≥ 23 default, `# syntax=docker/dockerfile:1`) and the apt `docker-clean` change.',
+      bad: [{ format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\n' }],
+      good: [
+        {
+          format: 'dockerfile',
+          code:
+            '# syntax=docker/dockerfile:1\nFROM ubuntu:24.04\nRUN rm -f /etc/apt/apt.conf.d/docker-clean\n' +
+            'RUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n    apt-get update && apt-get install -y --no-install-recommends gcc\n',
+        },
+      ],
+      exceptions:
+        'Builds that must run without BuildKit (old Docker, `apptainer build` from a Dockerfile through other tools, Kaniko without cache support) cannot use cache mounts; ' +
+        'turn the rule off in `.hpclint.yaml`. Definition files have no equivalent and are not checked.',
+      references: [
+        'https://docs.docker.com/build/cache/optimize/#use-cache-mounts',
+        'https://docs.docker.com/reference/dockerfile/#run---mounttypecache',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    for (const stage of recipe.stages) {
+      for (const step of stage.steps) {
+        if (step.kind !== 'run' || step.flags.some((flag) => flag.name === 'mount' && /(^|,)type=cache(,|$)/.test(flag.value?.value ?? ''))) {
+          continue;
+        }
+        const asRoot = runsAsRootAt(stage, step);
+        const found: Manager[] = [];
+        for (const command of step.script.commands) {
+          const manager = managerOf(command, asRoot);
+          if (manager && !found.some((known) => known.label === manager.label)) {
+            found.push(manager);
+          }
+        }
+        if (found.length === 0) {
+          continue;
+        }
+        const fix = mountFix(recipe, step, found);
+        context.report({
+          range: step.keywordRange,
+          message: `${found.map((manager) => manager.label).join(', ')} downloads packages on every rebuild; a BuildKit cache mount (\`RUN --mount=type=cache,target=…\`) keeps them between builds without adding them to the image.`,
+          fixes: fix ? [fix] : undefined,
+        });
+      }
+    }
+  },
+});
