@@ -47,6 +47,7 @@ import noPrivilegeAssumptions from './security/no-privilege-assumptions';
 import provenanceMetadata from './security/provenance-metadata';
 import noHardcodedMachineArch from './portability/no-hardcoded-machine-arch';
 import pinVcsFetches from './maintainability/pin-vcs-fetches';
+import noBakedFabricTuning from './networking/no-baked-fabric-tuning';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -76,6 +77,7 @@ export const allRules: readonly Rule[] = [
   declareImageLicense, // HPC-LIC-006
   pinVcsFetches, // HPC-MAINT-001
   noMovingTargetUrls, // HPC-MAINT-002
+  noBakedFabricTuning, // HPC-NET-001
   noHostTunedIsa, // HPC-PORT-001
   noBuildCpuAutodetect, // HPC-PORT-002
   noBuildGpuTarget, // HPC-PORT-003
