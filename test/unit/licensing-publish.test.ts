@@ -36,3 +36,14 @@ test('HPC-LIC-003 does not depend on publish', () => {
     assert.deepEqual(severities('HPC-LIC-003', text, 'dockerfile', publish), ['2:warning']);
   }
 });
+
+const ISV_DOCKERFILE = 'FROM ubuntu:22.04\nRUN ./mpm install --release=R2024a --destination=/opt/matlab --products MATLAB\n';
+const ISV_LABELLED = 'FROM ubuntu:22.04\nLABEL org.opencontainers.image.licenses="LicenseRef-Proprietary"\nRUN ./mpm install --products MATLAB\n';
+
+test('HPC-LIC-004: public → warning (even when labelled proprietary), unknown → info unless labelled, private → nothing', () => {
+  assert.deepEqual(severities('HPC-LIC-004', ISV_DOCKERFILE, 'dockerfile', 'public'), ['2:warning']);
+  assert.deepEqual(severities('HPC-LIC-004', ISV_DOCKERFILE, 'dockerfile'), ['2:info']);
+  assert.deepEqual(severities('HPC-LIC-004', ISV_DOCKERFILE, 'dockerfile', 'private'), []);
+  assert.deepEqual(severities('HPC-LIC-004', ISV_LABELLED, 'dockerfile', 'public'), ['3:warning']);
+  assert.deepEqual(severities('HPC-LIC-004', ISV_LABELLED, 'dockerfile'), []);
+});

@@ -39,6 +39,7 @@ import noInitInEntry from './usability/no-init-in-entry';
 import appendSearchPaths from './usability/append-search-paths';
 import noInstallToMaskedPaths from './usability/no-install-to-masked-paths';
 import noEolRepoWorkaround from './eol/no-eol-repo-workaround';
+import noPublishedCommercialApps from './licensing/no-published-commercial-apps';
 import noStaticMpiLinking from './licensing/no-static-mpi-linking';
 import setupWritesRootfs from './security/setup-writes-rootfs';
 import noBuildGpuTarget from './portability/no-build-gpu-target';
@@ -73,6 +74,7 @@ export const allRules: readonly Rule[] = [
   noProprietarySdkInFinalImage, // HPC-LIC-001
   noLicenseFiles, // HPC-LIC-002
   noBakedLicenseServer, // HPC-LIC-003
+  noPublishedCommercialApps, // HPC-LIC-004
   noStaticMpiLinking, // HPC-LIC-005
   declareImageLicense, // HPC-LIC-006
   pinVcsFetches, // HPC-MAINT-001

@@ -1,9 +1,8 @@
 // HPC-LIC-006: the final image declares no licence (`org.opencontainers.image.licenses` / `%labels License`).
-import { defineRule, type Fix } from '../../engine/rule';
-import type { LabelStep, Recipe, Stage } from '../../recipe/model';
+import { defineRule } from '../../engine/rule';
+import type { Stage } from '../../recipe/model';
 import { finalStage } from '../../recipe/query';
-import { finalLicenseLabels } from '../util/licensing';
-import { lineIndexOf, offsetOf } from '../util/source';
+import { finalLicenseLabels, insertLicenseLabel } from '../util/licensing';
 
 const LABEL_KEY = 'org.opencontainers.image.licenses';
 const PLACEHOLDER = 'NOASSERTION';
@@ -71,7 +70,7 @@ export default defineRule({
     context.report({
       range: anchorRange(stage),
       message: `The image declares no licence: add \`${LABEL_KEY}\` with an SPDX expression to ${where}.`,
-      fixes: [insertLabel(recipe, stage)],
+      fixes: [insertLicenseLabel(recipe, stage, PLACEHOLDER, `Add \`${LABEL_KEY}\` = ${PLACEHOLDER} (replace with the SPDX expression)`)],
     });
   },
 });
@@ -88,34 +87,3 @@ function anchorRange(stage: Stage): Stage['range'] {
   }
   return stage.base.range;
 }
-
-function insertLabel(recipe: Recipe, stage: Stage): Fix {
-  const index = lineIndexOf(recipe);
-  const title = `Add \`${LABEL_KEY}\` = ${PLACEHOLDER} (replace with the SPDX expression)`;
-  const at = (offset: number) => index.range(offset, offset);
-  /** Offset just after line `line` (start of the next line, or the end of the text). */
-  const lineEnd = (line: number): number => (line + 1 < index.lineCount ? index.lineStart(line + 1) : recipe.text.length);
-  const needsNewline = (offset: number) => offset > 0 && recipe.text[offset - 1] !== '\n';
-  if (recipe.format === 'dockerfile') {
-    const from = stage.steps.find((step) => step.kind === 'from');
-    const offset = lineEnd((from ?? stage.steps[0]).range.end.line);
-    const text = `${needsNewline(offset) ? '\n' : ''}LABEL ${LABEL_KEY}="${PLACEHOLDER}"\n`;
-    return { title, safe: false, edits: [{ range: at(offset), newText: text }] };
-  }
-  const labelSteps = stage.steps.filter((step): step is LabelStep => step.kind === 'label' && !step.app && step.keyword.toLowerCase() === '%labels');
-  const lastPair = labelSteps.flatMap((step) => step.pairs).pop();
-  if (lastPair) {
-    const indent = /^\s*/.exec(recipe.text.slice(offsetOf(recipe, { line: lastPair.range.start.line, character: 0 })))?.[0].replace(/\n/g, '') ?? '    ';
-    const offset = lineEnd(lastPair.range.end.line);
-    return { title, safe: false, edits: [{ range: at(offset), newText: `${needsNewline(offset) ? '\n' : ''}${indent}${LABEL_KEY} ${PLACEHOLDER}\n` }] };
-  }
-  const section = stage.sections.find((candidate) => candidate.name === 'labels');
-  if (section) {
-    const offset = offsetOf(recipe, section.bodyRange.start);
-    return { title, safe: false, edits: [{ range: at(offset), newText: `${needsNewline(offset) ? '\n' : ''}    ${LABEL_KEY} ${PLACEHOLDER}\n` }] };
-  }
-  const offset = recipe.text.length;
-  const lead = recipe.text.endsWith('\n\n') ? '' : recipe.text.endsWith('\n') ? '\n' : '\n\n';
-  return { title, safe: false, edits: [{ range: at(offset), newText: `${lead}%labels\n    ${LABEL_KEY} ${PLACEHOLDER}\n` }] };
-}
-
