@@ -49,6 +49,7 @@ import provenanceMetadata from './security/provenance-metadata';
 import noHardcodedMachineArch from './portability/no-hardcoded-machine-arch';
 import pinVcsFetches from './maintainability/pin-vcs-fetches';
 import noBakedFabricTuning from './networking/no-baked-fabric-tuning';
+import tagDefinitionBase from './maintainability/tag-definition-base';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -79,6 +80,7 @@ export const allRules: readonly Rule[] = [
   declareImageLicense, // HPC-LIC-006
   pinVcsFetches, // HPC-MAINT-001
   noMovingTargetUrls, // HPC-MAINT-002
+  tagDefinitionBase, // HPC-MAINT-003
   noBakedFabricTuning, // HPC-NET-001
   noHostTunedIsa, // HPC-PORT-001
   noBuildCpuAutodetect, // HPC-PORT-002
