@@ -50,6 +50,7 @@ import noHardcodedMachineArch from './portability/no-hardcoded-machine-arch';
 import pinVcsFetches from './maintainability/pin-vcs-fetches';
 import noBakedFabricTuning from './networking/no-baked-fabric-tuning';
 import tagDefinitionBase from './maintainability/tag-definition-base';
+import noSshLaunch from './networking/no-ssh-launch';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -82,6 +83,7 @@ export const allRules: readonly Rule[] = [
   noMovingTargetUrls, // HPC-MAINT-002
   tagDefinitionBase, // HPC-MAINT-003
   noBakedFabricTuning, // HPC-NET-001
+  noSshLaunch, // HPC-NET-003
   noHostTunedIsa, // HPC-PORT-001
   noBuildCpuAutodetect, // HPC-PORT-002
   noBuildGpuTarget, // HPC-PORT-003
