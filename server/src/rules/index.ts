@@ -51,6 +51,7 @@ import pinVcsFetches from './maintainability/pin-vcs-fetches';
 import noBakedFabricTuning from './networking/no-baked-fabric-tuning';
 import tagDefinitionBase from './maintainability/tag-definition-base';
 import noSshLaunch from './networking/no-ssh-launch';
+import baseGlibcWindow from './portability/base-glibc-window';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -90,6 +91,7 @@ export const allRules: readonly Rule[] = [
   noHardcodedMachineArch, // HPC-PORT-004
   noGpuDriverInImage, // HPC-PORT-005
   noKernelCoupledComponents, // HPC-PORT-006
+  baseGlibcWindow, // HPC-PORT-007
   verifiedBaseImage, // HPC-SEC-001
   trustedBaseRegistry, // HPC-SEC-002
   verifyRemoteContent, // HPC-SEC-003

@@ -1,0 +1,113 @@
+// HPC-PORT-007: base OS whose glibc is too old for libraries HPC runtimes inject from the host.
+import { defineRule } from '../../engine/rule';
+import type { Range, Recipe } from '../../recipe/model';
+import { baseHits } from '../eol/no-eol-base';
+import { finalStageChain, rangeInWord } from '../util/source';
+
+/** Minimum glibc that host-injected libraries commonly need (ARCHER2 documents 2.26 for the Cray PE). */
+const MINIMUM = '2.26';
+
+/** glibc of releases below the minimum, by EOL-table product and cycle; `older` = cycles older than the table's oldest. */
+const GLIBC: Record<string, { cycles: Record<string, string>; older?: string; label: string }> = {
+  ubuntu: { cycles: { '14.04': '2.19', '16.04': '2.23' }, older: 'older than 2.19', label: 'Ubuntu' },
+  debian: { cycles: { '8': '2.19', '9': '2.24' }, older: 'older than 2.19', label: 'Debian' },
+  centos: { cycles: { '6': '2.12', '7': '2.17' }, older: 'older than 2.12', label: 'CentOS' },
+  ubi: { cycles: { '7': '2.17' }, label: 'Red Hat UBI' },
+};
+
+/** Other enterprise bases the EOL table does not cover: repository (last path part) → tag pattern → glibc. */
+const OTHER_BASES: { repository: RegExp; tag: RegExp; glibc: string; label: string }[] = [
+  { repository: /^(oraclelinux|sl|scientificlinux)$/, tag: /^7(\.\d+)?(-|$)/, glibc: '2.17', label: 'Enterprise Linux 7' },
+  { repository: /^(oraclelinux|sl|scientificlinux)$/, tag: /^6(\.\d+)?(-|$)/, glibc: '2.12', label: 'Enterprise Linux 6' },
+  { repository: /^amazonlinux$/, tag: /^(1|2018\.03)(\.|-|$)/, glibc: '2.17', label: 'Amazon Linux 1' },
+  { repository: /^(leap|opensuse)$/, tag: /^42(\.\d+)?$/, glibc: '2.22', label: 'openSUSE Leap 42' },
+];
+
+export default defineRule({
+  meta: {
+    code: 'HPC-PORT-007',
+    name: 'base-glibc-window',
+    category: 'portability',
+    severity: 'info',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'none',
+    docs: {
+      summary: 'Base OS releases with glibc older than 2.26 (CentOS 7, Ubuntu 16.04, Debian 9 …) cannot load libraries HPC runtimes inject from the host.',
+      whatItDoes:
+        'Reads the base of the final image (and the stages it builds on): `FROM`/`From:` references, distro suffixes in vendor tags (`nvidia/cuda:11.4.3-devel-centos7`) and ' +
+        '`OSVersion:` of `yum`/`debootstrap` bootstraps, and reports releases whose glibc is older than 2.26: CentOS/RHEL/UBI/Oracle/Scientific Linux 6 and 7, ' +
+        'Ubuntu 16.04 and older, Debian 9 and older, Amazon Linux 1, openSUSE Leap 42. It is info until a site profile says which glibc window a site really needs.',
+      whyHpc:
+        'HPC container runtimes make images fast by binding host libraries into them: Cray MPICH and the Cray PE on HPE/Cray systems, the host MPI in the Apptainer bind ' +
+        'model, GPU driver libraries with `--nv`, Shifter/Sarus MPI hooks. Those libraries are built against the host\'s glibc, and inside an older image they fail to load ' +
+        'with `version \'GLIBC_2.xx\' not found`; ARCHER2, for example, documents that containers need glibc 2.26 or newer to use its Cray libraries. (The opposite — a very new ' +
+        'glibc on a very old host kernel — fails with `FATAL: kernel too old`.)',
+      howToFix:
+        'Base the image on a release inside your site\'s supported window, e.g. Rocky/Alma Linux 8 or 9 (glibc 2.28/2.34), Debian 11/12 (2.31/2.36), Ubuntu 20.04–24.04 ' +
+        '(2.31–2.39), and check the site\'s container documentation for the glibc its injected libraries need.',
+      bad: [
+        { format: 'dockerfile', code: 'FROM centos:7\nRUN yum -y install gcc-gfortran\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:16.04\n\n%post\n    apt-get update && apt-get install -y gfortran\n' },
+      ],
+      good: [
+        { format: 'dockerfile', code: 'FROM rockylinux:9\nRUN dnf -y install gcc-gfortran\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    apt-get update && apt-get install -y gfortran\n' },
+      ],
+      exceptions:
+        'Images that never get host libraries injected (no MPI, no GPU, no vendor hooks) are not affected; the rule cannot know that and stays at info. Without a site ' +
+        'profile the upper end of the window (new glibc on hosts with very old kernels) is not checked. Build stages the final image does not inherit from are ignored. ' +
+        'Alpine (musl, no glibc at all) is not reported here, although glibc libraries injected from the host do not work in it either.',
+      references: [
+        'https://cms.ncas.ac.uk/miscellaneous/singularity-archer2/',
+        'https://apptainer.org/docs/user/main/gpu.html',
+        'https://apptainer.org/docs/user/main/mpi.html',
+        'https://github.com/apptainer/singularity/issues/4901',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    const reported = new Set<string>();
+    const report = (range: Range, source: string, label: string, glibc: string): void => {
+      const key = `${range.start.line}:${range.start.character}`;
+      if (reported.has(key)) {
+        return;
+      }
+      reported.add(key);
+      const version = /^\d/.test(glibc) ? `glibc ${glibc}` : `a glibc ${glibc}`;
+      context.report({
+        range,
+        message:
+          `${source} is ${label} with ${version}, older than the ${MINIMUM} that libraries injected from the host commonly need (Cray PE on ARCHER2, host MPI, \`--nv\` driver libraries); ` +
+          `they fail with \`version 'GLIBC_2.xx' not found\`. Check your site's supported window and prefer a newer base.`,
+      });
+    };
+    for (const { hit, range, source, shipped } of baseHits(recipe)) {
+      const table = GLIBC[hit.product];
+      if (!shipped || !table) {
+        continue;
+      }
+      const glibc = table.cycles[hit.cycle.cycle] ?? (hit.approximate ? table.older : undefined);
+      if (glibc) {
+        report(range, source, `${table.label} ${hit.cycle.cycle}`, glibc);
+      }
+    }
+    checkOtherBases(recipe, report);
+  },
+});
+
+function checkOtherBases(recipe: Recipe, report: (range: Range, source: string, label: string, glibc: string) => void): void {
+  for (const stage of finalStageChain(recipe)) {
+    const image = stage.base.image;
+    if (!image || image.tag === undefined || /[${]/.test(image.raw)) {
+      continue;
+    }
+    const repository = image.repository.split('/').pop() ?? '';
+    const base = OTHER_BASES.find((candidate) => candidate.repository.test(repository) && candidate.tag.test(image.tag as string));
+    if (base) {
+      const word = { text: image.raw, value: image.raw, range: image.range };
+      const tagAt = image.raw.lastIndexOf(`:${image.tag}`) + 1;
+      report(rangeInWord(recipe, word, tagAt, tagAt + image.tag.length), `\`${image.raw}\``, base.label, base.glibc);
+    }
+  }
+}
