@@ -48,6 +48,9 @@ function problemOf(command: ShellCommand, redirects: string[]): Problem | undefi
   if (name === 'service' && operands.length >= 2 && ['start', 'restart', 'reload'].includes(operands[1].value)) {
     return { range: command.range, what: `\`service ${operands[0].value} ${operands[1].value}\` needs root and an init system` };
   }
+  if (/^\/etc\/(rc\.d\/)?init\.d\//.test(words[0]?.value ?? '') && ['start', 'restart'].includes(operands[0]?.value ?? '')) {
+    return { range: command.range, what: `\`${words[0].value} ${operands[0].value}\` starts a system service, which needs root and an init system` };
+  }
   const redirect = redirects.find(imagePath);
   if (redirect) {
     return { range: command.range, what: `writing to \`${redirect}\` needs a writable image` };
@@ -80,6 +83,7 @@ export default defineRule({
       whatItDoes:
         'Looks at what runs at container start — `ENTRYPOINT`/`CMD` (shell form and `sh -c "…"`), `%runscript`, `%startscript`, `%apprun`, `%appstart` — and reports ' +
         '`chown`/`chgrp`, account tools (`useradd`, `adduser`, `usermod`, `groupadd`), user switching (`gosu`, `su-exec`, `su`, `sudo`, `setpriv`), `service … start`, ' +
+        '`/etc/init.d/… start`, ' +
         'and writes into `/etc`, `/opt`, `/usr` or `/var` (redirections, `tee`, `mkdir`, `touch`, `rm`, `chmod`, `cp`/`mv`/`ln` destinations, `sed -i`).',
       whyHpc:
         'Apptainer and Singularity run the image as the user who submitted the job, never as root, and a SIF file is mounted read-only; `USER` in the Dockerfile is ignored. ' +
