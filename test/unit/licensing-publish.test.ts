@@ -47,3 +47,10 @@ test('HPC-LIC-004: public → warning (even when labelled proprietary), unknown 
   assert.deepEqual(severities('HPC-LIC-004', ISV_LABELLED, 'dockerfile', 'public'), ['3:warning']);
   assert.deepEqual(severities('HPC-LIC-004', ISV_LABELLED, 'dockerfile'), []);
 });
+
+test('HPC-LIC-007: warning unless publish is private', () => {
+  const text = 'FROM registry.access.redhat.com/ubi9/ubi:9.4\nRUN subscription-manager register --auto-attach\n';
+  assert.deepEqual(severities('HPC-LIC-007', text, 'dockerfile'), ['2:warning']);
+  assert.deepEqual(severities('HPC-LIC-007', text, 'dockerfile', 'public'), ['2:warning']);
+  assert.deepEqual(severities('HPC-LIC-007', text, 'dockerfile', 'private'), []);
+});

@@ -41,6 +41,7 @@ import noInstallToMaskedPaths from './usability/no-install-to-masked-paths';
 import noEolRepoWorkaround from './eol/no-eol-repo-workaround';
 import noPublishedCommercialApps from './licensing/no-published-commercial-apps';
 import noStaticMpiLinking from './licensing/no-static-mpi-linking';
+import ubiRedistributableContent from './licensing/ubi-redistributable-content';
 import setupWritesRootfs from './security/setup-writes-rootfs';
 import noBuildGpuTarget from './portability/no-build-gpu-target';
 import noMovingTargetUrls from './maintainability/no-moving-target-urls';
@@ -80,6 +81,7 @@ export const allRules: readonly Rule[] = [
   noPublishedCommercialApps, // HPC-LIC-004
   noStaticMpiLinking, // HPC-LIC-005
   declareImageLicense, // HPC-LIC-006
+  ubiRedistributableContent, // HPC-LIC-007
   pinVcsFetches, // HPC-MAINT-001
   noMovingTargetUrls, // HPC-MAINT-002
   tagDefinitionBase, // HPC-MAINT-003

@@ -1,0 +1,124 @@
+// HPC-LIC-007: UBI-based images that pull in subscription-only RHEL content.
+import { defineRule } from '../../engine/rule';
+import type { Stage, Word } from '../../recipe/model';
+import { effectiveWords } from '../../recipe/query';
+import { withShellCScripts } from '../util/licensing';
+import { baseName, finalStageChain } from '../util/source';
+
+/** `ubi8/ubi`, `ubi9/ubi-minimal`, `ubi9`, `redhat/ubi9`, `ubi8/python-311` … */
+const UBI_REPOSITORY = /(^|\/)ubi\d+([-/]|$)/i;
+/** Subscription repositories: `rhel-8-for-x86_64-appstream-rpms`, `codeready-builder-for-rhel-9-x86_64-rpms`, `rhel-*`. */
+const RHEL_REPO = /(^|[=,\s])(rhel-[\w.*-]+|[\w-]*-for-rhel-[\w.*-]+)/;
+const ENTITLEMENT = /(^|\/)etc\/pki\/entitlement(\/|$)|(^|\/)etc\/rhsm(\/|$)/;
+const REPO_MANAGERS = new Set(['yum', 'dnf', 'microdnf', 'yum-config-manager', 'dnf-3', 'dnf5']);
+
+export default defineRule({
+  meta: {
+    code: 'HPC-LIC-007',
+    name: 'ubi-redistributable-content',
+    category: 'licensing',
+    severity: 'warning',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'none',
+    docs: {
+      summary: 'UBI images are freely redistributable only while they contain UBI content: no `subscription-manager`, `rhel-*` repositories or entitlement certificates.',
+      whatItDoes:
+        'For a final image based on Red Hat Universal Base Image (`registry.access.redhat.com/ubi9/ubi`, `ubi8/ubi-minimal`, `redhat/ubi9` …), reports ' +
+        '`subscription-manager register|attach|repos`, `--enablerepo=rhel-*` / `codeready-builder-for-rhel-*` (also via `dnf config-manager --enable|--set-enabled`), ' +
+        'and copies or build mounts of `/etc/pki/entitlement` or `/etc/rhsm`. Not reported with `publish: private` in `.hpclint.yaml` (RHEL content in a site-internal ' +
+        'image is covered by the site\'s subscription); reported as a warning otherwise.',
+      whyHpc:
+        'UBI exists so that images can be shared freely: the UBI EULA allows redistributing UBI images and packages from the UBI repositories. Packages from the ' +
+        'subscription repositories (full RHEL AppStream/BaseOS, CodeReady Builder, HA, RHEL-specific HPC add-ons) are licensed to the subscriber. An image built with an ' +
+        'entitlement and pushed to a public registry redistributes subscription content, and it also fails to rebuild anywhere without that subscription ' +
+        '(`This system is not registered with an entitlement server`).',
+      howToFix:
+        'Install only from the UBI repositories (`ubi-9-baseos-rpms`, `ubi-9-appstream-rpms`, `ubi-9-codeready-builder-rpms`) or EPEL, or build the subscription-only ' +
+        'parts in an earlier stage whose output you may redistribute; otherwise keep the image in a private registry and set `publish: private`. No automatic fix.',
+      bad: [
+        {
+          format: 'dockerfile',
+          code: 'FROM registry.access.redhat.com/ubi9/ubi:9.4\nRUN dnf install -y --enablerepo=codeready-builder-for-rhel-9-x86_64-rpms openblas-devel\n',
+        },
+        {
+          format: 'apptainer',
+          code: 'Bootstrap: docker\nFrom: registry.access.redhat.com/ubi8/ubi:8.10\n\n%post\n    subscription-manager register --org="$ORG" --activationkey="$KEY"\n',
+        },
+      ],
+      good: [
+        { format: 'dockerfile', code: 'FROM registry.access.redhat.com/ubi9/ubi:9.4\nRUN dnf install -y --enablerepo=ubi-9-codeready-builder-rpms openblas-devel\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: registry.access.redhat.com/ubi8/ubi:8.10\n\n%post\n    dnf install -y gcc-gfortran\n' },
+      ],
+      exceptions:
+        'Only UBI-based final images are checked: a build stage that uses an entitlement and hands only your own binaries to the final stage is fine, and images based ' +
+        'on full RHEL images are subscription content from the start. Site-internal images: `publish: private`.',
+      references: [
+        'https://access.redhat.com/articles/4238681',
+        'https://developers.redhat.com/articles/ubi-faq',
+        'https://access.redhat.com/solutions/5870841',
+      ],
+    },
+  },
+  check(context) {
+    if (context.settings.publish === 'private') {
+      return;
+    }
+    const { recipe } = context;
+    const chain = finalStageChain(recipe);
+    const root = chain[chain.length - 1];
+    const image = root?.base.image;
+    if (!image || !UBI_REPOSITORY.test(image.repository)) {
+      return;
+    }
+    const report = (word: Pick<Word, 'range'>, what: string): void =>
+      context.report({
+        range: word.range,
+        message: `${what} in an image based on UBI (\`${image.raw}\`): subscription-only RHEL content is not redistributable under the UBI EULA — use UBI repositories only, or keep the image private.`,
+      });
+    for (const stage of [...chain].reverse()) {
+      scanStage(recipe, stage, report);
+    }
+  },
+});
+
+function scanStage(recipe: Parameters<typeof withShellCScripts>[0], stage: Stage, report: (word: Pick<Word, 'range'>, what: string) => void): void {
+  for (const step of stage.steps) {
+    if (step.kind === 'copy') {
+      const word = [...step.sources, ...(step.destination ? [step.destination] : [])].find((candidate) => ENTITLEMENT.test(candidate.value));
+      if (word) {
+        report(word, `${step.keyword} of the entitlement \`${word.value}\``);
+      }
+    }
+    if (step.kind !== 'run') {
+      continue;
+    }
+    for (const flag of step.flags) {
+      if (flag.name === 'mount' && flag.value && /(target|dst|destination)=\/?(etc\/pki\/entitlement|etc\/rhsm)/.test(flag.value.value)) {
+        report(flag, 'A build mount of the RHEL entitlement');
+      }
+    }
+    for (const command of withShellCScripts(recipe, step.script.commands)) {
+      const words = effectiveWords(command);
+      const program = baseName(words[0]?.value ?? '');
+      if (program === 'subscription-manager') {
+        const action = words.slice(1).find((word) => !word.value.startsWith('-'));
+        if (action && ['register', 'attach', 'repos'].includes(action.value)) {
+          report(words[0], `\`subscription-manager ${action.value}\``);
+        }
+        continue;
+      }
+      if (!REPO_MANAGERS.has(program)) {
+        continue;
+      }
+      for (let i = 1; i < words.length; i++) {
+        const value = words[i].value;
+        const enabling = /^--(enablerepo|enable|set-enabled)(=|$)/.exec(value);
+        const previous = words[i - 1].value;
+        const repoText = enabling && value.includes('=') ? value.slice(value.indexOf('=') + 1) : /^--(enablerepo|enable|set-enabled)$/.test(previous) ? value : undefined;
+        if (repoText !== undefined && RHEL_REPO.test(repoText)) {
+          report(words[i], `Enabling the subscription repository \`${RHEL_REPO.exec(repoText)?.[2]}\``);
+        }
+      }
+    }
+  }
+}
