@@ -125,6 +125,8 @@ function checkLabels(context: RuleContext, chain: readonly Stage[]): void {
   };
   context.report({
     range: { start: from.keywordRange.start, end: final.base.range.end },
+    // Missing metadata is advice for almost every recipe: a hint, not a squiggle.
+    severity: 'hint',
     message:
       'The final image has no provenance labels (`org.opencontainers.image.source`, `.revision`, `.version`, `.created`): nobody can tell later which sources and commit it was built from.',
     fixes: [fix],
@@ -154,6 +156,7 @@ function checkSections(context: RuleContext, stage: Stage): void {
   const separator = recipe.text.endsWith('\n\n') ? '' : recipe.text.endsWith('\n') ? '\n' : '\n\n';
   context.report({
     range: anchor,
+    severity: 'hint',
     message: `The image has no ${missing.map((name) => `\`${name}\``).join(' and no ')} section: \`apptainer inspect\` and \`apptainer run-help\` cannot tell users what it contains, where it came from or how to run it.`,
     fixes: [
       {

@@ -85,6 +85,8 @@ function checkDigest(recipe: Recipe, stage: Stage, report: Report): void {
   const keyword = recipe.format === 'dockerfile' ? 'FROM' : 'From:';
   report({
     range: stage.base.range,
+    // Nearly every recipe pins by tag: a hint, not a squiggle on every FROM.
+    severity: 'hint',
     message: `${keyword} ${shown} is a mutable tag without a digest: a rebuild may silently get a different base. Pin it as \`${reference}@sha256:<digest>\` and refresh the pin automatically.`,
   });
 }
