@@ -62,6 +62,17 @@ function runsAsRootAt(stage: Stage, step: RunStep): boolean {
   return root && stage.base.stageRef === undefined;
 }
 
+const SYNTAX_DIRECTIVE = /^\s*#\s*syntax\s*=/im;
+
+/** A `# syntax=` directive or any `RUN --mount` shows the recipe is built with BuildKit, so the advice can be followed. */
+function optsIntoBuildKit(recipe: Recipe): boolean {
+  const head = recipe.text.slice(0, 512);
+  if (SYNTAX_DIRECTIVE.test(head.split(/\r?\n/).find((line) => line.trim() !== '') ?? '')) {
+    return true;
+  }
+  return recipe.stages.some((stage) => stage.steps.some((step) => step.kind === 'run' && step.flags.some((flag) => flag.name === 'mount')));
+}
+
 function mountFix(recipe: Recipe, step: RunStep, managers: Manager[]): Fix | undefined {
   if (managers.some((manager) => manager.targets.length === 0)) {
     return undefined; // one manager's cache location is unknown: a partial fix would leave the finding
@@ -84,7 +95,7 @@ export default defineRule({
       summary: 'Package installs in `RUN` can use BuildKit cache mounts (`--mount=type=cache`) so rebuilds do not download everything again.',
       whatItDoes:
         'Reports `RUN` instructions without a `--mount=type=cache` that install packages with `apt-get`/`apt`, `dnf`, `microdnf`, `yum`, `zypper`, `apk`, `pip` or `conda`/`mamba`. ' +
-        'One hint per `RUN`.',
+        'One hint per `RUN`, and only in Dockerfiles that already use BuildKit (a `# syntax=` directive or any `RUN --mount`), where the advice can be followed as is.',
       whyHpc:
         'Recipes for HPC software are rebuilt often (new compiler, new MPI, another CUDA version) on shared build nodes or CI runners behind slow or metered links, and every ' +
         'rebuild downloads the same packages again from the mirrors and PyPI. A cache mount keeps the package cache on the build host between builds without putting it ' +
@@ -94,7 +105,7 @@ export default defineRule({
         '`/var/cache/apk`, `/root/.cache/pip` (and drop `--no-cache-dir`), `<conda>/pkgs`. Debian and Ubuntu images delete downloaded packages through ' +
         '`/etc/apt/apt.conf.d/docker-clean`; remove that file first (`rm -f /etc/apt/apt.conf.d/docker-clean`). The quick fix inserts the mounts; it is unsafe ' +
         'because it needs BuildKit (Docker ≥ 23 default, `# syntax=docker/dockerfile:1`) and the apt `docker-clean` change.',
-      bad: [{ format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\n' }],
+      bad: [{ format: 'dockerfile', code: '# syntax=docker/dockerfile:1\nFROM ubuntu:24.04\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\n' }],
       good: [
         {
           format: 'dockerfile',
@@ -114,6 +125,9 @@ export default defineRule({
   },
   check(context) {
     const { recipe } = context;
+    if (!optsIntoBuildKit(recipe)) {
+      return;
+    }
     for (const stage of recipe.stages) {
       for (const step of stage.steps) {
         if (step.kind !== 'run' || step.flags.some((flag) => flag.name === 'mount' && /(^|,)type=cache(,|$)/.test(flag.value?.value ?? ''))) {
