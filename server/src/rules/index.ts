@@ -53,6 +53,7 @@ import noBakedFabricTuning from './networking/no-baked-fabric-tuning';
 import tagDefinitionBase from './maintainability/tag-definition-base';
 import noSshLaunch from './networking/no-ssh-launch';
 import baseGlibcWindow from './portability/base-glibc-window';
+import rebuildableBase from './maintainability/rebuildable-base';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -85,6 +86,7 @@ export const allRules: readonly Rule[] = [
   pinVcsFetches, // HPC-MAINT-001
   noMovingTargetUrls, // HPC-MAINT-002
   tagDefinitionBase, // HPC-MAINT-003
+  rebuildableBase, // HPC-MAINT-004
   noBakedFabricTuning, // HPC-NET-001
   noSshLaunch, // HPC-NET-003
   noHostTunedIsa, // HPC-PORT-001
