@@ -54,6 +54,7 @@ import tagDefinitionBase from './maintainability/tag-definition-base';
 import noSshLaunch from './networking/no-ssh-launch';
 import baseGlibcWindow from './portability/base-glibc-window';
 import rebuildableBase from './maintainability/rebuildable-base';
+import noExposeInHpcImage from './networking/no-expose-in-hpc-image';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -89,6 +90,7 @@ export const allRules: readonly Rule[] = [
   rebuildableBase, // HPC-MAINT-004
   noBakedFabricTuning, // HPC-NET-001
   noSshLaunch, // HPC-NET-003
+  noExposeInHpcImage, // HPC-NET-004
   noHostTunedIsa, // HPC-PORT-001
   noBuildCpuAutodetect, // HPC-PORT-002
   noBuildGpuTarget, // HPC-PORT-003
