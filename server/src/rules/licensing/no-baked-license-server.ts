@@ -49,8 +49,9 @@ export default defineRule({
       exceptions:
         'Path values (`INTEL_LICENSE_FILE=/opt/intel/licenses`, a directory you bind-mount at run time) are not reported; licence files copied into the image are HPC-LIC-002. ' +
         'An `ARG` without default is not reported, but note that values passed with `--build-arg` are recorded in the image history of every `RUN` that sees them ' +
-        '(`docker history`), and `ENV NAME=$ARG` stores them in the image configuration: only do that for images that stay at the site. A site-internal image may ' +
-        'bake its own server deliberately: `# hpclint ignore=HPC-LIC-003 -- site image`.',
+        '(`docker history`), and `ENV NAME=$ARG` stores them in the image configuration: only do that for images that stay at the site. The `publish` setting does not ' +
+        'change this rule (a baked server breaks the image at every other site, private or not); a site-internal image may bake its own server deliberately: ' +
+        '`# hpclint ignore=HPC-LIC-003 -- site image`.',
       references: [
         'https://github.com/mathworks-ref-arch/matlab-dockerfile',
         'https://docs.docker.com/reference/cli/docker/container/run/#env',

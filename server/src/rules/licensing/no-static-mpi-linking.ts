@@ -51,7 +51,7 @@ export default defineRule({
       exceptions:
         '`--disable-shared` for other libraries (zlib, HDF5, FFTW …) and `-static-libgcc`/`-static-libstdc++`/`-static-intel` are not reported. `LDFLAGS=-static` set with ' +
         '`ENV` and used later is not traced. Single-node images that never use the host MPI may link statically on purpose: ' +
-        '`# hpclint ignore=HPC-LIC-005 -- single-node tool`.',
+        '`# hpclint ignore=HPC-LIC-005 -- single-node tool`. The `publish` setting does not change this rule: the injection problem exists for private images too.',
       references: [
         'https://docs.nersc.gov/development/containers/shifter/how-to-use/#using-mpi-in-shifter',
         'https://sarus.readthedocs.io/en/stable/user/abi_compatibility.html',
