@@ -99,6 +99,11 @@ async function main() {
       contributionWarnings.push(message.text().split('\n')[0]);
     }
   });
+  page.on('response', (response) => {
+    if (response.status() >= 400) {
+      consoleErrors.push(`HTTP ${response.status()} ${response.url()}`);
+    }
+  });
   const bench = new Workbench(page);
   console.log(`• chromium started … ${seconds(from)}s`);
 
