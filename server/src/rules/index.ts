@@ -55,6 +55,7 @@ import noSshLaunch from './networking/no-ssh-launch';
 import baseGlibcWindow from './portability/base-glibc-window';
 import rebuildableBase from './maintainability/rebuildable-base';
 import noExposeInHpcImage from './networking/no-expose-in-hpc-image';
+import noIpv4OnlyAssumptions from './networking/no-ipv4-only-assumptions';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -89,6 +90,7 @@ export const allRules: readonly Rule[] = [
   tagDefinitionBase, // HPC-MAINT-003
   rebuildableBase, // HPC-MAINT-004
   noBakedFabricTuning, // HPC-NET-001
+  noIpv4OnlyAssumptions, // HPC-NET-002
   noSshLaunch, // HPC-NET-003
   noExposeInHpcImage, // HPC-NET-004
   noHostTunedIsa, // HPC-PORT-001

@@ -1,0 +1,109 @@
+// HPC-NET-002: IPv4-only assumptions (literal IPv4 hosts in URLs, curl -4 / wget --inet4-only, disabling IPv6).
+import { defineRule } from '../../engine/rule';
+import type { Word } from '../../recipe/model';
+import { effectiveName, effectiveWords } from '../../recipe/query';
+import { rangeInWord } from '../util/source';
+
+const IPV4_URL = /\b(?:https?|ftp|socks[45]h?):\/\/(?:[^\s@/]*@)?((\d{1,3})\.\d{1,3}\.\d{1,3}\.\d{1,3})(?![\d.])/gi;
+const FORCE_IPV4: Record<string, RegExp> = {
+  curl: /^(-4|--ipv4|-[A-Za-z]*4[A-Za-z]*)$/,
+  wget: /^(-4|--inet4-only|--inet4-only=on|-[A-Za-z]*4[A-Za-z]*)$/,
+};
+const DISABLE_IPV6 = /disable_ipv6\s*=\s*1/;
+/** Loopback, wildcard and link-local addresses are not IPv4-only assumptions about the network. */
+function isLocalAddress(address: string, firstOctet: string): boolean {
+  return firstOctet === '127' || firstOctet === '0' || address.startsWith('169.254.');
+}
+
+export default defineRule({
+  meta: {
+    code: 'HPC-NET-002',
+    name: 'no-ipv4-only-assumptions',
+    category: 'networking',
+    severity: 'info',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'none',
+    docs: {
+      summary: 'Literal IPv4 addresses in URLs, `curl -4`/`wget --inet4-only` and disabling IPv6 tie the build or the image to IPv4 networks.',
+      whatItDoes:
+        'In `RUN`/`%post`/`%setup` scripts, start scripts, and `ENV`/`%environment`/`ARG` values reports URLs whose host is a literal IPv4 address ' +
+        '(`http://10.0.0.5:3142/`, `http://user@172.17.0.1/`; loopback `127.*`, `0.0.0.0` and link-local `169.254.*` are ignored), `curl -4`/`--ipv4`, ' +
+        '`wget -4`/`--inet4-only`, and `sysctl … disable_ipv6=1`.',
+      whyHpc:
+        'New HPC centres and cloud regions increasingly run IPv6-only (or IPv6-preferred) build and compute networks. An address like `http://172.17.0.1:3142` ' +
+        '(a Docker bridge apt cache) or `http://10.1.2.3/` exists only on the network where the recipe was written; elsewhere `apt-get`/`curl` wait for a connect timeout ' +
+        'and fail with "Network is unreachable". Forcing IPv4 or disabling IPv6 makes the same recipe fail on IPv6-only nodes instead of falling back gracefully.',
+      howToFix:
+        'Use host names (`http://apt-cache.example.org:3142`) that the site resolves to whatever address family it has, pass site-local mirrors as build arguments ' +
+        '(`ARG APT_MIRROR`, see HPC-CACHE-003 for proxies), and drop `-4`/`--inet4-only`/`disable_ipv6` unless a documented bug requires them.',
+      bad: [
+        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN curl -4 -fsSL -o /tmp/app.tar.gz https://downloads.example.org/app-1.2.tar.gz\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    wget -q http://10.0.0.5/mirror/app-1.2.tar.gz\n' },
+      ],
+      good: [
+        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN curl -fsSL -o /tmp/app.tar.gz https://downloads.example.org/app-1.2.tar.gz\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    wget -q http://mirror.example.org/app-1.2.tar.gz\n\n%runscript\n    exec app --listen http://127.0.0.1:8080 "$@"\n' },
+      ],
+      exceptions:
+        'Recipes built only inside one known IPv4 network may keep the address; silence with `# hpclint ignore=HPC-NET-002 -- site-internal mirror`. ' +
+        'Services bound to `0.0.0.0` and build-time downloads from IPv4-only hosts such as github.com are not reported (too common to be useful advice).',
+      references: ['https://github.com/orgs/community/discussions/10539', 'https://www.rfc-editor.org/rfc/rfc6540', 'https://curl.se/docs/manpage.html#-4'],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    const scanUrls = (word: Word): void => {
+      IPV4_URL.lastIndex = 0;
+      for (let match = IPV4_URL.exec(word.text); match; match = IPV4_URL.exec(word.text)) {
+        if (isLocalAddress(match[1], match[2])) {
+          continue;
+        }
+        const start = match.index + match[0].lastIndexOf(match[1]);
+        context.report({
+          range: rangeInWord(recipe, word, start, start + match[1].length),
+          message: `\`${match[0]}\` uses a literal IPv4 address, which only exists on the network where the recipe was written and cannot be reached from IPv6-only build or compute nodes; use a host name (or a build argument for site-local mirrors).`,
+        });
+      }
+    };
+    const steps = [...recipe.globalArgs, ...recipe.stages.flatMap((stage) => stage.steps)];
+    for (const step of steps) {
+      if (step.kind === 'env' || step.kind === 'arg') {
+        for (const pair of step.pairs) {
+          if (pair.value) {
+            scanUrls(pair.value);
+          }
+        }
+        continue;
+      }
+      if (step.kind !== 'run' && step.kind !== 'entrypoint' && step.kind !== 'test') {
+        continue;
+      }
+      for (const command of step.script?.commands ?? []) {
+        for (const word of [...command.assignments, ...command.words]) {
+          scanUrls(word);
+        }
+        const name = effectiveName(command);
+        const forceIpv4 = FORCE_IPV4[name];
+        const words = effectiveWords(command).slice(1);
+        if (forceIpv4) {
+          const flag = words.find((word) => forceIpv4.test(word.value));
+          if (flag) {
+            context.report({
+              range: flag.range,
+              message: `\`${name} ${flag.value}\` forces IPv4; on IPv6-only build or compute networks the download then fails instead of using IPv6. Drop the flag.`,
+            });
+          }
+        }
+        if (name === 'sysctl') {
+          const setting = words.find((word) => DISABLE_IPV6.test(word.value));
+          if (setting) {
+            context.report({
+              range: setting.range,
+              message: `\`${setting.value}\` switches IPv6 off, so the recipe only works on IPv4 networks; on IPv6-only nodes nothing can connect.`,
+            });
+          }
+        }
+      }
+    }
+  },
+});
