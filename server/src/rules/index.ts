@@ -56,9 +56,11 @@ import baseGlibcWindow from './portability/base-glibc-window';
 import rebuildableBase from './maintainability/rebuildable-base';
 import noExposeInHpcImage from './networking/no-expose-in-hpc-image';
 import noIpv4OnlyAssumptions from './networking/no-ipv4-only-assumptions';
+import noHostToolBootstrap from './build/no-host-tool-bootstrap';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
+  noHostToolBootstrap, // HPC-BUILD-003
   noDownloadsAtStart, // HPC-CACHE-001
   useBuildCacheMounts, // HPC-CACHE-002
   noPersistedProxy, // HPC-CACHE-003

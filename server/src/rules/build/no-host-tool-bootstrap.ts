@@ -1,0 +1,147 @@
+// HPC-BUILD-003: definition files bootstrapped with the build host's package tools (yum, dnf, debootstrap, zypper, arch, busybox).
+import { defineRule, type Fix, type TextEdit } from '../../engine/rule';
+import type { HeaderStep, Recipe, Stage } from '../../recipe/model';
+import { headerOf } from '../util/base-image';
+import { offsetOf, rangeOf } from '../util/source';
+
+const HOST_TOOL_AGENTS: Record<string, string> = {
+  yum: "runs the build host's yum/dnf and rpm",
+  dnf: "runs the build host's dnf and rpm",
+  debootstrap: "runs the build host's debootstrap",
+  zypper: "runs the build host's zypper and rpm",
+  arch: "runs the build host's pacstrap (arch-install-scripts)",
+  busybox: 'assembles the root file system from a downloaded busybox binary, with no package manager and root privileges',
+};
+
+/** Header keys only the host-tool agents use; dropped when switching to `Bootstrap: docker`. */
+const AGENT_ONLY_KEYS = ['osversion', 'mirrorurl', 'metalink', 'updateurl', 'setopt', 'otherurl0', 'confurl'];
+/** Keys whose loss would change what is installed: no automatic rewrite then. */
+const CONTENT_KEYS = ['include', 'product', 'user', 'regcode', 'productpgp', 'registerurl', 'modulepath'];
+
+/** The OCI image that matches the bootstrapped distribution, when mirror and OSVersion make it obvious. */
+export function equivalentImage(agent: string, osVersion: string | undefined, mirror: string): string | undefined {
+  const version = osVersion?.trim().toLowerCase();
+  const source = mirror.toLowerCase();
+  const plain = version !== undefined && /^[a-z0-9][a-z0-9._-]*$/.test(version) ? version : undefined;
+  switch (agent) {
+    case 'debootstrap':
+      if (!plain) {
+        return undefined;
+      }
+      if (source.includes('ubuntu')) {
+        return `ubuntu:${plain}`;
+      }
+      return source.includes('debian') ? `debian:${plain}` : undefined;
+    case 'yum':
+    case 'dnf': {
+      if (!plain || !/^\d+(\.\d+)*$/.test(plain)) {
+        return undefined;
+      }
+      const major = plain.split('.')[0];
+      if (source.includes('fedora')) {
+        return `fedora:${major}`;
+      }
+      if (source.includes('rocky')) {
+        return `rockylinux/rockylinux:${plain}`;
+      }
+      if (source.includes('almalinux')) {
+        return `almalinux:${plain}`;
+      }
+      if (source.includes('centos') && ['6', '7', '8'].includes(major)) {
+        return `centos:${major}`;
+      }
+      return undefined;
+    }
+    case 'zypper':
+      if (source.includes('tumbleweed')) {
+        return 'opensuse/tumbleweed';
+      }
+      return plain && /^15\.\d+$/.test(plain) && source.includes('opensuse') ? `opensuse/leap:${plain}` : undefined;
+    case 'arch':
+      return 'archlinux:base';
+    default:
+      return undefined;
+  }
+}
+
+/** Range of the whole line(s) of a header step including the line break. */
+function wholeLines(recipe: Recipe, step: HeaderStep): TextEdit {
+  const start = offsetOf(recipe, { line: step.range.start.line, character: 0 });
+  const next = recipe.text.indexOf('\n', offsetOf(recipe, step.range.end));
+  const end = next < 0 ? recipe.text.length : next + 1;
+  return { range: rangeOf(recipe, start, end), newText: '' };
+}
+
+function dockerBootstrapFix(recipe: Recipe, stage: Stage, bootstrap: HeaderStep, image: string): Fix | undefined {
+  const headers = stage.steps.filter((step): step is HeaderStep => step.kind === 'header');
+  if (headers.some((header) => CONTENT_KEYS.includes(header.key) || header.key === 'from' || /^otherurl\d+$/.test(header.key))) {
+    return undefined;
+  }
+  const edits: TextEdit[] = [{ range: bootstrap.range, newText: `${bootstrap.keyword}: docker\nFrom: ${image}` }];
+  for (const header of headers) {
+    if (AGENT_ONLY_KEYS.includes(header.key)) {
+      edits.push(wholeLines(recipe, header));
+    }
+  }
+  return { title: `Bootstrap from the registry image \`${image}\` instead`, safe: false, edits };
+}
+
+export default defineRule({
+  meta: {
+    code: 'HPC-BUILD-003',
+    name: 'no-host-tool-bootstrap',
+    category: 'build',
+    severity: 'info',
+    formats: ['apptainer'],
+    fix: 'unsafe',
+    docs: {
+      summary: '`Bootstrap: yum|dnf|debootstrap|zypper|arch|busybox` needs the package tools of the build host; a registry base (`Bootstrap: docker`) builds anywhere.',
+      whatItDoes:
+        'Reports the `Bootstrap:` line of every stage that uses a host-tool agent (`yum`, `dnf`, `debootstrap`, `zypper`, `arch`, `busybox`). When `MirrorURL`/`MetaLink` and ' +
+        '`OSVersion` name the distribution plainly (Ubuntu or Debian codename, Fedora, Rocky, Alma, CentOS ≤ 8, openSUSE Leap/Tumbleweed, Arch), it offers to switch to ' +
+        '`Bootstrap: docker` with the matching official image.',
+      whyHpc:
+        'These agents run the build host\'s `debootstrap`, `yum`/`dnf` or `zypper` to create the root file system: the build fails with `debootstrap is not in PATH` on ' +
+        'machines without them (most laptops, CI runners and RHEL-family login nodes lack debootstrap), and the RPM database is written by the host\'s rpm, so an image ' +
+        'bootstrapped for RHEL 8 on a RHEL 9 host has a database the image\'s own rpm cannot read. Several need real root and work only partially with `--fakeroot`. ' +
+        'An OCI base image is the same on every builder, is cached, and can be pinned by digest.',
+      howToFix:
+        'Start from the distribution\'s registry image: `Bootstrap: docker` with `From: ubuntu:22.04`, `debian:bookworm`, `rockylinux/rockylinux:9`, `fedora:40`, ' +
+        '`opensuse/leap:15.6`…, and install the `Include:` packages in `%post`. The quick fix rewrites the header when the distribution is obvious and no `Include:`/SLE ' +
+        'registration keys would be lost; it is unsafe because the registry image is not byte-identical to a fresh bootstrap (it is a minimal image with fewer packages).',
+      bad: [
+        { format: 'apptainer', code: 'Bootstrap: debootstrap\nOSVersion: jammy\nMirrorURL: http://archive.ubuntu.com/ubuntu/\n\n%post\n    apt-get update\n' },
+        { format: 'apptainer', code: 'Bootstrap: yum\nOSVersion: 9\nMirrorURL: https://dl.rockylinux.org/pub/rocky/%{OSVERSION}/BaseOS/x86_64/os/\n' },
+      ],
+      good: [{ format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:22.04\n\n%post\n    apt-get update\n' }],
+      exceptions:
+        'Distributions without a registry image, or sites that must build from an internal package mirror only, need these agents: keep the recipe and silence the line ' +
+        'with `# hpclint ignore=HPC-BUILD-003 -- internal mirror`. No rewrite is offered when the distribution or release cannot be read from the header.',
+      references: [
+        'https://apptainer.org/docs/user/main/appendix.html#build-modules',
+        'https://apptainer.org/docs/user/main/definition_files.html#header',
+        'https://apptainer.org/docs/user/main/fakeroot.html',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    for (const stage of recipe.stages) {
+      const bootstrap = headerOf(stage, 'bootstrap');
+      const agent = bootstrap?.value.value.trim().toLowerCase() ?? '';
+      const tools = HOST_TOOL_AGENTS[agent];
+      if (!bootstrap || !tools) {
+        continue;
+      }
+      const mirror = [headerOf(stage, 'mirrorurl'), headerOf(stage, 'metalink')].map((header) => header?.value.value ?? '').join(' ');
+      const image = equivalentImage(agent, headerOf(stage, 'osversion')?.value.value, mirror);
+      const fix = image ? dockerBootstrapFix(recipe, stage, bootstrap, image) : undefined;
+      const suggestion = image ? `\`Bootstrap: docker\` with \`From: ${image}\`` : 'a registry base image (`Bootstrap: docker`)';
+      context.report({
+        range: bootstrap.value.range,
+        message: `\`Bootstrap: ${bootstrap.value.value.trim()}\` ${tools}: the build fails on hosts without these tools or privileges, and the result depends on the build host. Prefer ${suggestion}.`,
+        fixes: fix ? [fix] : [],
+      });
+    }
+  },
+});
