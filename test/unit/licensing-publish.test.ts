@@ -23,9 +23,9 @@ test('HPC-LIC-001: public → warning, unknown → info, private → nothing', (
   assert.deepEqual(severities('HPC-LIC-001', SDK_DEF, 'apptainer', 'private'), []);
 });
 
-test('HPC-LIC-006: unknown and public → info, private → nothing', () => {
+test('HPC-LIC-006: public → info, unknown → hint, private → nothing', () => {
   const text = 'FROM ubuntu:24.04\nRUN true\n';
-  assert.deepEqual(severities('HPC-LIC-006', text, 'dockerfile'), ['1:info']);
+  assert.deepEqual(severities('HPC-LIC-006', text, 'dockerfile'), ['1:hint']);
   assert.deepEqual(severities('HPC-LIC-006', text, 'dockerfile', 'public'), ['1:info']);
   assert.deepEqual(severities('HPC-LIC-006', text, 'dockerfile', 'private'), []);
 });

@@ -20,7 +20,8 @@ export default defineRule({
       whatItDoes:
         'Reports a recipe whose final image sets no licence label: in a Dockerfile, no `LABEL org.opencontainers.image.licenses=…` (or `License`/`Licence`/`Licenses`, also namespaced such as BioContainers\' `about.license`) in the ' +
         'final stage or the stages it builds on (`FROM build AS runtime`); in a definition file, no such key in the final stage\'s `%labels`. An empty value is reported too. ' +
-        'Severity follows the `publish` setting in `.hpclint.yaml`: not set (unknown) or `publish: public` → info, `publish: private` → not reported.',
+        'Severity follows the `publish` setting in `.hpclint.yaml`: `publish: public` → info, not set (unknown) → hint (the label is missing from most recipes, and it ' +
+        'matters once an image is shared), `publish: private` → not reported.',
       whyHpc:
         'HPC images bundle compilers, MPI, math libraries and applications under many licences, some of which (Intel, NVIDIA, commercial codes) restrict redistribution. ' +
         'Centres that mirror or re-publish images (registry mirrors, Singularity/Apptainer libraries, Pawsey/NERSC/CSCS image catalogues) and SBOM scanners read the ' +
@@ -62,14 +63,20 @@ export default defineRule({
     if (labels.length > 0) {
       const last = labels[labels.length - 1];
       if (!last.value || last.value.value.trim() === '') {
-        context.report({ range: last.range, message: `The licence label \`${last.key.value}\` is empty; give an SPDX licence expression.` });
+        context.report({
+          range: last.range,
+          message: `The licence label \`${last.key.value}\` is empty; give an SPDX licence expression.`,
+          severity: settings.publish === 'public' ? 'info' : 'hint',
+        });
       }
       return;
     }
+    const severity = settings.publish === 'public' ? 'info' : 'hint';
     const where = recipe.format === 'dockerfile' ? 'the final stage' : 'the final stage\'s `%labels`';
     context.report({
       range: anchorRange(stage),
       message: `The image declares no licence: add \`${LABEL_KEY}\` with an SPDX expression to ${where}.`,
+      severity,
       fixes: [insertLicenseLabel(recipe, stage, PLACEHOLDER, `Add \`${LABEL_KEY}\` = ${PLACEHOLDER} (replace with the SPDX expression)`)],
     });
   },
