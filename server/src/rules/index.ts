@@ -57,6 +57,7 @@ import rebuildableBase from './maintainability/rebuildable-base';
 import noExposeInHpcImage from './networking/no-expose-in-hpc-image';
 import noIpv4OnlyAssumptions from './networking/no-ipv4-only-assumptions';
 import noHostToolBootstrap from './build/no-host-tool-bootstrap';
+import noLegacyImageBase from './performance/no-legacy-image-base';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -95,6 +96,7 @@ export const allRules: readonly Rule[] = [
   noIpv4OnlyAssumptions, // HPC-NET-002
   noSshLaunch, // HPC-NET-003
   noExposeInHpcImage, // HPC-NET-004
+  noLegacyImageBase, // HPC-PERF-004
   noHostTunedIsa, // HPC-PORT-001
   noBuildCpuAutodetect, // HPC-PORT-002
   noBuildGpuTarget, // HPC-PORT-003
