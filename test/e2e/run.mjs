@@ -176,8 +176,8 @@ async function main() {
         const content = (await widget.isVisible()) ? await widget.textContent() : '';
         return content?.includes('source.shell') ? content : undefined;
       });
-      if (!text.includes('source.apptainer')) {
-        throw new Error(`scopes lack source.apptainer:\n${text}`);
+      if (!text.includes('source.apptainer') || !/language\s*shellscript/.test(text)) {
+        throw new Error(`expected language shellscript inside source.apptainer:\n${text}`);
       }
       await page.screenshot({ path: join(artifacts, 'token-scopes.png') });
       await page.keyboard.press('Escape');
