@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import type { Category } from '../../server/src/engine/rule';
 import { allRules } from '../../server/src/rules/index';
-import { runRule } from './ruleRunner';
+import { fixtureSettings, runRule, testSettings } from './ruleRunner';
 
 const RULES_DIR = join(__dirname, '..', '..', 'server', 'src', 'rules');
 
@@ -93,12 +93,12 @@ test('each bad example triggers its rule and each good example stays clean', () 
   for (const rule of allRules) {
     const { meta } = rule;
     for (const example of meta.docs.bad) {
-      const { findings, recipe } = runRule(rule, example.code, example.format);
+      const { findings, recipe } = runRule(rule, example.code, example.format, testSettings(example.settings));
       assert.deepEqual(recipe.diagnostics, [], `${meta.code}: bad ${example.format} example does not parse cleanly`);
       assert.ok(findings.length > 0, `${meta.code}: bad ${example.format} example does not trigger the rule`);
     }
     for (const example of meta.docs.good) {
-      const { findings, recipe } = runRule(rule, example.code, example.format);
+      const { findings, recipe } = runRule(rule, example.code, example.format, testSettings(example.settings));
       assert.deepEqual(recipe.diagnostics, [], `${meta.code}: good ${example.format} example does not parse cleanly`);
       assert.deepEqual(findings.map((finding) => finding.message), [], `${meta.code}: good ${example.format} example triggers the rule`);
     }
@@ -116,7 +116,7 @@ test('meta.fix matches the fixes the rule offers on its fixtures', () => {
       if (!format || /\.(unsafe-)?fixed\./.test(file)) {
         continue;
       }
-      const { findings } = runRule(rule, readFileSync(join(dir, file), 'utf8'), format);
+      const { findings } = runRule(rule, readFileSync(join(dir, file), 'utf8'), format, fixtureSettings(dir, file));
       for (const fix of findings.flatMap((finding) => finding.fixes)) {
         kinds.add(fix.safe ? 'safe' : 'unsafe');
       }

@@ -1,4 +1,6 @@
 // Runs one rule on a recipe text, the way the engine does, without severity overrides or pragmas.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { applyEdits } from '../../server/src/engine/fixes';
 import type { Finding, Fix, Rule, RuleSettings, Severity, TextEdit } from '../../server/src/engine/rule';
 import type { Range, Recipe, RecipeFormat } from '../../server/src/recipe/model';
@@ -11,6 +13,12 @@ export const TEST_TODAY = '2026-11-28';
 export interface RuleFinding extends Finding {
   severity: Severity;
   fixes: Fix[];
+}
+
+/** Settings a fixture assumes, from an optional sibling `<file>.settings.json` (e.g. `{ "registryMirror": "…" }`). */
+export function fixtureSettings(dir: string, file: string): RuleSettings {
+  const path = join(dir, `${file}.settings.json`);
+  return testSettings(existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Partial<RuleSettings>) : {});
 }
 
 export function testSettings(overrides: Partial<RuleSettings> = {}): RuleSettings {

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Rule } from '../../server/src/engine/rule';
+import type { Rule, RuleSettings } from '../../server/src/engine/rule';
 import type { Recipe, RecipeFormat } from '../../server/src/recipe/model';
 import { allRules } from '../../server/src/rules/index';
-import { applyFixes, formatRange, runRule, type RuleFinding } from './ruleRunner';
+import { applyFixes, fixtureSettings, formatRange, runRule, type RuleFinding } from './ruleRunner';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'rules');
 const UPDATE = process.env.UPDATE_SNAPSHOTS === '1';
@@ -92,7 +92,17 @@ function fixedPath(dir: string, file: string, kind: 'fixed' | 'unsafe-fixed'): s
   return join(dir, `${file.slice(0, dot)}.${kind}${file.slice(dot)}`);
 }
 
-function checkFixes(rule: Rule, dir: string, file: string, format: RecipeFormat, text: string, recipe: Recipe, findings: RuleFinding[], safe: boolean): void {
+function checkFixes(
+  rule: Rule,
+  dir: string,
+  file: string,
+  format: RecipeFormat,
+  text: string,
+  recipe: Recipe,
+  findings: RuleFinding[],
+  safe: boolean,
+  settings: RuleSettings,
+): void {
   const path = fixedPath(dir, file, safe ? 'fixed' : 'unsafe-fixed');
   const { text: fixed, applied } = applyFixes(text, findings, safe);
   if (applied === 0) {
@@ -100,7 +110,7 @@ function checkFixes(rule: Rule, dir: string, file: string, format: RecipeFormat,
     return;
   }
   checkOrWrite(path, fixed, `${safe ? 'safe' : 'unsafe'} fix result`);
-  const after = runRule(rule, fixed, format);
+  const after = runRule(rule, fixed, format, settings);
   assert.ok(after.findings.length <= findings.length - applied, `${file}: the rule still fires where ${safe ? 'safe' : 'unsafe'} fixes were applied:\n${JSON.stringify(snapshotOf(after.findings), null, 2)}`);
   const before = new Set(recipe.diagnostics.map((problem) => problem.message));
   const newProblems = after.recipe.diagnostics.filter((problem) => !before.has(problem.message));
@@ -125,7 +135,8 @@ for (const ruleDir of ruleDirs) {
         const format = formatOf(file) as RecipeFormat;
         assert.ok(rule.meta.formats.includes(format), `${rule.meta.name} does not support ${format}`);
         const text = readFileSync(join(dir, file), 'utf8');
-        const { recipe, findings } = runRule(rule, text, format);
+        const settings = fixtureSettings(dir, file);
+        const { recipe, findings } = runRule(rule, text, format, settings);
         const code = rule.meta.code;
         const notes = annotations(recipe, text).filter((note) => note.codes.includes(code));
 
@@ -151,8 +162,8 @@ for (const ruleDir of ruleDirs) {
         }
 
         checkOrWrite(join(dir, `${file}.snap.json`), `${JSON.stringify(snapshotOf(findings), null, 2)}\n`, 'snapshot');
-        checkFixes(rule, dir, file, format, text, recipe, findings, true);
-        checkFixes(rule, dir, file, format, text, recipe, findings, false);
+        checkFixes(rule, dir, file, format, text, recipe, findings, true, settings);
+        checkFixes(rule, dir, file, format, text, recipe, findings, false, settings);
       });
     }
   });

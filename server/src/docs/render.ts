@@ -71,7 +71,14 @@ export function renderRuleDoc(meta: RuleMeta): string {
 function codeBlock(example: RuleExample): string[] {
   const fence = example.code.includes('```') ? '~~~~' : '```';
   const body = example.code.endsWith('\n') ? example.code.slice(0, -1) : example.code;
-  return [`${fence}${example.format}`, body, fence, ''];
+  const block = [`${fence}${example.format}`, body, fence, ''];
+  if (example.settings === undefined) {
+    return block;
+  }
+  const settings = Object.entries(example.settings)
+    .map(([key, value]) => `${key}: ${JSON.stringify(value)}`)
+    .join(', ');
+  return [`With \`.hpclint.yaml\` settings \`${settings}\`:`, '', ...block];
 }
 
 /** First sentence of a Markdown paragraph (for one-line hints). */

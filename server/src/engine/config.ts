@@ -24,7 +24,7 @@ const CATEGORIES = [
   'eol',
   'syntax',
 ];
-const TOP_LEVEL_KEYS = ['rules', 'categories', 'publish', 'trustedRegistries', 'syntaxValidation', 'ignorePaths'];
+const TOP_LEVEL_KEYS = ['rules', 'categories', 'publish', 'trustedRegistries', 'registryMirror', 'syntaxValidation', 'ignorePaths'];
 
 /** What a config file may set; everything optional. */
 export interface ConfigOverride {
@@ -32,6 +32,7 @@ export interface ConfigOverride {
   categories?: Record<string, SeveritySetting>;
   publish?: 'public' | 'private';
   trustedRegistries?: string[];
+  registryMirror?: string;
   syntaxValidation?: boolean;
   ignorePaths?: string[];
 }
@@ -89,6 +90,9 @@ export function mergeConfig(base: ResolvedConfig, override: ConfigOverride, rule
   }
   if (override.trustedRegistries !== undefined) {
     merged.settings.trustedRegistries = [...override.trustedRegistries];
+  }
+  if (override.registryMirror !== undefined) {
+    merged.settings.registryMirror = override.registryMirror;
   }
   if (override.syntaxValidation !== undefined) {
     merged.syntaxValidation = override.syntaxValidation;
@@ -172,7 +176,7 @@ export function parseConfigText(text: string, path: string, rules: readonly Rule
     return {};
   }
   if (!isMap(root)) {
-    return fail(root, 'expected a mapping of settings (rules, categories, publish, trustedRegistries, syntaxValidation, ignorePaths)');
+    return fail(root, `expected a mapping of settings (${TOP_LEVEL_KEYS.join(', ')})`);
   }
 
   const config: ConfigOverride = {};
@@ -202,6 +206,12 @@ export function parseConfigText(text: string, path: string, rules: readonly Rule
         break;
       case 'trustedRegistries':
         config.trustedRegistries = stringList(pair, 'trustedRegistries', fail);
+        break;
+      case 'registryMirror':
+        if (!isScalar(value) || typeof value.value !== 'string' || !/^[a-z0-9.-]+(:\d+)?(\/[\w.-]+)*\/?$/i.test(value.value)) {
+          fail(value ?? pair, 'registryMirror must be a registry host with an optional path, e.g. "registry.example.org/dockerhub"');
+        }
+        config.registryMirror = (value as { value: string }).value.replace(/\/+$/, '');
         break;
       case 'ignorePaths':
         config.ignorePaths = stringList(pair, 'ignorePaths', fail);

@@ -31,6 +31,8 @@ export interface Fix {
 export interface RuleExample {
   format: RecipeFormat;
   code: string;
+  /** Project settings (`.hpclint.yaml`) the example assumes, for rules that depend on them. */
+  settings?: Partial<Omit<RuleSettings, 'today'>>;
 }
 
 export interface RuleDocs {
@@ -68,6 +70,8 @@ export interface RuleSettings {
   publish?: 'public' | 'private';
   /** Registries considered trusted (e.g. `docker.io/library`, `ghcr.io/myorg`). */
   trustedRegistries: string[];
+  /** The site's pull-through cache for Docker Hub, e.g. `registry.example.org/dockerhub`; undefined = none known. */
+  registryMirror?: string;
   /** Evaluation date for date-dependent rules (EOL); ISO `YYYY-MM-DD`. */
   today: string;
 }

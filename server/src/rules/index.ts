@@ -17,6 +17,7 @@ import validBootstrapAgent from './def/valid-bootstrap-agent';
 import validFilesFromStage from './def/valid-files-from-stage';
 import validHeaderKeys from './def/valid-header-keys';
 import validSectionNames from './def/valid-section-names';
+import useRegistryMirror from './caching/use-registry-mirror';
 import noEolBase from './eol/no-eol-base';
 import declareImageLicense from './licensing/declare-image-license';
 import noLicenseFiles from './licensing/no-license-files';
@@ -65,6 +66,7 @@ export const allRules: readonly Rule[] = [
   noDownloadsAtStart, // HPC-CACHE-001
   useBuildCacheMounts, // HPC-CACHE-002
   noPersistedProxy, // HPC-CACHE-003
+  useRegistryMirror, // HPC-CACHE-004
   noShub, // HPC-CACHE-005
   bootstrapFirst, // HPC-DEF-001
   validHeaderKeys, // HPC-DEF-002

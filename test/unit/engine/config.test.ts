@@ -105,6 +105,17 @@ test('other value problems', () => {
   assert.deepEqual(parseConfigText('trustedRegistries: ghcr.io\n', 'x.yaml'), { trustedRegistries: ['ghcr.io'] });
 });
 
+test('registryMirror: a registry host with an optional path; a trailing slash is dropped', () => {
+  assert.deepEqual(parseConfigText('registryMirror: registry.example.org:5000/dockerhub/\n', 'x.yaml'), {
+    registryMirror: 'registry.example.org:5000/dockerhub',
+  });
+  const error = configError(() => parseConfigText('publish: private\nregistryMirror: https://mirror\n', 'x.yaml'));
+  assert.equal(error.line, 2);
+  assert.match(error.detail, /registryMirror must be a registry host/);
+  const merged = mergeConfig(defaultConfig(), { registryMirror: 'mirror.example.org' }, [testRule]);
+  assert.equal(merged.settings.registryMirror, 'mirror.example.org');
+});
+
 test('an unreadable config file is a ConfigError on line 1', () => {
   const error = configError(() => loadConfigFile(join(fixtures, 'missing/.hpclint.yaml')));
   assert.equal(error.line, 1);
