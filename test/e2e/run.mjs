@@ -1,11 +1,12 @@
 // Browser end-to-end test: hpclint installed from its .vsix into a real VS Code (code-server),
 // driven through the UI with Debian's Chromium via playwright-core.
-// Usage: node test/e2e/run.mjs [--vsix FILE] [--headed] [--keep]   (npm run test:e2e)
+// Usage: node test/e2e/run.mjs [--vsix FILE] [--keep] [--update-readme-picture]   (npm run test:e2e)
 //   --vsix FILE  install this package instead of building one
 //   --keep       leave the temporary workspace/profile on disk
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+//   --update-readme-picture  rewrite docs/images/hpclint-hover.png from this run
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { packageExtension, root, zipEntries } from '../../scripts/package.mjs';
 import { prepareProfile, startCodeServer } from './code-server.mjs';
@@ -150,9 +151,12 @@ async function main() {
         throw new Error(`hover lacks the rule code or its explanation:\n${text}`);
       }
       await page.screenshot({ path: join(artifacts, 'squiggle-hover.png') });
-      // The README picture: the editor area only.
-      mkdirSync(join(root, 'docs', 'images'), { recursive: true });
-      await page.locator('.part.editor').screenshot({ path: join(root, 'docs', 'images', 'hpclint-hover.png') });
+      // The README picture (the editor area only) is refreshed on request, so runs leave the tree clean.
+      const readmePicture = join(root, 'docs', 'images', 'hpclint-hover.png');
+      if (args.includes('--update-readme-picture') || !existsSync(readmePicture)) {
+        mkdirSync(dirname(readmePicture), { recursive: true });
+        await page.locator('.part.editor').screenshot({ path: readmePicture });
+      }
       await page.mouse.move(5, 5);
       await page.keyboard.press('Escape');
     });
