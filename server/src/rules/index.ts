@@ -59,6 +59,7 @@ import noExposeInHpcImage from './networking/no-expose-in-hpc-image';
 import noIpv4OnlyAssumptions from './networking/no-ipv4-only-assumptions';
 import noHostToolBootstrap from './build/no-host-tool-bootstrap';
 import noLegacyImageBase from './performance/no-legacy-image-base';
+import singleFortranToolchain from './maintainability/single-fortran-toolchain';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -94,6 +95,7 @@ export const allRules: readonly Rule[] = [
   noMovingTargetUrls, // HPC-MAINT-002
   tagDefinitionBase, // HPC-MAINT-003
   rebuildableBase, // HPC-MAINT-004
+  singleFortranToolchain, // HPC-MAINT-005
   noBakedFabricTuning, // HPC-NET-001
   noIpv4OnlyAssumptions, // HPC-NET-002
   noSshLaunch, // HPC-NET-003
