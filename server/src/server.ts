@@ -40,6 +40,7 @@ export function startServer(): Connection {
   let pullsConfiguration = false;
   let registersConfigurationChange = false;
   let registersFileWatchers = false;
+  let snippetSupport = false;
   let workspaceFolders: string[] = [];
 
   const settings = new SettingsStore(connection, () => pullsConfiguration);
@@ -79,6 +80,7 @@ export function startServer(): Connection {
     pullsConfiguration = capabilities.workspace?.configuration === true;
     registersConfigurationChange = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     registersFileWatchers = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    snippetSupport = capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
     workspaceFolders = (params.workspaceFolders ?? [])
       .map((folder) => filePathOf(folder.uri))
       .filter((path): path is string => path !== undefined);
@@ -94,7 +96,7 @@ export function startServer(): Connection {
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        completionProvider: { triggerCharacters: ['=', ' ', '$', '-', '%', ':'], resolveProvider: true },
+        completionProvider: { triggerCharacters: ['=', ' ', '$', '-', '%', ':', '{'], resolveProvider: true },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
         documentFormattingProvider: true,
@@ -200,7 +202,7 @@ export function startServer(): Connection {
         ? null
         : format === 'dockerfile'
           ? dockerfile.service.computeHover(document.getText(), params.position)
-          : apptainerHover(document, params.position);
+          : apptainerHover(document, params.position, () => analyzer.recipe(document, 'apptainer'));
       return findingsHover(analysis?.result?.diagnostics ?? [], params.position, languageHover);
     }),
   );
@@ -213,7 +215,10 @@ export function startServer(): Connection {
       }
       return target.format === 'dockerfile'
         ? await dockerfile.completion(target.document.getText(), params.position)
-        : apptainerCompletion(target.document, params.position);
+        : apptainerCompletion(target.document, params.position, {
+            recipe: () => analyzer.recipe(target.document, 'apptainer'),
+            snippets: snippetSupport,
+          });
     }),
   );
 

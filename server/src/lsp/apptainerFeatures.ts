@@ -1,11 +1,9 @@
 // Apptainer/Singularity definition files: completion, hover, symbols and folding from the parsed
 // recipe and the vocabulary tables in recipe/apptainer-spec.ts.
 import {
-  CompletionItemKind,
   FoldingRangeKind,
   MarkupKind,
   SymbolKind,
-  type CompletionItem,
   type DocumentSymbol,
   type FoldingRange,
   type Hover,
@@ -13,142 +11,55 @@ import {
   type Range,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import {
-  BOOTSTRAP_AGENTS,
-  HEADER_KEYWORDS,
-  SECTIONS,
-  bootstrapAgent,
-  headerKeyword,
-  sectionSpec,
-  type HeaderKeywordSpec,
-  type SectionSpec,
-} from '../recipe/apptainer-spec';
+import { BUILD_VARIABLES, headerKeyword, sectionSpec } from '../recipe/apptainer-spec';
 import type { Recipe, Section, Stage } from '../recipe/model';
+import { argumentDefaults, headerContext, splitLines } from './apptainerContext';
+import {
+  agentDocumentation,
+  argumentDocumentation,
+  buildVariableDocumentation,
+  headerDocumentation,
+  sectionDocumentation,
+} from './apptainerDocs';
 
-const SECTION_PREFIX = /^(\s*)%([A-Za-z]*)$/;
-const BOOTSTRAP_VALUE_PREFIX = /^\s*bootstrap\s*:\s*([\w-]*)$/i;
-const HEADER_KEY_PREFIX = /^(\s*)([A-Za-z0-9]*)$/;
-const SECTION_LINE = /^\s*%([A-Za-z]+)/;
+export { apptainerCompletion, type CompletionContext } from './apptainerCompletion';
+
 const HEADER_LINE = /^(\s*)([A-Za-z][A-Za-z0-9]*)(\s*:)/;
-const STAGE_START = /^bootstrap\s*:/i;
+const ARGUMENT_USE = /\{\{\s*([\w.-]+)\s*\}\}/g;
+const VARIABLE_USE = /\$\{?(\w+)\}?/g;
 
-function lineText(document: TextDocument, line: number): string {
-  return document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
-}
-
-/** True when `line` lies in a header (no section line between it and the stage's start). */
-function inHeader(document: TextDocument, line: number): boolean {
-  for (let current = line - 1; current >= 0; current--) {
-    const text = lineText(document, current);
-    if (SECTION_LINE.test(text)) {
-      return false;
-    }
-    if (STAGE_START.test(text)) {
-      return true;
+/** The match of `pattern` (global) on `text` that covers `character`. */
+function matchAt(pattern: RegExp, text: string, character: number): RegExpExecArray | undefined {
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    if (character >= match.index && character <= match.index + match[0].length) {
+      return match;
     }
   }
-  return true;
+  return undefined;
 }
 
-function sectionLabel(spec: SectionSpec): string {
-  return `%${spec.name}`;
-}
+/**
+ * Hover on a section name, a header keyword, the agent after `Bootstrap:`, a `{{ argument }}` (with
+ * its `%arguments` default) or a build variable.
+ */
+export function apptainerHover(document: TextDocument, position: Position, recipe: () => Recipe): Hover | null {
+  const lines = splitLines(document.getText());
+  const text = lines[position.line] ?? '';
 
-function sectionDocumentation(spec: SectionSpec): string {
-  const facts: string[] = [];
-  if (spec.app) {
-    facts.push('takes a SCIF app name');
-  }
-  if (spec.runsOn === 'host') {
-    facts.push('runs on the host');
-  }
-  if (spec.legacy) {
-    facts.push('legacy');
-  }
-  if (spec.sinceApptainer) {
-    facts.push(`Apptainer ≥ ${spec.sinceApptainer}`);
-  }
-  if (spec.sinceSingularityCE) {
-    facts.push(`SingularityCE ≥ ${spec.sinceSingularityCE}`);
-  }
-  const suffix = facts.length > 0 ? `\n\n*${facts.join('; ')}*` : '';
-  return `**%${spec.name}** (${spec.phase})\n\n${spec.doc}${suffix}`;
-}
-
-function headerDocumentation(spec: HeaderKeywordSpec): string {
-  const agents = spec.agents === 'all' ? 'all agents' : spec.agents.join(', ');
-  const required =
-    spec.required === 'always' ? 'required' : spec.required === 'agent' ? `required for ${(spec.requiredFor ?? []).join(', ')}` : 'optional';
-  const name = spec.numbered ? `${spec.name.replace(/\d+$/, '')}<N>` : spec.name;
-  const notes = [spec.dialect === 'apptainer' ? 'Apptainer only' : '', spec.legacy ? 'legacy' : '', spec.credential ? 'credential: never commit it' : '']
-    .filter((note) => note.length > 0)
-    .join('; ');
-  return `**${name}:** header keyword (${required}; ${agents})\n\n${spec.doc}${notes ? `\n\n*${notes}*` : ''}`;
-}
-
-function agentDocumentation(name: string): string | undefined {
-  const spec = bootstrapAgent(name);
-  if (!spec) {
-    return undefined;
-  }
-  const notes = [
-    spec.aliasOf ? `alias of ${spec.aliasOf}` : '',
-    spec.sinceApptainer ? `Apptainer ≥ ${spec.sinceApptainer}` : '',
-    spec.needsHostTools ? 'needs the package tools on the build host' : '',
-    spec.archived ? 'archived: accepts no new images' : '',
-    spec.requiredKeys.length > 0 ? `needs ${spec.requiredKeys.join(', ')}` : '',
-  ].filter((note) => note.length > 0);
-  return `**Bootstrap: ${spec.name}**\n\n${spec.doc}${notes.length > 0 ? `\n\n*${notes.join('; ')}*` : ''}`;
-}
-
-export function apptainerCompletion(document: TextDocument, position: Position): CompletionItem[] {
-  const before = lineText(document, position.line).slice(0, position.character);
-
-  const section = SECTION_PREFIX.exec(before);
-  if (section) {
-    const replace: Range = { start: { line: position.line, character: section[1].length }, end: position };
-    return SECTIONS.map((spec, index) => ({
-      label: sectionLabel(spec),
-      kind: CompletionItemKind.Module,
-      detail: spec.legacy ? 'legacy section' : `${spec.phase} section`,
-      documentation: { kind: MarkupKind.Markdown, value: sectionDocumentation(spec) },
-      textEdit: { range: replace, newText: spec.app ? `${sectionLabel(spec)} ` : sectionLabel(spec) },
-      sortText: String(index).padStart(3, '0'),
-    }));
+  const argument = matchAt(ARGUMENT_USE, text, position.character);
+  if (argument) {
+    const name = argument[1];
+    const value = argumentDocumentation(name, argumentDefaults(recipe()).get(name));
+    return markdownHover(value, position.line, argument.index, argument.index + argument[0].length);
   }
 
-  const agent = BOOTSTRAP_VALUE_PREFIX.exec(before);
-  if (agent) {
-    const replace: Range = { start: { line: position.line, character: position.character - agent[1].length }, end: position };
-    return BOOTSTRAP_AGENTS.map((spec) => ({
-      label: spec.name,
-      kind: CompletionItemKind.EnumMember,
-      detail: spec.aliasOf ? `alias of ${spec.aliasOf}` : 'bootstrap agent',
-      documentation: { kind: MarkupKind.Markdown, value: agentDocumentation(spec.name) ?? spec.doc },
-      textEdit: { range: replace, newText: spec.name },
-    }));
+  const variable = matchAt(VARIABLE_USE, text, position.character);
+  const variableSpec = variable ? BUILD_VARIABLES.find((spec) => spec.name === variable[1]) : undefined;
+  if (variable && variableSpec) {
+    return markdownHover(buildVariableDocumentation(variableSpec), position.line, variable.index, variable.index + variable[0].length);
   }
 
-  const key = HEADER_KEY_PREFIX.exec(before);
-  if (key && inHeader(document, position.line)) {
-    const replace: Range = { start: { line: position.line, character: key[1].length }, end: position };
-    return HEADER_KEYWORDS.map((spec) => {
-      const label = spec.numbered ? `${spec.name.replace(/\d+$/, '')}0` : spec.name;
-      return {
-        label,
-        kind: CompletionItemKind.Keyword,
-        detail: 'header keyword',
-        documentation: { kind: MarkupKind.Markdown, value: headerDocumentation(spec) },
-        textEdit: { range: replace, newText: `${label}: ` },
-      };
-    });
-  }
-  return [];
-}
-
-/** Hover on a section name, a header keyword or the agent after `Bootstrap:`. */
-export function apptainerHover(document: TextDocument, position: Position): Hover | null {
-  const text = lineText(document, position.line);
   const section = /^(\s*)(%[A-Za-z]+)/.exec(text);
   if (section) {
     const start = section[1].length;
@@ -160,7 +71,7 @@ export function apptainerHover(document: TextDocument, position: Position): Hove
     return null;
   }
   const header = HEADER_LINE.exec(text);
-  if (!header || !inHeader(document, position.line)) {
+  if (!header || !headerContext(lines, position.line)) {
     return null;
   }
   const keyStart = header[1].length;
@@ -198,12 +109,56 @@ function sectionName(section: Section): string {
   return args ? `%${section.name} ${args}` : `%${section.name}`;
 }
 
+function before(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character <= b.character);
+}
+
 function contains(outer: Range, inner: Range): boolean {
-  const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character <= b.character);
   return before(outer.start, inner.start) && before(inner.end, outer.end);
 }
 
-/** Stages with their header keywords and sections. */
+function union(a: Range, b: Range): Range {
+  return { start: before(a.start, b.start) ? a.start : b.start, end: before(a.end, b.end) ? b.end : a.end };
+}
+
+function sectionSymbol(section: Section, stage: Stage): DocumentSymbol {
+  const spec = sectionSpec(section.name);
+  const symbol: DocumentSymbol = {
+    name: sectionName(section),
+    detail: spec ? `${spec.phase}${spec.runsOn ? `, ${spec.runsOn}` : ''}` : 'unknown section',
+    kind: spec?.kind === 'script' ? SymbolKind.Function : SymbolKind.Namespace,
+    range: section.range,
+    selectionRange: contains(section.range, section.header.range) ? section.header.range : section.range,
+  };
+  if (section.name === 'arguments') {
+    symbol.children = argumentSymbols(section, stage);
+  }
+  return symbol;
+}
+
+/** The `name=value` entries of a `%arguments` section. */
+function argumentSymbols(section: Section, stage: Stage): DocumentSymbol[] {
+  const symbols: DocumentSymbol[] = [];
+  for (const step of stage.steps) {
+    if (step.kind !== 'arg' || !contains(section.range, step.range)) {
+      continue;
+    }
+    for (const pair of step.pairs) {
+      if (pair.key.value.length > 0 && contains(section.range, pair.range) && contains(pair.range, pair.key.range)) {
+        symbols.push({
+          name: pair.key.value,
+          detail: pair.value?.value,
+          kind: SymbolKind.Variable,
+          range: pair.range,
+          selectionRange: pair.key.range,
+        });
+      }
+    }
+  }
+  return symbols;
+}
+
+/** Stages with their header keywords, sections and SCIF apps (an app groups its `%app*` sections). */
 export function apptainerSymbols(recipe: Recipe): DocumentSymbol[] {
   return recipe.stages.map((stage) => {
     const children: DocumentSymbol[] = [];
@@ -217,46 +172,77 @@ export function apptainerSymbols(recipe: Recipe): DocumentSymbol[] {
         });
       }
     }
+    const apps = new Map<string, DocumentSymbol>();
     for (const section of stage.sections) {
       const spec = sectionSpec(section.name);
-      children.push({
-        name: sectionName(section),
-        detail: spec ? spec.phase : 'unknown section',
-        kind: spec?.kind === 'script' ? SymbolKind.Function : SymbolKind.Namespace,
+      const appWord = spec?.app ? section.args[0] : undefined;
+      if (!appWord) {
+        children.push(sectionSymbol(section, stage));
+        continue;
+      }
+      const symbol = sectionSymbol(section, stage);
+      const app = apps.get(appWord.value);
+      if (app) {
+        app.range = union(app.range, section.range);
+        app.children!.push(symbol);
+        continue;
+      }
+      const created: DocumentSymbol = {
+        name: `app ${appWord.value}`,
+        detail: 'SCIF app',
+        kind: SymbolKind.Class,
         range: section.range,
-        selectionRange: contains(section.range, section.header.range) ? section.header.range : section.range,
-      });
+        selectionRange: contains(section.range, appWord.range) ? appWord.range : symbol.selectionRange,
+        children: [symbol],
+      };
+      apps.set(appWord.value, created);
+      children.push(created);
     }
     const selection = contains(stage.range, stage.base.range) ? stage.base.range : stage.range;
     return { name: stageName(stage), kind: SymbolKind.Module, range: stage.range, selectionRange: selection, children };
   });
 }
 
-/** One fold per section (header line to its last non-blank line) and per stage of a multi-stage file. */
+/**
+ * Folds: each stage of a multi-stage file, each section (header line to its last non-blank line) and
+ * each run of two or more comment lines.
+ */
 export function apptainerFolding(recipe: Recipe, document: TextDocument): FoldingRange[] {
+  const lines = splitLines(document.getText());
   const ranges: FoldingRange[] = [];
   const lastContentLine = (start: number, end: number): number => {
-    let line = end;
-    while (line > start && lineText(document, line).trim().length === 0) {
+    let line = Math.min(end, lines.length - 1);
+    while (line > start && (lines[line] ?? '').trim().length === 0) {
       line--;
     }
     return line;
   };
+  const starts = new Set<number>();
+  const add = (startLine: number, endLine: number, kind: FoldingRangeKind) => {
+    if (endLine > startLine && !starts.has(startLine)) {
+      starts.add(startLine);
+      ranges.push({ startLine, endLine, kind });
+    }
+  };
   for (const stage of recipe.stages) {
     if (recipe.stages.length > 1) {
-      const end = lastContentLine(stage.range.start.line, endLineOf(stage.range));
-      if (end > stage.range.start.line) {
-        ranges.push({ startLine: stage.range.start.line, endLine: end, kind: FoldingRangeKind.Region });
-      }
+      add(stage.range.start.line, lastContentLine(stage.range.start.line, endLineOf(stage.range)), FoldingRangeKind.Region);
     }
     for (const section of stage.sections) {
-      const end = lastContentLine(section.range.start.line, endLineOf(section.range));
-      if (end > section.range.start.line) {
-        ranges.push({ startLine: section.range.start.line, endLine: end, kind: FoldingRangeKind.Region });
-      }
+      add(section.range.start.line, lastContentLine(section.range.start.line, endLineOf(section.range)), FoldingRangeKind.Region);
     }
   }
-  return ranges;
+  let commentStart = -1;
+  for (let line = 0; line <= lines.length; line++) {
+    const isComment = line < lines.length && /^\s*#/.test(lines[line]);
+    if (isComment && commentStart < 0) {
+      commentStart = line;
+    } else if (!isComment && commentStart >= 0) {
+      add(commentStart, line - 1, FoldingRangeKind.Comment);
+      commentStart = -1;
+    }
+  }
+  return ranges.sort((a, b) => a.startLine - b.startLine);
 }
 
 /** Last line a range covers (an end at column 0 belongs to the previous line). */
