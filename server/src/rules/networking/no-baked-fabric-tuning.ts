@@ -28,7 +28,7 @@ const PATTERNS: readonly TuningPattern[] = [
   { name: /^PSM2_/, what: 'tunes the Omni-Path PSM2 library' },
 ];
 
-const ENVIRONMENT_FILE = /^\$\{?(APPTAINER|SINGULARITY)_ENVIRONMENT\}?$/;
+const ENVIRONMENT_FILE = /^\$\{?(APPTAINER|SINGULARITY)_ENVIRONMENT\}?$|^\/\.singularity\.d\/env\/[^/]+\.sh$/;
 const ASSIGNMENT = /(?:^|[\s;'"])(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;'"]*)/g;
 
 function matchTuning(name: string, value: string): TuningPattern | undefined {
@@ -67,7 +67,7 @@ function commentOutFix(recipe: Recipe, step: EnvStep, pair: KeyValue): Fix | und
   return { title: 'Comment out (set it in the job script)', safe: false, edits: [{ range, newText: `# set in the job script: ${code}` }] };
 }
 
-/** `echo 'export NCCL_SOCKET_IFNAME=ib0' >> $APPTAINER_ENVIRONMENT` in `%post`. */
+/** `echo 'export NCCL_SOCKET_IFNAME=ib0' >> $APPTAINER_ENVIRONMENT` in `%post` (or `>> /.singularity.d/env/91-environment.sh` in a RUN). */
 function environmentFileWrites(recipe: Recipe, command: ShellCommand): { word: Word; name: string; value: string; start: number; end: number }[] {
   const program = effectiveName(command);
   if ((program !== 'echo' && program !== 'printf') || !outputRedirectTargets(recipe, command).some((target) => ENVIRONMENT_FILE.test(target))) {
@@ -95,7 +95,7 @@ export default defineRule({
     docs: {
       summary: 'Host- or fabric-specific MPI/NCCL/UCX/libfabric settings (interface names, HCAs, forced transports) belong in the job script, not in the image.',
       whatItDoes:
-        'In the final image reports `ENV`/`%environment` settings, and `%post` lines that append `export …` to `$APPTAINER_ENVIRONMENT`/`$SINGULARITY_ENVIRONMENT`, of: ' +
+        'In the final image reports `ENV`/`%environment` settings, and `RUN`/`%post` lines that append `export …` to `$APPTAINER_ENVIRONMENT`/`$SINGULARITY_ENVIRONMENT` or `/.singularity.d/env/*.sh`, of: ' +
         'interface names (`*_IF_INCLUDE`, `*_IF_EXCLUDE`, `*_SOCKET_IFNAME`, `I_MPI_HYDRA_IFACE`), devices (`UCX_NET_DEVICES` other than `all`, `NCCL_IB_HCA`, `*_GID_INDEX`), ' +
         'transport forcing (`OMPI_MCA_btl` containing `tcp`, `OMPI_MCA_pml=ob1`, `UCX_TLS` other than `all`, `FI_PROVIDER`, `I_MPI_FABRICS`, `NCCL_IB_DISABLE=1`) and vendor ' +
         'run-time switches (`MPICH_GPU_SUPPORT_ENABLED`, `FI_CXI_*`, `PSM2_*`). Empty values are ignored.',
@@ -144,7 +144,7 @@ export default defineRule({
           }
           continue;
         }
-        if (step.kind !== 'run' || recipe.format !== 'apptainer' || /^%setup$/i.test(step.keyword)) {
+        if (step.kind !== 'run' || /^%setup$/i.test(step.keyword)) {
           continue;
         }
         for (const command of step.script.commands) {
