@@ -60,6 +60,8 @@ import noIpv4OnlyAssumptions from './networking/no-ipv4-only-assumptions';
 import noHostToolBootstrap from './build/no-host-tool-bootstrap';
 import noLegacyImageBase from './performance/no-legacy-image-base';
 import singleFortranToolchain from './maintainability/single-fortran-toolchain';
+import mpichAbiMpi from './portability/mpich-abi-mpi';
+import noDistroMpich from './portability/no-distro-mpich';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -108,6 +110,8 @@ export const allRules: readonly Rule[] = [
   noGpuDriverInImage, // HPC-PORT-005
   noKernelCoupledComponents, // HPC-PORT-006
   baseGlibcWindow, // HPC-PORT-007
+  mpichAbiMpi, // HPC-PORT-010
+  noDistroMpich, // HPC-PORT-011
   verifiedBaseImage, // HPC-SEC-001
   trustedBaseRegistry, // HPC-SEC-002
   verifyRemoteContent, // HPC-SEC-003
