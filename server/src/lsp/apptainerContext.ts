@@ -19,16 +19,9 @@ export interface HeaderContext {
 
 /** The header `line` belongs to, or undefined when `line` is inside a section body. */
 export function headerContext(lines: readonly string[], line: number): HeaderContext | undefined {
-  let start = 0;
-  for (let current = line - 1; current >= 0; current--) {
-    const text = lines[current] ?? '';
-    if (SECTION_LINE.test(text)) {
-      return undefined;
-    }
-    if (STAGE_START.test(text)) {
-      start = current;
-      break;
-    }
+  const start = STAGE_START.test(lines[line] ?? '') ? line : headerStart(lines, line);
+  if (start === undefined) {
+    return undefined;
   }
   const context: HeaderContext = { presentKeys: new Set() };
   for (let current = start; current < lines.length; current++) {
@@ -49,6 +42,20 @@ export function headerContext(lines: readonly string[], line: number): HeaderCon
     }
   }
   return context;
+}
+
+/** The `Bootstrap:` line above `line` (0 before any), or undefined when a section comes first. */
+function headerStart(lines: readonly string[], line: number): number | undefined {
+  for (let current = line - 1; current >= 0; current--) {
+    const text = lines[current] ?? '';
+    if (SECTION_LINE.test(text)) {
+      return undefined;
+    }
+    if (STAGE_START.test(text)) {
+      return current;
+    }
+  }
+  return 0;
 }
 
 /** Lower-cased name of the section whose body holds `line` (undefined in a header). */
