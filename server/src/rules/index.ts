@@ -62,10 +62,12 @@ import noLegacyImageBase from './performance/no-legacy-image-base';
 import singleFortranToolchain from './maintainability/single-fortran-toolchain';
 import mpichAbiMpi from './portability/mpich-abi-mpi';
 import noDistroMpich from './portability/no-distro-mpich';
+import noBuildTimeHardwareTest from './build/no-build-time-hardware-test';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
   noHostToolBootstrap, // HPC-BUILD-003
+  noBuildTimeHardwareTest, // HPC-BUILD-004
   noDownloadsAtStart, // HPC-CACHE-001
   useBuildCacheMounts, // HPC-CACHE-002
   noPersistedProxy, // HPC-CACHE-003
