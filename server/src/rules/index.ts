@@ -63,6 +63,7 @@ import singleFortranToolchain from './maintainability/single-fortran-toolchain';
 import mpichAbiMpi from './portability/mpich-abi-mpi';
 import noDistroMpich from './portability/no-distro-mpich';
 import noBuildTimeHardwareTest from './build/no-build-time-hardware-test';
+import mpiLauncherPmi from './portability/mpi-launcher-pmi';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -114,6 +115,7 @@ export const allRules: readonly Rule[] = [
   baseGlibcWindow, // HPC-PORT-007
   mpichAbiMpi, // HPC-PORT-010
   noDistroMpich, // HPC-PORT-011
+  mpiLauncherPmi, // HPC-PORT-012
   verifiedBaseImage, // HPC-SEC-001
   trustedBaseRegistry, // HPC-SEC-002
   verifyRemoteContent, // HPC-SEC-003
