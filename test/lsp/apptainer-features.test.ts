@@ -237,6 +237,16 @@ describe('definition-file language features', () => {
     assert.ok(hoverValue(rootfs).includes('Set at build time in %setup only.'), hoverValue(rootfs));
   });
 
+  test('hover: the stage of %files from and the app of an %app* section', async () => {
+    const stage = await hover({ line: 21, character: 14 });
+    assert.ok(
+      hoverValue(stage).includes('**Stage build (docker: ubuntu:{{ UBUNTU }})**\n\nCopies from the file system of stage 1 (line 1) at build time.'),
+      hoverValue(stage),
+    );
+    const app = await hover({ line: 24, character: 14 });
+    assert.ok(hoverValue(app).includes('**SCIF app solver**\n\nSections: `%appinstall` (line 25), `%apprun` (line 31).'), hoverValue(app));
+  });
+
   test('document symbols: two stages, header entries, sections, arguments and apps grouping their sections', async () => {
     const symbols = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: appsUri } });
     assert.deepEqual(outline(symbols), [
@@ -261,8 +271,7 @@ describe('definition-file language features', () => {
     const solver = symbols[1].children!.find((child) => child.name === 'app solver')!;
     assert.equal(solver.kind, 5);
     assert.deepEqual(solver.selectionRange, { start: { line: 24, character: 12 }, end: { line: 24, character: 18 } });
-    assert.equal(solver.range.start.line, 24);
-    assert.equal(solver.range.end.line >= 31, true);
+    assert.deepEqual(solver.range, { start: { line: 24, character: 0 }, end: { line: 31, character: 20 } }, 'spans its sections');
     const setup = symbols[0].children!.find((child) => child.name === '%setup')!;
     assert.equal(setup.detail, 'build, host');
   });

@@ -68,7 +68,7 @@ export function apptainerHover(document: TextDocument, position: Position, recip
     if (spec && position.character >= start && position.character <= end) {
       return markdownHover(sectionDocumentation(spec), position.line, start, end);
     }
-    return null;
+    return spec ? sectionArgumentHover(recipe(), position) : null;
   }
   const header = HEADER_LINE.exec(text);
   if (!header || !headerContext(lines, position.line)) {
@@ -89,6 +89,36 @@ export function apptainerHover(document: TextDocument, position: Position, recip
     }
   }
   return null;
+}
+
+/** Hover on the app name of `%app* <app>` or the stage of `%files from <stage>`. */
+function sectionArgumentHover(recipe: Recipe, position: Position): Hover | null {
+  const section = recipe.stages.flatMap((stage) => stage.sections).find((candidate) => candidate.header.range.start.line === position.line);
+  const word = section?.args.find((arg) => arg.range.start.line === position.line && containsCharacter(arg.range, position.character));
+  if (!section || !word) {
+    return null;
+  }
+  const { line } = position;
+  const { start, end } = word.range;
+  if (sectionSpec(section.name)?.app && word === section.args[0]) {
+    const sections = recipe.stages
+      .flatMap((stage) => stage.sections)
+      .filter((candidate) => candidate.name.startsWith('app') && candidate.args[0]?.value === word.value)
+      .map((candidate) => `\`%${candidate.name}\` (line ${candidate.range.start.line + 1})`);
+    return markdownHover(`**SCIF app ${word.value}**\n\nSections: ${sections.join(', ')}.`, line, start.character, end.character);
+  }
+  if (section.name === 'files' && word === section.args[1] && section.args[0]?.value.toLowerCase() === 'from') {
+    const stage = recipe.stages.find((candidate) => candidate.name?.value === word.value);
+    const value = stage
+      ? `**${stageName(stage)}**\n\nCopies from the file system of stage ${stage.index + 1} (line ${stage.range.start.line + 1}) at build time.`
+      : `**${word.value}**\n\nNo stage of this file is named \`${word.value}\`.`;
+    return markdownHover(value, line, start.character, end.character);
+  }
+  return null;
+}
+
+function containsCharacter(range: Range, character: number): boolean {
+  return character >= range.start.character && character <= range.end.character;
 }
 
 function markdownHover(value: string, line: number, start: number, end: number): Hover {
