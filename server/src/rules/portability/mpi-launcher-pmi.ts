@@ -178,7 +178,7 @@ export default defineRule({
       ],
       exceptions:
         'Images only run with the container\'s own `mpirun` (single node, or the "container-only" model) do not need host PMI support, and Open MPI 4/5 builds pick up ' +
-        'Slurm support and a bundled PMIx by themselves when the build environment allows it; the rule is info for that reason. On MPICH-ABI sites where the runtime swaps the image's MPICH for the host's Cray MPICH (Shifter, Sarus, podman-hpc) the host library brings its own PMI. Trees the rule cannot recognise ' +
+        'Slurm support and a bundled PMIx by themselves when the build environment allows it; the rule is info for that reason. On MPICH-ABI sites where the runtime swaps the image\'s MPICH for the host\'s Cray MPICH (Shifter, Sarus, podman-hpc) the host library brings its own PMI. Trees the rule cannot recognise ' +
         '(`cd $SRC` without an MPI tarball, builds driven by scripts) are not reported, and whether the site offers PMIx or PMI-2 needs a site profile.',
       references: [
         'https://apptainer.org/docs/user/main/mpi.html',
