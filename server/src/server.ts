@@ -96,7 +96,7 @@ export function startServer(): Connection {
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        completionProvider: { triggerCharacters: ['=', ' ', '$', '-', '%', ':', '{'], resolveProvider: true },
+        completionProvider: { triggerCharacters: ['=', ' ', '$', '-', '%', ':'], resolveProvider: true },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
         documentFormattingProvider: true,
