@@ -7,8 +7,11 @@ import { commandText, entryLabel, entrySteps } from '../util/entry';
 const ALL_ARGS = /\$(\{[@*]\}|[@*])/;
 /** Positional parameters one by one (`$1`, `${2}`) or their count: the script reads its arguments. */
 const SOME_ARGS = /\$(\{?\d\}?|#)/;
-/** Commands that only print (help-text runscripts); their arguments are meaningless. */
-const PRINTERS = new Set(['echo', 'printf', 'cat', 'true', ':']);
+/**
+ * Commands that launch no application: help-text and housekeeping scripts (`%apprun clean`, `%apprun appinfo`) built only from these
+ * have nothing to forward arguments to. `''` is a bare assignment or a compound keyword (`if`, `fi`).
+ */
+const NO_APPLICATION = new Set(['', 'echo', 'printf', 'cat', 'true', ':', 'tee', 'cd', 'pwd', 'export', 'test', '[', 'rm', 'mkdir', 'ls', 'date', 'hostname']);
 const COMPOUND = /(^|[\s;&|(])(if|then|elif|else|fi|for|while|until|do|done|case|esac|function|select)(?=$|[\s;&|)])|[{}()]/m;
 /** Shell builtins or commands where `exec … "$@"` makes no sense. */
 const NO_EXEC = new Set(['cd', 'export', 'source', '.', 'set', 'unset', 'exit', 'return', 'shift', 'trap', 'wait', 'eval', 'echo', 'printf', 'cat', 'true', ':', 'read', 'test', '[', 'ulimit', 'umask', 'alias', 'local']);
@@ -26,7 +29,7 @@ export default defineRule({
       whatItDoes:
         'Reports `%runscript`, `%startscript` and `%apprun` sections that neither forward their arguments (`"$@"`, `$*`, `$1`…) nor `exec` a program, ' +
         'and Dockerfile `ENTRYPOINT`s in shell form (`ENTRYPOINT python app.py`), which run under `/bin/sh -c` and ignore `CMD` and the arguments given at run time. ' +
-        'Runscripts that only print a message (`echo`, `cat`) are not reported.',
+        'Runscripts that launch no application — they only print a message (`echo`, `cat`) or tidy up (`cd`, `rm`, `mkdir`) — are not reported.',
       whyHpc:
         'Batch jobs pass their input through the container: `srun apptainer run solver.sif input.nml --steps 1000`. If the runscript drops the arguments, every rank ' +
         'silently runs the default case — hours of allocation spent on the wrong input, with no error. Without `exec`, the shell stays PID 1 of the container and ' +
@@ -75,7 +78,7 @@ export default defineRule({
       if (commands.some((command) => command.words[0]?.value === 'exec')) {
         continue;
       }
-      if (commands.every((command) => PRINTERS.has(command.name))) {
+      if (commands.every((command) => NO_APPLICATION.has(command.name))) {
         continue;
       }
       const last = commands[commands.length - 1];
