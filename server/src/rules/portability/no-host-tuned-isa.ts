@@ -61,6 +61,9 @@ const HOST_VALUES = new Set(['native', 'host']);
 /** Commands that mention flags to edit or search text, not to compile with them. */
 const TEXT_TOOLS = new Set(['sed', 'grep', 'egrep', 'fgrep', 'awk', 'gawk', 'perl', 'rg']);
 
+/** A flag directly followed by `]` is quoted in prose, e.g. a configure prompt `[Default is -march=native]`, not passed to a compiler. */
+const QUOTED_IN_BRACKETS = /^\\?\]/;
+
 export default defineRule({
   meta: {
     code: 'HPC-PORT-001',
@@ -115,6 +118,9 @@ export default defineRule({
       for (const pattern of PATTERNS) {
         pattern.regex.lastIndex = 0;
         for (let match = pattern.regex.exec(word.text); match; match = pattern.regex.exec(word.text)) {
+          if (QUOTED_IN_BRACKETS.test(word.text.slice(match.index + match[0].length))) {
+            continue; // prompt text such as `[Default is -march=native]` (an expect script answering a configure prompt)
+          }
           const range = rangeInWord(recipe, word, match.index, match.index + match[0].length);
           const fixes: Fix[] = [];
           if (pattern.replacement) {
