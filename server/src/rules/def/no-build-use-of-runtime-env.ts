@@ -32,6 +32,14 @@ function runtimeVariables(stage: Stage): Map<string, KeyValue> {
 }
 
 /** Names a command assigns: `A=1`, `export A`, `export A=1`, `read A`, `for A in`, `local A`, `declare A`. */
+/**
+ * Names exported by text the build writes somewhere (`echo 'export TEMPO2=/opt/tempo2' >> /etc/bash.bashrc`): the recipe may source that
+ * file later, so the variable is not provably empty.
+ */
+function writtenExports(command: ShellCommand): string[] {
+  return command.words.flatMap((word) => [...word.value.matchAll(/\bexport\s+([A-Za-z_]\w*)=/g)].map((match) => match[1]));
+}
+
 function assignedNames(command: ShellCommand): string[] {
   const names = command.assignments.map((word) => word.value.split('=')[0]);
   const words = effectiveWords(command);
@@ -117,7 +125,7 @@ export default defineRule({
         if (commands.some((command) => ['.', 'source'].includes(command.words[0]?.value ?? '') && SOURCES_ENVIRONMENT.test(command.words[1]?.value ?? ''))) {
           continue;
         }
-        const assigned = new Set(commands.flatMap(assignedNames));
+        const assigned = new Set([...commands.flatMap(assignedNames), ...commands.flatMap(writtenExports)]);
         const reported = new Set<string>();
         for (const step of steps) {
         for (const command of step.script.commands) {
