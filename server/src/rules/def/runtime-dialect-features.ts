@@ -65,7 +65,7 @@ export default defineRule({
         range: argumentsSection?.header.range ?? template.range,
         message: argumentsSection
           ? '`%arguments` needs Apptainer ≥ 1.2 or SingularityCE ≥ 4.0; older runtimes stop with "invalid section(s) specified".'
-          : '`{{ name }}` build-time templates need Apptainer ≥ 1.2 or SingularityCE ≥ 4.0; older runtimes leave them unreplaced.',
+          : `Build-time templates such as \`{{ ${template.name} }}\` need Apptainer ≥ 1.2 or SingularityCE ≥ 4.0; older runtimes leave them unreplaced.`,
       });
     }
 
