@@ -64,6 +64,7 @@ import mpichAbiMpi from './portability/mpich-abi-mpi';
 import noDistroMpich from './portability/no-distro-mpich';
 import noBuildTimeHardwareTest from './build/no-build-time-hardware-test';
 import mpiLauncherPmi from './portability/mpi-launcher-pmi';
+import interconnectAwareMpi from './performance/interconnect-aware-mpi';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -105,6 +106,7 @@ export const allRules: readonly Rule[] = [
   noIpv4OnlyAssumptions, // HPC-NET-002
   noSshLaunch, // HPC-NET-003
   noExposeInHpcImage, // HPC-NET-004
+  interconnectAwareMpi, // HPC-PERF-002
   noLegacyImageBase, // HPC-PERF-004
   noHostTunedIsa, // HPC-PORT-001
   noBuildCpuAutodetect, // HPC-PORT-002

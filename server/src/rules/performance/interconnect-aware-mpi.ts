@@ -1,0 +1,196 @@
+// HPC-PERF-002: MPI built from source without any high-speed interconnect support (TCP/shared memory only).
+import { defineRule, type Fix } from '../../engine/rule';
+import type { Recipe, ShellCommand, ShellScript, Stage, Word } from '../../recipe/model';
+import { allScripts, effectiveName, effectiveWords, flagValue, resolveVariable } from '../../recipe/query';
+import { finalStageChain } from '../util/source';
+
+type Project = 'openmpi' | 'mpich' | 'mvapich' | 'libfabric' | 'other';
+
+const PROJECT_PATTERNS: readonly [Project, RegExp][] = [
+  ['mvapich', /mvapich/i],
+  ['openmpi', /open-?mpi|(?:^|[/_-])ompi(?:[-_./]|$)/i],
+  ['mpich', /mpich/i],
+  ['libfabric', /libfabric/i],
+];
+
+/** Open MPI configure options that enable a high-speed transport. */
+const OPENMPI_FABRIC_FLAGS = ['--with-ucx', '--with-ofi', '--with-libfabric', '--with-verbs', '--with-psm2', '--with-psm', '--with-mxm', '--with-portals4', '--with-cxi'];
+/** Words showing that fabric libraries are (or will be) in the image, so Open MPI's configure can find them by itself. */
+const FABRIC_LIBRARY = /ucx|libfabric|rdma-core|ibverbs|psm2|mlnx|ofed|(?:^|[^a-z])efa(?:[^a-z]|$)|opa-|libcxi|verbs/i;
+/** MPICH devices that only speak TCP (or sockets). */
+const TCP_DEVICE = /^ch3:(?:sock|nemesis(?::tcp)?)$/;
+
+function projectIn(text: string): Project | undefined {
+  return PROJECT_PATTERNS.find(([, pattern]) => pattern.test(text))?.[0];
+}
+
+/**
+ * Which source tree a `configure` call builds: its `--prefix`, else the last `cd` before it in the same script
+ * (a `cd` to something else means another project), else the last tarball, download or clone mentioned before it.
+ */
+function projectOf(script: ShellScript, index: number, configure: ShellCommand): Project | undefined {
+  const prefix = flagValue(configure, '--prefix');
+  const fromPrefix = prefix ? projectIn(prefix.value) : undefined;
+  if (fromPrefix) {
+    return fromPrefix;
+  }
+  for (let i = index - 1; i >= 0; i--) {
+    const command = script.commands[i];
+    const name = effectiveName(command);
+    const args = effectiveWords(command).slice(1);
+    if (name === 'cd' || name === 'pushd') {
+      return projectIn(args.map((word) => word.value).join(' ')) ?? 'other';
+    }
+    if (['tar', 'wget', 'curl', 'git', 'unzip'].includes(name)) {
+      const found = projectIn(args.map((word) => word.value).join(' '));
+      if (found) {
+        return found;
+      }
+    }
+  }
+  return undefined;
+}
+
+function isConfigure(command: ShellCommand): boolean {
+  const first = effectiveWords(command)[0]?.value ?? '';
+  return /(^|\/)configure$/.test(first) && first !== 'configure';
+}
+
+/** True when something in the image (packages, source builds, base image name) provides fabric libraries. */
+function imageHasFabricLibraries(recipe: Recipe, stages: readonly Stage[]): boolean {
+  if (stages.some((stage) => FABRIC_LIBRARY.test(stage.base.raw))) {
+    return true;
+  }
+  return allScripts(recipe).some(
+    ({ script, stage }) => stages.includes(stage) && script.commands.some((command) => command.words.some((word) => FABRIC_LIBRARY.test(word.value))),
+  );
+}
+
+/** Stages whose content can reach `stage`: the stage, the stages it builds on, and (for multi-stage copies) every stage. */
+function relatedStages(recipe: Recipe, stage: Stage): Stage[] {
+  return recipe.stages.length > 1 ? recipe.stages : finalStageChain(recipe).includes(stage) ? finalStageChain(recipe) : [stage];
+}
+
+/** A configure argument with `$VAR`/`${VAR}` expanded from ARG/ENV defaults and split like the shell would (unquoted). */
+function expandWord(recipe: Recipe, stage: Stage, word: Word): string[] {
+  if (!word.value.includes('$')) {
+    return [word.value];
+  }
+  const value = word.value.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, braced: string | undefined, plain: string | undefined) => resolveVariable(recipe, stage, braced ?? plain ?? '', word.range.start.line) ?? '');
+  return word.text.startsWith('"') ? [value] : value.split(/\s+/).filter(Boolean);
+}
+
+function appendFlagFix(configure: ShellCommand, flag: string, title: string): Fix {
+  const last = configure.words[configure.words.length - 1] as Word;
+  return { title, safe: false, edits: [{ range: { start: last.range.end, end: last.range.end }, newText: ` ${flag}` }] };
+}
+
+export default defineRule({
+  meta: {
+    code: 'HPC-PERF-002',
+    name: 'interconnect-aware-mpi',
+    category: 'performance',
+    severity: 'warning',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'unsafe',
+    docs: {
+      summary: 'MPI built from source without interconnect support (Open MPI without UCX/OFI/verbs, MPICH `ch3:sock`/`ch3:nemesis`, libfabric `--disable-verbs`) runs over TCP on the cluster.',
+      whatItDoes:
+        'Looks at `./configure` calls that build Open MPI, MPICH or libfabric (recognised by `--prefix`, the `cd` before it, or the tarball/clone it came from). ' +
+        'Open MPI: warns when no transport option (`--with-ucx`, `--with-ofi`, `--with-verbs`, `--with-psm2`…) is given **and** nothing in the image provides UCX, ' +
+        'libfabric, rdma-core/libibverbs or PSM2 for configure to find by itself. MPICH: reports `--with-device=ch3:sock` or `ch3:nemesis` (TCP only) as info. ' +
+        'libfabric: reports `--disable-verbs` as info. MVAPICH2 is treated the same way; its default `ch3:mrail` and `ch3:psm` devices are InfiniBand/Omni-Path devices and are not reported.',
+      whyHpc:
+        'An MPI that was built without UCX, libfabric or verbs can only use TCP sockets and shared memory. On an InfiniBand, Omni-Path, Slingshot or EFA cluster the job ' +
+        'still starts, but every message goes through the kernel TCP stack (often over the slow management Ethernet): latency grows from ~1–2 µs to tens of µs and ' +
+        'bandwidth drops by an order of magnitude, so scaling stops after a node or two. Sometimes the result is a warning such as `No OpenFabrics connection schemes ' +
+        'reported that they were able to be used` — or nothing at all, just slowness. CSCS notes that images without a libfabric (OFI) path perform very poorly or fail on Slingshot.',
+      howToFix:
+        'Install the fabric libraries (`rdma-core`/`libibverbs-dev`, `libfabric-dev`, `libucx-dev` or UCX from source) and configure Open MPI with `--with-ofi` ' +
+        '(libfabric: Slingshot, EFA, Omni-Path, InfiniBand via verbs) and/or `--with-ucx` (InfiniBand/RoCE); build MPICH with `--with-device=ch4:ofi` (MPICH ≥ 3.3 embeds ' +
+        'libfabric) or `ch4:ucx`. Alternatively build an MPICH-ABI MPI and replace it with the host MPI at run time (Sarus/Shifter MPI hooks, Apptainer bind of Cray ' +
+        'MPICH). The quick fixes add `--with-ofi` (Open MPI; needs libfabric development files in the image) or switch the MPICH device to `ch4:ofi`; both are unsafe.',
+      bad: [
+        {
+          format: 'dockerfile',
+          code: 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y build-essential wget\nRUN wget https://download.open-mpi.org/release/open-mpi/v4.1/openmpi-4.1.6.tar.gz && \\\n    tar xzf openmpi-4.1.6.tar.gz && cd openmpi-4.1.6 && \\\n    ./configure --prefix=/usr/local && make -j install\n',
+        },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:22.04\n\n%post\n    cd /tmp/openmpi-4.1.6\n    ./configure --prefix=/opt/ompi\n    make -j install\n' },
+      ],
+      good: [
+        {
+          format: 'dockerfile',
+          code: 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y build-essential wget libfabric-dev libucx-dev\nRUN wget https://download.open-mpi.org/release/open-mpi/v4.1/openmpi-4.1.6.tar.gz && \\\n    tar xzf openmpi-4.1.6.tar.gz && cd openmpi-4.1.6 && \\\n    ./configure --prefix=/usr/local --with-ofi --with-ucx && make -j install\n',
+        },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:22.04\n\n%post\n    cd /tmp/mpich-4.2.1\n    ./configure --prefix=/opt/mpich --with-device=ch4:ofi\n    make -j install\n' },
+      ],
+      exceptions:
+        'Images meant for a single node, for CI, or built for the MPI-replacement model (the host MPI is swapped in at run time) do not need fabric support in the ' +
+        'container\'s MPI: silence the line with `# hpclint ignore=HPC-PERF-002 -- host MPI is injected`. Distribution MPI packages (`apt-get install openmpi-bin`) ' +
+        'are not checked; they are usually built with UCX/OFI. Builds through Spack or EasyBuild are not checked.',
+      references: [
+        'https://docs.cscs.ch/software/communication/libfabric/',
+        'https://hpc.github.io/charliecloud/best_practices.html',
+        'https://docs.open-mpi.org/en/main/installing-open-mpi/configure-cli-options/networking.html',
+        'https://github.com/pmodels/mpich/blob/main/README.vin',
+        'https://apptainer.org/docs/user/main/mpi.html',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    for (const { script, stage } of allScripts(recipe)) {
+      script.commands.forEach((command, index) => {
+        if (!isConfigure(command)) {
+          return;
+        }
+        const project = projectOf(script, index, command);
+        const words = effectiveWords(command).slice(1);
+        const expanded = words.flatMap((word) => expandWord(recipe, stage, word));
+        const name = effectiveWords(command)[0] as Word;
+        if (project === 'openmpi') {
+          const enabled = expanded.some((value) => OPENMPI_FABRIC_FLAGS.some((flag) => (value === flag || value.startsWith(`${flag}=`)) && !/=no$/.test(value)));
+          if (enabled || imageHasFabricLibraries(recipe, relatedStages(recipe, stage))) {
+            return;
+          }
+          context.report({
+            range: name.range,
+            message:
+              'Open MPI is configured without `--with-ucx`/`--with-ofi`/`--with-verbs` and nothing in the image provides UCX, libfabric or libibverbs: it can only use TCP and ' +
+              'shared memory, so multi-node jobs crawl over Ethernet on InfiniBand/Slingshot clusters. Install libfabric/UCX and configure `--with-ofi`/`--with-ucx`.',
+            fixes: [appendFlagFix(command, '--with-ofi', 'Add `--with-ofi` (install libfabric development files too)')],
+          });
+        } else if (project === 'mpich' || project === 'mvapich') {
+          const family = project === 'mpich' ? 'MPICH' : 'MVAPICH2';
+          const remedy = project === 'mpich' ? 'Use `ch4:ofi` (or `ch4:ucx`).' : 'Use its default InfiniBand device `ch3:mrail` (or `ch3:psm` for Omni-Path).';
+          const device = flagValue(command, '--with-device');
+          const viaVariable = device ? undefined : expanded.find((value) => /^--with-device=/.test(value));
+          if (viaVariable && TCP_DEVICE.test(viaVariable.slice('--with-device='.length))) {
+            context.report({
+              range: name.range,
+              severity: 'info',
+              message: `This ${family} build uses \`${viaVariable}\` (from a variable), which only speaks TCP: on InfiniBand/Slingshot nodes jobs run over Ethernet unless the host MPI is swapped in at run time. ${remedy}`,
+            });
+          }
+          if (device && TCP_DEVICE.test(device.value)) {
+            context.report({
+              range: device.range,
+              severity: 'info',
+              message: `${family} device \`${device.value}\` only speaks TCP: on InfiniBand/Slingshot nodes jobs run over Ethernet unless the host MPI is swapped in at run time. ${remedy}`,
+              fixes: project === 'mpich' ? [{ title: 'Use the libfabric device `ch4:ofi` (MPICH ≥ 3.3)', safe: false, edits: [{ range: device.range, newText: 'ch4:ofi' }] }] : [],
+            });
+          }
+        } else if (project === 'libfabric') {
+          const disabled = words.find((word) => word.value === '--disable-verbs' || word.value === '--enable-verbs=no');
+          if (disabled) {
+            context.report({
+              range: disabled.range,
+              severity: 'info',
+              message: `\`${disabled.value}\` builds libfabric without its verbs provider: on InfiniBand/RoCE nodes MPI falls back to the TCP provider. Keep verbs unless the image only targets Slingshot/EFA.`,
+            });
+          }
+        }
+      });
+    }
+  },
+});
