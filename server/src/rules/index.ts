@@ -65,6 +65,7 @@ import noDistroMpich from './portability/no-distro-mpich';
 import noBuildTimeHardwareTest from './build/no-build-time-hardware-test';
 import mpiLauncherPmi from './portability/mpi-launcher-pmi';
 import interconnectAwareMpi from './performance/interconnect-aware-mpi';
+import cudaHostDriver from './portability/cuda-host-driver';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -115,6 +116,7 @@ export const allRules: readonly Rule[] = [
   noGpuDriverInImage, // HPC-PORT-005
   noKernelCoupledComponents, // HPC-PORT-006
   baseGlibcWindow, // HPC-PORT-007
+  cudaHostDriver, // HPC-PORT-008
   mpichAbiMpi, // HPC-PORT-010
   noDistroMpich, // HPC-PORT-011
   mpiLauncherPmi, // HPC-PORT-012

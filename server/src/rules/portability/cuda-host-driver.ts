@@ -1,0 +1,167 @@
+// HPC-PORT-008: the image's CUDA version needs a minimum NVIDIA driver branch on the compute nodes.
+import cudaDriver from '../../data/cuda-driver.json';
+import { defineRule } from '../../engine/rule';
+import type { Range, ShellCommand, Word } from '../../recipe/model';
+import { allScripts, effectiveName, effectiveWords } from '../../recipe/query';
+import { expandedBase, isStageReference, normalizeRef } from '../util/base-image';
+import { installedPackages } from '../util/installed-packages';
+import { baseName } from '../util/source';
+
+const MINOR_COMPATIBILITY = cudaDriver.minorCompatibility as Record<string, number>;
+const TOOLKIT_DRIVER = cudaDriver.toolkitDriver as Record<string, number>;
+
+interface CudaUse {
+  version: string;
+  range: Range;
+  source: string;
+}
+
+/** `cuda-toolkit-12-4`, `cuda-12-4`, `cuda-libraries-12-4`, `cuda-cudart-12-4` … (apt/dnf/zypper and package files). */
+const CUDA_PACKAGE = /^cuda(-[a-z][a-z-]*)?-(\d+)-(\d+)$/;
+/** Packages that carry no CUDA runtime (`cuda-license-*`, `cuda-repo-*`) or change the driver requirement (`cuda-compat-*`). */
+const NOT_A_TOOLKIT = /^cuda-(compat|license|repo|keyring)(-|$)/;
+const CUDA_COMPAT = /^cuda-compat-(\d+)-(\d+)$/;
+/** conda: `cudatoolkit=11.8`, `cuda-toolkit=12.4`, `cuda-version=12.4`, `pytorch-cuda=12.1`, `cuda=12.4` (nvidia channel). */
+const CONDA_CUDA = /^(?:[\w.-]+::)?(cudatoolkit|cuda-toolkit|cuda-version|cuda-runtime|cuda-cudart|pytorch-cuda|cuda)==?(\d+)\.(\d+)/;
+/** `cuda_12.4.1_550.54.15_linux.run` installers. */
+const CUDA_RUNFILE = /^cuda_(\d+)\.(\d+)[\d.]*_[\d.]+_linux[\w.-]*\.run$/;
+/** `spack install cuda@12.4.1`. */
+const SPACK_CUDA = /^cuda@=?(\d+)\.(\d+)/;
+
+/** CUDA `major.minor` of an `nvidia/cuda` base: `nvidia/cuda:12.4.1-devel-ubuntu22.04` → `12.4`. */
+function baseVersion(reference: string): string | undefined {
+  const ref = normalizeRef(reference);
+  if (!/(^|\/)nvidia\/cuda$/.test(ref.repository) || !ref.tag) {
+    return undefined;
+  }
+  const match = /^(\d+)\.(\d+)/.exec(ref.tag);
+  return match ? `${match[1]}.${match[2]}` : undefined;
+}
+
+function installVersions(command: ShellCommand): { version: string; word: Word }[] {
+  const found: { version: string; word: Word }[] = [];
+  for (const installed of installedPackages(command)) {
+    if (installed.manager === 'conda') {
+      const match = CONDA_CUDA.exec(installed.word.value);
+      if (match) {
+        found.push({ version: `${match[2]}.${match[3]}`, word: installed.word });
+      }
+      continue;
+    }
+    const match = installed.manager === 'apk' || NOT_A_TOOLKIT.test(installed.name) ? null : CUDA_PACKAGE.exec(installed.name);
+    if (match) {
+      found.push({ version: `${match[2]}.${match[3]}`, word: installed.word });
+    }
+  }
+  const words = effectiveWords(command);
+  const name = effectiveName(command);
+  const candidates = /^(sh|bash)$/.test(name) ? words.slice(1, 2) : name === 'spack' ? words.slice(2) : words.slice(0, 1);
+  for (const word of candidates) {
+    const match = CUDA_RUNFILE.exec(baseName(word.value)) ?? (name === 'spack' ? SPACK_CUDA.exec(word.value) : null);
+    if (match) {
+      found.push({ version: `${match[1]}.${match[2]}`, word });
+    }
+  }
+  return found;
+}
+
+function driverAdvice(version: string): string | undefined {
+  const major = version.split('.')[0];
+  const toolkit = TOOLKIT_DRIVER[version];
+  const minimum = MINOR_COMPATIBILITY[major];
+  if (minimum !== undefined) {
+    const full = toolkit !== undefined && toolkit > minimum ? ` (features such as JIT-compiling PTX from this toolkit need ≥${toolkit})` : '';
+    return `an NVIDIA driver of branch ≥${minimum} on the compute nodes (CUDA ${major}.x minor-version compatibility)${full}`;
+  }
+  if (toolkit !== undefined) {
+    return `an NVIDIA driver of branch ≥${toolkit} on the compute nodes (CUDA ${major}.x has no minor-version compatibility)`;
+  }
+  return undefined;
+}
+
+export default defineRule({
+  meta: {
+    code: 'HPC-PORT-008',
+    name: 'cuda-host-driver',
+    category: 'portability',
+    severity: 'info',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'none',
+    docs: {
+      summary: 'The CUDA version in the image needs a minimum NVIDIA driver branch on the compute nodes: ≥450 for CUDA 11.x, ≥525 for 12.x, ≥580 for 13.x.',
+      whatItDoes:
+        'Reads the CUDA version from `nvidia/cuda:<X.Y>…` bases (`FROM`/`From:`, also through ARG defaults), from CUDA toolkit packages (`cuda-toolkit-X-Y`, ' +
+        '`cuda-X-Y`, `cuda-libraries-X-Y`, `cuda-cudart-X-Y` …, also as `.deb`/`.rpm` files), conda pins (`cudatoolkit=11.8`, `cuda-version=12.4`, `pytorch-cuda=12.1`), ' +
+        '`spack install cuda@X.Y` and `cuda_X.Y.Z_<driver>_linux.run` installers, and names the driver branch that version needs, once per CUDA version in the recipe. ' +
+        `The table lives in \`server/src/data/cuda-driver.json\` (as of ${cudaDriver.asOf}). It is info until a site profile says which driver the nodes run.`,
+      whyHpc:
+        'The CUDA runtime in the image talks to the kernel driver of the host, which `apptainer --nv` or the NVIDIA Container Toolkit bind in at run time — the image ' +
+        'cannot bring its own. A toolkit newer than the node driver supports fails at the first CUDA call with `CUDA driver version is insufficient for CUDA runtime ' +
+        'version` (error 35) or `forward compatibility was attempted on non supported HW`. Since CUDA 11, minor-version compatibility lets any 11.x run on driver ≥450, ' +
+        'any 12.x on ≥525 and any 13.x on ≥580, but clusters often lag years behind on drivers, and code that JIT-compiles newer PTX still needs the toolkit\'s own driver.',
+      howToFix:
+        'Run `nvidia-smi` on a compute node (not the login node) and compare its "Driver Version" with the branch named here; pick the newest CUDA the nodes support ' +
+        '(e.g. `nvidia/cuda:12.2.2-devel-ubuntu22.04` for a 535 driver). On data-centre GPUs the `cuda-compat-X-Y` forward-compatibility package can run a newer CUDA ' +
+        'on an older driver branch.',
+      bad: [
+        { format: 'dockerfile', code: 'FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nRUN nvcc --version\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%post\n    dnf -y install cuda-toolkit-12-4\n' },
+      ],
+      good: [
+        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y --no-install-recommends gfortran\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%post\n    dnf -y install gcc-gfortran\n' },
+      ],
+      exceptions:
+        'Every CUDA image gets this note until a site profile tells hpclint the node driver; silence it with `# hpclint global ignore=HPC-PORT-008 -- nodes run 550` once ' +
+        'checked. CUDA versions taken from unresolved variables, CUDA bundled inside framework images (`nvcr.io/nvidia/pytorch`) and `cuda-compat` setups are not read.',
+      references: [
+        'https://docs.nvidia.com/deploy/cuda-compatibility/',
+        'https://docs.nvidia.com/cuda/cuda-toolkit-release-notes/',
+        'https://apptainer.org/docs/user/main/gpu.html',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    const uses: CudaUse[] = [];
+    const reported = new Set<string>();
+    for (const stage of recipe.stages) {
+      if (isStageReference(recipe, stage)) {
+        continue;
+      }
+      const reference = expandedBase(recipe, stage);
+      const version = reference === undefined ? undefined : baseVersion(reference);
+      if (version) {
+        const raw = (stage.base.image?.raw ?? stage.base.raw).replace(/^"(.*)"$/, '$1');
+        uses.push({ version, range: stage.base.image?.range ?? stage.base.range, source: raw === reference ? `\`${raw}\`` : `\`${raw}\` = \`${reference}\`` });
+      }
+    }
+    for (const { script, step } of allScripts(recipe)) {
+      if (step.kind !== 'run') {
+        continue;
+      }
+      for (const command of script.commands) {
+        for (const compat of installedPackages(command)) {
+          const match = CUDA_COMPAT.exec(compat.name);
+          if (match) {
+            reported.add(`${match[1]}.${match[2]}`); // forward compatibility: the driver requirement differs
+          }
+        }
+        for (const { version, word } of installVersions(command)) {
+          uses.push({ version, range: word.range, source: `\`${baseName(word.value)}\`` });
+        }
+      }
+    }
+    for (const use of uses.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character)) {
+      const advice = driverAdvice(use.version);
+      if (!advice || reported.has(use.version)) {
+        continue;
+      }
+      reported.add(use.version);
+      context.report({
+        range: use.range,
+        message: `CUDA ${use.version} (${use.source}) needs ${advice}. No site profile says which driver your nodes run: check \`nvidia-smi\` on the compute nodes.`,
+      });
+    }
+  },
+});
