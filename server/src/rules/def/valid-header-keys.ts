@@ -129,7 +129,14 @@ export default defineRule({
         });
         return;
       }
-      const suggestion = /\s/.test(step.keyword) ? undefined : closestName(step.key, KEY_NAMES);
+      if (/\s/.test(step.keyword)) {
+        context.report({
+          range: step.keywordRange,
+          message: `This line is not a \`Key: value\` header: Apptainer takes everything before the first \`:\` (\`${step.keyword}\`) as the key and stops with "invalid header keyword found". Move commands into \`%post\` or \`%setup\`.`,
+        });
+        return;
+      }
+      const suggestion = closestName(step.key, KEY_NAMES);
       const fixes: Fix[] = suggestion
         ? [{ title: `Change to \`${suggestion}\``, safe: true, edits: [{ range: step.keywordRange, newText: suggestion }] }]
         : [];
