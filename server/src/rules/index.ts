@@ -66,6 +66,7 @@ import noBuildTimeHardwareTest from './build/no-build-time-hardware-test';
 import mpiLauncherPmi from './portability/mpi-launcher-pmi';
 import interconnectAwareMpi from './performance/interconnect-aware-mpi';
 import cudaHostDriver from './portability/cuda-host-driver';
+import noBakedData from './performance/no-baked-data';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -108,6 +109,7 @@ export const allRules: readonly Rule[] = [
   noSshLaunch, // HPC-NET-003
   noExposeInHpcImage, // HPC-NET-004
   interconnectAwareMpi, // HPC-PERF-002
+  noBakedData, // HPC-PERF-003
   noLegacyImageBase, // HPC-PERF-004
   noHostTunedIsa, // HPC-PORT-001
   noBuildCpuAutodetect, // HPC-PORT-002
