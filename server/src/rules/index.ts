@@ -67,6 +67,7 @@ import mpiLauncherPmi from './portability/mpi-launcher-pmi';
 import interconnectAwareMpi from './performance/interconnect-aware-mpi';
 import cudaHostDriver from './portability/cuda-host-driver';
 import noBakedData from './performance/no-baked-data';
+import noHostPathsInImage from './portability/no-host-paths-in-image';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -119,6 +120,7 @@ export const allRules: readonly Rule[] = [
   noKernelCoupledComponents, // HPC-PORT-006
   baseGlibcWindow, // HPC-PORT-007
   cudaHostDriver, // HPC-PORT-008
+  noHostPathsInImage, // HPC-PORT-009
   mpichAbiMpi, // HPC-PORT-010
   noDistroMpich, // HPC-PORT-011
   mpiLauncherPmi, // HPC-PORT-012
