@@ -90,7 +90,7 @@ export default defineRule({
           context.report({
             range: stage.base.range,
             severity: 'hint',
-            message: `Base \`${stage.base.raw.trim()}\` comes from the personal Docker Hub namespace \`${namespace}\`, not an official image or a well-known publisher; check who maintains it, or list approved sources in \`trustedRegistries\`.`,
+            message: `Base \`${stage.base.raw.trim()}\` comes from the Docker Hub account \`${namespace}\` (a user or organisation, not an official image or a well-known publisher); check who maintains it, or list approved sources in \`trustedRegistries\`.`,
           });
         }
         continue;
