@@ -68,6 +68,7 @@ import interconnectAwareMpi from './performance/interconnect-aware-mpi';
 import cudaHostDriver from './portability/cuda-host-driver';
 import noBakedData from './performance/no-baked-data';
 import noHostPathsInImage from './portability/no-host-paths-in-image';
+import targetIsaForHpcApps from './performance/target-isa-for-hpc-apps';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -109,6 +110,7 @@ export const allRules: readonly Rule[] = [
   noIpv4OnlyAssumptions, // HPC-NET-002
   noSshLaunch, // HPC-NET-003
   noExposeInHpcImage, // HPC-NET-004
+  targetIsaForHpcApps, // HPC-PERF-001
   interconnectAwareMpi, // HPC-PERF-002
   noBakedData, // HPC-PERF-003
   noLegacyImageBase, // HPC-PERF-004

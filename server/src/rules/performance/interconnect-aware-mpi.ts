@@ -39,7 +39,12 @@ function projectOf(script: ShellScript, index: number, configure: ShellCommand):
     const name = effectiveName(command);
     const args = effectiveWords(command).slice(1);
     if (name === 'cd' || name === 'pushd') {
-      return projectIn(args.map((word) => word.value).join(' ')) ?? 'other';
+      const target = args.map((word) => word.value).join(' ');
+      const found = projectIn(target);
+      if (found || /^[/~$]/.test(target) || target === '..' || target === '') {
+        return found ?? 'other';
+      }
+      continue; // `cd build` inside the source tree: keep looking
     }
     if (['tar', 'wget', 'curl', 'git', 'unzip'].includes(name)) {
       const found = projectIn(args.map((word) => word.value).join(' '));
@@ -96,7 +101,7 @@ export default defineRule({
     docs: {
       summary: 'MPI built from source without interconnect support (Open MPI without UCX/OFI/verbs, MPICH `ch3:sock`/`ch3:nemesis`, libfabric `--disable-verbs`) runs over TCP on the cluster.',
       whatItDoes:
-        'Looks at `./configure` calls that build Open MPI, MPICH or libfabric (recognised by `--prefix`, the `cd` before it, or the tarball/clone it came from). ' +
+        'Looks at `./configure` calls that build Open MPI, MPICH or libfabric (recognised by `--prefix`, the `cd` before it — through relative `cd build` steps — or the tarball/clone it came from). ' +
         'Open MPI: warns when no transport option (`--with-ucx`, `--with-ofi`, `--with-verbs`, `--with-psm2`…) is given **and** nothing in the image provides UCX, ' +
         'libfabric, rdma-core/libibverbs or PSM2 for configure to find by itself. MPICH: reports `--with-device=ch3:sock` or `ch3:nemesis` (TCP only) as info. ' +
         'libfabric: reports `--disable-verbs` as info. MVAPICH2 is treated the same way; its default `ch3:mrail` and `ch3:psm` devices are InfiniBand/Omni-Path devices and are not reported.',

@@ -1,0 +1,189 @@
+// HPC-PERF-001: known HPC applications compiled with optimisation but for generic x86-64 (no ISA level chosen, or `-march=x86-64`).
+import { defineRule, type Fix } from '../../engine/rule';
+import type { Recipe, ShellCommand, ShellScript, Stage, Word } from '../../recipe/model';
+import { allScripts, effectiveName, effectiveWords, flagValue } from '../../recipe/query';
+import { rangeInWord } from '../util/source';
+
+/** Compute codes whose speed depends on SIMD (name pattern → display name). */
+const HPC_APPS: readonly [RegExp, string][] = [
+  [/gromacs/i, 'GROMACS'],
+  [/lammps/i, 'LAMMPS'],
+  [/openfoam/i, 'OpenFOAM'],
+  [/(?:^|[/_-])wrf(?:v?\d|[-_./]|$)/i, 'WRF'],
+  [/q-e|quantum[-_]?espresso|(?:^|\/)qe-\d/i, 'Quantum ESPRESSO'],
+  [/fftw/i, 'FFTW'],
+  [/openblas/i, 'OpenBLAS'],
+  [/(?:^|[/_-])namd/i, 'NAMD'],
+  [/cp2k/i, 'CP2K'],
+  [/nwchem/i, 'NWChem'],
+  [/(?:^|[/_-])elpa/i, 'ELPA'],
+  [/(?:^|[/_-])hpl-\d|(?:^|[/_-])hpcg/i, 'HPL/HPCG'],
+  [/(?:^|[/_-])siesta/i, 'SIESTA'],
+  [/abinit/i, 'ABINIT'],
+  [/(?:^|[/_-])blis(?:[-_./]|$)/i, 'BLIS'],
+];
+const BUILD_TOOLS = new Set(['cmake', 'make', 'gmake', 'ninja', 'scons']);
+const OPTIMISATION = /(?<![\w-])-O(2|3|fast)(?![\w-])/;
+/** Anything that selects an instruction set or SIMD level (compiler flags and the apps' own switches). */
+const ISA_CHOICE =
+  /-march=|-mcpu=|-mtune=|-m(?:avx|sse|fma|arch)|(?<![\w-])-a?x[A-Z]|-tp[=\s]|GMX_SIMD|KOKKOS_ARCH|Kokkos_ARCH|--enable-(?:avx|sse|neon|altivec|kcvi|vsx)|(?:^|\s)TARGET=|DYNAMIC_ARCH|ARCH_FLAGS|CPU_TARGET|BLIS_CONFIG|-DWITH_.*SIMD|--with-target=|TARGET_ARCH/;
+const GENERIC_MARCH = /(?<![\w-])-march=x86-64(?![\w-])/;
+
+function appIn(text: string): string | undefined {
+  return HPC_APPS.find(([pattern]) => pattern.test(text))?.[1];
+}
+
+function isConfigure(command: ShellCommand): boolean {
+  const first = effectiveWords(command)[0]?.value ?? '';
+  return /(^|\/)configure$/.test(first) && first !== 'configure';
+}
+
+/** The application a build command builds: its source-dir/`--prefix`/`-DCMAKE_INSTALL_PREFIX`, else the last `cd` (or tarball/clone) before it. */
+function appOf(script: ShellScript, index: number, command: ShellCommand): string | undefined {
+  const words = effectiveWords(command);
+  const name = effectiveName(command);
+  const own = [
+    flagValue(command, '--prefix')?.value,
+    words.find((word) => word.value.startsWith('-DCMAKE_INSTALL_PREFIX='))?.value,
+    ...(name === 'cmake' ? words.slice(1).filter((word) => !word.value.startsWith('-')).map((word) => word.value) : []),
+    flagValue(command, '-S', '-C')?.value,
+  ].filter((value): value is string => value !== undefined);
+  const fromOwn = appIn(own.join(' '));
+  if (fromOwn) {
+    return fromOwn;
+  }
+  for (let i = index - 1; i >= 0; i--) {
+    const earlier = script.commands[i];
+    const earlierName = effectiveName(earlier);
+    const args = effectiveWords(earlier).slice(1).map((word) => word.value).join(' ');
+    if (earlierName === 'cd' || earlierName === 'pushd') {
+      const found = appIn(args);
+      if (found || /^[/~$]/.test(args)) {
+        return found;
+      }
+      continue; // `cd build` inside the source tree: keep looking
+    }
+    if (['tar', 'wget', 'curl', 'git', 'unzip'].includes(earlierName)) {
+      const found = appIn(args);
+      if (found) {
+        return found;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** ISA choices made outside the command: ENV/ARG values of the stage (CFLAGS, GMX_SIMD…) and earlier `export`s in the script. */
+function stageChoosesIsa(recipe: Recipe, stage: Stage, script: ShellScript, index: number): boolean {
+  for (const step of stage.steps) {
+    if ((step.kind === 'env' || step.kind === 'arg') && step.pairs.some((pair) => ISA_CHOICE.test(`${pair.key.value}=${pair.value?.value ?? ''}`))) {
+      return true;
+    }
+  }
+  if (recipe.globalArgs.some((step) => step.pairs.some((pair) => ISA_CHOICE.test(`${pair.key.value}=${pair.value?.value ?? ''}`)))) {
+    return true;
+  }
+  return script.commands.slice(0, index).some((command) => [...command.assignments, ...command.words].some((word) => ISA_CHOICE.test(word.value)));
+}
+
+function insertMarchFix(recipe: Recipe, word: Word, end: number): Fix | undefined {
+  const before = word.text.slice(0, end);
+  const quotes = (before.match(/"/g) ?? []).length + (before.match(/'/g) ?? []).length;
+  if (quotes % 2 === 0) {
+    return undefined; // unquoted: inserting a space would split the word
+  }
+  const position = rangeInWord(recipe, word, end, end).start;
+  return { title: 'Add `-march=x86-64-v3` (AVX2/FMA; nodes older than Haswell/Zen cannot run it)', safe: false, edits: [{ range: { start: position, end: position }, newText: ' -march=x86-64-v3' }] };
+}
+
+export default defineRule({
+  meta: {
+    code: 'HPC-PERF-001',
+    name: 'target-isa-for-hpc-apps',
+    category: 'performance',
+    severity: 'info',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'unsafe',
+    docs: {
+      summary: 'Known HPC codes (GROMACS, LAMMPS, WRF, Quantum ESPRESSO, FFTW, OpenBLAS…) built with `-O2`/`-O3` but for generic x86-64 leave SIMD speed unused.',
+      whatItDoes:
+        'For `configure`, `cmake`, `make`, `ninja` and `scons` calls that clearly build a known HPC application (its `--prefix`/`CMAKE_INSTALL_PREFIX` or cmake source ' +
+        'directory names it, or the `cd`, tarball or clone before the call does) and pass `-O2`, `-O3` or `-Ofast`: reports the optimisation flag when nothing chooses an ' +
+        'instruction set — no `-march`/`-mcpu`/`-m<isa>`/Intel `-x`/`-ax`, no application switch such as `GMX_SIMD`, `Kokkos_ARCH_*`, FFTW `--enable-avx2` or ' +
+        'OpenBLAS `TARGET=`/`DYNAMIC_ARCH`, neither on the command nor in the stage\'s `ENV`/`ARG` — and reports an explicit `-march=x86-64`.',
+      whyHpc:
+        'Without an ISA choice GCC and Clang generate code for the 2003 x86-64 baseline (SSE2 only). Molecular dynamics, FFT, dense linear algebra and weather kernels ' +
+        'then run without AVX2/FMA or AVX-512 and are typically 1.5–4× slower on the same nodes than a build for the psABI level x86-64-v3 or v4 — core-hours lost on ' +
+        'every run, and the slowdown is silent. Portable does not have to mean slowest: the psABI levels are documented baselines that every node of a modern cluster meets.',
+      howToFix:
+        'Choose the oldest CPU level you must support and say so: `-march=x86-64-v3` (Haswell/Zen and newer: AVX2, FMA, BMI) or `-march=x86-64-v4` (AVX-512), or use the ' +
+        'application\'s own switch (`-DGMX_SIMD=AVX2_256`, `-DKokkos_ARCH_ZEN3=ON`, OpenBLAS `DYNAMIC_ARCH=1`, FFTW `--enable-avx2`). Where nodes differ, build one image ' +
+        'per level (tag `…-x86-64-v3`, `…-x86-64-v4`) or use runtime dispatch. The quick fix adds `-march=x86-64-v3` next to a quoted `-O` flag; it is unsafe because ' +
+        'the image then needs AVX2 (never use `-march=native`, see HPC-PORT-001).',
+      bad: [
+        { format: 'dockerfile', code: 'FROM ubuntu:22.04\nRUN cd /src/lammps && mkdir build && cd build && \\\n    cmake ../cmake -DCMAKE_CXX_FLAGS="-O3" && make -j\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:22.04\n\n%post\n    cd /opt/gromacs-2024.2/build\n    cmake .. -DCMAKE_C_FLAGS="-O3 -march=x86-64"\n' },
+      ],
+      good: [
+        { format: 'dockerfile', code: 'FROM ubuntu:22.04\nRUN cd /src/lammps && mkdir build && cd build && \\\n    cmake ../cmake -DCMAKE_CXX_FLAGS="-O3 -march=x86-64-v3" && make -j\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:22.04\n\n%post\n    cd /opt/gromacs-2024.2/build\n    cmake .. -DCMAKE_C_FLAGS="-O3" -DGMX_SIMD=AVX2_256\n' },
+      ],
+      exceptions:
+        'Images that must run on every x86-64 machine (teaching, CI, unknown hardware) may deliberately stay generic: silence the line with ' +
+        '`# hpclint ignore=HPC-PERF-001 -- generic build on purpose`. Applications that dispatch at run time (OpenBLAS `DYNAMIC_ARCH`, FFTW with several `--enable-<simd>`) ' +
+        'are fine. Build systems that choose flags themselves (OpenFOAM\'s wmake rules, WRF\'s `configure` menu, Spack) are not checked, nor are builds without `-O` flags.',
+      references: [
+        'https://gitlab.com/x86-psABIs/x86-64-ABI',
+        'https://gcc.gnu.org/onlinedocs/gcc/x86-Options.html',
+        'https://manual.gromacs.org/current/install-guide/index.html#simd-support',
+        'https://github.com/archspec/archspec',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    for (const { script, step, stage } of allScripts(recipe)) {
+      if (step.kind !== 'run') {
+        continue;
+      }
+      script.commands.forEach((command, index) => {
+        const name = effectiveName(command);
+        if (!BUILD_TOOLS.has(name) && !isConfigure(command)) {
+          return;
+        }
+        const words = [...command.assignments, ...effectiveWords(command).slice(1)];
+        const generic = words.find((word) => GENERIC_MARCH.test(word.text));
+        const optimised = words.find((word) => OPTIMISATION.test(word.text));
+        if (!generic && !optimised) {
+          return;
+        }
+        const app = appOf(script, index, command);
+        if (!app) {
+          return;
+        }
+        if (generic) {
+          const match = GENERIC_MARCH.exec(generic.text) as RegExpExecArray;
+          const range = rangeInWord(recipe, generic, match.index, match.index + match[0].length);
+          context.report({
+            range,
+            message: `${app} is compiled with \`-march=x86-64\`, the 2003 SSE2-only baseline: its SIMD kernels run several times slower than they could. Choose a level such as \`-march=x86-64-v3\` (AVX2/FMA).`,
+            fixes: [{ title: 'Use `-march=x86-64-v3` (AVX2/FMA; nodes older than Haswell/Zen cannot run it)', safe: false, edits: [{ range, newText: '-march=x86-64-v3' }] }],
+          });
+          return;
+        }
+        if (words.some((word) => ISA_CHOICE.test(word.text)) || stageChoosesIsa(recipe, stage, script, index)) {
+          return;
+        }
+        const word = optimised as Word;
+        const match = OPTIMISATION.exec(word.text) as RegExpExecArray;
+        const end = match.index + match[0].length;
+        const fix = insertMarchFix(recipe, word, end);
+        context.report({
+          range: rangeInWord(recipe, word, match.index, end),
+          message: `${app} is optimised with \`${match[0]}\` but no instruction set is chosen, so the compiler targets generic x86-64 (SSE2) and the SIMD kernels stay slow. Add \`-march=x86-64-v3\` (or the application's SIMD option) for the oldest nodes you support.`,
+          fixes: fix ? [fix] : [],
+        });
+      });
+    }
+  },
+});
