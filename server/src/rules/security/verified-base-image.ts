@@ -20,7 +20,7 @@ export default defineRule({
       whatItDoes:
         'Reports `FROM` / `Bootstrap: docker` bases without an `@sha256:` digest (info), and `Bootstrap: library`, `Bootstrap: oras` and `Bootstrap: localimage` with a ' +
         '`.sif` file that have no `Fingerprints:` header (warning for `library`, whose unsigned-image check only warns in the build log; info for `oras`, which is as ' +
-        'unverified as a Docker tag, and for a local SIF, which is usually one you built yourself). Stages built `FROM` an earlier stage and `scratch` are not reported; a base given by a build ' +
+        'unverified as a Docker tag, for a local SIF, which is usually one you built yourself, and for a base pinned by content hash such as `ubuntu:sha256.<hash>`, which cannot change). Stages built `FROM` an earlier stage and `scratch` are not reported; a base given by a build ' +
         'argument is checked with the argument\'s default value.',
       whyHpc:
         'A tag such as `ubuntu:24.04` or `nvidia/cuda:12.4.1-devel` is moved by its publisher whenever they rebuild it, so the same recipe built on the login node today and ' +
@@ -72,6 +72,8 @@ export default defineRule({
 });
 
 type Report = RuleContext['report'];
+/** Library references pinned by content hash (`ubuntu:sha256.<hash>`) and OCI digests (`@sha256:<digest>`). */
+const CONTENT_PINNED = /(:sha256\.[0-9a-f]{16,}|@sha256:[0-9a-f]{64})$/i;
 
 function checkDigest(recipe: Recipe, stage: Stage, report: Report): void {
   const reference = expandedBase(recipe, stage);
@@ -112,6 +114,15 @@ function checkFingerprints(recipe: Recipe, stage: Stage, report: Report): void {
     });
   }
   const agent = stage.base.agent;
+  if (CONTENT_PINNED.test(stage.base.raw.trim())) {
+    report({
+      range: fingerprints ? fingerprints.range : stage.base.range,
+      severity: 'info',
+      message: `\`Bootstrap: ${agent}\` base \`${stage.base.raw.trim()}\` is pinned by content hash, so it cannot change, but without \`Fingerprints:\` nobody checks who signed it. Add \`Fingerprints: <signer fingerprint>\`.`,
+      fixes,
+    });
+    return;
+  }
   report({
     range: fingerprints ? fingerprints.range : stage.base.range,
     // Only the library agent verifies by default (and merely warns); oras pulls are as unverified as a Docker tag and
