@@ -407,12 +407,19 @@ class Splitter {
     const { text } = this;
     const start = this.pos;
     let value = '';
+    // A word ends before a trailing line continuation: `--flag\<newline>` is the word `--flag`.
+    let contentEnd = start;
+    let afterLastContinuation = -1;
     const inBacktick = frame.terminator === '`';
     while (this.pos < this.end) {
       const continued = this.continuationEnd(this.pos);
       if (continued >= 0) {
+        if (afterLastContinuation !== this.pos) {
+          contentEnd = this.pos;
+        }
         this.pos = continued;
         this.afterContinuation();
+        afterLastContinuation = this.pos;
         continue;
       }
       const c = text[this.pos];
@@ -467,7 +474,7 @@ class Splitter {
       value += text.slice(this.pos, runEnd);
       this.pos = runEnd;
     }
-    return { start, end: this.pos, value };
+    return { start, end: afterLastContinuation === this.pos && contentEnd > start ? contentEnd : this.pos, value };
   }
 
   private readSingleQuoted(): string {

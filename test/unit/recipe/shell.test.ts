@@ -72,6 +72,20 @@ test('line continuations: multi-line words map through the line index', () => {
   assert.equal(at(script.commands[1].range), '3:5-3:9');
 });
 
+test('a word ends before a continuation that directly follows it', () => {
+  const text = 'apt-get install --allow-unauthenticated\\\n    foo\\\n';
+  const words = split(text, DOCKER).commands[0].words;
+  assert.deepEqual(
+    words.map((word) => [word.text, at(word.range)]),
+    [
+      ['apt-get', '0:0-0:7'],
+      ['install', '0:8-0:15'],
+      ['--allow-unauthenticated', '0:16-0:39'],
+      ['foo', '1:4-1:7'],
+    ],
+  );
+});
+
 test('Dockerfile backtick escape char continues lines', () => {
   const script = split('echo a `\n  b', { escapeChar: '`', dockerfileComments: true });
   assert.deepEqual(summary(script), ['0 echo[echo,a,b]']);
