@@ -260,7 +260,7 @@ describe('language server over stdio', () => {
     const relinted = await client.nextDiagnostics(uri, before);
     assert.ok(!codes(relinted.diagnostics).includes('HPC-PORT-001'));
 
-    rules = { 'no-host-tuned-isa': 'error' };
+    rules = { 'no-march-native': 'error' };
     const before2 = client.publishedCount(uri);
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
     const raised = await client.nextDiagnostics(uri, before2);
@@ -298,7 +298,7 @@ describe('language server over stdio', () => {
 
   test('hpclint.configFile names the config file, relative to the workspace folder', async () => {
     mkdirSync(join(workspace, 'ci'), { recursive: true });
-    writeFileSync(join(workspace, 'ci', 'lint.yaml'), 'rules:\n  no-host-tuned-isa: off\n');
+    writeFileSync(join(workspace, 'ci', 'lint.yaml'), 'rules:\n  no-march-native: off\n');
     extraSettings = { configFile: 'ci/lint.yaml' };
     const uri = fileUri(join(workspace, 'explicit', 'Dockerfile'));
     const published = await client.open(uri, 'dockerfile', MARCH);
@@ -320,7 +320,7 @@ describe('language server over stdio', () => {
   });
 
   test('rule documentation request renders the rule doc; unknown codes give null', async () => {
-    const markdown = await client.request<string | null>('hpclint/ruleDocumentation', { code: 'no-host-tuned-isa' });
+    const markdown = await client.request<string | null>('hpclint/ruleDocumentation', { code: 'no-march-native' });
     assert.equal(markdown, renderRuleDoc(ruleByCodeOrName('HPC-PORT-001')!.meta));
     assert.equal(await client.request('hpclint/ruleDocumentation', { code: 'HPC-NOPE-999' }), null);
     const list = await client.request<Array<{ code: string }>>('hpclint/listRules', {});

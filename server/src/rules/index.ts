@@ -21,7 +21,7 @@ import useRegistryMirror from './caching/use-registry-mirror';
 import noEolBase from './eol/no-eol-base';
 import declareImageLicense from './licensing/declare-image-license';
 import noLicenseFiles from './licensing/no-license-files';
-import noHostTunedIsa from './portability/no-host-tuned-isa';
+import noMarchNative from './portability/no-march-native';
 import verifyRemoteContent from './security/verify-remote-content';
 import noSecretsInRecipe from './security/no-secrets-in-recipe';
 import noGpuDriverInImage from './portability/no-gpu-driver-in-image';
@@ -114,7 +114,7 @@ export const allRules: readonly Rule[] = [
   interconnectAwareMpi, // HPC-PERF-002
   noBakedData, // HPC-PERF-003
   noLegacyImageBase, // HPC-PERF-004
-  noHostTunedIsa, // HPC-PORT-001
+  noMarchNative, // HPC-PORT-001
   noBuildCpuAutodetect, // HPC-PORT-002
   noBuildGpuTarget, // HPC-PORT-003
   noHardcodedMachineArch, // HPC-PORT-004

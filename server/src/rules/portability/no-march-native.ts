@@ -67,7 +67,7 @@ const QUOTED_IN_BRACKETS = /^\\?\]/;
 export default defineRule({
   meta: {
     code: 'HPC-PORT-001',
-    name: 'no-host-tuned-isa',
+    name: 'no-march-native',
     category: 'portability',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
