@@ -69,9 +69,11 @@ import cudaHostDriver from './portability/cuda-host-driver';
 import noBakedData from './performance/no-baked-data';
 import noHostPathsInImage from './portability/no-host-paths-in-image';
 import targetIsaForHpcApps from './performance/target-isa-for-hpc-apps';
+import transcodingLosses from './build/transcoding-losses';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
+  transcodingLosses, // HPC-BUILD-002
   noHostToolBootstrap, // HPC-BUILD-003
   noBuildTimeHardwareTest, // HPC-BUILD-004
   noDownloadsAtStart, // HPC-CACHE-001
