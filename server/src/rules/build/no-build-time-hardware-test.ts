@@ -43,7 +43,7 @@ function launchFlag(command: ShellCommand): string {
 function guardFix(recipe: Recipe, script: ShellScript, index: number): Fix | undefined {
   const command = script.commands[index];
   const before = command.separatorBefore;
-  if (command.depth > 0 || (before !== undefined && before !== '&&' && before !== ';' && before !== 'newline')) {
+  if (script.text.trimStart().startsWith('[') || command.depth > 0 || (before !== undefined && before !== '&&' && before !== ';' && before !== 'newline')) {
     return undefined;
   }
   const text = recipe.text.slice(offsetOf(recipe, command.range.start), offsetOf(recipe, command.range.end));
