@@ -128,12 +128,18 @@ function dockerfileLosses(recipe: Recipe): Loss[] {
 function definitionLosses(recipe: Recipe): Loss[] {
   const losses: Loss[] = [];
   for (const stage of recipe.stages) {
+    const apps = new Set<string>();
     for (const section of stage.sections) {
       const reason = DEF_ONLY_SECTIONS[section.name];
       if (reason) {
         losses.push({ range: section.header.range, runtime: false, message: `\`${section.header.value}\` has no Dockerfile equivalent — ${reason} — so it is lost when this recipe is converted to a Dockerfile.` });
       } else if (section.name.startsWith('app')) {
-        losses.push({ range: section.header.range, runtime: false, message: `SCIF app sections (\`${section.header.value}\`) have no Dockerfile equivalent: a converted Dockerfile loses the app and its \`--app\` entry point.` });
+        const app = section.args[0]?.value ?? '';
+        if (apps.has(app)) {
+          continue; // one finding per SCIF app, on its first section
+        }
+        apps.add(app);
+        losses.push({ range: section.header.range, runtime: false, message: `SCIF apps (\`${section.header.value} ${app}\`) have no Dockerfile equivalent: a converted Dockerfile loses the app \`${app}\`, its sections and its \`--app\` entry point.` });
       }
     }
   }
@@ -154,7 +160,7 @@ export default defineRule({
         'Dockerfiles: reports what Apptainer ignores when it runs the image — the last non-root `USER`, `VOLUME`, `STOPSIGNAL`, `EXPOSE`, and the last `WORKDIR` when ' +
         '`ENTRYPOINT`/`CMD` use relative paths — and what the spython converter drops when the Dockerfile is turned into a definition file: `SHELL`, `ONBUILD`, `ARG` ' +
         'without a default, `COPY --chown/--chmod`, wildcards in `COPY` sources, heredoc `RUN`. Definition files: reports `%setup`, `%startscript`, `%help`, `%test` ' +
-        'and SCIF `%app*` sections, which have no Dockerfile equivalent. Findings are hints. They become info where they matter: run-time losses (USER, VOLUME, ' +
+        'and SCIF apps (once per app, on its first `%app*` section), which have no Dockerfile equivalent. Findings are hints. They become info where they matter: run-time losses (USER, VOLUME, ' +
         'WORKDIR) in Dockerfiles that mention an HPC runtime (Apptainer, Singularity, Sarus, Shifter, Charliecloud, enroot, podman-hpc) in comments, labels or ' +
         'commands, and conversion losses in Dockerfiles that mention spython. EXPOSE and STOPSIGNAL always stay hints. BuildKit\'s automatic platform ARGs ' +
         '(`TARGETPLATFORM`, `BUILDARCH`…) are not reported.',
