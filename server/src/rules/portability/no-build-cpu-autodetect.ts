@@ -1,6 +1,6 @@
 // HPC-PORT-002: source builds that pick the CPU of the build machine unless told otherwise.
 import { defineRule, type RuleContext } from '../../engine/rule';
-import type { Recipe, ShellCommand, Word } from '../../recipe/model';
+import type { Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
 import { allScripts, effectiveWords, resolveVariable } from '../../recipe/query';
 import { baseName, shellCScript } from '../util/source';
 
@@ -61,10 +61,19 @@ export default defineRule({
   check(context) {
     const { recipe } = context;
     const spackTargetSet = spackTargetConfigured(recipe);
+    const openblasSetByStage = new Map<Stage, boolean>();
+    const openblasSetIn = (stage: Stage): boolean => {
+      let set = openblasSetByStage.get(stage);
+      if (set === undefined) {
+        set = ['DYNAMIC_ARCH', 'TARGET'].some((name) => resolveVariable(recipe, stage, name) !== undefined);
+        openblasSetByStage.set(stage, set);
+      }
+      return set;
+    };
     for (const { script, stage } of allScripts(recipe)) {
       let directory = '';
       // Only the first OpenBLAS build command of a script is judged (later `make install` reuses its settings).
-      let openblasJudged = ['DYNAMIC_ARCH', 'TARGET'].some((name) => resolveVariable(recipe, stage, name) !== undefined);
+      let openblasJudged = openblasSetIn(stage);
       for (const command of withShellCScripts(recipe, script.commands)) {
         const words = effectiveWords(command);
         if (words.length === 0) {
