@@ -1,6 +1,6 @@
 // HPC-CACHE-002: package-manager RUNs without BuildKit cache mounts.
 import { defineRule, type Fix } from '../../engine/rule';
-import type { Recipe, RunStep, ShellCommand, Stage } from '../../recipe/model';
+import type { Recipe, RunStep, ShellCommand, UserStep } from '../../recipe/model';
 import { effectiveWords, isPipCommand } from '../../recipe/query';
 import { baseName, offsetOf, rangeOf } from '../util/source';
 
@@ -49,17 +49,9 @@ function managerOf(command: ShellCommand, asRoot: boolean): Manager | undefined 
   }
 }
 
-function runsAsRootAt(stage: Stage, step: RunStep): boolean {
-  let root = true;
-  for (const candidate of stage.steps) {
-    if (candidate === step) {
-      break;
-    }
-    if (candidate.kind === 'user') {
-      root = /^(root|0)(:|$)/.test(candidate.value?.value ?? 'root');
-    }
-  }
-  return root && stage.base.stageRef === undefined;
+/** Whether a USER step switches to root (`root`, `0`, `root:group`); a bare USER counts as root. */
+function isRootUser(step: UserStep): boolean {
+  return /^(root|0)(:|$)/.test(step.value?.value ?? 'root');
 }
 
 const SYNTAX_DIRECTIVE = /^\s*#\s*syntax\s*=/im;
@@ -129,11 +121,16 @@ export default defineRule({
       return;
     }
     for (const stage of recipe.stages) {
+      // Root state at each step = the last USER before it (tracked in one pass instead of rescanning the stage).
+      let rootUser = true;
       for (const step of stage.steps) {
+        if (step.kind === 'user') {
+          rootUser = isRootUser(step);
+        }
         if (step.kind !== 'run' || step.flags.some((flag) => flag.name === 'mount' && /(^|,)type=cache(,|$)/.test(flag.value?.value ?? ''))) {
           continue;
         }
-        const asRoot = runsAsRootAt(stage, step);
+        const asRoot = rootUser && stage.base.stageRef === undefined;
         const found: Manager[] = [];
         for (const command of step.script.commands) {
           const manager = managerOf(command, asRoot);

@@ -29,6 +29,7 @@ const DETECTORS: readonly Detector[] = [
 /** Commands that only print or edit text that may mention an application. */
 const TEXT_TOOLS = new Set(['echo', 'printf', 'sed', 'grep', 'awk', 'perl']);
 const ACKNOWLEDGED = /LicenseRef-|proprietary|commercial/i;
+const ASSIGNMENT_NAME = /^[A-Za-z_]\w*=/;
 
 export default defineRule({
   meta: {
@@ -144,14 +145,17 @@ function scanStage(recipe: Parameters<typeof withShellCScripts>[0], stage: Stage
         continue;
       }
       const values = words.slice(1).map((word) => word.value);
+      const candidates = [...command.assignments, ...words];
+      const stripped = candidates.map((candidate) => candidate.value.replace(ASSIGNMENT_NAME, ''));
       for (const detector of DETECTORS) {
         if (detector.command?.(program, values)) {
           hit(words[0], detector.app);
           continue;
         }
-        const word = detector.word ? [...command.assignments, ...words].find((candidate) => detector.word?.test(candidate.value.replace(/^[A-Za-z_]\w*=/, ''))) : undefined;
-        if (word) {
-          hit(word, detector.app);
+        const pattern = detector.word;
+        const at = pattern ? stripped.findIndex((value) => pattern.test(value)) : -1;
+        if (at >= 0) {
+          hit(candidates[at], detector.app);
         }
       }
     }

@@ -144,6 +144,15 @@ export default defineRule({
   },
   check(context) {
     const { recipe } = context;
+    const fabricByStage = new Map<Stage, boolean>();
+    const hasFabric = (stage: Stage): boolean => {
+      let found = fabricByStage.get(stage);
+      if (found === undefined) {
+        found = imageHasFabricLibraries(recipe, relatedStages(recipe, stage));
+        fabricByStage.set(stage, found);
+      }
+      return found;
+    };
     for (const { script, stage } of allScripts(recipe)) {
       script.commands.forEach((command, index) => {
         if (!isConfigure(command)) {
@@ -151,11 +160,12 @@ export default defineRule({
         }
         const project = projectOf(script, index, command);
         const words = effectiveWords(command).slice(1);
-        const expanded = words.flatMap((word) => expandWord(recipe, stage, word));
+        // Expanding variables is costly (resolveVariable scans the stage): only the MPI projects need it.
+        const expanded = (): string[] => words.flatMap((word) => expandWord(recipe, stage, word));
         const name = effectiveWords(command)[0] as Word;
         if (project === 'openmpi') {
-          const enabled = expanded.some((value) => OPENMPI_FABRIC_FLAGS.some((flag) => (value === flag || value.startsWith(`${flag}=`)) && !/=no$/.test(value)));
-          if (enabled || imageHasFabricLibraries(recipe, relatedStages(recipe, stage))) {
+          const enabled = expanded().some((value) => OPENMPI_FABRIC_FLAGS.some((flag) => (value === flag || value.startsWith(`${flag}=`)) && !/=no$/.test(value)));
+          if (enabled || hasFabric(stage)) {
             return;
           }
           context.report({
@@ -169,7 +179,7 @@ export default defineRule({
           const family = project === 'mpich' ? 'MPICH' : 'MVAPICH2';
           const remedy = project === 'mpich' ? 'Use `ch4:ofi` (or `ch4:ucx`).' : 'Use its default InfiniBand device `ch3:mrail` (or `ch3:psm` for Omni-Path).';
           const device = flagValue(command, '--with-device');
-          const viaVariable = device ? undefined : expanded.find((value) => /^--with-device=/.test(value));
+          const viaVariable = device ? undefined : expanded().find((value) => /^--with-device=/.test(value));
           if (viaVariable && TCP_DEVICE.test(viaVariable.slice('--with-device='.length))) {
             context.report({
               range: name.range,

@@ -32,7 +32,7 @@ export function offsetOf(recipe: Recipe, position: Range['start']): number {
 }
 
 export function baseName(path: string): string {
-  const trimmed = path.replace(/\/+$/, '');
+  const trimmed = path.endsWith('/') ? path.replace(/\/+$/, '') : path;
   const slash = trimmed.lastIndexOf('/');
   return slash >= 0 ? trimmed.slice(slash + 1) : trimmed;
 }
@@ -75,6 +75,19 @@ const SHELL_NAMES = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash']);
  * string is written plainly or in one pair of quotes); undefined when `words` is not such a call.
  */
 export function shellCScript(recipe: Recipe, words: readonly Word[]): ShellScript | undefined {
+  // Word arrays belong to one (immutable) recipe, so the split script can be shared by every rule.
+  const cached = shellCScripts.get(words);
+  if (cached !== undefined) {
+    return cached ?? undefined;
+  }
+  const script = splitShellCScript(recipe, words);
+  shellCScripts.set(words, script ?? null);
+  return script;
+}
+
+const shellCScripts = new WeakMap<readonly Word[], ShellScript | null>();
+
+function splitShellCScript(recipe: Recipe, words: readonly Word[]): ShellScript | undefined {
   const shellAt = words.findIndex((word) => SHELL_NAMES.has(baseName(word.value)));
   if (shellAt < 0) {
     return undefined;
