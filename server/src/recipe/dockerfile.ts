@@ -2,6 +2,7 @@
 import {
   DockerfileParser,
   Healthcheck,
+  Instruction as InstructionClass,
   JSONInstruction,
   ModifiableInstruction,
   PropertyInstruction,
@@ -32,7 +33,7 @@ import { LineIndex } from './text';
 export function parseDockerfile(text: string): Recipe {
   const index = new LineIndex(text);
   try {
-    return new DockerfileFrontEnd(text, index).parse();
+    return withMemoizedArguments(() => new DockerfileFrontEnd(text, index).parse());
   } catch (error) {
     return {
       format: 'dockerfile',
@@ -50,6 +51,39 @@ export function parseDockerfile(text: string): Recipe {
       ],
       escapeChar: '\\',
     };
+  }
+}
+
+interface RawArgumentsOwner {
+  getRawArguments(): Argument[];
+}
+
+/**
+ * dockerfile-ast re-tokenises an instruction's arguments on every `getArguments()`, `getArgumentsRange()`,
+ * `getRawArgumentsContent()`… call (several times per instruction while parsing, more while we read it).
+ * The result only depends on the instruction's fixed text, so while one of OUR parses runs (synchronously)
+ * it is computed once per instruction; callers get a copy because `ModifiableInstruction.getArguments`
+ * shifts flags off the array. The library's own behaviour is restored afterwards.
+ */
+function withMemoizedArguments<T>(run: () => T): T {
+  const prototype = InstructionClass.prototype as unknown as RawArgumentsOwner;
+  const original = prototype.getRawArguments;
+  if (typeof original !== 'function') {
+    return run();
+  }
+  const memo = new WeakMap<object, Argument[]>();
+  prototype.getRawArguments = function memoizedRawArguments(this: RawArgumentsOwner): Argument[] {
+    let args = memo.get(this);
+    if (args === undefined) {
+      args = original.call(this);
+      memo.set(this, args);
+    }
+    return args.slice();
+  };
+  try {
+    return run();
+  } finally {
+    prototype.getRawArguments = original;
   }
 }
 
