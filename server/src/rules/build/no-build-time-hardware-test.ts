@@ -1,7 +1,8 @@
 // HPC-BUILD-004: build steps and %test sections that need GPUs, InfiniBand HCAs or an MPI launch (nvidia-smi, ibv_devinfo, rocm-smi, mpirun -np).
 import { defineRule, type Fix } from '../../engine/rule';
 import type { Recipe, ShellCommand, ShellScript, Step, Word } from '../../recipe/model';
-import { allScripts, effectiveName, effectiveWords, hasFlag } from '../../recipe/query';
+import { allScripts, hasFlag } from '../../recipe/query';
+import { effectiveName, effectiveWords } from '../util/commands';
 import { offsetOf, rangeOf } from '../util/source';
 
 /** Device query tools that exit non-zero when the device (or its driver) is absent. */

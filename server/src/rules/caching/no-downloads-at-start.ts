@@ -1,7 +1,7 @@
 // HPC-CACHE-001: entrypoints and runscripts that download or install at container start.
 import { defineRule } from '../../engine/rule';
 import type { EntrypointStep, Recipe, ShellCommand } from '../../recipe/model';
-import { effectiveWords } from '../../recipe/query';
+import { effectiveWords } from '../util/commands';
 import { baseName, shellCScript } from '../util/source';
 
 const LOCAL_URL = /^(https?|ftp):\/\/(localhost|127\.|0\.0\.0\.0|\[::1\]|\$)/i;

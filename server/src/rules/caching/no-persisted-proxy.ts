@@ -1,7 +1,7 @@
 // HPC-CACHE-003: build-time proxy configuration that stays in the image.
 import { defineRule, type Fix } from '../../engine/rule';
 import type { Recipe, RunStep, ShellCommand } from '../../recipe/model';
-import { effectiveName, effectiveWords } from '../../recipe/query';
+import { effectiveName, effectiveWords } from '../util/commands';
 import { commandText, outputRedirectTargets } from '../util/entry';
 import { baseName, finalStageChain, offsetOf, rangeOf } from '../util/source';
 

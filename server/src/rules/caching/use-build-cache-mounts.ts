@@ -1,7 +1,7 @@
 // HPC-CACHE-002: package-manager RUNs without BuildKit cache mounts.
 import { defineRule, type Fix } from '../../engine/rule';
 import type { Recipe, RunStep, ShellCommand, UserStep } from '../../recipe/model';
-import { effectiveWords, isPipCommand } from '../../recipe/query';
+import { effectiveWords, isPipCommand } from '../util/commands';
 import { baseName, offsetOf, rangeOf } from '../util/source';
 
 interface Manager {

@@ -1,7 +1,7 @@
 // HPC-DEF-011: `%environment` is not sourced during the build, so `%post`/`%setup` cannot see its variables.
 import { defineRule, type Fix } from '../../engine/rule';
 import type { EnvStep, KeyValue, Range, Recipe, RunStep, ShellCommand, Stage } from '../../recipe/model';
-import { effectiveWords } from '../../recipe/query';
+import { effectiveWords } from '../util/commands';
 import { lineIndexOf, rangeInWord } from '../util/source';
 
 /** Set in every build environment anyway, whatever `%environment` says. */

@@ -1,7 +1,8 @@
 // HPC-EOL-003: workarounds that keep an end-of-life base building (vault.centos.org, archive.debian.org, old-releases.ubuntu.com, mirrorlist rewrites).
 import { defineRule } from '../../engine/rule';
 import type { Range, Word } from '../../recipe/model';
-import { allScripts, effectiveName, effectiveWords } from '../../recipe/query';
+import { allScripts } from '../../recipe/query';
+import { effectiveName, effectiveWords } from '../util/commands';
 import { lineIndexOf, offsetOf, rangeInWord } from '../util/source';
 
 interface Archive {

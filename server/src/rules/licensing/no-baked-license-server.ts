@@ -1,7 +1,8 @@
 // HPC-LIC-003: licence-server addresses (`27000@licsrv`) baked into ENV/ARG defaults/%environment.
 import { defineRule } from '../../engine/rule';
 import type { ArgStep, EnvStep, Word } from '../../recipe/model';
-import { allScripts, effectiveName, effectiveWords } from '../../recipe/query';
+import { allScripts } from '../../recipe/query';
+import { effectiveName, effectiveWords } from '../util/commands';
 import { rangeInWord } from '../util/source';
 
 /** FlexNet/RLM/LSTC licence variables: `LM_LICENSE_FILE`, `ANSYSLMD_LICENSE_FILE`, `MLM_LICENSE_FILE`, `LSTC_LICENSE_SERVER`, `ANSYSLI_SERVERS`, RLM `solidangle_LICENSE` … */

@@ -1,7 +1,8 @@
 // HPC-LIC-002: FlexNet-style licence files copied into or written in the image.
 import { defineRule } from '../../engine/rule';
 import type { Range } from '../../recipe/model';
-import { allScripts, effectiveName } from '../../recipe/query';
+import { allScripts } from '../../recipe/query';
+import { effectiveName } from '../util/commands';
 import { baseName, lineIndexOf, offsetOf } from '../util/source';
 
 /** Licence-key files (FlexNet/FlexLM and similar); open-source licence texts (LICENSE, COPYING) never match. */

@@ -1,7 +1,7 @@
 // HPC-LIC-001: proprietary compiler SDKs / vendor MPIs in the final (published) image.
 import { defineRule, type Severity } from '../../engine/rule';
 import type { CopyStep, ImageRef, ShellCommand, Stage, Word } from '../../recipe/model';
-import { effectiveWords } from '../../recipe/query';
+import { effectiveWords } from '../util/commands';
 import { PUBLISH_DOCS, publishSeverity, withShellCScripts } from '../util/licensing';
 import { baseName, finalStageChain } from '../util/source';
 

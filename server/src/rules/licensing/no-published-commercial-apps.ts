@@ -1,7 +1,7 @@
 // HPC-LIC-004: commercial ISV applications (ANSYS, Abaqus, COMSOL, MATLAB, Gaussian, VASP, LS-DYNA, STAR-CCM+) installed in the image.
 import { defineRule, type Fix, type Severity } from '../../engine/rule';
 import type { Stage, Word } from '../../recipe/model';
-import { effectiveWords } from '../../recipe/query';
+import { effectiveWords } from '../util/commands';
 import { finalLicenseLabels, insertLicenseLabel, LICENSE_LABEL_KEY, PUBLISH_DOCS, publishSeverity, withShellCScripts } from '../util/licensing';
 import { baseName, finalStageChain } from '../util/source';
 

@@ -1,7 +1,7 @@
 // HPC-LIC-005: static linking of MPI/fabric/CUDA libraries, which blocks host MPI/driver injection.
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { ShellCommand, Word } from '../../recipe/model';
-import { effectiveWords } from '../../recipe/query';
+import { effectiveWords } from '../util/commands';
 import { withShellCScripts } from '../util/licensing';
 import { baseName } from '../util/source';
 

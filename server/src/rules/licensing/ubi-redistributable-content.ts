@@ -1,7 +1,7 @@
 // HPC-LIC-007: UBI-based images that pull in subscription-only RHEL content.
 import { defineRule } from '../../engine/rule';
 import type { Stage, Word } from '../../recipe/model';
-import { effectiveWords } from '../../recipe/query';
+import { effectiveWords } from '../util/commands';
 import { withShellCScripts } from '../util/licensing';
 import { baseName, finalStageChain } from '../util/source';
 

@@ -1,7 +1,8 @@
 // HPC-MAINT-001: VCS fetches that take whatever the default branch holds at build time.
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import type { ShellCommand, Word } from '../../recipe/model';
-import { allScripts, effectiveName, effectiveWords, flagValue, isPipCommand } from '../../recipe/query';
+import { allScripts, flagValue } from '../../recipe/query';
+import { effectiveName, effectiveWords, isPipCommand } from '../util/commands';
 import { rangeInWord } from '../util/source';
 
 /** Ref names that move: a clone or checkout of these is not a pin. */

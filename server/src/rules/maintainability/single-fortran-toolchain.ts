@@ -1,7 +1,8 @@
 // HPC-MAINT-005: distribution MPI/HDF5/NetCDF Fortran packages (built with gfortran) used with another Fortran compiler.
 import { defineRule } from '../../engine/rule';
 import type { Recipe, Stage, Word } from '../../recipe/model';
-import { allScripts, effectiveName, effectiveWords } from '../../recipe/query';
+import { allScripts } from '../../recipe/query';
+import { effectiveName, effectiveWords } from '../util/commands';
 import { installedPackages } from '../util/installed-packages';
 import { baseName, rangeInWord } from '../util/source';
 

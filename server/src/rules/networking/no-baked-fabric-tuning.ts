@@ -1,7 +1,7 @@
 // HPC-NET-001: host/fabric-specific runtime tuning (interface names, HCAs, forced transports) baked into the image.
 import { defineRule, type Fix } from '../../engine/rule';
 import type { EnvStep, KeyValue, Recipe, ShellCommand, Word } from '../../recipe/model';
-import { effectiveName } from '../../recipe/query';
+import { effectiveName } from '../util/commands';
 import { outputRedirectTargets } from '../util/entry';
 import { finalStageChain, offsetOf, rangeInWord, rangeOf } from '../util/source';
 

@@ -1,7 +1,7 @@
 // HPC-NET-004: EXPOSE in images that are clearly meant for HPC (MPI/fabric/scheduler stack installed).
 import { defineRule } from '../../engine/rule';
 import type { Recipe, Stage } from '../../recipe/model';
-import { effectiveName } from '../../recipe/query';
+import { effectiveName } from '../util/commands';
 import { installedPackages } from '../util/installed-packages';
 import { finalStageChain } from '../util/source';
 

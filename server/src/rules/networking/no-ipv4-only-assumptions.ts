@@ -1,7 +1,7 @@
 // HPC-NET-002: IPv4-only assumptions (literal IPv4 hosts in URLs, curl -4 / wget --inet4-only, disabling IPv6).
 import { defineRule } from '../../engine/rule';
 import type { Word } from '../../recipe/model';
-import { effectiveName, effectiveWords } from '../../recipe/query';
+import { effectiveName, effectiveWords } from '../util/commands';
 import { rangeInWord } from '../util/source';
 
 const IPV4_URL = /\b(?:https?|ftp|socks[45]h?):\/\/(?:[^\s@/]*@)?((\d{1,3})\.\d{1,3}\.\d{1,3}\.\d{1,3})(?![\d.])/gi;

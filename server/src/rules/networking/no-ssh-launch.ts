@@ -1,6 +1,6 @@
 // HPC-NET-003: SSH-based multi-node launch inside the container (sshd, EXPOSE 22, OMPI_MCA_plm_rsh_agent).
 import { defineRule } from '../../engine/rule';
-import { effectiveName, effectiveWords } from '../../recipe/query';
+import { effectiveName, effectiveWords } from '../util/commands';
 import { entryCommands, entryLabel } from '../util/entry';
 import { installedPackages } from '../util/installed-packages';
 import { finalStageChain } from '../util/source';

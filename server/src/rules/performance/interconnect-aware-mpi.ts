@@ -1,7 +1,8 @@
 // HPC-PERF-002: MPI built from source without any high-speed interconnect support (TCP/shared memory only).
 import { defineRule, type Fix } from '../../engine/rule';
 import type { Recipe, ShellCommand, ShellScript, Stage, Word } from '../../recipe/model';
-import { allScripts, effectiveName, effectiveWords, flagValue, resolveVariable } from '../../recipe/query';
+import { allScripts, flagValue, resolveVariable } from '../../recipe/query';
+import { effectiveName, effectiveWords } from '../util/commands';
 import { finalStageChain } from '../util/source';
 
 type Project = 'openmpi' | 'mpich' | 'mvapich' | 'libfabric' | 'other';

@@ -1,7 +1,8 @@
 // HPC-PERF-003: data sets copied or downloaded into the image that ships (COPY/ADD/%files of HDF5, NetCDF, GRIB, NumPy… files, data directories, dataset downloads).
 import { defineRule } from '../../engine/rule';
 import type { Word } from '../../recipe/model';
-import { allScripts, effectiveName, effectiveWords } from '../../recipe/query';
+import { allScripts } from '../../recipe/query';
+import { effectiveName, effectiveWords } from '../util/commands';
 import { baseName, finalStageChain } from '../util/source';
 
 /** File formats that hold data, not software (names only: sizes cannot be known from the recipe). */

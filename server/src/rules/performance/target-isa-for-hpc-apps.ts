@@ -1,7 +1,8 @@
 // HPC-PERF-001: known HPC applications compiled with optimisation but for generic x86-64 (no ISA level chosen, or `-march=x86-64`).
 import { defineRule, type Fix } from '../../engine/rule';
 import type { Recipe, ShellCommand, ShellScript, Stage, Word } from '../../recipe/model';
-import { allScripts, effectiveName, effectiveWords, flagValue } from '../../recipe/query';
+import { allScripts, flagValue } from '../../recipe/query';
+import { effectiveName, effectiveWords } from '../util/commands';
 import { rangeInWord } from '../util/source';
 
 /** Compute codes whose speed depends on SIMD (name pattern → display name). */

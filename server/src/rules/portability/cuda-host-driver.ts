@@ -2,7 +2,8 @@
 import cudaDriver from '../../data/cuda-driver.json';
 import { defineRule } from '../../engine/rule';
 import type { Range, ShellCommand, Word } from '../../recipe/model';
-import { allScripts, effectiveName, effectiveWords } from '../../recipe/query';
+import { allScripts } from '../../recipe/query';
+import { effectiveName, effectiveWords } from '../util/commands';
 import { expandedBase, isStageReference, normalizeRef } from '../util/base-image';
 import { installedPackages } from '../util/installed-packages';
 import { baseName } from '../util/source';

@@ -1,7 +1,7 @@
 // HPC-PORT-012: Open MPI / MPICH built from source without PMI support for the site's launcher.
 import { defineRule, type Fix } from '../../engine/rule';
 import type { Recipe, Stage, Step, Word } from '../../recipe/model';
-import { effectiveName, effectiveWords } from '../../recipe/query';
+import { effectiveName, effectiveWords } from '../util/commands';
 import { baseName } from '../util/source';
 
 type SourceTree = 'openmpi' | 'mpich';

@@ -1,7 +1,8 @@
 // HPC-PORT-002: source builds that pick the CPU of the build machine unless told otherwise.
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
-import { allScripts, effectiveWords, resolveVariable } from '../../recipe/query';
+import { allScripts, resolveVariable } from '../../recipe/query';
+import { effectiveWords } from '../util/commands';
 import { baseName, shellCScript } from '../util/source';
 
 const CRASH = 'the result can die with `Illegal instruction` on nodes with older or different CPUs';

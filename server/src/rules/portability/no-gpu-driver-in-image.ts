@@ -1,7 +1,8 @@
 // HPC-PORT-005: GPU kernel or user-mode driver installed into the image.
 import { defineRule, type Severity } from '../../engine/rule';
 import type { ShellCommand, Word } from '../../recipe/model';
-import { allScripts, effectiveWords } from '../../recipe/query';
+import { allScripts } from '../../recipe/query';
+import { effectiveWords } from '../util/commands';
 import { installedPackages } from '../util/installed-packages';
 import { baseName } from '../util/source';
 

@@ -1,7 +1,8 @@
 // HPC-PORT-004: recipes that can only build for one CPU architecture (arch in download URLs, FROM --platform, MirrorURL).
 import { defineRule } from '../../engine/rule';
 import type { ShellScript, Word } from '../../recipe/model';
-import { allScripts, effectiveName, effectiveWords, hasFlag } from '../../recipe/query';
+import { allScripts, hasFlag } from '../../recipe/query';
+import { effectiveName, effectiveWords } from '../util/commands';
 import { baseName, rangeInWord } from '../util/source';
 
 const ARCH = /(?<![A-Za-z0-9])(x86_64|x86-64|amd64|aarch64|arm64|ppc64le)(?![A-Za-z0-9])/;

@@ -1,7 +1,7 @@
 // HPC-PORT-009: search paths pointing at host-only locations (Cray PE, Bright, site software trees, parallel file systems) baked into the image.
 import { defineRule } from '../../engine/rule';
 import type { Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
-import { effectiveName, effectiveWords } from '../../recipe/query';
+import { effectiveName, effectiveWords } from '../util/commands';
 import { outputRedirectTargets } from '../util/entry';
 import { finalStageChain, rangeInWord } from '../util/source';
 

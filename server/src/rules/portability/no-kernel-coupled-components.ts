@@ -1,7 +1,8 @@
 // HPC-PORT-006: kernel modules, kernel headers of one kernel and `uname -r` in image builds.
 import { defineRule, type Finding } from '../../engine/rule';
 import type { Range, Recipe, ShellCommand, Word } from '../../recipe/model';
-import { allScripts, effectiveWords, hasFlag } from '../../recipe/query';
+import { allScripts, hasFlag } from '../../recipe/query';
+import { effectiveWords } from '../util/commands';
 import { installedPackages } from '../util/installed-packages';
 import { baseName, offsetOf, rangeOf, shellCScript } from '../util/source';
 

@@ -1,7 +1,8 @@
 // HPC-PORT-001: compiler flags that target the build machine's CPU (`-march=native`, `-xHost`, …).
 import { defineRule, type Fix, type RuleContext, type Severity } from '../../engine/rule';
 import type { ArgStep, EnvStep, KeyValue, Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
-import { allScripts, effectiveName } from '../../recipe/query';
+import { allScripts } from '../../recipe/query';
+import { effectiveName } from '../util/commands';
 import { offsetOf, rangeInWord, rangeOf, shellCScript } from '../util/source';
 
 interface FlagPattern {

@@ -1,7 +1,8 @@
 // HPC-SEC-004: TLS certificate or package signature checks switched off.
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import type { KeyValue, Recipe, ShellCommand, Word } from '../../recipe/model';
-import { allScripts, effectiveWords, isPipCommand } from '../../recipe/query';
+import { allScripts } from '../../recipe/query';
+import { effectiveWords, isPipCommand } from '../util/commands';
 import { baseName, offsetOf, rangeInWord, rangeOf, shellCScript } from '../util/source';
 
 interface StandaloneFlag {

@@ -1,7 +1,8 @@
 // HPC-SEC-007: recipes that rely on privileges HPC runtimes do not grant (sudo, setuid, file capabilities, root user).
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { ShellCommand, Word } from '../../recipe/model';
-import { allScripts, effectiveWords, stepsOf } from '../../recipe/query';
+import { allScripts, stepsOf } from '../../recipe/query';
+import { effectiveWords } from '../util/commands';
 import { baseName, finalStageChain } from '../util/source';
 
 const INSTALLERS: Record<string, Set<string>> = {

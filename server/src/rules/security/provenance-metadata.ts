@@ -1,7 +1,8 @@
 // HPC-SEC-008: images without provenance labels / documentation, and recipes that delete the package database.
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import type { Stage, Word } from '../../recipe/model';
-import { allScripts, effectiveWords } from '../../recipe/query';
+import { allScripts } from '../../recipe/query';
+import { effectiveWords } from '../util/commands';
 import { baseName, finalStageChain, rangeOf } from '../util/source';
 
 /** Last key segments that record where an image came from (OCI and the older label-schema names). */

@@ -1,7 +1,8 @@
 // HPC-SEC-006: `%setup` (run on the build host) writing to host paths instead of the container root.
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import type { Range, Recipe, RunStep, ShellCommand, Word } from '../../recipe/model';
-import { effectiveWords, flagValue } from '../../recipe/query';
+import { flagValue } from '../../recipe/query';
+import { effectiveWords } from '../util/commands';
 import { baseName, offsetOf, rangeOf } from '../util/source';
 
 /** Host paths that are fine to write to from `%setup` (scratch space and device files). */

@@ -1,7 +1,8 @@
 // HPC-SEC-003: remote content executed or added without an integrity check.
 import { defineRule } from '../../engine/rule';
 import type { Word } from '../../recipe/model';
-import { allScripts, effectiveName } from '../../recipe/query';
+import { allScripts } from '../../recipe/query';
+import { effectiveName } from '../util/commands';
 import { offsetOf, rangeOf } from '../util/source';
 
 const DOWNLOADERS = new Set(['curl', 'wget']);

@@ -1,6 +1,6 @@
 // HPC-USE-005: init systems, service managers and init shims as the container entry.
 import { defineRule } from '../../engine/rule';
-import { effectiveWords } from '../../recipe/query';
+import { effectiveWords } from '../util/commands';
 import { baseName } from '../util/source';
 import { entryCommands, entryLabel, entrySteps } from '../util/entry';
 

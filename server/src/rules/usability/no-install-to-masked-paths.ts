@@ -1,7 +1,8 @@
 // HPC-USE-004: software installed into paths that are bind-mounted over (or unreadable) at run time.
 import { defineRule, type Fix } from '../../engine/rule';
 import type { Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
-import { effectiveWords, flagValue, isPipCommand } from '../../recipe/query';
+import { flagValue } from '../../recipe/query';
+import { effectiveWords, isPipCommand } from '../util/commands';
 import { baseName, finalStageChain, offsetOf, rangeOf } from '../util/source';
 
 /**

@@ -1,6 +1,6 @@
 // HPC-USE-002: an MPI launcher inside ENTRYPOINT/CMD or a runscript.
 import { defineRule } from '../../engine/rule';
-import { effectiveName } from '../../recipe/query';
+import { effectiveName } from '../util/commands';
 import { entryCommands, entryLabel, entrySteps } from '../util/entry';
 
 /** mpirun, mpiexec, mpiexec.hydra, mpirun.openmpi, orterun, prterun, srun, oshrun, hydra_* … */

@@ -1,7 +1,7 @@
 // HPC-USE-003: entrypoints and runscripts that need root or a writable image.
 import { defineRule } from '../../engine/rule';
 import type { ShellCommand, Word } from '../../recipe/model';
-import { effectiveWords } from '../../recipe/query';
+import { effectiveWords } from '../util/commands';
 import { baseName } from '../util/source';
 import { entryCommands, entryLabel, entrySteps, outputRedirectTargets } from '../util/entry';
 

@@ -1,6 +1,6 @@
 // Package names installed by package-manager commands (apt, dnf/yum, zypper, apk, conda, dpkg/rpm files).
 import type { ShellCommand, Word } from '../../recipe/model';
-import { effectiveWords } from '../../recipe/query';
+import { effectiveWords } from './commands';
 import { baseName } from './source';
 
 export type PackageManager = 'apt' | 'rpm' | 'zypper' | 'apk' | 'conda' | 'file';

@@ -1,6 +1,7 @@
 // Which MPI an image gets: package installs, source tarballs and base images, shared by the MPI-family rules.
 import type { Recipe, ShellCommand, Word } from '../../recipe/model';
-import { allScripts, effectiveName, effectiveWords } from '../../recipe/query';
+import { allScripts } from '../../recipe/query';
+import { effectiveName, effectiveWords } from './commands';
 import { installedPackages } from './installed-packages';
 import { baseName } from './source';
 
