@@ -1,6 +1,6 @@
 // HPC-DEF-011: `%environment` is not sourced during the build, so `%post`/`%setup` cannot see its variables.
 import { defineRule, type Fix } from '../../engine/rule';
-import type { EnvStep, KeyValue, Range, Recipe, RunStep, ShellCommand, Stage } from '../../recipe/model';
+import type { EnvStep, KeyValue, RunStep, ShellCommand, Stage, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
 import { lineIndexOf, rangeInWord } from '../util/source';
 
@@ -12,7 +12,10 @@ const SOURCES_ENVIRONMENT = /\/(\.singularity\.d\/env|environment$|\.singularity
 
 interface Reference {
   name: string;
-  range: Range;
+  /** Where the reference is in `word.text` (the range is only computed for reported references). */
+  word: Word;
+  start: number;
+  end: number;
 }
 
 function runSteps(stage: Stage): RunStep[] {
@@ -36,8 +39,10 @@ function runtimeVariables(stage: Stage): Map<string, KeyValue> {
  * Names exported by text the build writes somewhere (`echo 'export TEMPO2=/opt/tempo2' >> /etc/bash.bashrc`): the recipe may source that
  * file later, so the variable is not provably empty.
  */
+const WRITTEN_EXPORT = /\bexport\s+([A-Za-z_]\w*)=/g;
+
 function writtenExports(command: ShellCommand): string[] {
-  return command.words.flatMap((word) => [...word.value.matchAll(/\bexport\s+([A-Za-z_]\w*)=/g)].map((match) => match[1]));
+  return command.words.flatMap((word) => (word.value.includes('export') ? [...word.value.matchAll(WRITTEN_EXPORT)].map((match) => match[1]) : []));
 }
 
 function assignedNames(command: ShellCommand): string[] {
@@ -57,7 +62,7 @@ function assignedNames(command: ShellCommand): string[] {
   return names;
 }
 
-function references(recipe: Recipe, command: ShellCommand): Reference[] {
+function references(command: ShellCommand): Reference[] {
   const found: Reference[] = [];
   for (const word of [...command.assignments, ...command.words]) {
     if (word.text.startsWith("'")) {
@@ -69,7 +74,7 @@ function references(recipe: Recipe, command: ShellCommand): Reference[] {
         continue; // `${NAME:-default}`: the script expects it may be unset
       }
       const start = match.index;
-      found.push({ name: match[2], range: rangeInWord(recipe, word, start, start + match[0].length - (match[3]?.length ?? 0)) });
+      found.push({ name: match[2], word, start, end: start + match[0].length - (match[3]?.length ?? 0) });
     }
   }
   return found;
@@ -129,7 +134,7 @@ export default defineRule({
         const reported = new Set<string>();
         for (const step of steps) {
         for (const command of step.script.commands) {
-          for (const reference of references(recipe, command)) {
+          for (const reference of references(command)) {
             const pair = variables.get(reference.name);
             if (!pair || assigned.has(reference.name) || ALWAYS_SET.has(reference.name) || reported.has(reference.name)) {
               continue;
@@ -147,7 +152,7 @@ export default defineRule({
               });
             }
             context.report({
-              range: reference.range,
+              range: rangeInWord(recipe, reference.word, reference.start, reference.end),
               message: `\`$${reference.name}\` is set only in \`%environment\`, which is not sourced during the build; in \`${step.keyword}\` it is empty.`,
               fixes,
             });

@@ -1,6 +1,6 @@
 // HPC-PORT-012: Open MPI / MPICH built from source without PMI support for the site's launcher.
 import { defineRule, type Fix } from '../../engine/rule';
-import type { Recipe, Stage, Step, Word } from '../../recipe/model';
+import type { Recipe, Word } from '../../recipe/model';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { baseName } from '../util/source';
 
@@ -65,19 +65,6 @@ function hasOpaqueOptions(words: readonly Word[]): boolean {
   return words.slice(1).some((word) => /^\$|^"\$/.test(word.text) || word.value === '"$@"');
 }
 
-function workdirBefore(stage: Stage, step: Step): string | undefined {
-  let workdir: string | undefined;
-  for (const candidate of stage.steps) {
-    if (candidate === step) {
-      break;
-    }
-    if (candidate.kind === 'workdir' && candidate.value) {
-      workdir = candidate.value.value;
-    }
-  }
-  return workdir;
-}
-
 interface Unmatched {
   tree: SourceTree;
   configure: Word;
@@ -86,11 +73,16 @@ interface Unmatched {
 function unmatchedConfigures(recipe: Recipe): Unmatched[] {
   const found: Unmatched[] = [];
   for (const stage of recipe.stages) {
+    // The WORKDIR in effect at each step, tracked in one pass over the stage.
+    let workdirSoFar: string | undefined;
     for (const step of stage.steps) {
+      if (step.kind === 'workdir' && step.value) {
+        workdirSoFar = step.value.value;
+      }
       if (step.kind !== 'run') {
         continue;
       }
-      const workdir = recipe.format === 'dockerfile' ? workdirBefore(stage, step) : undefined;
+      const workdir = recipe.format === 'dockerfile' ? workdirSoFar : undefined;
       let cwd: SourceTree | undefined = workdir ? treeOf(workdir) : undefined;
       let lastTarball: SourceTree | undefined;
       for (const command of step.script.commands) {
