@@ -9,18 +9,29 @@ export interface ScriptRef {
 
 export type StepOfKind<K extends StepKind> = Extract<Step, { kind: K }>;
 
+// Recipes are immutable once built and rules query the same recipe many times per lint, so the helpers
+// below memoise per Recipe/Stage/ShellCommand object (WeakMaps: nothing outlives the recipe). Arrays handed
+// to callers are fresh copies, so a caller that sorts or pushes cannot corrupt the cache.
+const scriptsCache = new WeakMap<Recipe, ScriptRef[]>();
+const recipeCommandsCache = new WeakMap<Recipe, ShellCommand[]>();
+const commandsByNameCache = new WeakMap<Recipe, Map<string, number[]>>();
+
 /** Every shell script of RUN/`%post`…, ENTRYPOINT/CMD/`%runscript`…, HEALTHCHECK/`%test` and `%environment` steps. */
 export function allScripts(recipe: Recipe): ScriptRef[] {
-  const refs: ScriptRef[] = [];
-  for (const stage of recipe.stages) {
-    for (const step of stage.steps) {
-      const script = scriptOf(step);
-      if (script) {
-        refs.push({ script, step, stage });
+  let refs = scriptsCache.get(recipe);
+  if (refs === undefined) {
+    refs = [];
+    for (const stage of recipe.stages) {
+      for (const step of stage.steps) {
+        const script = scriptOf(step);
+        if (script) {
+          refs.push({ script, step, stage });
+        }
       }
     }
+    scriptsCache.set(recipe, refs);
   }
-  return refs;
+  return refs.slice();
 }
 
 function scriptOf(step: Step): ShellScript | undefined {
@@ -36,14 +47,55 @@ function scriptOf(step: Step): ShellScript | undefined {
   }
 }
 
-function commandsOf(source: Recipe | ShellScript | readonly ShellScript[]): ShellCommand[] {
+/** Every command of a recipe, in script order (cached, read only). */
+function recipeCommands(recipe: Recipe): ShellCommand[] {
+  let commands = recipeCommandsCache.get(recipe);
+  if (commands === undefined) {
+    commands = [];
+    for (const stage of recipe.stages) {
+      for (const step of stage.steps) {
+        const script = scriptOf(step);
+        if (script) {
+          for (const command of script.commands) {
+            commands.push(command);
+          }
+        }
+      }
+    }
+    recipeCommandsCache.set(recipe, commands);
+  }
+  return commands;
+}
+
+/** Commands of `source`; for a recipe the shared cached array (callers only read it). */
+function commandsOf(source: Recipe | ShellScript | readonly ShellScript[]): readonly ShellCommand[] {
   if (Array.isArray(source)) {
     return source.flatMap((script: ShellScript) => script.commands);
   }
   if ('commands' in source) {
     return (source as ShellScript).commands;
   }
-  return allScripts(source as Recipe).flatMap((ref) => ref.script.commands);
+  return recipeCommands(source as Recipe);
+}
+
+/** Positions in `recipeCommands(recipe)` of the commands with each effective name. */
+function commandsByName(recipe: Recipe): Map<string, number[]> {
+  let byName = commandsByNameCache.get(recipe);
+  if (byName === undefined) {
+    byName = new Map();
+    const commands = recipeCommands(recipe);
+    for (let i = 0; i < commands.length; i++) {
+      const name = effectiveName(commands[i]);
+      const positions = byName.get(name);
+      if (positions) {
+        positions.push(i);
+      } else {
+        byName.set(name, [i]);
+      }
+    }
+    commandsByNameCache.set(recipe, byName);
+  }
+  return byName;
 }
 
 /**
@@ -51,6 +103,22 @@ function commandsOf(source: Recipe | ShellScript | readonly ShellScript[]): Shel
  * Names compare against the basename: `/usr/bin/pip3` matches `pip3`.
  */
 export function commandsNamed(source: Recipe | ShellScript | readonly ShellScript[], ...names: string[]): ShellCommand[] {
+  if (!Array.isArray(source) && !('commands' in source)) {
+    const recipe = source as Recipe;
+    const byName = commandsByName(recipe);
+    const commands = recipeCommands(recipe);
+    const positions: number[] = [];
+    for (const name of new Set(names)) {
+      const found = byName.get(name);
+      if (found) {
+        positions.push(...found);
+      }
+    }
+    if (names.length > 1) {
+      positions.sort((a, b) => a - b);
+    }
+    return positions.map((position) => commands[position]);
+  }
   const wanted = new Set(names);
   return commandsOf(source).filter((command) => wanted.has(effectiveName(command)));
 }
@@ -123,7 +191,19 @@ const WRAPPERS: Record<string, WrapperSpec> = {
  * `sudo -u app env A=1 pip install x` → `pip install x`. `command -v x` is returned unchanged.
  */
 export function effectiveWords(command: ShellCommand): Word[] {
-  const words = command.words;
+  let start = effectiveStartCache.get(command);
+  if (start === undefined) {
+    start = effectiveStart(command.words);
+    effectiveStartCache.set(command, start);
+  }
+  return command.words.slice(start);
+}
+
+const effectiveStartCache = new WeakMap<ShellCommand, number>();
+const effectiveNameCache = new WeakMap<ShellCommand, string>();
+
+/** Index of the first word `effectiveWords` keeps. */
+function effectiveStart(words: readonly Word[]): number {
   let i = 0;
   for (let guard = 0; guard < 8 && i < words.length; guard++) {
     const spec = WRAPPERS[basename(words[i].value)];
@@ -161,13 +241,18 @@ export function effectiveWords(command: ShellCommand): Word[] {
     }
     i = j;
   }
-  return words.slice(i);
+  return i;
 }
 
 /** Basename of the first effective word, '' when none. */
 export function effectiveName(command: ShellCommand): string {
-  const words = effectiveWords(command);
-  return words.length > 0 ? basename(words[0].value) : '';
+  let name = effectiveNameCache.get(command);
+  if (name === undefined) {
+    const words = effectiveWords(command);
+    name = words.length > 0 ? basename(words[0].value) : '';
+    effectiveNameCache.set(command, name);
+  }
+  return name;
 }
 
 /** Words of `command.words` after position `index` (`wordsAfter(cmd, 0)` = the arguments). */
@@ -251,9 +336,24 @@ export function finalStage(recipe: Recipe): Stage | undefined {
 
 /** Steps of one kind, typed by kind, from one stage or every stage of a recipe. */
 export function stepsOf<K extends StepKind>(source: Recipe | Stage, kind: K): StepOfKind<K>[] {
-  const steps = 'stages' in source ? source.stages.flatMap((stage) => stage.steps) : source.steps;
-  return steps.filter((step): step is StepOfKind<K> => step.kind === kind);
+  let byKind = stepsByKindCache.get(source);
+  if (byKind === undefined) {
+    byKind = new Map();
+    const steps = 'stages' in source ? source.stages.flatMap((stage) => stage.steps) : source.steps;
+    for (const step of steps) {
+      const list = byKind.get(step.kind);
+      if (list) {
+        list.push(step);
+      } else {
+        byKind.set(step.kind, [step]);
+      }
+    }
+    stepsByKindCache.set(source, byKind);
+  }
+  return (byKind.get(kind) ?? []).slice() as StepOfKind<K>[];
 }
+
+const stepsByKindCache = new WeakMap<Recipe | Stage, Map<StepKind, Step[]>>();
 
 /**
  * Value of a variable from ENV/ARG definitions: the last definition in `stage` (optionally only those on
@@ -266,50 +366,144 @@ export function resolveVariable(recipe: Recipe, stage: Stage | undefined, name: 
   let limit = beforeLine;
   while (current && !seen.has(current)) {
     seen.add(current);
-    const found = lastDefinition(current.steps, name, limit);
+    const found = lastDefinition(current, name, limit);
     if (found !== undefined) {
       return found.value ?? globalArg(recipe, name);
     }
     const parent: string | undefined = current.base.stageRef;
-    current = parent === undefined ? undefined : recipe.stages.find((candidate) => candidate.name?.value === parent);
+    current = parent === undefined ? undefined : stageNamed(recipe, parent);
     limit = undefined;
   }
   return globalArg(recipe, name);
 }
 
-function lastDefinition(steps: readonly Step[], name: string, beforeLine?: number): { value?: string } | undefined {
-  let found: { value?: string } | undefined;
-  for (const step of steps) {
-    if (beforeLine !== undefined && step.range.start.line >= beforeLine) {
-      break;
+/** What the ENV/ARG definitions of a stage up to and including one step say about a name. */
+interface Definition {
+  /** Index of the defining step in `stage.steps`. */
+  step: number;
+  /** The fold of every definition of the name up to here: `{}` = declared without a value. */
+  result: { value?: string };
+}
+
+interface StageDefinitions {
+  byName: Map<string, Definition[]>;
+  /** Start line of each step; `sorted` when non-decreasing (binary search), else scanned. */
+  startLines: number[];
+  sorted: boolean;
+}
+
+const definitionsCache = new WeakMap<Stage, StageDefinitions>();
+const stageByNameCache = new WeakMap<Recipe, Map<string, Stage>>();
+const globalArgsCache = new WeakMap<Recipe, Map<string, string>>();
+
+function stageDefinitions(stage: Stage): StageDefinitions {
+  let cached = definitionsCache.get(stage);
+  if (cached !== undefined) {
+    return cached;
+  }
+  const byName = new Map<string, Definition[]>();
+  const startLines: number[] = [];
+  let sorted = true;
+  stage.steps.forEach((step, index) => {
+    const line = step.range.start.line;
+    if (index > 0 && line < startLines[index - 1]) {
+      sorted = false;
     }
+    startLines.push(line);
     if (step.kind !== 'env' && step.kind !== 'arg') {
-      continue;
+      return;
     }
     for (const pair of step.pairs) {
-      if (pair.key.value === name) {
-        // `ARG NAME` without a default keeps an earlier/global value.
-        if (pair.value === undefined && step.kind === 'arg') {
-          found = found ?? {};
-        } else {
-          found = { value: pair.value?.value ?? '' };
-        }
+      const name = pair.key.value;
+      let definitions = byName.get(name);
+      if (definitions === undefined) {
+        definitions = [];
+        byName.set(name, definitions);
       }
+      const previous = definitions.length > 0 ? definitions[definitions.length - 1].result : undefined;
+      // `ARG NAME` without a default keeps an earlier/global value.
+      const result = pair.value === undefined && step.kind === 'arg' ? (previous ?? {}) : { value: pair.value?.value ?? '' };
+      definitions.push({ step: index, result });
+    }
+  });
+  cached = { byName, startLines, sorted };
+  definitionsCache.set(stage, cached);
+  return cached;
+}
+
+/** Number of leading steps that start before `beforeLine` (the scan of `lastDefinition` stops at the first that does not). */
+function stepsBefore(definitions: StageDefinitions, beforeLine: number): number {
+  const lines = definitions.startLines;
+  if (!definitions.sorted) {
+    const index = lines.findIndex((line) => line >= beforeLine);
+    return index < 0 ? lines.length : index;
+  }
+  let low = 0;
+  let high = lines.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (lines[mid] < beforeLine) {
+      low = mid + 1;
+    } else {
+      high = mid;
     }
   }
-  return found;
+  return low;
+}
+
+function lastDefinition(stage: Stage, name: string, beforeLine?: number): { value?: string } | undefined {
+  const definitions = stageDefinitions(stage);
+  const list = definitions.byName.get(name);
+  if (list === undefined) {
+    return undefined;
+  }
+  if (beforeLine === undefined) {
+    return list[list.length - 1].result;
+  }
+  const limit = stepsBefore(definitions, beforeLine);
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (list[mid].step < limit) {
+      low = mid + 1;
+    } else {
+      high = mid;
+    }
+  }
+  return low > 0 ? list[low - 1].result : undefined;
+}
+
+/** The first stage named `name` (as `recipe.stages.find` would). */
+function stageNamed(recipe: Recipe, name: string): Stage | undefined {
+  let byName = stageByNameCache.get(recipe);
+  if (byName === undefined) {
+    byName = new Map();
+    for (const stage of recipe.stages) {
+      const stageName = stage.name?.value;
+      if (stageName !== undefined && !byName.has(stageName)) {
+        byName.set(stageName, stage);
+      }
+    }
+    stageByNameCache.set(recipe, byName);
+  }
+  return byName.get(name);
 }
 
 function globalArg(recipe: Recipe, name: string): string | undefined {
-  let value: string | undefined;
-  for (const step of recipe.globalArgs) {
-    for (const pair of step.pairs) {
-      if (pair.key.value === name && pair.value) {
-        value = pair.value.value;
+  let values = globalArgsCache.get(recipe);
+  if (values === undefined) {
+    values = new Map();
+    for (const step of recipe.globalArgs) {
+      for (const pair of step.pairs) {
+        if (pair.value) {
+          values.set(pair.key.value, pair.value.value);
+        }
       }
     }
+    globalArgsCache.set(recipe, values);
   }
-  return value;
+  return values.get(name);
 }
 
 function basename(path: string): string {
