@@ -23,16 +23,15 @@ function mentions(recipe: Recipe, pattern: RegExp): boolean {
   if (recipe.comments.some((comment) => pattern.test(comment.text))) {
     return true;
   }
-  const words: Word[] = [];
+  const matches = (word: Word): boolean => pattern.test(word.value);
   for (const stage of recipe.stages) {
     for (const step of stage.steps) {
-      if (step.kind === 'label') {
-        words.push(...step.pairs.flatMap((pair) => (pair.value ? [pair.key, pair.value] : [pair.key])));
+      if (step.kind === 'label' && step.pairs.some((pair) => matches(pair.key) || (pair.value !== undefined && matches(pair.value)))) {
+        return true;
       }
     }
   }
-  words.push(...allScripts(recipe).flatMap(({ script }) => script.commands.flatMap((command) => command.words)));
-  return words.some((word) => pattern.test(word.value));
+  return allScripts(recipe).some(({ script }) => script.commands.some((command) => command.words.some(matches)));
 }
 
 /** Relative program or file arguments in ENTRYPOINT/CMD (`./run.sh`, `python app.py`) that depend on the working directory. */
@@ -203,7 +202,8 @@ export default defineRule({
     }
     // Running the image under an HPC runtime makes runtime losses matter; spython conversion makes conversion losses matter.
     const runsUnderHpcRuntime = mentions(recipe, HPC_RUNTIME);
-    const convertedWithSpython = mentions(recipe, SPYTHON);
+    // SPYTHON is part of HPC_RUNTIME, so only recipes that mention an HPC runtime can mention spython.
+    const convertedWithSpython = runsUnderHpcRuntime && mentions(recipe, SPYTHON);
     for (const loss of dockerfileLosses(recipe)) {
       const relevant = loss.runtime ? runsUnderHpcRuntime : convertedWithSpython;
       const severity: Severity = relevant && !loss.harmless ? 'info' : 'hint';

@@ -3,36 +3,45 @@
 import type { ShellCommand, Word } from '../../recipe/model';
 import * as query from '../../recipe/query';
 
-const wordsCache = new WeakMap<ShellCommand, Word[]>();
-const nameCache = new WeakMap<ShellCommand, string>();
-const pipCache = new WeakMap<ShellCommand, boolean>();
+interface CommandFacts {
+  words?: Word[];
+  name?: string;
+  pip?: boolean;
+}
+
+/**
+ * The facts live on the command object under a non-enumerable symbol (invisible to JSON, `Object.keys` and
+ * deep equality): a property read is several times cheaper than a WeakMap lookup, and rules ask tens of
+ * times per command.
+ */
+const FACTS = Symbol('hpclint.commandFacts');
+
+type WithFacts = ShellCommand & { [FACTS]?: CommandFacts };
+
+function factsOf(command: ShellCommand): CommandFacts {
+  const holder = command as WithFacts;
+  let facts = holder[FACTS];
+  if (facts === undefined) {
+    facts = {};
+    Object.defineProperty(holder, FACTS, { value: facts, enumerable: false, writable: false, configurable: false });
+  }
+  return facts;
+}
 
 /** `effectiveWords` from recipe/query, cached per command (shared array: read only). */
 export function effectiveWords(command: ShellCommand): Word[] {
-  let words = wordsCache.get(command);
-  if (words === undefined) {
-    words = query.effectiveWords(command);
-    wordsCache.set(command, words);
-  }
-  return words;
+  const facts = factsOf(command);
+  return (facts.words ??= query.effectiveWords(command));
 }
 
 /** `effectiveName` from recipe/query, cached per command. */
 export function effectiveName(command: ShellCommand): string {
-  let name = nameCache.get(command);
-  if (name === undefined) {
-    name = query.effectiveName(command);
-    nameCache.set(command, name);
-  }
-  return name;
+  const facts = factsOf(command);
+  return (facts.name ??= query.effectiveName(command));
 }
 
 /** `isPipCommand` from recipe/query, cached per command. */
 export function isPipCommand(command: ShellCommand): boolean {
-  let pip = pipCache.get(command);
-  if (pip === undefined) {
-    pip = query.isPipCommand(command);
-    pipCache.set(command, pip);
-  }
-  return pip;
+  const facts = factsOf(command);
+  return (facts.pip ??= query.isPipCommand(command));
 }
