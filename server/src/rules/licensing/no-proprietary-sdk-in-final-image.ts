@@ -45,6 +45,10 @@ const COPIED_TREES: readonly { regex: RegExp; product: Product }[] = [
   { regex: /^\/opt\/intel(\/oneapi)?\/?$/, product: INTEL },
   { regex: /^\/opt\/nvidia(\/hpc_sdk)?\/?$/, product: NVHPC },
 ];
+/** Necessary condition for any of INSTALLERS (all need `_` except `pgilinux-`): skips most words cheaply. */
+function mayNameInstaller(value: string): boolean {
+  return value.includes('_') || value.includes('pgilinux-');
+}
 const INSTALL_MANAGERS = new Set(['apt-get', 'apt', 'aptitude', 'yum', 'dnf', 'microdnf', 'zypper', 'conda', 'mamba', 'micromamba', 'spack']);
 const REMOVE_WORDS = new Set(['remove', 'purge', 'erase', 'autoremove', 'rm', 'uninstall']);
 
@@ -149,6 +153,9 @@ export default defineRule({
             continue;
           }
           for (const word of words) {
+            if (!mayNameInstaller(word.value)) {
+              continue;
+            }
             const found = INSTALLERS.find((pattern) => pattern.regex.test(word.value));
             if (found && !seen.has(found.product)) {
               seen.add(found.product);

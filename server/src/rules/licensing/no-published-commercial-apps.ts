@@ -30,6 +30,11 @@ const DETECTORS: readonly Detector[] = [
 const TEXT_TOOLS = new Set(['echo', 'printf', 'sed', 'grep', 'awk', 'perl']);
 const ACKNOWLEDGED = /LicenseRef-|proprietary|commercial/i;
 const ASSIGNMENT_NAME = /^[A-Za-z_]\w*=/;
+/** Union of the detectors' word patterns, case-insensitive: a cheap necessary condition for any of them. */
+const ANY_DETECTOR_WORD = new RegExp(
+  DETECTORS.flatMap((detector) => (detector.word ? [`(?:${detector.word.source})`] : [])).join('|'),
+  'i',
+);
 
 export default defineRule({
   meta: {
@@ -146,14 +151,15 @@ function scanStage(recipe: Parameters<typeof withShellCScripts>[0], stage: Stage
       }
       const values = words.slice(1).map((word) => word.value);
       const candidates = [...command.assignments, ...words];
-      const stripped = candidates.map((candidate) => candidate.value.replace(ASSIGNMENT_NAME, ''));
+      const stripped = candidates.map((candidate) => (candidate.value.includes('=') ? candidate.value.replace(ASSIGNMENT_NAME, '') : candidate.value));
+      const mayMatchWord = stripped.some((value) => ANY_DETECTOR_WORD.test(value));
       for (const detector of DETECTORS) {
         if (detector.command?.(program, values)) {
           hit(words[0], detector.app);
           continue;
         }
         const pattern = detector.word;
-        const at = pattern ? stripped.findIndex((value) => pattern.test(value)) : -1;
+        const at = pattern && mayMatchWord ? stripped.findIndex((value) => pattern.test(value)) : -1;
         if (at >= 0) {
           hit(candidates[at], detector.app);
         }

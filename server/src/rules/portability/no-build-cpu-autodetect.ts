@@ -134,6 +134,9 @@ function reportOpenblas(context: RuleContext, program: Word, last: Word, tool: s
 
 function checkNativeWords(context: RuleContext, words: readonly Word[]): void {
   for (const word of words.slice(1)) {
+    if (!word.value.includes('=')) {
+      continue; // both patterns below need `=`
+    }
     if (/^(-D)?Kokkos_ARCH_NATIVE=(ON|TRUE|1|YES)$/i.test(word.value)) {
       context.report({
         range: word.range,
@@ -188,12 +191,17 @@ function spackTargetConfigured(recipe: Recipe): boolean {
           return true;
         }
       }
-      if (words.some((word) => SPACK_CONFIG_FILES.has(baseName(word.value)) && program !== 'spack')) {
+      if (program !== 'spack' && words.some((word) => mayNameSpackConfig(word.value) && SPACK_CONFIG_FILES.has(baseName(word.value)))) {
         return true; // a packages.yaml/spack.yaml written or copied by a command
       }
     }
   }
   return false;
+}
+
+/** Cheap necessary condition for `SPACK_CONFIG_FILES.has(baseName(value))` (every name ends in `.yaml` or `.lock`). */
+function mayNameSpackConfig(value: string): boolean {
+  return value.includes('.yaml') || value.includes('.lock');
 }
 
 function flagArgument(words: readonly Word[], flag: string): string | undefined {

@@ -56,6 +56,9 @@ const PATTERNS: readonly FlagPattern[] = [
   },
 ];
 
+/** Necessary condition for any of PATTERNS (each needs `native`, `host` or an Intel `x<CODE>`): skips most words cheaply. */
+const MAY_MATCH_PATTERN = new RegExp(`native|host|x(?:${INTEL_CODES})`, 'i');
+
 /** Flag-with-variable usages: `-march=${MARCH}`, `-march=$MARCH`, `-march={{ march }}`. */
 const VARIABLE_USE = /(?<![\w-])(-m(?:arch|cpu)=|-tp=|-x)(?:\$\{(\w+)\}|\$(\w+)|\{\{\s*(\w+)\s*\}\})/g;
 const HOST_VALUES = new Set(['native', 'host']);
@@ -113,7 +116,7 @@ export default defineRule({
     const usedDefinitions = new Map<KeyValue, { flag: string; use: string; line: number }>();
 
     const scanWord = (word: Word): void => {
-      if (word.text.includes('--help=target')) {
+      if (word.text.includes('--help=target') || !MAY_MATCH_PATTERN.test(word.text)) {
         return; // `gcc -march=native -Q --help=target` only asks what the build CPU is
       }
       for (const pattern of PATTERNS) {
@@ -139,6 +142,9 @@ export default defineRule({
     };
 
     const scanVariables = (text: string, start: number, stage: Stage | undefined): void => {
+      if (!text.includes('$') && !text.includes('{{')) {
+        return; // VARIABLE_USE needs `$NAME`, `${NAME}` or `{{ name }}`
+      }
       VARIABLE_USE.lastIndex = 0;
       for (let match = VARIABLE_USE.exec(text); match; match = VARIABLE_USE.exec(text)) {
         const name = match[2] ?? match[3] ?? match[4];

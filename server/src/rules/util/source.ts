@@ -70,6 +70,12 @@ export function editDistance(a: string, b: string): number {
 
 const SHELL_NAMES = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash']);
 
+/** Cheap necessary condition for `SHELL_NAMES.has(baseName(value))`: every shell name ends in `h` (baseName drops trailing `/`). */
+function mayBeShell(value: string): boolean {
+  const last = value.charCodeAt(value.length - 1);
+  return last === 0x68 || last === 0x2f;
+}
+
 /**
  * The script string of `sh -c "…"` / `["bash", "-c", "…"]` split into commands (exact ranges when the
  * string is written plainly or in one pair of quotes); undefined when `words` is not such a call.
@@ -88,7 +94,7 @@ export function shellCScript(recipe: Recipe, words: readonly Word[]): ShellScrip
 const shellCScripts = new WeakMap<readonly Word[], ShellScript | null>();
 
 function splitShellCScript(recipe: Recipe, words: readonly Word[]): ShellScript | undefined {
-  const shellAt = words.findIndex((word) => SHELL_NAMES.has(baseName(word.value)));
+  const shellAt = words.findIndex((word) => mayBeShell(word.value) && SHELL_NAMES.has(baseName(word.value)));
   if (shellAt < 0) {
     return undefined;
   }
