@@ -51,11 +51,7 @@ export function parseDefinitionFile(text: string): Recipe {
   const state: ParserState = { text, index, diagnostics: [], comments: [], headerExtents: new Map() };
   const stages = stageChunks(text).map(([start, end], stageIndex) => parseStage(state, start, end, stageIndex));
   state.comments.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  const lines: string[] = [];
-  for (let line = 0; line < index.lineCount; line++) {
-    lines.push(index.lineText(line));
-  }
-  const pragmas = parsePragmas(state.comments, lines, (line) => state.headerExtents.get(line) ?? { startLine: line, endLine: line });
+  const pragmas = parsePragmas(state.comments, index, (line) => state.headerExtents.get(line) ?? { startLine: line, endLine: line });
   return {
     format: 'apptainer',
     text,

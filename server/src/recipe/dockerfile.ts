@@ -157,8 +157,7 @@ class DockerfileFrontEnd {
       }
     }
     const comments = this.comments(dockerfile.getComments().map((comment) => comment.getRange()), dockerfile.getDirectives().map((directive) => directive.getRange()));
-    const lines = this.text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
-    const pragmas = parsePragmas(comments, lines, (line) => ({ startLine: line, endLine: extents.get(line) ?? line }));
+    const pragmas = parsePragmas(comments, this.index, (line) => ({ startLine: line, endLine: extents.get(line) ?? line }));
     return {
       format: 'dockerfile',
       text: this.text,

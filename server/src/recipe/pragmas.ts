@@ -2,6 +2,9 @@ import type { Comment, Pragma } from './model';
 
 const PRAGMA = /^#\s*hpclint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,/\- ]*?)\s*(?:--\s*(.*))?$/;
 
+/** The text of each line: an array of lines or anything like `LineIndex`. */
+export type LineSource = readonly string[] | { readonly lineCount: number; lineText(line: number): string };
+
 /** Lines a pragma covers: the instruction (or section line) that starts at `line`. */
 export type ExtentOfLine = (line: number) => { startLine: number; endLine: number };
 
@@ -12,11 +15,14 @@ export type ExtentOfLine = (line: number) => { startLine: number; endLine: numbe
  */
 export function parsePragmas(
   comments: readonly Comment[],
-  lines: readonly string[],
+  lines: LineSource,
   extentOf: ExtentOfLine,
 ): Pragma[] {
   const pragmas: Pragma[] = [];
   for (const comment of comments) {
+    if (!comment.text.includes('hpclint')) {
+      continue;
+    }
     const match = PRAGMA.exec(comment.text.trim());
     if (!match) {
       continue;
@@ -40,12 +46,17 @@ export function parsePragmas(
   return pragmas;
 }
 
-function nextCodeLine(lines: readonly string[], from: number): number | undefined {
-  for (let line = from; line < lines.length; line++) {
-    const trimmed = lines[line].trim();
+function nextCodeLine(lines: LineSource, from: number): number | undefined {
+  const count = isLineArray(lines) ? lines.length : lines.lineCount;
+  for (let line = from; line < count; line++) {
+    const trimmed = (isLineArray(lines) ? lines[line] : lines.lineText(line)).trim();
     if (trimmed.length > 0 && !trimmed.startsWith('#')) {
       return line;
     }
   }
   return undefined;
+}
+
+function isLineArray(lines: LineSource): lines is readonly string[] {
+  return Array.isArray(lines);
 }

@@ -18,7 +18,10 @@ const SKIPPED_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'don
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
 
 /** Characters that end or change the meaning of an unquoted word (the escape char is checked too). */
-const SPECIAL_IN_WORD = new Set([' ', '\t', '\n', '\r', ';', '&', '|', '<', '>', '(', ')', '`', '\\', "'", '"', '$']);
+const SPECIAL_IN_WORD = new Uint8Array(128);
+for (const c of [' ', '\t', '\n', '\r', ';', '&', '|', '<', '>', '(', ')', '`', '\\', "'", '"', '$']) {
+  SPECIAL_IN_WORD[c.charCodeAt(0)] = 1;
+}
 
 type Terminator = 'eof' | ')' | '`' | '}';
 
@@ -606,8 +609,13 @@ class Splitter {
 
   /** End of a run of characters with no special meaning inside an unquoted word. */
   private plainRunEnd(from: number): number {
+    const { text, end } = this;
     let p = from;
-    while (p < this.end && !SPECIAL_IN_WORD.has(this.text[p])) {
+    while (p < end) {
+      const code = text.charCodeAt(p);
+      if (code < 128 && SPECIAL_IN_WORD[code] === 1) {
+        break;
+      }
       p++;
     }
     return p;

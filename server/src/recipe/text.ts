@@ -3,6 +3,8 @@ import type { Position, Range } from './model';
 /** Maps string offsets to LSP positions and back for one text. */
 export class LineIndex {
   private readonly lineStarts: number[];
+  /** Line of the previous `positionAt`: parsers ask for offsets in (mostly) increasing order. */
+  private lastLine = 0;
 
   constructor(readonly text: string) {
     const starts = [0];
@@ -20,17 +22,30 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.lineStarts;
+    const last = this.lastLine;
+    if (starts[last] <= clamped) {
+      // Same line as last time, or the next one.
+      if (last + 1 >= starts.length || clamped < starts[last + 1]) {
+        return { line: last, character: clamped - starts[last] };
+      }
+      if (last + 2 >= starts.length || clamped < starts[last + 2]) {
+        this.lastLine = last + 1;
+        return { line: last + 1, character: clamped - starts[last + 1] };
+      }
+    }
     let low = 0;
-    let high = this.lineStarts.length - 1;
+    let high = starts.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (this.lineStarts[mid] <= clamped) {
+      if (starts[mid] <= clamped) {
         low = mid;
       } else {
         high = mid - 1;
       }
     }
-    return { line: low, character: clamped - this.lineStarts[low] };
+    this.lastLine = low;
+    return { line: low, character: clamped - starts[low] };
   }
 
   offsetAt(position: Position): number {
