@@ -155,7 +155,10 @@ function checkOfedInstaller(command: ShellCommand, program: Word, report: (findi
 }
 
 /** Commands plus, for `sh -c "…"` calls, the commands of the script string as well. */
-function withShellCScripts(recipe: Recipe, commands: readonly ShellCommand[]): ShellCommand[] {
+function withShellCScripts(recipe: Recipe, commands: readonly ShellCommand[]): readonly ShellCommand[] {
+  if (!commands.some((command) => shellCScript(recipe, command.words) !== undefined)) {
+    return commands; // the usual case: no `sh -c`, nothing to add (shellCScript is cached)
+  }
   const result: ShellCommand[] = [];
   for (const command of commands) {
     result.push(command);

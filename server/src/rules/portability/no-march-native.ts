@@ -246,7 +246,10 @@ function findDefinition(recipe: Recipe, stage: Stage | undefined, name: string):
 }
 
 /** Commands plus, for `sh -c "…"` calls, the commands of the script string instead of the string itself. */
-function withShellCScripts(recipe: Recipe, commands: readonly ShellCommand[]): ShellCommand[] {
+function withShellCScripts(recipe: Recipe, commands: readonly ShellCommand[]): readonly ShellCommand[] {
+  if (!commands.some((command) => (shellCScript(recipe, command.words)?.commands.length ?? 0) > 0)) {
+    return commands; // the usual case: no `sh -c` to expand (shellCScript is cached)
+  }
   const result: ShellCommand[] = [];
   for (const command of commands) {
     const inner = shellCScript(recipe, command.words);

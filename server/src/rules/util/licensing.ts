@@ -39,7 +39,10 @@ function labelPairs(stages: readonly Stage[]): KeyValue[] {
 }
 
 /** Commands plus, for `sh -c "…"` calls, the commands of the script string (recursively). */
-export function withShellCScripts(recipe: Recipe, commands: readonly ShellCommand[], depth = 0): ShellCommand[] {
+export function withShellCScripts(recipe: Recipe, commands: readonly ShellCommand[], depth = 0): readonly ShellCommand[] {
+  if (depth >= 4 || !commands.some((command) => (shellCScript(recipe, command.words)?.commands.length ?? 0) > 0)) {
+    return commands; // the usual case: no `sh -c` to expand (shellCScript is cached); the caller must not mutate the result
+  }
   const result: ShellCommand[] = [];
   for (const command of commands) {
     const inner = depth < 4 ? shellCScript(recipe, command.words) : undefined;
