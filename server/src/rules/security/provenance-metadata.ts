@@ -3,7 +3,7 @@ import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import type { Stage, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
-import { baseName, finalStageChain, rangeOf } from '../util/source';
+import { baseName, finalStageChain, lineIndexOf, rangeOf } from '../util/source';
 
 /** Last key segments that record where an image came from (OCI and the older label-schema names). */
 const PROVENANCE_KEYS = new Set(['source', 'revision', 'created', 'version', 'vcs-url', 'vcs-ref', 'build-date']);
@@ -112,7 +112,7 @@ function checkLabels(context: RuleContext, chain: readonly Stage[]): void {
   }
   const escape = recipe.escapeChar;
   const lineAfter = from.range.end.line + 1;
-  const atEnd = lineAfter >= recipe.text.split('\n').length;
+  const atEnd = lineAfter >= lineIndexOf(recipe).lineCount;
   const insertAt = atEnd ? from.range.end : { line: lineAfter, character: 0 };
   const skeleton =
     `LABEL org.opencontainers.image.source="REPLACE_WITH_SOURCE_URL" ${escape}\n` +

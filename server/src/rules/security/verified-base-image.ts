@@ -2,6 +2,7 @@
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import type { Recipe, Stage } from '../../recipe/model';
 import { expandedBase, headerOf, isStageReference, normalizeRef } from '../util/base-image';
+import { lineIndexOf } from '../util/source';
 
 /** Agents whose base is a SIF that `Fingerprints:` can verify. */
 const SIF_AGENTS = new Set(['library', 'oras']);
@@ -105,8 +106,9 @@ function checkFingerprints(recipe: Recipe, stage: Stage, report: Report): void {
   const fixes: Fix[] = [];
   if (!fingerprints) {
     const line = from.range.end.line + 1;
-    const insertAt = line < recipe.text.split('\n').length ? { line, character: 0 } : from.range.end;
-    const newText = line < recipe.text.split('\n').length ? `Fingerprints: ${PLACEHOLDER}\n` : `\nFingerprints: ${PLACEHOLDER}`;
+    const hasNextLine = line < lineIndexOf(recipe).lineCount;
+    const insertAt = hasNextLine ? { line, character: 0 } : from.range.end;
+    const newText = hasNextLine ? `Fingerprints: ${PLACEHOLDER}\n` : `\nFingerprints: ${PLACEHOLDER}`;
     fixes.push({
       title: 'Add a `Fingerprints:` header with a placeholder (replace it with the signer\'s fingerprint)',
       safe: false,
