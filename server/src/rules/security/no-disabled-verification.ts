@@ -183,8 +183,7 @@ export default defineRule({
 function checkCommand(context: RuleContext, command: ShellCommand): void {
   const { recipe } = context;
   for (const assignment of command.assignments) {
-    const fix = removeWordFix(recipe, assignment, `Remove \`${assignment.text}\``);
-    checkAssignment(context, assignment, [fix]);
+    checkAssignment(context, assignment, () => [removeWordFix(recipe, assignment, `Remove \`${assignment.text}\``)]);
   }
   const words = effectiveWords(command);
   if (words.length === 0) {
@@ -193,11 +192,11 @@ function checkCommand(context: RuleContext, command: ShellCommand): void {
   const name = baseName(words[0].value);
   if (name === 'export' || name === 'declare' || name === 'env' || name === 'typeset') {
     for (const word of command.words.slice(1)) {
-      checkAssignment(context, word, []);
+      checkAssignment(context, word, noFixes);
     }
   } else if (command.words.length > words.length && baseName(command.words[0].value) === 'env') {
     for (const word of command.words.slice(1, command.words.length - words.length)) {
-      checkAssignment(context, word, []);
+      checkAssignment(context, word, noFixes);
     }
   }
   if (TEXT_TOOLS.has(name)) {
@@ -292,7 +291,10 @@ function checkPip(context: RuleContext, words: readonly Word[]): void {
   }
 }
 
-function checkAssignment(context: RuleContext, word: Word, fixes: Fix[]): void {
+const noFixes = (): Fix[] => [];
+
+/** `fixes` is only called for a reported assignment (building a fix costs offset lookups). */
+function checkAssignment(context: RuleContext, word: Word, fixes: () => Fix[]): void {
   const eq = word.value.indexOf('=');
   if (eq <= 0) {
     return;
@@ -301,7 +303,7 @@ function checkAssignment(context: RuleContext, word: Word, fixes: Fix[]): void {
   const value = word.value.slice(eq + 1).replace(/^["']|["']$/g, '');
   const switchOff = ENV_SWITCHES[name];
   if (switchOff && switchOff.off(value)) {
-    context.report({ range: word.range, message: `\`${name}=${value}\` ${switchOff.message}; install the site's CA certificate instead.`, fixes });
+    context.report({ range: word.range, message: `\`${name}=${value}\` ${switchOff.message}; install the site's CA certificate instead.`, fixes: fixes() });
   }
 }
 
