@@ -56,14 +56,20 @@ export function parseDockerfile(text: string): Recipe {
 
 interface RawArgumentsOwner {
   getRawArguments(): Argument[];
+  /** Fields of dockerfile-ast's Instruction the raw arguments depend on (with the document text). */
+  readonly document: object;
+  readonly range: Range;
+  readonly instructionRange: Range;
+  readonly escapeChar: string;
 }
 
 /**
  * dockerfile-ast re-tokenises an instruction's arguments on every `getArguments()`, `getArgumentsRange()`,
- * `getRawArgumentsContent()`… call (several times per instruction while parsing, more while we read it).
- * The result only depends on the instruction's fixed text, so while one of OUR parses runs (synchronously)
- * it is computed once per instruction; callers get a copy because `ModifiableInstruction.getArguments`
- * shifts flags off the array. The library's own behaviour is restored afterwards.
+ * `getRawArgumentsContent()`… call (several times per instruction while parsing, more while we read it),
+ * and its parser builds every instruction twice. The result only depends on the document, the instruction's
+ * ranges and the escape character, so while one of OUR parses runs (synchronously) it is computed once per
+ * instruction; callers get a copy because `ModifiableInstruction.getArguments` shifts flags off the array.
+ * The library's own behaviour is restored afterwards.
  */
 function withMemoizedArguments<T>(run: () => T): T {
   const prototype = InstructionClass.prototype as unknown as RawArgumentsOwner;
@@ -71,12 +77,22 @@ function withMemoizedArguments<T>(run: () => T): T {
   if (typeof original !== 'function') {
     return run();
   }
-  const memo = new WeakMap<object, Argument[]>();
+  const memo = new WeakMap<object, Map<string, Argument[]>>();
   prototype.getRawArguments = function memoizedRawArguments(this: RawArgumentsOwner): Argument[] {
-    let args = memo.get(this);
+    const { document, range, instructionRange, escapeChar } = this;
+    if (!document || !range || !instructionRange) {
+      return original.call(this);
+    }
+    let byExtent = memo.get(document);
+    if (byExtent === undefined) {
+      byExtent = new Map();
+      memo.set(document, byExtent);
+    }
+    const key = `${range.start.line}:${range.start.character}:${range.end.line}:${range.end.character}:${instructionRange.start.line}:${instructionRange.start.character}:${instructionRange.end.line}:${instructionRange.end.character}:${escapeChar}`;
+    let args = byExtent.get(key);
     if (args === undefined) {
       args = original.call(this);
-      memo.set(this, args);
+      byExtent.set(key, args);
     }
     return args.slice();
   };
