@@ -65,8 +65,8 @@ function assignedNames(command: ShellCommand): string[] {
 function references(command: ShellCommand): Reference[] {
   const found: Reference[] = [];
   for (const word of [...command.assignments, ...command.words]) {
-    if (word.text.startsWith("'")) {
-      continue;
+    if (word.text.startsWith("'") || !word.text.includes('$')) {
+      continue; // single-quoted, or no `$` for REFERENCE to match
     }
     REFERENCE.lastIndex = 0;
     for (let match = REFERENCE.exec(word.text); match; match = REFERENCE.exec(word.text)) {

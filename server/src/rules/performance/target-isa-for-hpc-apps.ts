@@ -74,16 +74,18 @@ function appOf(script: ShellScript, index: number, command: ShellCommand): strin
   return undefined;
 }
 
-/** ISA choices made outside the command: ENV/ARG values of the stage (CFLAGS, GMX_SIMD…) and earlier `export`s in the script. */
-function stageChoosesIsa(recipe: Recipe, stage: Stage, script: ShellScript, index: number): boolean {
+/** ISA choices made by ENV/ARG values of the stage (CFLAGS, GMX_SIMD…) or global ARGs. */
+function definitionsChooseIsa(recipe: Recipe, stage: Stage): boolean {
   for (const step of stage.steps) {
     if ((step.kind === 'env' || step.kind === 'arg') && step.pairs.some((pair) => ISA_CHOICE.test(`${pair.key.value}=${pair.value?.value ?? ''}`))) {
       return true;
     }
   }
-  if (recipe.globalArgs.some((step) => step.pairs.some((pair) => ISA_CHOICE.test(`${pair.key.value}=${pair.value?.value ?? ''}`)))) {
-    return true;
-  }
+  return recipe.globalArgs.some((step) => step.pairs.some((pair) => ISA_CHOICE.test(`${pair.key.value}=${pair.value?.value ?? ''}`)));
+}
+
+/** ISA choices made by earlier `export`s / assignments in the script. */
+function scriptChoosesIsaBefore(script: ShellScript, index: number): boolean {
   return script.commands.slice(0, index).some((command) => [...command.assignments, ...command.words].some((word) => ISA_CHOICE.test(word.value)));
 }
 
@@ -143,6 +145,16 @@ export default defineRule({
   },
   check(context) {
     const { recipe } = context;
+    // ISA choices in ENV/ARG do not depend on the command: scan each stage's definitions once.
+    const isaByStage = new Map<Stage, boolean>();
+    const stageChoosesIsa = (stage: Stage): boolean => {
+      let chosen = isaByStage.get(stage);
+      if (chosen === undefined) {
+        chosen = definitionsChooseIsa(recipe, stage);
+        isaByStage.set(stage, chosen);
+      }
+      return chosen;
+    };
     for (const { script, step, stage } of allScripts(recipe)) {
       if (step.kind !== 'run') {
         continue;
@@ -172,7 +184,7 @@ export default defineRule({
           });
           return;
         }
-        if (words.some((word) => ISA_CHOICE.test(word.text)) || stageChoosesIsa(recipe, stage, script, index)) {
+        if (words.some((word) => ISA_CHOICE.test(word.text)) || stageChoosesIsa(stage) || scriptChoosesIsaBefore(script, index)) {
           return;
         }
         const word = optimised as Word;
