@@ -77,22 +77,31 @@ function withMemoizedArguments<T>(run: () => T): T {
   if (typeof original !== 'function') {
     return run();
   }
-  const memo = new WeakMap<object, Map<string, Argument[]>>();
-  prototype.getRawArguments = function memoizedRawArguments(this: RawArgumentsOwner): Argument[] {
-    const { document, range, instructionRange, escapeChar } = this;
+  const byInstance = new WeakMap<object, Argument[]>();
+  const byDocument = new WeakMap<object, Map<string, Argument[]>>();
+  const compute = (instruction: RawArgumentsOwner): Argument[] => {
+    const { document, range, instructionRange, escapeChar } = instruction;
     if (!document || !range || !instructionRange) {
-      return original.call(this);
+      return original.call(instruction);
     }
-    let byExtent = memo.get(document);
+    let byExtent = byDocument.get(document);
     if (byExtent === undefined) {
       byExtent = new Map();
-      memo.set(document, byExtent);
+      byDocument.set(document, byExtent);
     }
     const key = `${range.start.line}:${range.start.character}:${range.end.line}:${range.end.character}:${instructionRange.start.line}:${instructionRange.start.character}:${instructionRange.end.line}:${instructionRange.end.character}:${escapeChar}`;
     let args = byExtent.get(key);
     if (args === undefined) {
-      args = original.call(this);
+      args = original.call(instruction);
       byExtent.set(key, args);
+    }
+    return args;
+  };
+  prototype.getRawArguments = function memoizedRawArguments(this: RawArgumentsOwner): Argument[] {
+    let args = byInstance.get(this);
+    if (args === undefined) {
+      args = compute(this);
+      byInstance.set(this, args);
     }
     return args.slice();
   };
