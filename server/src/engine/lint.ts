@@ -77,7 +77,7 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
   }
 
   if (format === 'dockerfile' && config.syntaxValidation) {
-    for (const found of validate(text, options.validatorSettings)) {
+    for (const found of validateSafely(text, options.validatorSettings)) {
       const code = dockerfileUtilsCode(found.code as number | string | undefined);
       const name = code.slice(code.indexOf('/') + 1);
       const setting = overrides.forRule(code, name, 'syntax');
@@ -93,6 +93,24 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
   const kept = recipe.pragmas.length > 0 ? diagnostics.filter((d) => !suppressed(d, recipe.pragmas)) : diagnostics;
   kept.sort(compareDiagnostics);
   return { format, recipe, diagnostics: kept };
+}
+
+/** dockerfile-utils' findings; its own crashes (e.g. on a stage named `constructor`) become one finding instead of ending the lint. */
+function validateSafely(text: string, settings: EngineLintOptions['validatorSettings']): ReturnType<typeof validate> {
+  try {
+    return validate(text, settings);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    const start = { line: 0, character: 0 };
+    return [
+      {
+        range: { start, end: start },
+        severity: 3,
+        code: 'INTERNAL',
+        message: `dockerfile-utils could not check this file's syntax (${detail}); hpclint's own rules still ran.`,
+      },
+    ];
+  }
 }
 
 const LSP_SEVERITY: Record<number, Severity> = { 1: 'error', 2: 'warning', 3: 'info', 4: 'hint' };

@@ -241,3 +241,11 @@ test('an undetectable file is linted as a Dockerfile; options.format forces the 
   assert.equal(lint('RUN true\n', { rules: [], config: config({}) }).format, 'dockerfile');
   assert.equal(lint('FROM ubuntu\n', { fileName: 'Dockerfile', format: 'apptainer', rules: [], config: config({}) }).format, 'apptainer');
 });
+
+test('a dockerfile-utils crash (stage named `constructor`) becomes one finding; the lint still completes', () => {
+  const result = lint('FROM ubuntu:24.04 AS constructor\nFROM constructor\nRUN true\n', { format: 'dockerfile', rules: [] });
+  const crash = result.diagnostics.filter((d) => d.code === 'dockerfile-utils/INTERNAL');
+  assert.equal(crash.length, 1);
+  assert.equal(crash[0].severity, 'info');
+  assert.match(crash[0].message, /^dockerfile-utils could not check this file's syntax \(.+\); hpclint's own rules still ran\.$/);
+});
