@@ -23,8 +23,8 @@ import { parsePragmas } from './pragmas';
 import { splitShell } from './shell';
 import { LineIndex } from './text';
 
-/** Go's `(?mi)^bootstrap:` — `^` only at the start or after `\n` (JS `m` would also split at `\r`, U+2028). */
-const STAGE_START = /(?:^|(?<=\n))bootstrap:/gi;
+/** Go's `(?mi)^bootstrap:` — at the start or after `\n` only (JS `m` would also split at `\r`, U+2028); ASCII case-insensitive. */
+const STAGE_START = 'bootstrap:';
 const SPACE = /\s/;
 
 interface LineSpan {
@@ -73,9 +73,15 @@ export function parseDefinitionFile(text: string): Recipe {
  */
 function stageChunks(text: string): Array<[number, number]> {
   const cuts: number[] = [];
-  STAGE_START.lastIndex = 0;
-  for (let match = STAGE_START.exec(text); match; match = STAGE_START.exec(text)) {
-    cuts.push(match.index);
+  for (let lineStart = 0; lineStart < text.length; ) {
+    if (startsStage(text, lineStart)) {
+      cuts.push(lineStart);
+    }
+    const newline = text.indexOf('\n', lineStart);
+    if (newline < 0) {
+      break;
+    }
+    lineStart = newline + 1;
   }
   if (cuts.length === 0) {
     return [[0, text.length]];
@@ -90,6 +96,21 @@ function stageChunks(text: string): Array<[number, number]> {
     chunks.splice(0, 2, [preamble[0], first[1]]);
   }
   return chunks;
+}
+
+/** True if `bootstrap:` (any ASCII case) starts at `offset`. */
+function startsStage(text: string, offset: number): boolean {
+  if (text.length - offset < STAGE_START.length) {
+    return false;
+  }
+  for (let i = 0; i < STAGE_START.length; i++) {
+    const code = text.charCodeAt(offset + i);
+    const lower = code >= 65 && code <= 90 ? code + 32 : code;
+    if (lower !== STAGE_START.charCodeAt(i)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function containsSectionStart(text: string, start: number, end: number): boolean {
