@@ -63,6 +63,19 @@ interface RawArgumentsOwner {
   readonly escapeChar: string;
 }
 
+interface ArgumentsEntry {
+  range: Range;
+  instructionRange: Range;
+  escapeChar: string;
+  args: Argument[];
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return (
+    a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character
+  );
+}
+
 /**
  * dockerfile-ast re-tokenises an instruction's arguments on every `getArguments()`, `getArgumentsRange()`,
  * `getRawArgumentsContent()`… call (several times per instruction while parsing, more while we read it),
@@ -79,23 +92,29 @@ export function withMemoizedArguments<T>(run: () => T): T {
     return run();
   }
   const byInstance = new WeakMap<object, Argument[]>();
-  const byDocument = new WeakMap<object, Map<string, Argument[]>>();
+  const byDocument = new WeakMap<object, Map<number, ArgumentsEntry[]>>();
   const compute = (instruction: RawArgumentsOwner): Argument[] => {
     const { document, range, instructionRange, escapeChar } = instruction;
     if (!document || !range || !instructionRange) {
       return original.call(instruction);
     }
-    let byExtent = byDocument.get(document);
-    if (byExtent === undefined) {
-      byExtent = new Map();
-      byDocument.set(document, byExtent);
+    let byStartLine = byDocument.get(document);
+    if (byStartLine === undefined) {
+      byStartLine = new Map();
+      byDocument.set(document, byStartLine);
     }
-    const key = `${range.start.line}:${range.start.character}:${range.end.line}:${range.end.character}:${instructionRange.start.line}:${instructionRange.start.character}:${instructionRange.end.line}:${instructionRange.end.character}:${escapeChar}`;
-    let args = byExtent.get(key);
-    if (args === undefined) {
-      args = original.call(instruction);
-      byExtent.set(key, args);
+    let entries = byStartLine.get(range.start.line);
+    if (entries === undefined) {
+      entries = [];
+      byStartLine.set(range.start.line, entries);
     }
+    for (const entry of entries) {
+      if (entry.escapeChar === escapeChar && sameRange(entry.range, range) && sameRange(entry.instructionRange, instructionRange)) {
+        return entry.args;
+      }
+    }
+    const args = original.call(instruction);
+    entries.push({ range, instructionRange, escapeChar, args });
     return args;
   };
   prototype.getRawArguments = function memoizedRawArguments(this: RawArgumentsOwner): Argument[] {
