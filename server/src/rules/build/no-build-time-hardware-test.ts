@@ -1,4 +1,5 @@
 // HPC-BUILD-004: build steps and %test sections that need GPUs, InfiniBand HCAs or an MPI launch (nvidia-smi, ibv_devinfo, rocm-smi, mpirun -np).
+import { own } from '../../engine/own';
 import { defineRule, type Fix } from '../../engine/rule';
 import type { Recipe, ShellCommand, ShellScript, Step, Word } from '../../recipe/model';
 import { allScripts, hasFlag } from '../../recipe/query';
@@ -124,7 +125,7 @@ export default defineRule({
         if (!word) {
           return;
         }
-        const device = DEVICE_TOOLS[name];
+        const device = own(DEVICE_TOOLS, name);
         const mpi = MPI_LAUNCHERS.has(name) && launchesRanks(command);
         if ((!device && !mpi) || isGuarded(script, index, name)) {
           return;

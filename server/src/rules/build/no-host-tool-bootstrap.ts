@@ -1,4 +1,5 @@
 // HPC-BUILD-003: definition files bootstrapped with the build host's package tools (yum, dnf, debootstrap, zypper, arch, busybox).
+import { own } from '../../engine/own';
 import { defineRule, type Fix, type TextEdit } from '../../engine/rule';
 import type { HeaderStep, Recipe, Stage } from '../../recipe/model';
 import { headerOf } from '../util/base-image';
@@ -129,7 +130,7 @@ export default defineRule({
     for (const stage of recipe.stages) {
       const bootstrap = headerOf(stage, 'bootstrap');
       const agent = bootstrap?.value.value.trim().toLowerCase() ?? '';
-      const tools = HOST_TOOL_AGENTS[agent];
+      const tools = own(HOST_TOOL_AGENTS, agent);
       if (!bootstrap || !tools) {
         continue;
       }

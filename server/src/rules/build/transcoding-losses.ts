@@ -1,4 +1,5 @@
 // HPC-BUILD-002: instructions that do not carry over between Docker and Apptainer (running a Docker image with Apptainer, spython conversion either way).
+import { own } from '../../engine/own';
 import { defineRule, type Severity } from '../../engine/rule';
 import type { Recipe, Stage, Step, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
@@ -129,7 +130,7 @@ function definitionLosses(recipe: Recipe): Loss[] {
   for (const stage of recipe.stages) {
     const apps = new Set<string>();
     for (const section of stage.sections) {
-      const reason = DEF_ONLY_SECTIONS[section.name];
+      const reason = own(DEF_ONLY_SECTIONS, section.name);
       if (reason) {
         losses.push({ range: section.header.range, runtime: false, message: `\`${section.header.value}\` has no Dockerfile equivalent — ${reason} — so it is lost when this recipe is converted to a Dockerfile.` });
       } else if (section.name.startsWith('app')) {

@@ -1,4 +1,5 @@
 // HPC-DEF-004: header keys the stage's bootstrap agent cannot work without.
+import { own } from '../../engine/own';
 import { defineRule, type Fix } from '../../engine/rule';
 import type { HeaderStep, Stage } from '../../recipe/model';
 import { bootstrapAgent, headerKeyword } from '../../recipe/apptainer-spec';
@@ -89,7 +90,7 @@ export default defineRule({
       const unwritten = missing.filter((key) => !headers.some((step) => step.key === key));
       // One fix inserts every unwritten key of the stage, so applying it twice changes nothing.
       const insertAfter = bootstrap.range.end.line + 1 < index.lineCount ? index.lineStart(bootstrap.range.end.line + 1) : undefined;
-      const stubLines = unwritten.map((key) => `${canonical(key)}: ${PLACEHOLDERS[key] ?? '<value>'}`);
+      const stubLines = unwritten.map((key) => `${canonical(key)}: ${own(PLACEHOLDERS, key) ?? '<value>'}`);
       const at = insertAfter ?? index.offsetAt(bootstrap.range.end);
       const insertFix: Fix = {
         title: `Insert ${unwritten.map((key) => `\`${canonical(key)}:\``).join(', ')} with placeholder values`,

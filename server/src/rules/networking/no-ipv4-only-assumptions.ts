@@ -1,4 +1,5 @@
 // HPC-NET-002: IPv4-only assumptions (literal IPv4 hosts in URLs, curl -4 / wget --inet4-only, disabling IPv6).
+import { own } from '../../engine/own';
 import { defineRule } from '../../engine/rule';
 import type { Word } from '../../recipe/model';
 import { effectiveName, effectiveWords } from '../util/commands';
@@ -83,7 +84,7 @@ export default defineRule({
           scanUrls(word);
         }
         const name = effectiveName(command);
-        const forceIpv4 = FORCE_IPV4[name];
+        const forceIpv4 = own(FORCE_IPV4, name);
         const words = effectiveWords(command).slice(1);
         if (forceIpv4) {
           const flag = words.find((word) => forceIpv4.test(word.value));

@@ -1,4 +1,5 @@
 // HPC-PORT-008: the image's CUDA version needs a minimum NVIDIA driver branch on the compute nodes.
+import { own } from '../../engine/own';
 import cudaDriver from '../../data/cuda-driver.json';
 import { defineRule } from '../../engine/rule';
 import type { Range, ShellCommand, Word } from '../../recipe/model';
@@ -68,8 +69,8 @@ function installVersions(command: ShellCommand): { version: string; word: Word }
 
 function driverAdvice(version: string): string | undefined {
   const major = version.split('.')[0];
-  const toolkit = TOOLKIT_DRIVER[version];
-  const minimum = MINOR_COMPATIBILITY[major];
+  const toolkit = own(TOOLKIT_DRIVER, version);
+  const minimum = own(MINOR_COMPATIBILITY, major);
   if (minimum !== undefined) {
     const full = toolkit !== undefined && toolkit > minimum ? ` (features such as JIT-compiling PTX from this toolkit need ≥${toolkit})` : '';
     return `an NVIDIA driver of branch ≥${minimum} on the compute nodes (CUDA ${major}.x minor-version compatibility)${full}`;

@@ -1,4 +1,5 @@
 // HPC-PORT-006: kernel modules, kernel headers of one kernel and `uname -r` in image builds.
+import { own } from '../../engine/own';
 import { defineRule, type Finding } from '../../engine/rule';
 import type { Range, Recipe, ShellCommand, Word } from '../../recipe/model';
 import { allScripts, hasFlag } from '../../recipe/query';
@@ -103,7 +104,7 @@ export default defineRule({
           }
           continue;
         }
-        const tool = MODULE_TOOLS[program];
+        const tool = own(MODULE_TOOLS, program);
         if (tool) {
           report({ range: words[0].range, message: `${tool}; ${HOST_KERNEL}. Containers cannot load kernel modules — the site provides them on the host.` });
           continue;

@@ -1,4 +1,5 @@
 // HPC-SEC-004: TLS certificate or package signature checks switched off.
+import { own } from '../../engine/own';
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import type { KeyValue, Recipe, ShellCommand, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
@@ -203,7 +204,7 @@ function checkCommand(context: RuleContext, command: ShellCommand): void {
     return;
   }
   const args = words.slice(1);
-  const standalone = STANDALONE[name];
+  const standalone = own(STANDALONE, name);
   if (standalone) {
     for (const word of args) {
       if (word.value === '--') {
@@ -223,7 +224,7 @@ function checkCommand(context: RuleContext, command: ShellCommand): void {
   if (isPipCommand(command)) {
     checkPip(context, words);
   }
-  const config = CONFIG_COMMANDS[name];
+  const config = own(CONFIG_COMMANDS, name);
   if (config) {
     for (let i = 1; i + 1 < words.length; i++) {
       if (config.key.test(words[i].value) && config.off.test(words[i + 1].value)) {
@@ -301,14 +302,14 @@ function checkAssignment(context: RuleContext, word: Word, fixes: () => Fix[]): 
   }
   const name = word.value.slice(0, eq);
   const value = word.value.slice(eq + 1).replace(/^["']|["']$/g, '');
-  const switchOff = ENV_SWITCHES[name];
+  const switchOff = own(ENV_SWITCHES, name);
   if (switchOff && switchOff.off(value)) {
     context.report({ range: word.range, message: `\`${name}=${value}\` ${switchOff.message}; install the site's CA certificate instead.`, fixes: fixes() });
   }
 }
 
 function checkEnvPair(context: RuleContext, pair: KeyValue, keyword: string): void {
-  const switchOff = ENV_SWITCHES[pair.key.value];
+  const switchOff = own(ENV_SWITCHES, pair.key.value);
   const value = pair.value?.value.trim() ?? '';
   if (switchOff && switchOff.off(value)) {
     context.report({

@@ -1,4 +1,5 @@
 // HPC-SEC-007: recipes that rely on privileges HPC runtimes do not grant (sudo, setuid, file capabilities, root user).
+import { own } from '../../engine/own';
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { allScripts, stepsOf } from '../../recipe/query';
@@ -112,9 +113,9 @@ function checkCommand(context: RuleContext, command: ShellCommand): void {
       range: words[0].range,
       message: '`setcap` gives a file capabilities, which Apptainer/Singularity ignore (`nosuid`, `no_new_privs`): the program fails with "Operation not permitted" on the cluster.',
     });
-  } else if (INSTALLERS[name]) {
+  } else if (own(INSTALLERS, name)) {
     const subcommand = args.findIndex((word) => !word.value.startsWith('-'));
-    if (subcommand >= 0 && INSTALLERS[name].has(args[subcommand].value)) {
+    if (subcommand >= 0 && own(INSTALLERS, name)!.has(args[subcommand].value)) {
       const sudo = args.slice(subcommand + 1).find((word) => /^sudo([=<>-][\d.:~+-]*)?$/.test(word.value) && !word.value.startsWith('sudo-'));
       if (sudo) {
         context.report({

@@ -1,4 +1,5 @@
 // HPC-SEC-006: `%setup` (run on the build host) writing to host paths instead of the container root.
+import { own } from '../../engine/own';
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import type { Range, Recipe, RunStep, ShellCommand, Word } from '../../recipe/model';
 import { flagValue } from '../../recipe/query';
@@ -134,7 +135,7 @@ function writtenWords(command: ShellCommand): Word[] {
   if (!ALL_OPERANDS.has(name) && !AFTER_FIRST.has(name) && !TO_LAST.has(name)) {
     return [];
   }
-  const operands = operandsOf(words.slice(1), VALUE_OPTIONS[name] ?? []);
+  const operands = operandsOf(words.slice(1), own(VALUE_OPTIONS, name) ?? []);
   if (ALL_OPERANDS.has(name)) {
     return operands;
   }

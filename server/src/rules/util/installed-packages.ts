@@ -1,4 +1,5 @@
 // Package names installed by package-manager commands (apt, dnf/yum, zypper, apk, conda, dpkg/rpm files).
+import { own } from '../../engine/own';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { effectiveWords } from './commands';
 import { baseName } from './source';
@@ -59,7 +60,7 @@ export function installedPackages(command: ShellCommand): InstalledPackage[] {
   if (program === 'dpkg' || program === 'rpm') {
     return packageFiles(words.slice(1), program === 'dpkg' ? /^-\w*i\w*$|^--install$/ : /^-\w*[iU]\w*$|^--(install|upgrade)$/);
   }
-  const spec = MANAGERS[program];
+  const spec = own(MANAGERS, program);
   if (!spec) {
     return [];
   }
