@@ -35,7 +35,10 @@ export function detectFormat(fileName: string | undefined, text: string): Recipe
   return formatFromContent(text) ?? (APPTAINER_WORD.test(name) ? 'apptainer' : undefined);
 }
 
-/** Format by file name alone; `*.def`, names merely containing `Singularity`/`Apptainer` and unknown names give undefined (sniff content). */
+/**
+ * Format by file name alone; `*.def`, names merely containing `Singularity`/`Apptainer` (also together with
+ * `Dockerfile`, as in `dockerfiles__guppy__Singularity.v5`) and unknown names give undefined (sniff content).
+ */
 export function formatFromName(name: string): RecipeFormat | undefined {
   if (APPTAINER_NAME.test(name)) {
     return 'apptainer';
@@ -43,7 +46,7 @@ export function formatFromName(name: string): RecipeFormat | undefined {
   if (/\.def$/i.test(name)) {
     return undefined;
   }
-  if (DOCKERFILE_NAME.test(name)) {
+  if (DOCKERFILE_NAME.test(name) && !APPTAINER_WORD.test(name)) {
     return 'dockerfile';
   }
   return undefined;

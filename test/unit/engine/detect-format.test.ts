@@ -62,3 +62,9 @@ test('names that contain Singularity or Apptainer are sniffed and default to app
   assert.equal(detectFormat('docker__Apptainer', 'FROM ubuntu\n'), 'dockerfile');
   assert.ok(isRecipeFileName('examples__mpi__Apptainer'));
 });
+
+test('a name with both Dockerfile and Singularity in it is decided by content', () => {
+  assert.equal(detectFormat('dockerfiles__guppy__Singularity.v5.0.11', 'BootStrap: docker\nFrom: ubuntu:24.04\n'), 'apptainer');
+  assert.equal(detectFormat('singularity-tests.Dockerfile', 'FROM ubuntu:24.04\n'), 'dockerfile');
+  assert.equal(detectFormat('Dockerfile.singularity', 'Bootstrap: docker\nFrom: ubuntu:24.04\n'), 'apptainer');
+});
