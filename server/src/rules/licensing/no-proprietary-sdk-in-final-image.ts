@@ -1,4 +1,5 @@
 // HPC-LIC-001: proprietary compiler SDKs / vendor MPIs in the final (published) image.
+import licensing from '../../data/licensing.json';
 import { defineRule, type Severity } from '../../engine/rule';
 import type { CopyStep, ImageRef, ShellCommand, Stage, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
@@ -13,13 +14,15 @@ interface Product {
   terms?: string;
 }
 
-const INTEL: Product = { name: 'the Intel oneAPI developer toolkit', instead: 'build in an earlier stage and ship only the `intel-oneapi-runtime-*` libraries' };
-const INTEL_PSXE: Product = { name: 'Intel Parallel Studio XE', instead: 'build in an earlier stage and ship only Intel\'s redistributable runtime libraries' };
-const NVHPC: Product = { name: 'the NVIDIA HPC SDK', instead: 'build in an earlier stage and ship only the files of the SDK\'s `REDIST` directory' };
-const CUDA: Product = { name: 'the full CUDA toolkit', instead: 'build in an earlier stage and use a `*-runtime-*`/`*-base-*` image or the CUDA libraries listed in Attachment A of the CUDA EULA' };
-const PGI: Product = { name: 'the PGI compilers', instead: 'build in an earlier stage and ship only the PGI runtime redistributables' };
-const CRAY: Product = { name: 'HPE Cray Programming Environment software', instead: 'build against MPICH and let the site inject Cray MPICH at run time', terms: 'it is licensed with the HPE Cray system and not publicly distributable' };
-const IBM: Product = { name: 'IBM Spectrum/Platform MPI', instead: 'build against an open MPI implementation and bind the host MPI at run time', terms: 'it is licensed per site by IBM' };
+/** What each SDK's licence allows, from the licensing data file (as-of date and sources there). */
+const SDKS: Readonly<Record<string, Product>> = licensing.proprietarySdks;
+const INTEL = SDKS['intel-oneapi'];
+const INTEL_PSXE = SDKS['intel-psxe'];
+const NVHPC = SDKS['nvhpc'];
+const CUDA = SDKS['cuda'];
+const PGI = SDKS['pgi'];
+const CRAY = SDKS['cray'];
+const IBM = SDKS['ibm-mpi'];
 
 const VAR = '[\\w.+${}-]*';
 const PACKAGES: readonly { regex: RegExp; product: Product }[] = [
