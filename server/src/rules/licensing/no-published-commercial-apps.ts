@@ -3,6 +3,7 @@ import { defineRule, type Fix, type Severity } from '../../engine/rule';
 import type { Stage, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
 import { finalLicenseLabels, insertLicenseLabel, LICENSE_LABEL_KEY, PUBLISH_DOCS, publishSeverity, withShellCScripts } from '../util/licensing';
+import { recipeMentions } from '../util/recipe-index';
 import { baseName, finalStageChain } from '../util/source';
 
 interface Detector {
@@ -26,6 +27,8 @@ const DETECTORS: readonly Detector[] = [
   { app: 'LS-DYNA', word: /(^|\/)ls-?dyna[_-][\w.+-]*/i },
   { app: 'STAR-CCM+', word: /STAR-CCM\+|(^|\/)starccm\+/i },
 ];
+/** Lowercase substrings at least one of which every detector needs (word patterns and command checks). */
+const KEYWORDS = ['ansys_inc', 'simulia', 'dassaultsystemes', 'starttui.sh', 'comsol', 'g09', 'g16', 'vasp', 'arch/makefile.include.', 'dyna', 'ccm+', '-silent', 'setupconfig.ini', 'mpm'];
 /** Commands that only print or edit text that may mention an application. */
 const TEXT_TOOLS = new Set(['echo', 'printf', 'sed', 'grep', 'awk', 'perl']);
 const ACKNOWLEDGED = /LicenseRef-|proprietary|commercial/i;
@@ -89,6 +92,9 @@ export default defineRule({
       return;
     }
     const { recipe } = context;
+    if (!recipeMentions(recipe, KEYWORDS)) {
+      return;
+    }
     const labels = finalLicenseLabels(recipe);
     const acknowledged = labels.some((pair) => ACKNOWLEDGED.test(pair.value?.value ?? ''));
     if (acknowledged && context.settings.publish !== 'public') {

@@ -1,0 +1,99 @@
+// A per-recipe index rules use as a cheap prefilter: a rule whose keywords never occur anywhere in the
+// recipe can skip its whole walk over every command and word.
+import type { Recipe, ShellScript, Stage } from '../../recipe/model';
+import { shellCScript } from './source';
+
+interface RecipeIndex {
+  /** Lowercase recipe text, then every word value of the model and of `sh -c` scripts, newline-separated. */
+  haystack: string;
+}
+
+const indexes = new WeakMap<Recipe, RecipeIndex>();
+
+function indexOf(recipe: Recipe): RecipeIndex {
+  let index = indexes.get(recipe);
+  if (index === undefined) {
+    // Raw source strings (`text`) are substrings of the recipe text; only strings that may differ are added.
+    const extra = new Set<string>();
+    const seen = new Set<object>();
+    for (const key of Object.keys(recipe) as (keyof Recipe)[]) {
+      if (key !== 'text' && key !== 'stages') {
+        collectValues(recipe[key], extra, seen);
+      }
+    }
+    for (const stage of recipe.stages) {
+      for (const key of Object.keys(stage) as (keyof Stage)[]) {
+        if (key !== 'steps') {
+          collectValues(stage[key], extra, seen);
+        }
+      }
+      for (const step of stage.steps) {
+        for (const [key, value] of Object.entries(step)) {
+          if (key === 'script') {
+            collectScriptValues(recipe, value as ShellScript, extra, seen, 0);
+          } else if (key !== 'text' && key !== 'range') {
+            collectValues(value, extra, seen);
+          }
+        }
+      }
+    }
+    index = { haystack: [recipe.text, ...extra].join('\n').toLowerCase() };
+    indexes.set(recipe, index);
+  }
+  return index;
+}
+
+/** Every string reachable from the recipe model except raw `text` and a `value` equal to its `text`. */
+function collectValues(node: unknown, extra: Set<string>, seen: Set<object>): void {
+  if (typeof node === 'string') {
+    extra.add(node);
+    return;
+  }
+  if (typeof node !== 'object' || node === null || seen.has(node)) {
+    return;
+  }
+  seen.add(node);
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      collectValues(item, extra, seen);
+    }
+    return;
+  }
+  const record = node as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (key === 'range' || key === 'text' || (key === 'value' && record.value === record.text)) {
+      continue;
+    }
+    collectValues(record[key], extra, seen);
+  }
+}
+
+/** Word values of a script's commands (where they differ from the raw text), heredocs, and of nested `sh -c` scripts. */
+function collectScriptValues(recipe: Recipe, script: ShellScript, extra: Set<string>, seen: Set<object>, depth: number): void {
+  for (const command of script.commands) {
+    for (const word of command.assignments) {
+      if (word.value !== word.text) {
+        extra.add(word.value);
+      }
+    }
+    for (const word of command.words) {
+      if (word.value !== word.text) {
+        extra.add(word.value);
+      }
+    }
+    const inner = depth < 6 ? shellCScript(recipe, command.words) : undefined;
+    if (inner) {
+      collectScriptValues(recipe, inner, extra, seen, depth + 1);
+    }
+  }
+  collectValues(script.heredocs, extra, seen);
+}
+
+/**
+ * False only when none of `keywords` (lowercase) occurs, case-insensitively, in the recipe text, in any
+ * string of its model (word values after quote removal) or in any word of an `sh -c` script.
+ */
+export function recipeMentions(recipe: Recipe, keywords: readonly string[]): boolean {
+  const { haystack } = indexOf(recipe);
+  return keywords.some((keyword) => haystack.includes(keyword));
+}
