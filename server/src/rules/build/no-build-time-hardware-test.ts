@@ -4,6 +4,7 @@ import { defineRule, type Fix } from '../../engine/rule';
 import type { Recipe, ShellCommand, ShellScript, Step, Word } from '../../recipe/model';
 import { allScripts, hasFlag } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
+import { recipeMentions } from '../util/recipe-index';
 import { offsetOf, rangeOf } from '../util/source';
 
 /** Device query tools that exit non-zero when the device (or its driver) is absent. */
@@ -17,6 +18,8 @@ const DEVICE_TOOLS: Record<string, string> = {
   ibstatus: 'an InfiniBand adapter',
 };
 const MPI_LAUNCHERS = new Set(['mpirun', 'mpiexec', 'mpiexec.hydra', 'orterun', 'prterun']);
+/** Prefilter for the recipe index: a recipe that names none of the tools cannot trigger the rule. */
+const TOOL_KEYWORDS = [...Object.keys(DEVICE_TOOLS), ...MPI_LAUNCHERS].map((name) => name.toLowerCase());
 /** Commands that check whether a tool exists before it is called. */
 const PRESENCE_CHECKS = new Set(['command', 'which', 'type', 'hash', 'test', '[', '[[']);
 
@@ -113,6 +116,9 @@ export default defineRule({
   },
   check(context) {
     const { recipe } = context;
+    if (!recipeMentions(recipe, TOOL_KEYWORDS)) {
+      return;
+    }
     for (const { script, step } of allScripts(recipe)) {
       const atBuild = isBuildStep(step);
       const inTest = isBuildTest(step);

@@ -62,6 +62,16 @@ function assignedNames(command: ShellCommand): string[] {
   return names;
 }
 
+/** Necessary condition for any report: some reportable variable is written `$NAME` or `${NAME` somewhere in the recipe. */
+function mayReferenceAny(text: string, variables: ReadonlyMap<string, KeyValue>): boolean {
+  for (const name of variables.keys()) {
+    if (!ALWAYS_SET.has(name) && (text.includes(`$${name}`) || text.includes(`\${${name}`))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 function references(command: ShellCommand): Reference[] {
   const found: Reference[] = [];
   for (const word of [...command.assignments, ...command.words]) {
@@ -120,7 +130,7 @@ export default defineRule({
     const index = lineIndexOf(recipe);
     for (const stage of recipe.stages) {
       const variables = runtimeVariables(stage);
-      if (variables.size === 0) {
+      if (variables.size === 0 || !mayReferenceAny(recipe.text, variables)) {
         continue;
       }
       // Apptainer appends same-named sections into one script: assignments anywhere in it count.

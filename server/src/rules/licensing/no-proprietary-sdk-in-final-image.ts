@@ -4,6 +4,7 @@ import { defineRule, type Severity } from '../../engine/rule';
 import type { CopyStep, ImageRef, ShellCommand, Stage, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
 import { PUBLISH_DOCS, publishSeverity, withShellCScripts } from '../util/licensing';
+import { recipeMentions } from '../util/recipe-index';
 import { baseName, finalStageChain } from '../util/source';
 
 interface Product {
@@ -52,6 +53,8 @@ const COPIED_TREES: readonly { regex: RegExp; product: Product }[] = [
 function mayNameInstaller(value: string): boolean {
   return value.includes('_') || value.includes('pgilinux-');
 }
+/** Lowercase substrings one of which every PACKAGES, INSTALLERS and COPIED_TREES pattern needs. */
+const SDK_KEYWORDS = ['intel', 'nvhpc', 'cuda-toolkit', 'pgi', 'cray', 'ibm', 'platform', 'parallel_studio_xe', '_p_', '/opt/nvidia'];
 const INSTALL_MANAGERS = new Set(['apt-get', 'apt', 'aptitude', 'yum', 'dnf', 'microdnf', 'zypper', 'conda', 'mamba', 'micromamba', 'spack']);
 const REMOVE_WORDS = new Set(['remove', 'purge', 'erase', 'autoremove', 'rm', 'uninstall']);
 
@@ -129,6 +132,9 @@ export default defineRule({
     const root = chain[chain.length - 1];
     if (root) {
       checkBase(root, report);
+    }
+    if (!recipeMentions(recipe, SDK_KEYWORDS)) {
+      return;
     }
     for (const stage of chain) {
       const removed = recipe.format === 'apptainer' ? removedIn(stage.steps.flatMap((step) => (step.kind === 'run' ? withShellCScripts(recipe, step.script.commands) : []))) : undefined;

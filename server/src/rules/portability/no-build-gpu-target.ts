@@ -2,6 +2,7 @@
 import { defineRule, type Fix } from '../../engine/rule';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
+import { recipeMentions } from '../util/recipe-index';
 import { rangeInWord } from '../util/source';
 
 interface NativePattern {
@@ -72,6 +73,9 @@ export default defineRule({
   },
   check(context) {
     const { recipe } = context;
+    if (!recipeMentions(recipe, ['native', 'kokkos_enable_cuda'])) {
+      return; // every pattern, the `-arch native` pair and the CMake variables need `native`; the Kokkos check needs its CUDA option
+    }
     const scanWord = (word: Word): void => {
       for (const pattern of PATTERNS) {
         pattern.regex.lastIndex = 0;
