@@ -20,6 +20,7 @@ const PATTERNS: readonly NativePattern[] = [
   { regex: /(?<![\w-])-gpu=(?:[\w.]+,)*(ccnative)(?![\w-])/g, replacement: 'ccall', what: 'the NVIDIA HPC SDK' },
 ];
 
+const KEYWORDS = ['native', 'kokkos_enable_cuda'];
 const GPU_KOKKOS_ARCH = /^-DKokkos_ARCH_(KEPLER|MAXWELL|PASCAL|VOLTA|TURING|AMPERE|ADA|HOPPER|BLACKWELL|AMD_GFX|VEGA|NAVI|INTEL_GEN|INTEL_DG|INTEL_PVC|INTEL_XE)\w*=/i;
 const WHY =
   'build machines often have no GPU or a different one, so the kernels fail on the compute nodes with `no kernel image is available for execution on the device` ' +
@@ -73,7 +74,7 @@ export default defineRule({
   },
   check(context) {
     const { recipe } = context;
-    if (!recipeMentions(recipe, ['native', 'kokkos_enable_cuda'])) {
+    if (!recipeMentions(recipe, KEYWORDS)) {
       return; // every pattern, the `-arch native` pair and the CMake variables need `native`; the Kokkos check needs its CUDA option
     }
     const scanWord = (word: Word): void => {
