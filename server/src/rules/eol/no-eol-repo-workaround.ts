@@ -3,6 +3,7 @@ import { defineRule } from '../../engine/rule';
 import type { Range, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
+import { recipeMentions } from '../util/recipe-index';
 import { lineIndexOf, offsetOf, rangeInWord } from '../util/source';
 
 interface Archive {
@@ -18,6 +19,8 @@ const ARCHIVES: Archive[] = [
 ];
 /** `sed` edits of the retired CentOS mirror infrastructure. */
 const MIRROR_EDIT = /mirrorlist|mirror\.centos\.org/i;
+/** Lowercase: every ARCHIVES and MIRROR_EDIT match contains one of these (all are matched in raw text). */
+const KEYWORDS = ['vault.centos.org', 'archive.debian.org', 'old-releases.ubuntu.com', 'mirrorlist', 'mirror.centos.org'];
 
 const ADVICE = 'the base is past end of life and gets no security fixes — move to a supported release (see HPC-EOL-001) instead of repointing its repositories';
 
@@ -67,6 +70,9 @@ export default defineRule({
   },
   check(context) {
     const { recipe } = context;
+    if (!recipeMentions(recipe, KEYWORDS)) {
+      return;
+    }
     const report = (range: Range, what: string): void => context.report({ range, message: `${what}: ${ADVICE}.` });
     const archiveIn = (text: string): { archive: Archive; index: number; length: number } | undefined => {
       for (const archive of ARCHIVES) {

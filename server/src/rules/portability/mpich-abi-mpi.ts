@@ -1,6 +1,9 @@
 // HPC-PORT-010: Open MPI images cannot use the MPICH-ABI host MPI that Cray/HPE sites inject.
 import { defineRule } from '../../engine/rule';
 import { baseHasMpichAbi, mpiSources } from '../util/mpi';
+import { recipeMentions } from '../util/recipe-index';
+
+const OPEN_MPI_KEYWORDS = ['openmpi', 'mpi-default-'];
 
 export default defineRule({
   meta: {
@@ -50,6 +53,9 @@ export default defineRule({
   },
   check(context) {
     const { recipe } = context;
+    if (!recipeMentions(recipe, OPEN_MPI_KEYWORDS)) {
+      return; // every Open MPI source (package, spack spec, tarball) names `openmpi` or Debian's `mpi-default-*`
+    }
     const sources = mpiSources(recipe);
     if (sources.some((source) => source.family === 'mpich-abi') || baseHasMpichAbi(recipe)) {
       return;
