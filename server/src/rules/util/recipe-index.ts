@@ -1,6 +1,6 @@
 // A per-recipe index rules use as a cheap prefilter: a rule whose keywords never occur anywhere in the
 // recipe can skip its whole walk over every command and word.
-import type { Recipe, ShellScript, Stage } from '../../recipe/model';
+import type { Flag, KeyValue, Recipe, ShellScript, Stage, Step, Word } from '../../recipe/model';
 import { shellCScript } from './source';
 
 interface RecipeIndex {
@@ -32,19 +32,71 @@ function indexOf(recipe: Recipe): RecipeIndex {
         }
       }
       for (const step of stage.steps) {
-        for (const [key, value] of Object.entries(step)) {
-          if (key === 'script') {
-            collectScriptValues(recipe, value as ShellScript, extra, seen, 0);
-          } else if (key !== 'text' && key !== 'range') {
-            collectValues(value, extra, seen);
-          }
-        }
+        collectStepValues(recipe, step, extra, seen);
       }
     }
     index = { haystack: [recipe.text, ...extra].join('\n').toLowerCase() };
     indexes.set(recipe, index);
   }
   return index;
+}
+
+function addWord(word: Word | undefined, extra: Set<string>): void {
+  if (word !== undefined && word.value !== word.text) {
+    extra.add(word.value);
+  }
+}
+
+function addFlags(flags: readonly Flag[], extra: Set<string>): void {
+  for (const flag of flags) {
+    extra.add(flag.name);
+    addWord(flag.value, extra);
+  }
+}
+
+function addPairs(pairs: readonly KeyValue[], extra: Set<string>): void {
+  for (const pair of pairs) {
+    addWord(pair.key, extra);
+    addWord(pair.value, extra);
+  }
+}
+
+/** The frequent step kinds field by field (their `keyword` is raw text); the others through the generic walk. */
+function collectStepValues(recipe: Recipe, step: Step, extra: Set<string>, seen: Set<object>): void {
+  if (step.app !== undefined) {
+    extra.add(step.app);
+  }
+  switch (step.kind) {
+    case 'run':
+      addFlags(step.flags, extra);
+      addWord(step.shell, extra);
+      collectScriptValues(recipe, step.script, extra, seen, 0);
+      return;
+    case 'copy':
+      addFlags(step.flags, extra);
+      step.sources.forEach((source) => addWord(source, extra));
+      addWord(step.destination, extra);
+      addWord(step.from, extra);
+      return;
+    case 'env':
+      addPairs(step.pairs, extra);
+      if (step.script) {
+        collectScriptValues(recipe, step.script, extra, seen, 0);
+      }
+      return;
+    case 'arg':
+    case 'label':
+      addPairs(step.pairs, extra);
+      return;
+    default:
+      for (const [key, value] of Object.entries(step)) {
+        if (key === 'script') {
+          collectScriptValues(recipe, value as ShellScript, extra, seen, 0);
+        } else if (key !== 'text' && key !== 'range' && key !== 'keywordRange') {
+          collectValues(value, extra, seen);
+        }
+      }
+  }
 }
 
 /** Every string reachable from the recipe model except raw `text` and a `value` equal to its `text`. */
