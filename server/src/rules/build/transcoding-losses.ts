@@ -3,11 +3,15 @@ import { own } from '../../engine/own';
 import { defineRule, type Severity } from '../../engine/rule';
 import type { Recipe, Stage, Step, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
+import { recipeMentions } from '../util/recipe-index';
 import { finalStageChain } from '../util/source';
 
 /** Mentions that show the recipe is meant for HPC container runtimes (then losses are info, otherwise hints). */
 const HPC_RUNTIME = /\b(?:apptainer|singularity|spython|sarus|shifter|charliecloud|enroot|podman-hpc)\b/i;
 const SPYTHON = /\bspython\b/i;
+/** Lowercase words of HPC_RUNTIME: the recipe index rules out most recipes without walking every word. */
+const HPC_RUNTIME_WORDS = ['apptainer', 'singularity', 'spython', 'sarus', 'shifter', 'charliecloud', 'enroot', 'podman-hpc'];
+const SPYTHON_WORDS = ['spython'];
 const GLOB = /[*?[]/;
 /** BuildKit's automatic platform ARGs: declared without default on purpose. */
 const PLATFORM_ARGS = /^(?:TARGET|BUILD)(?:PLATFORM|OS|ARCH|VARIANT)$/;
@@ -202,9 +206,9 @@ export default defineRule({
       return;
     }
     // Running the image under an HPC runtime makes runtime losses matter; spython conversion makes conversion losses matter.
-    const runsUnderHpcRuntime = mentions(recipe, HPC_RUNTIME);
+    const runsUnderHpcRuntime = recipeMentions(recipe, HPC_RUNTIME_WORDS) && mentions(recipe, HPC_RUNTIME);
     // SPYTHON is part of HPC_RUNTIME, so only recipes that mention an HPC runtime can mention spython.
-    const convertedWithSpython = runsUnderHpcRuntime && mentions(recipe, SPYTHON);
+    const convertedWithSpython = runsUnderHpcRuntime && recipeMentions(recipe, SPYTHON_WORDS) && mentions(recipe, SPYTHON);
     for (const loss of dockerfileLosses(recipe)) {
       const relevant = loss.runtime ? runsUnderHpcRuntime : convertedWithSpython;
       const severity: Severity = relevant && !loss.harmless ? 'info' : 'hint';

@@ -1,6 +1,6 @@
 // HPC-CACHE-002: package-manager RUNs without BuildKit cache mounts.
 import { defineRule, type Fix } from '../../engine/rule';
-import type { Recipe, RunStep, ShellCommand, UserStep } from '../../recipe/model';
+import type { Recipe, RunStep, ShellCommand, UserStep, Word } from '../../recipe/model';
 import { effectiveWords, isPipCommand } from '../util/commands';
 import { baseName, offsetOf, rangeOf } from '../util/source';
 
@@ -13,10 +13,20 @@ interface Manager {
 const APT: Manager = { label: 'apt', targets: ['/var/cache/apt', '/var/lib/apt'] };
 const INSTALL_WORDS = new Set(['install', 'add', 'create', 'update', 'upgrade', 'dist-upgrade', 'in']);
 
+/** Value of the first word after the program that is not a flag ('' if none). */
+function firstNonFlag(words: readonly Word[]): string {
+  for (let i = 1; i < words.length; i++) {
+    if (!words[i].value.startsWith('-')) {
+      return words[i].value;
+    }
+  }
+  return '';
+}
+
 function managerOf(command: ShellCommand, asRoot: boolean): Manager | undefined {
   const words = effectiveWords(command);
   const name = baseName(words[0]?.value ?? '');
-  const sub = words.slice(1).find((word) => !word.value.startsWith('-'))?.value ?? '';
+  const sub = firstNonFlag(words);
   if (isPipCommand(command)) {
     if (!words.some((word) => word.value === 'install')) {
       return undefined;
