@@ -3,6 +3,7 @@ import { defineRule, type RuleContext } from '../../engine/rule';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
 import { withShellCScripts } from '../util/licensing';
+import { recipeMentions } from '../util/recipe-index';
 import { baseName } from '../util/source';
 
 /** MPI implementations, fabric libraries and CUDA: what Shifter/Sarus/Apptainer/podman-hpc swap for the host's shared libraries. */
@@ -14,6 +15,7 @@ const MPI_WRAPPERS = new Set([
 const WRAPPER_ASSIGNMENT = /^(?:-D)?[A-Z_]*(?:CC|CXX|FC|F77|F90|COMPILER)=(.*)$/;
 /** `LDFLAGS=… -static …`, `-DCMAKE_EXE_LINKER_FLAGS=-static`. */
 const STATIC_LDFLAGS = /^(?:-D)?(?:LDFLAGS|[A-Z_]*LINKER_FLAGS(?:_[A-Z]+)?)=(.*)$/;
+const KEYWORDS = ['static', '-shared'];
 const STATIC_TOKEN = /(^|[\s,=])(-static|-Bstatic)(?=$|[\s,])/;
 
 export default defineRule({
@@ -62,6 +64,9 @@ export default defineRule({
   },
   check(context) {
     const { recipe } = context;
+    if (!recipeMentions(recipe, KEYWORDS)) {
+      return; // every finding needs `--disable-shared`/`--enable-shared=no` or a `static` link flag
+    }
     for (const stage of recipe.stages) {
       let workdir = '';
       for (const step of stage.steps) {
