@@ -3,9 +3,9 @@ import licensing from '../../data/licensing.json';
 import { defineRule, type Severity } from '../../engine/rule';
 import type { CopyStep, ImageRef, ShellCommand, Stage, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
-import { PUBLISH_DOCS, publishSeverity, withShellCScripts } from '../util/licensing';
+import { PUBLISH_DOCS, publishSeverity } from '../util/licensing';
 import { recipeMentions } from '../util/recipe-index';
-import { baseName, finalStageChain } from '../util/source';
+import { baseName, finalStageChain, withShellCScriptsInstead } from '../util/source';
 
 interface Product {
   name: string;
@@ -137,7 +137,7 @@ export default defineRule({
       return;
     }
     for (const stage of chain) {
-      const removed = recipe.format === 'apptainer' ? removedIn(stage.steps.flatMap((step) => (step.kind === 'run' ? withShellCScripts(recipe, step.script.commands) : []))) : undefined;
+      const removed = recipe.format === 'apptainer' ? removedIn(stage.steps.flatMap((step) => (step.kind === 'run' ? withShellCScriptsInstead(recipe, step.script.commands) : []))) : undefined;
       for (const step of stage.steps) {
         if (step.kind === 'copy') {
           checkCopy(step, report);
@@ -145,7 +145,7 @@ export default defineRule({
         if (step.kind !== 'run') {
           continue;
         }
-        const commands = withShellCScripts(recipe, step.script.commands);
+        const commands = withShellCScriptsInstead(recipe, step.script.commands);
         const gone = removed ?? removedIn(commands);
         const seen = new Set<Product>();
         for (const command of commands) {

@@ -2,9 +2,9 @@
 import { defineRule, type Fix, type Severity } from '../../engine/rule';
 import type { Stage, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
-import { finalLicenseLabels, insertLicenseLabel, LICENSE_LABEL_KEY, PUBLISH_DOCS, publishSeverity, withShellCScripts } from '../util/licensing';
+import { finalLicenseLabels, insertLicenseLabel, LICENSE_LABEL_KEY, PUBLISH_DOCS, publishSeverity } from '../util/licensing';
 import { recipeMentions } from '../util/recipe-index';
-import { baseName, finalStageChain } from '../util/source';
+import { baseName, finalStageChain, withShellCScriptsInstead } from '../util/source';
 
 interface Detector {
   app: string;
@@ -126,7 +126,7 @@ export default defineRule({
   },
 });
 
-function scanStage(recipe: Parameters<typeof withShellCScripts>[0], stage: Stage, report: (word: Word, app: string) => void): void {
+function scanStage(recipe: Parameters<typeof withShellCScriptsInstead>[0], stage: Stage, report: (word: Word, app: string) => void): void {
   for (const step of stage.steps) {
     const seen = new Set<string>();
     const hit = (word: Word, app: string): void => {
@@ -146,7 +146,7 @@ function scanStage(recipe: Parameters<typeof withShellCScripts>[0], stage: Stage
     if (step.kind !== 'run') {
       continue;
     }
-    for (const command of withShellCScripts(recipe, step.script.commands)) {
+    for (const command of withShellCScriptsInstead(recipe, step.script.commands)) {
       const words = effectiveWords(command);
       if (words.length === 0) {
         continue;

@@ -2,9 +2,8 @@
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
-import { withShellCScripts } from '../util/licensing';
 import { recipeMentions } from '../util/recipe-index';
-import { baseName } from '../util/source';
+import { baseName, withShellCScriptsInstead } from '../util/source';
 
 /** MPI implementations, fabric libraries and CUDA: what Shifter/Sarus/Apptainer/podman-hpc swap for the host's shared libraries. */
 const INJECTABLE = /(^|[/_=-])(open-?mpi|ompi|mpich\d?|mvapich\d?|libfabric|ucx|ucc|cuda)([/_.=-]|\d|$)/i;
@@ -77,7 +76,7 @@ export default defineRule({
           continue;
         }
         let directory = workdir;
-        for (const command of withShellCScripts(recipe, step.script.commands)) {
+        for (const command of withShellCScriptsInstead(recipe, step.script.commands)) {
           const words = effectiveWords(command);
           const name = baseName(words[0]?.value ?? '');
           if (name === 'cd' || name === 'pushd') {

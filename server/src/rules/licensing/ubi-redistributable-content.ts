@@ -2,8 +2,7 @@
 import { defineRule } from '../../engine/rule';
 import type { Stage, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
-import { withShellCScripts } from '../util/licensing';
-import { baseName, finalStageChain } from '../util/source';
+import { baseName, finalStageChain, withShellCScriptsInstead } from '../util/source';
 
 /** `ubi8/ubi`, `ubi9/ubi-minimal`, `ubi9`, `redhat/ubi9`, `ubi8/python-311` … */
 const UBI_REPOSITORY = /(^|\/)ubi\d+([-/]|$)/i;
@@ -81,7 +80,7 @@ export default defineRule({
   },
 });
 
-function scanStage(recipe: Parameters<typeof withShellCScripts>[0], stage: Stage, report: (word: Pick<Word, 'range'>, what: string) => void): void {
+function scanStage(recipe: Parameters<typeof withShellCScriptsInstead>[0], stage: Stage, report: (word: Pick<Word, 'range'>, what: string) => void): void {
   for (const step of stage.steps) {
     if (step.kind === 'copy') {
       const word = [...step.sources, ...(step.destination ? [step.destination] : [])].find((candidate) => ENTITLEMENT.test(candidate.value));
@@ -97,7 +96,7 @@ function scanStage(recipe: Parameters<typeof withShellCScripts>[0], stage: Stage
         report(flag, 'A build mount of the RHEL entitlement');
       }
     }
-    for (const command of withShellCScripts(recipe, step.script.commands)) {
+    for (const command of withShellCScriptsInstead(recipe, step.script.commands)) {
       const words = effectiveWords(command);
       const program = baseName(words[0]?.value ?? '');
       if (program === 'subscription-manager') {

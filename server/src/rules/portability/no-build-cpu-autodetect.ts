@@ -1,9 +1,9 @@
 // HPC-PORT-002: source builds that pick the CPU of the build machine unless told otherwise.
 import { defineRule, type RuleContext } from '../../engine/rule';
-import type { Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
+import type { Recipe, Stage, Word } from '../../recipe/model';
 import { allScripts, resolveVariable } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
-import { baseName, shellCScript } from '../util/source';
+import { baseName, withShellCScripts } from '../util/source';
 
 const CRASH = 'the result can die with `Illegal instruction` on nodes with older or different CPUs';
 /** Make variables only OpenBLAS's Makefile uses (so a bare `make` with them is an OpenBLAS build). */
@@ -213,18 +213,3 @@ function flagArgument(words: readonly Word[], flag: string): string | undefined 
   return attached?.value.slice(flag.length);
 }
 
-/** Commands plus, for `sh -c "…"` calls, the commands of the script string as well. */
-function withShellCScripts(recipe: Recipe, commands: readonly ShellCommand[]): readonly ShellCommand[] {
-  if (!commands.some((command) => shellCScript(recipe, command.words) !== undefined)) {
-    return commands; // the usual case: no `sh -c`, nothing to add (shellCScript is cached)
-  }
-  const result: ShellCommand[] = [];
-  for (const command of commands) {
-    result.push(command);
-    const inner = shellCScript(recipe, command.words);
-    if (inner) {
-      result.push(...withShellCScripts(recipe, inner.commands));
-    }
-  }
-  return result;
-}

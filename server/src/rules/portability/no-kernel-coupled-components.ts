@@ -1,11 +1,11 @@
 // HPC-PORT-006: kernel modules, kernel headers of one kernel and `uname -r` in image builds.
 import { own } from '../../engine/own';
 import { defineRule, type Finding } from '../../engine/rule';
-import type { Range, Recipe, ShellCommand, Word } from '../../recipe/model';
+import type { Range, ShellCommand, Word } from '../../recipe/model';
 import { allScripts, hasFlag } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
 import { installedPackages } from '../util/installed-packages';
-import { baseName, offsetOf, rangeOf, shellCScript } from '../util/source';
+import { baseName, offsetOf, rangeOf, withShellCScripts } from '../util/source';
 
 const MODULE_TOOLS: Record<string, string> = {
   dkms: '`dkms` builds and installs kernel modules',
@@ -153,22 +153,6 @@ function checkOfedInstaller(command: ShellCommand, program: Word, report: (findi
     message: `\`mlnxofedinstall\` without \`--user-space-only\` builds and installs MLNX_OFED kernel modules (and may try a firmware update); ${HOST_KERNEL}. Add \`${missing.trim()}\`.`,
     fixes: [{ title: `Add \`${missing.trim()}\``, safe: true, edits: [{ range: { start: program.range.end, end: program.range.end }, newText: missing }] }],
   });
-}
-
-/** Commands plus, for `sh -c "…"` calls, the commands of the script string as well. */
-function withShellCScripts(recipe: Recipe, commands: readonly ShellCommand[]): readonly ShellCommand[] {
-  if (!commands.some((command) => shellCScript(recipe, command.words) !== undefined)) {
-    return commands; // the usual case: no `sh -c`, nothing to add (shellCScript is cached)
-  }
-  const result: ShellCommand[] = [];
-  for (const command of commands) {
-    result.push(command);
-    const inner = shellCScript(recipe, command.words);
-    if (inner) {
-      result.push(...withShellCScripts(recipe, inner.commands));
-    }
-  }
-  return result;
 }
 
 function contains(outer: Range, inner: Range): boolean {

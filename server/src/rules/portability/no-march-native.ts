@@ -1,9 +1,9 @@
 // HPC-PORT-001: compiler flags that target the build machine's CPU (`-march=native`, `-xHost`, …).
 import { defineRule, type Fix, type RuleContext, type Severity } from '../../engine/rule';
-import type { ArgStep, EnvStep, KeyValue, Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
+import type { ArgStep, EnvStep, KeyValue, Recipe, Stage, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveName } from '../util/commands';
-import { offsetOf, rangeInWord, rangeOf, shellCScript } from '../util/source';
+import { offsetOf, rangeInWord, rangeOf, withShellCScriptsInstead } from '../util/source';
 
 interface FlagPattern {
   regex: RegExp;
@@ -171,7 +171,7 @@ export default defineRule({
       if (step.kind === 'env') {
         continue; // %environment: checked through its pairs below
       }
-      for (const command of withShellCScripts(recipe, script.commands)) {
+      for (const command of withShellCScriptsInstead(recipe, script.commands)) {
         if (TEXT_TOOLS.has(effectiveName(command))) {
           continue;
         }
@@ -245,19 +245,3 @@ function findDefinition(recipe: Recipe, stage: Stage | undefined, name: string):
   return undefined;
 }
 
-/** Commands plus, for `sh -c "…"` calls, the commands of the script string instead of the string itself. */
-function withShellCScripts(recipe: Recipe, commands: readonly ShellCommand[]): readonly ShellCommand[] {
-  if (!commands.some((command) => (shellCScript(recipe, command.words)?.commands.length ?? 0) > 0)) {
-    return commands; // the usual case: no `sh -c` to expand (shellCScript is cached)
-  }
-  const result: ShellCommand[] = [];
-  for (const command of commands) {
-    const inner = shellCScript(recipe, command.words);
-    if (inner && inner.commands.length > 0) {
-      result.push(...withShellCScripts(recipe, inner.commands));
-    } else {
-      result.push(command);
-    }
-  }
-  return result;
-}

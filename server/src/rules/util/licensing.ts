@@ -1,7 +1,7 @@
 // Helpers shared by the licensing rules (HPC-LIC-*).
 import type { Fix, RuleSettings, Severity } from '../../engine/rule';
-import type { KeyValue, LabelStep, Recipe, ShellCommand, Stage } from '../../recipe/model';
-import { finalStageChain, lineIndexOf, offsetOf, shellCScript } from './source';
+import type { KeyValue, LabelStep, Recipe, Stage } from '../../recipe/model';
+import { finalStageChain, lineIndexOf, offsetOf } from './source';
 
 /**
  * Severity of a redistribution finding from `publish`: public → warning, unknown → info,
@@ -36,23 +36,6 @@ export function finalLicenseLabels(recipe: Recipe): KeyValue[] {
 
 function labelPairs(stages: readonly Stage[]): KeyValue[] {
   return stages.flatMap((stage) => stage.steps.filter((step): step is LabelStep => step.kind === 'label' && !step.app).flatMap((step) => step.pairs));
-}
-
-/** Commands plus, for `sh -c "…"` calls, the commands of the script string (recursively). */
-export function withShellCScripts(recipe: Recipe, commands: readonly ShellCommand[], depth = 0): readonly ShellCommand[] {
-  if (depth >= 4 || !commands.some((command) => (shellCScript(recipe, command.words)?.commands.length ?? 0) > 0)) {
-    return commands; // the usual case: no `sh -c` to expand (shellCScript is cached); the caller must not mutate the result
-  }
-  const result: ShellCommand[] = [];
-  for (const command of commands) {
-    const inner = depth < 4 ? shellCScript(recipe, command.words) : undefined;
-    if (inner && inner.commands.length > 0) {
-      result.push(...withShellCScripts(recipe, inner.commands, depth + 1));
-    } else {
-      result.push(command);
-    }
-  }
-  return result;
 }
 
 export const LICENSE_LABEL_KEY = 'org.opencontainers.image.licenses';

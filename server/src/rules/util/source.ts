@@ -1,5 +1,5 @@
 // Small helpers rules share for locating text inside the recipe model.
-import type { Range, Recipe, ShellScript, Stage, Word } from '../../recipe/model';
+import type { Range, Recipe, ShellCommand, ShellScript, Stage, Word } from '../../recipe/model';
 import { splitShell } from '../../recipe/shell';
 import { LineIndex } from '../../recipe/text';
 
@@ -107,4 +107,40 @@ function splitShellCScript(recipe: Recipe, words: readonly Word[]): ShellScript 
   const end = offsetOf(recipe, body.range.end);
   const quoted = body.text.length >= 2 && /^(["']).*\1$/s.test(body.text);
   return splitShell(recipe.text, quoted ? start + 1 : start, quoted ? end - 1 : end, lineIndexOf(recipe));
+}
+
+/** How deep `sh -c "… sh -c '…' …"` nesting is followed. */
+const MAX_SHELL_C_DEPTH = 4;
+
+/**
+ * Commands with each `sh -c "…"` call expanded into the commands of its script string. `keepCalls`
+ * keeps the `sh -c` command itself before its expansion; otherwise the expansion replaces it.
+ * Returns `commands` itself when there is nothing to expand; callers must not mutate the result.
+ */
+function expandShellC(recipe: Recipe, commands: readonly ShellCommand[], keepCalls: boolean, depth: number): readonly ShellCommand[] {
+  if (depth >= MAX_SHELL_C_DEPTH || !commands.some((command) => (shellCScript(recipe, command.words)?.commands.length ?? 0) > 0)) {
+    return commands;
+  }
+  const result: ShellCommand[] = [];
+  for (const command of commands) {
+    const inner = shellCScript(recipe, command.words);
+    const expanded = inner && inner.commands.length > 0;
+    if (!expanded || keepCalls) {
+      result.push(command);
+    }
+    if (expanded) {
+      result.push(...expandShellC(recipe, inner.commands, keepCalls, depth + 1));
+    }
+  }
+  return result;
+}
+
+/** Commands plus, for `sh -c "…"` calls, the commands of the script string as well. */
+export function withShellCScripts(recipe: Recipe, commands: readonly ShellCommand[]): readonly ShellCommand[] {
+  return expandShellC(recipe, commands, true, 0);
+}
+
+/** Commands, with each `sh -c "…"` call replaced by the commands of its script string. */
+export function withShellCScriptsInstead(recipe: Recipe, commands: readonly ShellCommand[]): readonly ShellCommand[] {
+  return expandShellC(recipe, commands, false, 0);
 }
