@@ -19,6 +19,7 @@ import type {
   Step,
   Word,
 } from './model';
+import { splitImageRef } from './image-ref';
 import { parsePragmas } from './pragmas';
 import { splitShell } from './shell';
 import { LineIndex } from './text';
@@ -310,32 +311,11 @@ function baseOf(state: ParserState, headers: readonly HeaderStep[], stageStart: 
  * `localhost` is a registry (Docker's rule). Paths (`/…`, `./…`) are not image references.
  */
 export function parseImageRef(raw: string, range: Range): ImageRef | undefined {
-  let rest = raw.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const rest = raw.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
   if (rest.length === 0 || rest.startsWith('/') || rest.startsWith('.') || /\s/.test(rest.replace(/\{\{[^}]*\}\}/g, ''))) {
     return undefined;
   }
-  const ref: ImageRef = { repository: '', raw, range };
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    ref.digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  const lastSlash = rest.lastIndexOf('/');
-  const colon = rest.indexOf(':', lastSlash + 1);
-  if (colon >= 0) {
-    ref.tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  const firstSlash = rest.indexOf('/');
-  if (firstSlash > 0) {
-    const first = rest.slice(0, firstSlash);
-    if (first.includes('.') || first.includes(':') || first === 'localhost') {
-      ref.registry = first;
-      rest = rest.slice(firstSlash + 1);
-    }
-  }
-  ref.repository = rest;
-  return ref;
+  return splitImageRef(rest, raw, range);
 }
 
 // ---------------------------------------------------------------- sections

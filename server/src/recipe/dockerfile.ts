@@ -25,6 +25,7 @@ import type {
   StepBase,
   Word,
 } from './model';
+import { splitImageRef } from './image-ref';
 import { parsePragmas } from './pragmas';
 import { splitShell } from './shell';
 import { LineIndex } from './text';
@@ -134,29 +135,7 @@ export function withMemoizedArguments<T>(run: () => T): T {
 
 /** Splits an image reference (`registry/repo:tag@digest`) into its parts. */
 export function parseImageRef(raw: string, range: Range): ImageRef {
-  let rest = raw;
-  const ref: ImageRef = { repository: '', raw, range };
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    ref.digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  const lastSlash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  if (colon > lastSlash) {
-    ref.tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  const firstSlash = rest.indexOf('/');
-  if (firstSlash > 0) {
-    const first = rest.slice(0, firstSlash);
-    if (first.includes('.') || first.includes(':') || first === 'localhost') {
-      ref.registry = first;
-      rest = rest.slice(firstSlash + 1);
-    }
-  }
-  ref.repository = rest;
-  return ref;
+  return splitImageRef(raw, raw, range);
 }
 
 const DIRECTIVE = /^\s*#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;

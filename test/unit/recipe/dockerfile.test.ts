@@ -27,6 +27,7 @@ test('image references: registry, repository, tag, digest', () => {
     ['localhost/app:1', 'localhost', 'app', '1', undefined],
     ['ghcr.io/org/img@sha256:abc', 'ghcr.io', 'org/img', undefined, 'sha256:abc'],
     ['alpine:3.19@sha256:def', undefined, 'alpine', '3.19', 'sha256:def'],
+    ['ubuntu:${TAG:-22.04}', undefined, 'ubuntu', '${TAG:-22.04}', undefined],
   ];
   for (const [raw, registry, repository, tag, digest] of cases) {
     const ref = parseImageRef(raw, ZERO);
