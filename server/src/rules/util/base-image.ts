@@ -1,5 +1,6 @@
 // Base-image helpers shared by the security rules: variable expansion in FROM and registry normalisation.
 import type { HeaderStep, Recipe, Stage } from '../../recipe/model';
+import { splitImageRef } from '../../recipe/image-ref';
 import { resolveVariable } from '../../recipe/query';
 
 const VARIABLE = /\$\{(\w+)(?::?[-+=?][^}]*)?\}|\$(\w+)/g;
@@ -39,39 +40,22 @@ export interface NormalizedRef {
   tag?: string;
 }
 
+const NO_RANGE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'hub.docker.com']);
 
 /** `ubuntu:24.04` → docker.io/library/ubuntu; `ghcr.io/org/x` → ghcr.io/org/x. Scheme prefixes (`docker://`) are dropped. */
 export function normalizeRef(reference: string): NormalizedRef {
-  let rest = reference.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  let tag: string | undefined;
-  const colon = rest.indexOf(':', rest.lastIndexOf('/') + 1);
-  if (colon >= 0) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  let registry = 'docker.io';
-  const slash = rest.indexOf('/');
-  if (slash > 0) {
-    const first = rest.slice(0, slash);
-    if (first.includes('.') || first.includes(':') || first === 'localhost') {
-      registry = first.toLowerCase();
-      rest = rest.slice(slash + 1);
-    }
-  }
+  const unprefixed = reference.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const split = splitImageRef(unprefixed, unprefixed, NO_RANGE);
+  let registry = split.registry?.toLowerCase() ?? 'docker.io';
+  let repository = split.repository;
   if (DOCKER_HUB_ALIASES.has(registry)) {
     registry = 'docker.io';
-    if (!rest.includes('/')) {
-      rest = `library/${rest}`;
+    if (!repository.includes('/')) {
+      repository = `library/${repository}`;
     }
   }
-  return { registry, repository: rest, digest, tag };
+  return { registry, repository, digest: split.digest, tag: split.tag };
 }
 
 /** The stage's header line with this (lower-case) key, definition files only. */
