@@ -1,7 +1,8 @@
 // Command-line parsing for `hpclint [options] <file|dir>…`.
 import type { SeveritySetting } from '../engine/rule';
 
-export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'github' | 'gitlab' | 'checkstyle' | 'junit';
+export type ColorMode = 'auto' | 'always' | 'never';
 export type FailOn = 'error' | 'warning' | 'info' | 'never';
 
 export interface CliOptions {
@@ -17,35 +18,58 @@ export interface CliOptions {
   stdinFilename?: string;
   version: boolean;
   help: boolean;
+  /** Colour in text output: `auto` = only on a terminal and without NO_COLOR. */
+  color: ColorMode;
+  /** Report (and fail on) errors only. */
+  quiet: boolean;
 }
 
 /** A bad command line; printed as one line on stderr, exit status 2. */
 export class UsageError extends Error {}
 
-const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'github'];
+export const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'github', 'gitlab', 'checkstyle', 'junit'];
+const COLOR_MODES: readonly ColorMode[] = ['auto', 'always', 'never'];
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
 const SEVERITIES: readonly SeveritySetting[] = ['off', 'error', 'warning', 'info', 'hint'];
 
 export const USAGE = `Usage: hpclint [options] <file|dir>...
-       hpclint lsp --stdio
+       hpclint [options] --stdin [--stdin-filename NAME]    (or - as the only path)
+       hpclint convert <Dockerfile> [options]               (see hpclint convert --help)
+       hpclint lsp --stdio                                  (language server for any LSP editor)
 
 Lints Dockerfiles/Containerfiles and Apptainer/Singularity definition files for HPC pitfalls.
 Directories are searched for recipes (skipping node_modules and .git).
 
-Options:
-  --format text|json|sarif|github   Output format (default: text)
-  --config FILE                     Use this config file instead of looking for .hpclint.yaml
-  --rule CODE=SEVERITY              Set a rule's severity: off|error|warning|info|hint (repeatable)
-  --fail-on error|warning|info|never
-                                    Exit 1 when a finding is at or above this level (default: warning)
-  --fix                             Apply safe fixes in place, then report what is left
-  --stdin                           Read one recipe from standard input
-  --stdin-filename NAME             File name for --stdin (format detection, config lookup, output)
-  --explain CODE                    Print a rule's documentation (code or name)
-  --list-rules                      List every rule
-  --version                         Print the version
-  --help                            Print this help
+Commands:
+  (none)                            Lint the given files and directories
+  convert                           Convert a Dockerfile to an Apptainer definition file
+  lsp --stdio                       Start the language server on stdin/stdout
 
+Options:
+  -f, --format FORMAT               Output format (default: text):
+                                      text        path:line:col severity CODE message, with a summary
+                                      json        hpclint's JSON report (version 1)
+                                      sarif       SARIF 2.1.0 (GitHub code scanning and other viewers)
+                                      github      GitHub Actions workflow annotations
+                                      gitlab      GitLab Code Quality report (Code Climate JSON)
+                                      checkstyle  Checkstyle XML (Jenkins, Gerrit, reviewdog)
+                                      junit       JUnit XML (Jenkins, GitLab and other test reports)
+  -c, --config FILE                 Use this config file instead of looking for .hpclint.yaml
+      --rule CODE=SEVERITY          Set a rule's severity: off|error|warning|info|hint (repeatable)
+      --fail-on error|warning|info|never
+                                    Exit 1 when a finding is at or above this level (default: warning)
+  -q, --quiet                       Report errors only (and exit 1 only for errors)
+      --color auto|always|never     Colour text output (default: auto: on a terminal, unless NO_COLOR is set)
+      --no-color                    Same as --color never
+      --fix                         Apply safe fixes in place, then report what is left
+      --stdin                       Read one recipe from standard input
+      --stdin-filename NAME         File name for --stdin (format detection, config lookup, output)
+      --explain CODE                Print a rule's documentation (code or name)
+      --list-rules                  List every rule
+  -v, --version                     Print the version
+  -h, --help                        Print this help
+
+Paths in the output are relative to the working directory.
 Exit status: 0 = nothing at or above --fail-on, 1 = findings at or above it,
 2 = usage error, unreadable file or invalid config.`;
 
@@ -60,11 +84,17 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     stdin: false,
     version: false,
     help: false,
+    color: 'auto',
+    quiet: false,
   };
   let onlyPaths = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (onlyPaths || !arg.startsWith('-') || arg === '-') {
+    if (arg === '-' && !onlyPaths) {
+      options.stdin = true;
+      continue;
+    }
+    if (onlyPaths || !arg.startsWith('-')) {
       options.paths.push(arg);
       continue;
     }
@@ -117,6 +147,16 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case '--stdin':
         options.stdin = flag();
+        break;
+      case '--quiet':
+      case '-q':
+        options.quiet = flag();
+        break;
+      case '--color':
+        options.color = inline === undefined && !COLOR_MODES.includes(argv[i + 1] as ColorMode) ? 'always' : oneOf(value(), COLOR_MODES, name);
+        break;
+      case '--no-color':
+        options.color = flag() && 'never';
         break;
       case '--stdin-filename':
         options.stdinFilename = value();

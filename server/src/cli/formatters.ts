@@ -1,29 +1,51 @@
-// Output formats: text (default), json (fixed contract), sarif (2.1.0), github (workflow annotations).
+// Output formats: text (default), json (fixed contract), sarif (2.1.0), github (workflow annotations);
+// gitlab, checkstyle and junit live in formats/.
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { firstSentence, renderRuleDoc, ruleDocPath } from '../docs/render';
+import { firstSentence, renderRuleDoc } from '../docs/render';
 import { ruleByCodeOrName } from '../engine/registry';
 import type { Rule, Severity } from '../engine/rule';
 import type { HpcDiagnostic } from '../engine/types';
 import type { RecipeFormat } from '../recipe/model';
-import type { OutputFormat } from './args';
+import type { FailOn, OutputFormat } from './args';
+import { PLAIN, type Palette } from './color';
+import { formatCheckstyle } from './formats/checkstyle';
+import { formatGitlab } from './formats/gitlab';
+import { formatJunit } from './formats/junit';
 
 export interface FileReport {
   path: string;
   format: RecipeFormat;
   diagnostics: HpcDiagnostic[];
+  /** The recipe text, when known (GitLab fingerprints use the flagged text). */
+  text?: string;
+}
+
+export interface ReportOptions {
+  /** Colours for the text format. */
+  palette?: Palette;
+  /** Findings at or above this level fail (JUnit failures). */
+  failOn?: FailOn;
 }
 
 export interface ToolInfo {
   name: string;
   version: string;
-  /** Base URL that `docs/rules/<CODE>.md` is resolved against (repository browse URL). */
-  docsBaseUrl: string;
+  /** The project's home page (SARIF informationUri). */
+  homepage: string;
+  /** Published documentation page of a rule. */
+  ruleDocUrl: (code: string) => string;
   rules: readonly Rule[];
 }
 
-export function formatReport(format: OutputFormat, files: readonly FileReport[], tool: ToolInfo): string {
+export function formatReport(format: OutputFormat, files: readonly FileReport[], tool: ToolInfo, options: ReportOptions = {}): string {
   switch (format) {
+    case 'gitlab':
+      return formatGitlab(files);
+    case 'checkstyle':
+      return formatCheckstyle(files, tool);
+    case 'junit':
+      return formatJunit(files, tool, options.failOn ?? 'warning');
     case 'json':
       return formatJson(files, tool);
     case 'sarif':
@@ -31,7 +53,7 @@ export function formatReport(format: OutputFormat, files: readonly FileReport[],
     case 'github':
       return formatGithub(files);
     default:
-      return formatText(files, tool);
+      return formatText(files, tool, options.palette);
   }
 }
 
@@ -52,7 +74,7 @@ function fixHint(diagnostic: HpcDiagnostic, rules: readonly Rule[]): string | un
   return rule ? `fix: ${firstSentence(rule.meta.docs.howToFix)}` : undefined;
 }
 
-export function formatText(files: readonly FileReport[], tool: ToolInfo): string {
+export function formatText(files: readonly FileReport[], tool: ToolInfo, paint: Palette = PLAIN): string {
   const out: string[] = [];
   const counts = { error: 0, warning: 0, info: 0 };
   let total = 0;
@@ -65,10 +87,13 @@ export function formatText(files: readonly FileReport[], tool: ToolInfo): string
     }
     for (const diagnostic of file.diagnostics) {
       const { start } = diagnostic.range;
-      out.push(`${file.path}:${start.line + 1}:${start.character + 1} ${diagnostic.severity} ${diagnostic.code} ${oneLine(diagnostic.message)}`);
+      out.push(
+        `${paint.path(file.path)}:${start.line + 1}:${start.character + 1} ${paint.severity(diagnostic.severity, diagnostic.severity)} ` +
+          `${paint.code(diagnostic.code)} ${oneLine(diagnostic.message)}`,
+      );
       const hint = fixHint(diagnostic, tool.rules);
       if (hint) {
-        out.push(`  ${oneLine(hint)}`);
+        out.push(`  ${paint.dim(oneLine(hint))}`);
       }
       total++;
       counts[diagnostic.severity === 'hint' ? 'info' : diagnostic.severity]++;
@@ -174,7 +199,7 @@ function sarifRule(rule: Rule, tool: ToolInfo): SarifRule {
     shortDescription: { text: meta.docs.summary },
     fullDescription: { text: `${meta.docs.whatItDoes}\n\n${meta.docs.whyHpc}` },
     help: { text: meta.docs.howToFix, markdown: renderRuleDoc(meta) },
-    helpUri: `${tool.docsBaseUrl}${ruleDocPath(meta.code)}`,
+    helpUri: tool.ruleDocUrl(meta.code),
     defaultConfiguration: { level: SARIF_LEVEL[meta.severity] },
     properties: { category: meta.category, formats: meta.formats, fix: meta.fix },
   };
@@ -247,7 +272,7 @@ export function formatSarif(files: readonly FileReport[], tool: ToolInfo): strin
           driver: {
             name: tool.name,
             version: tool.version,
-            informationUri: tool.docsBaseUrl,
+            informationUri: tool.homepage,
             rules,
           },
         },

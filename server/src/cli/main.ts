@@ -1,7 +1,8 @@
 // `hpclint` command line: lint files, print a report, exit 0/1/2; `hpclint lsp --stdio` starts the language server.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import packageJson from '../../../package.json';
+import { homepageUrl, ruleDocUrl } from '../docs/links';
 import { renderRuleDoc } from '../docs/render';
 import { ConfigError, defaultConfig, findConfigFile, loadConfigFile, mergeConfig, type ConfigFile } from '../engine/config';
 import { fixAll } from '../engine/fixes';
@@ -13,6 +14,7 @@ import { detectFormat, formatFromContent, formatFromName } from '../recipe/parse
 import { allRules } from '../rules/index';
 import { parseArgs, USAGE, UsageError, type CliOptions, type FailOn } from './args';
 import { collectFiles, ignoreMatcher } from './files';
+import { ANSI, PLAIN, useColor } from './color';
 import { formatReport, type FileReport, type ToolInfo } from './formatters';
 import { runConvert } from './convert';
 
@@ -28,17 +30,14 @@ export interface CliIo {
   stderr: (text: string) => void;
   readStdin: () => string;
   cwd: string;
+  /** Environment (NO_COLOR); defaults to none. */
+  env?: NodeJS.ProcessEnv;
+  /** Whether stdout is a terminal (colour in `--color auto`). */
+  stdoutIsTerminal?: boolean;
 }
 
 function toolInfo(): ToolInfo {
-  const repository = String((packageJson as { repository?: { url?: string } }).repository?.url ?? '');
-  const browse = repository.replace(/^git\+/, '').replace(/\.git$/, '');
-  return {
-    name: 'hpclint',
-    version: packageJson.version,
-    docsBaseUrl: browse ? `${browse}/blob/main/` : '',
-    rules: allRules,
-  };
+  return { name: 'hpclint', version: packageJson.version, homepage: homepageUrl(), ruleDocUrl: (code) => ruleDocUrl(code), rules: allRules };
 }
 
 /** Runs the CLI (everything except `lsp`) and returns the exit status. */
@@ -99,11 +98,12 @@ export function run(argv: readonly string[], io: CliIo): number {
       const name = options.stdinFilename;
       const text = io.readStdin();
       const config = configs.forDirectory(name ? dirname(resolve(io.cwd, name)) : io.cwd);
-      reports.push(lintText(name ?? '<stdin>', text, config.resolved));
+      reports.push(lintText(name ? displayPath(name, io.cwd) : '<stdin>', text, config.resolved));
     } else {
       const found = collectFiles(options.paths).map((file) => ({
         ...file,
         absolute: resolve(io.cwd, file.path),
+        path: displayPath(file.path, io.cwd),
       }));
       for (const file of found) {
         const config = configs.forDirectory(dirname(file.absolute));
@@ -155,12 +155,20 @@ export function run(argv: readonly string[], io: CliIo): number {
     throw error;
   }
 
-  io.stdout(formatReport(options.format, reports, tool));
+  const shown = options.quiet
+    ? reports.map((report) => ({ ...report, diagnostics: report.diagnostics.filter((d) => d.severity === 'error') }))
+    : reports;
+  const failOn: FailOn = options.quiet ? 'error' : options.failOn;
+  const quietAndClean = options.quiet && options.format === 'text' && shown.every((report) => report.diagnostics.length === 0);
+  if (!quietAndClean) {
+    const palette = options.format === 'text' && useColor(options.color, io.stdoutIsTerminal === true, io.env ?? {}) ? ANSI : PLAIN;
+    io.stdout(formatReport(options.format, shown, tool, { palette, failOn }));
+  }
   if (failed) {
     return EXIT_FAILURE;
   }
-  const threshold = FAIL_ON_RANK[options.failOn];
-  const failing = reports.some((report) => report.diagnostics.some((d) => SEVERITY_RANK[d.severity] >= threshold));
+  const threshold = FAIL_ON_RANK[failOn];
+  const failing = shown.some((report) => report.diagnostics.some((d) => SEVERITY_RANK[d.severity] >= threshold));
   return failing ? EXIT_FINDINGS : EXIT_OK;
 }
 
@@ -168,7 +176,17 @@ export function run(argv: readonly string[], io: CliIo): number {
 function lintText(path: string, text: string, config: ResolvedConfig): FileReport {
   const format = detectFormat(path, text) ?? 'dockerfile';
   const result = lint(text, { fileName: path, format, config });
-  return { path, format: result.format, diagnostics: result.diagnostics };
+  return { path, format: result.format, diagnostics: result.diagnostics, text };
+}
+
+/** How a path appears in reports: relative to the working directory when it is below it, else absolute. */
+export function displayPath(path: string, cwd: string): string {
+  const absolute = resolve(cwd, path);
+  const fromCwd = relative(cwd, absolute);
+  if (fromCwd === '' || fromCwd === '..' || fromCwd.startsWith(`..${sep}`) || isAbsolute(fromCwd)) {
+    return absolute;
+  }
+  return fromCwd;
 }
 
 interface DirectoryConfig {
@@ -307,6 +325,16 @@ function startLanguageServer(argv: readonly string[]): void {
   server.startServer();
 }
 
+/** `hpclint … | head`: a reader that stops early ends the run quietly, like any Unix filter. */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') {
+      process.exit();
+    }
+    throw error;
+  });
+}
+
 function main(): void {
   const argv = process.argv.slice(2);
   if (argv[0] === 'lsp') {
@@ -318,6 +346,8 @@ function main(): void {
     }
     return;
   }
+  exitQuietlyOnClosedPipe(process.stdout);
+  exitQuietlyOnClosedPipe(process.stderr);
   if (argv[0] === 'convert') {
     process.exitCode = runConvert(argv.slice(1));
     return;
@@ -329,6 +359,8 @@ function main(): void {
       stderr: (text) => process.stderr.write(text),
       readStdin: () => readFileSync(0, 'utf8'),
       cwd: process.cwd(),
+      env: process.env,
+      stdoutIsTerminal: process.stdout.isTTY === true,
     });
   } catch (error) {
     process.stderr.write(`hpclint: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

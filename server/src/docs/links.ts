@@ -1,0 +1,19 @@
+// Public links, all derived from package.json `repository` (the project's one canonical home).
+import packageJson from '../../../package.json';
+import { ruleDocPath } from './render';
+
+/** `https://host/owner/name` from `git+https://host/owner/name.git` (or '' without a repository). */
+export function repositoryBrowseUrl(repository: unknown = packageJson.repository): string {
+  const url = typeof repository === 'string' ? repository : String((repository as { url?: unknown } | undefined)?.url ?? '');
+  return url.replace(/^git\+/, '').replace(/\.git$/, '').replace(/\/+$/, '');
+}
+
+/** The project's home page (README on the repository host). */
+export function homepageUrl(): string {
+  return packageJson.homepage || repositoryBrowseUrl();
+}
+
+/** Published page of a rule's documentation: docs/rules/<CODE>.md on the default branch. */
+export function ruleDocUrl(code: string, browse = repositoryBrowseUrl()): string {
+  return browse ? `${browse}/blob/main/${ruleDocPath(code)}` : '';
+}
