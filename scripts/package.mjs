@@ -82,7 +82,7 @@ export function unexpectedEntries(entries) {
     });
 }
 
-function run(command, args, cwd, quiet) {
+export function run(command, args, cwd, quiet) {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', quiet ? 'pipe' : 'inherit', quiet ? 'pipe' : 'inherit'] });
   if (result.status !== 0) {
     const output = quiet ? `\n${result.stdout}${result.stderr}` : '';
@@ -101,7 +101,7 @@ const stagedPaths = [
   'client', 'server', 'syntaxes', 'snippets', 'languages', 'docs/rules', 'images',
 ];
 
-function stage() {
+export function stage() {
   const staging = mkdtempSync(join(tmpdir(), 'hpclint-vsix-'));
   for (const path of stagedPaths) {
     const source = join(root, path);
@@ -116,11 +116,16 @@ function stage() {
   return { staging, version: manifest.version };
 }
 
+/** Production bundles (minified, no source maps) in `<staging>/dist`. */
+export function buildProduction(staging, quiet) {
+  run(process.execPath, [join(staging, 'esbuild.mjs'), '--production'], staging, quiet);
+}
+
 /** Builds (production bundles) and packages the extension; returns the .vsix path, its entries and size. */
 export function packageExtension({ outDir = root, quiet = false } = {}) {
   const { staging, version } = stage();
   try {
-    run(process.execPath, [join(staging, 'esbuild.mjs'), '--production'], staging, quiet);
+    buildProduction(staging, quiet);
     mkdirSync(resolve(outDir), { recursive: true });
     const vsix = join(resolve(outDir), `hpclint-${version}.vsix`);
     const vsce = createRequire(join(root, 'package.json')).resolve('@vscode/vsce/vsce');

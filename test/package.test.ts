@@ -1,9 +1,11 @@
 // Builds the real .vsix into a temporary folder and checks what it holds.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
+import { TestClient } from './lsp/client';
 
 const outDir = mkdtempSync(join(tmpdir(), 'hpclint-package-test-'));
 type PackageScript = typeof import('../scripts/package.mjs', { with: { 'resolution-mode': 'import' } });
@@ -90,4 +92,38 @@ test('the manifest names the packaged icon', () => {
   const manifest = packagedManifest();
   assert.equal(manifest.icon, 'images/icon.png', 'package.json needs "icon": "images/icon.png"');
   assert.ok(names().includes('extension/images/icon.png'));
+});
+
+test('the .vsix names no placeholder domain', () => {
+  for (const entry of packaged.entries) {
+    if (/\.(json|md|xml|vsixmanifest|js)$/i.test(entry.name)) {
+      assert.doesNotMatch(entry.read().toString('utf8'), /example\.invalid/, entry.name);
+    }
+  }
+  const manifest = packagedManifest();
+  assert.match(String((manifest.repository as { url?: string }).url), /^git\+https:\/\/github\.com\/hpclint\/hpclint\.git$/);
+});
+
+test('the language server runs from the unpacked .vsix, offline, with its rule docs inside the package', async () => {
+  const unpacked = realpathSync(mkdtempSync(join(tmpdir(), 'hpclint-vsix-unpacked-')));
+  try {
+    for (const entry of packaged.entries) {
+      const target = join(unpacked, entry.name);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, entry.read());
+    }
+    const client = await TestClient.start({ command: [join(unpacked, 'extension', 'dist', 'server.js'), '--stdio'], cwd: unpacked });
+    try {
+      const published = await client.open('untitled:Singularity', 'apptainer', 'Bootstrap: docker\nFrom: ubuntu:24.04\n%enviroment\n');
+      const finding = published.diagnostics.find((d) => d.code === 'HPC-DEF-005');
+      assert.ok(finding, JSON.stringify(published.diagnostics));
+      const doc = fileURLToPath(finding.codeDescription?.href ?? 'file:///missing');
+      assert.equal(doc, join(unpacked, 'extension', 'docs', 'rules', 'HPC-DEF-005.md'));
+      assert.ok(existsSync(doc));
+    } finally {
+      assert.equal(await client.stop(), 0);
+    }
+  } finally {
+    rmSync(unpacked, { recursive: true, force: true });
+  }
 });

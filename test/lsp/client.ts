@@ -59,6 +59,10 @@ export interface StartOptions {
   workspaceFolder?: string;
   /** Answers workspace/configuration for section `hpclint` (default: empty settings). */
   settings?: (scopeUri: string | undefined) => unknown;
+  /** Client capabilities sent with initialize (default: CAPABILITIES). */
+  capabilities?: ClientCapabilities;
+  /** Working directory of the server process (default: the repository root). */
+  cwd?: string;
 }
 
 export class TestClient {
@@ -84,7 +88,7 @@ export class TestClient {
   static async start(options: StartOptions = {}): Promise<TestClient> {
     // A fixed "today" keeps date-dependent rules (end-of-life bases) stable.
     const env = { ...process.env, HPCLINT_TODAY: TODAY };
-    const child = spawn(process.execPath, options.command ?? serverCommand(), { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, options.command ?? serverCommand(), { cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const tee = new PassThrough();
     const client: { value?: TestClient } = {};
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -122,7 +126,7 @@ export class TestClient {
       processId: process.pid,
       rootUri: folder ? fileUri(folder) : null,
       workspaceFolders: folder ? [{ uri: fileUri(folder), name: 'test' }] : null,
-      capabilities: CAPABILITIES,
+      capabilities: options.capabilities ?? CAPABILITIES,
     });
     await connection.sendNotification('initialized', {});
     return self;
