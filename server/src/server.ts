@@ -41,6 +41,7 @@ export function startServer(): Connection {
   let registersConfigurationChange = false;
   let registersFileWatchers = false;
   let snippetSupport = false;
+  let workspaceFolderEvents = false;
   let workspaceFolders: string[] = [];
 
   const settings = new SettingsStore(connection, () => pullsConfiguration);
@@ -81,6 +82,7 @@ export function startServer(): Connection {
     registersConfigurationChange = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     registersFileWatchers = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     snippetSupport = capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
+    workspaceFolderEvents = capabilities.workspace?.workspaceFolders === true;
     workspaceFolders = (params.workspaceFolders ?? [])
       .map((folder) => filePathOf(folder.uri))
       .filter((path): path is string => path !== undefined);
@@ -125,6 +127,9 @@ export function startServer(): Connection {
         await connection.client.register(DidChangeWatchedFilesNotification.type, {
           watchers: [{ globPattern: '**/.hpclint.{yaml,yml,json}' }],
         });
+      }
+      if (!workspaceFolderEvents) {
+        return;
       }
       connection.workspace.onDidChangeWorkspaceFolders((event) => {
         const removed = new Set(event.removed.map((folder) => filePathOf(folder.uri)));
@@ -240,6 +245,7 @@ export function startServer(): Connection {
         recipe: analyzer.recipe(target.document, target.format),
         config,
         dockerfile,
+        findings: analysis?.result?.diagnostics,
       });
     }),
   );

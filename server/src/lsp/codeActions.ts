@@ -10,7 +10,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { fixAll } from '../engine/fixes';
 import type { Rule } from '../engine/rule';
-import type { ResolvedConfig } from '../engine/types';
+import type { HpcDiagnostic, ResolvedConfig } from '../engine/types';
 import type { Recipe, RecipeFormat } from '../recipe/model';
 import { diagnosticData, type DiagnosticData } from './diagnostics';
 import { SHOW_DOCUMENTATION_COMMAND } from './documentation';
@@ -31,6 +31,8 @@ export interface CodeActionContextData {
   dockerfile: DockerfileFeatures;
   /** Rule set for fix-all (default: every registered rule). */
   rules?: readonly Rule[];
+  /** The document's current findings: their fixes serve clients that do not echo `diagnostic.data`. */
+  findings?: readonly HpcDiagnostic[];
 }
 
 function wants(only: readonly string[] | undefined, kind: string): boolean {
@@ -51,7 +53,7 @@ export function computeCodeActions(params: CodeActionParams, context: CodeAction
   if (wants(only, CodeActionKind.QuickFix)) {
     const ignoredInFile = new Set<string>();
     for (const diagnostic of params.context.diagnostics) {
-      const data = diagnosticData(diagnostic);
+      const data = withCurrentFixes(diagnosticData(diagnostic), diagnostic, context.findings);
       if (!data || data.code === 'hpclint/skipped') {
         continue;
       }
@@ -82,6 +84,27 @@ export function computeCodeActions(params: CodeActionParams, context: CodeAction
     }
   }
   return actions;
+}
+
+/** A diagnostic that came back without `data`: take the fixes of the current finding with its code and range. */
+function withCurrentFixes(
+  data: DiagnosticData | undefined,
+  diagnostic: Diagnostic,
+  findings: readonly HpcDiagnostic[] | undefined,
+): DiagnosticData | undefined {
+  if (!data || diagnostic.data !== undefined || !findings) {
+    return data;
+  }
+  const { start, end } = diagnostic.range;
+  const same = findings.find(
+    (finding) =>
+      finding.code === data.code &&
+      finding.range.start.line === start.line &&
+      finding.range.start.character === start.character &&
+      finding.range.end.line === end.line &&
+      finding.range.end.character === end.character,
+  );
+  return same ? { code: data.code, fixes: same.fixes } : data;
 }
 
 function fixActions(document: TextDocument, diagnostic: Diagnostic, data: DiagnosticData): CodeAction[] {
