@@ -134,11 +134,14 @@ export default defineRule({
           const branch = flagValue(command, '--branch', '-b');
           if (branch) {
             if (MOVING_REF.test(branch.value)) {
-              context.report({
-                range: branch.range,
-                message: `\`--branch ${branch.value}\` is a moving branch, not a pin: ${spack ? 'Spack `develop` changes every package recipe between builds' : 'a rebuild gets different code'}; name a release tag (or check out a commit after cloning).`,
-                fixes: [{ title: "Replace the branch with a '<release-tag>' placeholder (fill in a real tag)", safe: false, edits: [{ range: branch.range, newText: "'<release-tag>'" }] }],
-              });
+              // Like an unpinned clone: a later `git checkout <sha>` / `git reset --hard <ref>` pins it.
+              pending.push(() =>
+                context.report({
+                  range: branch.range,
+                  message: `\`--branch ${branch.value}\` is a moving branch, not a pin: ${spack ? 'Spack `develop` changes every package recipe between builds' : 'a rebuild gets different code'}; name a release tag (or check out a commit after cloning).`,
+                  fixes: [{ title: "Replace the branch with a '<release-tag>' placeholder (fill in a real tag)", safe: false, edits: [{ range: branch.range, newText: "'<release-tag>'" }] }],
+                }),
+              );
             }
             continue;
           }
