@@ -1,7 +1,9 @@
 // HPC-CACHE-001: entrypoints and runscripts that download or install at container start.
 import { defineRule } from '../../engine/rule';
-import type { EntrypointStep, Recipe, ShellCommand } from '../../recipe/model';
+import type { Recipe, ShellCommand } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
+import { controlFlow, dependsOnArguments, POSITIONAL, type CommandFlow } from '../util/control-flow';
+import { entryCommands, entryLabel, entrySteps } from '../util/entry';
 import { baseName, shellCScript } from '../util/source';
 
 const LOCAL_URL = /^(https?|ftp):\/\/(localhost|127\.|0\.0\.0\.0|\[::1\]|\$)/i;
@@ -24,8 +26,20 @@ function subcommand(words: readonly string[], from: number): Subcommand {
   return { index: words.length };
 }
 
+/** What a download command fetches, for the message. */
+export interface Download {
+  what: string;
+  /** A system package manager: needs root and a writable image. */
+  system: boolean;
+}
+
 /** What the command downloads, or undefined. */
-export function describeDownload(command: ShellCommand): string | undefined {
+export function describeDownload(command: ShellCommand): Download | undefined {
+  const what = describe(command);
+  return what === undefined ? undefined : { what, system: what.endsWith('(and needs root)') };
+}
+
+function describe(command: ShellCommand): string | undefined {
   const words = effectiveWords(command).map((word) => word.value);
   const name = baseName(words[0] ?? '');
   const index = 0;
@@ -108,27 +122,95 @@ export default defineRule({
   },
   check(context) {
     const { recipe } = context;
-    for (const stage of recipe.stages) {
-      for (const step of stage.steps) {
-        if (step.kind !== 'entrypoint') {
-          continue;
-        }
-        for (const command of startCommands(recipe, step)) {
-          const what = describeDownload(command);
-          if (what) {
-            context.report({
-              range: command.range,
-              message: `${what} every time the container starts (${step.keyword}${step.app ? ` ${step.app}` : ''}); with many ranks or nodes this floods the service, and compute nodes may have no internet — do it at build time.`,
-            });
+    const argumentVariables = variablesFromArguments(recipe);
+    for (const { step } of entrySteps(recipe)) {
+      const scripts = [step.script, ...(step.form === 'exec' ? [shellCScript(recipe, step.args)].filter((x) => x !== undefined) : [])];
+      const flowOf = (command: ShellCommand): CommandFlow | undefined => {
+        for (const script of scripts) {
+          const flow = controlFlow(recipe, script)?.get(command);
+          if (flow) {
+            return flow;
           }
         }
+        return undefined;
+      };
+      for (const command of entryCommands(recipe, step)) {
+        const download = describeDownload(command);
+        if (!download) {
+          continue;
+        }
+        const where = entryLabel(step);
+        if (dependsOnArguments(flowOf(command)) || guardedByArguments(step.script.commands, command)) {
+          context.report({
+            range: command.range,
+            severity: 'info',
+            message: `${download.what} when ${where} is called with certain arguments (an installer or set-up sub-command): fine when a user asks for it, but a job that takes this path on every rank floods the service and fails on compute nodes without internet.`,
+          });
+          continue;
+        }
+        if (fromArguments(command, argumentVariables)) {
+          context.report({
+            range: command.range,
+            severity: 'info',
+            message: `${download.what} at container start, from a URL built from the arguments of ${where}: a builder or tool image that fetches what the user names. Make sure it never runs inside a parallel job, where every rank would download it.`,
+          });
+          continue;
+        }
+        // A system package install at start needs root and a writable image: under Apptainer it cannot work at all.
+        const severity = download.system && recipe.format === 'apptainer' ? 'error' : 'warning';
+        context.report({
+          range: command.range,
+          severity,
+          message: `${download.what} every time the container starts (${where}); with many ranks or nodes this floods the service, and compute nodes may have no internet — do it at build time.`,
+        });
       }
     }
   },
 });
 
-/** Commands run at start; for exec form `["sh", "-c", "script"]` the script string is split too. */
-function startCommands(recipe: Recipe, step: EntrypointStep): ShellCommand[] {
-  const inner = step.form === 'exec' ? shellCScript(recipe, step.args) : undefined;
-  return inner ? [...step.script.commands, ...inner.commands] : step.script.commands;
+/** Variables set from the run's arguments (`VERSION=$1`, `export VERSION=$*`) in start scripts or `%environment`. */
+function variablesFromArguments(recipe: Recipe): Set<string> {
+  const names = new Set<string>();
+  const scripts = recipe.stages.flatMap((stage) =>
+    stage.steps.flatMap((step) => (step.kind === 'entrypoint' ? [step.script] : step.kind === 'env' && step.script ? [step.script] : [])),
+  );
+  for (const script of scripts) {
+    for (const command of script.commands) {
+      const assignments = command.name === 'export' || command.name === 'local' ? [...command.assignments, ...command.words.slice(1)] : command.assignments;
+      for (const word of assignments) {
+        const eq = word.text.indexOf('=');
+        if (eq > 0 && POSITIONAL.test(word.text.slice(eq + 1))) {
+          names.add(word.text.slice(0, eq));
+        }
+      }
+    }
+  }
+  return names;
+}
+
+/** The download names its source through the arguments, directly or through a variable set from them. */
+function fromArguments(command: ShellCommand, variables: ReadonlySet<string>): boolean {
+  return command.words.slice(1).some((word) => {
+    if (POSITIONAL.test(word.text)) {
+      return true;
+    }
+    for (const match of word.text.matchAll(/\$\{?([A-Za-z_]\w*)/g)) {
+      if (variables.has(match[1])) {
+        return true;
+      }
+    }
+    return false;
+  });
+}
+
+/** `[ "$1" = install ] && git clone …`: the download runs only when the arguments ask for it. */
+function guardedByArguments(commands: readonly ShellCommand[], command: ShellCommand): boolean {
+  let index = commands.indexOf(command);
+  while (index > 0 && (commands[index].separatorBefore === '&&' || commands[index].separatorBefore === '||')) {
+    index--;
+    if (commands[index].words.some((word) => POSITIONAL.test(word.text))) {
+      return true;
+    }
+  }
+  return false;
 }

@@ -1,7 +1,7 @@
 // HPC-USE-001: runscripts that drop the arguments of `apptainer run`; shell-form ENTRYPOINT.
-import { defineRule, type Fix } from '../../engine/rule';
+import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import type { EntrypointStep, Recipe, ShellCommand } from '../../recipe/model';
-import { commandText, entryLabel, entrySteps } from '../util/entry';
+import { commandText, deadCode, entryCommands, entryLabel, entrySteps, type DeadCode } from '../util/entry';
 
 /** `$@`, `"$@"`, `${@}`, `$*`, `${*}` — any use of the positional arguments as a whole. */
 const ALL_ARGS = /\$(\{[@*]\}|[@*])/;
@@ -11,7 +11,11 @@ const SOME_ARGS = /\$(\{?\d\}?|#)/;
  * Commands that launch no application: help-text and housekeeping scripts (`%apprun clean`, `%apprun appinfo`) built only from these
  * have nothing to forward arguments to. `''` is a bare assignment or a compound keyword (`if`, `fi`).
  */
-const NO_APPLICATION = new Set(['', 'echo', 'printf', 'cat', 'true', ':', 'tee', 'cd', 'pwd', 'export', 'test', '[', 'rm', 'mkdir', 'ls', 'date', 'hostname']);
+const NO_APPLICATION = new Set([
+  '', 'echo', 'printf', 'cat', 'true', ':', 'tee', 'cd', 'pwd', 'export', 'test', '[', 'rm', 'mkdir', 'ls', 'date', 'hostname', 'head', 'tail',
+  'less', 'more', 'grep', 'env', 'printenv', 'uname', 'lscpu', 'nproc', 'free', 'df', 'du', 'which', 'ldd', 'id', 'whoami', 'sleep', 'cp', 'mv', 'ln',
+  'chmod', 'touch', 'set', 'source', '.', 'module', 'ulimit', 'umask', 'unset', 'exit',
+]);
 const COMPOUND = /(^|[\s;&|(])(if|then|elif|else|fi|for|while|until|do|done|case|esac|function|select)(?=$|[\s;&|)])|[{}()]/m;
 /** Shell builtins or commands where `exec … "$@"` makes no sense. */
 const NO_EXEC = new Set(['cd', 'export', 'source', '.', 'set', 'unset', 'exit', 'return', 'shift', 'trap', 'wait', 'eval', 'echo', 'printf', 'cat', 'true', ':', 'read', 'test', '[', 'ulimit', 'umask', 'alias', 'local']);
@@ -60,38 +64,96 @@ export default defineRule({
   },
   check(context) {
     const { recipe } = context;
+    const silentApps: EntrypointStep[] = [];
     for (const { step } of entrySteps(recipe)) {
       if (step.form === 'shell' && step.keyword.toUpperCase() === 'ENTRYPOINT') {
         context.report({
           range: step.script.range,
-          message: 'Shell-form `ENTRYPOINT` runs under `/bin/sh -c`: arguments from `docker run`/`apptainer run` and `CMD` are dropped and signals reach the shell, not the application; use the JSON form `ENTRYPOINT ["cmd", "arg"]`.',
+          severity: 'warning',
+          message: 'Shell-form `ENTRYPOINT` runs under `/bin/sh -c`: arguments from `docker run`/`apptainer run` and `CMD` are dropped; use the JSON form `ENTRYPOINT ["cmd", "arg"]`.',
         });
         continue;
       }
       if (step.form !== 'script' || !/^%(runscript|startscript|apprun)$/i.test(step.keyword)) {
         continue;
       }
-      const commands = step.script.commands;
-      if (commands.length === 0 || ALL_ARGS.test(step.script.text) || SOME_ARGS.test(step.script.text)) {
+      const unreachable = deadCode(recipe, step.script);
+      if (unreachable) {
+        reportDeadCode(context, step, unreachable);
+      }
+      const commands = entryCommands(recipe, step);
+      if (!dropsArguments(recipe, step, commands)) {
         continue;
       }
-      if (commands.some((command) => command.words[0]?.value === 'exec')) {
+      if (/^%apprun$/i.test(step.keyword)) {
+        silentApps.push(step);
         continue;
       }
-      if (commands.every((command) => NO_APPLICATION.has(command.name))) {
-        continue;
-      }
-      const last = commands[commands.length - 1];
-      const fix = execFix(recipe, step, last);
+      const fix = execFix(recipe, step, commands[commands.length - 1]);
       context.report({
         range: step.keywordRange,
-        severity: /^%startscript$/i.test(step.keyword) ? 'info' : undefined,
-        message: `${entryLabel(step)} neither forwards its arguments (\`"$@"\`) nor \`exec\`s the application: \`${runLine(step)} ARGS\` silently ignores ARGS and signals from the scheduler hit the wrapper shell; end it with \`exec app "$@"\`.`,
+        severity: 'info',
+        message: `${entryLabel(step)} does not forward its arguments (\`"$@"\`): \`${runLine(step)} ARGS\` silently ignores ARGS. If the application takes input or options, end the script with \`exec app "$@"\`.`,
+        fixes: fix ? [fix] : undefined,
+      });
+    }
+    if (silentApps.length > 0) {
+      // One finding for all apps: recipes with many small utility apps get one note, not one per app.
+      const [first, ...others] = silentApps;
+      const fixes = silentApps.flatMap((step) => execFix(recipe, step, entryCommands(recipe, step).slice(-1)[0]) ?? []);
+      const fix: Fix | undefined =
+        fixes.length <= 1 ? fixes[0] : { title: 'Run the last command of each app with `exec … "$@"`', safe: true, edits: fixes.flatMap((f) => f.edits) };
+      const more = others.length > 0 ? ` (nor do ${others.map((step) => `\`${step.app}\``).join(', ')})` : '';
+      context.report({
+        range: first.keywordRange,
+        severity: 'info',
+        message: `${entryLabel(first)} does not forward its arguments (\`"$@"\`)${more}: \`${runLine(first)} ARGS\` silently ignores ARGS. If an app takes input or options, end it with \`exec app "$@"\`.`,
         fixes: fix ? [fix] : undefined,
       });
     }
   },
 });
+
+/** The script runs an application but neither forwards its arguments nor `exec`s it. */
+function dropsArguments(recipe: Recipe, step: EntrypointStep, commands: readonly ShellCommand[]): boolean {
+  if (commands.length === 0 || ALL_ARGS.test(step.script.text) || SOME_ARGS.test(step.script.text)) {
+    return false;
+  }
+  if (commands.some((command) => command.words[0]?.value === 'exec')) {
+    return false;
+  }
+  const applications = commands.filter((command) => !NO_APPLICATION.has(command.name));
+  const last = applications[applications.length - 1];
+  if (!last) {
+    return false;
+  }
+  // A pipeline (`fortune | cowsay`) cannot be exec'ed as one program; an interactive shell takes no arguments to forward.
+  return !(last.pipesToNext || last.separatorBefore === '|' || isInteractiveShell(recipe, last));
+}
+
+const SHELLS = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh', 'tcsh', 'csh', 'fish']);
+
+/** `bash`, `/bin/bash -i`, `bash --login`: a shell with no script to run. */
+function isInteractiveShell(recipe: Recipe, command: ShellCommand): boolean {
+  if (!SHELLS.has(command.name)) {
+    return false;
+  }
+  const args = command.words.slice(1).map((word) => word.value);
+  return args.every((arg) => arg.startsWith('-') && arg !== '-c') || commandText(recipe, command).includes('<<');
+}
+
+function reportDeadCode(context: RuleContext, step: EntrypointStep, unreachable: DeadCode): void {
+  const { end, dead } = unreachable;
+  const first = dead[0].range.start.line + 1;
+  const last = dead[dead.length - 1].range.end.line + 1;
+  const lines = first === last ? `line ${first} never runs` : `lines ${first}–${last} never run`;
+  const verb = end.words[0].value === 'exec' ? `\`exec ${end.words[1].value}\` replaces the shell` : '`exit` ends the script';
+  context.report({
+    range: { start: dead[0].range.start, end: dead[dead.length - 1].range.end },
+    severity: 'warning',
+    message: `Unreachable code in ${entryLabel(step)}: ${verb} on line ${end.range.start.line + 1}, so ${lines}. Move these commands before it, or delete them.`,
+  });
+}
 
 function runLine(step: EntrypointStep): string {
   if (/^%startscript$/i.test(step.keyword)) {
