@@ -184,7 +184,7 @@ describe('definition-file language features', () => {
     });
   });
 
-  test('% offers sections with docs, app sections as snippets and %post -c /bin/bash', async () => {
+  test('% offers sections with docs, app sections as snippets and %post -c /bin/bash -e', async () => {
     const items = await complete(25, 4);
     const install = items.find((item) => item.label === '%appinstall')!;
     assert.deepEqual(install.textEdit, {
@@ -192,8 +192,8 @@ describe('definition-file language features', () => {
       newText: '%appinstall ${1:app}',
     });
     assert.equal(install.insertTextFormat, 2);
-    const bash = items.find((item) => item.label === '%post -c /bin/bash')!;
-    assert.deepEqual(bash.textEdit, { range: { start: { line: 25, character: 0 }, end: { line: 25, character: 4 } }, newText: '%post -c /bin/bash' });
+    const bash = items.find((item) => item.label === '%post -c /bin/bash -e')!;
+    assert.deepEqual(bash.textEdit, { range: { start: { line: 25, character: 0 }, end: { line: 25, character: 4 } }, newText: '%post -c /bin/bash -e' });
     const setup = items.find((item) => item.label === '%setup')!;
     assert.equal(setup.detail, 'build section (host)');
     assert.ok((setup.documentation as MarkupContent).value.includes('Runs at build time on the host'));

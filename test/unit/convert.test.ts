@@ -322,7 +322,7 @@ From: alpine
   );
 });
 
-test("SHELL bash becomes %post -c /bin/bash plus set options", () => {
+test("SHELL bash becomes %post -c /bin/bash -e (fail-fast kept) plus set options", () => {
   check(
     "FROM debian\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN curl x | tar x\n",
     `# Converted from a Dockerfile by hpclint convert. Review the hpclint-convert notes below.
@@ -330,13 +330,13 @@ test("SHELL bash becomes %post -c /bin/bash plus set options", () => {
 Bootstrap: docker
 From: debian
 
-%post -c /bin/bash
-    # hpclint-convert: SHELL bash: %post runs with -c /bin/bash for the whole stage (also for RUN steps before SHELL)
+%post -c /bin/bash -e
+    # hpclint-convert: SHELL bash: %post runs with -c /bin/bash -e for the whole stage (also for RUN steps before SHELL); -e keeps a failing command stopping the build
     # SHELL ["/bin/bash", "-o", "pipefail", "-c"]
     set -o pipefail
     curl x | tar x
 `,
-    [[7,"info","SHELL bash: %post runs with -c /bin/bash for the whole stage (also for RUN steps before SHELL)"]],
+    [[7,"info","SHELL bash: %post runs with -c /bin/bash -e for the whole stage (also for RUN steps before SHELL); -e keeps a failing command stopping the build"]],
   );
 });
 

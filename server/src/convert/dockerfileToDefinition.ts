@@ -4,6 +4,7 @@
 import type { ArgStep, CopyStep, EntrypointStep, Recipe, RunStep, Stage, Step, TestStep, Word } from '../recipe/model';
 import { parseDockerfile } from '../recipe/dockerfile';
 import { LineIndex } from '../recipe/text';
+import { BASH_WITH_ERREXIT } from '../rules/util/section-shell';
 import { INDENT, renderDefinition, StageWriter, type ConversionNote, type Entry, type NoteSeverity, type PendingNote } from './definitionWriter';
 import { breaksDefinition, dockerShellLines, heredocBodies } from './shellLines';
 import { dockerWordParts, dockerWordText, escapeDoubleQuotedLiteral, shellQuote, TEMPLATE, type WordPart } from './words';
@@ -365,14 +366,15 @@ class Converter {
     const options = argv.slice(1, -1);
     const lines = [`${INDENT}# ${this.slice(step.range)}`];
     if (program === 'bash') {
-      state.writer.postShell = '/bin/bash';
+      // Apptainer runs `/bin/sh -ex -c "<-c words> <script>"`: without `-e` here a failing RUN would no longer stop the build.
+      state.writer.postShell = BASH_WITH_ERREXIT;
     }
     if (options.length > 0) {
       lines.push(`${INDENT}set ${options.map(shellQuote).join(' ')}`);
     }
     const message =
       program === 'bash'
-        ? 'SHELL bash: %post runs with -c /bin/bash for the whole stage (also for RUN steps before SHELL)'
+        ? `SHELL bash: %post runs with -c ${BASH_WITH_ERREXIT} for the whole stage (also for RUN steps before SHELL); -e keeps a failing command stopping the build`
         : 'SHELL: options applied with set from here on';
     state.writer.add('post', entry(lines, [{ message, severity: 'info' }]));
   }

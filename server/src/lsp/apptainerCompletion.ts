@@ -65,12 +65,12 @@ function sectionItems(position: Position, indent: number, context: CompletionCon
     }
     items.push(item);
     if (spec.args.includes('-c')) {
-      const withShell = `${label} -c /bin/bash`;
+      const withShell = `${label} -c /bin/bash -e`;
       items.push({
         label: withShell,
         kind: CompletionItemKind.Module,
         detail: `${spec.phase} section run by bash`,
-        documentation: markdown(`${sectionDocumentation(spec)}\n\n\`-c /bin/bash\` runs the script with bash instead of \`/bin/sh\`.`),
+        documentation: markdown(`${sectionDocumentation(spec)}\n\n\`-c /bin/bash -e\` runs the script with bash instead of \`/bin/sh\`; \`-e\` keeps a failing command stopping the build (Apptainer gives \`-e\` only to the \`/bin/sh\` that starts bash).`),
         textEdit: { range: replace, newText: withShell },
         sortText: `0${String(index).padStart(3, '0')}b`,
       });

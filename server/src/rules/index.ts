@@ -16,6 +16,7 @@ import noBuildUseOfRuntimeEnv from './def/no-build-use-of-runtime-env';
 import noFilesToTmp from './def/no-files-to-tmp';
 import postShellInterpreter from './def/post-shell-interpreter';
 import requiredHeaderKeys from './def/required-header-keys';
+import sectionErrexit from './def/section-errexit';
 import runtimeDialectFeatures from './def/runtime-dialect-features';
 import validBootstrapAgent from './def/valid-bootstrap-agent';
 import validFilesFromStage from './def/valid-files-from-stage';
@@ -93,6 +94,7 @@ export const allRules: readonly Rule[] = [
   runtimeDialectFeatures, // HPC-DEF-010
   noBuildUseOfRuntimeEnv, // HPC-DEF-011
   noFilesToTmp, // HPC-DEF-012
+  sectionErrexit, // HPC-DEF-013
   noEolBase, // HPC-EOL-001
   noExtendedSupportBase, // HPC-EOL-002
   noEolRepoWorkaround, // HPC-EOL-003

@@ -76,7 +76,7 @@ function dockerfileLosses(recipe: Recipe): Loss[] {
       } else if (step.kind === 'expose' && final) {
         losses.push({ range: step.keywordRange, runtime: true, harmless: true, message: 'Apptainer ignores EXPOSE: containers share the host network, and nothing publishes or maps ports.' });
       } else if (keyword === 'SHELL') {
-        losses.push({ range: step.keywordRange, runtime: false, message: 'SHELL is not converted by spython: the RUN commands end up in `%post`, which runs with /bin/sh unless you write `%post -c /bin/bash`.' });
+        losses.push({ range: step.keywordRange, runtime: false, message: 'SHELL is not converted by spython: the RUN commands end up in `%post`, which runs with /bin/sh unless you write `%post -c /bin/bash -e` (the `-e` keeps a failing command stopping the build).' });
       } else if (keyword === 'ONBUILD') {
         losses.push({ range: step.keywordRange, runtime: false, message: 'ONBUILD triggers have no definition-file equivalent: images built from this one with Apptainer never run them.' });
       } else if (step.kind === 'arg') {
@@ -175,7 +175,7 @@ export default defineRule({
         'under /bin/sh) or `ARG`s without defaults. Going the other way, `%test`, `%help` and SCIF apps simply vanish.',
       howToFix:
         'Write recipes that mean the same under both: absolute paths in `ENTRYPOINT`/`CMD`, software installed world-readable outside home directories, output ' +
-        'directories passed as arguments and bound at run time, defaults for every `ARG`, explicit `bash -c` or `%post -c /bin/bash` instead of `SHELL`. Apptainer ≥ 1.5 ' +
+        'directories passed as arguments and bound at run time, defaults for every `ARG`, explicit `bash -c` or `%post -c /bin/bash -e` instead of `SHELL` (without `-e`, Apptainer runs the script with no fail-fast). Apptainer ≥ 1.5 ' +
         'can also build the Dockerfile directly (`Bootstrap: dockerfile`), which avoids spython conversion.',
       bad: [
         { format: 'dockerfile', code: '# Runs on the cluster with apptainer\nFROM python:3.12-slim\nWORKDIR /opt/app\nCOPY run.py .\nVOLUME /opt/app/output\nUSER app\nCMD ["python", "run.py"]\n' },

@@ -1,22 +1,33 @@
 // HPC-DEF-009: `%post` runs with /bin/sh: a shebang is ignored, bash-isms fail on Debian/Ubuntu (dash).
-import { defineRule, type Finding, type Fix } from '../../engine/rule';
-import type { Recipe, RunStep, Section, ShellCommand, Stage } from '../../recipe/model';
+import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
+import type { Range, Recipe, RunStep, Section, ShellCommand, Stage } from '../../recipe/model';
+import { effectiveName } from '../util/commands';
+import { BASH_WITH_ERREXIT, optionsSetErrexit } from '../util/section-shell';
 import { lineIndexOf, offsetOf } from '../util/source';
 
-/** `#!/bin/bash`, `#!/usr/bin/env bash` → `/bin/bash`; other interpreters → undefined. */
-function bashFromShebang(line: string): string | undefined {
-  const match = /^#!\s*(\S+)(?:\s+(\S+))?\s*$/.exec(line.trim());
-  if (!match) {
+/** `#!/bin/bash`, `#!/usr/bin/env bash`, `#!/bin/bash -l` → `/bin/bash` and its options; other interpreters → undefined. */
+function bashFromShebang(line: string): { shell: string; options: string[] } | undefined {
+  const words = line.trim().slice(2).trim().split(/\s+/);
+  const [program, ...rest] = words;
+  if (program === undefined) {
     return undefined;
   }
-  const [, program, argument] = match;
-  if (/(^|\/)bash$/.test(program) && argument === undefined) {
-    return program;
+  if (/(^|\/)bash$/.test(program) && rest.every((word) => /^[-+][a-zA-Z]+$/.test(word))) {
+    return { shell: program, options: rest };
   }
-  if (/(^|\/)env$/.test(program) && argument === 'bash') {
-    return '/bin/bash';
+  if (/(^|\/)env$/.test(program) && rest.length === 1 && rest[0] === 'bash') {
+    return { shell: '/bin/bash', options: [] };
   }
   return undefined;
+}
+
+/** Interpreters of other languages: a script for them fails under /bin/sh. */
+const OTHER_LANGUAGE = /(^|\/)(python[\d.]*|perl[\d.]*|ruby[\d.]*|Rscript|R|node|lua[\d.]*|julia|tclsh[\d.]*|php[\d.]*)$/;
+
+/** The interpreter a `#!` line names (`#!/usr/bin/env python3` → `python3`). */
+function interpreterOf(shebang: string): string {
+  const words = shebang.slice(2).trim().split(/\s+/);
+  return (/(^|\/)env$/.test(words[0] ?? '') ? words.find((word, i) => i > 0 && !word.startsWith('-')) : words[0]) ?? '';
 }
 
 /** Shebangs naming the default shell change nothing. */
@@ -45,10 +56,46 @@ interface Bashism {
   what: string;
 }
 
-/** Commands that dash cannot run. */
+/** Programs that run bash-isms fine when they read a heredoc or a `-c` string. */
+const BASH_LIKE = /(^|\/)(bash|zsh|ksh|mksh)$/;
+
+function before(a: Range['start'], b: Range['start']): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+/** Heredoc bodies read by bash (`bash <<EOF`, `/bin/bash -s <<'EOF'`): their commands run under bash, not /bin/sh. */
+function bashHeredocs(step: RunStep): Range[] {
+  const ranges: Range[] = [];
+  for (const heredoc of step.script.heredocs) {
+    let reader: ShellCommand | undefined;
+    for (const command of step.script.commands) {
+      if (!before(command.range.start, heredoc.range.start)) {
+        break;
+      }
+      if (command.range.start.line < heredoc.range.start.line && !ranges.some((range) => inside(command.range, range))) {
+        reader = command;
+      }
+    }
+    const program = reader ? effectiveName(reader) : '';
+    if (BASH_LIKE.test(program)) {
+      ranges.push(heredoc.range);
+    }
+  }
+  return ranges;
+}
+
+function inside(range: Range, outer: Range): boolean {
+  return !before(range.start, outer.start) && !before(outer.end, range.end);
+}
+
+/** Commands that dash cannot run (not counting those in heredocs read by bash). */
 function bashisms(recipe: Recipe, step: RunStep): Bashism[] {
   const found: Bashism[] = [];
+  const bashBodies = bashHeredocs(step);
   for (const command of step.script.commands) {
+    if (bashBodies.some((range) => inside(command.range, range))) {
+      continue;
+    }
     const first = command.words[0]?.value;
     if (first === '[[') {
       found.push({ command, what: '`[[ … ]]` tests' });
@@ -79,10 +126,12 @@ function firstContentLine(recipe: Recipe, section: Section): { text: string; sta
   return undefined;
 }
 
-function addShellFix(recipe: Recipe, section: Section, shell: string): Fix {
+/** Adds `-c /bin/bash -e` (plus the `#!` line's options): bash instead of /bin/sh, and still stop at the first failing command. */
+function addShellFix(recipe: Recipe, section: Section, options: readonly string[] = []): Fix {
   const index = lineIndexOf(recipe);
   const end = section.args.length > 0 ? section.args[section.args.length - 1].range.end : section.header.range.end;
   const at = index.offsetAt(end);
+  const shell = optionsSetErrexit(options) ? ['/bin/bash', ...options].join(' ') : [BASH_WITH_ERREXIT, ...options].join(' ');
   return { title: `Run \`${section.header.text}\` with \`-c ${shell}\``, safe: true, edits: [{ range: index.range(at, at), newText: ` -c ${shell}` }] };
 }
 
@@ -95,79 +144,100 @@ export default defineRule({
     formats: ['apptainer'],
     fix: 'safe',
     docs: {
-      summary: '`%post` runs with `/bin/sh`: a `#!` line there is ignored and bash-isms fail on Debian/Ubuntu bases; `%test` has no `-c`.',
+      summary: '`%post` runs with `/bin/sh`: a `#!` line there is ignored and bash-isms fail on Debian/Ubuntu bases; `-c` breaks `%test` and `%runscript`.',
       whatItDoes:
-        'Reports a `#!` interpreter line at the top of `%post` (Apptainer ignores it; only `%post -c <shell>` changes the shell), bash-only syntax ' +
-        '(`[[`, `source`, arrays, `declare`, `<<<`, `set -o pipefail`) in a `%post` without `-c /bin/bash` when the base is Debian or Ubuntu (their ' +
-        '`/bin/sh` is dash), `%test -c`, which is not supported, and `-c` on `%runscript`/`%startscript`, which is undocumented (use a `#!` line).',
+        'Reports bash-only syntax (`[[`, `source`, arrays, `declare`, `<<<`, `set -o pipefail`) in a `%post` without `-c` when the base is Debian or ' +
+        'Ubuntu (their `/bin/sh` is dash; heredocs read by `bash` are exempt); a `#!` line at the top of `%post` (Apptainer ignores it; info when nothing ' +
+        'in the script needs bash); `-c` on `%test`, `%runscript` and `%startscript` (error: it breaks the script); and `-c` on app sections (ignored).',
       whyHpc:
         'Under dash, `[[ -f x ]]` prints "[[: not found" and the condition is silently false, `source` fails — the image builds but lacks what the script ' +
-        'was meant to set up, and the job fails later on the cluster.',
+        'was meant to set up, and the job fails later on the cluster. For `%test`, `%runscript` and `%startscript` Apptainer appends the header words to ' +
+        'the `#!/bin/sh` line it writes, and Linux passes everything after the interpreter as one argument, so `#!/bin/sh -c /bin/bash` makes the shell ' +
+        'exit with an "illegal option" error.',
       howToFix:
-        'Write `%post -c /bin/bash` when the script needs bash (the quick fix adds it; safe), or stick to POSIX sh. Use a `#!` line, not `-c`, for ' +
-        '`%test`, `%runscript` and `%startscript`.',
+        'Write `%post -c /bin/bash -e` when the script needs bash (the quick fix adds it, with the `#!` line\'s options; safe: `-e` keeps the build ' +
+        'stopping at the first failing command, as the default `/bin/sh -ex` does — plain `-c /bin/bash` would lose that, see HPC-DEF-013), or stick to ' +
+        'POSIX sh. Use a `#!` line, not `-c`, for `%test`, `%runscript` and `%startscript`.',
       bad: [
         { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    if [[ ! -d /opt/app ]]; then mkdir -p /opt/app; fi\n' },
         { format: 'apptainer', code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%post\n#!/bin/bash\n    dnf -y install gcc\n' },
       ],
       good: [
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post -c /bin/bash\n    if [[ ! -d /opt/app ]]; then mkdir -p /opt/app; fi\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post -c /bin/bash -e\n    if [[ ! -d /opt/app ]]; then mkdir -p /opt/app; fi\n' },
         { format: 'apptainer', code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%post\n    if [[ ! -d /opt/app ]]; then mkdir -p /opt/app; fi\n' },
       ],
       exceptions: 'Bases other than Debian/Ubuntu images and debootstrap are not checked for bash-isms: their `/bin/sh` is usually bash.',
       references: [
         'https://apptainer.org/docs/user/main/definition_files.html#post',
+        'https://github.com/apptainer/apptainer/blob/v1.5.3/internal/pkg/build/util.go (getSectionScriptArgs: `/bin/sh -ex`, and `-c` words joined with the script path)',
+        'https://github.com/apptainer/apptainer/blob/v1.5.3/internal/pkg/build/metadata.go (handleShebangScript: section arguments appended to the `#!` line)',
         'https://wiki.ubuntu.com/DashAsBinSh',
       ],
     },
   },
   check(context) {
     const { recipe } = context;
-    const report = (finding: Finding): void => context.report(finding);
     for (const stage of recipe.stages) {
       const debian = isDebianFamily(stage);
-      stage.sections.forEach((section) => {
-        const hasShellFlag = section.args.some((arg) => arg.value === '-c');
+      for (const section of stage.sections) {
+        const flag = section.args.find((arg) => arg.value === '-c');
         if (section.name === 'post') {
-          const step = stage.steps.find((candidate): candidate is RunStep => candidate.kind === 'run' && candidate.range.start.line === section.range.start.line);
-          const first = firstContentLine(recipe, section);
-          let fixed = hasShellFlag;
-          if (first && first.text.startsWith('#!') && !isPlainSh(first.text) && !hasShellFlag) {
-            const bash = bashFromShebang(first.text);
-            report({
-              range: section.header.range,
-              message: `Apptainer ignores the \`${first.text}\` line of this \`%post\` and runs it with /bin/sh; use \`%post -c ${bash ?? '<interpreter>'}\` instead.`,
-              fixes: bash ? [addShellFix(recipe, section, '/bin/bash')] : [],
-            });
-            fixed = fixed || bash !== undefined;
+          if (!flag) {
+            checkPost(context, recipe, stage, section, debian);
           }
-          if (!step || hasShellFlag || !debian) {
-            return;
-          }
-          const found = bashisms(recipe, step);
-          if (found.length > 0) {
-            const kinds = [...new Set(found.map((item) => item.what))];
-            report({
-              range: found[0].command.range,
-              message: `\`%post\` runs with /bin/sh, which is dash on this Debian/Ubuntu base, but uses ${kinds.join(', ')}; add \`-c /bin/bash\` to the section header.`,
-              fixes: fixed ? [] : [addShellFix(recipe, section, '/bin/bash')],
-            });
-          }
-        } else if (hasShellFlag && (section.name === 'test' || section.name === 'apptest')) {
-          const flag = section.args.find((arg) => arg.value === '-c');
-          report({
-            range: flag?.range ?? section.header.range,
-            message: `\`${section.header.text} -c\` is not supported; start the script with a \`#!\` line instead.`,
+        } else if (flag && ['test', 'runscript', 'startscript'].includes(section.name)) {
+          context.report({
+            range: flag.range,
+            severity: 'error',
+            message:
+              `Apptainer appends the words after \`${section.header.text}\` to its \`#!\` line (\`#!/bin/sh -c …\`), and Linux passes them to the shell as ` +
+              'one option word: the shell stops with an "illegal option" error every time the script runs. Choose the interpreter with a `#!` line as the ' +
+              'first line of the script instead.',
           });
-        } else if (hasShellFlag && ['runscript', 'startscript', 'apprun', 'appstart'].includes(section.name)) {
-          const flag = section.args.find((arg) => arg.value === '-c');
-          report({
-            range: flag?.range ?? section.header.range,
+        } else if (flag && section.name.startsWith('app')) {
+          context.report({
+            range: flag.range,
             severity: 'info',
-            message: `\`-c\` on \`${section.header.text}\` is undocumented; start the script with a \`#!\` line to choose the interpreter.`,
+            message:
+              `Apptainer ignores \`-c\` on \`${section.header.text}\`: an app section keeps only the app name` +
+              (section.name === 'appinstall' ? ', and its script is appended to `%post`, which runs it with `%post`\'s shell.' : '; start the script with a `#!` line instead.'),
           });
         }
-      });
+      }
     }
   },
 });
+
+function checkPost(context: RuleContext, recipe: Recipe, stage: Stage, section: Section, debian: boolean): void {
+  const step = stage.steps.find((candidate): candidate is RunStep => candidate.kind === 'run' && candidate.range.start.line === section.range.start.line);
+  const first = firstContentLine(recipe, section);
+  const shebang = first && first.text.startsWith('#!') && !isPlainSh(first.text) ? first.text : undefined;
+  const bash = shebang ? bashFromShebang(shebang) : undefined;
+  const found = step && debian ? bashisms(recipe, step) : [];
+  if (found.length > 0) {
+    const kinds = [...new Set(found.map((item) => item.what))];
+    const ignored = shebang ? ` (its \`${shebang}\` line is ignored)` : '';
+    context.report({
+      range: found[0].command.range,
+      message: `\`%post\` runs with /bin/sh${ignored}, which is dash on this Debian/Ubuntu base, but uses ${kinds.join(', ')}; add \`-c ${BASH_WITH_ERREXIT}\` to the section header.`,
+      fixes: [addShellFix(recipe, section, bash?.options)],
+    });
+    return;
+  }
+  if (!shebang) {
+    return;
+  }
+  if (bash || !OTHER_LANGUAGE.test(interpreterOf(shebang))) {
+    context.report({
+      range: section.header.range,
+      severity: 'info',
+      message: `Apptainer ignores the \`${shebang}\` line of this \`%post\` and runs it with /bin/sh; nothing in it needs bash here, but if it should run with bash write \`%post -c ${BASH_WITH_ERREXIT}\`.`,
+      fixes: bash ? [addShellFix(recipe, section, bash.options)] : [],
+    });
+    return;
+  }
+  context.report({
+    range: section.header.range,
+    message: `Apptainer ignores the \`${shebang}\` line of this \`%post\` and runs the script with /bin/sh; write \`%post -c ${shebang.slice(2).trim()}\` to run it with that interpreter.`,
+  });
+}

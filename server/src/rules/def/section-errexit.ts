@@ -1,0 +1,182 @@
+// HPC-DEF-013: `%post -c <shell>` (and `%test`) scripts that run without errexit.
+import { defineRule, type Fix } from '../../engine/rule';
+import type { Recipe, RunStep, Section, ShellCommand, Stage, TestStep } from '../../recipe/model';
+import { optionsSetErrexit, quotedShellCommand, SCRIPT_ARG_SECTIONS, scriptErrexit, sectionShellWords, shellProgram, shellText } from '../util/section-shell';
+import { lineIndexOf } from '../util/source';
+
+function stepOf<K extends 'run' | 'test'>(stage: Stage, section: Section, kind: K): Extract<RunStep | TestStep, { kind: K }> | undefined {
+  return stage.steps.find((step): step is Extract<RunStep | TestStep, { kind: K }> => step.kind === kind && step.range.start.line === section.range.start.line);
+}
+
+function insertAfter(recipe: Recipe, end: Section['range']['end'], text: string, title: string, safe: boolean): Fix {
+  const index = lineIndexOf(recipe);
+  const at = index.offsetAt(end);
+  return { title, safe, edits: [{ range: index.range(at, at), newText: text }] };
+}
+
+/** `set -e` as a new first line of the section body (after a `#!` line), indented like the body. */
+function setErrexitFix(recipe: Recipe, section: Section, title: string): Fix | undefined {
+  const index = lineIndexOf(recipe);
+  for (let line = section.bodyRange.start.line; line <= section.bodyRange.end.line && line < index.lineCount; line++) {
+    const text = index.lineText(line);
+    if (text.trim().length === 0) {
+      continue;
+    }
+    const indent = text.slice(0, text.length - text.trimStart().length);
+    const target = text.trimStart().startsWith('#!') ? line + 1 : line;
+    if (target >= index.lineCount) {
+      return undefined;
+    }
+    const at = index.lineStart(target);
+    return { title, safe: false, edits: [{ range: index.range(at, at), newText: `${indent}set -e\n` }] };
+  }
+  return undefined;
+}
+
+const TEST_CONDITIONS = new Set(['[', '[[', 'test']);
+/** Words that show the script manages its exit status itself. */
+const CONTROL_FLOW = /(^|[\s;&|(])(if|case|while|until|exit|return|trap)(?=[\s;(]|$)/m;
+
+/** Top-level commands that end an and-or list, except the last one: their failure does not change the script's status. */
+function ignoredFailures(commands: readonly ShellCommand[]): ShellCommand[] {
+  const top = commands.filter((command) => command.depth === 0);
+  const ends = top.filter((_command, i) => {
+    const next = top[i + 1];
+    return next === undefined || next.separatorBefore === 'newline' || next.separatorBefore === ';' || next.separatorBefore === '&';
+  });
+  return ends.slice(0, -1).filter((command) => !TEST_CONDITIONS.has(command.name) && !['', 'echo', 'printf', ':', 'true', 'export', 'set', 'cd', 'unset', 'sleep'].includes(command.name));
+}
+
+export default defineRule({
+  meta: {
+    code: 'HPC-DEF-013',
+    name: 'section-errexit',
+    category: 'def',
+    severity: 'warning',
+    formats: ['apptainer'],
+    fix: 'both',
+    docs: {
+      summary: '`%post -c /bin/bash` runs the script without `-e`: a failing command no longer stops the build.',
+      whatItDoes:
+        'Reports `%post`, `%setup` and `%pre` headers with `-c <shell>` whose shell words have no `-e` (or `-o errexit`) when the script does not start ' +
+        'with `set -e`; `-c` words quoted with a space inside (`-c "/bin/bash -e"`), which make the build fail; `-c` without a shell; and, as info, ' +
+        '`%test`/`%apptest` scripts of several commands without `set -e`, where only the last command decides whether the test passes.',
+      whyHpc:
+        'Apptainer and SingularityCE run a build section as `/bin/sh -ex <script>`: the first failing command stops the build. With `-c WORDS` they run ' +
+        '`/bin/sh -ex -c "WORDS <script>"`, so the `-e` applies only to the one command that starts the shell, and the script itself runs without it: a ' +
+        'failed download or compile scrolls past, the build reports success and the image is broken — found only when a job fails on the cluster. ' +
+        '`%appinstall` scripts are appended to `%post` and run with its shell, so they lose fail-fast too. The header words are split at spaces without ' +
+        'quote handling, so `-c "/bin/bash -e"` hands `"/bin/bash -e"` to `/bin/sh`, which looks for a program of that name and fails with "not found". ' +
+        '`%test` is written to a `#!/bin/sh` script with no `-e` at all.',
+      howToFix:
+        'Write the option after the shell, without quotes: `%post -c /bin/bash -e` (add `x` for Apptainer\'s usual trace: `-c /bin/bash -ex`), or make ' +
+        '`set -e` (or `set -euo pipefail`) the first line of the script. The quick fix adds `-e`; it is not marked safe because commands that fail today ' +
+        'will stop the build once it is applied. For `%test`, start the script with `set -e` or chain the checks with `&&`.',
+      bad: [
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post -c /bin/bash\n    apt-get update\n    apt-get install -y build-essential\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post -c "/bin/bash -e"\n    apt-get update\n' },
+      ],
+      good: [
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post -c /bin/bash -e\n    apt-get update\n    apt-get install -y build-essential\n' },
+        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post -c /bin/bash\n    set -euo pipefail\n    apt-get update\n' },
+      ],
+      exceptions:
+        'Shells other than sh-compatible ones (`-c python3`) are not checked. A `%test` whose commands are chained with `&&`, or that uses `if`, `exit` ' +
+        'or `trap`, manages its exit status itself and is not reported.',
+      references: [
+        'https://github.com/apptainer/apptainer/blob/v1.5.3/internal/pkg/build/util.go (getSectionScriptArgs: `/bin/sh -ex`, `-c` words joined with the script path)',
+        'https://github.com/apptainer/apptainer/blob/v1.5.3/pkg/build/types/parser/deffile.go (section arguments: the header line after the first space; app sections keep only the app name)',
+        'https://github.com/apptainer/apptainer/blob/v1.5.3/internal/pkg/build/build.go (`%appinstall` scripts appended to `%post`)',
+        'https://github.com/apptainer/apptainer/blob/v1.5.3/internal/pkg/build/metadata.go (`%test` written as a `#!/bin/sh` script)',
+        'https://apptainer.org/docs/user/main/definition_files.html#post',
+      ],
+    },
+  },
+  check(context) {
+    const { recipe } = context;
+    for (const stage of recipe.stages) {
+      const appInstalls = stage.sections.some((section) => section.name === 'appinstall');
+      for (const section of stage.sections) {
+        if (SCRIPT_ARG_SECTIONS.has(section.name)) {
+          const shell = sectionShellWords(section);
+          if (!shell) {
+            continue;
+          }
+          const name = section.header.text;
+          if (shell.words.length === 0) {
+            context.report({
+              range: shell.flag.range,
+              severity: 'error',
+              message: `\`${name} -c\` names no shell: Apptainer stops with "bad ${section.name} section '-c' parameter: missing arguments".`,
+            });
+            continue;
+          }
+          const last = shell.words[shell.words.length - 1];
+          const range = { start: shell.flag.range.start, end: last.range.end };
+          if (quotedShellCommand(shell.words)) {
+            const unquoted = shell.words.map((word) => word.text.replace(/["']/g, '')).join(' ');
+            const index = lineIndexOf(recipe);
+            context.report({
+              range,
+              severity: 'error',
+              message:
+                `Apptainer does not remove the quotes of \`${name} -c ${shellText(shell.words)}\`: /bin/sh looks for a program named \`${unquoted}\` and ` +
+                `the build fails with "not found". Write \`${name} -c ${unquoted}\`.`,
+              fixes: [
+                {
+                  title: `Write \`${name} -c ${unquoted}\``,
+                  safe: true,
+                  edits: [{ range: index.range(index.offsetAt(shell.words[0].range.start), index.offsetAt(last.range.end)), newText: unquoted }],
+                },
+              ],
+            });
+            continue;
+          }
+          const values = shell.words.map((word) => word.value);
+          const program = shellProgram(values);
+          if (!program || optionsSetErrexit(values.slice(1))) {
+            continue;
+          }
+          const step = stepOf(stage, section, 'run');
+          const errexit = step ? scriptErrexit(step.script) : { unguarded: [] };
+          if (errexit.unguarded.length === 0) {
+            continue;
+          }
+          const where = errexit.set ? ` (\`set -e\` comes only after ${errexit.unguarded.length === 1 ? 'a command' : `${errexit.unguarded.length} commands`})` : '';
+          const apps = section.name === 'post' && appInstalls ? ' (in the script or in the `%appinstall` scripts appended to it)' : '';
+          context.report({
+            range,
+            message:
+              `\`${name} -c ${shellText(shell.words)}\` runs the script without \`-e\`${where}: Apptainer gives \`-e\` only to the /bin/sh that starts ` +
+              `${program}, so a failing command${apps} no longer stops the build and a broken image is produced. Write \`${name} -c ${shellText(shell.words)} -e\` ` +
+              'or start the script with `set -e`.',
+            fixes: [insertAfter(recipe, last.range.end, ' -e', `Add \`-e\` to \`${name} -c ${shellText(shell.words)}\``, false)],
+          });
+        } else if (section.name === 'test' || section.name === 'apptest') {
+          const step = stepOf(stage, section, 'test');
+          if (!step?.script || CONTROL_FLOW.test(step.script.text)) {
+            continue;
+          }
+          const first = step.script.text.trimStart();
+          const shebang = section.name === 'test' && first.startsWith('#!') ? first.slice(2).split('\n')[0].trim().split(/\s+/) : [];
+          if (optionsSetErrexit(shebang.slice(1)) || scriptErrexit(step.script).set) {
+            continue;
+          }
+          const ignored = ignoredFailures(step.script.commands);
+          if (ignored.length === 0) {
+            continue;
+          }
+          const fix = setErrexitFix(recipe, section, `Start \`${section.header.text}\` with \`set -e\``);
+          context.report({
+            range: ignored[0].range,
+            severity: 'info',
+            message:
+              `\`${section.header.text}\` runs without \`-e\`: only its last command decides whether the test passes, so a failure of \`${ignored[0].name}\`` +
+              `${ignored.length > 1 ? ` (and ${ignored.length - 1} more)` : ''} goes unnoticed. Start the script with \`set -e\` or chain the checks with \`&&\`.`,
+            fixes: fix ? [fix] : [],
+          });
+        }
+      }
+    }
+  },
+});
