@@ -169,8 +169,8 @@ export default defineRule({
       exceptions: 'Bases other than Debian/Ubuntu images and debootstrap are not checked for bash-isms: their `/bin/sh` is usually bash.',
       references: [
         'https://apptainer.org/docs/user/main/definition_files.html#post',
-        'https://github.com/apptainer/apptainer/blob/v1.5.3/internal/pkg/build/util.go (getSectionScriptArgs: `/bin/sh -ex`, and `-c` words joined with the script path)',
-        'https://github.com/apptainer/apptainer/blob/v1.5.3/internal/pkg/build/metadata.go (handleShebangScript: section arguments appended to the `#!` line)',
+        'https://github.com/apptainer/apptainer/blob/v1.5.3/internal/pkg/build/util.go',
+        'https://github.com/apptainer/apptainer/blob/v1.5.3/internal/pkg/build/metadata.go',
         'https://wiki.ubuntu.com/DashAsBinSh',
       ],
     },

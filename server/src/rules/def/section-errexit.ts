@@ -1,7 +1,7 @@
 // HPC-DEF-013: `%post -c <shell>` (and `%test`) scripts that run without errexit.
 import { defineRule, type Fix } from '../../engine/rule';
 import type { Recipe, RunStep, Section, ShellCommand, Stage, TestStep } from '../../recipe/model';
-import { optionsSetErrexit, quotedShellCommand, SCRIPT_ARG_SECTIONS, scriptErrexit, sectionShellWords, shellProgram, shellText } from '../util/section-shell';
+import { optionsSetErrexit, quotedShellCommand, SCRIPT_ARG_SECTIONS, errexitCommand, sectionShellWords, shellProgram, shellText } from '../util/section-shell';
 import { lineIndexOf } from '../util/source';
 
 function stepOf<K extends 'run' | 'test'>(stage: Stage, section: Section, kind: K): Extract<RunStep | TestStep, { kind: K }> | undefined {
@@ -37,14 +37,22 @@ const TEST_CONDITIONS = new Set(['[', '[[', 'test']);
 /** Words that show the script manages its exit status itself. */
 const CONTROL_FLOW = /(^|[\s;&|(])(if|case|while|until|exit|return|trap)(?=[\s;(]|$)/m;
 
-/** Top-level commands that end an and-or list, except the last one: their failure does not change the script's status. */
-function ignoredFailures(commands: readonly ShellCommand[]): ShellCommand[] {
+const TRIVIAL = new Set(['', 'echo', 'printf', ':', 'true', 'export', 'set', 'cd', 'unset', 'sleep', 'readonly', 'umask', 'shopt', 'declare', 'typeset', 'local']);
+
+/**
+ * Top-level commands whose failure does not change the script's exit status: each one that ends an and-or list and is
+ * followed by another command (before `guard`, the `set -e` from which failures stop the script). With `more`, further
+ * script text runs after the last command (`%appinstall` scripts appended to `%post`).
+ */
+function lostFailures(commands: readonly ShellCommand[], guard: ShellCommand | undefined, more = false): ShellCommand[] {
   const top = commands.filter((command) => command.depth === 0);
-  const ends = top.filter((_command, i) => {
+  const cut = guard ? top.indexOf(guard) : top.length;
+  const ends = top.slice(0, cut).filter((_command, i) => {
     const next = top[i + 1];
     return next === undefined || next.separatorBefore === 'newline' || next.separatorBefore === ';' || next.separatorBefore === '&';
   });
-  return ends.slice(0, -1).filter((command) => !TEST_CONDITIONS.has(command.name) && !['', 'echo', 'printf', ':', 'true', 'export', 'set', 'cd', 'unset', 'sleep'].includes(command.name));
+  const followed = guard || more ? ends : ends.slice(0, -1);
+  return followed.filter((command) => !TEST_CONDITIONS.has(command.name) && !TRIVIAL.has(command.name));
 }
 
 export default defineRule({
@@ -84,10 +92,10 @@ export default defineRule({
         'Shells other than sh-compatible ones (`-c python3`) are not checked. A `%test` whose commands are chained with `&&`, or that uses `if`, `exit` ' +
         'or `trap`, manages its exit status itself and is not reported.',
       references: [
-        'https://github.com/apptainer/apptainer/blob/v1.5.3/internal/pkg/build/util.go (getSectionScriptArgs: `/bin/sh -ex`, `-c` words joined with the script path)',
-        'https://github.com/apptainer/apptainer/blob/v1.5.3/pkg/build/types/parser/deffile.go (section arguments: the header line after the first space; app sections keep only the app name)',
-        'https://github.com/apptainer/apptainer/blob/v1.5.3/internal/pkg/build/build.go (`%appinstall` scripts appended to `%post`)',
-        'https://github.com/apptainer/apptainer/blob/v1.5.3/internal/pkg/build/metadata.go (`%test` written as a `#!/bin/sh` script)',
+        'https://github.com/apptainer/apptainer/blob/v1.5.3/internal/pkg/build/util.go',
+        'https://github.com/apptainer/apptainer/blob/v1.5.3/pkg/build/types/parser/deffile.go',
+        'https://github.com/apptainer/apptainer/blob/v1.5.3/internal/pkg/build/build.go',
+        'https://github.com/apptainer/apptainer/blob/v1.5.3/internal/pkg/build/metadata.go',
         'https://apptainer.org/docs/user/main/definition_files.html#post',
       ],
     },
@@ -138,11 +146,12 @@ export default defineRule({
             continue;
           }
           const step = stepOf(stage, section, 'run');
-          const errexit = step ? scriptErrexit(step.script) : { unguarded: [] };
-          if (errexit.unguarded.length === 0) {
+          const guard = step ? errexitCommand(step.script) : undefined;
+          const lost = step ? lostFailures(step.script.commands, guard, section.name === 'post' && appInstalls) : [];
+          if (lost.length === 0) {
             continue;
           }
-          const where = errexit.set ? ` (\`set -e\` comes only after ${errexit.unguarded.length === 1 ? 'a command' : `${errexit.unguarded.length} commands`})` : '';
+          const where = guard ? ` (\`set -e\` comes only after ${lost.length === 1 ? 'a command' : `${lost.length} commands`})` : '';
           const apps = section.name === 'post' && appInstalls ? ' (in the script or in the `%appinstall` scripts appended to it)' : '';
           context.report({
             range,
@@ -159,10 +168,10 @@ export default defineRule({
           }
           const first = step.script.text.trimStart();
           const shebang = section.name === 'test' && first.startsWith('#!') ? first.slice(2).split('\n')[0].trim().split(/\s+/) : [];
-          if (optionsSetErrexit(shebang.slice(1)) || scriptErrexit(step.script).set) {
+          if (optionsSetErrexit(shebang.slice(1)) || errexitCommand(step.script)) {
             continue;
           }
-          const ignored = ignoredFailures(step.script.commands);
+          const ignored = lostFailures(step.script.commands, undefined);
           if (ignored.length === 0) {
             continue;
           }

@@ -2,7 +2,7 @@
 // `/bin/sh -ex <script>` by default; with `%post -c WORDS` it is `/bin/sh -ex -c "WORDS <script>"`.
 // The header words are split at whitespace (Go's strings.Fields, no quote handling) after cutting
 // at the first `#`, so quotes reach /bin/sh, and `-e` only covers the one command that starts WORDS.
-import type { Recipe, Section, ShellCommand, ShellScript, Word } from '../../recipe/model';
+import type { Section, ShellCommand, ShellScript, Word } from '../../recipe/model';
 
 /** What the quick fixes and `hpclint convert` write to run a section with bash and keep fail-fast. */
 export const BASH_WITH_ERREXIT = '/bin/bash -e';
@@ -76,45 +76,12 @@ export function quotedShellCommand(words: readonly Word[]): boolean {
   return /"[^"]*\s[^"]*"|'[^']*\s[^']*'/.test(joined);
 }
 
-/** Commands that cannot fail in a way that matters before `set -e` takes effect. */
-const HARMLESS = new Set(['', 'set', 'export', 'readonly', 'unset', 'echo', 'printf', ':', 'true', 'umask', 'shopt', 'declare', 'typeset', 'local']);
-
-export interface ScriptErrexit {
-  /** The top-level `set` that turns errexit on, if any. */
-  set?: ShellCommand;
-  /** Top-level commands that run before it (or in the whole script when there is none) and can fail. */
-  unguarded: ShellCommand[];
-}
-
-/** Where a script turns errexit on with `set -e` / `set -o errexit` at the top level. */
-export function scriptErrexit(script: ShellScript): ScriptErrexit {
-  const unguarded: ShellCommand[] = [];
-  for (const command of script.commands) {
-    if (command.depth > 0) {
-      continue;
-    }
-    if (command.name === 'set' && optionsSetErrexit(command.words.slice(1).map((word) => word.value))) {
-      return { set: command, unguarded };
-    }
-    if (!HARMLESS.has(command.name)) {
-      unguarded.push(command);
-    }
-  }
-  return { unguarded };
+/** The first top-level `set -e` / `set -o errexit` / `set -euo pipefail` of a script: failures after it stop the script. */
+export function errexitCommand(script: ShellScript): ShellCommand | undefined {
+  return script.commands.find((command) => command.depth === 0 && command.name === 'set' && optionsSetErrexit(command.words.slice(1).map((word) => word.value)));
 }
 
 /** The `-c` words as Apptainer passes them (quote characters included), e.g. `/bin/bash`. */
 export function shellText(words: readonly Word[]): string {
   return words.map((word) => word.text).join(' ');
-}
-
-/** The section a step belongs to (sections and steps share their start line). */
-export function sectionAt(recipe: Recipe, line: number): Section | undefined {
-  for (const stage of recipe.stages) {
-    const section = stage.sections.find((candidate) => candidate.range.start.line === line);
-    if (section) {
-      return section;
-    }
-  }
-  return undefined;
 }
