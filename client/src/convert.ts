@@ -5,18 +5,13 @@
 // or when the file is closed, because their line numbers are only right for the text as generated.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-
-export const CONVERT_COMMAND = 'hpclint.convertToApptainer';
-const CONVERT_DOCKERFILE_REQUEST = 'hpclint/convertDockerfile';
-
-interface ConversionNote {
-  message: string;
-  line: number;
-  severity: 'warning' | 'info';
-  code: string;
-}
-
-type ConvertResult = { text: string; notes: ConversionNote[]; fileName: string } | { error: string };
+import {
+  CONVERT_COMMAND,
+  CONVERT_DOCKERFILE_REQUEST,
+  type ConvertDockerfileParams,
+  type ConvertDockerfileResult,
+} from '../../server/src/lsp/protocol';
+import type { ConversionNote } from '../../server/src/convert/dockerfileToDefinition';
 
 export function registerConvertCommand(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined): void {
   const diagnostics = vscode.languages.createDiagnosticCollection('hpclint-convert');
@@ -48,7 +43,8 @@ async function convert(resource: vscode.Uri | undefined, client: LanguageClient 
     void vscode.window.showErrorMessage('hpclint: open a Dockerfile to convert it.');
     return;
   }
-  const result = await client.sendRequest<ConvertResult>(CONVERT_DOCKERFILE_REQUEST, { uri: document.uri.toString(), text: document.getText() });
+  const params: ConvertDockerfileParams = { uri: document.uri.toString(), text: document.getText() };
+  const result = await client.sendRequest<ConvertDockerfileResult>(CONVERT_DOCKERFILE_REQUEST, params);
   if ('error' in result) {
     void vscode.window.showErrorMessage(`hpclint: cannot convert ${document.fileName}: ${result.error}`);
     return;

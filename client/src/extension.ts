@@ -7,17 +7,20 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import {
+  CONFIG_FILE_GLOB,
+  RESTART_SERVER_COMMAND,
+  RULE_DOCUMENTATION_REQUEST,
+  RULE_LIST_REQUEST,
+  SHOW_DOCUMENTATION_COMMAND,
+  SHOW_OUTPUT_COMMAND,
+  type RuleDocumentationParams,
+  type RuleDocumentationResult,
+  type RuleSummary,
+} from '../../server/src/lsp/protocol';
 import { registerConvertCommand } from './convert';
 
 const DOC_SCHEME = 'hpclint-doc';
-const RULE_DOCUMENTATION_REQUEST = 'hpclint/ruleDocumentation';
-const RULE_LIST_REQUEST = 'hpclint/listRules';
-
-interface RuleSummary {
-  code: string;
-  name: string;
-  summary: string;
-}
 
 let client: LanguageClient | undefined;
 
@@ -34,7 +37,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language },
     ]),
     synchronize: {
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/.hpclint.{yaml,yml,json}'),
+      fileEvents: vscode.workspace.createFileSystemWatcher(CONFIG_FILE_GLOB),
     },
     outputChannel,
   };
@@ -45,11 +48,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     outputChannel,
     vscode.workspace.registerTextDocumentContentProvider(DOC_SCHEME, documents),
-    vscode.commands.registerCommand('hpclint.restartServer', async () => {
+    vscode.commands.registerCommand(RESTART_SERVER_COMMAND, async () => {
       await client?.restart();
     }),
-    vscode.commands.registerCommand('hpclint.showOutput', () => outputChannel.show(true)),
-    vscode.commands.registerCommand('hpclint.showRuleDocumentation', async (code?: unknown) => {
+    vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => outputChannel.show(true)),
+    vscode.commands.registerCommand(SHOW_DOCUMENTATION_COMMAND, async (code?: unknown) => {
       const chosen = typeof code === 'string' && code.length > 0 ? code : await pickRule(client);
       if (chosen) {
         await showRuleDocumentation(chosen);
@@ -74,7 +77,8 @@ class RuleDocumentProvider implements vscode.TextDocumentContentProvider {
     if (!languageClient) {
       return `# ${code}\n\nThe hpclint server is not running.\n`;
     }
-    const markdown = await languageClient.sendRequest<string | null>(RULE_DOCUMENTATION_REQUEST, { code });
+    const params: RuleDocumentationParams = { code };
+    const markdown = await languageClient.sendRequest<RuleDocumentationResult>(RULE_DOCUMENTATION_REQUEST, params);
     return markdown ?? `# ${code}\n\nhpclint has no rule with this code or name.\n`;
   }
 }

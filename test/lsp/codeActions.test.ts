@@ -7,9 +7,9 @@ import { defaultConfig } from '../../server/src/engine/config';
 import { defineRule, type Rule } from '../../server/src/engine/rule';
 import type { RecipeFormat } from '../../server/src/recipe/model';
 import { parseRecipe } from '../../server/src/recipe/parse';
-import { computeCodeActions, minimalEdit } from '../../server/src/lsp/codeActions';
-import { DockerfileFeatures } from '../../server/src/lsp/dockerfileFeatures';
-import { normalizeSettings } from '../../server/src/lsp/settings';
+import { computeCodeActions, minimalEdit } from '../../server/src/lsp/features/codeActions';
+import { DockerfileFeatures } from '../../server/src/lsp/features/dockerfileFeatures';
+import { normalizeSettings } from '../../server/src/lsp/documents/settings';
 
 const URI = 'file:///work/Dockerfile';
 const dockerfile = new DockerfileFeatures({ error() {}, warn() {}, info() {}, log() {} });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { ConversionError, convertDockerfile } from '../../server/src/convert/dockerfileToDefinition';
 import { defaultDefinitionName, formatNotes } from '../../server/src/cli/convert';
 import { lint } from '../../server/src/engine/lint';
-import { convertDocument } from '../../server/src/lsp/convert';
+import { convertDocument } from '../../server/src/lsp/features/convert';
 import { parseDefinitionFile } from '../../server/src/recipe/apptainer';
 
 

@@ -309,19 +309,9 @@ function startLanguageServer(argv: readonly string[]): void {
   if (!argv.some((arg) => arg === '--stdio' || arg === '--node-ipc' || arg.startsWith('--socket') || arg.startsWith('--pipe'))) {
     process.argv.push('--stdio');
   }
-  // Loaded lazily so that linting never pays for the server. server.ts starts itself when
-  // `require.main === module`; inside the cli.js bundle that test would be true on load, so hide
-  // require.main while loading and start the server exactly once here.
-  const mutableRequire = require as { main?: NodeJS.Module };
-  const savedMain = mutableRequire.main;
-  mutableRequire.main = undefined;
-  let server: { startServer: () => void };
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    server = require('../server') as { startServer: () => void };
-  } finally {
-    mutableRequire.main = savedMain;
-  }
+  // Loaded lazily so that linting never pays for the server's start-up.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const server = require('../lsp/server') as typeof import('../lsp/server');
   server.startServer();
 }
 
@@ -335,7 +325,8 @@ function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
-function main(): void {
+/** The `hpclint` command: `lsp`, `convert`, or lint (see `run`). */
+export function main(): void {
   const argv = process.argv.slice(2);
   if (argv[0] === 'lsp') {
     try {
@@ -367,8 +358,4 @@ function main(): void {
     status = EXIT_FAILURE;
   }
   process.exitCode = status;
-}
-
-if (require.main === module) {
-  main();
 }

@@ -1,5 +1,5 @@
 // Where the cursor is in a definition file, from the raw lines (robust while the user is typing).
-import type { Recipe, Stage } from '../recipe/model';
+import type { Recipe, Stage } from '../../recipe/model';
 
 const SECTION_LINE = /^\s*%([A-Za-z]+)/;
 const STAGE_START = /^\s*bootstrap\s*:/i;

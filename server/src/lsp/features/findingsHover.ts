@@ -1,6 +1,6 @@
 // Hover: the explanation of every finding under the cursor, then the language's own hover.
 import { MarkupKind, type Hover, type MarkupContent, type Position, type Range } from 'vscode-languageserver';
-import type { HpcDiagnostic } from '../engine/types';
+import type { HpcDiagnostic } from '../../engine/types';
 import { ruleMeta } from './documentation';
 
 function containsPosition(range: Range, position: Position): boolean {

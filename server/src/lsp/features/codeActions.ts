@@ -8,15 +8,13 @@ import {
   type TextEdit,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { fixAll } from '../engine/fixes';
-import type { Rule } from '../engine/rule';
-import type { HpcDiagnostic, ResolvedConfig } from '../engine/types';
-import type { Recipe, RecipeFormat } from '../recipe/model';
-import { diagnosticData, type DiagnosticData } from './diagnostics';
-import { SHOW_DOCUMENTATION_COMMAND } from './documentation';
+import { fixAll } from '../../engine/fixes';
+import type { Rule } from '../../engine/rule';
+import type { HpcDiagnostic, ResolvedConfig } from '../../engine/types';
+import type { Recipe, RecipeFormat } from '../../recipe/model';
+import { diagnosticData, type DiagnosticData } from '../diagnostics/lspDiagnostics';
+import { FIX_ALL_KIND, SHOW_DOCUMENTATION_COMMAND } from '../protocol';
 import type { DockerfileFeatures } from './dockerfileFeatures';
-
-export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.hpclint`;
 
 const PRAGMA_LINE = /^(\s*)#\s*hpclint\s+ignore\s*=\s*([A-Za-z0-9_,/\- ]*?)\s*$/;
 const GLOBAL_PRAGMA_LINE = /^(\s*)#\s*hpclint\s+global\s+ignore\s*=\s*([A-Za-z0-9_,/\- ]*?)\s*$/;

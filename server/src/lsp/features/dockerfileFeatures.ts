@@ -9,7 +9,7 @@ import { DockerAssist } from 'dockerfile-language-service/lib/dockerAssist';
 import type { DockerRegistryClient } from 'dockerfile-language-service/lib/dockerRegistryClient';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionItem, Position, SemanticTokensLegend } from 'vscode-languageserver';
-import type { Logger } from './guard';
+import type { Logger } from '../guard';
 
 /**
  * The service's own completion always creates a Docker Hub client that fetches image tags over the

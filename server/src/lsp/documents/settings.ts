@@ -1,6 +1,6 @@
 // `hpclint.*` settings per resource: requested with workspace/configuration, cached per document URI.
 import type { Connection } from 'vscode-languageserver';
-import type { SeveritySetting } from '../engine/rule';
+import type { SeveritySetting } from '../../engine/rule';
 
 export interface HpclintSettings {
   enable: boolean;

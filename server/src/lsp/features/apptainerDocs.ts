@@ -5,7 +5,7 @@ import {
   type BuildVariableSpec,
   type HeaderKeywordSpec,
   type SectionSpec,
-} from '../recipe/apptainer-spec';
+} from '../../recipe/apptainer-spec';
 import type { ArgumentDefault } from './apptainerContext';
 
 /** What a section does at which time and where, in one sentence. */

@@ -2,20 +2,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ruleByCodeOrName } from '../engine/registry';
-import type { RuleMeta } from '../engine/rule';
-import { allRules } from '../rules/index';
-import { renderRuleDoc } from '../docs/render';
+import { ruleByCodeOrName } from '../../engine/registry';
+import type { RuleMeta } from '../../engine/rule';
+import { allRules } from '../../rules/index';
+import { renderRuleDoc } from '../../docs/render';
+import type { RuleSummary } from '../protocol';
 
-export const RULE_DOCUMENTATION_REQUEST = 'hpclint/ruleDocumentation';
-export const RULE_LIST_REQUEST = 'hpclint/listRules';
-export const SHOW_DOCUMENTATION_COMMAND = 'hpclint.showRuleDocumentation';
-
-export interface RuleSummary {
-  code: string;
-  name: string;
-  summary: string;
-}
 
 let docsDirectory: string | null | undefined;
 

@@ -1,59 +1,11 @@
-// HpcDiagnostic → LSP Diagnostic, and the debounced publisher (push model: works with every client).
-import {
-  DiagnosticSeverity,
-  type Connection,
-  type Diagnostic,
-  type TextDocuments,
-} from 'vscode-languageserver';
+// The debounced diagnostics publisher (push model: works with every client).
+import type { Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Fix, Severity } from '../engine/rule';
-import type { HpcDiagnostic } from '../engine/types';
-import type { Analyzer } from './analysis';
-import { ruleDocHref } from './documentation';
-import { describeError, type Logger } from './guard';
-
-/** What code actions need from a published diagnostic. */
-export interface DiagnosticData {
-  code: string;
-  fixes: Fix[];
-}
-
-const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error,
-  warning: DiagnosticSeverity.Warning,
-  info: DiagnosticSeverity.Information,
-  hint: DiagnosticSeverity.Hint,
-};
+import type { Analyzer } from '../documents/analyzer';
+import { toLspDiagnostic } from './lspDiagnostics';
+import { describeError, type Logger } from '../guard';
 
 export const DEBOUNCE_MS = 200;
-
-export function toLspDiagnostic(finding: HpcDiagnostic): Diagnostic {
-  const diagnostic: Diagnostic = {
-    range: finding.range,
-    severity: SEVERITIES[finding.severity],
-    code: finding.code,
-    source: finding.source,
-    message: finding.message,
-  };
-  const href = ruleDocHref(finding.code);
-  if (href !== undefined) {
-    diagnostic.codeDescription = { href };
-  }
-  const data: DiagnosticData = { code: finding.code, fixes: finding.fixes };
-  diagnostic.data = data;
-  return diagnostic;
-}
-
-export function diagnosticData(diagnostic: Diagnostic): DiagnosticData | undefined {
-  const data = diagnostic.data as Partial<DiagnosticData> | undefined;
-  if (data && typeof data.code === 'string') {
-    return { code: data.code, fixes: Array.isArray(data.fixes) ? data.fixes : [] };
-  }
-  if (typeof diagnostic.code === 'string' && (diagnostic.source === 'hpclint' || diagnostic.source === 'dockerfile-utils')) {
-    return { code: diagnostic.code, fixes: [] };
-  }
-  return undefined;
-}
 
 /**
  * Lints open documents after a quiet period and publishes the result. A run whose document changed

@@ -10,10 +10,10 @@ import {
   mergeConfig,
   type ConfigFile,
   type ConfigOverride,
-} from '../engine/config';
-import type { ResolvedConfig } from '../engine/types';
+} from '../../engine/config';
+import type { ResolvedConfig } from '../../engine/types';
 import type { HpclintSettings } from './settings';
-import { filePathOf } from './uri';
+import { filePathOf } from '../uri';
 
 export interface DocumentConfig {
   config: ResolvedConfig;

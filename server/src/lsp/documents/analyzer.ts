@@ -1,13 +1,13 @@
 // Runs the engine for open documents and keeps the latest result per document version.
-import { own } from '../engine/own';
+import { own } from '../../engine/own';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { lint, skipReason } from '../engine/lint';
-import type { LintResult } from '../engine/types';
-import type { Recipe, RecipeFormat } from '../recipe/model';
-import { detectFormat, parseRecipe } from '../recipe/parse';
+import { lint, skipReason } from '../../engine/lint';
+import type { LintResult } from '../../engine/types';
+import type { Recipe, RecipeFormat } from '../../recipe/model';
+import { detectFormat, parseRecipe } from '../../recipe/parse';
 import type { ConfigResolver } from './configResolver';
 import type { HpclintSettings, SettingsStore } from './settings';
-import { baseNameOf } from './uri';
+import { baseNameOf } from '../uri';
 
 export interface DocumentAnalysis {
   uri: string;

@@ -9,8 +9,8 @@ import {
   type Range,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { BOOTSTRAP_AGENTS, BUILD_VARIABLES, SECTIONS, sectionSpec, type HeaderKeywordSpec } from '../recipe/apptainer-spec';
-import type { Recipe } from '../recipe/model';
+import { BOOTSTRAP_AGENTS, BUILD_VARIABLES, SECTIONS, sectionSpec, type HeaderKeywordSpec } from '../../recipe/apptainer-spec';
+import type { Recipe } from '../../recipe/model';
 import { appNames, argumentDefaults, headerContext, sectionAt, splitLines, stageAt } from './apptainerContext';
 import {
   agentDocumentation,

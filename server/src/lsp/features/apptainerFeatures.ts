@@ -11,8 +11,8 @@ import {
   type Range,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { BUILD_VARIABLES, headerKeyword, sectionSpec } from '../recipe/apptainer-spec';
-import type { Recipe, Section, Stage } from '../recipe/model';
+import { BUILD_VARIABLES, headerKeyword, sectionSpec } from '../../recipe/apptainer-spec';
+import type { Recipe, Section, Stage } from '../../recipe/model';
 import { argumentDefaults, headerContext, splitLines } from './apptainerContext';
 import {
   agentDocumentation,

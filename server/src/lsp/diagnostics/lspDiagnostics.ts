@@ -1,0 +1,46 @@
+// HpcDiagnostic → LSP Diagnostic, and back to what code actions need (`data`).
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import type { Fix, Severity } from '../../engine/rule';
+import type { HpcDiagnostic } from '../../engine/types';
+import { ruleDocHref } from '../features/documentation';
+
+/** What code actions need from a published diagnostic. */
+export interface DiagnosticData {
+  code: string;
+  fixes: Fix[];
+}
+
+const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toLspDiagnostic(finding: HpcDiagnostic): Diagnostic {
+  const diagnostic: Diagnostic = {
+    range: finding.range,
+    severity: SEVERITIES[finding.severity],
+    code: finding.code,
+    source: finding.source,
+    message: finding.message,
+  };
+  const href = ruleDocHref(finding.code);
+  if (href !== undefined) {
+    diagnostic.codeDescription = { href };
+  }
+  const data: DiagnosticData = { code: finding.code, fixes: finding.fixes };
+  diagnostic.data = data;
+  return diagnostic;
+}
+
+export function diagnosticData(diagnostic: Diagnostic): DiagnosticData | undefined {
+  const data = diagnostic.data as Partial<DiagnosticData> | undefined;
+  if (data && typeof data.code === 'string') {
+    return { code: data.code, fixes: Array.isArray(data.fixes) ? data.fixes : [] };
+  }
+  if (typeof diagnostic.code === 'string' && (diagnostic.source === 'hpclint' || diagnostic.source === 'dockerfile-utils')) {
+    return { code: diagnostic.code, fixes: [] };
+  }
+  return undefined;
+}

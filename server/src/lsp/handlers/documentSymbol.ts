@@ -1,0 +1,18 @@
+// `textDocument/documentSymbol`: instructions (Dockerfile), stages → header and sections (definition file).
+import { apptainerSymbols } from '../features/apptainerFeatures';
+import { guarded } from '../guard';
+import type { HpclintServer } from '../server';
+
+export function registerDocumentSymbol(server: HpclintServer): void {
+  server.connection.onDocumentSymbol(
+    guarded(server.logger, 'documentSymbol', [], (params) => {
+      const target = server.openForFeatures(params.textDocument);
+      if (!target) {
+        return [];
+      }
+      return target.format === 'dockerfile'
+        ? server.dockerfile.service.computeSymbols(params.textDocument, target.document.getText())
+        : apptainerSymbols(server.analyzer.recipe(target.document, 'apptainer'));
+    }),
+  );
+}

@@ -1,0 +1,59 @@
+// Every request and notification the server handles, one file each. Adding a feature = one file + one line here.
+import type { HpclintServer } from '../server';
+import { registerCodeAction } from './codeAction';
+import { registerCompletion } from './completion';
+import { registerCompletionResolve } from './completionResolve';
+import { registerConfiguration } from './configuration';
+import { registerConvertDockerfile } from './convertDockerfile';
+import { registerDefinition } from './definition';
+import { registerDocumentHighlight } from './documentHighlight';
+import { registerDocumentLinkResolve } from './documentLinkResolve';
+import { registerDocumentLinks } from './documentLinks';
+import { registerDocumentSymbol } from './documentSymbol';
+import { registerFoldingRange } from './foldingRange';
+import { registerFormatting } from './formatting';
+import { registerHover } from './hover';
+import { registerInitialize } from './initialize';
+import { registerListRules } from './listRules';
+import { registerOnTypeFormatting } from './onTypeFormatting';
+import { registerPrepareRename } from './prepareRename';
+import { registerRangeFormatting } from './rangeFormatting';
+import { registerRename } from './rename';
+import { registerRuleDocumentation } from './ruleDocumentation';
+import { registerSemanticTokens } from './semanticTokens';
+import { registerSignatureHelp } from './signatureHelp';
+import { registerTextDocumentSync } from './textDocumentSync';
+import { registerWatchedFiles } from './watchedFiles';
+
+const HANDLERS: ReadonlyArray<(server: HpclintServer) => void> = [
+  registerInitialize,
+  registerTextDocumentSync,
+  registerConfiguration,
+  registerWatchedFiles,
+  registerHover,
+  registerCompletion,
+  registerCompletionResolve,
+  registerCodeAction,
+  registerFormatting,
+  registerRangeFormatting,
+  registerOnTypeFormatting,
+  registerDocumentLinks,
+  registerDocumentLinkResolve,
+  registerPrepareRename,
+  registerRename,
+  registerDocumentHighlight,
+  registerDefinition,
+  registerSignatureHelp,
+  registerSemanticTokens,
+  registerDocumentSymbol,
+  registerFoldingRange,
+  registerRuleDocumentation,
+  registerListRules,
+  registerConvertDockerfile,
+];
+
+export function registerHandlers(server: HpclintServer): void {
+  for (const register of HANDLERS) {
+    register(server);
+  }
+}

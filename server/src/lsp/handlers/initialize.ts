@@ -1,0 +1,44 @@
+// `initialize` (client capabilities, workspace folders → server capabilities) and `initialized`
+// (dynamic registrations: settings changes and config-file watching).
+import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, type InitializeResult } from 'vscode-languageserver';
+import { clientSupport, SERVER_CAPABILITIES } from '../capabilities';
+import { guardedNotification } from '../guard';
+import { CONFIG_FILE_GLOB, SETTINGS_SECTION } from '../protocol';
+import type { HpclintServer } from '../server';
+import { filePathOf } from '../uri';
+import { listenToWorkspaceFolders } from './workspaceFolders';
+
+export function registerInitialize(server: HpclintServer): void {
+  const { connection } = server;
+  connection.onInitialize((params): InitializeResult => {
+    const capabilities = params.capabilities;
+    server.client = clientSupport(capabilities);
+    server.workspaceFolders = (params.workspaceFolders ?? [])
+      .map((folder) => filePathOf(folder.uri))
+      .filter((path): path is string => path !== undefined);
+    if (server.workspaceFolders.length === 0 && params.rootUri) {
+      const root = filePathOf(params.rootUri);
+      server.workspaceFolders = root ? [root] : [];
+    }
+    server.dockerfile.setCapabilities({
+      completion: capabilities.textDocument?.completion,
+      hover: capabilities.textDocument?.hover,
+      foldingRange: capabilities.textDocument?.foldingRange,
+    });
+    return { capabilities: SERVER_CAPABILITIES, serverInfo: { name: 'hpclint' } };
+  });
+
+  connection.onInitialized(
+    guardedNotification(server.logger, 'initialized', async () => {
+      if (server.client.registersConfigurationChange) {
+        await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+      }
+      if (server.client.registersFileWatchers) {
+        await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: CONFIG_FILE_GLOB }] });
+      }
+      if (server.client.workspaceFolderEvents) {
+        listenToWorkspaceFolders(server);
+      }
+    }),
+  );
+}

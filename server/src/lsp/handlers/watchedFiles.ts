@@ -1,0 +1,20 @@
+// `workspace/didChangeWatchedFiles`: a `.hpclint.yaml` was created, changed or deleted.
+import { CONFIG_FILE_NAMES } from '../../engine/config';
+import { guardedNotification } from '../guard';
+import type { HpclintServer } from '../server';
+import { baseNameOf, filePathOf } from '../uri';
+
+export function registerWatchedFiles(server: HpclintServer): void {
+  server.connection.onDidChangeWatchedFiles(
+    guardedNotification(server.logger, 'didChangeWatchedFiles', (params) => {
+      const configChanges = params.changes.filter((change) => (CONFIG_FILE_NAMES as readonly string[]).includes(baseNameOf(change.uri)));
+      if (configChanges.length === 0) {
+        return;
+      }
+      for (const change of configChanges) {
+        server.configs.invalidate(filePathOf(change.uri));
+      }
+      server.relintAll();
+    }),
+  );
+}

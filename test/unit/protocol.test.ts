@@ -1,0 +1,34 @@
+// The protocol vocabulary (server/src/lsp/protocol.ts) is the one the manifest and the config loader use.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { CONFIG_FILE_NAMES } from '../../server/src/engine/config';
+import * as protocol from '../../server/src/lsp/protocol';
+
+const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+  contributes: { commands: { command: string }[]; configuration: { properties: Record<string, unknown> } };
+};
+
+test('every contributed command is declared in protocol.ts, and every declared command is contributed', () => {
+  const declared = [protocol.CONVERT_COMMAND, protocol.RESTART_SERVER_COMMAND, protocol.SHOW_DOCUMENTATION_COMMAND, protocol.SHOW_OUTPUT_COMMAND];
+  assert.deepEqual(manifest.contributes.commands.map((c) => c.command).sort(), declared.sort());
+});
+
+test('the config-file watch glob covers exactly the config file names', () => {
+  const names = /^\*\*\/\.hpclint\.\{([a-z,]+)\}$/.exec(protocol.CONFIG_FILE_GLOB)?.[1].split(',').map((ext) => `.hpclint.${ext}`);
+  assert.deepEqual(names, [...CONFIG_FILE_NAMES]);
+});
+
+test('every contributed setting lives in the settings section', () => {
+  for (const key of Object.keys(manifest.contributes.configuration.properties)) {
+    assert.ok(key.startsWith(`${protocol.SETTINGS_SECTION}.`), key);
+  }
+});
+
+test('custom requests are namespaced hpclint/…', () => {
+  for (const method of [protocol.RULE_DOCUMENTATION_REQUEST, protocol.RULE_LIST_REQUEST, protocol.CONVERT_DOCKERFILE_REQUEST]) {
+    assert.match(method, /^hpclint\/[a-zA-Z]+$/);
+  }
+  assert.equal(protocol.FIX_ALL_KIND, 'source.fixAll.hpclint');
+});
