@@ -22,6 +22,8 @@ export interface CliOptions {
   color: ColorMode;
   /** Report (and fail on) errors only. */
   quiet: boolean;
+  /** Treat named files like files found in directories: skip those that are not recipes. */
+  ignoreUnknown: boolean;
 }
 
 /** A bad command line; printed as one line on stderr, exit status 2. */
@@ -62,6 +64,7 @@ Options:
       --color auto|always|never     Colour text output (default: auto: on a terminal, unless NO_COLOR is set)
       --no-color                    Same as --color never
       --fix                         Apply safe fixes in place, then report what is left
+      --ignore-unknown              Skip named files that are not recipes (for pre-commit, lint-staged)
       --stdin                       Read one recipe from standard input
       --stdin-filename NAME         File name for --stdin (format detection, config lookup, output)
       --explain CODE                Print a rule's documentation (code or name)
@@ -86,6 +89,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     help: false,
     color: 'auto',
     quiet: false,
+    ignoreUnknown: false,
   };
   let onlyPaths = false;
   for (let i = 0; i < argv.length; i++) {
@@ -154,6 +158,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case '--color':
         options.color = inline === undefined && !COLOR_MODES.includes(argv[i + 1] as ColorMode) ? 'always' : oneOf(value(), COLOR_MODES, name);
+        break;
+      case '--ignore-unknown':
+        options.ignoreUnknown = flag();
         break;
       case '--no-color':
         options.color = flag() && 'never';

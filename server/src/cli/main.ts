@@ -10,7 +10,7 @@ import { lint, MAX_RECIPE_BYTES, skippedDiagnostic, tooLargeMessage } from '../e
 import { isNonRuleCode, ruleByCodeOrName } from '../engine/registry';
 import type { Severity, SeveritySetting } from '../engine/rule';
 import type { ResolvedConfig } from '../engine/types';
-import { detectFormat, formatFromContent, formatFromName } from '../recipe/parse';
+import { detectFormat, formatFromContent, formatFromName, isRecipeFileName } from '../recipe/parse';
 import { allRules } from '../rules/index';
 import { parseArgs, USAGE, UsageError, type CliOptions, type FailOn } from './args';
 import { collectFiles, ignoreMatcher } from './files';
@@ -100,11 +100,14 @@ export function run(argv: readonly string[], io: CliIo): number {
       const config = configs.forDirectory(name ? dirname(resolve(io.cwd, name)) : io.cwd);
       reports.push(lintText(name ? displayPath(name, io.cwd) : '<stdin>', text, config.resolved));
     } else {
-      const found = collectFiles(options.paths).map((file) => ({
-        ...file,
-        absolute: resolve(io.cwd, file.path),
-        path: displayPath(file.path, io.cwd),
-      }));
+      const found = collectFiles(options.paths)
+        .filter((file) => !options.ignoreUnknown || isRecipeFileName(basename(file.path)))
+        .map((file) => ({
+          ...file,
+          explicit: file.explicit && !options.ignoreUnknown,
+          absolute: resolve(io.cwd, file.path),
+          path: displayPath(file.path, io.cwd),
+        }));
       for (const file of found) {
         const config = configs.forDirectory(dirname(file.absolute));
         if (!file.explicit && config.ignores(file.absolute)) {
