@@ -107,3 +107,8 @@ test('Neovim (built-in LSP client): diagnostics, hover, code action and fix in a
     rmSync(temp, { recursive: true, force: true });
   }
 });
+
+test('the README shows exactly the Neovim configuration that the test runs', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  assert.ok(readme.includes(`\`\`\`lua\n${readFileSync(config, 'utf8')}\`\`\``), 'README.md embeds docs/editors/hpclint.lua verbatim');
+});
