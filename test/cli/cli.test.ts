@@ -230,6 +230,35 @@ test('--fix rewrites files with safe fixes, then reports what is left; a second 
   assert.equal(readFileSync(recipe, 'utf8'), fixed);
 });
 
+test('--fix keeps every byte outside its edits: Latin-1 bytes, CRLF line ends, a UTF-8 BOM', () => {
+  const dir = join(temp, 'fix-bytes');
+  mkdirSync(dir, { recursive: true });
+  const cases: Array<[string, Buffer, Buffer]> = [
+    [
+      'latin1.def',
+      Buffer.from('Bootstrap: docker\nFrom: ubuntu:24.04\n%enviroment\n    export A=1\n%post\n    echo "caf\xe9 \xff"\n', 'latin1'),
+      Buffer.from('Bootstrap: docker\nFrom: ubuntu:24.04\n%environment\n    export A=1\n%post\n    echo "caf\xe9 \xff"\n', 'latin1'),
+    ],
+    [
+      'crlf.def',
+      Buffer.from('Bootstrap: docker\r\nFrom: ubuntu:24.04\r\n\r\n%enviroment\r\n    export A=1\r\n', 'utf8'),
+      Buffer.from('Bootstrap: docker\r\nFrom: ubuntu:24.04\r\n\r\n%environment\r\n    export A=1\r\n', 'utf8'),
+    ],
+    [
+      'bom.def',
+      Buffer.from('\ufeffBootstrap: docker\nFrom: ubuntu:24.04\n%enviroment\n    export GREETING="grüß"\n', 'utf8'),
+      Buffer.from('\ufeffBootstrap: docker\nFrom: ubuntu:24.04\n%environment\n    export GREETING="grüß"\n', 'utf8'),
+    ],
+  ];
+  for (const [name, before, after] of cases) {
+    const path = join(dir, name);
+    writeFileSync(path, before);
+    const run = runCli(['--fix', '--rule', 'HPC-DEF-005=error', '--fail-on', 'never', path]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(readFileSync(path), after, name);
+  }
+});
+
 test('github format prints workflow commands', () => {
   const run = runCli(['--format', 'github', QUIET, 'test/fixtures/cli/fix/Singularity']);
   assert.equal(run.status, 1);

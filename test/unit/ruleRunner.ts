@@ -1,11 +1,10 @@
 // Runs one rule on a recipe text, the way the engine does, without severity overrides or pragmas.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyEdits } from '../../server/src/engine/fixes';
-import type { Finding, Fix, Rule, RuleSettings, Severity, TextEdit } from '../../server/src/engine/rule';
+import { applyFixes as applyEngineFixes } from '../../server/src/engine/fixes';
+import type { Finding, Fix, Rule, RuleSettings, Severity } from '../../server/src/engine/rule';
 import type { Range, Recipe, RecipeFormat } from '../../server/src/recipe/model';
 import { parseRecipe } from '../../server/src/recipe/parse';
-import { LineIndex } from '../../server/src/recipe/text';
 
 /** Fixed evaluation date so date-dependent rules (EOL) give stable results. */
 export const TEST_TODAY = '2026-11-28';
@@ -37,28 +36,11 @@ export function runRule(rule: Rule, text: string, format: RecipeFormat, settings
   return { recipe, findings };
 }
 
-/** Applies the first fix of the wanted safety of every finding, skipping fixes that overlap one already chosen. */
+/** Applies the first fix of the wanted safety of every finding with the engine's applier (as `--fix` and fix-all do). */
 export function applyFixes(text: string, findings: readonly RuleFinding[], safe: boolean): { text: string; applied: number } {
-  const index = new LineIndex(text);
-  const chosen: { start: number; end: number; edits: TextEdit[] }[] = [];
-  let applied = 0;
-  for (const finding of findings) {
-    const fix = finding.fixes.find((candidate) => candidate.safe === safe);
-    if (!fix || fix.edits.length === 0) {
-      continue;
-    }
-    const spans = fix.edits.map((edit) => ({ start: index.offsetAt(edit.range.start), end: index.offsetAt(edit.range.end) }));
-    const clash = chosen.some((other) => spans.some((span) => span.start <= other.end && other.start <= span.end));
-    if (clash) {
-      continue;
-    }
-    for (const span of spans) {
-      chosen.push({ ...span, edits: [] });
-    }
-    chosen[chosen.length - 1].edits = fix.edits;
-    applied++;
-  }
-  return { text: applyEdits(text, chosen.flatMap((entry) => entry.edits)), applied };
+  const fixes = findings.flatMap((finding) => finding.fixes.filter((fix) => fix.safe === safe && fix.edits.length > 0).slice(0, 1));
+  const { text: fixed, applied } = applyEngineFixes(text, fixes);
+  return { text: fixed, applied };
 }
 
 /** `line:col-line:col`, 1-based, end exclusive. */

@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import type { Rule, RuleSettings } from '../../server/src/engine/rule';
 import type { Recipe, RecipeFormat } from '../../server/src/recipe/model';
 import { allRules } from '../../server/src/rules/index';
+import { defaultConfig } from '../../server/src/engine/config';
+import { fixAll } from '../../server/src/engine/fixes';
 import { applyFixes, fixtureSettings, formatRange, runRule, type RuleFinding } from './ruleRunner';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'rules');
@@ -104,19 +106,27 @@ function checkFixes(
   settings: RuleSettings,
 ): void {
   const path = fixedPath(dir, file, safe ? 'fixed' : 'unsafe-fixed');
-  const { text: fixed, applied } = applyFixes(text, findings, safe);
+  // Safe fixes: exactly what `--fix` writes with only this rule on (the engine's fix-all, pass after pass).
+  const { text: fixed, applied } = safe
+    ? fixAll(text, { rules: [rule], format, config: { ...defaultConfig(), settings, syntaxValidation: false } })
+    : applyFixes(text, findings, safe);
   if (applied === 0) {
     assert.ok(!existsSync(path) || UPDATE, `${path} exists but the rule offers no ${safe ? 'safe' : 'unsafe'} fix`);
     return;
   }
   checkOrWrite(path, fixed, `${safe ? 'safe' : 'unsafe'} fix result`);
   const after = runRule(rule, fixed, format, settings);
-  assert.ok(after.findings.length <= findings.length - applied, `${file}: the rule still fires where ${safe ? 'safe' : 'unsafe'} fixes were applied:\n${JSON.stringify(snapshotOf(after.findings), null, 2)}`);
+  const fixedFindings = safe ? findings.filter((finding) => finding.fixes.some((fix) => fix.safe && fix.edits.length > 0)).length : applied;
+  assert.ok(after.findings.length <= findings.length - fixedFindings, `${file}: the rule still fires where ${safe ? 'safe' : 'unsafe'} fixes were applied:\n${JSON.stringify(snapshotOf(after.findings), null, 2)}`);
   const before = new Set(recipe.diagnostics.map((problem) => problem.message));
   const newProblems = after.recipe.diagnostics.filter((problem) => !before.has(problem.message));
   assert.deepEqual(newProblems, [], `${file}: fixed text has new parse problems`);
-  const again = applyFixes(fixed, after.findings, safe);
-  assert.equal(again.text, fixed, `${file}: applying the ${safe ? 'safe' : 'unsafe'} fixes again changes the text`);
+  if (safe) {
+    assert.equal(applyFixes(fixed, after.findings, true).applied, 0, `${file}: fix-all left a safe fix to apply`);
+  } else {
+    const again = applyFixes(fixed, after.findings, false);
+    assert.equal(again.text, fixed, `${file}: applying the unsafe fixes again changes the text`);
+  }
 }
 
 const ruleDirs = existsSync(FIXTURES) ? readdirSync(FIXTURES).sort() : [];

@@ -6,6 +6,7 @@ import { homepageUrl, ruleDocUrl } from '../docs/links';
 import { renderRuleDoc } from '../docs/render';
 import { ConfigError, defaultConfig, findConfigFile, loadConfigFile, mergeConfig, type ConfigFile } from '../engine/config';
 import { fixAll } from '../engine/fixes';
+import { decodeRecipe, encodeRecipe, type RecipeEncoding } from './recipeBytes';
 import { lint, MAX_RECIPE_BYTES, skippedDiagnostic, tooLargeMessage } from '../engine/lint';
 import { isNonRuleCode, ruleByCodeOrName } from '../engine/registry';
 import type { Severity, SeveritySetting } from '../engine/rule';
@@ -114,6 +115,7 @@ export function run(argv: readonly string[], io: CliIo): number {
           continue;
         }
         let text: string;
+        let encoding: RecipeEncoding;
         try {
           const size = statSync(file.absolute).size;
           if (size > MAX_RECIPE_BYTES) {
@@ -122,7 +124,7 @@ export function run(argv: readonly string[], io: CliIo): number {
             reports.push({ path: file.path, format, diagnostics: [skippedDiagnostic(tooLargeMessage(size))] });
             continue;
           }
-          text = readFileSync(file.absolute, 'utf8');
+          ({ text, encoding } = decodeRecipe(readFileSync(file.absolute)));
         } catch (error) {
           io.stderr(`hpclint: cannot read ${file.path}: ${describeError(error)}\n`);
           failed = true;
@@ -133,9 +135,12 @@ export function run(argv: readonly string[], io: CliIo): number {
         }
         if (options.fix) {
           const fixed = fixAll(text, { fileName: file.path, config: config.resolved });
-          if (fixed.applied > 0 && fixed.text !== text) {
+          const bytes = fixed.applied > 0 && fixed.text !== text ? encodeRecipe(fixed.text, encoding) : undefined;
+          if (fixed.applied > 0 && fixed.text !== text && !bytes) {
+            io.stderr(`hpclint: not fixing ${file.path}: it is not UTF-8, and the fixes would add characters its encoding cannot hold\n`);
+          } else if (bytes) {
             try {
-              writeFileSync(file.absolute, fixed.text);
+              writeFileSync(file.absolute, bytes);
             } catch (error) {
               io.stderr(`hpclint: cannot write ${file.path}: ${describeError(error)}\n`);
               failed = true;

@@ -45,43 +45,66 @@ function applyOffsetEdits(text: string, edits: OffsetEdit[]): string {
   return result + text.slice(cursor);
 }
 
+/** `\r\n` when the text's first line break is one: inserted line breaks then follow the file's style. */
+function lineBreakOf(text: string): '\n' | '\r\n' {
+  const newline = text.indexOf('\n');
+  return newline > 0 && text.charCodeAt(newline - 1) === 13 ? '\r\n' : '\n';
+}
+
+function withLineBreaks(edits: OffsetEdit[], lineBreak: '\n' | '\r\n'): OffsetEdit[] {
+  return lineBreak === '\n' ? edits : edits.map((edit) => ({ ...edit, newText: edit.newText.replace(/\r?\n/g, '\r\n') }));
+}
+
 /** Applies non-overlapping edits (in any order; ranges refer to the original text). Throws on overlap. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   if (edits.length === 0) {
     return text;
   }
-  return applyOffsetEdits(text, toOffsets(new LineIndex(text), edits));
+  return applyOffsetEdits(text, withLineBreaks(toOffsets(new LineIndex(text), edits), lineBreakOf(text)));
 }
 
 /**
- * Applies every safe fix of `diagnostics` that does not overlap an already chosen fix (first wins,
- * in diagnostic order). One pass; returns the new text and how many fixes were applied.
+ * The one fix applier (`--fix`, fix-all, the tests): applies `fixes` in order, each with all its edits or not at all,
+ * skipping a fix whose edits overlap or touch one already chosen (first wins). Ranges refer to `text`; inserted line
+ * breaks follow the text's (`\r\n` in a CRLF file). Every character outside the chosen edits is kept.
  */
-export function applySafeFixes(text: string, diagnostics: readonly HpcDiagnostic[]): { text: string; applied: number } {
+export function applyFixes(text: string, fixes: Iterable<Fix>): { text: string; applied: number; skipped: number } {
   const index = new LineIndex(text);
   const chosen: OffsetEdit[] = [];
   let applied = 0;
-  for (const fix of safeFixes(diagnostics)) {
+  let skipped = 0;
+  for (const fix of fixes) {
+    if (fix.edits.length === 0) {
+      continue;
+    }
     const edits = toOffsets(index, fix.edits);
     const conflicts = edits.some((edit, i) =>
       chosen.some((other) => overlaps(edit, other)) || edits.some((second, j) => j > i && overlaps(edit, second)),
     );
     if (conflicts) {
+      skipped++;
       continue;
     }
     chosen.push(...edits);
     applied++;
   }
-  return { text: applied > 0 ? applyOffsetEdits(text, chosen) : text, applied };
+  return { text: applied > 0 ? applyOffsetEdits(text, withLineBreaks(chosen, lineBreakOf(text))) : text, applied, skipped };
 }
 
-function* safeFixes(diagnostics: readonly HpcDiagnostic[]): Generator<Fix> {
+/** The first fix of each diagnostic with the wanted safety (safe: what fix-all applies). */
+export function* fixesOf(diagnostics: readonly HpcDiagnostic[], safe = true): Generator<Fix> {
   for (const diagnostic of diagnostics) {
-    const fix = diagnostic.fixes.find((candidate) => candidate.safe && candidate.edits.length > 0);
+    const fix = diagnostic.fixes.find((candidate) => candidate.safe === safe && candidate.edits.length > 0);
     if (fix) {
       yield fix;
     }
   }
+}
+
+/** One fix-all pass: the first safe fix of each diagnostic, in diagnostic order, skipping overlapping ones. */
+export function applySafeFixes(text: string, diagnostics: readonly HpcDiagnostic[]): { text: string; applied: number } {
+  const { text: fixed, applied } = applyFixes(text, fixesOf(diagnostics, true));
+  return { text: fixed, applied };
 }
 
 /** Lints and applies safe fixes until nothing changes (at most `MAX_FIX_PASSES` passes). */

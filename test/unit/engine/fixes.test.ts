@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultConfig } from '../../../server/src/engine/config';
-import { applyEdits, applySafeFixes, fixAll } from '../../../server/src/engine/fixes';
+import { decodeRecipe, encodeRecipe } from '../../../server/src/cli/recipeBytes';
+import { applyEdits, applyFixes, applySafeFixes, fixAll } from '../../../server/src/engine/fixes';
 import type { Fix, Rule, TextEdit } from '../../../server/src/engine/rule';
 import type { HpcDiagnostic } from '../../../server/src/engine/types';
 import type { Range } from '../../../server/src/recipe/model';
@@ -47,6 +48,32 @@ test('applySafeFixes skips unsafe fixes and fixes that overlap an earlier one', 
     diagnostic([{ title: 'e', safe: true, edits: [{ range: range(0, 3, 0, 3), newText: ' ' }] }]),
   ];
   assert.deepEqual(applySafeFixes(text, diagnostics), { text: 'run gcc -march=x86-64-v3 -O3\n', applied: 2 });
+});
+
+test('applyFixes takes each fix whole or not at all, first wins, and counts what it skipped', () => {
+  const text = 'RUN a b c\n';
+  const whole: Fix = { title: 'w', safe: false, edits: [{ range: range(0, 4, 0, 5), newText: 'A' }, { range: range(0, 8, 0, 9), newText: 'C' }] };
+  const clash: Fix = { title: 'x', safe: true, edits: [{ range: range(0, 6, 0, 7), newText: 'B' }, { range: range(0, 8, 0, 9), newText: 'Z' }] };
+  assert.deepEqual(applyFixes(text, [whole, clash]), { text: 'RUN A b C\n', applied: 1, skipped: 1 });
+  assert.deepEqual(applyFixes(text, [clash, whole]), { text: 'RUN a B Z\n', applied: 1, skipped: 1 });
+});
+
+test('inserted line breaks follow the file: \\r\\n in a CRLF file, nothing else changes', () => {
+  const crlf = 'FROM a\r\nRUN b\r\n';
+  const insert: Fix = { title: 'i', safe: true, edits: [{ range: range(1, 0, 1, 0), newText: 'LABEL x=y\nLABEL z=w\n' }] };
+  assert.equal(applyFixes(crlf, [insert]).text, 'FROM a\r\nLABEL x=y\r\nLABEL z=w\r\nRUN b\r\n');
+  assert.equal(applyFixes('FROM a\nRUN b\n', [insert]).text, 'FROM a\nLABEL x=y\nLABEL z=w\nRUN b\n');
+});
+
+test('recipe bytes: UTF-8 stays UTF-8 (BOM kept), other bytes round-trip as Latin-1', () => {
+  const utf8 = Buffer.from('\ufeffFROM a\nLABEL x="grüß"\n', 'utf8');
+  assert.deepEqual(decodeRecipe(utf8), { text: '\ufeffFROM a\nLABEL x="grüß"\n', encoding: 'utf8' });
+  assert.deepEqual(encodeRecipe(decodeRecipe(utf8).text, 'utf8'), utf8);
+  const latin1 = Buffer.from([0x46, 0x52, 0x4f, 0x4d, 0x20, 0x61, 0x0a, 0x23, 0xe9, 0xff, 0x80, 0x0a]);
+  const decoded = decodeRecipe(latin1);
+  assert.equal(decoded.encoding, 'latin1');
+  assert.deepEqual(encodeRecipe(decoded.text, 'latin1'), latin1);
+  assert.equal(encodeRecipe(`${decoded.text}# →\n`, 'latin1'), undefined);
 });
 
 test('fixAll re-lints until stable and reports the number of fixes', () => {

@@ -27,7 +27,7 @@ export default defineRule({
       whatItDoes:
         'Names, once per file and feature, what the definition file needs from the runtime that builds it: `%arguments` and `{{ name }}` templates need ' +
         'Apptainer ≥ 1.2 or SingularityCE ≥ 4.0; `Bootstrap: buildkit`/`dockerfile` and the `Target`/`Frontend`/`Filename`/`BuildArgs` headers need ' +
-        'Apptainer ≥ 1.5; `ConfURL` is Apptainer-only; `Fingerprints` needs SingularityCE ≥ 3.7; `$APPTAINER_ROOTFS`/`$APPTAINER_ENVIRONMENT` are not set ' +
+        'Apptainer ≥ 1.5; `ConfURL` is Apptainer-only; `$APPTAINER_ROOTFS`/`$APPTAINER_ENVIRONMENT` are not set ' +
         'by SingularityCE; `Bootstrap: library` without `Library:` relies on a configured library remote on Apptainer.',
       whyHpc:
         'Clusters pin old runtime versions for years, and sites differ in which fork they run (Apptainer or SingularityCE). A recipe written against a ' +
