@@ -116,3 +116,9 @@ test('output paths are relative to the working directory', () => {
   const text = runCli([join(project, 'sub')], { cwd: project });
   assert.match(text.stdout, /^sub\/Dockerfile:2:9 warning HPC-PORT-001 /m);
 });
+
+test('hpclint lsp --help prints the server usage instead of starting it', () => {
+  const help = runCli(['lsp', '--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /^Usage: hpclint lsp \[--stdio/);
+});

@@ -76,6 +76,13 @@ Paths in the output are relative to the working directory.
 Exit status: 0 = nothing at or above --fail-on, 1 = findings at or above it,
 2 = usage error, unreadable file or invalid config.`;
 
+export const LSP_USAGE = `Usage: hpclint lsp [--stdio | --node-ipc | --socket=PORT]
+
+Starts the hpclint language server (stdio when no transport is named) for any LSP client:
+diagnostics, hovers, code actions, fix-all, and editor features for Dockerfiles and
+Apptainer/Singularity definition files. Settings come from the client's "hpclint" section
+(workspace/configuration) and from .hpclint.yaml files. See the README's "Other editors".`;
+
 export function parseArgs(argv: readonly string[]): CliOptions {
   const options: CliOptions = {
     paths: [],

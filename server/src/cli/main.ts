@@ -13,7 +13,7 @@ import type { Severity, SeveritySetting } from '../engine/rule';
 import type { ResolvedConfig } from '../engine/types';
 import { detectFormat, formatFromContent, formatFromName, isRecipeFileName } from '../recipe/parse';
 import { allRules } from '../rules/index';
-import { parseArgs, USAGE, UsageError, type CliOptions, type FailOn } from './args';
+import { LSP_USAGE, parseArgs, USAGE, UsageError, type CliOptions, type FailOn } from './args';
 import { collectFiles, ignoreMatcher } from './files';
 import { ANSI, PLAIN, useColor } from './color';
 import { formatReport, type FileReport, type ToolInfo } from './formatters';
@@ -336,6 +336,10 @@ function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
 /** The `hpclint` command: `lsp`, `convert`, or lint (see `run`). */
 export function main(): void {
   const argv = process.argv.slice(2);
+  if (argv[0] === 'lsp' && argv.slice(1).some((arg) => arg === '--help' || arg === '-h')) {
+    process.stdout.write(`${LSP_USAGE}\n`);
+    return;
+  }
   if (argv[0] === 'lsp') {
     try {
       startLanguageServer(argv.slice(1));
