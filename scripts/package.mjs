@@ -98,7 +98,7 @@ export function run(command, args, cwd, quiet) {
  */
 const stagedPaths = [
   '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE', 'esbuild.mjs', 'tsconfig.json',
-  'client', 'server', 'syntaxes', 'snippets', 'languages', 'docs/rules', 'images',
+  'client', 'server', 'syntaxes', 'snippets', 'languages', 'images',
 ];
 
 export function stage() {

@@ -1,4 +1,4 @@
-// Runs every *.test.ts under test/ with node's test runner (TypeScript through tsx).
+// Runs every *.test.ts under test/ with node's test runner (TypeScript through tsx; rule pages *.md as text).
 // Usage: node test/run.mjs [substring filter...]
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -32,7 +32,7 @@ const files = findTests(join(root, 'test'))
   .map((f) => relative(root, f))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+const result = spawnSync(process.execPath, ['--import', join(root, 'scripts/text-loader.mjs'), '--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
   cwd: root,
   stdio: 'inherit',
 });

@@ -77,7 +77,7 @@ test('SARIF carries rule metadata and 1-based regions', () => {
     assert.ok(descriptor.fullDescription?.text.includes(rule.meta.docs.whatItDoes));
     assert.equal(descriptor.help?.text, rule.meta.docs.howToFix);
     assert.ok(descriptor.help?.markdown.startsWith(`# ${rule.meta.code} ${rule.meta.name}`));
-    assert.match(descriptor.helpUri ?? '', new RegExp(`^https?://\\S+/docs/rules/${rule.meta.code}\\.md$`));
+    assert.match(descriptor.helpUri ?? '', new RegExp(`^https?://\\S+/blob/main/server/src/rules/${rule.meta.category}/${rule.meta.name}\\.md$`));
     assert.equal(descriptor.defaultConfiguration.level, { error: 'error', warning: 'warning', info: 'note', hint: 'note' }[rule.meta.severity]);
   }
   assert.deepEqual(

@@ -23,7 +23,7 @@ const BUNDLE = join(ROOT, 'dist', 'server.js');
 /** `HPCLINT_LSP_FROM_SOURCE=1` runs server/src/server.ts through tsx instead of the bundle. */
 function serverCommand(): string[] {
   if (process.env.HPCLINT_LSP_FROM_SOURCE === '1' || !existsSync(BUNDLE)) {
-    return ['--import', 'tsx', join(ROOT, 'server', 'src', 'server.ts'), '--stdio'];
+    return ['--import', join(ROOT, 'scripts', 'text-loader.mjs'), '--import', 'tsx', join(ROOT, 'server', 'src', 'server.ts'), '--stdio'];
   }
   return [BUNDLE, '--stdio'];
 }

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultConfig } from '../../server/src/engine/config';
-import { defineRule, type Rule } from '../../server/src/engine/rule';
+import type { Rule } from '../../server/src/engine/rule';
 import type { RecipeFormat } from '../../server/src/recipe/model';
 import { parseRecipe } from '../../server/src/recipe/parse';
 import { computeCodeActions, minimalEdit } from '../../server/src/lsp/features/codeActions';
@@ -108,7 +108,7 @@ describe('ignore actions', () => {
 });
 
 describe('fixes and fix-all', () => {
-  const upperCaseRun = defineRule({
+  const upperCaseRun: Rule = {
     meta: {
       code: 'HPC-TEST-001',
       name: 'test-rule',
@@ -134,7 +134,7 @@ describe('fixes and fix-all', () => {
         }
       }
     },
-  });
+  };
 
   test('safe fixes are preferred, unsafe ones carry the code in the title', () => {
     const text = 'FROM alpine:3.20\nrun make\n';

@@ -1,6 +1,7 @@
 // Public links, all derived from package.json `repository` (the project's one canonical home).
 import packageJson from '../../../package.json';
-import { ruleDocPath } from './render';
+import { ruleByCodeOrName } from '../engine/registry';
+import { ruleSourcePagePath } from './render';
 
 /** `https://host/owner/name` from `git+https://host/owner/name.git` (or '' without a repository). */
 export function repositoryBrowseUrl(repository: unknown = packageJson.repository): string {
@@ -13,7 +14,8 @@ export function homepageUrl(): string {
   return packageJson.homepage || repositoryBrowseUrl();
 }
 
-/** Published page of a rule's documentation: docs/rules/<CODE>.md on the default branch. */
+/** Published page of a rule's documentation: its page beside the rule (`server/src/rules/<category>/<name>.md`) on the default branch. */
 export function ruleDocUrl(code: string, browse = repositoryBrowseUrl()): string {
-  return browse ? `${browse}/blob/main/${ruleDocPath(code)}` : '';
+  const meta = ruleByCodeOrName(code)?.meta;
+  return browse && meta ? `${browse}/blob/main/${ruleSourcePagePath(meta)}` : '';
 }

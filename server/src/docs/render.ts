@@ -1,4 +1,4 @@
-// One Markdown page per rule, shared by `hpclint --explain`, docs/rules/<CODE>.md and hover.
+// One Markdown page per rule, shared by `hpclint --explain`, docs/rules/<CODE>.md (rendered by the build) and SARIF.
 import type { RuleExample, RuleMeta } from '../engine/rule';
 
 const FIX_LABEL: Record<RuleMeta['fix'], string> = {
@@ -13,9 +13,9 @@ const FORMAT_LABEL: Record<RuleExample['format'], string> = {
   apptainer: 'Apptainer definition file',
 };
 
-/** Relative link to a rule's generated page (from the repository root). */
-export function ruleDocPath(code: string): string {
-  return `docs/rules/${code}.md`;
+/** A rule's page as written beside the rule, relative to the repository root (committed, so repository links resolve). */
+export function ruleSourcePagePath(meta: Pick<RuleMeta, 'category' | 'name'>): string {
+  return `server/src/rules/${meta.category}/${meta.name}.md`;
 }
 
 /** The rule's documentation as Markdown: title, summary, facts, what/why/how, examples, references. */

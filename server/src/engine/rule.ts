@@ -1,3 +1,4 @@
+import { parseRulePage } from '../docs/rule-page';
 import type { Range, Recipe, RecipeFormat } from '../recipe/model';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
@@ -95,6 +96,25 @@ export interface Rule {
   check(context: RuleContext): void;
 }
 
-export function defineRule(rule: Rule): Rule {
-  return rule;
+/** What a rule file exports through `defineRule`: metadata without docs, its page, its check. */
+export interface RuleDefinition {
+  meta: Omit<RuleMeta, 'docs'>;
+  /** The rule's page, `<name>.md` beside the rule file (imported as text); parsed into `meta.docs`. */
+  docs: string;
+  check(context: RuleContext): void;
+}
+
+/** A rule from its definition; throws when the page does not parse or its title is not `# <code> <name>`. */
+export function defineRule(definition: RuleDefinition): Rule {
+  const { meta, docs, check } = definition;
+  let page;
+  try {
+    page = parseRulePage(docs);
+  } catch (error) {
+    throw new Error(`${meta.code} ${meta.name}: ${meta.name}.md: ${(error as Error).message}`);
+  }
+  if (page.code !== meta.code || page.name !== meta.name) {
+    throw new Error(`${meta.code} ${meta.name}: ${meta.name}.md is titled \`# ${page.code} ${page.name}\``);
+  }
+  return { meta: { ...meta, docs: page.docs }, check };
 }

@@ -2,6 +2,7 @@
 import { defineRule, type Fix, type TextEdit } from '../../engine/rule';
 import type { Recipe, RunStep, Stage, Step } from '../../recipe/model';
 import { finalStageChain, offsetOf, rangeOf } from '../util/source';
+import docs from './layer-budget.md';
 
 export const WARN_LAYERS = 100;
 export const MAX_LAYERS = 127;
@@ -91,27 +92,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile'],
     fix: 'safe',
-    docs: {
-      summary: 'An image with ≥100 RUN/COPY/ADD layers is close to the 127-layer limit of overlay storage; ≥127 fails.',
-      whatItDoes:
-        'Counts the layer-creating instructions (`RUN`, `COPY`, `ADD`) of the final stage and of the stages it builds on (`FROM <stage>`). At 100 it warns on the 100th ' +
-        'instruction, at 127 it reports an error on the 127th. Layers of the base image itself are not known and come on top.',
-      whyHpc:
-        'Recipes for HPC software stacks grow one `RUN` per package (Spack/EasyBuild-style) and quickly reach overlay\'s limit of 127 lower layers: the build or the first ' +
-        '`docker run` stops with `max depth exceeded`, BuildKit may even produce an image that cannot be started, and converting such images for Apptainer, Sarus or ' +
-        'Shifter on the cluster is slow and fragile.',
-      howToFix:
-        'Merge related steps into one `RUN` (joined with `&&`, or a heredoc `RUN <<EOF`), copy whole directories at once, or build in a separate stage and `COPY --from` ' +
-        'the result. The quick fix joins each run of adjacent plain `RUN` instructions with `&& \\` (safe: a failing command still fails the build); it leaves alone RUNs ' +
-        'with flags, heredocs, comments or trailing operators, and never merges after a RUN that changes the shell state (`cd`, `export`, `set`…).',
-      bad: [{ format: 'dockerfile', code: 'FROM ubuntu:24.04\n' + Array.from({ length: 100 }, (_, i) => `RUN touch /step${i + 1}\n`).join('') }],
-      good: [{ format: 'dockerfile', code: 'FROM ubuntu:24.04\n' + Array.from({ length: 99 }, (_, i) => `RUN touch /step${i + 1}\n`).join('') }],
-      exceptions:
-        'Layers that come from the base image are not counted, so an image can fail below 127 counted instructions. Build stages the final image does not inherit from ' +
-        '(copied from with `COPY --from`) are not counted: only their copied output ships.',
-      references: ['https://github.com/moby/moby/issues/2897', 'https://github.com/moby/buildkit/issues/3067', 'https://docs.docker.com/reference/dockerfile/#here-documents'],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const chain = finalStageChain(recipe).reverse();

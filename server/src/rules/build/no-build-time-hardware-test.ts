@@ -6,6 +6,7 @@ import { allScripts, hasFlag } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { recipeMentions } from '../util/recipe-index';
 import { offsetOf, rangeOf } from '../util/source';
+import docs from './no-build-time-hardware-test.md';
 
 /** Device query tools that exit non-zero when the device (or its driver) is absent. */
 const DEVICE_TOOLS: Record<string, string> = {
@@ -78,42 +79,8 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: '`nvidia-smi`, `ibv_devinfo`, `ibstat`, `rocm-smi` or `mpirun -np` in `RUN`/`%post` or `%test` need hardware the build host usually lacks.',
-      whatItDoes:
-        'Finds device query tools (`nvidia-smi`, `rocm-smi`, `rocminfo`, `ibv_devinfo`, `ibv_devices`, `ibstat`, `ibstatus`) and MPI launches with a process count ' +
-        '(`mpirun -np 4`, `mpiexec -n 2`) in build steps (`RUN`, `%post`, `%appinstall`) and in definition-file tests (`%test`, `%apptest`). Calls whose failure cannot ' +
-        'stop the build are skipped: `nvidia-smi || true`, `nvidia-smi | tee log`, or after a presence check such as `command -v nvidia-smi`.',
-      whyHpc:
-        'Images are built on laptops, CI runners and login nodes without GPUs or InfiniBand adapters, and `docker build` gives no GPU to `RUN` at all. `nvidia-smi` then ' +
-        'fails with `NVIDIA-SMI has failed because it couldn\'t communicate with the NVIDIA driver` (or `command not found`: the driver tools are injected at run time), ' +
-        '`ibv_devinfo` with `No IB devices found`, and the build stops. Apptainer runs `%test` at the end of every build, so such a test makes the image unbuildable ' +
-        'anywhere but on a compute node; `mpirun -np` at build needs free cores, a working launcher (Open MPI refuses to run as root) and, for IB-only MPI builds, an HCA.',
-      howToFix:
-        'Check hardware when the container runs on the target nodes (a `%test` run with `apptainer test image.sif` on a GPU node, or the job script), build with ' +
-        '`apptainer build --notest` on hosts without the hardware, or guard the call: `command -v nvidia-smi >/dev/null && nvidia-smi || true`. The quick fix wraps a ' +
-        'device query in `{ … || true; }` — unsafe because a real failure is hidden too. MPI smoke tests can run over shared memory with a small count ' +
-        '(`mpirun --allow-run-as-root -np 2 --mca btl self,vader`) or move to `%test`.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nRUN nvidia-smi && make -C /src\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%test\n    ibv_devinfo\n    mpirun -np 4 /opt/app/bin/selftest\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nRUN make -C /src\nCMD ["nvidia-smi"]\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%test\n    command -v ibv_devinfo >/dev/null && ibv_devinfo || echo "no HCA here"\n' },
-      ],
-      exceptions:
-        'Builds that run on a GPU/IB node (e.g. `apptainer build --nv` on a compute node, or a Docker daemon whose default runtime is `nvidia`) can run these tools; ' +
-        'silence the line with `# hpclint ignore=HPC-BUILD-004 -- built on a GPU node`. `HEALTHCHECK` runs in the running container, not at build, and is not checked; ' +
-        '`%setup` runs on the build host itself and is not checked. Commands inside scripts copied from the build context are not seen.',
-      references: [
-        'https://apptainer.org/docs/user/main/definition_files.html#test',
-        'https://apptainer.org/docs/user/main/cli/apptainer_build.html',
-        'https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/docker-specialized.html',
-        'https://docs.open-mpi.org/en/main/man-openmpi/man1/mpirun.1.html',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     if (!recipeMentions(recipe, TOOL_KEYWORDS)) {

@@ -4,6 +4,7 @@ import { defineRule, type Fix, type TextEdit } from '../../engine/rule';
 import type { HeaderStep, Recipe, Stage } from '../../recipe/model';
 import { headerOf } from '../util/base-image';
 import { offsetOf, rangeOf } from '../util/source';
+import docs from './no-host-tool-bootstrap.md';
 
 const HOST_TOOL_AGENTS: Record<string, string> = {
   yum: "runs the build host's yum/dnf and rpm",
@@ -95,36 +96,8 @@ export default defineRule({
     severity: 'info',
     formats: ['apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: '`Bootstrap: yum|dnf|debootstrap|zypper|arch|busybox` needs the package tools of the build host; a registry base (`Bootstrap: docker`) builds anywhere.',
-      whatItDoes:
-        'Reports the `Bootstrap:` line of every stage that uses a host-tool agent (`yum`, `dnf`, `debootstrap`, `zypper`, `arch`, `busybox`). When `MirrorURL`/`MetaLink` and ' +
-        '`OSVersion` name the distribution plainly (Ubuntu or Debian codename, Fedora, Rocky, Alma, CentOS ≤ 8, openSUSE Leap/Tumbleweed, Arch), it offers to switch to ' +
-        '`Bootstrap: docker` with the matching official image.',
-      whyHpc:
-        'These agents run the build host\'s `debootstrap`, `yum`/`dnf` or `zypper` to create the root file system: the build fails with `debootstrap is not in PATH` on ' +
-        'machines without them (most laptops, CI runners and RHEL-family login nodes lack debootstrap), and the RPM database is written by the host\'s rpm, so an image ' +
-        'bootstrapped for RHEL 8 on a RHEL 9 host has a database the image\'s own rpm cannot read. Several need real root and work only partially with `--fakeroot`. ' +
-        'An OCI base image is the same on every builder, is cached, and can be pinned by digest.',
-      howToFix:
-        'Start from the distribution\'s registry image: `Bootstrap: docker` with `From: ubuntu:22.04`, `debian:bookworm`, `rockylinux/rockylinux:9`, `fedora:40`, ' +
-        '`opensuse/leap:15.6`…, and install the `Include:` packages in `%post`. The quick fix rewrites the header when the distribution is obvious and no `Include:`/SLE ' +
-        'registration keys would be lost; it is unsafe because the registry image is not byte-identical to a fresh bootstrap (it is a minimal image with fewer packages).',
-      bad: [
-        { format: 'apptainer', code: 'Bootstrap: debootstrap\nOSVersion: jammy\nMirrorURL: http://archive.ubuntu.com/ubuntu/\n\n%post\n    apt-get update\n' },
-        { format: 'apptainer', code: 'Bootstrap: yum\nOSVersion: 9\nMirrorURL: https://dl.rockylinux.org/pub/rocky/%{OSVERSION}/BaseOS/x86_64/os/\n' },
-      ],
-      good: [{ format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:22.04\n\n%post\n    apt-get update\n' }],
-      exceptions:
-        'Distributions without a registry image, or sites that must build from an internal package mirror only, need these agents: keep the recipe and silence the line ' +
-        'with `# hpclint ignore=HPC-BUILD-003 -- internal mirror`. No rewrite is offered when the distribution or release cannot be read from the header.',
-      references: [
-        'https://apptainer.org/docs/user/main/appendix.html#build-modules',
-        'https://apptainer.org/docs/user/main/definition_files.html#header',
-        'https://apptainer.org/docs/user/main/fakeroot.html',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     for (const stage of recipe.stages) {

@@ -5,6 +5,7 @@ import type { Recipe, Stage, Step, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { recipeMentions } from '../util/recipe-index';
 import { finalStageChain } from '../util/source';
+import docs from './transcoding-losses.md';
 
 /** Mentions that show the recipe is meant for HPC container runtimes (then losses are info, otherwise hints). */
 const HPC_RUNTIME = /\b(?:apptainer|singularity|spython|sarus|shifter|charliecloud|enroot|podman-hpc)\b/i;
@@ -158,45 +159,8 @@ export default defineRule({
     severity: 'hint',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    docs: {
-      summary: 'Instructions that do not carry over between Docker and Apptainer: USER, VOLUME, WORKDIR as start directory, EXPOSE, STOPSIGNAL, and what spython cannot convert.',
-      whatItDoes:
-        'Dockerfiles: reports what Apptainer ignores when it runs the image — the last non-root `USER`, `VOLUME`, `STOPSIGNAL`, `EXPOSE`, and the last `WORKDIR` when ' +
-        '`ENTRYPOINT`/`CMD` use relative paths — and what the spython converter drops when the Dockerfile is turned into a definition file: `SHELL`, `ONBUILD`, `ARG` ' +
-        'without a default, `COPY --chown/--chmod`, wildcards in `COPY` sources, heredoc `RUN`. Definition files: reports `%setup`, `%startscript`, `%help`, `%test` ' +
-        'and SCIF apps (once per app, on its first `%app*` section), which have no Dockerfile equivalent. Findings are hints. They become info where they matter: run-time losses (USER, VOLUME, ' +
-        'WORKDIR) in Dockerfiles that mention an HPC runtime (Apptainer, Singularity, Sarus, Shifter, Charliecloud, enroot, podman-hpc) in comments, labels or ' +
-        'commands, and conversion losses in Dockerfiles that mention spython. EXPOSE and STOPSIGNAL always stay hints. BuildKit\'s automatic platform ARGs ' +
-        '(`TARGETPLATFORM`, `BUILDARCH`…) are not reported.',
-      whyHpc:
-        'HPC centres run Docker images with Apptainer (or convert them with spython), and both silently drop Docker semantics: `USER` is ignored because the ' +
-        'container always runs as the calling user, `VOLUME` paths stay inside the read-only SquashFS image so writes fail with `Read-only file system`, the job ' +
-        'starts in the caller\'s directory instead of `WORKDIR` so `./run.sh` is not found, and a converted recipe silently loses `SHELL` (bash-only commands fail ' +
-        'under /bin/sh) or `ARG`s without defaults. Going the other way, `%test`, `%help` and SCIF apps simply vanish.',
-      howToFix:
-        'Write recipes that mean the same under both: absolute paths in `ENTRYPOINT`/`CMD`, software installed world-readable outside home directories, output ' +
-        'directories passed as arguments and bound at run time, defaults for every `ARG`, explicit `bash -c` or `%post -c /bin/bash -e` instead of `SHELL` (without `-e`, Apptainer runs the script with no fail-fast). Apptainer ≥ 1.5 ' +
-        'can also build the Dockerfile directly (`Bootstrap: dockerfile`), which avoids spython conversion.',
-      bad: [
-        { format: 'dockerfile', code: '# Runs on the cluster with apptainer\nFROM python:3.12-slim\nWORKDIR /opt/app\nCOPY run.py .\nVOLUME /opt/app/output\nUSER app\nCMD ["python", "run.py"]\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: python:3.12-slim\n\n%help\n    Runs the solver.\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: '# Runs on the cluster with apptainer\nFROM python:3.12-slim\nCOPY run.py /opt/app/run.py\nCMD ["python", "/opt/app/run.py"]\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: python:3.12-slim\n\n%post\n    pip install numpy\n\n%runscript\n    exec python "$@"\n' },
-      ],
-      exceptions:
-        'A Dockerfile that is only ever run by Docker or Kubernetes loses nothing — the findings are hints, and `# hpclint global ignore=HPC-BUILD-002` in such a ' +
-        'file (or `HPC-BUILD-002: off` in `.hpclint.yaml`) silences them. `EXPOSE` in MPI/fabric images and a final `USER root` are reported by their own rules ' +
-        '(HPC-NET-004, HPC-SEC-007). Apptainer\'s OCI mode (`--oci`) honours more Docker settings, such as WORKDIR.',
-      references: [
-        'https://apptainer.org/docs/user/main/docker_and_oci.html',
-        'https://singularityhub.github.io/singularity-cli/recipes',
-        'https://github.com/singularityhub/singularity-cli/blob/master/spython/main/parse/parsers/docker.py',
-        'https://apptainer.org/docs/user/main/definition_files.html',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     if (recipe.format !== 'dockerfile') {

@@ -5,6 +5,7 @@ import { effectiveWords } from '../util/commands';
 import { controlFlow, dependsOnArguments, POSITIONAL, type CommandFlow } from '../util/control-flow';
 import { entryCommands, entryLabel, entrySteps } from '../util/entry';
 import { baseName, shellCScript } from '../util/source';
+import docs from './no-downloads-at-start.md';
 
 const LOCAL_URL = /^(https?|ftp):\/\/(localhost|127\.|0\.0\.0\.0|\[::1\]|\$)/i;
 const REMOTE_URL = /^(https?|ftp):\/\//i;
@@ -88,38 +89,8 @@ export default defineRule({
     severity: 'error',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    docs: {
-      summary: 'Entrypoints and runscripts must not download or install at container start (`pip install`, `git clone`, `curl`, `apptainer pull`…).',
-      whatItDoes:
-        'Looks at what runs when the container starts — `ENTRYPOINT`/`CMD` (shell form, and `sh -c "…"` in exec form), `%runscript`, `%startscript`, `%apprun`, `%appstart` — ' +
-        'and reports package installs (`pip`/`conda`/`mamba install`, `apt-get`/`dnf`/`yum`/`apk`), `git clone`/`pull`, `curl`/`wget` of remote URLs, `spack install`, ' +
-        '`apptainer`/`singularity pull` (or `run docker://…`) and `docker pull`.',
-      whyHpc:
-        'An MPI job starts the container once per rank: 4,096 ranks mean 4,096 simultaneous downloads from PyPI, GitHub or Docker Hub. The services rate-limit ' +
-        '(Docker Hub allows 10 unauthenticated pulls per hour per IP; the old Singularity Hub capped containers at 100 pulls a week), compute nodes often have no ' +
-        'internet route at all, and package managers need root, which the job does not have in a read-only SIF. The job fails or stalls at start, on some ranks only.',
-      howToFix:
-        'Do the download once, at build time: move the install into `RUN`/`%post`, clone at a pinned tag during the build, and pull images before submitting the job. ' +
-        'Keep runtime data on the parallel file system and pass its path as an argument. No automatic fix: what must move and what depends on runtime arguments needs a human.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM python:3.12-slim\nCMD pip install -r requirements.txt && python train.py\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: python:3.12-slim\n\n%runscript\n    git clone https://github.com/org/model.git /tmp/model\n    exec python /tmp/model/run.py "$@"\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM python:3.12-slim\nCOPY requirements.txt /opt/app/\nRUN pip install --no-cache-dir -r /opt/app/requirements.txt\nCMD ["python", "/opt/app/train.py"]\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: python:3.12-slim\n\n%post\n    git clone --branch v1.2.0 https://github.com/org/model.git /opt/model\n\n%runscript\n    exec python /opt/model/run.py "$@"\n' },
-      ],
-      exceptions:
-        'An `ENTRYPOINT` that runs a script copied from the build context (`ENTRYPOINT ["/entrypoint.sh"]`) cannot be inspected and is not reported. `curl`/`wget` of ' +
-        '`localhost` (health checks, local services) and `pip install --no-index` (local wheels) are not reported. Images meant for a single interactive user that ' +
-        'deliberately update themselves can silence the line with a pragma.',
-      references: [
-        'https://docs.docker.com/docker-hub/usage/',
-        'https://singularityhub.github.io/singularityhub-docs/2019/security-release/',
-        'https://apptainer.org/docs/user/main/definition_files.html',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const argumentVariables = variablesFromArguments(recipe);

@@ -4,6 +4,7 @@ import type { Recipe, RunStep, ShellCommand } from '../../recipe/model';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { commandText, outputRedirectTargets } from '../util/entry';
 import { baseName, finalStageChain, offsetOf, rangeOf } from '../util/source';
+import docs from './no-persisted-proxy.md';
 
 const PROXY_VARIABLE = /^(https?|ftp|all)_proxy$/i;
 const APT_PROXY = /Acquire::(https?|ftp)::Proxy/i;
@@ -65,46 +66,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: 'Build-time proxy settings (`ENV http_proxy`, `Acquire::http::Proxy` in apt.conf.d, `proxy=` in yum.conf) must not stay in the image.',
-      whatItDoes:
-        'In the final image reports `ENV`/`%environment` settings of `http_proxy`, `https_proxy`, `ftp_proxy` and `all_proxy` (any case), and `RUN`/`%post` commands that ' +
-        'write `Acquire::http(s)::Proxy` into `/etc/apt/apt.conf(.d/*)` or `proxy=` into `/etc/yum.conf`/`/etc/dnf/dnf.conf` without removing the file later in the same step.',
-      whyHpc:
-        'A site-local cache (apt-cacher-ng, a Squid proxy, a pull-through registry) is the right way to make builds fast and gentle on upstream mirrors — but its address ' +
-        'is only reachable from the build host. Baked into the image, every `apt-get`, `pip` or `curl` on another cluster (or on compute nodes with a different network) ' +
-        'tries the unreachable proxy and hangs until it times out; `ENV http_proxy` also leaks into every job\'s environment and sends the application\'s own traffic there.',
-      howToFix:
-        'Pass the proxy only for the build: Docker\'s predefined build arguments `HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY` (`docker build --build-arg http_proxy=…`) are not ' +
-        'persisted; for Apptainer export it in the shell that runs `apptainer build`. If apt needs a config file, write it and delete it in the same step: ' +
-        '`echo \'Acquire::http::Proxy "http://cache:3142";\' > /etc/apt/apt.conf.d/01proxy && apt-get update && apt-get install -y … && rm -f /etc/apt/apt.conf.d/01proxy`. ' +
-        'The quick fix appends that `rm -f` for apt.conf.d files (yum/dnf settings need a manual `sed`); it is unsafe because later steps may rely on the proxy.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nENV http_proxy=http://proxy.example.org:3128\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\n' },
-        {
-          format: 'apptainer',
-          code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    echo \'Acquire::http::Proxy "http://10.0.0.5:3142";\' > /etc/apt/apt.conf.d/01proxy\n    apt-get update\n',
-        },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nARG http_proxy\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\n' },
-        {
-          format: 'apptainer',
-          code:
-            'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    echo \'Acquire::http::Proxy "http://10.0.0.5:3142";\' > /etc/apt/apt.conf.d/01proxy\n    apt-get update\n' +
-            '    rm -f /etc/apt/apt.conf.d/01proxy\n',
-        },
-      ],
-      exceptions:
-        'Images built for one site whose proxy is reachable from every node can keep the setting (silence with a pragma and say so). Proxy settings in builder stages ' +
-        'that the final image does not build on are not reported. Rewritten `sources.list` mirrors are not checked.',
-      references: [
-        'https://docs.docker.com/reference/dockerfile/#predefined-args',
-        'https://docs.docker.com/engine/cli/proxy/',
-        'https://apptainer.org/docs/user/main/build_env.html',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     for (const stage of finalStageChain(recipe)) {

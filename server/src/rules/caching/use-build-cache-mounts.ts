@@ -3,6 +3,7 @@ import { defineRule, type Fix } from '../../engine/rule';
 import type { Recipe, RunStep, ShellCommand, UserStep, Word } from '../../recipe/model';
 import { effectiveWords, isPipCommand } from '../util/commands';
 import { baseName, offsetOf, rangeOf } from '../util/source';
+import docs from './use-build-cache-mounts.md';
 
 interface Manager {
   label: string;
@@ -93,38 +94,8 @@ export default defineRule({
     severity: 'hint',
     formats: ['dockerfile'],
     fix: 'unsafe',
-    docs: {
-      summary: 'Package installs in `RUN` can use BuildKit cache mounts (`--mount=type=cache`) so rebuilds do not download everything again.',
-      whatItDoes:
-        'Reports `RUN` instructions without a `--mount=type=cache` that install packages with `apt-get`/`apt`, `dnf`, `microdnf`, `yum`, `zypper`, `apk`, `pip` or `conda`/`mamba`. ' +
-        'One hint per `RUN`, and only in Dockerfiles that already use BuildKit (a `# syntax=` directive or any `RUN --mount`), where the advice can be followed as is.',
-      whyHpc:
-        'Recipes for HPC software are rebuilt often (new compiler, new MPI, another CUDA version) on shared build nodes or CI runners behind slow or metered links, and every ' +
-        'rebuild downloads the same packages again from the mirrors and PyPI. A cache mount keeps the package cache on the build host between builds without putting it ' +
-        'into a layer, so the image stays small and the rebuild is fast.',
-      howToFix:
-        'Add `--mount=type=cache,target=<cache dir>,sharing=locked` to the `RUN`: `/var/cache/apt` and `/var/lib/apt` for apt, `/var/cache/dnf`, `/var/cache/yum`, ' +
-        '`/var/cache/apk`, `/root/.cache/pip` (and drop `--no-cache-dir`), `<conda>/pkgs`. Debian and Ubuntu images delete downloaded packages through ' +
-        '`/etc/apt/apt.conf.d/docker-clean`; remove that file first (`rm -f /etc/apt/apt.conf.d/docker-clean`). The quick fix inserts the mounts; it is unsafe ' +
-        'because it needs BuildKit (Docker ≥ 23 default, `# syntax=docker/dockerfile:1`) and the apt `docker-clean` change.',
-      bad: [{ format: 'dockerfile', code: '# syntax=docker/dockerfile:1\nFROM ubuntu:24.04\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\n' }],
-      good: [
-        {
-          format: 'dockerfile',
-          code:
-            '# syntax=docker/dockerfile:1\nFROM ubuntu:24.04\nRUN rm -f /etc/apt/apt.conf.d/docker-clean\n' +
-            'RUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n    apt-get update && apt-get install -y --no-install-recommends gcc\n',
-        },
-      ],
-      exceptions:
-        'Builds that must run without BuildKit (old Docker, `apptainer build` from a Dockerfile through other tools, Kaniko without cache support) cannot use cache mounts; ' +
-        'turn the rule off in `.hpclint.yaml`. Definition files have no equivalent and are not checked.',
-      references: [
-        'https://docs.docker.com/build/cache/optimize/#use-cache-mounts',
-        'https://docs.docker.com/reference/dockerfile/#run---mounttypecache',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     if (!optsIntoBuildKit(recipe)) {

@@ -2,6 +2,7 @@
 import { defineRule, type Fix } from '../../engine/rule';
 import type { Recipe, Stage } from '../../recipe/model';
 import { expandedBase, isStageReference, normalizeRef } from '../util/base-image';
+import docs from './use-registry-mirror.md';
 
 export default defineRule({
   meta: {
@@ -11,40 +12,8 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'safe',
-    docs: {
-      summary: 'Pull Docker Hub base images through the site mirror named by `registryMirror` in `.hpclint.yaml`.',
-      whatItDoes:
-        'When `.hpclint.yaml` sets `registryMirror` (the site\'s pull-through cache for Docker Hub, e.g. `registry.example.org/dockerhub`), reports every ' +
-        '`FROM` / `From:` (docker agent) whose image comes from Docker Hub, written with or without `docker.io`. Without `registryMirror` the rule stays silent: ' +
-        'hpclint does not guess a site. Definition files that set `Registry:` are left alone.',
-      whyHpc:
-        'Builds on a cluster start on many nodes and CI runners at once, often behind one NAT address. Docker Hub allows 10 pulls per hour per IPv4 address ' +
-        '(or IPv6 /64) without login and 100 with a personal account, so a job array or a rebuild wave fails with `toomanyrequests: You have reached your pull ' +
-        'rate limit`, and compute nodes without internet access cannot reach Docker Hub at all. A site mirror (pull-through cache) serves the same images ' +
-        'from inside the site.',
-      howToFix:
-        'Write the mirror in front of the image: `FROM registry.example.org/dockerhub/library/ubuntu:24.04` (official images live under `library/`). The quick ' +
-        'fix does exactly that; it is safe because the mirror serves the same image (the same digest) as Docker Hub.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN apt-get update\n', settings: { registryMirror: 'registry.example.org/dockerhub' } },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: rockylinux:9\n', settings: { registryMirror: 'registry.example.org/dockerhub' } },
-      ],
-      good: [
-        {
-          format: 'dockerfile',
-          code: 'FROM registry.example.org/dockerhub/library/ubuntu:24.04\nRUN apt-get update\n',
-          settings: { registryMirror: 'registry.example.org/dockerhub' },
-        },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ghcr.io/example/app:1.2\n', settings: { registryMirror: 'registry.example.org/dockerhub' } },
-      ],
-      exceptions: 'Images that are not on the mirror (private Docker Hub repositories the mirror has no credentials for) need `# hpclint ignore=HPC-CACHE-004`.',
-      references: [
-        'https://docs.docker.com/docker-hub/usage/',
-        'https://docs.docker.com/docker-hub/mirror/',
-        'https://distribution.github.io/distribution/recipes/mirror/',
-      ],
-    },
   },
+  docs,
   check(context) {
     const mirror = context.settings.registryMirror;
     if (!mirror) {

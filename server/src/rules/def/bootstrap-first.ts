@@ -4,6 +4,7 @@ import type { HeaderStep, Recipe, Stage } from '../../recipe/model';
 import { headerKeyword } from '../../recipe/apptainer-spec';
 import { lineIndexOf } from '../util/source';
 import { closestName } from './valid-header-keys';
+import docs from './bootstrap-first.md';
 
 function headersOf(stage: Stage): HeaderStep[] {
   return stage.steps.filter((step): step is HeaderStep => step.kind === 'header');
@@ -31,29 +32,8 @@ export default defineRule({
     severity: 'error',
     formats: ['apptainer'],
     fix: 'both',
-    docs: {
-      summary: 'Every stage of a definition file needs a `Bootstrap:` header as its first header line.',
-      whatItDoes:
-        'Reports a stage (the text from one column-0 `Bootstrap:` line to the next) that has no `Bootstrap:` header, and header lines such as `From:` written ' +
-        'before `Bootstrap:`.',
-      whyHpc:
-        '`Bootstrap` is the only header every stage needs: it names the agent that creates the base file system. Apptainer cuts a file into stages at every ' +
-        'line starting with `Bootstrap:`, so header lines written above it become a stage of their own without an agent and the build stops before anything ' +
-        'is pulled. On a cluster that usually means a wasted queue slot on a build node.',
-      howToFix:
-        'Put `Bootstrap: <agent>` on the first header line of every stage (the quick fix moves an existing `Bootstrap:` line up; safe). When it is missing and ' +
-        '`From:` holds a registry image, the quick fix inserts `Bootstrap: docker` (unsafe: check that the image really comes from an OCI registry).',
-      bad: [
-        { format: 'apptainer', code: 'From: ubuntu:24.04\n\n%post\n    apt-get update\n' },
-        { format: 'apptainer', code: 'From: ubuntu:24.04\nBootstrap: docker\n\n%post\n    apt-get update\n' },
-      ],
-      good: [{ format: 'apptainer', code: '# Build environment\nBootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    apt-get update\n' }],
-      references: [
-        'https://apptainer.org/docs/user/main/definition_files.html#header',
-        'https://github.com/apptainer/apptainer/blob/main/pkg/build/types/parser/deffile.go',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const index = lineIndexOf(recipe);

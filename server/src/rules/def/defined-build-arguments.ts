@@ -2,6 +2,7 @@
 import { defineRule, type Fix } from '../../engine/rule';
 import type { ArgStep, Range, Recipe, Stage } from '../../recipe/model';
 import { lineIndexOf } from '../util/source';
+import docs from './defined-build-arguments.md';
 
 const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}/g;
 
@@ -60,31 +61,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: 'Every `{{ name }}` placeholder needs a `name=` default in `%arguments`; defaults nothing uses are dead.',
-      whatItDoes:
-        'Collects the `{{ name }}` build-time placeholders of a definition file (comment lines are skipped, as Apptainer does) and the `name=value` ' +
-        'entries of its `%arguments` sections. A placeholder without a default is a warning; a default no placeholder uses is information.',
-      whyHpc:
-        'Without a default the build only works when every caller remembers `--build-arg name=…`; otherwise Apptainer stops with "build var name is not ' +
-        'defined through either --build-arg (--build-arg-file) or \'arguments\' section" — often in a site build pipeline or a batch job that the recipe ' +
-        'author does not run themselves.',
-      howToFix:
-        'Add `name=<default>` to `%arguments` (the quick fix adds an empty default you must fill in; unsafe), or remove an unused entry. Keep an unused ' +
-        'entry if build scripts pass `--build-arg` for it: without a consumer Apptainer rejects unused build args.',
-      bad: [{ format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:{{ UBUNTU_VERSION }}\n\n%post\n    apt-get update\n' }],
-      good: [
-        {
-          format: 'apptainer',
-          code: 'Bootstrap: docker\nFrom: ubuntu:{{ UBUNTU_VERSION }}\n\n%arguments\n    UBUNTU_VERSION=24.04\n\n%post\n    apt-get update\n',
-        },
-      ],
-      references: [
-        'https://apptainer.org/docs/user/main/definition_files.html#arguments',
-        'https://apptainer.org/docs/user/main/build_a_container.html#defining-build-time-arguments',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const uses = templateUses(recipe);

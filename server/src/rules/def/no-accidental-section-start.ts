@@ -3,6 +3,7 @@ import { defineRule, type Fix } from '../../engine/rule';
 import type { Recipe, Section, Stage } from '../../recipe/model';
 import { sectionSpec } from '../../recipe/apptainer-spec';
 import { lineIndexOf, offsetOf } from '../util/source';
+import docs from './no-accidental-section-start.md';
 
 const HEREDOC = /<<(-?)\s*(?:'([^'\n]+)'|"([^"\n]+)"|\\?([^\s;&|<>()'"]+))/g;
 
@@ -87,32 +88,8 @@ export default defineRule({
     severity: 'error',
     formats: ['apptainer'],
     fix: 'safe',
-    docs: {
-      summary: 'A script line whose first word starts with `%`, or a column-0 `Bootstrap:` inside a heredoc, silently ends the section.',
-      whatItDoes:
-        'Apptainer starts a new section at every line whose first word begins with `%` — also inside `%post` — and a new stage at every line starting ' +
-        'with `Bootstrap:`. The rule reports such lines when they evidently belong to the script above (a `\\` continuation or an unterminated heredoc ' +
-        'runs into them) and section headers that are indented, which Apptainer reads as a section with an empty name.',
-      whyHpc:
-        'The build then fails with `invalid section(s) specified`, or worse, the rest of the script is silently dropped or becomes a stage of its own; ' +
-        'the error message points nowhere near the `printf "%s\\n"` or heredoc that caused it.',
-      howToFix:
-        'Make sure `%` is not the first word of a script line: join a continued line to the line above (quick fix, safe when the line holds no single ' +
-        'quotes), move the `%` text into a variable, or write heredoc bodies so no line starts with `%` or `Bootstrap:`. Remove the indentation of ' +
-        'section headers (quick fix, safe).',
-      bad: [
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    printf \\\n%s\\\\n hello > /greeting\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    apt-get update\n  %environment\n    export LC_ALL=C\n' },
-      ],
-      good: [
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    printf "%s\\n" hello > /greeting\n\n%environment\n    export LC_ALL=C\n' },
-      ],
-      references: [
-        'https://github.com/apptainer/apptainer/blob/main/pkg/build/types/parser/deffile.go',
-        'https://apptainer.org/docs/user/main/definition_files.html',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const index = lineIndexOf(recipe);

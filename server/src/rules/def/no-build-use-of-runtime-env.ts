@@ -3,6 +3,7 @@ import { defineRule, type Fix } from '../../engine/rule';
 import type { EnvStep, KeyValue, RunStep, ShellCommand, Stage, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
 import { lineIndexOf, rangeInWord } from '../util/source';
+import docs from './no-build-use-of-runtime-env.md';
 
 /** Set in every build environment anyway, whatever `%environment` says. */
 const ALWAYS_SET = new Set(['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'PWD', 'OLDPWD', 'TERM', 'HOSTNAME', 'UID', 'EUID', 'PS1', 'IFS', 'LANG']);
@@ -98,33 +99,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: 'Variables set only in `%environment` are empty in `%post` and `%setup`: `%environment` is sourced at run time only.',
-      whatItDoes:
-        'Reports `$NAME` references in `%post` and `%setup` when `NAME` is assigned in the stage\'s `%environment` but never in the build script ' +
-        'itself. References with a default (`${NAME:-x}`) and scripts that source the runtime environment files are not reported.',
-      whyHpc:
-        '`%environment` is written into the image and sourced when the container runs, not while it is built. A `%post` that relies on ' +
-        '`$CUDA_HOME` or `$SPACK_ROOT` from `%environment` sees an empty string: `cd $APP_DIR` lands in `/`, `make install PREFIX=$PREFIX` installs into ' +
-        'the wrong place, and the image only fails when a job runs it.',
-      howToFix:
-        'Also set the variable in `%post` (the quick fix inserts `export NAME=<value from %environment>` at the top of the script; unsafe because the ' +
-        'value may depend on runtime state), or export build-time values to `$APPTAINER_ENVIRONMENT`.',
-      bad: [
-        {
-          format: 'apptainer',
-          code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%environment\n    export APP_HOME=/opt/app\n\n%post\n    mkdir -p $APP_HOME/bin\n',
-        },
-      ],
-      good: [
-        {
-          format: 'apptainer',
-          code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%environment\n    export APP_HOME=/opt/app\n\n%post\n    export APP_HOME=/opt/app\n    mkdir -p $APP_HOME/bin\n',
-        },
-      ],
-      references: ['https://apptainer.org/docs/user/main/definition_files.html#environment'],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const index = lineIndexOf(recipe);

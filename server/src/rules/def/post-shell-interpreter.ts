@@ -4,6 +4,7 @@ import type { Range, Recipe, RunStep, Section, ShellCommand, Stage } from '../..
 import { effectiveName } from '../util/commands';
 import { BASH_WITH_ERREXIT, optionsSetErrexit } from '../util/section-shell';
 import { lineIndexOf, offsetOf } from '../util/source';
+import docs from './post-shell-interpreter.md';
 
 /** `#!/bin/bash`, `#!/usr/bin/env bash`, `#!/bin/bash -l` → `/bin/bash` and its options; other interpreters → undefined. */
 function bashFromShebang(line: string): { shell: string; options: string[] } | undefined {
@@ -143,38 +144,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['apptainer'],
     fix: 'safe',
-    docs: {
-      summary: '`%post` runs with `/bin/sh`: a `#!` line there is ignored and bash-isms fail on Debian/Ubuntu bases; `-c` breaks `%test` and `%runscript`.',
-      whatItDoes:
-        'Reports bash-only syntax (`[[`, `source`, arrays, `declare`, `<<<`, `set -o pipefail`) in a `%post` without `-c` when the base is Debian or ' +
-        'Ubuntu (their `/bin/sh` is dash; heredocs read by `bash` are exempt); a `#!` line at the top of `%post` (Apptainer ignores it; info when nothing ' +
-        'in the script needs bash); `-c` on `%test`, `%runscript` and `%startscript` (error: it breaks the script); and `-c` on app sections (ignored).',
-      whyHpc:
-        'Under dash, `[[ -f x ]]` prints "[[: not found" and the condition is silently false, `source` fails — the image builds but lacks what the script ' +
-        'was meant to set up, and the job fails later on the cluster. For `%test`, `%runscript` and `%startscript` Apptainer appends the header words to ' +
-        'the `#!/bin/sh` line it writes, and Linux passes everything after the interpreter as one argument, so `#!/bin/sh -c /bin/bash` makes the shell ' +
-        'exit with an "illegal option" error.',
-      howToFix:
-        'Write `%post -c /bin/bash -e` when the script needs bash (the quick fix adds it, with the `#!` line\'s options; safe: `-e` keeps the build ' +
-        'stopping at the first failing command, as the default `/bin/sh -ex` does — plain `-c /bin/bash` would lose that, see HPC-DEF-013), or stick to ' +
-        'POSIX sh. Use a `#!` line, not `-c`, for `%test`, `%runscript` and `%startscript`.',
-      bad: [
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    if [[ ! -d /opt/app ]]; then mkdir -p /opt/app; fi\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%post\n#!/bin/bash\n    dnf -y install gcc\n' },
-      ],
-      good: [
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post -c /bin/bash -e\n    if [[ ! -d /opt/app ]]; then mkdir -p /opt/app; fi\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%post\n    if [[ ! -d /opt/app ]]; then mkdir -p /opt/app; fi\n' },
-      ],
-      exceptions: 'Bases other than Debian/Ubuntu images and debootstrap are not checked for bash-isms: their `/bin/sh` is usually bash.',
-      references: [
-        'https://apptainer.org/docs/user/main/definition_files.html#post',
-        'https://github.com/apptainer/apptainer/blob/v1.5.3/internal/pkg/build/util.go',
-        'https://github.com/apptainer/apptainer/blob/v1.5.3/internal/pkg/build/metadata.go',
-        'https://wiki.ubuntu.com/DashAsBinSh',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     for (const stage of recipe.stages) {

@@ -4,6 +4,7 @@ import { defineRule, type Fix } from '../../engine/rule';
 import type { HeaderStep, Stage } from '../../recipe/model';
 import { bootstrapAgent, headerKeyword } from '../../recipe/apptainer-spec';
 import { lineIndexOf } from '../util/source';
+import docs from './required-header-keys.md';
 
 const SLE_REGISTRATION = ['product', 'user', 'regcode'];
 
@@ -33,32 +34,8 @@ export default defineRule({
     severity: 'error',
     formats: ['apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: 'The bootstrap agent needs its header keys: `From` for registry/image agents, `MirrorURL` (+ `OSVersion`) for OS bootstraps.',
-      whatItDoes:
-        'For each stage with a known bootstrap agent, reports header keys the agent requires but the stage lacks (or leaves empty): `From` for docker, ' +
-        'docker-daemon, docker-archive, oci, oci-archive, library, oras, shub, localimage and buildkit/dockerfile; `MirrorURL` for yum/dnf, debootstrap and ' +
-        'busybox; `OSVersion` for debootstrap and wherever `MirrorURL` uses `%{OSVERSION}`; the SUSE registration trio `Product`/`User`/`Regcode` when ' +
-        'only part of it is given.',
-      whyHpc:
-        'Without these keys the build stops right after it started (`invalid yum header, no mirrorurl specified`, no base image to pull), typically on a ' +
-        'build node after the job waited in the queue.',
-      howToFix:
-        'Add the missing keys. The quick fix inserts `Key: <placeholder>` under `Bootstrap:` for you to complete (unsafe: the value is a placeholder).',
-      bad: [
-        { format: 'apptainer', code: 'Bootstrap: docker\n\n%post\n    apt-get update\n' },
-        { format: 'apptainer', code: 'Bootstrap: debootstrap\nMirrorURL: http://deb.debian.org/debian/\n' },
-      ],
-      good: [
-        { format: 'apptainer', code: 'Bootstrap: debootstrap\nOSVersion: bookworm\nMirrorURL: http://deb.debian.org/debian/\n' },
-        { format: 'apptainer', code: 'Bootstrap: scratch\n\n%setup\n    touch ${APPTAINER_ROOTFS}/marker\n' },
-      ],
-      exceptions:
-        '`Bootstrap: library` without `Library:` builds on SingularityCE (Sylabs Cloud is its default) and on Apptainer with a configured library ' +
-        'remote, so it is left to HPC-DEF-010.',
-      references: ['https://apptainer.org/docs/user/main/appendix.html#build-modules'],
-    },
   },
+  docs,
   check(context) {
     const index = lineIndexOf(context.recipe);
     for (const stage of context.recipe.stages) {

@@ -6,6 +6,7 @@ import { BUILD_VARIABLES, bootstrapAgent, headerKeyword } from '../../recipe/app
 import { allScripts } from '../../recipe/query';
 import { rangeInWord } from '../util/source';
 import { templateUses } from './defined-build-arguments';
+import docs from './runtime-dialect-features.md';
 
 const APPTAINER_ONLY_VARIABLES = BUILD_VARIABLES.filter((spec) => spec.dialect === 'apptainer');
 const VARIABLE = /\$\{?(APPTAINER_[A-Z_]+)\b/g;
@@ -22,32 +23,8 @@ export default defineRule({
     severity: 'info',
     formats: ['apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: 'Features that only some Apptainer / SingularityCE versions accept: `%arguments`/`{{ }}`, BuildKit agents, `ConfURL`, `$APPTAINER_*` build variables, `library` without `Library:`.',
-      whatItDoes:
-        'Names, once per file and feature, what the definition file needs from the runtime that builds it: `%arguments` and `{{ name }}` templates need ' +
-        'Apptainer ≥ 1.2 or SingularityCE ≥ 4.0; `Bootstrap: buildkit`/`dockerfile` and the `Target`/`Frontend`/`Filename`/`BuildArgs` headers need ' +
-        'Apptainer ≥ 1.5; `ConfURL` is Apptainer-only; `$APPTAINER_ROOTFS`/`$APPTAINER_ENVIRONMENT` are not set ' +
-        'by SingularityCE; `Bootstrap: library` without `Library:` relies on a configured library remote on Apptainer.',
-      whyHpc:
-        'Clusters pin old runtime versions for years, and sites differ in which fork they run (Apptainer or SingularityCE). A recipe written against a ' +
-        'laptop\'s newer runtime fails on the cluster build node with a parse error or an empty variable.',
-      howToFix:
-        'Check the runtime and version that build the image (`apptainer --version` / `singularity --version`). Prefer the spellings both accept: ' +
-        '`$SINGULARITY_ROOTFS` and `$SINGULARITY_ENVIRONMENT` are set by both (the quick fix swaps them in; unsafe because it changes a deliberate ' +
-        'choice), and set `Library:` explicitly.',
-      bad: [
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%setup\n    touch ${APPTAINER_ROOTFS}/marker\n' },
-      ],
-      good: [{ format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%setup\n    touch ${SINGULARITY_ROOTFS}/marker\n' }],
-      exceptions: 'When every build host runs a recent Apptainer, turn the rule off in `.hpclint.yaml` (`rules: { HPC-DEF-010: off }`).',
-      references: [
-        'https://apptainer.org/docs/user/main/definition_files.html',
-        'https://github.com/apptainer/apptainer/blob/main/CHANGELOG.md',
-        'https://github.com/sylabs/singularity/blob/main/CHANGELOG.md',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const reported = new Set<string>();

@@ -3,6 +3,7 @@ import { defineRule, type Fix } from '../../engine/rule';
 import type { Recipe, RunStep, Section, ShellCommand, Stage, TestStep } from '../../recipe/model';
 import { optionsSetErrexit, quotedShellCommand, SCRIPT_ARG_SECTIONS, errexitCommand, sectionShellWords, shellProgram, shellText } from '../util/section-shell';
 import { lineIndexOf } from '../util/source';
+import docs from './section-errexit.md';
 
 function stepOf<K extends 'run' | 'test'>(stage: Stage, section: Section, kind: K): Extract<RunStep | TestStep, { kind: K }> | undefined {
   return stage.steps.find((step): step is Extract<RunStep | TestStep, { kind: K }> => step.kind === kind && step.range.start.line === section.range.start.line);
@@ -63,43 +64,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['apptainer'],
     fix: 'both',
-    docs: {
-      summary: '`%post -c /bin/bash` runs the script without `-e`: a failing command no longer stops the build.',
-      whatItDoes:
-        'Reports `%post`, `%setup` and `%pre` headers with `-c <shell>` whose shell words have no `-e` (or `-o errexit`) when the script does not start ' +
-        'with `set -e`; `-c` words quoted with a space inside (`-c "/bin/bash -e"`), which make the build fail; `-c` without a shell; and, as info, ' +
-        '`%test`/`%apptest` scripts of several commands without `set -e`, where only the last command decides whether the test passes.',
-      whyHpc:
-        'Apptainer and SingularityCE run a build section as `/bin/sh -ex <script>`: the first failing command stops the build. With `-c WORDS` they run ' +
-        '`/bin/sh -ex -c "WORDS <script>"`, so the `-e` applies only to the one command that starts the shell, and the script itself runs without it: a ' +
-        'failed download or compile scrolls past, the build reports success and the image is broken — found only when a job fails on the cluster. ' +
-        '`%appinstall` scripts are appended to `%post` and run with its shell, so they lose fail-fast too. The header words are split at spaces without ' +
-        'quote handling, so `-c "/bin/bash -e"` hands `"/bin/bash -e"` to `/bin/sh`, which looks for a program of that name and fails with "not found". ' +
-        '`%test` is written to a `#!/bin/sh` script with no `-e` at all.',
-      howToFix:
-        'Write the option after the shell, without quotes: `%post -c /bin/bash -e` (add `x` for Apptainer\'s usual trace: `-c /bin/bash -ex`), or make ' +
-        '`set -e` (or `set -euo pipefail`) the first line of the script. The quick fix adds `-e`; it is not marked safe because commands that fail today ' +
-        'will stop the build once it is applied. For `%test`, start the script with `set -e` or chain the checks with `&&`.',
-      bad: [
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post -c /bin/bash\n    apt-get update\n    apt-get install -y build-essential\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post -c "/bin/bash -e"\n    apt-get update\n' },
-      ],
-      good: [
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post -c /bin/bash -e\n    apt-get update\n    apt-get install -y build-essential\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post -c /bin/bash\n    set -euo pipefail\n    apt-get update\n' },
-      ],
-      exceptions:
-        'Shells other than sh-compatible ones (`-c python3`) are not checked. A `%test` whose commands are chained with `&&`, or that uses `if`, `exit` ' +
-        'or `trap`, manages its exit status itself and is not reported.',
-      references: [
-        'https://github.com/apptainer/apptainer/blob/v1.5.3/internal/pkg/build/util.go',
-        'https://github.com/apptainer/apptainer/blob/v1.5.3/pkg/build/types/parser/deffile.go',
-        'https://github.com/apptainer/apptainer/blob/v1.5.3/internal/pkg/build/build.go',
-        'https://github.com/apptainer/apptainer/blob/v1.5.3/internal/pkg/build/metadata.go',
-        'https://apptainer.org/docs/user/main/definition_files.html#post',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     for (const stage of recipe.stages) {

@@ -2,6 +2,7 @@
 import { defineRule, type Fix } from '../../engine/rule';
 import { BOOTSTRAP_AGENTS, bootstrapAgent } from '../../recipe/apptainer-spec';
 import { closestName } from './valid-header-keys';
+import docs from './valid-bootstrap-agent.md';
 
 const AGENT_NAMES = BOOTSTRAP_AGENTS.map((spec) => spec.name);
 
@@ -13,22 +14,8 @@ export default defineRule({
     severity: 'error',
     formats: ['apptainer'],
     fix: 'safe',
-    docs: {
-      summary: '`Bootstrap:` must name a bootstrap agent Apptainer knows (`docker`, `library`, `oras`, `localimage`, `yum`, `debootstrap`, …).',
-      whatItDoes:
-        'Compares the value of every `Bootstrap:` header with the agents Apptainer and SingularityCE implement: docker, docker-daemon, docker-archive, oci, ' +
-        'oci-archive, library, oras, shub, localimage, yum/dnf, debootstrap, zypper, busybox, arch, scratch, and buildkit/dockerfile (Apptainer ≥ 1.5). ' +
-        'A typo gets a did-you-mean suggestion.',
-      whyHpc:
-        'An unknown agent stops `apptainer build` with "invalid build source" before anything is built; on a shared build node or a CI runner the whole ' +
-        'job is lost for a one-letter typo.',
-      howToFix: 'Use one of the listed agents; the quick fix replaces a near-miss with the one close agent name (safe).',
-      bad: [{ format: 'apptainer', code: 'Bootstrap: dokcer\nFrom: ubuntu:24.04\n' }],
-      good: [{ format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n' }],
-      exceptions: 'A `{{ template }}` value is resolved at build time and not checked.',
-      references: ['https://apptainer.org/docs/user/main/appendix.html#build-modules'],
-    },
   },
+  docs,
   check(context) {
     for (const stage of context.recipe.stages) {
       for (const step of stage.steps) {

@@ -2,6 +2,7 @@
 import { defineRule, type Fix } from '../../engine/rule';
 import type { Stage, Word } from '../../recipe/model';
 import { closestName } from './valid-header-keys';
+import docs from './valid-files-from-stage.md';
 
 function stageName(stage: Stage): string | undefined {
   return stage.name?.value.trim();
@@ -15,32 +16,8 @@ export default defineRule({
     severity: 'error',
     formats: ['apptainer'],
     fix: 'both',
-    docs: {
-      summary: '`%files from <stage>` must name a stage declared earlier with `Stage:`; stage names must be unique.',
-      whatItDoes:
-        'Checks every `%files from <stage>` section of a multi-stage definition file: the stage must exist, be declared (`Stage: <name>`) before the ' +
-        'section, and not be the current stage. It also reports a `%files from` without a stage name, and a `Stage:` name used twice.',
-      whyHpc:
-        'Multi-stage builds are how HPC images keep compilers and licensed SDKs out of the runtime image. Copying from a missing or later stage makes ' +
-        'the build fail after the (often long) compile stage has already run.',
-      howToFix:
-        'Name the stage you copy from and declare it earlier. The quick fix renames the reference to the one earlier stage with a close name (safe), or ' +
-        'to the only earlier named stage (unsafe).',
-      bad: [
-        {
-          format: 'apptainer',
-          code: 'Bootstrap: docker\nFrom: gcc:14\nStage: build\n\n%post\n    make\n\nBootstrap: docker\nFrom: ubuntu:24.04\nStage: final\n\n%files from biuld\n    /src/app /opt/app\n',
-        },
-      ],
-      good: [
-        {
-          format: 'apptainer',
-          code: 'Bootstrap: docker\nFrom: gcc:14\nStage: build\n\n%post\n    make\n\nBootstrap: docker\nFrom: ubuntu:24.04\nStage: final\n\n%files from build\n    /src/app /opt/app\n',
-        },
-      ],
-      references: ['https://apptainer.org/docs/user/main/definition_files.html#multi-stage-builds'],
-    },
   },
+  docs,
   check(context) {
     const { stages } = context.recipe;
     const seen = new Map<string, Stage>();

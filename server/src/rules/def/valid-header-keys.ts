@@ -3,6 +3,7 @@ import { defineRule, type Fix } from '../../engine/rule';
 import type { HeaderStep } from '../../recipe/model';
 import { HEADER_KEYWORDS, headerKeyword } from '../../recipe/apptainer-spec';
 import { lineIndexOf } from '../util/source';
+import docs from './valid-header-keys.md';
 
 /** Optimal-string-alignment distance: Levenshtein plus adjacent transpositions (`dokcer` → `docker` is 1). */
 export function typoDistance(a: string, b: string): number {
@@ -55,36 +56,8 @@ export default defineRule({
     severity: 'error',
     formats: ['apptainer'],
     fix: 'safe',
-    docs: {
-      summary: 'Header lines must use a known `Key:`; `#` inside a value and a dangling `\\` change what Apptainer reads.',
-      whatItDoes:
-        'Checks every header line of a definition file: the key must be one Apptainer or SingularityCE accepts (case-insensitive; a did-you-mean ' +
-        'suggestion is offered for typos and for `From ubuntu:24.04` written without the colon), a `#` glued to a value (a URL fragment, `C#`) cuts the ' +
-        'value there, a value ending in `\\` continues onto a blank line or a section, and the legacy `IncludeCmd` key is ignored by current Apptainer.',
-      whyHpc:
-        'Apptainer rejects an unknown header key with `invalid header keyword found` before it pulls anything, and silently truncates a value at the ' +
-        'first `#` — a mirror URL with a `#` fragment or a registry password then fails far away from its cause on the build node.',
-      howToFix:
-        'Correct the key (the quick fix applies the one close spelling, safe), remove or rewrite values that need a `#`, and finish a continued value on the ' +
-        'next line or drop the trailing `\\`. Lines without `:` are reported by the parser itself.',
-      bad: [
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom ubuntu:24.04\n\n%post\n    apt-get update\n' },
-        { format: 'apptainer', code: 'Bootstrap: yum\nOSVersion: 9\nMirroURL: http://dl.rockylinux.org/pub/rocky/%{OSVERSION}/BaseOS/x86_64/os/\n' },
-        { format: 'apptainer', code: 'Bootstrap: yum\nMirrorURL: http://mirror.example.org/rocky/9/os/#main\n' },
-      ],
-      good: [
-        {
-          format: 'apptainer',
-          code: 'Bootstrap: docker  # registry image\nFrom: ubuntu:24.04\nStage: build\n\n%post\n    apt-get update\n',
-        },
-      ],
-      exceptions: 'A `#` after whitespace is a deliberate inline comment and is not reported.',
-      references: [
-        'https://apptainer.org/docs/user/main/definition_files.html#header',
-        'https://github.com/apptainer/apptainer/blob/main/pkg/build/types/parser/deffile.go',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const index = lineIndexOf(recipe);

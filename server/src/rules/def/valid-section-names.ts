@@ -2,6 +2,7 @@
 import { defineRule, type Fix } from '../../engine/rule';
 import { SECTIONS, sectionSpec } from '../../recipe/apptainer-spec';
 import { editDistance } from '../util/source';
+import docs from './valid-section-names.md';
 
 /** Names a typo may be corrected to (the legacy `%pre` is never suggested). */
 const CANDIDATES = SECTIONS.filter((spec) => !spec.legacy).map((spec) => spec.name);
@@ -33,30 +34,8 @@ export default defineRule({
     severity: 'error',
     formats: ['apptainer'],
     fix: 'safe',
-    docs: {
-      summary: 'Unknown `%section` names and `%app*` sections without an app name stop the build; `%pre` is legacy.',
-      whatItDoes:
-        'Checks every section header of a definition file against the sections Apptainer and SingularityCE accept (`%arguments`, `%setup`, `%files`, `%post`, `%test`, ' +
-        '`%environment`, `%startscript`, `%runscript`, `%labels`, `%help` and the SCIF `%app*` sections; names are case-insensitive). An unknown name is an error with a ' +
-        'did-you-mean suggestion, an `%appinstall`/`%apprun`/… header without the app name is an error, and the legacy `%pre` section is a warning.',
-      whyHpc:
-        'Definition files are often written on a laptop and built later on a cluster build node or a remote builder; a typo such as `%enviroment` makes `apptainer build` ' +
-        'stop with `invalid section(s) specified` (and `%apprun` without a name with "could not be split into section name and app name") only after the job was queued, ' +
-        'while an editor could have caught it while typing.',
-      howToFix:
-        'Correct the section name (the quick fix replaces it with the closest valid name when exactly one is within two edits; safe), give `%app*` sections the app name ' +
-        '(`%apprun myapp`), and move `%pre` content into `%setup`.',
-      bad: [{ format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%enviroment\n    export LC_ALL=C\n' }],
-      good: [{ format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%environment\n    export LC_ALL=C\n\n%apprun hello\n    echo hello\n' }],
-      exceptions:
-        'A line inside a script whose first word starts with `%` (for example a `printf` format on its own continuation line) also starts a section for Apptainer and is ' +
-        'reported here as an unknown section — which is what the build will do with it.',
-      references: [
-        'https://apptainer.org/docs/user/main/definition_files.html',
-        'https://github.com/apptainer/apptainer/blob/main/pkg/build/types/parser/deffile.go',
-      ],
-    },
   },
+  docs,
   check(context) {
     for (const stage of context.recipe.stages) {
       for (const section of stage.sections) {

@@ -3,6 +3,7 @@ import eolData from '../../data/eol.json';
 import { defineRule, type Fix, type RuleContext, type Severity } from '../../engine/rule';
 import type { Range, Recipe, Stage, Word } from '../../recipe/model';
 import { finalStageChain, lineIndexOf, offsetOf } from '../util/source';
+import docs from './no-eol-base.md';
 
 interface Cycle {
   cycle: string;
@@ -224,37 +225,8 @@ export default defineRule({
     severity: 'error',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: 'Base images whose OS or Python release is past (or within 180 days of) the end of standard security support.',
-      whatItDoes:
-        'Reads every `FROM`/`From:` reference — the repository (`ubuntu:18.04`, `debian:buster-slim`, `centos:7`, `alpine:3.18`, `python:3.9`, `redhat/ubi7`, ' +
-        '`quay.io/centos/centos:stream8`) and distro suffixes inside vendor tags (`nvidia/cuda:12.2.0-devel-ubuntu20.04`, `python:3.9-slim-bullseye`, `spack/centos7`) — ' +
-        'and `OSVersion:` of `debootstrap`/`yum` bootstraps, and compares them with an end-of-life table (endoflife.date snapshot 2026-08-22). Past the end of standard ' +
-        'support is an error, 180 days or less before it a warning. Where a free extended window reaches the public images (Debian LTS), the end of that window counts instead ' +
-        'and the window itself is reported by HPC-EOL-002. Bases of build stages the final image does not inherit from are reported as info (their packages do not ship).',
-      whyHpc:
-        'An end-of-life base gets no security fixes, so every image built on it carries known, unpatched vulnerabilities onto shared clusters — and sooner or later it stops ' +
-        'building: CentOS 7 mirrors were taken offline (`Could not resolve host: mirrorlist.centos.org`), old Debian/Ubuntu releases move to archive servers ' +
-        '(`404 Not Found` from `apt-get update`), so a rebuild for a new cluster fails on the first package install.',
-      howToFix:
-        'Move to a supported release (the message names the successor) and rebuild and test; for vendor images (CUDA, HPC SDK), pick the same vendor tag on a newer OS. ' +
-        'The quick fix replaces the tag with the successor tag; it is unsafe because a new OS release changes package names, compilers and glibc.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM ubuntu:18.04\nRUN apt-get update && apt-get install -y build-essential\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: centos:7\n\n%post\n    yum -y install gcc\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y build-essential\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: rockylinux/rockylinux:9\n\n%post\n    dnf -y install gcc\n' },
-      ],
-      exceptions:
-        'Only releases in the table are judged; tags without a release (`ubuntu:latest`, `python:3`, digests only) and Ubuntu interim releases are not reported. ' +
-        'Paid extended support (Ubuntu Pro/ESM, RHEL ELS) is not considered: the public images do not receive it, so those bases are errors here; images that really get those updates (a subscribed site build) can silence the rule with a pragma. ' +
-        'Free Debian LTS does reach the official `debian` images and is left to HPC-EOL-002. ' +
-        'Dates are evaluated against `settings.today` (the current date unless configured).',
-      references: ['https://endoflife.date/', 'https://blog.centos.org/2023/04/end-dates-are-coming-for-centos-stream-8-and-centos-linux-7/', 'https://access.redhat.com/support/policy/updates/ubi'],
-    },
   },
+  docs,
   check(context) {
     for (const { hit, range, source, shipped } of baseHits(context.recipe)) {
       report(context, hit, range, source, shipped);

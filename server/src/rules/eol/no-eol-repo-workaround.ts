@@ -5,6 +5,7 @@ import { allScripts } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { recipeMentions } from '../util/recipe-index';
 import { lineIndexOf, offsetOf, rangeInWord } from '../util/source';
+import docs from './no-eol-repo-workaround.md';
 
 interface Archive {
   pattern: RegExp;
@@ -32,42 +33,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    docs: {
-      summary: 'Repository workarounds for end-of-life bases: `vault.centos.org`, `sed` on CentOS `mirrorlist`, `archive.debian.org`, `old-releases.ubuntu.com`.',
-      whatItDoes:
-        'Reports shell commands, here-documents, `ENV`/`ARG` values and `MirrorURL:` headers that point package managers at archive servers for retired releases ' +
-        '(`vault.centos.org`, `archive.debian.org`, `old-releases.ubuntu.com`), and `sed` commands that rewrite CentOS `mirrorlist`/`mirror.centos.org` entries. ' +
-        'One finding per command.',
-      whyHpc:
-        'These edits appear when an old base stops building: after 2024-06-30 CentOS 7 mirrors went offline and `yum` fails with ' +
-        '`Could not resolve host: mirrorlist.centos.org`; retired Debian and Ubuntu releases return `404 Not Found` from `apt-get update`. Repointing to the archive ' +
-        'makes the build pass again, but the archive is frozen: the image carries every vulnerability published since, and the next site or architecture ' +
-        '(archives keep only some architectures) fails again. The recipe looks maintained while the base is not.',
-      howToFix:
-        'Move the base to a supported release (`rockylinux:9`/`almalinux:9` for CentOS, `debian:trixie`, `ubuntu:24.04`) and delete the repository rewrite. ' +
-        'If the software really needs the old userland for a while, say so in a pragma with a reason and a date: `# hpclint ignore=HPC-EOL-003 -- legacy code, replace by 2027`.',
-      bad: [
-        {
-          format: 'dockerfile',
-          code:
-            "FROM centos:7\nRUN sed -i -e 's/^mirrorlist/#mirrorlist/' -e 's|^#baseurl=http://mirror.centos.org|baseurl=http://vault.centos.org|' /etc/yum.repos.d/CentOS-*.repo && \\\n    yum -y install gcc\n",
-        },
-        { format: 'apptainer', code: 'Bootstrap: yum\nOSVersion: 6\nMirrorURL: http://vault.centos.org/6.10/os/x86_64/\nInclude: yum\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM rockylinux:9\nRUN dnf -y install gcc && dnf clean all\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: almalinux:9\n\n%post\n    dnf -y install gcc\n' },
-      ],
-      exceptions:
-        'Recipes whose purpose is to reproduce an old environment (archival, legacy-code regression tests) may keep the workaround with a pragma. ' +
-        'Mentions in comments and `echo` text that does not end up in a repository file are still reported when they are shell words; the finding is per command.',
-      references: [
-        'https://blog.centos.org/2023/04/end-dates-are-coming-for-centos-stream-8-and-centos-linux-7/',
-        'https://www.debian.org/distrib/archive',
-        'https://help.ubuntu.com/community/EOLUpgrades',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     if (!recipeMentions(recipe, KEYWORDS)) {

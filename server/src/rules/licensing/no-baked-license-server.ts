@@ -4,6 +4,7 @@ import type { ArgStep, EnvStep, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { rangeInWord } from '../util/source';
+import docs from './no-baked-license-server.md';
 
 /** FlexNet/RLM/LSTC licence variables: `LM_LICENSE_FILE`, `ANSYSLMD_LICENSE_FILE`, `MLM_LICENSE_FILE`, `LSTC_LICENSE_SERVER`, `ANSYSLI_SERVERS`, RLM `solidangle_LICENSE` … */
 const LICENSE_VARIABLE = /^([A-Z0-9_]*_LICENSE|[A-Z0-9_]*_LICENSE_FILE|[A-Z0-9_]*LMD_LICENSE_FILE|[A-Z0-9_]*LICENSE_SERVERS?|ANSYSLI_SERVERS)$/i;
@@ -22,44 +23,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    docs: {
-      summary: 'Licence-server addresses (`LM_LICENSE_FILE=27000@licsrv`) must be set at run time, not baked into the image.',
-      whatItDoes:
-        'Reports licence variables whose value names a licence server: `ENV`, `ARG` defaults, `%environment`, `%arguments` and `echo`/`printf` lines that write ' +
-        '`NAME=value` into environment files, for `LM_LICENSE_FILE`, `*LMD_LICENSE_FILE` (e.g. `ANSYSLMD_LICENSE_FILE`), `MLM_LICENSE_FILE`, `INTEL_LICENSE_FILE`, ' +
-        '`ABAQUSLM_LICENSE_FILE`, `LMCOMSOL_LICENSE_FILE`, any other `*_LICENSE_FILE`, RLM-style `<vendor>_LICENSE` (`solidangle_LICENSE`, `RLM_LICENSE`), `LSTC_LICENSE_SERVER`, `*LICENSE_SERVER(S)` and `ANSYSLI_SERVERS`. A value names a server ' +
-        'when it contains FlexNet `port@host`/`@host` syntax (also in lists and in `${VAR:-27000@host}` defaults); for the `*_SERVER(S)` variables a plain host name counts too.',
-      whyHpc:
-        'A licence server is specific to one site and one contract. Baked into an image, the address is wrong everywhere else: the application stalls on start-up ' +
-        'trying to reach an unreachable host (compute nodes often have no route outside the site) and then fails with a licence checkout error such as ' +
-        '`FlexNet Licensing error:-15` or `License checkout failed`. It also publishes the site\'s licence-server host name with the image. ' +
-        'MathWorks\' own MATLAB images therefore take `MLM_LICENSE_FILE=port@host` from `docker run -e`.',
-      howToFix:
-        'Remove the value from the recipe and set the variable when the container starts: `docker run -e LM_LICENSE_FILE=27000@licsrv …`, ' +
-        '`apptainer exec --env LM_LICENSE_FILE=27000@licsrv …` or `export APPTAINERENV_LM_LICENSE_FILE=27000@licsrv` in the job script (site modules often do this). ' +
-        'A declaration without a value (`ARG LM_LICENSE_FILE`) or an empty pass-through default (`${LM_LICENSE_FILE:-}`) is fine. No automatic fix: deleting the ' +
-        'variable changes how the application finds its licence.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nENV ANSYSLMD_LICENSE_FILE=1055@licsrv.example.org\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%environment\n    export MLM_LICENSE_FILE=27000@licsrv\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nARG LM_LICENSE_FILE\nENV PATH=/opt/app/bin:$PATH\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%environment\n    export MLM_LICENSE_FILE="${MLM_LICENSE_FILE:-}"\n' },
-      ],
-      exceptions:
-        'Path values (`INTEL_LICENSE_FILE=/opt/intel/licenses`, a directory you bind-mount at run time) are not reported; licence files copied into the image are HPC-LIC-002. ' +
-        'An `ARG` without default is not reported, but note that values passed with `--build-arg` are recorded in the image history of every `RUN` that sees them ' +
-        '(`docker history`), and `ENV NAME=$ARG` stores them in the image configuration: only do that for images that stay at the site. The `publish` setting does not ' +
-        'change this rule (a baked server breaks the image at every other site, private or not); a site-internal image may bake its own server deliberately: ' +
-        '`# hpclint ignore=HPC-LIC-003 -- site image`.',
-      references: [
-        'https://github.com/mathworks-ref-arch/matlab-dockerfile',
-        'https://docs.docker.com/reference/cli/docker/container/run/#env',
-        'https://apptainer.org/docs/user/main/environment_and_metadata.html',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const checkPair = (name: string, value: Word, valueOffset = 0, textInWord?: string): void => {

@@ -4,6 +4,7 @@ import type { Range } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveName } from '../util/commands';
 import { baseName, lineIndexOf, offsetOf } from '../util/source';
+import docs from './no-license-files.md';
 
 /** Licence-key files (FlexNet/FlexLM and similar); open-source licence texts (LICENSE, COPYING) never match. */
 const LICENSE_FILE = /^(.*\.lic|licen[cs]e\.dat|licen[cs]e\.dat\..*|.*\.lic\..*|lservrc|\.flexlmrc)$/i;
@@ -19,34 +20,8 @@ export default defineRule({
     severity: 'error',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    docs: {
-      summary: 'FlexNet-style licence files (`*.lic`, `license.dat`, `SERVER`/`FEATURE` lines) must not be baked into images.',
-      whatItDoes:
-        'Reports `COPY`/`ADD`/`%files` of licence-key files (`*.lic` such as `network.lic`, `license.dat`/`licence.dat`, `lservrc`, `.flexlmrc`) and FlexNet licence ' +
-        'lines (`SERVER <host> <hostid>`, `FEATURE`/`INCREMENT <name> <vendor> <version> <expiry>`) written during the build with `echo`/`printf` or a heredoc.',
-      whyHpc:
-        'FlexNet licence files are tied to a licence server\'s host ID and to one site\'s contract, and are usually confidential. Baked into an image they leak the site\'s ' +
-        'licence to everyone who can pull it, and the image breaks anyway at any other site or after the licence is renewed (`FlexNet Licensing error:-9` / `-15`).',
-      howToFix:
-        'Keep the licence outside the image and point the application at it at run time: bind-mount the file (`apptainer exec --bind /opt/licenses/app.lic:/licenses/app.lic`) ' +
-        'or set `LM_LICENSE_FILE=port@licserver` (or the vendor variable) in the job script. No automatic fix.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nCOPY network.lic /opt/matlab/licenses/network.lic\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    echo "SERVER licsrv01 0050569A1B2C 27000" > /opt/app/license.dat\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nCOPY LICENSE COPYING /usr/share/doc/app/\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%files\n    LICENSE.txt /usr/share/doc/app/LICENSE.txt\n' },
-      ],
-      exceptions:
-        'Open-source licence texts (`LICENSE`, `LICENSE.txt`, `COPYING`, a `licenses/` directory of texts such as Red Hat certified images require) are fine and not reported; ' +
-        'whole directories are not inspected, so a `licenses/` directory holding FlexNet files is missed. A `USE_SERVER` line alone is not reported.',
-      references: [
-        'https://github.com/mathworks-ref-arch/matlab-dockerfile',
-        'https://apptainer.org/docs/user/main/bind_paths_and_mounts.html',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     for (const stage of recipe.stages) {

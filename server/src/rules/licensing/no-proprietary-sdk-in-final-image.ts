@@ -3,9 +3,10 @@ import licensing from '../../data/licensing.json';
 import { defineRule, type Severity } from '../../engine/rule';
 import type { CopyStep, ImageRef, ShellCommand, Stage, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
-import { PUBLISH_DOCS, publishSeverity } from '../util/licensing';
+import { publishSeverity } from '../util/licensing';
 import { recipeMentions } from '../util/recipe-index';
 import { baseName, finalStageChain, withShellCScriptsInstead } from '../util/source';
+import docs from './no-proprietary-sdk-in-final-image.md';
 
 interface Product {
   name: string;
@@ -66,55 +67,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    docs: {
-      summary: 'Proprietary compiler SDKs and vendor MPIs (Intel oneAPI toolkits, NVIDIA HPC SDK, CUDA devel images, Cray PE, IBM MPI) should not ship in a published image.',
-      whatItDoes:
-        'Looks at the final image only (the last stage and the stages it builds on; earlier build stages are fine) for: a `*-devel*` base image of `nvidia/cuda` or ' +
-        '`nvidia/nvhpc` (also on `nvcr.io`) and the `intel/oneapi-hpckit`/`intel/oneapi-basekit` images; package installs of `intel-oneapi-compiler*`, ' +
-        '`intel-oneapi-(dpcpp-cpp-compiler|ifort|hpckit|basekit|mkl-devel|mpi-devel)*`, `intel-hpckit`/`intel-basekit`, `nvhpc*`, `cuda-toolkit*`, `pgi*`, `cray-*`, ' +
-        '`ibm_smpi`/`platform_mpi`; Parallel Studio XE, oneAPI offline, NVHPC and PGI installers; and `COPY`/`%files` of `/opt/cray`, `/opt/intel/oneapi` or ' +
-        '`/opt/nvidia/hpc_sdk` trees. Runtime packages (`*-runtime*`) and packages removed again in the same `RUN` (the same `%post`) are not reported. ' +
-        PUBLISH_DOCS,
-      whyHpc:
-        'These SDKs are licensed to the person or site that installed them; their licences allow redistributing only designated runtime files (CUDA EULA Attachment A, ' +
-        'the HPC SDK `REDIST` directory, Intel\'s redistributable libraries), and HPE Cray / IBM MPI are licensed with the machine. Pushing such an image to a public ' +
-        'registry redistributes the whole toolkit. It also makes the image several GB larger than the application needs, which slows every pull onto the compute nodes. ' +
-        'HPC Container Maker\'s documented remedy is a multi-stage build: compile in stage 0, copy the application and the runtime into a small final stage.',
-      howToFix:
-        'Build in a first stage (`FROM nvcr.io/nvidia/nvhpc:…-devel… AS build`) and copy only the application and the redistributable runtime into the final stage ' +
-        '(`FROM nvcr.io/nvidia/nvhpc:…-runtime…` or a plain OS image, `COPY --from=build /opt/app /opt/app`, `intel-oneapi-runtime-*` packages). For Cray/IBM MPI, build ' +
-        'against MPICH/Open MPI and bind or inject the host MPI at run time. Images that stay in a private registry for licensed users are fine: set `publish: private`. ' +
-        'No automatic fix: splitting a recipe into stages needs to know what the application needs at run time.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM nvcr.io/nvidia/nvhpc:24.5-devel-cuda12.4-ubuntu22.04\nRUN nvfortran -o /usr/local/bin/app app.f90\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:22.04\n\n%post\n    apt-get install -y intel-oneapi-compiler-fortran intel-oneapi-mpi-devel\n' },
-      ],
-      good: [
-        {
-          format: 'dockerfile',
-          code:
-            'FROM nvcr.io/nvidia/nvhpc:24.5-devel-cuda12.4-ubuntu22.04 AS build\nRUN nvfortran -o /opt/app/app app.f90\n\n' +
-            'FROM nvcr.io/nvidia/nvhpc:24.5-runtime-cuda12.4-ubuntu22.04\nCOPY --from=build /opt/app /opt/app\n',
-        },
-        {
-          format: 'apptainer',
-          code:
-            'Bootstrap: docker\nFrom: intel/oneapi-hpckit:2024.2.1-0-devel-ubuntu22.04\nStage: build\n\n%post\n    ifx -o /opt/app/app app.f90\n\n' +
-            'Bootstrap: docker\nFrom: ubuntu:22.04\nStage: final\n\n%files from build\n    /opt/app /opt/app\n\n%post\n    apt-get install -y intel-oneapi-runtime-libs\n',
-        },
-      ],
-      exceptions:
-        'Whether a derived image may be re-published is a legal question the rule cannot answer; it flags and cites. NVIDIA distributes its own `nvidia/cuda` images under the ' +
-        'licences included in them, so a public derived devel image may be acceptable — check the included licence. Software installed by scripts the recipe copies in, ' +
-        'or by Spack, is not seen. A site-internal image: `publish: private`, or `# hpclint ignore=HPC-LIC-001 -- private registry`.',
-      references: [
-        'https://docs.nvidia.com/cuda/eula/index.html',
-        'https://docs.nvidia.com/hpc-sdk/eula/index.html',
-        'https://www.intel.com/content/www/us/en/docs/dpcpp-cpp-compiler/developer-guide-reference/2024-1/redistribute-libraries-when-deploying-apps.html',
-        'https://github.com/NVIDIA/hpc-container-maker/blob/master/docs/recipes.md',
-      ],
-    },
   },
+  docs,
   check(context) {
     const severity = publishSeverity(context.settings);
     if (!severity) {

@@ -2,9 +2,10 @@
 import { defineRule, type Fix, type Severity } from '../../engine/rule';
 import type { Stage, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
-import { finalLicenseLabels, insertLicenseLabel, LICENSE_LABEL_KEY, PUBLISH_DOCS, publishSeverity } from '../util/licensing';
+import { finalLicenseLabels, insertLicenseLabel, LICENSE_LABEL_KEY, publishSeverity } from '../util/licensing';
 import { recipeMentions } from '../util/recipe-index';
 import { baseName, finalStageChain, withShellCScriptsInstead } from '../util/source';
+import docs from './no-published-commercial-apps.md';
 
 interface Detector {
   app: string;
@@ -47,45 +48,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: 'Images with commercial ISV applications (ANSYS, Abaqus, COMSOL, MATLAB, Gaussian, VASP, LS-DYNA, STAR-CCM+) must stay private and say so.',
-      whatItDoes:
-        'Recognises installs of commercial HPC applications in the final image from precise markers in build commands and copied files: ANSYS (`ansys_inc` paths, ' +
-        '`INSTALL -silent`), Abaqus/SIMULIA (`SIMULIA`/`DassaultSystemes` paths, `StartTUI.sh`), COMSOL (`setup -s setupconfig.ini`, `comsolNN` paths), a full ' +
-        'MATLAB install (`mpm install`, not MATLAB Runtime), Gaussian (`g16/bsd/install`, `G16-*.tbz` archives), VASP (`vasp.6.x.tgz`, `vasp_std`/`vasp_gam`/' +
-        '`vasp_ncl`, `arch/makefile.include.*`), LS-DYNA (`ls-dyna_*` binaries) and STAR-CCM+ installers. ' + PUBLISH_DOCS + ' When `publish` is not set, an image whose ' +
-        '`org.opencontainers.image.licenses` label already says `LicenseRef-…`/proprietary is not reported.',
-      whyHpc:
-        'These codes are licensed per site or per research group (VASP and Gaussian source licences, FlexNet-served ANSYS/Abaqus/COMSOL/STAR-CCM+ seats). An image that ' +
-        'contains them may only be shared with licensed users, i.e. kept in a private registry or a site-internal Apptainer library. Pushed to a public registry it is a ' +
-        'licence breach that can cost the site its licence, and mirrors or collaborators cannot tell from the image that it is restricted.',
-      howToFix:
-        'Keep the image in a private registry accessible to licensed users only, and declare it: `LABEL org.opencontainers.image.licenses="LicenseRef-Proprietary"` ' +
-        '(or `org.opencontainers.image.licenses LicenseRef-Proprietary` in `%labels`). Set `publish: private` in `.hpclint.yaml` for such projects. Alternatively install the ' +
-        'application on the site\'s shared file system and bind-mount it at run time. The quick fix adds the label; it is unsafe because it changes the image\'s declared ' +
-        'licence, which you should check (the rest of the image may also need naming, e.g. `LicenseRef-Proprietary AND GPL-2.0-only`).',
-      bad: [
-        { format: 'dockerfile', code: 'FROM ubuntu:22.04\nRUN ./mpm install --release=R2024a --destination=/opt/matlab --products MATLAB Simulink\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%post\n    cd /tmp/vasp.6.4.3 && make DEPS=1 -j std && cp bin/vasp_std /usr/local/bin/\n' },
-      ],
-      good: [
-        {
-          format: 'dockerfile',
-          code: 'FROM ubuntu:22.04\nLABEL org.opencontainers.image.licenses="LicenseRef-Proprietary"\nRUN ./mpm install --release=R2024a --destination=/opt/matlab --products MATLAB\n',
-        },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%environment\n    export ASE_VASP_COMMAND="mpirun vasp_std"\n' },
-      ],
-      exceptions:
-        'Installs hidden in copied scripts are not seen. The MATLAB Runtime (for compiled MATLAB programs) is redistributable and not reported. Using a site-installed ' +
-        'application at run time (`ASE_VASP_COMMAND=vasp_std`, `module load ansys` in a runscript) is fine. A site-internal image: `publish: private`.',
-      references: [
-        'https://github.com/mathworks-ref-arch/matlab-dockerfile',
-        'https://www.vasp.at/info/faq/purchase_vasp/',
-        'https://gaussian.com/pricing/',
-        'https://github.com/opencontainers/image-spec/blob/main/annotations.md',
-      ],
-    },
   },
+  docs,
   check(context) {
     const severity = publishSeverity(context.settings);
     if (!severity) {

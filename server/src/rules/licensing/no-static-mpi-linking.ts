@@ -4,6 +4,7 @@ import type { ShellCommand, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
 import { recipeMentions } from '../util/recipe-index';
 import { baseName, withShellCScriptsInstead } from '../util/source';
+import docs from './no-static-mpi-linking.md';
 
 /** MPI implementations, fabric libraries and CUDA: what Shifter/Sarus/Apptainer/podman-hpc swap for the host's shared libraries. */
 const INJECTABLE = /(^|[/_=-])(open-?mpi|ompi|mpich\d?|mvapich\d?|libfabric|ucx|ucc|cuda)([/_.=-]|\d|$)/i;
@@ -25,42 +26,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: 'Do not build MPI, fabric or CUDA libraries static-only, or link MPI programs with `-static`: the host MPI/driver can no longer be injected.',
-      whatItDoes:
-        'Reports `--disable-shared` in a `configure` of Open MPI, MPICH, MVAPICH, libfabric, UCX/UCC or CUDA libraries (recognised from the configure path, the `--prefix` ' +
-        'or the directory entered with `cd`/`WORKDIR` before it), and `-static`/`-Bstatic` (also `-Wl,-Bstatic`, `-Xlinker -static`, `LDFLAGS=-static`, `CMAKE_*_LINKER_FLAGS=-static`) ' +
-        '(`-Bstatic` only when no `-Bdynamic` follows: the wrapper appends the MPI libraries last) on commands that compile with an MPI wrapper (`mpicc`, `mpif90`, `mpiifort` …) or `nvcc`, or that set `CC=`/`FC=`/`CMAKE_*_COMPILER=` to one.',
-      whyHpc:
-        'On HPC systems the container\'s MPI must be replaced by the host\'s: Shifter and Sarus MPI hooks, Apptainer `--bind` of the host MPI, podman-hpc and Charliecloud ' +
-        '`ch-fromhost` all swap the *shared* libraries (`libmpi.so`, `libfabric.so`, `libcuda.so`) for the site-tuned ones that know the interconnect (Slingshot, InfiniBand, ' +
-        'Omni-Path). A statically linked MPI or fabric library cannot be swapped: the job silently falls back to TCP — 10–100× slower collectives — or fails to start with ' +
-        '`No OpenFabrics connection` / `cxi provider not found`. A fully static binary cannot load `libcuda.so` from the host driver either. Statically linking LGPL libraries ' +
-        'also obliges you to let users relink.',
-      howToFix:
-        'Build MPI and fabric libraries shared (`--enable-shared`, the default; keep `--enable-static` if you also need archives) and link applications dynamically against ' +
-        'an MPI with a stable ABI (MPICH ABI: MPICH, Intel MPI, Cray MPICH, MVAPICH). The quick fix replaces `--disable-shared` with `--enable-shared`; it is unsafe because ' +
-        'it changes the build (shared libraries must then be found at run time, e.g. via the prefix\'s `lib` directory in `LD_LIBRARY_PATH` or `ldconfig`).',
-      bad: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN cd /tmp/mpich-4.2.2 && ./configure --prefix=/opt/mpich --disable-shared && make install\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    mpicc -O2 -static -o /usr/local/bin/app app.c\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN cd /tmp/mpich-4.2.2 && ./configure --prefix=/opt/mpich --enable-shared && make install\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    mpicc -O2 -static-libgcc -o /usr/local/bin/app app.c\n' },
-      ],
-      exceptions:
-        '`--disable-shared` for other libraries (zlib, HDF5, FFTW …) and `-static-libgcc`/`-static-libstdc++`/`-static-intel` are not reported. `LDFLAGS=-static` set with ' +
-        '`ENV` and used later is not traced. Single-node images that never use the host MPI may link statically on purpose: ' +
-        '`# hpclint ignore=HPC-LIC-005 -- single-node tool`. The `publish` setting does not change this rule: the injection problem exists for private images too.',
-      references: [
-        'https://docs.nersc.gov/development/containers/shifter/how-to-use/#using-mpi-in-shifter',
-        'https://sarus.readthedocs.io/en/stable/user/abi_compatibility.html',
-        'https://apptainer.org/docs/user/main/mpi.html',
-        'https://www.gnu.org/licenses/gpl-faq.html#LGPLStaticVsDynamic',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     if (!recipeMentions(recipe, KEYWORDS)) {

@@ -3,6 +3,7 @@ import { defineRule } from '../../engine/rule';
 import type { Stage, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
 import { baseName, finalStageChain, withShellCScriptsInstead } from '../util/source';
+import docs from './ubi-redistributable-content.md';
 
 /** `ubi8/ubi`, `ubi9/ubi-minimal`, `ubi9`, `redhat/ubi9`, `ubi8/python-311` … */
 const UBI_REPOSITORY = /(^|\/)ubi\d+([-/]|$)/i;
@@ -19,45 +20,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    docs: {
-      summary: 'UBI images are freely redistributable only while they contain UBI content: no `subscription-manager`, `rhel-*` repositories or entitlement certificates.',
-      whatItDoes:
-        'For a final image based on Red Hat Universal Base Image (`registry.access.redhat.com/ubi9/ubi`, `ubi8/ubi-minimal`, `redhat/ubi9` …), reports ' +
-        '`subscription-manager register|attach|repos`, `--enablerepo=rhel-*` / `codeready-builder-for-rhel-*` (also via `dnf config-manager --enable|--set-enabled`), ' +
-        'and copies or build mounts of `/etc/pki/entitlement` or `/etc/rhsm`. Not reported with `publish: private` in `.hpclint.yaml` (RHEL content in a site-internal ' +
-        'image is covered by the site\'s subscription); reported as a warning otherwise.',
-      whyHpc:
-        'UBI exists so that images can be shared freely: the UBI EULA allows redistributing UBI images and packages from the UBI repositories. Packages from the ' +
-        'subscription repositories (full RHEL AppStream/BaseOS, CodeReady Builder, HA, RHEL-specific HPC add-ons) are licensed to the subscriber. An image built with an ' +
-        'entitlement and pushed to a public registry redistributes subscription content, and it also fails to rebuild anywhere without that subscription ' +
-        '(`This system is not registered with an entitlement server`).',
-      howToFix:
-        'Install only from the UBI repositories (`ubi-9-baseos-rpms`, `ubi-9-appstream-rpms`, `ubi-9-codeready-builder-rpms`) or EPEL, or build the subscription-only ' +
-        'parts in an earlier stage whose output you may redistribute; otherwise keep the image in a private registry and set `publish: private`. No automatic fix.',
-      bad: [
-        {
-          format: 'dockerfile',
-          code: 'FROM registry.access.redhat.com/ubi9/ubi:9.4\nRUN dnf install -y --enablerepo=codeready-builder-for-rhel-9-x86_64-rpms openblas-devel\n',
-        },
-        {
-          format: 'apptainer',
-          code: 'Bootstrap: docker\nFrom: registry.access.redhat.com/ubi8/ubi:8.10\n\n%post\n    subscription-manager register --org="$ORG" --activationkey="$KEY"\n',
-        },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM registry.access.redhat.com/ubi9/ubi:9.4\nRUN dnf install -y --enablerepo=ubi-9-codeready-builder-rpms openblas-devel\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: registry.access.redhat.com/ubi8/ubi:8.10\n\n%post\n    dnf install -y gcc-gfortran\n' },
-      ],
-      exceptions:
-        'Only UBI-based final images are checked: a build stage that uses an entitlement and hands only your own binaries to the final stage is fine, and images based ' +
-        'on full RHEL images are subscription content from the start. Site-internal images: `publish: private`.',
-      references: [
-        'https://access.redhat.com/articles/4238681',
-        'https://developers.redhat.com/articles/ubi-faq',
-        'https://access.redhat.com/solutions/5870841',
-      ],
-    },
   },
+  docs,
   check(context) {
     if (context.settings.publish === 'private') {
       return;

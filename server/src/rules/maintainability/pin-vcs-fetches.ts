@@ -4,6 +4,7 @@ import type { ShellCommand, Word } from '../../recipe/model';
 import { allScripts, flagValue } from '../../recipe/query';
 import { effectiveName, effectiveWords, isPipCommand } from '../util/commands';
 import { rangeInWord } from '../util/source';
+import docs from './pin-vcs-fetches.md';
 
 /** Ref names that move: a clone or checkout of these is not a pin. */
 const MOVING_REF = /^(?:origin\/)?(?:master|main|develop|devel|dev|trunk|HEAD|latest|nightly)$/i;
@@ -76,40 +77,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: 'Pin VCS fetches: `git clone` without a tag or later checkout, `pip install git+…` without `@ref`, `go install …@latest`.',
-      whatItDoes:
-        'Reports `git clone <remote>` that neither names a ref with `--branch`/`-b` nor is followed (later in the same stage) by `git checkout <ref>`, ' +
-        '`git switch --detach <ref>` or `git reset --hard <ref>`; `--branch master`/`main`/`develop` counts as unpinned. Also reports pip requirements ' +
-        '`git+https://…` without `@<tag-or-commit>` (or with `@master`), and `go install`/`go get` of `…@latest`. A Spack clone gets a Spack-specific message.',
-      whyHpc:
-        'A clone of the default branch builds whatever was committed that morning: rebuilding the image for a new cluster, or to reproduce a published run, silently ' +
-        'gives different code — or fails because the branch moved to a new build system or dependency. For Spack the branch decides every package recipe ' +
-        'and version, so an unpinned `develop` clone changes the whole software stack between two builds of the "same" image; Spack recommends pinning a release.',
-      howToFix:
-        'Name a release tag or commit: `git clone --branch v1.2.3 --depth 1 <url>` (a tag), or clone and `git checkout <sha>`; for Spack ' +
-        '`git clone --depth 2 --branch v0.23.1 https://github.com/spack/spack.git`. For pip use `pkg @ git+https://…@v1.2.3` (or a commit hash), for Go `@v1.2.3`. ' +
-        'Put the version in an `ARG` so it is visible and easy to bump. The quick fix inserts `--branch \'<release-tag>\'` (plus `--depth 1` when no depth is given) ' +
-        'as a placeholder: it is unsafe — replace the placeholder with a real tag before building.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN git clone https://github.com/spack/spack.git /opt/spack\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: python:3.12-slim\n\n%post\n    pip install git+https://github.com/example/analysis.git\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nARG SPACK_VERSION=v0.23.1\nRUN git clone --depth 2 --branch ${SPACK_VERSION} https://github.com/spack/spack.git /opt/spack\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: python:3.12-slim\n\n%post\n    pip install "analysis @ git+https://github.com/example/analysis.git@v1.4.0"\n' },
-      ],
-      exceptions:
-        'Clones of local paths are ignored. Development images that must track a branch can silence the rule with a pragma stating that purpose. ' +
-        'A checkout through a variable (`git checkout "$VERSION"`) counts as a pin; whether the variable names a tag is not checked.',
-      references: [
-        'https://spack.readthedocs.io/en/latest/containers.html',
-        'https://git-scm.com/docs/git-clone#Documentation/git-clone.txt---branchname',
-        'https://pip.pypa.io/en/stable/topics/vcs-support/',
-        'https://go.dev/ref/mod#go-install',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     for (const stage of recipe.stages) {

@@ -2,6 +2,7 @@
 import { defineRule } from '../../engine/rule';
 import type { HeaderStep } from '../../recipe/model';
 import { headerOf } from '../util/base-image';
+import docs from './rebuildable-base.md';
 
 const SHARED_LIBRARY = /\.so(?:\.\d+)*$/;
 
@@ -13,41 +14,8 @@ export default defineRule({
     severity: 'info',
     formats: ['apptainer'],
     fix: 'none',
-    docs: {
-      summary: 'One-off bases and prebuilt binaries: `localimage` sandboxes or `.sif` files, `docker-daemon`/`docker-archive` images, `%files` copying `*.so` libraries.',
-      whatItDoes:
-        'Reports `Bootstrap: localimage` (a sandbox directory gets a stronger message than a `.sif`/`.simg` file), `Bootstrap: docker-daemon` and `docker-archive`, ' +
-        'and `%files` lines that copy shared libraries (`*.so`, `*.so.1.2`) from the host rather than from a build stage (`%files from build`).',
-      whyHpc:
-        'The Apptainer documentation recommends building production images from a definition file, not from a modified sandbox: a sandbox or a local daemon image ' +
-        'exists on one machine only, nobody can see what is in it, and when that machine or directory is gone the image cannot be rebuilt — for a security ' +
-        'update, a new architecture or a new site. Libraries copied from the build host were compiled against that host\'s glibc and drivers; inside the image they fail ' +
-        'with `GLIBC_2.xx not found` or `undefined symbol` as soon as the base changes, and their origin is undocumented.',
-      howToFix:
-        'Write the base as a definition file (or use a registry image) and keep it next to this one; for `localimage`, point at a `.sif` that is itself built from a ' +
-        'versioned definition file, and say so in `%labels`. Build libraries in a build stage (`Stage: build` … `%files from build`) or install them from packages.',
-      bad: [
-        { format: 'apptainer', code: 'Bootstrap: localimage\nFrom: /scratch/me/sandbox/\n\n%post\n    make install\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%files\n    /usr/local/lib/libsolver.so /usr/local/lib/\n' },
-      ],
-      good: [
-        {
-          format: 'apptainer',
-          code:
-            'Bootstrap: docker\nFrom: ubuntu:24.04\nStage: build\n\n%post\n    make -C /src install PREFIX=/opt/solver\n\n' +
-            'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%files from build\n    /opt/solver/lib/libsolver.so /opt/solver/lib/\n',
-        },
-      ],
-      exceptions:
-        'A `localimage` `.sif` built from another definition file in the same repository is a legitimate layered build; the finding is information — keep a pointer to ' +
-        'that definition file. Licensed or vendor binaries that exist only as `.so` files may have to be copied: document where they come from. Dockerfiles are not checked.',
-      references: [
-        'https://apptainer.org/docs/user/main/build_a_container.html#creating-writable-sandbox-directories',
-        'https://apptainer.org/docs/user/main/definition_files.html#files',
-        'https://apptainer.org/docs/user/main/appendix.html#build-modules',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     for (const stage of recipe.stages) {

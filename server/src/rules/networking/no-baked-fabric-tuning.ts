@@ -4,6 +4,7 @@ import type { EnvStep, KeyValue, Recipe, ShellCommand, Word } from '../../recipe
 import { effectiveName } from '../util/commands';
 import { outputRedirectTargets } from '../util/entry';
 import { finalStageChain, offsetOf, rangeInWord, rangeOf } from '../util/source';
+import docs from './no-baked-fabric-tuning.md';
 
 interface TuningPattern {
   name: RegExp;
@@ -92,43 +93,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: 'Host- or fabric-specific MPI/NCCL/UCX/libfabric settings (interface names, HCAs, forced transports) belong in the job script, not in the image.',
-      whatItDoes:
-        'In the final image reports `ENV`/`%environment` settings, and `RUN`/`%post` lines that append `export …` to `$APPTAINER_ENVIRONMENT`/`$SINGULARITY_ENVIRONMENT` or `/.singularity.d/env/*.sh`, of: ' +
-        'interface names (`*_IF_INCLUDE`, `*_IF_EXCLUDE`, `*_SOCKET_IFNAME`, `I_MPI_HYDRA_IFACE`), devices (`UCX_NET_DEVICES` other than `all`, `NCCL_IB_HCA`, `*_GID_INDEX`), ' +
-        'transport forcing (`OMPI_MCA_btl` containing `tcp`, `OMPI_MCA_pml=ob1`, `UCX_TLS` other than `all`, `FI_PROVIDER`, `I_MPI_FABRICS`, `NCCL_IB_DISABLE=1`) and vendor ' +
-        'run-time switches (`MPICH_GPU_SUPPORT_ENABLED`, `FI_CXI_*`, `PSM2_*`). Empty values are ignored.',
-      whyHpc:
-        'These values describe one machine: `NCCL_SOCKET_IFNAME=ib0` or `OMPI_MCA_btl_tcp_if_include=eth0` name interfaces that do not exist on the next cluster ' +
-        '(or inside Docker\'s bridge network), so jobs hang at start-up or fail with "no usable interface"; `UCX_NET_DEVICES=mlx5_0:1` and `NCCL_IB_HCA` pick adapters by name; ' +
-        '`OMPI_MCA_btl=tcp,self`, `UCX_TLS=tcp` or `NCCL_IB_DISABLE=1` silently push all traffic over TCP and make multi-node runs many times slower on an InfiniBand or ' +
-        'Slingshot system; `FI_CXI_*`, `PSM2_*` and `MPICH_GPU_SUPPORT_ENABLED` only mean something on one vendor\'s fabric. Baked into the image they apply to every run ' +
-        'everywhere, and users rarely think of looking for them there.',
-      howToFix:
-        'Export such settings in the job script (`export NCCL_SOCKET_IFNAME=hsn` before `srun apptainer exec …`, or `apptainer exec --env NAME=value`), or in a site module; ' +
-        'keep them in the recipe only as a commented example. The quick fix comments the line out with `# set in the job script:` when the `ENV` instruction or ' +
-        '`%environment` line holds just that one variable; it is unsafe because runs that relied on it change behaviour.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM nvcr.io/nvidia/pytorch:24.05-py3\nENV NCCL_SOCKET_IFNAME=ib0\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%environment\n    export OMPI_MCA_btl=tcp,self\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM nvcr.io/nvidia/pytorch:24.05-py3\n# set in the job script: NCCL_SOCKET_IFNAME=ib0\nENV OMPI_MCA_btl_vader_single_copy_mechanism=none\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%environment\n    export UCX_NET_DEVICES=all\n' },
-      ],
-      exceptions:
-        'Images built for exactly one system (a site\'s own base image) may carry its settings; silence with `# hpclint ignore=HPC-NET-001 -- site image`. ' +
-        'Settings that only work around container limitations (`OMPI_MCA_btl_vader_single_copy_mechanism=none`, `OMPI_ALLOW_RUN_AS_ROOT`) are not reported. ' +
-        'Builder stages the final image does not build on are not checked.',
-      references: [
-        'https://docs.open-mpi.org/en/main/tuning-apps/networking/tcp.html',
-        'https://docs.nvidia.com/deeplearning/nccl/user-guide/docs/env.html',
-        'https://openucx.readthedocs.io/en/master/faq.html',
-        'https://apptainer.org/docs/user/main/mpi.html',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     for (const stage of finalStageChain(recipe)) {

@@ -4,6 +4,7 @@ import type { Recipe, Stage } from '../../recipe/model';
 import { effectiveName } from '../util/commands';
 import { installedPackages } from '../util/installed-packages';
 import { finalStageChain } from '../util/source';
+import docs from './no-expose-in-hpc-image.md';
 
 /** Package names that mark an HPC image: MPI implementations, fabric libraries, scheduler/PMI. */
 const HPC_PACKAGE = /openmpi|mpich|mvapich|intel-oneapi-mpi|impi|hpcx|slurm|pmix|libfabric|^ucx|rdma-core|ibverbs|psm2|mpi4py/i;
@@ -46,36 +47,8 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile'],
     fix: 'none',
-    docs: {
-      summary: '`EXPOSE` means nothing under HPC container runtimes; in an MPI/fabric image it suggests a networking model the cluster will not provide.',
-      whatItDoes:
-        'Reports `EXPOSE` in the final stage of Dockerfiles that are clearly HPC images: the recipe installs an MPI, fabric or scheduler package (`openmpi`, `mpich`, ' +
-        '`mvapich`, `hpcx`, `libfabric`, `ucx`, `rdma-core`, `libibverbs`, `slurm`, `pmix`, `mpi4py` …), runs an MPI compiler wrapper or launcher (`mpicc`, `mpirun` …), ' +
-        'or builds on an HPC base image (`nvhpc`, `hpc-benchmarks`, `hpcx`, `spack` …). Web or notebook images without such markers are not reported, because `EXPOSE` is ' +
-        'right for them. Port 22 is left to HPC-NET-003.',
-      whyHpc:
-        'Apptainer, Singularity, Charliecloud, Sarus and podman-hpc run containers in the host\'s network namespace: there is no NAT and no port publishing, so `EXPOSE` is ' +
-        'ignored (spython comments it out when converting). A service in the image simply binds the port on the compute node — where unprivileged users cannot bind ports ' +
-        'below 1024, the port may already be taken by another job on the same node, and the node is usually not reachable from outside the cluster. Users who expect ' +
-        '`-p 8080:80` semantics see "address already in use" or a service nobody can reach.',
-      howToFix:
-        'Drop `EXPOSE` from HPC images (or keep it as a comment) and document how to reach a service instead: bind a port above 1024 chosen at run time ' +
-        '(`--port ${PORT}`), and tunnel to it through the login node (`ssh -L 8888:node042:8888 login`).',
-      bad: [{ format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y --no-install-recommends libopenmpi-dev\nEXPOSE 8080\n' }],
-      good: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y --no-install-recommends libopenmpi-dev\n# The service listens on $PORT (default 8080) on the compute node.\n' },
-        { format: 'dockerfile', code: 'FROM python:3.12-slim\nRUN pip install --no-cache-dir flask==3.0.3\nEXPOSE 8080\n' },
-      ],
-      exceptions:
-        'Images that run both on HPC and on Docker/Kubernetes may keep `EXPOSE` for the latter; silence with `# hpclint ignore=HPC-NET-004 -- also deployed on Kubernetes`. ' +
-        'HPC images whose MPI comes from a script copied into the build context are not recognised as HPC and are not reported.',
-      references: [
-        'https://apptainer.org/docs/user/main/networking.html',
-        'https://github.com/singularityhub/singularity-cli/blob/master/spython/main/parse/parsers/docker.py',
-        'https://docs.docker.com/reference/dockerfile/#expose',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     if (recipe.format !== 'dockerfile') {

@@ -4,6 +4,7 @@ import { defineRule } from '../../engine/rule';
 import type { Word } from '../../recipe/model';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { rangeInWord } from '../util/source';
+import docs from './no-ipv4-only-assumptions.md';
 
 const IPV4_URL = /\b(?:https?|ftp|socks[45]h?):\/\/(?:[^\s@/]*@)?((\d{1,3})\.\d{1,3}\.\d{1,3}\.\d{1,3})(?![\d.])/gi;
 const FORCE_IPV4: Record<string, RegExp> = {
@@ -24,33 +25,8 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    docs: {
-      summary: 'Literal IPv4 addresses in URLs, `curl -4`/`wget --inet4-only` and disabling IPv6 tie the build or the image to IPv4 networks.',
-      whatItDoes:
-        'In `RUN`/`%post`/`%setup` scripts, start scripts, and `ENV`/`%environment`/`ARG` values reports URLs whose host is a literal IPv4 address ' +
-        '(`http://10.0.0.5:3142/`, `http://user@172.17.0.1/`; loopback `127.*`, `0.0.0.0` and link-local `169.254.*` are ignored), `curl -4`/`--ipv4`, ' +
-        '`wget -4`/`--inet4-only`, and `sysctl … disable_ipv6=1`.',
-      whyHpc:
-        'New HPC centres and cloud regions increasingly run IPv6-only (or IPv6-preferred) build and compute networks. An address like `http://172.17.0.1:3142` ' +
-        '(a Docker bridge apt cache) or `http://10.1.2.3/` exists only on the network where the recipe was written; elsewhere `apt-get`/`curl` wait for a connect timeout ' +
-        'and fail with "Network is unreachable". Forcing IPv4 or disabling IPv6 makes the same recipe fail on IPv6-only nodes instead of falling back gracefully.',
-      howToFix:
-        'Use host names (`http://apt-cache.example.org:3142`) that the site resolves to whatever address family it has, pass site-local mirrors as build arguments ' +
-        '(`ARG APT_MIRROR`, see HPC-CACHE-003 for proxies), and drop `-4`/`--inet4-only`/`disable_ipv6` unless a documented bug requires them.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN curl -4 -fsSL -o /tmp/app.tar.gz https://downloads.example.org/app-1.2.tar.gz\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    wget -q http://10.0.0.5/mirror/app-1.2.tar.gz\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN curl -fsSL -o /tmp/app.tar.gz https://downloads.example.org/app-1.2.tar.gz\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    wget -q http://mirror.example.org/app-1.2.tar.gz\n\n%runscript\n    exec app --listen http://127.0.0.1:8080 "$@"\n' },
-      ],
-      exceptions:
-        'Recipes built only inside one known IPv4 network may keep the address; silence with `# hpclint ignore=HPC-NET-002 -- site-internal mirror`. ' +
-        'Services bound to `0.0.0.0` and build-time downloads from IPv4-only hosts such as github.com are not reported (too common to be useful advice).',
-      references: ['https://github.com/orgs/community/discussions/10539', 'https://www.rfc-editor.org/rfc/rfc6540', 'https://curl.se/docs/manpage.html#-4'],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const scanUrls = (word: Word): void => {

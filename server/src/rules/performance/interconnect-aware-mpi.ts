@@ -4,6 +4,7 @@ import type { Recipe, ShellCommand, ShellScript, Stage, Word } from '../../recip
 import { allScripts, flagValue, resolveVariable } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { finalStageChain } from '../util/source';
+import docs from './interconnect-aware-mpi.md';
 
 type Project = 'openmpi' | 'mpich' | 'mvapich' | 'libfabric' | 'other';
 
@@ -99,50 +100,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: 'MPI built from source without interconnect support (Open MPI without UCX/OFI/verbs, MPICH `ch3:sock`/`ch3:nemesis`, libfabric `--disable-verbs`) runs over TCP on the cluster.',
-      whatItDoes:
-        'Looks at `./configure` calls that build Open MPI, MPICH or libfabric (recognised by `--prefix`, the `cd` before it — through relative `cd build` steps — or the tarball/clone it came from). ' +
-        'Open MPI: warns when no transport option (`--with-ucx`, `--with-ofi`, `--with-verbs`, `--with-psm2`…) is given **and** nothing in the image provides UCX, ' +
-        'libfabric, rdma-core/libibverbs or PSM2 for configure to find by itself. MPICH: reports `--with-device=ch3:sock` or `ch3:nemesis` (TCP only) as info. ' +
-        'libfabric: reports `--disable-verbs` as info. MVAPICH2 is treated the same way; its default `ch3:mrail` and `ch3:psm` devices are InfiniBand/Omni-Path devices and are not reported.',
-      whyHpc:
-        'An MPI that was built without UCX, libfabric or verbs can only use TCP sockets and shared memory. On an InfiniBand, Omni-Path, Slingshot or EFA cluster the job ' +
-        'still starts, but every message goes through the kernel TCP stack (often over the slow management Ethernet): latency grows from ~1–2 µs to tens of µs and ' +
-        'bandwidth drops by an order of magnitude, so scaling stops after a node or two. Sometimes the result is a warning such as `No OpenFabrics connection schemes ' +
-        'reported that they were able to be used` — or nothing at all, just slowness. CSCS notes that images without a libfabric (OFI) path perform very poorly or fail on Slingshot.',
-      howToFix:
-        'Install the fabric libraries (`rdma-core`/`libibverbs-dev`, `libfabric-dev`, `libucx-dev` or UCX from source) and configure Open MPI with `--with-ofi` ' +
-        '(libfabric: Slingshot, EFA, Omni-Path, InfiniBand via verbs) and/or `--with-ucx` (InfiniBand/RoCE); build MPICH with `--with-device=ch4:ofi` (MPICH ≥ 3.3 embeds ' +
-        'libfabric) or `ch4:ucx`. Alternatively build an MPICH-ABI MPI and replace it with the host MPI at run time (Sarus/Shifter MPI hooks, Apptainer bind of Cray ' +
-        'MPICH). The quick fixes add `--with-ofi` (Open MPI; needs libfabric development files in the image) or switch the MPICH device to `ch4:ofi`; both are unsafe.',
-      bad: [
-        {
-          format: 'dockerfile',
-          code: 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y build-essential wget\nRUN wget https://download.open-mpi.org/release/open-mpi/v4.1/openmpi-4.1.6.tar.gz && \\\n    tar xzf openmpi-4.1.6.tar.gz && cd openmpi-4.1.6 && \\\n    ./configure --prefix=/usr/local && make -j install\n',
-        },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:22.04\n\n%post\n    cd /tmp/openmpi-4.1.6\n    ./configure --prefix=/opt/ompi\n    make -j install\n' },
-      ],
-      good: [
-        {
-          format: 'dockerfile',
-          code: 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y build-essential wget libfabric-dev libucx-dev\nRUN wget https://download.open-mpi.org/release/open-mpi/v4.1/openmpi-4.1.6.tar.gz && \\\n    tar xzf openmpi-4.1.6.tar.gz && cd openmpi-4.1.6 && \\\n    ./configure --prefix=/usr/local --with-ofi --with-ucx && make -j install\n',
-        },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:22.04\n\n%post\n    cd /tmp/mpich-4.2.1\n    ./configure --prefix=/opt/mpich --with-device=ch4:ofi\n    make -j install\n' },
-      ],
-      exceptions:
-        'Images meant for a single node, for CI, or built for the MPI-replacement model (the host MPI is swapped in at run time) do not need fabric support in the ' +
-        'container\'s MPI: silence the line with `# hpclint ignore=HPC-PERF-002 -- host MPI is injected`. Distribution MPI packages (`apt-get install openmpi-bin`) ' +
-        'are not checked; they are usually built with UCX/OFI. Builds through Spack or EasyBuild are not checked.',
-      references: [
-        'https://docs.cscs.ch/software/communication/libfabric/',
-        'https://hpc.github.io/charliecloud/best_practices.html',
-        'https://docs.open-mpi.org/en/main/installing-open-mpi/configure-cli-options/networking.html',
-        'https://github.com/pmodels/mpich/blob/main/README.vin',
-        'https://apptainer.org/docs/user/main/mpi.html',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const fabricByStage = new Map<Stage, boolean>();

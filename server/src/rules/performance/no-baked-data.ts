@@ -4,6 +4,7 @@ import type { Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { baseName, finalStageChain } from '../util/source';
+import docs from './no-baked-data.md';
 
 /** File formats that hold data, not software (names only: sizes cannot be known from the recipe). */
 const DATA_FILE = /\.(h5|hdf5|he5|nc|nc4|netcdf|grib|grib2|grb|grb2|npy|npz|zarr|parquet|tfrecords?|fits|ckpt|safetensors)$/i;
@@ -36,39 +37,8 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    docs: {
-      summary: 'Data sets baked into the image (`COPY`/`ADD`/`%files` of `*.h5`, `*.nc`, `*.grib`, `*.npz`, `datasets/`…, or downloads of such files) belong on the file system, bound at run time.',
-      whatItDoes:
-        'Reports, in the stage that ships (the final stage and the stages it builds on), `COPY`/`ADD`/`%files` sources and `wget`/`curl`/`aws s3`/`gsutil` downloads whose names ' +
-        'are scientific data formats — HDF5 (`.h5`, `.hdf5`), NetCDF (`.nc`), GRIB, NumPy (`.npy`, `.npz`), Zarr, Parquet, TFRecord, FITS, model checkpoints ' +
-        '(`.ckpt`, `.safetensors`) — or directories named `datasets`, `checkpoints`, `training_data`. Directories named `data` or `input(s)` are not reported: many ' +
-        'applications ship a `data/` directory of their own (basis sets, tables). Sizes cannot be seen in a recipe, so the rule goes by names only.',
-      whyHpc:
-        'Every node of a job pulls or stages the whole image: gigabytes of input data inside it multiply start-up time and registry and parallel-file-system traffic ' +
-        'by the node count, every change of the data means a new image build and upload, and a read-only SquashFS/SIF image cannot hold results next to its inputs. ' +
-        'On the cluster the data should already be on the parallel file system, where the application reads it in parallel.',
-      howToFix:
-        'Keep data out of the image: stage it on the cluster file system and bind it at run time (`apptainer run --bind /scratch/project/data:/data image.sif`, ' +
-        '`docker run -v …`), pass its path as an argument of the runscript/entrypoint, and keep only software (and small reference files) in the image. ' +
-        'Use `.dockerignore` so `COPY . /src` does not pick data up by accident.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM python:3.12-slim\nCOPY era5_2023.nc /data/\nCOPY app.py /opt/app/\nCMD ["python", "/opt/app/app.py", "/data/era5_2023.nc"]\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: python:3.12-slim\n\n%files\n    datasets/ /opt/datasets\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM python:3.12-slim\nCOPY app.py /opt/app/\nENTRYPOINT ["python", "/opt/app/app.py"]\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: python:3.12-slim\n\n%files\n    app.py /opt/app/\n\n%runscript\n    exec python /opt/app/app.py "$@"\n' },
-      ],
-      exceptions:
-        'Small reference or test inputs and self-contained demo images are fine: silence the line with `# hpclint ignore=HPC-PERF-003 -- 2 MB test case`. ' +
-        '`.dat`, `.bin` and `.tar.*` are not reported (configuration files, installers and source tarballs use them too), and neither are copies from build stages.',
-      references: [
-        'https://hpc.github.io/charliecloud/best_practices.html',
-        'https://apptainer.org/docs/user/main/bind_paths_and_mounts.html',
-        'https://docs.docker.com/build/concepts/context/#dockerignore-files',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const shipped = finalStageChain(recipe);

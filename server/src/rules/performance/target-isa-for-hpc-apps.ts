@@ -4,6 +4,7 @@ import type { Recipe, ShellCommand, ShellScript, Stage, Word } from '../../recip
 import { allScripts, flagValue } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { rangeInWord } from '../util/source';
+import docs from './target-isa-for-hpc-apps.md';
 
 /** Compute codes whose speed depends on SIMD (name pattern → display name). */
 const HPC_APPS: readonly [RegExp, string][] = [
@@ -107,42 +108,8 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: 'Known HPC codes (GROMACS, LAMMPS, WRF, Quantum ESPRESSO, FFTW, OpenBLAS…) built with `-O2`/`-O3` but for generic x86-64 leave SIMD speed unused.',
-      whatItDoes:
-        'For `configure`, `cmake`, `make`, `ninja` and `scons` calls that clearly build a known HPC application (its `--prefix`/`CMAKE_INSTALL_PREFIX` or cmake source ' +
-        'directory names it, or the `cd`, tarball or clone before the call does) and pass `-O2`, `-O3` or `-Ofast`: reports the optimisation flag when nothing chooses an ' +
-        'instruction set — no `-march`/`-mcpu`/`-m<isa>`/Intel `-x`/`-ax`, no application switch such as `GMX_SIMD`, `Kokkos_ARCH_*`, FFTW `--enable-avx2` or ' +
-        'OpenBLAS `TARGET=`/`DYNAMIC_ARCH`, neither on the command nor in the stage\'s `ENV`/`ARG` — and reports an explicit `-march=x86-64`.',
-      whyHpc:
-        'Without an ISA choice GCC and Clang generate code for the 2003 x86-64 baseline (SSE2 only). Molecular dynamics, FFT, dense linear algebra and weather kernels ' +
-        'then run without AVX2/FMA or AVX-512 and are typically 1.5–4× slower on the same nodes than a build for the psABI level x86-64-v3 or v4 — core-hours lost on ' +
-        'every run, and the slowdown is silent. Portable does not have to mean slowest: the psABI levels are documented baselines that every node of a modern cluster meets.',
-      howToFix:
-        'Choose the oldest CPU level you must support and say so: `-march=x86-64-v3` (Haswell/Zen and newer: AVX2, FMA, BMI) or `-march=x86-64-v4` (AVX-512), or use the ' +
-        'application\'s own switch (`-DGMX_SIMD=AVX2_256`, `-DKokkos_ARCH_ZEN3=ON`, OpenBLAS `DYNAMIC_ARCH=1`, FFTW `--enable-avx2`). Where nodes differ, build one image ' +
-        'per level (tag `…-x86-64-v3`, `…-x86-64-v4`) or use runtime dispatch. The quick fix adds `-march=x86-64-v3` next to a quoted `-O` flag; it is unsafe because ' +
-        'the image then needs AVX2 (never use `-march=native`, see HPC-PORT-001).',
-      bad: [
-        { format: 'dockerfile', code: 'FROM ubuntu:22.04\nRUN cd /src/lammps && mkdir build && cd build && \\\n    cmake ../cmake -DCMAKE_CXX_FLAGS="-O3" && make -j\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:22.04\n\n%post\n    cd /opt/gromacs-2024.2/build\n    cmake .. -DCMAKE_C_FLAGS="-O3 -march=x86-64"\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM ubuntu:22.04\nRUN cd /src/lammps && mkdir build && cd build && \\\n    cmake ../cmake -DCMAKE_CXX_FLAGS="-O3 -march=x86-64-v3" && make -j\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:22.04\n\n%post\n    cd /opt/gromacs-2024.2/build\n    cmake .. -DCMAKE_C_FLAGS="-O3" -DGMX_SIMD=AVX2_256\n' },
-      ],
-      exceptions:
-        'Images that must run on every x86-64 machine (teaching, CI, unknown hardware) may deliberately stay generic: silence the line with ' +
-        '`# hpclint ignore=HPC-PERF-001 -- generic build on purpose`. Applications that dispatch at run time (OpenBLAS `DYNAMIC_ARCH`, FFTW with several `--enable-<simd>`) ' +
-        'are fine. Build systems that choose flags themselves (OpenFOAM\'s wmake rules, WRF\'s `configure` menu, Spack) are not checked, nor are builds without `-O` flags.',
-      references: [
-        'https://gitlab.com/x86-psABIs/x86-64-ABI',
-        'https://gcc.gnu.org/onlinedocs/gcc/x86-Options.html',
-        'https://manual.gromacs.org/current/install-guide/index.html#simd-support',
-        'https://github.com/archspec/archspec',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     // ISA choices in ENV/ARG do not depend on the command: scan each stage's definitions once.

@@ -3,6 +3,7 @@ import { defineRule } from '../../engine/rule';
 import type { Range, Recipe } from '../../recipe/model';
 import { baseHits } from '../eol/no-eol-base';
 import { finalStageChain, rangeInWord } from '../util/source';
+import docs from './base-glibc-window.md';
 
 /** Minimum glibc that host-injected libraries commonly need (ARCHER2 documents 2.26 for the Cray PE). */
 const MINIMUM = '2.26';
@@ -31,40 +32,8 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    docs: {
-      summary: 'Base OS releases with glibc older than 2.26 (CentOS 7, Ubuntu 16.04, Debian 9 …) cannot load libraries HPC runtimes inject from the host.',
-      whatItDoes:
-        'Reads the base of the final image (and the stages it builds on): `FROM`/`From:` references, distro suffixes in vendor tags (`nvidia/cuda:11.4.3-devel-centos7`) and ' +
-        '`OSVersion:` of `yum`/`debootstrap` bootstraps, and reports releases whose glibc is older than 2.26: CentOS/RHEL/UBI/Oracle/Scientific Linux 6 and 7, ' +
-        'Ubuntu 16.04 and older, Debian 9 and older, Amazon Linux 1, openSUSE Leap 42. It is info until a site profile says which glibc window a site really needs.',
-      whyHpc:
-        'HPC container runtimes make images fast by binding host libraries into them: Cray MPICH and the Cray PE on HPE/Cray systems, the host MPI in the Apptainer bind ' +
-        'model, GPU driver libraries with `--nv`, Shifter/Sarus MPI hooks. Those libraries are built against the host\'s glibc, and inside an older image they fail to load ' +
-        'with `version \'GLIBC_2.xx\' not found`; ARCHER2, for example, documents that containers need glibc 2.26 or newer to use its Cray libraries. (The opposite — a very new ' +
-        'glibc on a very old host kernel — fails with `FATAL: kernel too old`.)',
-      howToFix:
-        'Base the image on a release inside your site\'s supported window, e.g. Rocky/Alma Linux 8 or 9 (glibc 2.28/2.34), Debian 11/12 (2.31/2.36), Ubuntu 20.04–24.04 ' +
-        '(2.31–2.39), and check the site\'s container documentation for the glibc its injected libraries need.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM centos:7\nRUN yum -y install gcc-gfortran\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:16.04\n\n%post\n    apt-get update && apt-get install -y gfortran\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM rockylinux:9\nRUN dnf -y install gcc-gfortran\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    apt-get update && apt-get install -y gfortran\n' },
-      ],
-      exceptions:
-        'Images that never get host libraries injected (no MPI, no GPU, no vendor hooks) are not affected; the rule cannot know that and stays at info. Without a site ' +
-        'profile the upper end of the window (new glibc on hosts with very old kernels) is not checked. Build stages the final image does not inherit from are ignored. ' +
-        'Alpine (musl, no glibc at all) is not reported here, although glibc libraries injected from the host do not work in it either.',
-      references: [
-        'https://cms.ncas.ac.uk/miscellaneous/singularity-archer2/',
-        'https://apptainer.org/docs/user/main/gpu.html',
-        'https://apptainer.org/docs/user/main/mpi.html',
-        'https://github.com/apptainer/singularity/issues/4901',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const reported = new Set<string>();

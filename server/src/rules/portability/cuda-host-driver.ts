@@ -8,6 +8,7 @@ import { effectiveName, effectiveWords } from '../util/commands';
 import { expandedBase, isStageReference, normalizeRef } from '../util/base-image';
 import { installedPackages } from '../util/installed-packages';
 import { baseName } from '../util/source';
+import docs from './cuda-host-driver.md';
 
 const MINOR_COMPATIBILITY = cudaDriver.minorCompatibility as Record<string, number>;
 const TOOLKIT_DRIVER = cudaDriver.toolkitDriver as Record<string, number>;
@@ -89,40 +90,8 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    docs: {
-      summary: 'The CUDA version in the image needs a minimum NVIDIA driver branch on the compute nodes: ≥450 for CUDA 11.x, ≥525 for 12.x, ≥580 for 13.x.',
-      whatItDoes:
-        'Reads the CUDA version from `nvidia/cuda:<X.Y>…` bases (`FROM`/`From:`, also through ARG defaults), from CUDA toolkit packages (`cuda-toolkit-X-Y`, ' +
-        '`cuda-X-Y`, `cuda-libraries-X-Y`, `cuda-cudart-X-Y` …, also as `.deb`/`.rpm` files), conda pins (`cudatoolkit=11.8`, `cuda-version=12.4`, `pytorch-cuda=12.1`), ' +
-        '`spack install cuda@X.Y` and `cuda_X.Y.Z_<driver>_linux.run` installers, and names the driver branch that version needs, once per CUDA version in the recipe. ' +
-        `The table lives in \`server/src/data/cuda-driver.json\` (as of ${cudaDriver.asOf}). It is info until a site profile says which driver the nodes run.`,
-      whyHpc:
-        'The CUDA runtime in the image talks to the kernel driver of the host, which `apptainer --nv` or the NVIDIA Container Toolkit bind in at run time — the image ' +
-        'cannot bring its own. A toolkit newer than the node driver supports fails at the first CUDA call with `CUDA driver version is insufficient for CUDA runtime ' +
-        'version` (error 35) or `forward compatibility was attempted on non supported HW`. Since CUDA 11, minor-version compatibility lets any 11.x run on driver ≥450, ' +
-        'any 12.x on ≥525 and any 13.x on ≥580, but clusters often lag years behind on drivers, and code that JIT-compiles newer PTX still needs the toolkit\'s own driver.',
-      howToFix:
-        'Run `nvidia-smi` on a compute node (not the login node) and compare its "Driver Version" with the branch named here; pick the newest CUDA the nodes support ' +
-        '(e.g. `nvidia/cuda:12.2.2-devel-ubuntu22.04` for a 535 driver). On data-centre GPUs the `cuda-compat-X-Y` forward-compatibility package can run a newer CUDA ' +
-        'on an older driver branch.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nRUN nvcc --version\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%post\n    dnf -y install cuda-toolkit-12-4\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y --no-install-recommends gfortran\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%post\n    dnf -y install gcc-gfortran\n' },
-      ],
-      exceptions:
-        'Every CUDA image gets this note until a site profile tells hpclint the node driver; silence it with `# hpclint global ignore=HPC-PORT-008 -- nodes run 550` once ' +
-        'checked. CUDA versions taken from unresolved variables, CUDA bundled inside framework images (`nvcr.io/nvidia/pytorch`) and `cuda-compat` setups are not read.',
-      references: [
-        'https://docs.nvidia.com/deploy/cuda-compatibility/',
-        'https://docs.nvidia.com/cuda/cuda-toolkit-release-notes/',
-        'https://apptainer.org/docs/user/main/gpu.html',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const uses: CudaUse[] = [];

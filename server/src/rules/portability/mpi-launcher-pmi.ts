@@ -3,6 +3,7 @@ import { defineRule, type Fix } from '../../engine/rule';
 import type { Recipe, Word } from '../../recipe/model';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { baseName } from '../util/source';
+import docs from './mpi-launcher-pmi.md';
 
 type SourceTree = 'openmpi' | 'mpich';
 
@@ -128,58 +129,8 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: 'Open MPI or MPICH built from source without PMI/PMIx or Slurm support may not start under the site\'s `srun`.',
-      whatItDoes:
-        'Finds `configure` runs of Open MPI and MPICH source trees — recognised by a preceding `cd openmpi-*`/`cd ompi*`/`cd mpich-*` in the same script (also through a ' +
-        '`build/` subdirectory, or `cd $DIR` right after unpacking an `openmpi-*.tar.*`/`mpich-*.tar.*`), a Dockerfile `WORKDIR` into such a tree, or a configure path like ' +
-        '`../openmpi-4.1.6/configure` — and reports those without a launcher-integration option: for Open MPI `--with-pmix`, `--with-pmi`, `--with-slurm` (or `--with-tm`, ' +
-        '`--with-lsf`), for MPICH `--with-pmi=`, `--with-pmix`, `--with-pm=`. Configures whose options come from a variable (`./configure $OPTS`) are skipped.',
-      whyHpc:
-        'In the hybrid model the host launcher starts the ranks (`srun --mpi=pmix apptainer exec img ./app`) and each rank finds its peers through the PMI or PMIx ' +
-        'server of the host\'s workload manager. An MPI built without a PMI the host speaks cannot wire up: every rank starts as a singleton (N copies of rank 0), ' +
-        'or start-up fails with "PMIX ERROR" / "OPAL ERROR: Not initialized" / "The application appears to have been direct launched using srun, but OMPI was not built ' +
-        'with SLURM\'s PMI support". Open MPI ≥5 no longer supports PMI-1/PMI-2 at all, so on a site whose Slurm only offers `--mpi=pmi2` it needs PMIx.',
-      howToFix:
-        'Check which PMI your site offers (`srun --mpi=list`) and configure against it: Open MPI `--with-pmix=<dir>` (or `--with-pmix=internal`) and `--with-slurm`; ' +
-        'MPICH `--with-pmi=pmi2` for `srun --mpi=pmi2`, or `--with-pmi=pmix --with-pmix=<dir>` for PMIx. The quick fix adds `--with-pmix` to Open MPI configures; it is ' +
-        'unsafe because configure fails when PMIx is requested but cannot be found, so install the PMIx development package first (e.g. `libpmix-dev`, `pmix-devel`).',
-      bad: [
-        {
-          format: 'dockerfile',
-          code:
-            'FROM ubuntu:24.04\nRUN curl -fsSLO https://download.open-mpi.org/release/open-mpi/v4.1/openmpi-4.1.6.tar.bz2 && tar xf openmpi-4.1.6.tar.bz2 && \\\n' +
-            '    cd openmpi-4.1.6 && ./configure --prefix=/opt/openmpi --with-ucx && make -j8 install\n',
-        },
-        {
-          format: 'apptainer',
-          code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%post\n    cd /tmp/mpich-4.2.3\n    ./configure --prefix=/usr/local --with-device=ch4:ofi\n    make -j8 install\n',
-        },
-      ],
-      good: [
-        {
-          format: 'dockerfile',
-          code:
-            'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y libpmix-dev && \\\n' +
-            '    cd /tmp/openmpi-4.1.6 && ./configure --prefix=/opt/openmpi --with-pmix=/usr/lib/x86_64-linux-gnu/pmix2 --with-slurm && make -j8 install\n',
-        },
-        {
-          format: 'apptainer',
-          code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%post\n    cd /tmp/mpich-4.2.3\n    ./configure --prefix=/usr/local --with-device=ch4:ofi --with-pmi=pmi2\n    make -j8 install\n',
-        },
-      ],
-      exceptions:
-        'Images only run with the container\'s own `mpirun` (single node, or the "container-only" model) do not need host PMI support, and Open MPI 4/5 builds pick up ' +
-        'Slurm support and a bundled PMIx by themselves when the build environment allows it; the rule is info for that reason. On MPICH-ABI sites where the runtime swaps the image\'s MPICH for the host\'s Cray MPICH (Shifter, Sarus, podman-hpc) the host library brings its own PMI. Trees the rule cannot recognise ' +
-        '(`cd $SRC` without an MPI tarball, builds driven by scripts) are not reported, and whether the site offers PMIx or PMI-2 needs a site profile.',
-      references: [
-        'https://apptainer.org/docs/user/main/mpi.html',
-        'https://docs.open-mpi.org/en/v5.0.x/launching-apps/slurm.html',
-        'https://slurm.schedmd.com/mpi_guide.html',
-        'https://hpc.github.io/charliecloud/best_practices.html',
-      ],
-    },
   },
+  docs,
   check(context) {
     for (const { tree, configure } of unmatchedConfigures(context.recipe)) {
       if (tree === 'openmpi') {

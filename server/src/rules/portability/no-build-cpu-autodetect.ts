@@ -4,6 +4,7 @@ import type { Recipe, Stage, Word } from '../../recipe/model';
 import { allScripts, resolveVariable } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
 import { baseName, withShellCScripts } from '../util/source';
+import docs from './no-build-cpu-autodetect.md';
 
 const CRASH = 'the result can die with `Illegal instruction` on nodes with older or different CPUs';
 /** Make variables only OpenBLAS's Makefile uses (so a bare `make` with them is an OpenBLAS build). */
@@ -18,47 +19,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: 'OpenBLAS, GROMACS, Spack and Kokkos builds that target the build machine\'s CPU unless given a target.',
-      whatItDoes:
-        'Reports source builds whose build system detects the CPU of the machine running the build when no target is given: OpenBLAS `make`/`cmake` without ' +
-        '`DYNAMIC_ARCH=1` or `TARGET=` (recognised after `cd` into an OpenBLAS tree, or by OpenBLAS-only make variables such as `NO_LAPACKE=1`); GROMACS `cmake` ' +
-        '(with `-DGMX_*` options) without `-DGMX_SIMD=`; `spack install <spec>` without `target=` when the recipe sets no Spack target anywhere ' +
-        '(`spack config add packages:all:require:[target=…]`, a copied `packages.yaml`/`spack.yaml`); `-DKokkos_ARCH_NATIVE=ON`; and `ARCH=native`.',
-      whyHpc:
-        'Images are built on laptops, CI runners or login nodes and run on compute nodes with other CPUs. OpenBLAS compiles its kernels for the build CPU unless ' +
-        '`DYNAMIC_ARCH=1` adds runtime dispatch; GROMACS warns that a default build is only correct and fast "on the machine upon which cmake ran"; Spack ' +
-        'concretizes to the exact micro-architecture of the build host (e.g. `zen4`, `sapphirerapids`). On an older partition, ' + CRASH + ', and on a newer one ' +
-        'the build silently uses fewer SIMD instructions than it could.',
-      howToFix:
-        'Give each build a deliberate target: OpenBLAS `make DYNAMIC_ARCH=1 TARGET=GENERIC` (runtime dispatch, generic common code — the quick fix; or ' +
-        '`TARGET=HASWELL` as the minimum if every node has AVX2); GROMACS `-DGMX_SIMD=AVX2_256` (or one image per SIMD level); Spack `target=x86_64_v3` or ' +
-        '`spack config add "packages:all:require:[target=x86_64_v3]"` (`spack arch --generic` prints the generic level of a machine); Kokkos: the `Kokkos_ARCH_<NAME>` ' +
-        'of the oldest node. The fixes are unsafe: they change which CPUs the image runs on and how fast, and the x86 targets are wrong for Arm images.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM gcc:13\nRUN git clone --branch v0.3.28 https://github.com/OpenMathLib/OpenBLAS.git && cd OpenBLAS && make -j8 && make PREFIX=/opt/openblas install\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: spack/ubuntu-jammy:0.22.2\n\n%post\n    spack install gromacs@2024.3 +mpi\n' },
-      ],
-      good: [
-        {
-          format: 'dockerfile',
-          code: 'FROM gcc:13\nRUN git clone --branch v0.3.28 https://github.com/OpenMathLib/OpenBLAS.git && cd OpenBLAS && make -j8 DYNAMIC_ARCH=1 TARGET=GENERIC && make PREFIX=/opt/openblas install\n',
-        },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: spack/ubuntu-jammy:0.22.2\n\n%post\n    spack install gromacs@2024.3 +mpi target=x86_64_v3\n' },
-      ],
-      exceptions:
-        'Images built on, and only run on, one homogeneous machine may detect the CPU on purpose: `# hpclint ignore=HPC-PORT-002 -- built on the target`. ' +
-        '`spack install` without a spec (installing an environment) is not checked because the target may be in the environment file. Builds driven by scripts ' +
-        'copied into the image, and OpenBLAS bundled inside other projects, are not seen.',
-      references: [
-        'https://github.com/OpenMathLib/OpenBLAS#support-for-multiple-targets-in-a-single-library',
-        'https://github.com/OpenMathLib/OpenBLAS/issues/3139',
-        'https://manual.gromacs.org/current/install-guide/index.html#simd-support',
-        'https://spack.readthedocs.io/en/latest/packages_yaml.html',
-        'https://github.com/archspec/archspec',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const spackTargetSet = spackTargetConfigured(recipe);

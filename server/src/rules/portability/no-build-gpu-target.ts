@@ -4,6 +4,7 @@ import type { ShellCommand, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { recipeMentions } from '../util/recipe-index';
 import { rangeInWord } from '../util/source';
+import docs from './no-build-gpu-target.md';
 
 interface NativePattern {
   regex: RegExp;
@@ -34,44 +35,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: 'GPU code compiled for the build machine\'s GPU (`-arch=native`, `CMAKE_CUDA_ARCHITECTURES=native`, `--offload-arch=native`, `-gpu=ccnative`).',
-      whatItDoes:
-        'Finds GPU architecture options that mean "whatever GPU the build machine has" in build scripts and in `ENV`/`ARG`/`%environment` values: nvcc ' +
-        '`-arch=native`/`--gpu-architecture=native`, CMake `CMAKE_CUDA_ARCHITECTURES=native` / `CUDAARCHS=native` / `CMAKE_HIP_ARCHITECTURES=native`, clang/hipcc ' +
-        '`--offload-arch=native`, NVIDIA HPC SDK `-gpu=ccnative`; and Kokkos configured with `-DKokkos_ENABLE_CUDA=ON` but no GPU `-DKokkos_ARCH_<GPU>=ON`, which makes ' +
-        'Kokkos detect the GPU of the build machine.',
-      whyHpc:
-        'Container images are usually built on a CI runner or a laptop without the cluster\'s GPUs. A "native" build then either fails (no GPU to detect) or compiles ' +
-        'machine code only for the builder\'s GPU. On the compute nodes the program starts and dies with `CUDA error: no kernel image is available for execution on the ' +
-        'device` (or `hipErrorNoBinaryForGpu`), typically only on one partition of a cluster with several GPU generations.',
-      howToFix:
-        'List the compute capabilities of the nodes you target, plus PTX for forward compatibility: `CMAKE_CUDA_ARCHITECTURES="80;90"`, `nvcc -gencode arch=compute_80,code=sm_80 ' +
-        '-gencode arch=compute_90,code=[sm_90,compute_90]`, `--offload-arch=gfx90a,gfx942`, `-gpu=cc80,cc90`, `-DKokkos_ARCH_AMPERE80=ON`. The quick fix replaces ' +
-        '`native` with `all-major` (nvcc ≥ 11.5, CMake ≥ 3.23) or `ccnative` with `ccall`; it is unsafe because it makes builds longer and binaries larger.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nRUN cmake -S . -B build -DCMAKE_CUDA_ARCHITECTURES=native && cmake --build build\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: nvidia/cuda:12.4.1-devel-ubuntu22.04\n\n%post\n    nvcc -O3 -arch=native -o /usr/local/bin/saxpy saxpy.cu\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nRUN cmake -S . -B build "-DCMAKE_CUDA_ARCHITECTURES=80;90" && cmake --build build\n' },
-        {
-          format: 'apptainer',
-          code: 'Bootstrap: docker\nFrom: nvidia/cuda:12.4.1-devel-ubuntu22.04\n\n%post\n    nvcc -O3 -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=compute_90 -o /usr/local/bin/saxpy saxpy.cu\n',
-        },
-      ],
-      exceptions:
-        'Images built on a node of the same type they run on may target it deliberately: `# hpclint ignore=HPC-PORT-003 -- built on the GPU node`. CUDA builds that give ' +
-        'no architecture at all are not reported: CMake and nvcc then use the compiler\'s default architecture (not the build GPU), GROMACS builds for all supported ' +
-        'architectures, and PyTorch extensions built without `TORCH_CUDA_ARCH_LIST` cannot be told apart reliably from other `pip install` calls.',
-      references: [
-        'https://docs.nvidia.com/cuda/cuda-compiler-driver-nvcc/index.html#gpu-feature-list',
-        'https://cmake.org/cmake/help/latest/prop_tgt/CUDA_ARCHITECTURES.html',
-        'https://apptainer.org/docs/user/main/gpu.html',
-        'https://kokkos.org/kokkos-core-wiki/get-started/configuration-guide.html',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     if (!recipeMentions(recipe, KEYWORDS)) {

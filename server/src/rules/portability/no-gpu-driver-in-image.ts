@@ -5,6 +5,7 @@ import { allScripts } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
 import { installedPackages } from '../util/installed-packages';
 import { baseName } from '../util/source';
+import docs from './no-gpu-driver-in-image.md';
 
 interface DriverPackage {
   pattern: RegExp;
@@ -39,42 +40,8 @@ export default defineRule({
     severity: 'error',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    docs: {
-      summary: 'GPU drivers (`nvidia-driver-*`, `cuda-drivers`, `libcuda1`, `NVIDIA-Linux-*.run`, `amdgpu-dkms`) installed into the image tie it to one host driver.',
-      whatItDoes:
-        'Reports package-manager installs (`apt-get`/`apt`, `dnf`/`yum`/`microdnf`, `zypper`, `apk`, `dpkg -i`, `rpm -i`) of GPU driver packages — `nvidia-driver-*`, ' +
-        '`cuda-drivers`, `nvidia-kernel-*`, `nvidia-dkms-*`, `kmod-nvidia*`, `libcuda1-*`, `libnvidia-compute-*`, `nvidia-utils-*`, `amdgpu-dkms` — and running an ' +
-        '`NVIDIA-Linux-*.run` driver installer. The NVIDIA `cuda` / `cuda-X-Y` / `cuda-runtime-X-Y` meta-packages are reported as warnings: on NVIDIA\'s apt/dnf ' +
-        'repositories they depend on `cuda-drivers`, but the conda `cuda` package (toolkit only) is not reported.',
-      whyHpc:
-        'The NVIDIA kernel module is loaded by the host, and `libcuda.so` must be the same version as that module. A driver baked into the image only works on nodes ' +
-        'that happen to run exactly that driver; elsewhere CUDA fails with `CUDA driver version is insufficient for CUDA runtime version`, `Failed to initialize NVML: ' +
-        'Driver/library version mismatch` or `no CUDA-capable device is detected`, and every driver update on the cluster breaks the image. NVIDIA\'s own maintainers: ' +
-        '"Do not install the drivers in the Dockerfile, otherwise the image will not be portable." Apptainer `--nv` and the NVIDIA Container Toolkit inject the host\'s ' +
-        'driver libraries at run time for exactly this reason.',
-      howToFix:
-        'Install only the CUDA toolkit or runtime libraries (`cuda-toolkit-12-4`, `cuda-libraries-12-4`, `cuda-cudart-12-4`) or start from an `nvidia/cuda:*-runtime`/`-devel` ' +
-        'image, and run with `apptainer exec --nv` (or `--rocm`), `docker run --gpus all`, or your site\'s GPU hook. For builds that need `libcuda.so` to link, use the stub ' +
-        'in `/usr/local/cuda/lib64/stubs`. There is no quick fix: which package replaces the driver depends on what the build needs.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nRUN apt-get update && apt-get install -y --no-install-recommends nvidia-driver-550\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%post\n    dnf -y install cuda-drivers\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nRUN apt-get update && apt-get install -y --no-install-recommends cuda-libraries-12-4\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%post\n    dnf -y install cuda-toolkit-12-4\n' },
-      ],
-      exceptions:
-        'Images meant for one exact machine whose driver never changes (or VM images that boot their own kernel) may carry a driver; silence the line with ' +
-        '`# hpclint ignore=HPC-PORT-005 -- pinned to the node driver`. Driver installers run from variables (`sh $DRIVER_FILE`) and packages installed from scripts copied ' +
-        'into the image are not seen. `nvidia-container-toolkit` and `nvidia-modprobe` are not drivers and are not reported.',
-      references: [
-        'https://github.com/NVIDIA/nvidia-docker/issues/528',
-        'https://apptainer.org/docs/user/main/gpu.html',
-        'https://docs.nvidia.com/deploy/cuda-compatibility/',
-      ],
-    },
   },
+  docs,
   check(context) {
     for (const { script } of allScripts(context.recipe)) {
       for (const command of script.commands) {

@@ -4,6 +4,7 @@ import type { ShellScript, Word } from '../../recipe/model';
 import { allScripts, hasFlag } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { baseName, rangeInWord } from '../util/source';
+import docs from './no-hardcoded-machine-arch.md';
 
 const ARCH = /(?<![A-Za-z0-9])(x86_64|x86-64|amd64|aarch64|arm64|ppc64le)(?![A-Za-z0-9])/;
 const DOWNLOADERS = new Set(['curl', 'wget', 'aria2c']);
@@ -17,42 +18,8 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    docs: {
-      summary: 'Download URLs, `FROM --platform=` and `MirrorURL:` with a fixed CPU architecture make the recipe build for one platform only.',
-      whatItDoes:
-        'Reports downloads (`curl`, `wget`, `aria2c`, `ADD <url>`) whose URL names one architecture (`x86_64`, `amd64`, `aarch64`, `arm64`, `ppc64le`) in a script that ' +
-        'never asks which architecture it is building for (`uname -m`, `dpkg --print-architecture`, `$TARGETARCH`); `FROM --platform=` with a literal platform; and ' +
-        'definition-file `MirrorURL:` values with a literal architecture. One finding per download command.',
-      whyHpc:
-        'HPC centres increasingly run mixed fleets — x86 partitions next to Arm (Grace, A64FX, Graviton) or POWER nodes. A recipe that downloads the x86_64 build of ' +
-        'a tool builds "successfully" on an Arm builder and then fails at run time with `exec format error` or `cannot execute binary file`, or must be copied and ' +
-        'edited per platform. BuildKit passes `TARGETARCH`/`TARGETPLATFORM` to every build, so one recipe can serve all platforms.',
-      howToFix:
-        'Map the build architecture to the vendor\'s naming once and use the variable in the URL: in Dockerfiles `ARG TARGETARCH` (values `amd64`, `arm64`), e.g. ' +
-        '`case "$TARGETARCH" in amd64) A=x86_64;; arm64) A=aarch64;; esac`; in any recipe `A="$(uname -m)"`. Drop `--platform=linux/amd64` unless the image really is ' +
-        'x86-only (then keep it and silence the line), and use `$basearch` in yum/dnf `MirrorURL:` values.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN curl -fsSLo /tmp/mc.sh https://repo.anaconda.com/miniconda/Miniconda3-py312_24.7.1-0-Linux-x86_64.sh && bash /tmp/mc.sh -b -p /opt/conda\n' },
-        { format: 'apptainer', code: 'Bootstrap: yum\nOSVersion: 9\nMirrorURL: https://dl.rockylinux.org/pub/rocky/9/BaseOS/x86_64/os/\nInclude: dnf\n' },
-      ],
-      good: [
-        {
-          format: 'dockerfile',
-          code: 'FROM ubuntu:24.04\nRUN curl -fsSLo /tmp/mc.sh "https://repo.anaconda.com/miniconda/Miniconda3-py312_24.7.1-0-Linux-$(uname -m).sh" && bash /tmp/mc.sh -b -p /opt/conda\n',
-        },
-        { format: 'apptainer', code: 'Bootstrap: yum\nOSVersion: 9\nMirrorURL: https://dl.rockylinux.org/pub/rocky/%{OSVERSION}/BaseOS/$basearch/os/\nInclude: dnf\n' },
-      ],
-      exceptions:
-        'Tools that exist for one architecture only (vendor x86 binaries, x86-only compilers) cannot be parameterised; keep the URL and silence it with ' +
-        '`# hpclint ignore=HPC-PORT-004 -- x86-only vendor binary`. Architecture names in library paths (`/usr/lib/x86_64-linux-gnu`) and ' +
-        '`$(uname -m)`-style lookups are not reported.',
-      references: [
-        'https://docs.docker.com/reference/dockerfile/#automatic-platform-args-in-the-global-scope',
-        'https://docs.docker.com/build/building/multi-platform/',
-        'https://apptainer.org/docs/user/main/appendix.html',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const report = (word: Word, message: string): void => {

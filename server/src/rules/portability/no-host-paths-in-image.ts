@@ -4,6 +4,7 @@ import type { Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { outputRedirectTargets } from '../util/entry';
 import { finalStageChain, rangeInWord } from '../util/source';
+import docs from './no-host-paths-in-image.md';
 
 /** Host-only roots; the capture is the root used to decide whether the recipe creates it itself. */
 const HOST_ROOT = /^(\/opt\/cray|\/cm\/shared|\/cm\/local|\/usr\/lib64\/nvidia|\/sw|\/apps|\/global|\/lustre\w*|\/gpfs\w*)(\/|$)/;
@@ -97,42 +98,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    docs: {
-      summary: 'Search paths into one site\'s host directories (`/opt/cray`, `/cm/shared`, `/usr/lib64/nvidia`, `/sw/`, `/apps/`, `/global/`, `/lustre`, `/gpfs`) baked into the image.',
-      whatItDoes:
-        'In the final image reports `PATH`, `LD_LIBRARY_PATH`, `LD_PRELOAD` and `LIBRARY_PATH` settings (`ENV`, `%environment`) and `/etc/ld.so.conf.d/` entries written with ' +
-        '`echo`/`printf` (redirect or `| tee`) that point into host-only locations: the Cray PE (`/opt/cray`), Bright Cluster Manager (`/cm/shared`, `/cm/local`), host ' +
-        'NVIDIA driver libraries (`/usr/lib64/nvidia`), site software trees (`/sw/`, `/apps/`, `/global/`) and parallel file systems (`/lustre*`, `/gpfs*`). A root is ' +
-        'skipped when the recipe itself creates or installs into it (`mkdir -p /gpfs`, `--prefix=/apps/foo`, `COPY … /apps/`, `WORKDIR /sw/…`), since it then exists in the image.',
-      whyHpc:
-        'These directories exist only on one cluster and only when they are bind-mounted into the container at run time. Baked into the image they point at nothing ' +
-        'elsewhere — so programs are "not found" or fail with `error while loading shared libraries` — or, worse, on the site they were written for they make the ' +
-        'container load whatever version of the Cray PE or site library is installed that day, which breaks when the site updates it. Sites that inject host ' +
-        'libraries do it at run time instead: ARCHER2 adds `/opt/cray/pe/lib64` through `SINGULARITYENV_LD_LIBRARY_PATH` in the job script, and the Apptainer bind model ' +
-        'sets the MPI paths when the host MPI is bound in.',
-      howToFix:
-        'Set such paths in the job script (`export APPTAINERENV_LD_LIBRARY_PATH=/opt/cray/pe/lib64:$LD_LIBRARY_PATH`, `apptainer exec --env …`) together with the ' +
-        '`--bind` that makes them exist, or keep them in `%environment` only as an optional append with a default (`export LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}:…`) if ' +
-        'the image must also work without them. There is no automatic fix: which paths a site needs is a run-time decision.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nENV LD_LIBRARY_PATH=/opt/cray/pe/lib64:/usr/local/lib\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%environment\n    export PATH=/cm/shared/apps/slurm/current/bin:$PATH\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN mkdir -p /apps/tool && cp -r /tmp/tool/* /apps/tool/\nENV PATH=/apps/tool/bin:$PATH\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%environment\n    export PATH=/opt/app/bin:$PATH\n' },
-      ],
-      exceptions:
-        'Images built for exactly one site (its own base images) may carry its paths; silence with `# hpclint ignore=HPC-PORT-009 -- site image`. Paths behind variables ' +
-        '(`$CRAY_LD_LIBRARY_PATH`), `ldconfig` entries written by other means and settings of build stages the final image does not inherit are not checked. A root ' +
-        'the recipe mentions anywhere in a build command counts as created in the image, which may hide a real host path.',
-      references: [
-        'https://docs.archer2.ac.uk/user-guide/containers/',
-        'https://apptainer.org/docs/user/main/mpi.html',
-        'https://apptainer.org/docs/user/main/bind_paths_and_mounts.html',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const stages = finalStageChain(recipe);

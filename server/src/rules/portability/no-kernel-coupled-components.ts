@@ -6,6 +6,7 @@ import { allScripts, hasFlag } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
 import { installedPackages } from '../util/installed-packages';
 import { baseName, offsetOf, rangeOf, withShellCScripts } from '../util/source';
+import docs from './no-kernel-coupled-components.md';
 
 const MODULE_TOOLS: Record<string, string> = {
   dkms: '`dkms` builds and installs kernel modules',
@@ -45,44 +46,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'safe',
-    docs: {
-      summary: 'Kernel modules, DKMS, headers of one kernel and `$(uname -r)` in image builds tie the image to the build host\'s kernel.',
-      whatItDoes:
-        'Reports `dkms`, `modprobe`, `insmod`, `rmmod` and `depmod` commands; installs of `dkms`, `*-dkms`, `linux-headers-*`, `linux-image-*`, `linux-modules-*`, ' +
-        '`kernel-devel`, `kmod-*` and MLNX_OFED kernel-module packages; `$(uname -r)` / `` `uname -r` `` substitutions; builds pointed at a kernel tree ' +
-        '(`make -C /lib/modules/…`, `--with-linux-build=/lib/modules/…`, `KERNELDIR=…`); and `mlnxofedinstall` without `--user-space-only`. ' +
-        'GPU driver packages (`nvidia-*-dkms`, `kmod-nvidia*`, `amdgpu-dkms`) are left to HPC-PORT-005. Alpine\'s `linux-headers` (the kernel API headers C libraries need) is not reported.',
-      whyHpc:
-        'A container shares the host kernel. `uname -r` during the build prints the kernel of the build machine (a laptop, a CI runner), not of the compute nodes, so ' +
-        '`apt-get install linux-headers-$(uname -r)` fails with `Unable to locate package` on most builders, and modules built against it (knem, xpmem, gdrdrv, ' +
-        'MLNX_OFED, Lustre client) cannot be loaded on the nodes anyway — unprivileged containers cannot load modules at all, and `modprobe` fails with ' +
-        '`Operation not permitted` or `Module not found in directory /lib/modules/…`. HPC sites provide these modules on the host; the image only needs their user-space ' +
-        'libraries (HPCCM installs only knem headers and gdrcopy user space, and `mlnxofedinstall --user-space-only`).',
-      howToFix:
-        'Install only user-space parts: `mlnxofedinstall --user-space-only --without-fw-update` (the quick fix adds both flags), distribution `rdma-core`/`libibverbs`, ' +
-        '`./configure --disable-kernel-module` for xpmem, `make lib lib_install` for gdrcopy, knem headers only. Drop `dkms`, `linux-headers-*` and `modprobe` lines; ' +
-        'when a build needs kernel API headers, use `linux-libc-dev` (Debian/Ubuntu), `kernel-headers` (RHEL) or `linux-headers` (Alpine).',
-      bad: [
-        { format: 'dockerfile', code: 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y dkms linux-headers-$(uname -r)\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%post\n    cd /tmp/MLNX_OFED_LINUX-23.10-rhel9.3-x86_64\n    ./mlnxofedinstall --force\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y rdma-core libibverbs-dev linux-libc-dev\n' },
-        {
-          format: 'apptainer',
-          code: 'Bootstrap: docker\nFrom: rockylinux:9\n\n%post\n    cd /tmp/MLNX_OFED_LINUX-23.10-rhel9.3-x86_64\n    ./mlnxofedinstall --user-space-only --without-fw-update --force\n',
-        },
-      ],
-      exceptions:
-        'Images that are really VM or bare-metal boot images (they ship their own kernel) are outside what this rule is for; silence it with ' +
-        '`# hpclint global ignore=HPC-PORT-006 -- boot image`. A bare `uname -r` that only prints the kernel in a build log is not reported. Kernel-module builds from ' +
-        'source trees that are not pointed at a kernel tree on the command line (gdrcopy\'s default `make`, xpmem without `--disable-kernel-module`) are not recognised.',
-      references: [
-        'https://github.com/NVIDIA/hpc-container-maker/blob/master/docs/building_blocks.md',
-        'https://apptainer.org/docs/user/main/security.html',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const reported: Range[] = [];

@@ -4,6 +4,7 @@ import type { ArgStep, EnvStep, KeyValue, Recipe, Stage, Word } from '../../reci
 import { allScripts } from '../../recipe/query';
 import { effectiveName } from '../util/commands';
 import { offsetOf, rangeInWord, rangeOf, withShellCScriptsInstead } from '../util/source';
+import docs from './no-march-native.md';
 
 interface FlagPattern {
   regex: RegExp;
@@ -76,40 +77,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: 'Compiler flags that target the build machine\'s CPU (`-march=native`, `-xHost`, `-tp=native`) make images that crash on other nodes.',
-      whatItDoes:
-        'Finds host-tuned instruction-set flags in build scripts (`RUN`, `%post`, `%setup`, `%appinstall`), in `ENV`/`ARG`/`%environment`/`%arguments` values ' +
-        '(CFLAGS, CMake `-DCMAKE_*_FLAGS=…`), and in flags whose value comes from a variable set to `native` (`-march=${MARCH}` with `ARG MARCH=native`): ' +
-        '`-march=native`, `-mcpu=native`, Intel `-xHost`/`-QxHost`, NVIDIA HPC SDK `-tp=native`/`-tp=host`, `--enable-native`, `CPU=native`. ' +
-        'Intel `-x<CODE>` (e.g. `-xCORE-AVX2`) is reported as info: a fixed ISA, but the binary only runs on Intel CPUs. `-mtune=native` only tunes scheduling and is not reported.',
-      whyHpc:
-        'Images are usually built on a laptop, a CI runner or a login node, and run on compute nodes with other CPUs. `-march=native` enables every instruction set of the ' +
-        'build CPU (GCC: the result "might not run on different machines"), so on an older or different partition, or on AMD nodes for `-x<CODE>` builds, the job dies at start ' +
-        'with `Illegal instruction (core dumped)` — often only on some nodes of a heterogeneous cluster.',
-      howToFix:
-        'Compile for a documented baseline that every target node supports: `-march=x86-64-v3` (AVX2/FMA, Haswell/Zen and newer) or `-march=x86-64-v2`, optionally ' +
-        '`-mtune=<newest node>`; with Intel compilers use `-ax<codes>` (runtime dispatch with a generic path). The quick fix replaces `-march=native` with `-march=x86-64-v3` ' +
-        'and `-xHost` with `-axCORE-AVX2`; it is unsafe because it changes the CPU baseline and the speed of the result (and is wrong for Arm images).',
-      bad: [
-        { format: 'dockerfile', code: 'FROM gcc:13\nRUN make CFLAGS="-O3 -march=native"\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: gcc:13\n\n%post\n    icx -O3 -xHost -o /usr/local/bin/app app.c\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM gcc:13\nRUN make CFLAGS="-O3 -march=x86-64-v3 -mtune=native"\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: gcc:13\n\n%post\n    icx -O3 -axCORE-AVX2,CORE-AVX512 -o /usr/local/bin/app app.c\n' },
-      ],
-      exceptions:
-        'Images built on and only for one homogeneous machine may use host tuning deliberately; silence the line with `# hpclint ignore=HPC-PORT-001 -- built on the target`. ' +
-        'Commands that only edit or search text (`sed`, `grep`, `awk`, `perl`) are not checked, so `sed -i s/-march=native/-march=x86-64-v3/ Makefile` stays clean. ' +
-        'Flags inside scripts copied from the build context cannot be seen.',
-      references: [
-        'https://gcc.gnu.org/onlinedocs/gcc/x86-Options.html',
-        'https://gitlab.com/x86-psABIs/x86-64-ABI',
-        'https://www.intel.com/content/www/us/en/docs/dpcpp-cpp-compiler/developer-guide-reference/2025-2/xhost-qxhost.html',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const baseSeverity: Severity = context.settings.publish === 'public' ? 'error' : 'warning';

@@ -5,6 +5,7 @@ import type { ShellCommand, Word } from '../../recipe/model';
 import { allScripts, stepsOf } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
 import { baseName, finalStageChain } from '../util/source';
+import docs from './no-privilege-assumptions.md';
 
 const INSTALLERS: Record<string, Set<string>> = {
   'apt-get': new Set(['install']),
@@ -35,40 +36,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    docs: {
-      summary: 'setuid bits, file capabilities and a final `USER root` assume privileges that HPC container runtimes do not grant; sudo and `chmod -R 777` are noted.',
-      whatItDoes:
-        'In build scripts (`RUN`, `%post`, `%appinstall`) reports `chmod u+s`/`4755`-style setuid modes and `setcap` (warning); as info, the final stage of a Dockerfile ' +
-        'ending with an explicit `USER root`/`USER 0` (like hadolint DL3002), installing `sudo`, passwordless `NOPASSWD` sudoers entries and `chmod -R 777`. ' +
-        '`+s`/`a+s` count only for files in `bin`/`sbin`/`libexec` directories (on directories they are about setgid inheritance); `g+s` is never reported.',
-      whyHpc:
-        'Apptainer and Singularity run containers as the invoking user with `no_new_privs` and `nosuid` mounts, and ignore `USER`: setuid programs, file capabilities ' +
-        'and `sudo` inside the image never raise privileges, so a tool that needs them fails on the cluster with "Operation not permitted" or "sudo: effective uid is ' +
-        'not 0". An image that only works as root (final `USER root`) behaves differently under Docker than under Apptainer, and with Docker on a shared node root in ' +
-        'the container is root-equivalent on the host. World-writable trees (`chmod -R 777`) let any process in a writable container or sandbox change the software.',
-      howToFix:
-        'Do privileged work at build time and make files usable by everyone instead: `chmod -R a+rX /opt/app` (read and traverse), install to system paths in `RUN`/`%post`, ' +
-        'and end the Dockerfile with `USER <non-root>`. Drop `sudo`, `setcap` and setuid bits; they do nothing under HPC runtimes.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y iputils-ping && chmod u+s /usr/bin/ping\nUSER root\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    setcap cap_net_raw+ep /usr/local/bin/probe\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y iputils-ping && chmod -R a+rX /opt\nUSER 1000\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    chmod g+s /data && chmod -R a+rX /opt/app\n' },
-      ],
-      exceptions:
-        'Images meant only for Docker/Kubernetes services that need capabilities (e.g. binding port 80) are outside what this rule is for; silence it per file. ' +
-        'A final `USER root` that is only inherited from the base image is not reported, and runtime scripts are left to HPC-USE-003. Only the final stage (and the ' +
-        'stages it is built `FROM`) is checked: files from other build stages reach the image only through explicit copies.',
-      references: [
-        'https://apptainer.org/docs/user/main/security.html',
-        'https://apptainer.org/docs/admin/main/security.html',
-        'https://github.com/hadolint/hadolint/wiki/DL3002',
-        'https://docs.docker.com/engine/security/#docker-daemon-attack-surface',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const shipped = new Set(finalStageChain(recipe));

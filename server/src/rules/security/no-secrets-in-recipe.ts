@@ -2,6 +2,7 @@
 import { defineRule } from '../../engine/rule';
 import type { KeyValue, Word } from '../../recipe/model';
 import { baseName } from '../util/source';
+import docs from './no-secrets-in-recipe.md';
 
 /** Name tokens (split at `_`, `-`, `.`) that mark a secret; BuildKit's SecretsUsedInArgOrEnv list without the bare `key` and `auth`. */
 const SECRET_TOKENS = new Set(['password', 'passwd', 'pword', 'secret', 'token', 'apikey', 'credential', 'credentials', 'regcode']);
@@ -36,41 +37,8 @@ export default defineRule({
     severity: 'error',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    docs: {
-      summary: 'Passwords, tokens, registration codes and private keys in ENV/ARG/`%arguments`, headers or copied files end up in the image.',
-      whatItDoes:
-        'Reports `ENV`, `ARG`, `%environment` and `%arguments` entries whose name marks a secret (tokens `PASSWORD`, `PASSWD`, `SECRET`, `TOKEN`, `APIKEY`, `CREDENTIALS`, ' +
-        'pairs `API_KEY`, `PRIVATE_KEY`, `ACCESS_KEY`, `SECRET_KEY`…, split at `_` like BuildKit\'s SecretsUsedInArgOrEnv), the SUSE `Regcode:` header, and ' +
-        '`COPY`/`ADD`/`%files` of credential files: `.ssh/`, `id_rsa`/`id_ed25519`…, `.netrc`, `.git-credentials`, `.aws/credentials`, `.docker/config.json`, `.pypirc`, ' +
-        '`.npmrc`, `*.p12`/`*.pfx`/`*.ppk` and private-key PEM files. The message never repeats the value.',
-      whyHpc:
-        'Images are copied to shared parallel file systems and registries where every user of the project (or the world) can read them. `ENV` values are stored in the image ' +
-        'config, `ARG` values in the build history, copied files in a layer even if a later step deletes them, and Apptainer embeds the whole definition file in the SIF ' +
-        '(`apptainer inspect --deffile`), so a `Regcode:` or `%arguments` token is readable by anyone who can run the image.',
-      howToFix:
-        'Pass secrets only for the step that needs them: `RUN --mount=type=secret,id=token TOKEN=$(cat /run/secrets/token) …` (Dockerfile) or read them from a file on the ' +
-        'build host in `%setup`/`%post` without writing them into the image; give runtime credentials with `--env`/`APPTAINERENV_*` or a bind-mounted file. Rotate any ' +
-        'secret that was already built into an image. No automatic fix: moving a secret out of the recipe changes how the build is run.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM python:3.12-slim\nARG GITHUB_TOKEN\nRUN pip install git+https://${GITHUB_TOKEN}@github.com/org/private.git\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%files\n    ~/.ssh/id_ed25519 /root/.ssh/id_ed25519\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM python:3.12-slim\nENV GPG_KEY=7169605F62C751356D054A26A821E680E5FA6305\nRUN --mount=type=secret,id=github_token pip install git+https://$(cat /run/secrets/github_token)@github.com/org/private.git\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%files\n    ca-bundle.pem /etc/ssl/certs/site-ca.pem\n' },
-      ],
-      exceptions:
-        'Names with a bare `KEY` (`GPG_KEY`, `KEY_ID`, `SSH_KEY_FINGERPRINT`) are public key material or identifiers and are not reported, nor are names that describe where ' +
-        'a secret lives (`*_FILE`, `*_PATH`, `*_URL`, `*_ID`, `PUBLIC_*`). `ENV` entries with an empty value and `%environment` entries that only pass on a host variable ' +
-        '(`export TOKEN=${TOKEN:-}`) are not reported. Generic `*.pem` and `*.key` files are usually CA bundles or public repository keys and are only reported when the ' +
-        'name says private key (`key.pem`, `privkey.pem`, `*private*key*`). Sources copied as a directory (`COPY . /src`) cannot be inspected.',
-      references: [
-        'https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/',
-        'https://docs.docker.com/build/building/secrets/',
-        'https://apptainer.org/docs/user/main/environment_and_metadata.html',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const pairSteps = [...recipe.globalArgs, ...recipe.stages.flatMap((stage) => stage.steps)];

@@ -4,6 +4,7 @@ import type { Stage, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
 import { baseName, finalStageChain, lineIndexOf, rangeOf } from '../util/source';
+import docs from './provenance-metadata.md';
 
 /** Last key segments that record where an image came from (OCI and the older label-schema names). */
 const PROVENANCE_KEYS = new Set(['source', 'revision', 'created', 'version', 'vcs-url', 'vcs-ref', 'build-date']);
@@ -18,52 +19,8 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: 'Record where an image comes from (OCI `source`/`revision`/`version`/`created` labels, `%labels` and `%help`) and keep its package database.',
-      whatItDoes:
-        'Reports a Dockerfile whose final stage (with the stages it is built `FROM`) sets none of the `org.opencontainers.image.source`, `.revision`, `.created` and ' +
-        '`.version` labels (older `org.label-schema.*` names and plain `version` also count); a definition file whose final stage has no `%labels` or no `%help` ' +
-        'section; and `rm` of the package database (`/var/lib/dpkg`, `/var/lib/dpkg/info`, `/var/lib/dpkg/status`, `/var/lib/rpm`, `/usr/lib/sysimage/rpm`, ' +
-        '`/lib/apk/db`).',
-      whyHpc:
-        'Images on a cluster outlive the people who built them: months later, a user or the site\'s security team has a SIF on the parallel file system and needs to know ' +
-        'which sources and which commit it came from, whether it is affected by a new CVE, and how to run it. Labels and `%help` are shown by `apptainer inspect` and ' +
-        '`apptainer run-help`; vulnerability scanners (Trivy, Grype) find installed packages only through the package database, so an image without it looks clean ' +
-        'while it is not.',
-      howToFix:
-        'Dockerfile: `LABEL org.opencontainers.image.source="https://…" org.opencontainers.image.revision="$GIT_COMMIT" org.opencontainers.image.version="1.2" ' +
-        'org.opencontainers.image.created="$BUILD_DATE"` (pass the commit and date as build arguments, or let `docker buildx build --label`/CI metadata actions set them). ' +
-        'Definition file: add `%labels` (Author, Version, Source) and a `%help` that says how to run the image. Clean package caches (`/var/lib/apt/lists`, ' +
-        '`/var/cache/dnf`) instead of the database. The quick fix inserts a skeleton with placeholders to fill in, so it is unsafe.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y --no-install-recommends gromacs && rm -rf /var/lib/apt/lists/*\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    apt-get update && apt-get install -y gromacs\n' },
-      ],
-      good: [
-        {
-          format: 'dockerfile',
-          code:
-            'FROM ubuntu:24.04\nARG GIT_COMMIT=unknown\nLABEL org.opencontainers.image.source="https://github.com/org/gromacs-image" org.opencontainers.image.revision="$GIT_COMMIT"\n' +
-            'RUN apt-get update && apt-get install -y --no-install-recommends gromacs && rm -rf /var/lib/apt/lists/*\n',
-        },
-        {
-          format: 'apptainer',
-          code:
-            'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    apt-get update && apt-get install -y gromacs\n\n%labels\n    Author hpc-team@example.org\n    Version 2024.1\n\n' +
-            '%help\n    Run: apptainer exec gromacs.sif gmx mdrun -deffnm md\n',
-        },
-      ],
-      exceptions:
-        'Labels added outside the recipe (`docker build --label`, CI metadata actions) are not visible; silence the rule in `.hpclint.yaml` if your pipeline sets them. ' +
-        'Deleting `/var/lib/dpkg/available`, lock files or `/var/lib/dnf`/`/var/lib/yum` history is not reported: scanners do not read them.',
-      references: [
-        'https://github.com/opencontainers/image-spec/blob/main/annotations.md#pre-defined-annotation-keys',
-        'https://apptainer.org/docs/user/main/definition_files.html#labels',
-        'https://apptainer.org/docs/user/main/definition_files.html#help',
-        'https://trivy.dev/latest/docs/coverage/os/',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const chain = finalStageChain(recipe);

@@ -5,6 +5,7 @@ import type { Range, Recipe, RunStep, ShellCommand, Word } from '../../recipe/mo
 import { flagValue } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
 import { baseName, offsetOf, rangeOf } from '../util/source';
+import docs from './setup-writes-rootfs.md';
 
 /** Host paths that are fine to write to from `%setup` (scratch space and device files). */
 const HOST_SCRATCH = /^\/(tmp|var\/tmp|dev)(\/|$)/;
@@ -32,37 +33,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: '`%setup` runs on the build host: absolute paths not under `$APPTAINER_ROOTFS` change the host, not the image.',
-      whatItDoes:
-        'In `%setup` sections, reports absolute paths that commands write to without a `$APPTAINER_ROOTFS`/`$SINGULARITY_ROOTFS` prefix: operands of `touch`, ' +
-        '`mkdir`, `rm`, `tee`, `chmod`/`chown`, the destination of `cp`/`mv`/`ln`/`install`/`rsync`, `wget -O/-P`, `curl -o`, `tar -C`, `unzip -d` and output ' +
-        'redirections (`echo … > /etc/x`). Paths under `/tmp`, `/var/tmp` and `/dev` are host scratch space and are not reported.',
-      whyHpc:
-        '`%setup` is executed on the machine that runs `apptainer build`, outside the container, usually as root (`sudo apptainer build`) or with `--fakeroot`. ' +
-        '`mkdir /opt/app` or `echo … > /etc/profile.d/x.sh` there silently modifies the build host — on a shared login or build node that can break the system for ' +
-        'everyone — while the image does not get the file, so the program later fails inside the container with "No such file or directory". The same recipe built ' +
-        'unprivileged fails with "Permission denied".',
-      howToFix:
-        'Prefix container paths with `${APPTAINER_ROOTFS}` (`mkdir -p ${APPTAINER_ROOTFS}/opt/app`), or better, copy files with `%files` and create directories in ' +
-        '`%post`, which run inside the container. The quick fix adds the prefix; it is unsafe because it changes which file is written — check that the path was meant ' +
-        'for the image.',
-      bad: [{ format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%setup\n    mkdir -p /opt/app\n    cp run.sh /opt/app/\n' }],
-      good: [
-        {
-          format: 'apptainer',
-          code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%setup\n    mkdir -p ${APPTAINER_ROOTFS}/opt/app\n\n%files\n    run.sh /opt/app/run.sh\n',
-        },
-      ],
-      exceptions:
-        'Writing to host scratch space (`/tmp`, `/var/tmp`) is not reported. Paths built from other variables (`$ROOT/etc`, `$WORKDIR`) are assumed to point into the ' +
-        'container. If a `%setup` step deliberately prepares something on the host, silence it with `# hpclint ignore=HPC-SEC-006 -- host staging`.',
-      references: [
-        'https://apptainer.org/docs/user/main/definition_files.html#setup',
-        'https://apptainer.org/docs/user/main/build_env.html',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const prefix = /\$\{?SINGULARITY_ROOTFS\b/.test(recipe.text) && !/\$\{?APPTAINER_ROOTFS\b/.test(recipe.text) ? '${SINGULARITY_ROOTFS}' : '${APPTAINER_ROOTFS}';

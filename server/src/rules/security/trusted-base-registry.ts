@@ -2,6 +2,7 @@
 import { defineRule } from '../../engine/rule';
 import type { Recipe, Stage } from '../../recipe/model';
 import { expandedBase, headerOf, isStageReference, normalizeRef, type NormalizedRef } from '../util/base-image';
+import docs from './trusted-base-registry.md';
 
 /** Agents whose `From:` names an image in a registry. */
 const REGISTRY_AGENTS = new Set(['docker', 'oras', 'library']);
@@ -27,40 +28,8 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    docs: {
-      summary: 'Base images from plain-HTTP registries or, when `trustedRegistries` is set, from any registry or namespace outside that allowlist.',
-      whatItDoes:
-        'Without configuration it reports only bases that are risky anywhere: a `Registry:` header that uses plain `http://` (info); bases from personal Docker Hub namespaces (not official images, not a well-known publisher such as `nvidia/`, `rocker/`, `biocontainers/`) ' +
-        'only get a hint. When `trustedRegistries` is set in `.hpclint.yaml` (e.g. `[docker.io/library, ghcr.io/myorg, nvcr.io]`) it reports every `FROM` / `From:` base ' +
-        'whose registry and repository do not start with one of the entries. Docker Hub short names are normalised (`ubuntu` = `docker.io/library/ubuntu`, ' +
-        '`index.docker.io` = `docker.io`), `*` matches within one path segment (`*.example.org`), `library` bases are matched as `<Library host>/<path>` ' +
-        '(default `cloud.sylabs.io`). Stages built from an earlier stage and `scratch` are never reported; `Bootstrap: shub` is reported by HPC-CACHE-005.',
-      whyHpc:
-        'An HPC image runs with the user\'s identity on shared nodes and file systems, often with access to the project\'s data. Images from personal Docker Hub accounts, ' +
-        'abandoned Singularity Hub collections or registries reached over plain HTTP can be replaced or tampered with by someone outside the project, and nothing in the ' +
-        'build notices. Many centres therefore only accept images built from an approved list of sources.',
-      howToFix:
-        'Build from official or vendor images (Docker official images, `nvcr.io`, your site\'s registry) or mirror the base into a registry you control; replace ' +
-        'personal images by ones your project builds; use `https://` registries. List your approved sources in `.hpclint.yaml` under ' +
-        '`trustedRegistries`.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM someuser/python-mpi:latest\nRUN echo ok\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nRegistry: http://registry.example.org:5000\nFrom: tools/base:1.0\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04 AS build\nFROM build\nRUN echo ok\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n' },
-      ],
-      exceptions:
-        'Without `trustedRegistries` nothing but the clearly risky cases is reported, because what counts as trusted is a site and project decision. Bases given by a build ' +
-        'argument without a default, or by a `{{ template }}`, cannot be checked.',
-      references: [
-        'https://github.com/hadolint/hadolint#configure',
-        'https://apptainer.org/docs/user/main/definition_files.html#preferred-bootstrap-agents',
-        'https://singularityhub.github.io/singularityhub-docs/',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const trusted = context.settings.trustedRegistries.map(compileEntry).filter((entry): entry is RegExp => entry !== undefined);

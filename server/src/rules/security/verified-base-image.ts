@@ -3,6 +3,7 @@ import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import type { Recipe, Stage } from '../../recipe/model';
 import { expandedBase, headerOf, isStageReference, normalizeRef } from '../util/base-image';
 import { lineIndexOf } from '../util/source';
+import docs from './verified-base-image.md';
 
 /** Agents whose base is a SIF that `Fingerprints:` can verify. */
 const SIF_AGENTS = new Set(['library', 'oras']);
@@ -16,46 +17,8 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: 'Base images pulled by a mutable tag without a digest, and SIF bases (`library`, `oras`, `localimage`) without `Fingerprints:`, are not verified.',
-      whatItDoes:
-        'Reports `FROM` / `Bootstrap: docker` bases without an `@sha256:` digest (info), and `Bootstrap: library`, `Bootstrap: oras` and `Bootstrap: localimage` with a ' +
-        '`.sif` file that have no `Fingerprints:` header (warning for `library`, whose unsigned-image check only warns in the build log; info for `oras`, which is as ' +
-        'unverified as a Docker tag, for a local SIF, which is usually one you built yourself, and for a base pinned by content hash such as `ubuntu:sha256.<hash>`, which cannot change). Stages built `FROM` an earlier stage and `scratch` are not reported; a base given by a build ' +
-        'argument is checked with the argument\'s default value.',
-      whyHpc:
-        'A tag such as `ubuntu:24.04` or `nvidia/cuda:12.4.1-devel` is moved by its publisher whenever they rebuild it, so the same recipe built on the login node today and ' +
-        'by CI next month silently gets a different base (other libraries, other bugs, possibly a compromised image) and results stop being reproducible. For SIF bases, ' +
-        'Apptainer checks signatures only when the recipe names the expected signers: without `Fingerprints:` an unsigned or re-signed image is used with at most a warning ' +
-        'in the build log, and the resulting SIF then runs on every node of the cluster.',
-      howToFix:
-        'Pin registry bases by digest and keep the tag for readers: `FROM ubuntu:24.04@sha256:<digest>` (`docker buildx imagetools inspect ubuntu:24.04` or ' +
-        '`skopeo inspect` prints it) and let a bot (Renovate, Dependabot) refresh the pin so the image still gets security updates. For SIF bases add ' +
-        '`Fingerprints: <signer fingerprint>[,<more>]` (shown by `apptainer verify`); the build then fails unless the image is signed by those keys. The quick fix inserts a ' +
-        '`Fingerprints:` line with a placeholder you must replace (the build fails until you do), so it is unsafe; tag-to-digest resolution needs the network and is not offered.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN apt-get update\n' },
-        { format: 'apptainer', code: 'Bootstrap: oras\nFrom: ghcr.io/org/base:1.0\n\n%post\n    echo ready\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04@sha256:b59d21599a2b151e23eea5f6602f4af4d7d31c4e236d22bf0b62b86d2e386b8f\nRUN apt-get update\n' },
-        {
-          format: 'apptainer',
-          code: 'Bootstrap: oras\nFrom: ghcr.io/org/base:1.0\nFingerprints: 12045C8C0B1004D058DE4BEDA20C27EE7FF7BA84\n\n%post\n    echo ready\n',
-        },
-      ],
-      exceptions:
-        'Digest pins without automated updates keep old, unpatched packages; if nobody refreshes them, a tag plus regular rebuilds may be the better trade-off — silence the ' +
-        'info for such recipes in `.hpclint.yaml`. `localimage` bases that are sandbox directories or other local files cannot be signed and are not reported. Whether a ' +
-        'digest pin is stale cannot be decided offline.',
-      references: [
-        'https://apptainer.org/docs/user/main/definition_files.html#library',
-        'https://apptainer.org/docs/user/main/signNverify.html',
-        'https://docs.docker.com/reference/dockerfile/#from',
-        'https://github.com/opencontainers/image-spec/blob/main/descriptor.md#digests',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     for (const stage of recipe.stages) {

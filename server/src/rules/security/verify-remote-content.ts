@@ -4,6 +4,7 @@ import type { Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveName } from '../util/commands';
 import { offsetOf, rangeOf } from '../util/source';
+import docs from './verify-remote-content.md';
 
 const DOWNLOADERS = new Set(['curl', 'wget']);
 const INTERPRETERS = /^(sh|bash|dash|zsh|ksh|ash|fish|python[\d.]*|perl|ruby|node|php)$/;
@@ -18,41 +19,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: 'Downloaded scripts piped into a shell and `ADD <url>` without `--checksum` run or ship unverified remote content.',
-      whatItDoes:
-        'Reports a download piped straight into an interpreter (`curl … | sh`, `wget -qO- … | bash`, `curl … | sudo python3 -`), an interpreter that runs a downloaded ' +
-        'script through command or process substitution (`sh -c "$(curl …)"`, `bash <(curl …)`), and `ADD http(s)://…` without `--checksum=`.',
-      whyHpc:
-        'Whatever the URL serves at build time is executed as root in the build and baked into an image that then runs on every node of a shared cluster; a compromised ' +
-        'or silently changed installer is not noticed, and a rebuild months later produces a different image with no error. Site security reviews of user images ' +
-        '(and the talk\'s "unverified images" pitfall) start with exactly these lines.',
-      howToFix:
-        'Download to a file, check it against a published digest, then run it: `curl -fsSLo install.sh URL && echo "<sha256>  install.sh" | sha256sum -c - && sh install.sh`. ' +
-        'For `ADD`, add `--checksum=sha256:<digest>` (Dockerfile syntax ≥ 1.6). The quick fix for `ADD` inserts `--checksum=sha256:` with a placeholder you must replace ' +
-        'with the real digest — the build fails until you do, so it is unsafe.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN curl -fsSL https://get.example.org/install.sh | bash\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    wget -qO- https://get.example.org/install.sh | sh\n' },
-      ],
-      good: [
-        {
-          format: 'dockerfile',
-          code:
-            'FROM ubuntu:24.04\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.org/tool.tar.gz /tmp/\n' +
-            'RUN curl -fsSLo /tmp/install.sh https://get.example.org/install.sh && sha256sum -c /tmp/install.sh.sha256 && sh /tmp/install.sh\n',
-        },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    curl -fsSLo install.sh https://get.example.org/install.sh\n    sha256sum -c install.sh.sha256\n    sh install.sh\n' },
-      ],
-      exceptions:
-        'Archives downloaded with `curl`/`wget` and unpacked without a `sha256sum -c`/`gpg --verify` step are not reported: telling a verified download from an unverified one ' +
-        'across commands is not precise enough for a warning. Downloads from a site-internal mirror you trust can be silenced with `# hpclint ignore=HPC-SEC-003 -- internal mirror`.',
-      references: [
-        'https://docs.docker.com/reference/dockerfile/#add---checksum',
-        'https://docs.docker.com/reference/build-checks/',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     for (const { script } of allScripts(recipe)) {

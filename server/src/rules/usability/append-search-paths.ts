@@ -4,6 +4,7 @@ import type { KeyValue, Recipe, Stage, Word } from '../../recipe/model';
 import { pipCommands } from '../../recipe/query';
 import { expandedBase, normalizeRef } from '../util/base-image';
 import { finalStageChain, offsetOf, rangeOf } from '../util/source';
+import docs from './append-search-paths.md';
 
 const SEARCH_PATHS = new Set(['PATH', 'LD_LIBRARY_PATH', 'PYTHONPATH']);
 /** A PATH that spells out the system directories is complete, not clobbered. */
@@ -78,39 +79,8 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: 'Append to `PATH`/`LD_LIBRARY_PATH`/`PYTHONPATH` instead of replacing them, and set `PYTHONNOUSERSITE=1` in Python images.',
-      whatItDoes:
-        'In the final image (`ENV`, `%environment`) reports `LD_LIBRARY_PATH` and `PYTHONPATH` set without their previous value (`$NAME`), and `PATH` set without `$PATH` ' +
-        'and without the system directories. For images built on the official `python` image it also reports a missing `PYTHONNOUSERSITE=1`.',
-      whyHpc:
-        'A value that replaces instead of appends throws away what the base image set — `nvidia/cuda` puts the driver library path in `LD_LIBRARY_PATH`, conda images put ' +
-        'their `bin` in `PATH` — and the application fails with "libcuda.so.1: cannot open shared object file" or "command not found" only in the derived image. ' +
-        'Apptainer also passes the host environment in and bind-mounts `$HOME`: Python then imports packages from the user\'s `~/.local/lib/pythonX.Y/site-packages` ' +
-        'ahead of the image\'s own, so the same SIF behaves differently for every user (`pip list` inside the container shows the user\'s packages).',
-      howToFix:
-        'Append: `ENV LD_LIBRARY_PATH=/opt/app/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}`, `ENV PATH=/opt/app/bin:$PATH` (in `%environment`: `export PATH=/opt/app/bin:$PATH`). ' +
-        'Add `ENV PYTHONNOUSERSITE=1` (or `export PYTHONNOUSERSITE=1` in `%environment`). Both quick fixes are unsafe: the inherited value or the user site was perhaps excluded on purpose.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nENV LD_LIBRARY_PATH=/opt/app/lib\n' },
-        { format: 'dockerfile', code: 'FROM python:3.12-slim\nRUN pip install --no-cache-dir numpy\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%environment\n    export PYTHONPATH=/opt/app/lib/python\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nENV LD_LIBRARY_PATH=/opt/app/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}\n' },
-        { format: 'dockerfile', code: 'FROM python:3.12-slim\nENV PYTHONNOUSERSITE=1\nRUN pip install --no-cache-dir numpy\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%environment\n    export PYTHONPATH=/opt/app/lib/python${PYTHONPATH:+:$PYTHONPATH}\n' },
-      ],
-      exceptions:
-        'Deliberately isolating the image from the host (`LD_LIBRARY_PATH` leaking host libraries in) is a valid reason to replace a value; silence the line with a pragma ' +
-        'and say so. Only the final stage is checked. `PYTHONNOUSERSITE` is only asked for on official `python` base images, where the image clearly is a Python application.',
-      references: [
-        'https://apptainer.org/docs/user/main/environment_and_metadata.html',
-        'https://docs.python.org/3/using/cmdline.html#envvar-PYTHONNOUSERSITE',
-        'https://docs.docker.com/reference/dockerfile/#environment-replacement',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const chain = finalStageChain(recipe);

@@ -2,6 +2,7 @@
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import type { EntrypointStep, Recipe, ShellCommand } from '../../recipe/model';
 import { commandText, deadCode, entryCommands, entryLabel, entrySteps, type DeadCode } from '../util/entry';
+import docs from './forward-runscript-args.md';
 
 /** `$@`, `"$@"`, `${@}`, `$*`, `${*}` — any use of the positional arguments as a whole. */
 const ALL_ARGS = /\$(\{[@*]\}|[@*])/;
@@ -28,40 +29,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'safe',
-    docs: {
-      summary: 'Runscripts should `exec` the application with `"$@"`; a shell-form `ENTRYPOINT` drops the arguments of `docker run`/`apptainer run`.',
-      whatItDoes:
-        'Reports `%runscript`, `%startscript` and `%apprun` sections that neither forward their arguments (`"$@"`, `$*`, `$1`…) nor `exec` a program, ' +
-        'and Dockerfile `ENTRYPOINT`s in shell form (`ENTRYPOINT python app.py`), which run under `/bin/sh -c` and ignore `CMD` and the arguments given at run time. ' +
-        'Runscripts that launch no application — they only print a message (`echo`, `cat`) or tidy up (`cd`, `rm`, `mkdir`) — are not reported.',
-      whyHpc:
-        'Batch jobs pass their input through the container: `srun apptainer run solver.sif input.nml --steps 1000`. If the runscript drops the arguments, every rank ' +
-        'silently runs the default case — hours of allocation spent on the wrong input, with no error. Without `exec`, the shell stays PID 1 of the container and ' +
-        'the application runs as its child: the `SIGTERM` Slurm sends at the time limit (and before `SIGKILL`) hits the shell, not the application, so checkpoint-on-signal ' +
-        'handlers never run. A Docker image with a shell-form `ENTRYPOINT` converted to SIF has the same problem.',
-      howToFix:
-        'End the runscript with `exec app "$@"`. For Dockerfiles use the exec (JSON) form, `ENTRYPOINT ["python", "/opt/app/main.py"]`, and put default arguments in `CMD`. ' +
-        'The quick fix rewrites the last command of a definition-file script to `exec cmd … "$@"` when it is a plain simple command (no pipes, redirections, loops ' +
-        'or conditionals around it); it is offered as a safe fix because the arguments it forwards are the ones the caller passed on purpose.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM python:3.12-slim\nCOPY main.py /opt/app/\nENTRYPOINT python /opt/app/main.py\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: python:3.12-slim\n\n%runscript\n    cd /opt/app\n    python main.py --config default.yml\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM python:3.12-slim\nCOPY main.py /opt/app/\nENTRYPOINT ["python", "/opt/app/main.py"]\nCMD ["--config", "default.yml"]\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: python:3.12-slim\n\n%runscript\n    cd /opt/app\n    exec python main.py "$@"\n' },
-      ],
-      exceptions:
-        '`%startscript` findings are info: instance start scripts usually launch a daemon without arguments, only signal delivery is affected. ' +
-        'A runscript that deliberately ignores arguments (a fixed demo) can silence the rule with a pragma. A runscript that forwards `"$@"` without `exec` is not reported: ' +
-        'arguments arrive, only signal delivery is affected. `CMD` in shell form is not reported: run-time arguments replace it, as intended.',
-      references: [
-        'https://apptainer.org/docs/user/main/definition_files.html#runscript',
-        'https://docs.docker.com/reference/dockerfile/#entrypoint',
-        'https://docs.docker.com/reference/build-checks/json-args-recommended/',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const silentApps: EntrypointStep[] = [];

@@ -3,6 +3,7 @@ import { defineRule } from '../../engine/rule';
 import { effectiveWords } from '../util/commands';
 import { baseName } from '../util/source';
 import { entryCommands, entryLabel, entrySteps } from '../util/entry';
+import docs from './no-init-in-entry.md';
 
 const INIT = new Map<string, string>([
   ['init', 'an init system'],
@@ -23,35 +24,8 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    docs: {
-      summary: 'Entries that boot an init system or service manager (`/sbin/init`, systemd, `systemctl`, supervisord, tini) do not work as expected under HPC runtimes.',
-      whatItDoes:
-        'Reports `ENTRYPOINT`/`CMD`, `%runscript`, `%startscript` and `%apprun` commands that start `/sbin/init`, `systemd`, `systemctl`, `supervisord`, `runsvdir`, `s6-svscan`, ' +
-        '`tini` or `dumb-init`.',
-      whyHpc:
-        'HPC container runtimes start the application directly as the calling user: there is no systemd, no cgroup delegation and no root, so `/sbin/init` or `systemctl start` ' +
-        'fails ("System has not been booted with systemd"). Apptainer inserts its own small init for instances; `tini`/`dumb-init` in the entrypoint is redundant and can ' +
-        'conflict with it unless run with `--no-init`. A supervisord that runs several daemons as PID 1 turns a batch job into a service the scheduler cannot see.',
-      howToFix:
-        'Make the entry run the one application the job needs (`exec app "$@"`). Start helper services from the job script as separate processes or instances ' +
-        '(`apptainer instance start`), and drop `tini`/`dumb-init` for images meant for Apptainer.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM rockylinux:9\nCMD ["/usr/sbin/init"]\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%startscript\n    exec /usr/bin/supervisord -n -c /etc/supervisor/supervisord.conf\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM rockylinux:9\nENTRYPOINT ["/opt/app/bin/server"]\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%startscript\n    exec /opt/app/bin/server "$@"\n' },
-      ],
-      exceptions:
-        'Images that are only meant for Docker or Kubernetes, where `tini` reaps zombies, can keep it; this is advice (info). Entry scripts copied from the build context are ' +
-        'not inspected.',
-      references: [
-        'https://apptainer.org/docs/user/main/running_services.html',
-        'https://github.com/hadolint/hadolint/wiki/DL3001',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     for (const { step } of entrySteps(recipe)) {

@@ -4,6 +4,7 @@ import type { Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
 import { flagValue } from '../../recipe/query';
 import { effectiveWords, isPipCommand } from '../util/commands';
 import { baseName, finalStageChain, offsetOf, rangeOf } from '../util/source';
+import docs from './no-install-to-masked-paths.md';
 
 /**
  * Home directories: `~`, `$HOME`, `/root`, `/home/<user>`. `/tmp` and `/var/tmp` are masked too, but prefixes there are
@@ -96,40 +97,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
-    docs: {
-      summary: 'Do not install software into `$HOME`, `/root` or `/home/*`: HPC runtimes mount over home directories (and `/root` is unreadable to jobs).',
-      whatItDoes:
-        'In the final image reports `pip install --user`, `pip install --prefix/--target` into those paths, conda environments and conda/Miniforge installers ' +
-        '(`-p`, or `-b` without `-p`, which defaults to `~/miniconda3`), `configure --prefix`, `CMAKE_INSTALL_PREFIX`, `make install PREFIX=`, `python -m venv`/`virtualenv` ' +
-        'under `~`, `$HOME`, `/root` or `/home/<user>`; also `%files` into `/root` or `/home/<user>`, and `WORKDIR /root` or `/home/<user>` followed by ' +
-        'a `COPY`/`ADD` to a relative destination.',
-      whyHpc:
-        'Apptainer bind-mounts the user\'s home directory, `/tmp` and `/var/tmp` from the host by default (many sites also bind all of `/home`), so whatever the image put ' +
-        'there is hidden at run time; `/root` is not mounted over but is readable only by root, and jobs never run as root. The result is "No module named …" or ' +
-        '"conda: command not found" on the cluster for an image that worked in `docker run` as root.',
-      howToFix:
-        'Install into an image location such as `/opt/<app>` or `/usr/local`: `pip install` without `--user` (as root in the build), `conda create -p /opt/env`, ' +
-        '`bash Miniforge3.sh -b -p /opt/conda`, `python -m venv /opt/venv`, `--prefix=/opt/<app>`. Copy application files to `/opt/<app>` and set `WORKDIR /opt/<app>`. ' +
-        'The quick fix for `pip install --user` removes `--user` (only when the build runs as root); it is unsafe because later steps may look for the files in `~/.local`.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM python:3.12-slim\nRUN pip install --user --no-cache-dir numpy\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    bash /tmp/Miniforge3-Linux-x86_64.sh -b -p /root/miniforge3\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM python:3.12-slim\nRUN python -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir numpy\nENV PATH=/opt/venv/bin:$PATH\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%post\n    bash /tmp/Miniforge3-Linux-x86_64.sh -b -p /opt/miniforge3\n' },
-      ],
-      exceptions:
-        'Builder stages that the final image does not build on are not checked. Prefixes under `/tmp` are not reported: they are almost always intermediate builds, ' +
-        'and downloads to `/tmp` are fine. Dockerfile `COPY` into `/root` is not reported either: it is usually a build-time helper (a key, an install script). ' +
-        'Images only ever run with `--no-home`/`--contain` can silence the rule with a pragma.',
-      references: [
-        'https://apptainer.org/docs/user/main/bind_paths_and_mounts.html',
-        'https://apptainer.org/docs/user/main/docker_and_oci.html',
-        'https://pip.pypa.io/en/stable/user_guide/#user-installs',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     const chain = finalStageChain(recipe);

@@ -4,6 +4,7 @@ import type { ShellCommand, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
 import { baseName } from '../util/source';
 import { entryCommands, entryLabel, entrySteps, outputRedirectTargets } from '../util/entry';
+import docs from './no-root-at-start.md';
 
 const ACCOUNT_TOOLS = new Set(['useradd', 'adduser', 'usermod', 'groupadd', 'addgroup', 'groupmod', 'userdel', 'chpasswd']);
 const PRIVILEGE_DROP = new Set(['gosu', 'su-exec', 'setpriv', 'chroot']);
@@ -78,37 +79,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    docs: {
-      summary: 'Entrypoints and runscripts must not need root or a writable image (`chown`, `useradd`, `gosu`, `service … start`, writes to /etc, /opt, /usr, /var).',
-      whatItDoes:
-        'Looks at what runs at container start — `ENTRYPOINT`/`CMD` (shell form and `sh -c "…"`), `%runscript`, `%startscript`, `%apprun`, `%appstart` — and reports ' +
-        '`chown`/`chgrp`, account tools (`useradd`, `adduser`, `usermod`, `groupadd`), user switching (`gosu`, `su-exec`, `su`, `sudo`, `setpriv`), `service … start`, ' +
-        '`/etc/init.d/… start`, ' +
-        'and writes into `/etc`, `/opt`, `/usr` or `/var` (redirections, `tee`, `mkdir`, `touch`, `rm`, `chmod`, `cp`/`mv`/`ln` destinations, `sed -i`).',
-      whyHpc:
-        'Apptainer and Singularity run the image as the user who submitted the job, never as root, and a SIF file is mounted read-only; `USER` in the Dockerfile is ignored. ' +
-        'An entrypoint written for Docker that creates a user, fixes ownership with `chown` or drops privileges with `gosu` fails at the first line with ' +
-        '"Operation not permitted" or "Read-only file system" on every compute node, although it worked under `docker run` on the laptop.',
-      howToFix:
-        'Do user and permission setup at build time (`RUN`/`%post`). At run time write only to `$TMPDIR`, `$HOME` or a bind-mounted work directory ' +
-        '(`--bind /scratch/$USER:/work`), and let the application take the output path as an argument. Drop `gosu`/`su-exec`: the process already runs as the calling user.',
-      bad: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nCMD useradd -m app && chown -R app /data && exec gosu app /opt/app/run\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%runscript\n    echo "listen 8080" > /etc/app.conf\n    exec /opt/app/run "$@"\n' },
-      ],
-      good: [
-        { format: 'dockerfile', code: 'FROM ubuntu:24.04\nRUN useradd -m app && mkdir -p /data && chown app /data\nUSER app\nCMD ["/opt/app/run"]\n' },
-        { format: 'apptainer', code: 'Bootstrap: docker\nFrom: ubuntu:24.04\n\n%runscript\n    echo "listen 8080" > "${TMPDIR:-/tmp}/app.conf"\n    exec /opt/app/run --config "${TMPDIR:-/tmp}/app.conf" "$@"\n' },
-      ],
-      exceptions:
-        'Entry scripts copied from the build context (`ENTRYPOINT ["/entrypoint.sh"]`) cannot be inspected and are not reported. Writes to `/var/tmp` and `/dev/*` are ' +
-        'allowed (bind-mounted or devices). Images run with `--writable-tmpfs`, `--fakeroot` or an overlay can silence the line with a pragma.',
-      references: [
-        'https://apptainer.org/docs/user/main/docker_and_oci.html',
-        'https://apptainer.org/docs/user/main/persistent_overlays.html',
-      ],
-    },
   },
+  docs,
   check(context) {
     const { recipe } = context;
     for (const { step } of entrySteps(recipe)) {

@@ -18,9 +18,6 @@ export function publishSeverity(settings: RuleSettings): Severity | undefined {
   }
 }
 
-export const PUBLISH_DOCS =
-  'Severity follows the `publish` setting in `.hpclint.yaml`: `publish: public` → warning, not set (unknown) → info, `publish: private` → not reported.';
-
 /**
  * Label keys that declare a licence: OCI `org.opencontainers.image.licenses`, `License`/`Licence`/`Licenses` (any case)
  * and namespaced variants such as BioContainers' `about.license` or `package.license`.
