@@ -145,7 +145,7 @@ test('junit: well-formed XML; findings at or above --fail-on are failures, clean
     failures.map((failure) => [failure.$?.type, failure.$?.message]),
     failing.map((d) => [d.severity, d.message]),
   );
-  assert.match(String(failures[0]._), /^examples\/\S+:\d+:\d+ (error|warning) HPC-[A-Z]+-\d{3} .*\nhttps:\/\/github\.com\/hpclint\/hpclint\/blob\/main\/docs\/rules\/HPC-[A-Z]+-\d{3}\.md$/s);
+  assert.match(String(failures[0]._), /^examples\/\S+:\d+:\d+ (error|warning) HPC-[A-Z]+-\d{3} .*\nhttps:\/\/github\.com\/hpclint\/hpclint\/blob\/main\/server\/src\/rules\/[a-z]+\/[a-z0-9-]+\.md$/s);
   const never = parseXml(runCli(['--format', 'junit', '--fail-on', 'never', ...EXAMPLES]).stdout).testsuites;
   assert.equal(never.$?.failures, '0');
 });
