@@ -34,7 +34,8 @@ export function packNpm({ outDir = root, quiet = false } = {}) {
   try {
     buildProduction(staging, quiet);
     for (const path of packedFiles) {
-      const from = path.startsWith('dist/') ? join(staging, path) : join(root, path);
+      const built = path.startsWith('dist/') || path === 'docs/rules'; // the staged build renders the rule pages too
+      const from = built ? join(staging, path) : join(root, path);
       mkdirSync(join(publish, path, '..'), { recursive: true });
       cpSync(from, join(publish, path), { recursive: true });
     }

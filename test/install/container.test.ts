@@ -73,7 +73,7 @@ function buildContext(): string[] {
 
 test('.dockerignore keeps tests, examples and local builds out, and lets in what packing needs', () => {
   const context = buildContext();
-  for (const needed of ['package.json', 'package-lock.json', 'esbuild.mjs', 'scripts/pack.mjs', 'server/src/cli/main.ts', 'docs/rules/HPC-PORT-001.md', 'LICENSE']) {
+  for (const needed of ['package.json', 'package-lock.json', 'esbuild.mjs', 'scripts/pack.mjs', 'server/src/cli/main.ts', 'server/src/rules/portability/no-march-native.md', 'LICENSE']) {
     assert.ok(context.includes(needed), `${needed} is in the build context`);
   }
   for (const file of context) {
