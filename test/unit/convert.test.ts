@@ -152,9 +152,10 @@ From: {{ BASE }}
   );
 });
 
-test("COPY becomes %files relative to WORKDIR; flags dropped; globs noted; /tmp staged", () => {
+test("COPY becomes %files relative to WORKDIR; flags dropped; globs noted; /tmp staged and copied in %post", () => {
+  const note = "/tmp/: Apptainer binds the build host's /tmp and /var/tmp while %post runs, so files %files put there would be hidden: they are staged in /opt/.hpclint-staging/1 and copied to /tmp by %post, which writes them into the build host's /tmp (they stay there after the build)";
   check(
-    "FROM alpine\nWORKDIR /app\nCOPY --chown=1:1 --chmod=755 a.txt b/ ./\nCOPY src /opt/src\nCOPY *.py /opt/py/\nCOPY data.csv /tmp/data.csv\n",
+    "FROM alpine\nWORKDIR /app\nCOPY --chown=1:1 --chmod=755 a.txt b/ ./\nCOPY src /opt/src\nCOPY *.py /opt/py/\nCOPY data.csv install.sh /tmp/\n",
     `# Converted from a Dockerfile by hpclint convert. Review the hpclint-convert notes below.
 
 Bootstrap: docker
@@ -168,14 +169,15 @@ From: alpine
     src /opt/src
     # hpclint-convert: *.py: %files expands globs itself; check that the same files are copied
     *.py /opt/py/
-    data.csv /opt/.hpclint-staging/tmp/data.csv
+    data.csv /opt/.hpclint-staging/1/
+    install.sh /opt/.hpclint-staging/1/
 
 %post
     mkdir -p /app && cd /app
-    # hpclint-convert: /tmp/data.csv: /tmp and /var/tmp are bind-mounted from the host at run time, and %files may not copy there, so the files are staged in /opt/.hpclint-staging and moved in %post
-    mkdir -p /tmp && cp -a /opt/.hpclint-staging/tmp/data.csv /tmp/data.csv && rm -rf /opt/.hpclint-staging/tmp/data.csv
+    # hpclint-convert: ${note}
+    mkdir -p /tmp && cp -r /opt/.hpclint-staging/1/. /tmp/ && rm -rf /opt/.hpclint-staging/1
 `,
-    [[8,"info","COPY --chown dropped: %files has no such option (files belong to root; the container runs as the invoking user)"],[8,"info","COPY --chmod dropped: %files has no such option"],[12,"info","*.py: %files expands globs itself; check that the same files are copied"],[18,"warning","/tmp/data.csv: /tmp and /var/tmp are bind-mounted from the host at run time, and %files may not copy there, so the files are staged in /opt/.hpclint-staging and moved in %post"]],
+    [[8,"info","COPY --chown dropped: %files has no such option (files belong to root; the container runs as the invoking user)"],[8,"info","COPY --chmod dropped: %files has no such option"],[12,"info","*.py: %files expands globs itself; check that the same files are copied"],[19,"warning",note]],
   );
 });
 

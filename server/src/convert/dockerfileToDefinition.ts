@@ -46,7 +46,12 @@ const URL = /^(https?|ftp):\/\//i;
 const GIT_URL = /^(git@|git:\/\/)|\.git(#.*)?$/i;
 const HOME_PATH = /^(\/root(\/|$)|\/home\/|~(\/|$)|\$\{?HOME\}?(\/|$))/;
 const TMP_PATH = /^\/(var\/)?tmp(\/|$)/;
-const EXISTING_DIRECTORIES = new Set(['/', '/usr', '/usr/local', '/usr/local/bin', '/usr/local/lib', '/usr/local/share', '/usr/bin', '/usr/lib', '/usr/share', '/opt', '/etc', '/bin', '/lib', '/srv', '/var', '/home', '/root', '/tmp']);
+/** Directories every base image has: a copy to one of them lands inside it (Docker and cp agree). */
+export const EXISTING_DIRECTORIES = new Set([
+  '/', '/bin', '/etc', '/home', '/lib', '/mnt', '/opt', '/root', '/sbin', '/srv', '/tmp', '/usr', '/usr/bin', '/usr/include', '/usr/lib',
+  '/usr/local', '/usr/local/bin', '/usr/local/etc', '/usr/local/include', '/usr/local/lib', '/usr/local/sbin', '/usr/local/share',
+  '/usr/local/src', '/usr/sbin', '/usr/share', '/usr/src', '/var', '/var/lib', '/var/tmp',
+]);
 const STAGING = '/opt/.hpclint-staging';
 const VERSION_COMMENT = '# %arguments needs Apptainer >= 1.2 or SingularityCE >= 4.0 (pass values with --build-arg NAME=value)';
 
@@ -78,6 +83,8 @@ class Converter {
   private readonly index: LineIndex;
   private readonly imageStages: { image: string; name: string }[] = [];
   private outputNames = new Map<Stage, string>();
+  /** Numbers the staging directories of copies into /tmp and /var/tmp. */
+  private stagingCount = 0;
 
   constructor(
     private readonly recipe: Recipe,
@@ -516,15 +523,18 @@ class Converter {
     }
     const destination = this.resolvePath(state, this.literal(state, dockerWordParts(step.destination.text, this.recipe.escapeChar), notes));
     // A destination that already exists as a directory receives the sources (cp semantics).
-    const intoDirectory = destination.endsWith('/') || step.sources.length > 1 || EXISTING_DIRECTORIES.has(destination) || destination === state.workdir;
+    // Several sources, or a wildcard that matches several files, also make Docker copy into a directory.
+    const wildcard = step.sources.some((source) => /[*?[]/.test(source.value));
+    const intoDirectory = destination.endsWith('/') || step.sources.length > 1 || wildcard || EXISTING_DIRECTORIES.has(destination) || destination === state.workdir;
     if (HOME_PATH.test(destination)) {
       notes.push({ message: `${destination} is in a home directory: Apptainer binds the host $HOME over it at run time; copy to /opt or /usr/local`, severity: 'warning' });
-    } else if (TMP_PATH.test(destination)) {
-      notes.push({
-        message: `${destination}: /tmp and /var/tmp are bind-mounted from the host at run time, and %files may not copy there, so the files are staged in ${STAGING} and moved in %post`,
-        severity: 'warning',
-      });
     }
+    // Apptainer binds the build host's /tmp and /var/tmp while %post runs: files %files put there are hidden from it.
+    const hostTmp = TMP_PATH.test(destination) ? (destination.startsWith('/var/tmp') ? '/var/tmp' : '/tmp') : undefined;
+    let staging: string | undefined;
+    const stagingDirectory = (): string => (staging ??= `${STAGING}/${++this.stagingCount}`);
+    // The directory the staging tree stands for: the destination itself, or the parent of a single exact target.
+    const stagedRoot = intoDirectory ? destination.replace(/\/+$/, '') || '/' : parentOf(destination);
     const fromStage = this.copySourceStage(step, stage.index);
     let fromName: string | undefined;
     if (step.from && fromStage) {
@@ -543,7 +553,8 @@ class Converter {
       if (/[*?[]/.test(src)) {
         notes.push({ message: `${src}: %files expands globs itself; check that the same files are copied`, severity: 'info' });
       }
-      const source$ = fromName && !src.startsWith('/') ? `/${src}` : src;
+      // Docker reads `/x` from the root of the build context; %files would read the host's /x.
+      const source$ = fromName ? (src.startsWith('/') ? src : `/${src}`) : src.replace(/^\/+/, '') || '.';
       const baseName = source$.replace(/\/+$/, '').split('/').pop() ?? source$;
       const known = fromName ? undefined : this.options.isDirectory?.(src);
       const isDirectory = src === '.' || src.endsWith('/') || src.endsWith('/.') || known === true;
@@ -555,20 +566,36 @@ class Converter {
       }
       if (add && !fromName && ARCHIVE.test(src)) {
         const directory = destination.replace(/\/+$/, '') || '/';
-        const archive = TMP_PATH.test(directory) ? `${STAGING}/${baseName}` : `${directory === '/' ? '' : directory}/${baseName}`;
+        const archiveStaging = hostTmp ? `${STAGING}/${++this.stagingCount}` : undefined;
+        const archive = archiveStaging ? `${archiveStaging}/${baseName}` : `${directory === '/' ? '' : directory}/${baseName}`;
         fileLines.push(`${INDENT}${filesWord(source$)} ${filesWord(archive)}`);
-        postLines.push(`${INDENT}mkdir -p ${shellQuote(directory)} && tar -xf ${shellQuote(archive)} -C ${shellQuote(directory)} && rm -f ${shellQuote(archive)}`);
-        notes.push({ message: `ADD of the archive ${src}: copied with %files and unpacked in %post`, severity: 'info' });
+        const cleanUp = archiveStaging ? `rm -rf ${shellQuote(archiveStaging)}` : `rm -f ${shellQuote(archive)}`;
+        postLines.push(`${INDENT}mkdir -p ${shellQuote(directory)} && tar -xf ${shellQuote(archive)} -C ${shellQuote(directory)} && ${cleanUp}`);
+        notes.push(
+          hostTmp
+            ? { message: `ADD of the archive ${src}: copied with %files and unpacked by %post into ${directory}, which is the build host's ${hostTmp} while %post runs (the files stay there after the build)`, severity: 'warning' }
+            : { message: `ADD of the archive ${src}: copied with %files and unpacked in %post`, severity: 'info' },
+        );
         continue;
       }
-      if (!fromName && TMP_PATH.test(target)) {
-        // Singularity >= 3.6 refuses %files destinations in /tmp: stage elsewhere, move in %post.
-        const staged = `${STAGING}${target.replace(/\/+$/, '')}`;
-        fileLines.push(`${INDENT}${filesWord(copied)} ${filesWord(staged)}`);
-        postLines.push(`${INDENT}mkdir -p ${shellQuote(parentOf(target))} && cp -a ${shellQuote(staged)} ${shellQuote(target.replace(/\/+$/, ''))} && rm -rf ${shellQuote(staged)}`);
+      if (hostTmp) {
+        const directory = stagingDirectory();
+        // The staging directory mirrors `stagedRoot`: `cp -r staging/. root/` then puts every file where Docker would.
+        const stagedTarget = intoDirectory ? `${directory}/` : `${directory}/${destination.replace(/\/+$/, '').split('/').pop() ?? ''}`;
+        fileLines.push(`${INDENT}${filesWord(copied)} ${filesWord(stagedTarget)}`);
         continue;
       }
       fileLines.push(`${INDENT}${filesWord(copied)} ${filesWord(target)}`);
+    }
+    if (staging) {
+      notes.push({
+        message:
+          `${destination}: Apptainer binds the build host's /tmp and /var/tmp while %post runs, so files %files put there would be hidden: they are staged in ` +
+          `${staging} and copied to ${stagedRoot} by %post, which writes them into the build host's ${hostTmp} (they stay there after the build)`,
+        severity: 'warning',
+      });
+      // cp -r (not -a): an existing directory such as /tmp keeps its own mode (the sticky bit).
+      postLines.push(`${INDENT}mkdir -p ${shellQuote(stagedRoot)} && cp -r ${shellQuote(`${staging}/.`)} ${shellQuote(stagedRoot === '/' ? '/' : `${stagedRoot}/`)} && rm -rf ${shellQuote(staging)}`);
     }
     if (fileLines.length > 0 && state.sawRun && !state.notedFilesOrder) {
       state.notedFilesOrder = true;
