@@ -3,13 +3,13 @@
 // from the installed copy, and the rule docs it links are inside it.
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import packageJson from '../../package.json';
-import { TestClient, fileUri } from '../lsp/client';
+import { ROOT, TestClient, fileUri } from '../lsp/client';
 
 type PackScript = typeof import('../../scripts/pack.mjs', { with: { 'resolution-mode': 'import' } });
 
@@ -119,4 +119,27 @@ test('hpclint lsp --stdio from the installed copy publishes diagnostics linked t
       assert.equal(await client.stop(), 0);
     }
   }
+});
+
+test("plain `npm pack` of a checkout also installs and runs (what pre-commit's node hook does)", () => {
+  // pre-commit clones the repository, runs `npm install` (its `prepare` builds dist/), `npm pack`, and
+  // `npm install -g` of that tarball. Here: a copy of the tracked files with this checkout's node_modules.
+  const checkout = join(temp, 'checkout');
+  const tracked = spawnSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  for (const file of tracked) {
+    mkdirSync(dirname(join(checkout, file)), { recursive: true });
+    cpSync(join(ROOT, file), join(checkout, file));
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(checkout, 'node_modules'), 'dir');
+  mkdirSync(join(temp, 'plain'));
+  const pack = npm(['pack', '--json', '--pack-destination', join(temp, 'plain')], checkout);
+  const [{ filename, files }] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  assert.ok(files.some((file) => file.path === 'docs/rules/HPC-PORT-001.md'));
+  assert.ok(!files.some((file) => /^(test|server|client|node_modules)\//.test(file.path)), 'sources and tests stay out of the tarball');
+  const prefix = join(temp, 'pre-commit-env');
+  npm(['install', '--global', '--prefix', prefix, join(temp, 'plain', filename)], temp);
+  const lint = run(join(prefix, 'bin', 'hpclint'), ['--ignore-unknown', 'Dockerfile', 'package.json']);
+  assert.equal(lint.status, 1, lint.stderr);
+  assert.match(lint.stdout, /^Dockerfile:2:9 warning HPC-PORT-001 /m);
+  assert.doesNotMatch(lint.stdout, /package\.json/);
 });
