@@ -1,7 +1,8 @@
 // Runs the bundled CLI (dist/cli.js) as a child process.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Ajv, { type ValidateFunction } from 'ajv';
 
 export const root = join(__dirname, '../..');
 export const cliPath = join(root, 'dist/cli.js');
@@ -60,4 +61,23 @@ export interface JsonReport {
 
 export function parseJson(run: CliRun): JsonReport {
   return JSON.parse(run.stdout) as JsonReport;
+}
+
+export const SARIF_SCHEMA = join(root, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+
+/** A validator for the SARIF 2.1.0 schema, or undefined when the schema is not installed. */
+export function sarifValidator(): ValidateFunction | undefined {
+  if (!existsSync(SARIF_SCHEMA)) {
+    return undefined;
+  }
+  // The schema is draft-04 with a non-unicode regex; Ajv 8 reads it once `id` is spelled `$id`.
+  const schema = JSON.parse(readFileSync(SARIF_SCHEMA, 'utf8')) as Record<string, unknown>;
+  schema.$id = schema.id;
+  delete schema.id;
+  delete schema.$schema;
+  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+  ajv.addFormat('uri', /^[a-z][a-z0-9+.-]*:[^\s]*$/i);
+  ajv.addFormat('uri-reference', /^[^\s]*$/);
+  ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
+  return ajv.compile(schema);
 }

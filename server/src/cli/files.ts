@@ -1,49 +1,439 @@
-// Finding recipes: explicitly named files, and recipe-named files under directories.
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { isRecipeFileName } from '../recipe/parse';
+// Finding and reading recipes: explicitly named paths, recipe-like files under directories, and
+// bounded reads that never block on a FIFO or swallow a device.
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { basename, extname, join, resolve, sep } from 'node:path';
+import { MAX_RECIPE_BYTES } from '../engine/lint';
+import type { HpcDiagnostic } from '../engine/types';
+import type { RecipeFormat } from '../recipe/model';
+import { formatFromContent, formatFromName } from '../recipe/parse';
+import { decodeRecipe, type RecipeEncoding } from './recipeBytes';
 
-const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
+/** Directories never walked: version control, dependency and tool caches. */
+const SKIPPED_DIRECTORIES = new Set(['.git', '.hg', '.svn', '.bzr', 'node_modules', '__pycache__', '.venv', '.tox']);
+
+/** Editor and merge leftovers: `Dockerfile~`, `#Dockerfile#`, `Dockerfile.bak`, `Singularity.orig`, `.swp`. */
+const BACKUP_NAME = /(~|^#.*#)$|\.(bak|orig|rej|swp|swo|swn|save|dpkg-(old|new|dist)|rpmnew|rpmsave)$/i;
+
+/** Files that are never recipes themselves: BuildKit's per-Dockerfile ignore file. */
+const NEVER_RECIPE_NAME = /\.dockerignore$/i;
+
+/**
+ * Extensions of documentation, data, source and binary files. Walking skips them, except that a name
+ * with a recipe word in it is linted when the content starts like a recipe: `Singularity.tex` (a TeX
+ * Live image) is, `SingularityTests.md` (a README) is not.
+ */
+const NON_RECIPE_EXTENSIONS = new Set(
+  (
+    'md markdown mdx rst txt text adoc asciidoc org html htm xhtml pdf tex ipynb ' +
+    'json jsonc yaml yml toml ini xml csv tsv lock log patch diff ' +
+    'sh bash zsh csh tcsh fish ps1 bat cmd py pyc r rb pl pm lua js mjs cjs ts tsx jsx go rs java kt scala ' +
+    'c h cc cpp cxx hh hpp f f77 f90 f95 cu ' +
+    'png jpg jpeg gif svg ico bmp webp tif tiff mp4 zip gz tgz bz2 xz zst tar whl jar o a so dylib dll exe sif simg img iso'
+  ).split(' '),
+);
+
+const RECIPE_WORD = /(singularity|apptainer|dockerfile|containerfile)/i;
+
+/** Bytes read to decide whether a file of unknown name is a recipe. */
+const SNIFF_BYTES = 16 * 1024;
+
+export const UNREADABLE_CODE = 'hpclint/unreadable';
+
+/** How a walked file is confirmed to be a recipe before it is linted. */
+export type Discovery =
+  /** Named on the command line, or a recipe name (`Dockerfile`, `Singularity.gpu`): always linted. */
+  | 'name'
+  /** `*.def`, `*.docker` and names containing Singularity/Apptainer/Dockerfile: linted when hpclint's format detection agrees. */
+  | 'content'
+  /** Any other name: linted only when the file starts like a recipe (`FROM image` or `Bootstrap:`). */
+  | 'strict';
 
 export interface FoundFile {
+  kind: 'file';
   path: string;
   /** True when named on the command line (always linted); false when found by walking a directory. */
   explicit: boolean;
+  discovery: Discovery;
+  /** Index of the command-line path it came from. */
+  origin: number;
 }
 
-/** Expands the command-line paths; throws `NodeJS.ErrnoException` for a path that does not exist. */
-export function collectFiles(paths: readonly string[]): FoundFile[] {
-  const found: FoundFile[] = [];
-  for (const path of paths) {
-    if (statSync(path).isDirectory()) {
-      walk(path, found);
-    } else {
-      found.push({ path, explicit: true });
-    }
-  }
-  return found;
+/** A path that cannot be read (missing, no permission, not a regular file, link out of the tree). */
+export interface PathProblem {
+  kind: 'problem';
+  path: string;
+  explicit: boolean;
+  directory: boolean;
+  reason: string;
+  origin: number;
 }
 
-function walk(dir: string, found: FoundFile[]): void {
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIPPED_DIRECTORIES.has(entry.name)) {
-        walk(path, found);
+export type FoundPath = FoundFile | PathProblem;
+
+export interface CollectOptions {
+  cwd?: string;
+  /** Named files are treated like walked ones: skipped unless named or started like a recipe (pre-commit). */
+  ignoreUnknown?: boolean;
+}
+
+export interface Collected {
+  found: FoundPath[];
+  /** Indexes of the command-line paths that are directories. */
+  directories: number[];
+}
+
+/**
+ * Expands the command-line paths, in order, directories walked in name order. Never throws for a
+ * file-system problem: each bad path becomes one `PathProblem`, everything else is still found.
+ */
+export function collectFiles(paths: readonly string[], { cwd = process.cwd(), ignoreUnknown = false }: CollectOptions = {}): Collected {
+  const found: FoundPath[] = [];
+  const directories: number[] = [];
+  paths.forEach((path, origin) => {
+    const discovery = ignoreUnknown ? discoveryByName(basename(path)) : 'name';
+    const absolute = resolve(cwd, path);
+    let stats: Stats;
+    try {
+      stats = statSync(absolute);
+    } catch (error) {
+      if (discovery !== undefined) {
+        found.push({ kind: 'problem', path, explicit: true, directory: false, reason: describeFileError(error), origin });
       }
-    } else if (isRecipeFileName(entry.name) && (entry.isFile() || isFileLink(path))) {
-      found.push({ path, explicit: false });
+      return;
     }
+    if (stats.isDirectory()) {
+      directories.push(origin);
+      const walker = new Walker(found, origin, walkRoot(absolute, cwd));
+      walker.walk(path, absolute, true);
+    } else if (discovery !== undefined) {
+      found.push({ kind: 'file', path, explicit: !ignoreUnknown, discovery, origin });
+    }
+  });
+  return { found, directories };
+}
+
+/**
+ * Symbolic links met while walking are followed only to files inside this root: the walked directory,
+ * or the working directory when the walked directory lies inside it (a monorepo's shared Dockerfile).
+ */
+function walkRoot(directory: string, cwd: string): string {
+  const real = realpathOrSelf(directory);
+  const realCwd = realpathOrSelf(cwd);
+  return isInside(real, realCwd) ? realCwd : real;
+}
+
+function realpathOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
   }
 }
 
-function isFileLink(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
+/** True when `path` is `root` or lies below it (both absolute and resolved). */
+export function isInside(path: string, root: string): boolean {
+  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+class Walker {
+  constructor(
+    private readonly found: FoundPath[],
+    private readonly origin: number,
+    private readonly root: string,
+  ) {}
+
+  walk(path: string, absolute: string, explicit: boolean): void {
+    let entries;
+    try {
+      entries = readdirSync(absolute, { withFileTypes: true });
+    } catch (error) {
+      this.problem(path, explicit, true, describeFileError(error));
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const childPath = join(path, entry.name);
+      const childAbsolute = join(absolute, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRECTORIES.has(entry.name)) {
+          this.walk(childPath, childAbsolute, false);
+        }
+        continue;
+      }
+      const discovery = discoveryByName(entry.name);
+      if (discovery === undefined) {
+        continue;
+      }
+      // Only files that would be linted by name are worth an error when they cannot be read; a FIFO
+      // or a dangling link with an arbitrary name is simply not a recipe.
+      const reportable = discovery !== 'strict';
+      if (entry.isFile()) {
+        this.file(childPath, discovery);
+      } else if (entry.isSymbolicLink()) {
+        this.link(childPath, childAbsolute, discovery, reportable);
+      } else if (reportable) {
+        this.problem(childPath, false, false, notRegularReason(statOrUndefined(childAbsolute)));
+      }
+    }
   }
+
+  private link(path: string, absolute: string, discovery: Discovery, reportable: boolean): void {
+    let target: Stats;
+    try {
+      target = statSync(absolute);
+    } catch (error) {
+      if (reportable) {
+        this.problem(path, false, false, `broken symbolic link (${describeFileError(error)})`);
+      }
+      return;
+    }
+    if (target.isDirectory()) {
+      return; // Linked directories are not followed (no cycles, no escapes).
+    }
+    if (!target.isFile()) {
+      if (reportable) {
+        this.problem(path, false, false, `symbolic link to something that is not a regular file (${kindOf(target)})`);
+      }
+      return;
+    }
+    const real = realpathOrSelf(absolute);
+    if (!isInside(real, this.root)) {
+      if (reportable) {
+        this.problem(path, false, false, `symbolic link to ${real}, outside ${this.root}; not followed (name it on the command line to lint it)`);
+      }
+      return;
+    }
+    this.file(path, discovery);
+  }
+
+  private file(path: string, discovery: Discovery): void {
+    this.found.push({ kind: 'file', path, explicit: false, discovery, origin: this.origin });
+  }
+
+  private problem(path: string, explicit: boolean, directory: boolean, reason: string): void {
+    this.found.push({ kind: 'problem', path, explicit, directory, reason, origin: this.origin });
+  }
+}
+
+/** How a file met while walking is confirmed as a recipe, or undefined when it is skipped by name. */
+export function discoveryByName(name: string): Discovery | undefined {
+  if (BACKUP_NAME.test(name) || NEVER_RECIPE_NAME.test(name)) {
+    return undefined;
+  }
+  const recipeWord = RECIPE_WORD.test(name);
+  if (NON_RECIPE_EXTENSIONS.has(extname(name).slice(1).toLowerCase())) {
+    return recipeWord ? 'strict' : undefined;
+  }
+  if (formatFromName(name) !== undefined) {
+    return 'name';
+  }
+  return recipeWord || /\.(def|docker)$/i.test(name) ? 'content' : 'strict';
+}
+
+/**
+ * The format a file's start announces, or undefined: after blank lines, comments (not a `#!` shebang)
+ * and a Dockerfile's leading `ARG`s, the first line is `FROM <image>` (upper case, as written in
+ * practice; `from x import y` is Python) or a `Bootstrap:` header.
+ */
+export function formatFromRecipeStart(text: string): RecipeFormat | undefined {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/, 200);
+  let sawArg = false;
+  for (const line of lines) {
+    const trimmed = line.trim();
+    if (trimmed.length === 0) {
+      continue;
+    }
+    if (trimmed.startsWith('#')) {
+      if (trimmed.startsWith('#!') && !sawArg) {
+        return undefined;
+      }
+      continue;
+    }
+    if (/^ARG\s+\S/.test(trimmed)) {
+      sawArg = true;
+      continue;
+    }
+    if (/^FROM\s+\S/.test(trimmed)) {
+      return 'dockerfile';
+    }
+    if (!sawArg && /^bootstrap\s*:/i.test(trimmed)) {
+      return 'apptainer';
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
+export type ReadOutcome =
+  | { kind: 'text'; text: string; encoding: RecipeEncoding }
+  /** A walked file whose content is not a recipe (e.g. `exports.def`, a README). */
+  | { kind: 'notRecipe' }
+  | { kind: 'tooLarge'; bytes: number }
+  | { kind: 'unreadable'; reason: string };
+
+/** Reads a found file (bounded) and confirms a walked file is a recipe as its discovery requires. */
+export function readFoundFile(file: FoundFile, absolute: string, limit: number = MAX_RECIPE_BYTES): ReadOutcome {
+  if (file.discovery === 'strict') {
+    const head = readBounded(absolute, SNIFF_BYTES, { truncate: true });
+    if (head.kind !== 'bytes') {
+      return head.kind === 'unreadable' && !file.explicit ? { kind: 'notRecipe' } : head;
+    }
+    if (formatFromRecipeStart(head.bytes.toString('utf8')) === undefined) {
+      return { kind: 'notRecipe' };
+    }
+  }
+  const read = readBounded(absolute, limit);
+  if (read.kind !== 'bytes') {
+    return read;
+  }
+  const { text, encoding } = decodeRecipe(read.bytes);
+  if (file.discovery === 'content' && formatFromContent(text) === undefined) {
+    return { kind: 'notRecipe' };
+  }
+  return { kind: 'text', text, encoding };
+}
+
+export type BoundedRead = { kind: 'bytes'; bytes: Buffer; truncated: boolean } | { kind: 'tooLarge'; bytes: number } | { kind: 'unreadable'; reason: string };
+
+/**
+ * Reads a regular file, at most `limit` bytes. Anything else (directory, FIFO, socket, device) is
+ * refused from its `stat` before it is opened; the open never blocks (O_NONBLOCK) and the opened
+ * descriptor is checked again, so a file swapped for a FIFO in between cannot hang the run either.
+ * With `truncate`, a longer file yields its first `limit` bytes instead of `tooLarge`.
+ */
+export function readBounded(path: string, limit: number, { truncate = false } = {}): BoundedRead {
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    return { kind: 'unreadable', reason: describeFileError(error) };
+  }
+  if (!stats.isFile()) {
+    return { kind: 'unreadable', reason: notRegularReason(stats) };
+  }
+  if (!truncate && stats.size > limit) {
+    return { kind: 'tooLarge', bytes: stats.size };
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
+  } catch (error) {
+    return { kind: 'unreadable', reason: describeFileError(error) };
+  }
+  try {
+    const opened = fstatSync(fd);
+    if (!opened.isFile()) {
+      return { kind: 'unreadable', reason: notRegularReason(opened) };
+    }
+    // Sizes can lie (/proc files say 0, files grow): read until EOF or one byte past the limit.
+    const buffer = Buffer.allocUnsafe(Math.min(limit + 1, Math.max(opened.size + 1, 64 * 1024)));
+    let length = 0;
+    let chunk = buffer;
+    for (;;) {
+      if (length === chunk.length) {
+        if (chunk.length > limit) {
+          break;
+        }
+        const grown = Buffer.allocUnsafe(Math.min(limit + 1, chunk.length * 2));
+        chunk.copy(grown, 0, 0, length);
+        chunk = grown;
+      }
+      const count = readSync(fd, chunk, length, chunk.length - length, null);
+      if (count === 0) {
+        break;
+      }
+      length += count;
+    }
+    if (length > limit) {
+      return truncate
+        ? { kind: 'bytes', bytes: chunk.subarray(0, limit), truncated: true }
+        : { kind: 'tooLarge', bytes: Math.max(length, opened.size) };
+    }
+    return { kind: 'bytes', bytes: chunk.subarray(0, length), truncated: false };
+  } catch (error) {
+    return { kind: 'unreadable', reason: describeFileError(error) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function notRegularReason(stats: Stats | undefined): string {
+  if (stats?.isDirectory()) {
+    return 'is a directory';
+  }
+  return `not a regular file (${stats ? kindOf(stats) : 'special file'}); hpclint reads only regular files (pipe text in with --stdin)`;
+}
+
+function kindOf(stats: Stats): string {
+  if (stats.isFIFO()) {
+    return 'a FIFO';
+  }
+  if (stats.isSocket()) {
+    return 'a socket';
+  }
+  if (stats.isCharacterDevice()) {
+    return 'a character device';
+  }
+  if (stats.isBlockDevice()) {
+    return 'a block device';
+  }
+  if (stats.isDirectory()) {
+    return 'a directory';
+  }
+  return 'a special file';
+}
+
+/** A file-system error as a short reason without the path: `permission denied`, `no such file or directory`. */
+export function describeFileError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    case 'ENXIO':
+      return 'no such device or address (a socket or a device without a driver)';
+    case 'EIO':
+      return 'input/output error';
+    case 'ENAMETOOLONG':
+      return 'file name too long';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many open files';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}
+
+const FILE_START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** The one error reported for a path that could not be read. Not subject to severity overrides. */
+export function unreadableDiagnostic(problem: Pick<PathProblem, 'directory' | 'reason'>): HpcDiagnostic {
+  return {
+    code: UNREADABLE_CODE,
+    name: 'unreadable',
+    category: 'syntax',
+    severity: 'error',
+    message: `Cannot read this ${problem.directory ? 'directory' : 'file'}: ${problem.reason}. hpclint did not lint it.`,
+    range: FILE_START,
+    fixes: [],
+    source: 'hpclint',
+  };
 }
 
 /**

@@ -225,6 +225,8 @@ function describeOwnCode(code: string): string {
       return 'The file was not analysed (too large or binary).';
     case 'hpclint/internal':
       return 'A rule crashed; this is a bug in hpclint.';
+    case 'hpclint/unreadable':
+      return 'The file or directory could not be read, so it was not linted.';
     default:
       return code;
   }
@@ -234,6 +236,7 @@ export function formatSarif(files: readonly FileReport[], tool: ToolInfo): strin
   const rules: SarifRule[] = tool.rules.map((rule) => sarifRule(rule, tool));
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
   const results = [];
+  const unreadable = [];
   for (const file of files) {
     for (const d of file.diagnostics) {
       let index = ruleIndex.get(d.code);
@@ -242,6 +245,13 @@ export function formatSarif(files: readonly FileReport[], tool: ToolInfo): strin
         ruleIndex.set(d.code, index);
       }
       const { start, end } = d.range;
+      if (d.code === 'hpclint/unreadable') {
+        unreadable.push({
+          level: 'error',
+          message: { text: `${file.path}: ${d.message}` },
+          locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(file.path) } } }],
+        });
+      }
       results.push({
         ruleId: d.code,
         ruleIndex: index,
@@ -276,6 +286,8 @@ export function formatSarif(files: readonly FileReport[], tool: ToolInfo): strin
             rules,
           },
         },
+        // A run that could not read every path is not a complete scan, whatever its results say.
+        invocations: [{ executionSuccessful: unreadable.length === 0, toolExecutionNotifications: unreadable }],
         columnKind: 'utf16CodeUnits',
         results,
       },

@@ -1,20 +1,20 @@
 // `hpclint` command line: lint files, print a report, exit 0/1/2; `hpclint lsp --stdio` starts the language server.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import packageJson from '../../../package.json';
 import { homepageUrl, ruleDocUrl } from '../docs/links';
 import { renderRuleDoc } from '../docs/render';
 import { ConfigError, defaultConfig, findConfigFile, loadConfigFile, mergeConfig, type ConfigFile } from '../engine/config';
 import { fixAll } from '../engine/fixes';
-import { decodeRecipe, encodeRecipe, type RecipeEncoding } from './recipeBytes';
-import { lint, MAX_RECIPE_BYTES, skippedDiagnostic, tooLargeMessage } from '../engine/lint';
+import { encodeRecipe } from './recipeBytes';
+import { lint, skippedDiagnostic, tooLargeMessage } from '../engine/lint';
 import { isNonRuleCode, ruleByCodeOrName } from '../engine/registry';
 import type { Severity, SeveritySetting } from '../engine/rule';
 import type { ResolvedConfig } from '../engine/types';
-import { detectFormat, formatFromContent, formatFromName, isRecipeFileName } from '../recipe/parse';
+import { detectFormat, formatFromName } from '../recipe/parse';
 import { allRules } from '../rules/index';
 import { LSP_USAGE, parseArgs, USAGE, UsageError, type CliOptions, type FailOn } from './args';
-import { collectFiles, ignoreMatcher } from './files';
+import { collectFiles, ignoreMatcher, readFoundFile, unreadableDiagnostic, type ReadOutcome } from './files';
 import { ANSI, PLAIN, useColor } from './color';
 import { formatReport, type FileReport, type ToolInfo } from './formatters';
 import { runConvert } from './convert';
@@ -101,46 +101,44 @@ export function run(argv: readonly string[], io: CliIo): number {
       const config = configs.forDirectory(name ? dirname(resolve(io.cwd, name)) : io.cwd);
       reports.push(lintText(name ? displayPath(name, io.cwd) : '<stdin>', text, config.resolved));
     } else {
-      const found = collectFiles(options.paths)
-        .filter((file) => !options.ignoreUnknown || isRecipeFileName(basename(file.path)))
-        .map((file) => ({
-          ...file,
-          explicit: file.explicit && !options.ignoreUnknown,
-          absolute: resolve(io.cwd, file.path),
-          path: displayPath(file.path, io.cwd),
-        }));
-      for (const file of found) {
-        const config = configs.forDirectory(dirname(file.absolute));
-        if (!file.explicit && config.ignores(file.absolute)) {
+      const { found, directories } = collectFiles(options.paths, { cwd: io.cwd, ignoreUnknown: options.ignoreUnknown });
+      const productive = new Set<number>();
+      for (const entry of found) {
+        const absolute = resolve(io.cwd, entry.path);
+        const file = { ...entry, path: displayPath(entry.path, io.cwd) };
+        const config = configs.forDirectory(dirname(absolute));
+        if (!file.explicit && config.ignores(absolute)) {
+          productive.add(file.origin);
           continue;
         }
-        let text: string;
-        let encoding: RecipeEncoding;
-        try {
-          const size = statSync(file.absolute).size;
-          if (size > MAX_RECIPE_BYTES) {
-            // Not even read: report it as skipped.
-            const format = detectFormat(file.path, '') ?? 'dockerfile';
-            reports.push({ path: file.path, format, diagnostics: [skippedDiagnostic(tooLargeMessage(size))] });
-            continue;
-          }
-          ({ text, encoding } = decodeRecipe(readFileSync(file.absolute)));
-        } catch (error) {
-          io.stderr(`hpclint: cannot read ${file.path}: ${describeError(error)}\n`);
+        const read: ReadOutcome =
+          file.kind === 'problem' ? { kind: 'unreadable', reason: file.reason } : readFoundFile(file, absolute);
+        if (read.kind === 'notRecipe') {
+          continue;
+        }
+        productive.add(file.origin);
+        if (read.kind === 'unreadable') {
+          io.stderr(`hpclint: cannot read ${file.path}: ${read.reason}\n`);
+          const diagnostic = unreadableDiagnostic({ directory: file.kind === 'problem' && file.directory, reason: read.reason });
+          reports.push({ path: file.path, format: formatFromName(basename(file.path)) ?? 'dockerfile', diagnostics: [diagnostic] });
           failed = true;
           continue;
         }
-        if (!file.explicit && formatFromName(basename(file.path)) === undefined && formatFromContent(text) === undefined) {
-          continue; // e.g. a `*.def` that is not a definition file
+        if (read.kind === 'tooLarge') {
+          // Not read. A warning, so that a CI run does not pass on a recipe it never checked.
+          const format = formatFromName(basename(file.path)) ?? 'dockerfile';
+          reports.push({ path: file.path, format, diagnostics: [{ ...skippedDiagnostic(tooLargeMessage(read.bytes)), severity: 'warning' }] });
+          continue;
         }
+        let text = read.text;
         if (options.fix) {
           const fixed = fixAll(text, { fileName: file.path, config: config.resolved });
-          const bytes = fixed.applied > 0 && fixed.text !== text ? encodeRecipe(fixed.text, encoding) : undefined;
+          const bytes = fixed.applied > 0 && fixed.text !== text ? encodeRecipe(fixed.text, read.encoding) : undefined;
           if (fixed.applied > 0 && fixed.text !== text && !bytes) {
             io.stderr(`hpclint: not fixing ${file.path}: it is not UTF-8, and the fixes would add characters its encoding cannot hold\n`);
           } else if (bytes) {
             try {
-              writeFileSync(file.absolute, bytes);
+              writeFileSync(absolute, bytes);
             } catch (error) {
               io.stderr(`hpclint: cannot write ${file.path}: ${describeError(error)}\n`);
               failed = true;
@@ -149,6 +147,10 @@ export function run(argv: readonly string[], io: CliIo): number {
           }
         }
         reports.push(lintText(file.path, text, config.resolved));
+      }
+      for (const origin of directories.filter((index) => !productive.has(index))) {
+        io.stderr(`hpclint: no recipes found in ${options.paths[origin]}\n`);
+        failed = true;
       }
     }
   } catch (error) {
