@@ -17,7 +17,7 @@ export const allowedFiles = [
   /^readme\.md$/i,
   /^changelog\.md$/i,
   /^LICENSE(\.txt)?$/,
-  /^dist\/(client|server)\.js$/,
+  /^dist\/(client|server|worker)\.js$/,
   /^syntaxes\/[\w.-]+\.json$/,
   /^snippets\/[\w.-]+\.(json|code-snippets)$/,
   /^languages\/[\w.-]+\.json$/,

@@ -41,6 +41,7 @@ test('the .vsix holds the bundles, manifest, licence, readme and icon', () => {
     'extension/package.json',
     'extension/dist/client.js',
     'extension/dist/server.js',
+    'extension/dist/worker.js',
     'extension/readme.md',
     'extension/LICENSE.txt',
     'extension/images/icon.png',

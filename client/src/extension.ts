@@ -14,6 +14,8 @@ import {
   RULE_LIST_REQUEST,
   SHOW_DOCUMENTATION_COMMAND,
   SHOW_OUTPUT_COMMAND,
+  WORKSPACE_TRUSTED_NOTIFICATION,
+  type InitializationOptions,
   type RuleDocumentationParams,
   type RuleDocumentationResult,
   type RuleSummary,
@@ -40,6 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       fileEvents: vscode.workspace.createFileSystemWatcher(CONFIG_FILE_GLOB),
     },
     outputChannel,
+    initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),
   };
   client = new LanguageClient('hpclint', 'hpclint', serverOptions, clientOptions);
 
@@ -48,6 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     outputChannel,
     vscode.workspace.registerTextDocumentContentProvider(DOC_SCHEME, documents),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification(WORKSPACE_TRUSTED_NOTIFICATION)),
     vscode.commands.registerCommand(RESTART_SERVER_COMMAND, async () => {
       await client?.restart();
     }),

@@ -1,15 +1,17 @@
-// In-process tests of code-action placement, fix-all and settings normalisation.
+// In-process tests of code-action placement, fix-all actions and settings normalisation.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { defaultConfig } from '../../server/src/engine/config';
+import { fixAll } from '../../server/src/engine/fixes';
 import type { Rule } from '../../server/src/engine/rule';
 import type { RecipeFormat } from '../../server/src/recipe/model';
 import { parseRecipe } from '../../server/src/recipe/parse';
-import { computeCodeActions, minimalEdit } from '../../server/src/lsp/features/codeActions';
+import { computeCodeActions, minimalEdit, wantsFixAll } from '../../server/src/lsp/features/codeActions';
 import { DockerfileFeatures } from '../../server/src/lsp/features/dockerfileFeatures';
 import { normalizeSettings } from '../../server/src/lsp/documents/settings';
+import { statementLines } from '../../server/src/service/statements';
 
 const URI = 'file:///work/Dockerfile';
 const dockerfile = new DockerfileFeatures({ error() {}, warn() {}, info() {}, log() {} });
@@ -26,13 +28,14 @@ function diagnostic(code: string, line: number, start: number, end: number): Dia
 
 function actionsFor(text: string, format: RecipeFormat, diagnostics: Diagnostic[], only?: string[], rules?: Rule[]): CodeAction[] {
   const document = TextDocument.create(URI, format, 1, text);
+  const fixedText = wantsFixAll(only) ? fixAll(text, { format, config: defaultConfig(), rules }).text : undefined;
   return computeCodeActions(
     {
       textDocument: { uri: URI },
       range: diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       context: { diagnostics, only },
     },
-    { document, format, recipe: parseRecipe(text, format), config: defaultConfig(), dockerfile, rules },
+    { document, format, statements: statementLines(parseRecipe(text, format)), dockerfile, fixedText },
   );
 }
 

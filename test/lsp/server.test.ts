@@ -60,7 +60,7 @@ describe('language server over stdio', () => {
 
   test('initialize declares the features', async () => {
     const capabilities = client.initializeResult!.capabilities;
-    assert.equal(capabilities.textDocumentSync, 2);
+    assert.deepEqual(capabilities.textDocumentSync, { openClose: true, change: 2, save: { includeText: false } });
     assert.equal(capabilities.hoverProvider, true);
     assert.deepEqual(capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.hpclint'], resolveProvider: false });
     assert.deepEqual(capabilities.completionProvider?.triggerCharacters, ['=', ' ', '$', '-', '%', ':']);
@@ -327,22 +327,26 @@ describe('language server over stdio', () => {
     assert.ok(list.some((rule) => rule.code === 'HPC-PORT-001'));
   });
 
-  test('changes are debounced: only the last of quick edits is linted and published', async () => {
-    const uri = fileUri(join(workspace, 'debounce', 'Dockerfile'));
-    await client.open(uri, 'dockerfile', 'FROM alpine:3.20\n');
+  test('changes during a running lint coalesce: stale versions are dropped, the newest is published once', async () => {
+    const uri = fileUri(join(workspace, 'coalesce', 'Dockerfile'));
+    // Long enough that its lint is still running when the rest of the burst arrives.
+    const body = Array.from({ length: 500 }, (_, i) => `RUN echo step ${i} && make -j4 install\n`).join('');
+    await client.open(uri, 'dockerfile', `FROM alpine:3.20\n${body}`);
     const before = client.publishedCount(uri);
     for (let version = 2; version <= 5; version++) {
       await client.connection.sendNotification('textDocument/didChange', {
         textDocument: { uri, version },
-        contentChanges: [{ text: `FROM alpine:3.20\nFOO${version} bar\n` }],
+        contentChanges: [{ text: `FROM alpine:3.20\nFOO${version} bar\n${body}` }],
       });
     }
-    const published = await client.nextDiagnostics(uri, before);
-    assert.equal(published.version, 5);
+    const published = await client.nextDiagnostics(uri, before, (params) => params.version === 5);
     const unknown = published.diagnostics.filter((d) => d.code === 'dockerfile-utils/UNKNOWN_INSTRUCTION');
     assert.deepEqual(unknown.map((d) => d.message), ['Unknown instruction: FOO5']);
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    assert.equal(client.publishedCount(uri), before + 1, 'one publication for the burst');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const versions = client.diagnostics.get(uri)!.slice(before).map((params) => params.version);
+    assert.equal(versions.at(-1), 5, 'the newest version is published last');
+    assert.equal(versions.filter((version) => version === 5).length, 1, 'once');
+    assert.ok(!versions.includes(3) && !versions.includes(4), `versions that arrived during a lint are coalesced: ${versions.join(',')}`);
     await client.close(uri);
   });
 

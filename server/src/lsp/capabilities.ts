@@ -24,7 +24,7 @@ export function clientSupport(capabilities: ClientCapabilities): ClientSupport {
 }
 
 export const SERVER_CAPABILITIES: ServerCapabilities = {
-  textDocumentSync: TextDocumentSyncKind.Incremental,
+  textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
   completionProvider: { triggerCharacters: ['=', ' ', '$', '-', '%', ':'], resolveProvider: true },
   hoverProvider: true,
   codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },

@@ -9,6 +9,18 @@ export const SETTINGS_SECTION = 'hpclint';
 /** Config files the client watches (`didChangeWatchedFiles`); matches `CONFIG_FILE_NAMES`. */
 export const CONFIG_FILE_GLOB = '**/.hpclint.{yaml,yml,json}';
 
+/** `initialize` options the client may send. */
+export interface InitializationOptions {
+  /**
+   * Whether the user trusts the workspace (VS Code's workspace trust). Extra diagnostic sources that run
+   * programs the workspace configures (ShellCheck) only run when this is true. Default: false.
+   */
+  workspaceTrusted?: boolean;
+}
+
+/** Client → server: the user granted workspace trust (VS Code's `onDidGrantWorkspaceTrust`). */
+export const WORKSPACE_TRUSTED_NOTIFICATION = 'hpclint/didGrantWorkspaceTrust';
+
 /** Code action kind of "Fix all safe hpclint problems" (`editor.codeActionsOnSave`). */
 export const FIX_ALL_KIND = 'source.fixAll.hpclint';
 

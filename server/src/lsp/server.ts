@@ -2,17 +2,22 @@
 // `handlers/`, one file per request or notification, and are registered by `handlers/index.ts`.
 import { MessageType, ShowMessageNotification, TextDocuments, type Connection, type TextDocumentIdentifier } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { skipReason } from '../engine/lint';
-import type { RecipeFormat } from '../recipe/model';
+import type { Recipe, RecipeFormat } from '../recipe/model';
+import { allRules } from '../rules/index';
+import { createLinter } from '../service/linter';
+import { LintService } from '../service/lintService';
 import type { ClientSupport } from './capabilities';
+import { ExtraDiagnostics } from './diagnostics/extraDiagnostics';
 import { DiagnosticPublisher } from './diagnostics/publisher';
-import { Analyzer, formatOf } from './documents/analyzer';
-import { ConfigResolver } from './documents/configResolver';
+import { DocumentConfigs } from './documents/documentConfigs';
+import { RecipeCache } from './documents/recipes';
 import { SettingsStore } from './documents/settings';
 import { DockerfileFeatures } from './features/dockerfileFeatures';
 import type { Logger } from './guard';
 import { registerHandlers } from './handlers/index';
+import { DocumentLinter } from './linting/documentLinter';
 import { createServerConnection, logProcessErrors } from './transport';
+import { baseNameOf } from './uri';
 
 /** An open document that is a recipe, with its format. */
 export interface OpenRecipe {
@@ -33,27 +38,51 @@ export class HpclintServer {
   };
   /** File-system paths of the workspace folders (config-file lookups stop there). */
   workspaceFolders: string[] = [];
+  /** From `initializationOptions.workspaceTrusted` and `hpclint/didGrantWorkspaceTrust`. */
+  workspaceTrusted = false;
+  readonly service: LintService;
   readonly settings: SettingsStore;
-  readonly configs: ConfigResolver;
-  readonly analyzer: Analyzer;
+  readonly configs: DocumentConfigs;
   readonly publisher: DiagnosticPublisher;
+  readonly linter: DocumentLinter;
+  /** Slower diagnostic sources merged into a second publish (see diagnostics/extraDiagnostics.ts). */
+  readonly extraDiagnostics: ExtraDiagnostics;
+  readonly recipes = new RecipeCache();
   readonly dockerfile: DockerfileFeatures;
 
   constructor(readonly connection: Connection) {
     this.logger = connection.console;
-    this.settings = new SettingsStore(connection, () => this.client.pullsConfiguration);
-    this.configs = new ConfigResolver(
-      () => this.workspaceFolders,
-      (error) => {
-        void connection.sendNotification(ShowMessageNotification.type, {
-          type: MessageType.Error,
-          message: `hpclint: invalid configuration file ${error.file}:${error.line}: ${error.detail}`,
-        });
+    this.service = new LintService(
+      allRules,
+      {
+        interactive: createLinter(allRules, { size: 1, jobTimeoutMs: 30_000, maxHeapMb: 1024 }),
+        large: createLinter(allRules, { size: 1, jobTimeoutMs: 60_000, maxHeapMb: 2048, idleTimeoutMs: 30_000 }),
+      },
+      {
+        stopAt: () => this.workspaceFolders,
+        onInvalid: (error) => {
+          void connection.sendNotification(ShowMessageNotification.type, {
+            type: MessageType.Error,
+            message: `hpclint: invalid configuration file ${error.file}:${error.line}: ${error.detail}`,
+          });
+        },
       },
     );
-    this.analyzer = new Analyzer(this.settings, this.configs);
-    this.publisher = new DiagnosticPublisher(connection, this.documents, this.analyzer, this.logger);
+    this.settings = new SettingsStore(connection, () => this.client.pullsConfiguration);
+    this.configs = new DocumentConfigs(this.service, () => this.workspaceFolders);
+    this.publisher = new DiagnosticPublisher(connection, this.logger);
+    this.linter = new DocumentLinter({
+      documents: this.documents,
+      service: this.service,
+      settings: this.settings,
+      configs: this.configs,
+      publisher: this.publisher,
+      logger: this.logger,
+    });
+    this.extraDiagnostics = new ExtraDiagnostics(this.publisher, this.logger, () => this.workspaceTrusted);
+    this.linter.onLinted((lint, text) => this.extraDiagnostics.afterPublish({ lint, text }));
     this.dockerfile = new DockerfileFeatures(this.logger);
+    this.service.warmUp();
   }
 
   /** The document and its recipe format, or undefined when it is not open or is not a recipe. */
@@ -62,14 +91,14 @@ export class HpclintServer {
     if (!document) {
       return undefined;
     }
-    const format = formatOf(document);
+    const format = this.service.formatFor({ languageId: document.languageId, fileName: baseNameOf(document.uri), text: document.getText() });
     return format ? { document, format } : undefined;
   }
 
   /** An open recipe small enough for the editing features (completion, symbols, formatting…). */
   openForFeatures(identifier: TextDocumentIdentifier): OpenRecipe | undefined {
     const target = this.open(identifier);
-    return target && skipReason(target.document.getText()) === undefined ? target : undefined;
+    return target && this.service.skipReason(target.document.getText()) === undefined ? target : undefined;
   }
 
   /** An open Dockerfile small enough for dockerfile-language-service. */
@@ -78,11 +107,15 @@ export class HpclintServer {
     return target?.format === 'dockerfile' ? target.document : undefined;
   }
 
-  /** Settings, config files or workspace folders changed: every result is stale, lint every open document again. */
-  relintAll(): void {
-    this.configs.invalidate();
-    this.analyzer.invalidateAll();
-    this.publisher.scheduleAll();
+  /** The parsed recipe of an open document's current version (main thread; for editing features). */
+  recipe(target: OpenRecipe): Recipe {
+    return this.recipes.get(target.document, target.format);
+  }
+
+  /** Settings, config files, workspace folders or trust changed: lint every open document again. */
+  relintAll(changedConfigFile?: string): void {
+    this.configs.invalidate(changedConfigFile);
+    this.linter.requestAll();
   }
 
   listen(): void {

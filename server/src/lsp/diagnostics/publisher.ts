@@ -1,73 +1,59 @@
-// The debounced diagnostics publisher (push model: works with every client).
-import type { Connection, TextDocuments } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Analyzer } from '../documents/analyzer';
-import { toLspDiagnostic } from './lspDiagnostics';
+// Pushes each document's diagnostics (`textDocument/publishDiagnostics`, so every client works): hpclint's
+// own findings merged with the latest results of slower extra sources (see extraDiagnostics.ts).
+import type { Connection, Diagnostic } from 'vscode-languageserver';
 import { describeError, type Logger } from '../guard';
 
-export const DEBOUNCE_MS = 200;
+interface Published {
+  version: number;
+  own: Diagnostic[];
+  /** Source → its latest diagnostics; kept across versions until the source reports again (no flicker). */
+  extra: Map<string, Diagnostic[]>;
+}
 
-/**
- * Lints open documents after a quiet period and publishes the result. A run whose document changed
- * (or closed) while its settings were being fetched is dropped; the newer change has its own run.
- */
 export class DiagnosticPublisher {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly documents = new Map<string, Published>();
 
   constructor(
     private readonly connection: Connection,
-    private readonly documents: TextDocuments<TextDocument>,
-    private readonly analyzer: Analyzer,
     private readonly logger: Logger,
   ) {}
 
-  schedule(uri: string, delay = DEBOUNCE_MS): void {
-    this.cancel(uri);
-    this.timers.set(
-      uri,
-      setTimeout(() => {
-        this.timers.delete(uri);
-        void this.validate(uri);
-      }, delay),
-    );
+  /** hpclint's findings (engine rules, syntax checks) for `version`. */
+  publish(uri: string, version: number, diagnostics: Diagnostic[]): void {
+    const state = this.documents.get(uri) ?? { version, own: [], extra: new Map() };
+    state.version = version;
+    state.own = diagnostics;
+    this.documents.set(uri, state);
+    this.send(uri, state);
   }
 
-  scheduleAll(delay = 0): void {
-    for (const document of this.documents.all()) {
-      this.schedule(document.uri, delay);
+  /** A slower source's diagnostics for `version`; dropped when the document has moved on since. */
+  publishExtra(uri: string, version: number, source: string, diagnostics: Diagnostic[]): void {
+    const state = this.documents.get(uri);
+    if (!state || state.version !== version) {
+      return;
     }
-  }
-
-  cancel(uri: string): void {
-    const timer = this.timers.get(uri);
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      this.timers.delete(uri);
+    if (diagnostics.length === 0 && !state.extra.has(source)) {
+      return;
     }
+    state.extra.set(source, diagnostics);
+    this.send(uri, state);
   }
 
-  /** Document closed: stop pending work and clear its diagnostics. */
+  /** Document closed: clear its diagnostics in the client. */
   clear(uri: string): void {
-    this.cancel(uri);
-    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    this.documents.delete(uri);
+    this.sendSafely({ uri, diagnostics: [] });
   }
 
-  private async validate(uri: string): Promise<void> {
-    try {
-      const document = this.documents.get(uri);
-      if (!document) {
-        return;
-      }
-      const version = document.version;
-      const analysis = await this.analyzer.analyze(document);
-      const latest = this.documents.get(uri);
-      if (!latest || latest.version !== version || this.timers.has(uri)) {
-        return;
-      }
-      const diagnostics = analysis?.result?.diagnostics.map(toLspDiagnostic) ?? [];
-      await this.connection.sendDiagnostics({ uri, version, diagnostics });
-    } catch (error) {
-      this.logger.error(`hpclint: linting ${uri} failed: ${describeError(error)}`);
-    }
+  private send(uri: string, state: Published): void {
+    const diagnostics = state.extra.size === 0 ? state.own : state.own.concat(...state.extra.values());
+    this.sendSafely({ uri, version: state.version, diagnostics });
+  }
+
+  private sendSafely(params: { uri: string; version?: number; diagnostics: Diagnostic[] }): void {
+    this.connection.sendDiagnostics(params).catch((error: unknown) => {
+      this.logger.error(`hpclint: publishing diagnostics for ${params.uri} failed: ${describeError(error)}`);
+    });
   }
 }

@@ -8,10 +8,9 @@ import {
   type TextEdit,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { fixAll } from '../../engine/fixes';
-import type { Rule } from '../../engine/rule';
-import type { HpcDiagnostic, ResolvedConfig } from '../../engine/types';
-import type { Recipe, RecipeFormat } from '../../recipe/model';
+import type { HpcDiagnostic } from '../../engine/types';
+import type { RecipeFormat } from '../../recipe/model';
+import { statementStartAt, type StatementLines } from '../../service/statements';
 import { diagnosticData, type DiagnosticData } from '../diagnostics/lspDiagnostics';
 import { FIX_ALL_KIND, SHOW_DOCUMENTATION_COMMAND } from '../protocol';
 import type { DockerfileFeatures } from './dockerfileFeatures';
@@ -24,11 +23,11 @@ const PARSER_DIRECTIVE = /^#\s*[A-Za-z][A-Za-z0-9_-]*\s*=/;
 export interface CodeActionContextData {
   document: TextDocument;
   format: RecipeFormat;
-  recipe: Recipe;
-  config: ResolvedConfig;
+  /** Statement extents of the document's current version (from its lint); undefined when unknown. */
+  statements: StatementLines | undefined;
   dockerfile: DockerfileFeatures;
-  /** Rule set for fix-all (default: every registered rule). */
-  rules?: readonly Rule[];
+  /** The text after every safe fix (computed by the caller when `wantsFixAll`). */
+  fixedText?: string;
   /** The document's current findings: their fixes serve clients that do not echo `diagnostic.data`. */
   findings?: readonly HpcDiagnostic[];
 }
@@ -74,14 +73,18 @@ export function computeCodeActions(params: CodeActionParams, context: CodeAction
       actions.push(...dockerfileServiceActions(params, context));
     }
   }
-  // Fix-all runs the engine repeatedly: only when the client asks for source actions explicitly.
-  if (only && wants(only, FIX_ALL_KIND)) {
-    const fixAllAction = computeFixAll(context.document, context.format, context.config, context.rules);
+  if (wantsFixAll(only) && context.fixedText !== undefined) {
+    const fixAllAction = fixAllActionFor(context.document, context.fixedText);
     if (fixAllAction) {
       actions.push(fixAllAction);
     }
   }
   return actions;
+}
+
+/** Fix-all runs the engine repeatedly: only when the client asks for source actions explicitly. */
+export function wantsFixAll(only: readonly string[] | undefined): boolean {
+  return only !== undefined && wants(only, FIX_ALL_KIND);
 }
 
 /** A diagnostic that came back without `data`: take the fixes of the current finding with its code and range. */
@@ -124,19 +127,11 @@ function fixActions(document: TextDocument, diagnostic: Diagnostic, data: Diagno
 
 /** First line of the instruction (Dockerfile) or logical shell line / header line (definition file) at `line`. */
 function statementStartLine(context: CodeActionContextData, line: number): number {
-  for (const stage of context.recipe.stages) {
-    for (const step of stage.steps) {
-      if (step.kind === 'header' || context.format === 'dockerfile') {
-        if (step.range.start.line <= line && line <= step.range.end.line) {
-          return step.range.start.line;
-        }
-      }
-    }
+  const statement = context.statements === undefined ? undefined : statementStartAt(context.statements, line);
+  if (statement !== undefined) {
+    return statement;
   }
-  if (context.format === 'dockerfile') {
-    return line;
-  }
-  // Definition-file section body: climb over backslash continuations.
+  // A definition-file section body (or no lint result yet): climb over backslash continuations.
   let start = line;
   while (start > 0 && /\\\s*$/.test(lineText(context.document, start - 1))) {
     start--;
@@ -251,21 +246,15 @@ function sameRange(a: Diagnostic['range'], b: Diagnostic['range']): boolean {
 }
 
 /** `source.fixAll.hpclint`: every safe fix, as one minimal edit. Undefined when nothing changes. */
-export function computeFixAll(
-  document: TextDocument,
-  format: RecipeFormat,
-  config: ResolvedConfig,
-  rules?: readonly Rule[],
-): CodeAction | undefined {
+function fixAllActionFor(document: TextDocument, fixedText: string): CodeAction | undefined {
   const text = document.getText();
-  const fixed = fixAll(text, { format, config, rules });
-  if (fixed.applied === 0 || fixed.text === text) {
+  if (fixedText === text) {
     return undefined;
   }
   return {
     title: 'Fix all safe hpclint problems',
     kind: FIX_ALL_KIND,
-    edit: { changes: { [document.uri]: [minimalEdit(document, text, fixed.text)] } },
+    edit: { changes: { [document.uri]: [minimalEdit(document, text, fixedText)] } },
   };
 }
 

@@ -23,8 +23,17 @@ function rulesDocsDirectory(): string | null {
   return docsDirectory;
 }
 
-/** `file:` URI of the bundled doc of a rule code, if the file exists. */
+const hrefs = new Map<string, string | undefined>();
+
+/** `file:` URI of the bundled doc of a rule code, if the file exists (looked up once per code). */
 export function ruleDocHref(code: string): string | undefined {
+  if (!hrefs.has(code)) {
+    hrefs.set(code, findRuleDoc(code));
+  }
+  return hrefs.get(code);
+}
+
+function findRuleDoc(code: string): string | undefined {
   const directory = rulesDocsDirectory();
   if (directory === null || !/^HPC-[A-Z]+-\d+$/.test(code)) {
     return undefined;

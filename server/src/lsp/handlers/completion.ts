@@ -13,7 +13,7 @@ export function registerCompletion(server: HpclintServer): void {
       return target.format === 'dockerfile'
         ? await server.dockerfile.completion(target.document.getText(), params.position)
         : apptainerCompletion(target.document, params.position, {
-            recipe: () => server.analyzer.recipe(target.document, 'apptainer'),
+            recipe: () => server.recipe(target),
             snippets: server.client.snippets,
           });
     }),

@@ -12,7 +12,7 @@ export function registerDocumentSymbol(server: HpclintServer): void {
       }
       return target.format === 'dockerfile'
         ? server.dockerfile.service.computeSymbols(params.textDocument, target.document.getText())
-        : apptainerSymbols(server.analyzer.recipe(target.document, 'apptainer'));
+        : apptainerSymbols(server.recipe(target));
     }),
   );
 }

@@ -12,7 +12,7 @@ export function registerFoldingRange(server: HpclintServer): void {
       }
       return target.format === 'dockerfile'
         ? server.dockerfile.service.computeFoldingRanges(target.document.getText())
-        : apptainerFolding(server.analyzer.recipe(target.document, 'apptainer'), target.document);
+        : apptainerFolding(server.recipe(target), target.document);
     }),
   );
 }

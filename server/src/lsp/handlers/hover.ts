@@ -1,24 +1,28 @@
-// `textDocument/hover`: the explanation of every finding under the cursor, then the language's own hover.
-import { guarded } from '../guard';
+// `textDocument/hover`: the explanation of every finding under the cursor (from the document's lint
+// result, never a new lint), then the language's own hover.
 import { apptainerHover } from '../features/apptainerFeatures';
 import { findingsHover } from '../features/findingsHover';
+import { guarded } from '../guard';
 import type { HpclintServer } from '../server';
 
 export function registerHover(server: HpclintServer): void {
   server.connection.onHover(
-    guarded(server.logger, 'hover', null, async (params) => {
+    guarded(server.logger, 'hover', null, async (params, token) => {
       const target = server.open(params.textDocument);
       if (!target) {
         return null;
       }
       const { document, format } = target;
-      const analysis = await server.analyzer.analyze(document);
+      const lint = await server.linter.resultFor(document.uri, document.version, token);
+      if (token.isCancellationRequested) {
+        return null;
+      }
       const languageHover = !server.openForFeatures(params.textDocument)
         ? null
         : format === 'dockerfile'
           ? server.dockerfile.service.computeHover(document.getText(), params.position)
-          : apptainerHover(document, params.position, () => server.analyzer.recipe(document, 'apptainer'));
-      return findingsHover(analysis?.result?.diagnostics ?? [], params.position, languageHover);
+          : apptainerHover(document, params.position, () => server.recipe(target));
+      return findingsHover(lint?.diagnostics ?? [], params.position, languageHover);
     }),
   );
 }

@@ -21,15 +21,19 @@ import { registerRangeFormatting } from './rangeFormatting';
 import { registerRename } from './rename';
 import { registerRuleDocumentation } from './ruleDocumentation';
 import { registerSemanticTokens } from './semanticTokens';
+import { registerShutdown } from './shutdown';
 import { registerSignatureHelp } from './signatureHelp';
 import { registerTextDocumentSync } from './textDocumentSync';
 import { registerWatchedFiles } from './watchedFiles';
+import { registerWorkspaceTrust } from './workspaceTrust';
 
 const HANDLERS: ReadonlyArray<(server: HpclintServer) => void> = [
   registerInitialize,
+  registerShutdown,
   registerTextDocumentSync,
   registerConfiguration,
   registerWatchedFiles,
+  registerWorkspaceTrust,
   registerHover,
   registerCompletion,
   registerCompletionResolve,

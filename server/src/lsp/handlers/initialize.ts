@@ -3,7 +3,7 @@
 import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, type InitializeResult } from 'vscode-languageserver';
 import { clientSupport, SERVER_CAPABILITIES } from '../capabilities';
 import { guardedNotification } from '../guard';
-import { CONFIG_FILE_GLOB, SETTINGS_SECTION } from '../protocol';
+import { CONFIG_FILE_GLOB, SETTINGS_SECTION, type InitializationOptions } from '../protocol';
 import type { HpclintServer } from '../server';
 import { filePathOf } from '../uri';
 import { listenToWorkspaceFolders } from './workspaceFolders';
@@ -13,6 +13,7 @@ export function registerInitialize(server: HpclintServer): void {
   connection.onInitialize((params): InitializeResult => {
     const capabilities = params.capabilities;
     server.client = clientSupport(capabilities);
+    server.workspaceTrusted = (params.initializationOptions as InitializationOptions | undefined)?.workspaceTrusted === true;
     server.workspaceFolders = (params.workspaceFolders ?? [])
       .map((folder) => filePathOf(folder.uri))
       .filter((path): path is string => path !== undefined);

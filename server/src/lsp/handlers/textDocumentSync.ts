@@ -1,24 +1,25 @@
-// didOpen / didChange / didClose: lint on open at once, on change after the debounce; forget on close.
+// didOpen / didChange / didSave / didClose. Every version is linted off the main thread (see
+// linting/documentLinter.ts); closing forgets everything about the document.
 import type { HpclintServer } from '../server';
 
 export function registerTextDocumentSync(server: HpclintServer): void {
-  const { documents, publisher, analyzer, settings } = server;
-  // didOpen also fires onDidChangeContent: the open already scheduled its lint.
-  const justOpened = new Set<string>();
-  documents.onDidOpen((event) => {
-    justOpened.add(event.document.uri);
-    publisher.schedule(event.document.uri, 0);
-  });
-  documents.onDidChangeContent((event) => {
-    if (justOpened.delete(event.document.uri)) {
-      return;
+  const { documents } = server;
+  // Clients that cannot watch files: config files are re-checked when a recipe is opened or saved (never per keystroke).
+  const recheckConfigFiles = (): void => {
+    if (!server.client.registersFileWatchers && server.service.configs.recheck()) {
+      server.relintAll();
     }
-    publisher.schedule(event.document.uri);
-  });
+  };
+  documents.onDidOpen(() => recheckConfigFiles());
+  documents.onDidSave(() => recheckConfigFiles());
+  // Fires for didOpen too.
+  documents.onDidChangeContent((event) => server.linter.request(event.document.uri));
   documents.onDidClose((event) => {
-    justOpened.delete(event.document.uri);
-    publisher.clear(event.document.uri);
-    analyzer.forget(event.document.uri);
-    settings.forget(event.document.uri);
+    const uri = event.document.uri;
+    server.linter.forget(uri);
+    server.extraDiagnostics.forget(uri);
+    server.publisher.clear(uri);
+    server.recipes.forget(uri);
+    server.settings.forget(uri);
   });
 }

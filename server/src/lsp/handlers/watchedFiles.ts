@@ -7,12 +7,14 @@ import { baseNameOf, filePathOf } from '../uri';
 export function registerWatchedFiles(server: HpclintServer): void {
   server.connection.onDidChangeWatchedFiles(
     guardedNotification(server.logger, 'didChangeWatchedFiles', (params) => {
-      const configChanges = params.changes.filter((change) => (CONFIG_FILE_NAMES as readonly string[]).includes(baseNameOf(change.uri)));
-      if (configChanges.length === 0) {
+      const changed = params.changes
+        .filter((change) => (CONFIG_FILE_NAMES as readonly string[]).includes(baseNameOf(change.uri)))
+        .map((change) => filePathOf(change.uri));
+      if (changed.length === 0) {
         return;
       }
-      for (const change of configChanges) {
-        server.configs.invalidate(filePathOf(change.uri));
+      for (const path of changed) {
+        server.configs.invalidate(path);
       }
       server.relintAll();
     }),

@@ -1,0 +1,45 @@
+// One unit of engine work, run the same way in a lint worker thread and in-process.
+import { fixAll } from '../engine/fixes';
+import { lint } from '../engine/lint';
+import type { Rule } from '../engine/rule';
+import type { HpcDiagnostic, ResolvedConfig } from '../engine/types';
+import type { RecipeFormat } from '../recipe/model';
+import { statementLines, type StatementLines } from './statements';
+
+export interface LintJob {
+  /** `lint`: findings of `text`; `fix`: apply every safe fix (`--fix`, `source.fixAll`). */
+  kind: 'lint' | 'fix';
+  text: string;
+  /** Used in messages and for format-dependent rules; the format itself is decided before. */
+  fileName?: string;
+  format: RecipeFormat;
+  config: ResolvedConfig;
+  /** `lint`: also return the statement extents (for ignore-pragma code actions). */
+  statements?: boolean;
+  /** `fix`: also return the findings left in the fixed text. */
+  lintFixed?: boolean;
+}
+
+export interface LintOutcome {
+  format: RecipeFormat;
+  /** Findings of the text (`lint`) or of the fixed text (`fix` with `lintFixed`); empty otherwise. */
+  diagnostics: HpcDiagnostic[];
+  statements?: StatementLines;
+  /** `fix`: the fixed text and how many fixes it took. */
+  fixed?: { text: string; applied: number };
+}
+
+export function runJob(job: LintJob, rules: readonly Rule[]): LintOutcome {
+  const options = { fileName: job.fileName, format: job.format, config: job.config, rules };
+  if (job.kind === 'fix') {
+    const fixed = fixAll(job.text, options);
+    const diagnostics = job.lintFixed ? lint(fixed.text, options).diagnostics : [];
+    return { format: job.format, diagnostics, fixed };
+  }
+  const result = lint(job.text, options);
+  const outcome: LintOutcome = { format: result.format, diagnostics: result.diagnostics };
+  if (job.statements) {
+    outcome.statements = statementLines(result.recipe);
+  }
+  return outcome;
+}

@@ -1,0 +1,41 @@
+// Where lint jobs run: worker threads (dist/worker.js next to the bundle) or, from sources and with
+// HPCLINT_WORKERS=0, in-process.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Rule } from '../engine/rule';
+import { runJob, type LintJob, type LintOutcome } from './jobs';
+import { WorkerPool, type WorkerPoolOptions } from './workerPool';
+
+export interface Linter {
+  run(job: LintJob): Promise<LintOutcome>;
+  /** Start the threads ahead of the first job (no-op in-process). */
+  warmUp?(): void;
+  /** Ends the worker threads (pending jobs fail). */
+  close(): Promise<void>;
+}
+
+/** Runs jobs on the calling thread (still asynchronously, so callers treat both kinds alike). */
+export class InProcessLinter implements Linter {
+  constructor(private readonly rules: readonly Rule[]) {}
+
+  run(job: LintJob): Promise<LintOutcome> {
+    return new Promise((resolve) => setImmediate(() => resolve(runJob(job, this.rules))));
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** The lint worker bundle next to the running bundle, or undefined (running from sources, or disabled). */
+export function workerScript(): string | undefined {
+  if (process.env.HPCLINT_WORKERS === '0') {
+    return undefined;
+  }
+  const script = join(__dirname, 'worker.js');
+  return existsSync(script) ? script : undefined;
+}
+
+/** Worker threads when the worker bundle is there, else in-process. */
+export function createLinter(rules: readonly Rule[], options: Omit<WorkerPoolOptions, 'script'>): Linter {
+  const script = workerScript();
+  return script === undefined ? new InProcessLinter(rules) : new WorkerPool({ ...options, script });
+}

@@ -1,0 +1,178 @@
+// A fixed number of lint worker threads fed from one FIFO queue. A worker that crashes, runs out of
+// memory or overruns the job time limit is replaced; only its job fails.
+import { Worker } from 'node:worker_threads';
+import type { LintJob, LintOutcome } from './jobs';
+import type { Linter } from './linter';
+import type { JobMessage, ResultMessage } from './workerProtocol';
+
+export interface WorkerPoolOptions {
+  /** The worker bundle (dist/worker.js). */
+  script: string;
+  size: number;
+  /** Stop a worker after this long without work (frees its memory); it restarts on the next job. */
+  idleTimeoutMs?: number;
+  /** A job still running after this long ends its worker and fails with `JobTimeoutError`. */
+  jobTimeoutMs?: number;
+  /** Heap limit per worker; a job that needs more fails instead of exhausting the machine. */
+  maxHeapMb?: number;
+}
+
+export class JobTimeoutError extends Error {
+  constructor(readonly ms: number) {
+    super(`the analysis took longer than ${Math.round(ms / 1000)} s and was stopped`);
+    this.name = 'JobTimeoutError';
+  }
+}
+
+interface Task {
+  job: LintJob;
+  resolve: (outcome: LintOutcome) => void;
+  reject: (error: Error) => void;
+}
+
+interface Slot {
+  worker?: Worker;
+  task?: Task;
+  taskId?: number;
+  jobTimer?: NodeJS.Timeout;
+  idleTimer?: NodeJS.Timeout;
+}
+
+export class WorkerPool implements Linter {
+  private readonly queue: Task[] = [];
+  private readonly slots: Slot[];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly options: WorkerPoolOptions) {
+    this.slots = Array.from({ length: Math.max(1, options.size) }, () => ({}));
+  }
+
+  run(job: LintJob): Promise<LintOutcome> {
+    if (this.closed) {
+      return Promise.reject(new Error('the lint worker pool is closed'));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Starts every worker now (the language server does this at start-up, off the typing path). */
+  warmUp(): void {
+    for (const slot of this.slots) {
+      slot.worker ??= this.spawn(slot);
+      this.armIdleTimer(slot);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const task of this.queue.splice(0)) {
+      task.reject(new Error('the lint worker pool is closed'));
+    }
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        const worker = slot.worker;
+        slot.worker = undefined;
+        this.clearTimers(slot);
+        slot.task?.reject(new Error('the lint worker pool is closed'));
+        slot.task = undefined;
+        await worker?.terminate();
+      }),
+    );
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) {
+        return;
+      }
+      if (slot.task === undefined) {
+        this.start(slot, this.queue.shift()!);
+      }
+    }
+  }
+
+  private start(slot: Slot, task: Task): void {
+    const worker = (slot.worker ??= this.spawn(slot));
+    this.clearTimers(slot);
+    const id = this.nextId++;
+    slot.task = task;
+    slot.taskId = id;
+    worker.ref();
+    const message: JobMessage = { id, job: task.job };
+    worker.postMessage(message);
+    const limit = this.options.jobTimeoutMs;
+    if (limit !== undefined) {
+      slot.jobTimer = setTimeout(() => this.replace(slot, worker, new JobTimeoutError(limit)), limit);
+    }
+  }
+
+  private spawn(slot: Slot): Worker {
+    const resourceLimits = this.options.maxHeapMb ? { maxOldGenerationSizeMb: this.options.maxHeapMb } : undefined;
+    const worker = new Worker(this.options.script, { resourceLimits, stdout: false, stderr: false });
+    worker.on('message', (message: ResultMessage) => this.finish(slot, worker, message));
+    worker.on('error', (error) => this.replace(slot, worker, error));
+    worker.on('exit', (code) => this.replace(slot, worker, new Error(`the lint worker stopped (exit code ${code})`)));
+    worker.unref();
+    return worker;
+  }
+
+  private finish(slot: Slot, worker: Worker, message: ResultMessage): void {
+    if (slot.worker !== worker || slot.task === undefined || message.id !== slot.taskId) {
+      return;
+    }
+    const task = slot.task;
+    slot.task = undefined;
+    this.clearTimers(slot);
+    worker.unref();
+    if ('error' in message) {
+      task.reject(new Error(message.error));
+    } else {
+      task.resolve(message.outcome);
+    }
+    this.armIdleTimer(slot);
+    this.dispatch();
+  }
+
+  /** The worker failed (crash, out of memory, time limit): fail its job, drop it, go on with a new one. */
+  private replace(slot: Slot, worker: Worker, error: Error): void {
+    if (slot.worker !== worker) {
+      return;
+    }
+    slot.worker = undefined;
+    this.clearTimers(slot);
+    const task = slot.task;
+    slot.task = undefined;
+    worker.removeAllListeners('exit');
+    void worker.terminate();
+    task?.reject(error);
+    if (!this.closed) {
+      this.dispatch();
+    }
+  }
+
+  private armIdleTimer(slot: Slot): void {
+    const idle = this.options.idleTimeoutMs;
+    if (idle === undefined || slot.worker === undefined) {
+      return;
+    }
+    const worker = slot.worker;
+    slot.idleTimer = setTimeout(() => {
+      if (slot.worker === worker && slot.task === undefined) {
+        slot.worker = undefined;
+        worker.removeAllListeners('exit');
+        void worker.terminate();
+      }
+    }, idle);
+    slot.idleTimer.unref();
+  }
+
+  private clearTimers(slot: Slot): void {
+    clearTimeout(slot.jobTimer);
+    clearTimeout(slot.idleTimer);
+    slot.jobTimer = undefined;
+    slot.idleTimer = undefined;
+  }
+}

@@ -1,0 +1,60 @@
+// The lint worker pool with the real worker bundle (dist/worker.js, built by `npm test`).
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { defaultConfig } from '../../../server/src/engine/config';
+import { allRules } from '../../../server/src/rules/index';
+import { runJob, type LintJob } from '../../../server/src/service/jobs';
+import { JobTimeoutError, WorkerPool } from '../../../server/src/service/workerPool';
+
+const script = join(__dirname, '..', '..', '..', 'dist', 'worker.js');
+const config = { ...defaultConfig(), settings: { ...defaultConfig().settings, today: '2026-01-15' } };
+
+function job(text: string, extra: Partial<LintJob> = {}): LintJob {
+  return { kind: 'lint', text, fileName: 'Dockerfile', format: 'dockerfile', config, ...extra };
+}
+
+describe('WorkerPool', { skip: !existsSync(script) && 'dist/worker.js is not built' }, () => {
+  const pools: WorkerPool[] = [];
+  const pool = (options: Partial<ConstructorParameters<typeof WorkerPool>[0]> = {}): WorkerPool => {
+    const created = new WorkerPool({ script, size: 2, ...options });
+    pools.push(created);
+    return created;
+  };
+  after(async () => {
+    await Promise.all(pools.map((p) => p.close()));
+  });
+
+  test('jobs on worker threads give exactly the in-process outcome, each to its own caller', async () => {
+    const texts = Array.from({ length: 12 }, (_, i) => `FROM ubuntu:2${i % 5}.04\nRUN gcc -march=native -O${i % 4} app.c\nFOO${i} bar\n`);
+    const shared = pool();
+    const outcomes = await Promise.all(texts.map((text) => shared.run(job(text, { statements: true }))));
+    assert.deepEqual(
+      outcomes,
+      texts.map((text) => runJob(job(text, { statements: true }), allRules)),
+    );
+  });
+
+  test('a fix job returns the fixed text and what is left', async () => {
+    const text = 'Bootstrap: docker\nFrom: alpine:3.20\n\n%enviroment\n    export A=1\n';
+    const outcome = await pool().run(job(text, { kind: 'fix', format: 'apptainer', fileName: 'app.def', lintFixed: true }));
+    assert.equal(outcome.fixed?.text, text.replace('%enviroment', '%environment'));
+    assert.ok(!outcome.diagnostics.some((d) => d.code === 'HPC-DEF-005'));
+  });
+
+  test('a job over the time limit fails alone; the pool replaces the worker and goes on', async () => {
+    const limited = pool({ size: 1, jobTimeoutMs: 1500 });
+    // Many seconds of work (dockerfile-utils' variable checks are quadratic in one stage).
+    const slow = `FROM ubuntu:22.04\n${'ENV A=1\nRUN echo $A $B && make -j4 install\n'.repeat(8000)}`;
+    await assert.rejects(limited.run(job(slow)), JobTimeoutError);
+    const outcome = await limited.run(job('FROM alpine:3.20\nRUN gcc -march=native a.c\n'));
+    assert.ok(outcome.diagnostics.some((d) => d.code === 'HPC-PORT-001'));
+  });
+
+  test('a closed pool rejects new jobs', async () => {
+    const closing = pool({ size: 1 });
+    await closing.close();
+    await assert.rejects(closing.run(job('FROM alpine:3.20\n')), /closed/);
+  });
+});
