@@ -96,6 +96,29 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
   return { format, recipe, diagnostics: kept };
 }
 
+/** A finding made outside the rule loop (ShellCheck) with its default setting (`off` = only when a setting turns it on). */
+export interface ExternalFinding {
+  diagnostic: HpcDiagnostic;
+  defaultSetting: SeveritySetting;
+}
+
+/** What `lint` does to its own findings, for findings made elsewhere: severity settings, then pragmas. */
+export function settleFindings(found: readonly ExternalFinding[], recipe: Recipe, config: ResolvedConfig): HpcDiagnostic[] {
+  const overrides = new Overrides(config);
+  const kept: HpcDiagnostic[] = [];
+  for (const { diagnostic, defaultSetting } of found) {
+    const setting = overrides.forRule(diagnostic.code, diagnostic.name, diagnostic.category) ?? defaultSetting;
+    if (setting === 'off') {
+      continue;
+    }
+    const settled = { ...diagnostic, severity: setting };
+    if (!suppressed(settled, recipe.pragmas)) {
+      kept.push(settled);
+    }
+  }
+  return kept.sort(compareDiagnostics);
+}
+
 /** dockerfile-utils' findings; its own crashes (e.g. on a stage named `constructor`) become one finding instead of ending the lint. */
 function validateSafely(text: string, settings: EngineLintOptions['validatorSettings']): ReturnType<typeof validate> {
   try {

@@ -3,16 +3,16 @@ import type { Category, Fix, RuleSettings, Severity, SeveritySetting } from './r
 
 /** One finding after severity overrides and pragmas: what the CLI prints and the server publishes. */
 export interface HpcDiagnostic {
-  /** `HPC-PORT-001`, `dockerfile-utils/<ValidationCode name>`, or `hpclint/parse` for our own parse problems. */
+  /** `HPC-PORT-001`, `dockerfile-utils/<ValidationCode name>`, `shellcheck/SC<NNNN>`, or `hpclint/parse` for our own parse problems. */
   code: string;
-  /** Rule name (`no-march-native`); for syntax findings the code's last part. */
+  /** Rule name (`no-march-native`); for syntax and ShellCheck findings the code's last part. */
   name: string;
-  category: Category | 'syntax';
+  category: Category | 'syntax' | 'shell';
   severity: Severity;
   message: string;
   range: Range;
   fixes: Fix[];
-  source: 'hpclint' | 'dockerfile-utils';
+  source: 'hpclint' | 'dockerfile-utils' | 'shellcheck';
 }
 
 /** Effective configuration for one recipe: VS Code settings / CLI flags merged with `.hpclint.yaml`. */
