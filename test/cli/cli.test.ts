@@ -211,7 +211,9 @@ test('--list-rules lists every registered rule', () => {
   const text = runCli(['--list-rules']);
   assert.equal(text.status, 0);
   const lines = text.stdout.trimEnd().split('\n');
-  assert.equal(lines.length, Math.max(allRules.length, 1));
+  // The last line says whether ShellCheck runs (test/cli/shellcheck.test.ts checks it).
+  assert.equal(lines.length, Math.max(allRules.length, 1) + 1);
+  assert.match(lines[lines.length - 1], /^shellcheck\/SC<NNNN> {2}shell {2}ShellCheck /);
   for (const [i, rule] of allRules.entries()) {
     assert.ok(lines[i].startsWith(`${rule.meta.code} `), lines[i]);
     assert.ok(lines[i].includes(` ${rule.meta.name} `));

@@ -24,6 +24,10 @@ export interface CliOptions {
   quiet: boolean;
   /** Treat named files like files found in directories: skip those that are not recipes. */
   ignoreUnknown: boolean;
+  /** Run ShellCheck on the recipes' scripts when it is installed (`--no-shellcheck` turns it off). */
+  shellcheck: boolean;
+  /** ShellCheck executable to use instead of `shellcheck` on the PATH. */
+  shellcheckPath?: string;
 }
 
 /** A bad command line; printed as one line on stderr, exit status 2. */
@@ -65,6 +69,9 @@ Options:
       --no-color                    Same as --color never
       --fix                         Apply safe fixes in place, then report what is left
       --ignore-unknown              Skip named files that are not recipes (for pre-commit, lint-staged)
+      --no-shellcheck               Do not run ShellCheck on RUN lines and script sections
+                                    (by default it runs when shellcheck is on the PATH; codes shellcheck/SC<NNNN>)
+      --shellcheck FILE             ShellCheck executable to run instead of the one on the PATH
       --stdin                       Read one recipe from standard input
       --stdin-filename NAME         File name for --stdin (format detection, config lookup, output)
       --explain CODE                Print a rule's documentation (code or name)
@@ -97,6 +104,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     color: 'auto',
     quiet: false,
     ignoreUnknown: false,
+    shellcheck: true,
   };
   let onlyPaths = false;
   for (let i = 0; i < argv.length; i++) {
@@ -162,6 +170,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--quiet':
       case '-q':
         options.quiet = flag();
+        break;
+      case '--no-shellcheck':
+        options.shellcheck = !flag();
+        break;
+      case '--shellcheck':
+        options.shellcheckPath = value();
         break;
       case '--color':
         options.color = inline === undefined && !COLOR_MODES.includes(argv[i + 1] as ColorMode) ? 'always' : oneOf(value(), COLOR_MODES, name);

@@ -18,6 +18,8 @@ import { collectFiles, ignoreMatcher, readFoundFile, unreadableDiagnostic, type 
 import { ANSI, PLAIN, useColor } from './color';
 import { formatReport, type FileReport, type ToolInfo } from './formatters';
 import { runConvert } from './convert';
+import { CliShellCheck, shellcheckStatus } from './shellcheck';
+import { locateShellCheck } from '../shellcheck/runner';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -74,6 +76,9 @@ export function run(argv: readonly string[], io: CliIo): number {
   }
   if (options.listRules) {
     io.stdout(listRules(options.format === 'json'));
+    if (options.format !== 'json' && options.shellcheck) {
+      io.stdout(`${shellcheckStatus(locateShellCheck(options.shellcheckPath))}\n`);
+    }
     return EXIT_OK;
   }
   if (!options.stdin && options.paths.length === 0) {
@@ -92,6 +97,7 @@ export function run(argv: readonly string[], io: CliIo): number {
   }
 
   const configs = new ConfigResolver(options.config, cliRules, io.cwd);
+  const shellcheck = new CliShellCheck(options.shellcheck, options.shellcheckPath);
   const reports: FileReport[] = [];
   let failed = false;
   try {
@@ -99,7 +105,7 @@ export function run(argv: readonly string[], io: CliIo): number {
       const name = options.stdinFilename;
       const text = io.readStdin();
       const config = configs.forDirectory(name ? dirname(resolve(io.cwd, name)) : io.cwd);
-      reports.push(lintText(name ? displayPath(name, io.cwd) : '<stdin>', text, config.resolved));
+      reports.push(lintText(name ? displayPath(name, io.cwd) : '<stdin>', text, config.resolved, shellcheck));
     } else {
       const { found, directories } = collectFiles(options.paths, { cwd: io.cwd, ignoreUnknown: options.ignoreUnknown });
       const productive = new Set<number>();
@@ -146,12 +152,15 @@ export function run(argv: readonly string[], io: CliIo): number {
             text = fixed.text;
           }
         }
-        reports.push(lintText(file.path, text, config.resolved));
+        reports.push(lintText(file.path, text, config.resolved, shellcheck));
       }
       for (const origin of directories.filter((index) => !productive.has(index))) {
         io.stderr(`hpclint: no recipes found in ${options.paths[origin]}\n`);
         failed = true;
       }
+    }
+    for (const problem of shellcheck.run()) {
+      io.stderr(`hpclint: shellcheck: ${problem}\n`);
     }
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -182,11 +191,13 @@ export function run(argv: readonly string[], io: CliIo): number {
   return failing ? EXIT_FINDINGS : EXIT_OK;
 }
 
-/** Lints one file; a file whose format cannot be detected is linted as a Dockerfile. */
-function lintText(path: string, text: string, config: ResolvedConfig): FileReport {
+/** Lints one file (its scripts go to ShellCheck later); a file whose format cannot be detected is linted as a Dockerfile. */
+function lintText(path: string, text: string, config: ResolvedConfig, shellcheck: CliShellCheck): FileReport {
   const format = detectFormat(path, text) ?? 'dockerfile';
   const result = lint(text, { fileName: path, format, config });
-  return { path, format: result.format, diagnostics: result.diagnostics, text };
+  const report: FileReport = { path, format: result.format, diagnostics: result.diagnostics, text };
+  shellcheck.add(report, result.recipe, config);
+  return report;
 }
 
 /** How a path appears in reports: relative to the working directory when it is below it, else absolute. */

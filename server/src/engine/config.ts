@@ -23,6 +23,7 @@ const CATEGORIES = [
   'caching',
   'eol',
   'syntax',
+  'shell',
 ];
 const TOP_LEVEL_KEYS = ['rules', 'categories', 'publish', 'trustedRegistries', 'registryMirror', 'syntaxValidation', 'ignorePaths'];
 

@@ -39,9 +39,12 @@ export function dockerfileUtilsCode(code: number | string | undefined): string {
   return DOCKERFILE_UTILS_PREFIX + (name ?? 'UNKNOWN');
 }
 
-/** True for `hpclint/parse`, `hpclint/skipped`, `hpclint/internal` and `dockerfile-utils/<ValidationCode name>`. */
+/** True for `hpclint/parse`, `hpclint/skipped`, `hpclint/internal`, `dockerfile-utils/<ValidationCode name>` and ShellCheck codes (`shellcheck/SC2086`, `SC2086`). */
 export function isNonRuleCode(key: string): boolean {
   const lower = key.trim().toLowerCase();
+  if (/^(shellcheck\/)?sc\d{4}$/.test(lower)) {
+    return true;
+  }
   if (OWN_CODES.has(lower)) {
     return true;
   }

@@ -74,7 +74,7 @@ function toFinding(recipe: Recipe, index: LineIndex, extracted: ExtractedScript,
     return undefined; // in the generated shebang or declarations
   }
   const end = Math.max(start, script.toSource(scriptEnd, 'end') ?? start);
-  if (extracted.placeholders.some(([from, to]) => from < Math.max(end, start + 1) && to > start)) {
+  if (aboutPlaceholder(extracted, index, comment.code, start, end)) {
     return undefined; // ShellCheck saw a stand-in for a `{{ name }}` placeholder, not what the build will run
   }
   const name = `SC${comment.code}`;
@@ -94,6 +94,17 @@ function toFinding(recipe: Recipe, index: LineIndex, extracted: ExtractedScript,
     diagnostic.fixes.push(fix);
   }
   return { diagnostic, defaultSetting: defaultSeverity(comment.code, comment.level, interpreter, extracted.role) };
+}
+
+/** "This expression is constant" and relatives: a placeholder on the line makes them meaningless. */
+const CONSTANT_EXPRESSION_CODES = new Set([2050, 2078, 2157, 2193, 2194, 2195]);
+
+function aboutPlaceholder(extracted: ExtractedScript, index: LineIndex, code: number, start: number, end: number): boolean {
+  const line = index.positionAt(start).line;
+  return extracted.placeholders.some(
+    ([from, to]) =>
+      (from < Math.max(end, start + 1) && to > start) || (CONSTANT_EXPRESSION_CODES.has(code) && index.positionAt(from).line === line),
+  );
 }
 
 /** ShellCheck's own fix, when every replacement lies in text copied unchanged from the recipe. Unsafe: quoting changes word splitting. */

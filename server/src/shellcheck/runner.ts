@@ -35,7 +35,7 @@ export interface ShellCheckBinary {
 
 export type Availability = ({ available: true } & ShellCheckBinary) | { available: false; reason: string };
 
-export const INSTALL_HINT = 'install it (Debian/Ubuntu: apt-get install shellcheck) or set hpclint.shellcheck.path';
+export const INSTALL_HINT = 'install it (Debian/Ubuntu: apt-get install shellcheck)';
 
 const VERSION_TIMEOUT_MS = 5_000;
 /** Scripts per process and characters per process: keeps command lines and memory small. */

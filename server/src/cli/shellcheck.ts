@@ -1,0 +1,70 @@
+// ShellCheck in the CLI: after every file is linted, the scripts of all of them go through ShellCheck in a
+// few batched processes, and the findings join each file's report. Without the binary nothing happens.
+import type { ResolvedConfig } from '../engine/types';
+import { compareDiagnostics } from '../engine/lint';
+import type { Recipe } from '../recipe/model';
+import { outcomeOf, scriptsToCheck } from '../shellcheck/check';
+import { locateShellCheck, ShellCheckRunner, type Availability } from '../shellcheck/runner';
+import type { ExtractedScript } from '../shellcheck/scripts';
+import type { FileReport } from './formatters';
+
+interface Pending {
+  report: FileReport;
+  recipe: Recipe;
+  config: ResolvedConfig;
+  scripts: ExtractedScript[];
+}
+
+export class CliShellCheck {
+  private readonly pending: Pending[] = [];
+
+  /** `enabled` false = `--no-shellcheck`; `executable` = `--shellcheck FILE`. */
+  constructor(
+    private readonly enabled: boolean,
+    private readonly executable?: string,
+  ) {}
+
+  /** Remembers a linted file whose scripts ShellCheck should see. */
+  add(report: FileReport, recipe: Recipe, config: ResolvedConfig): void {
+    if (!this.enabled) {
+      return;
+    }
+    const scripts = scriptsToCheck(recipe, config);
+    if (scripts.length > 0) {
+      this.pending.push({ report, recipe, config, scripts });
+    }
+  }
+
+  /** Runs ShellCheck on everything added and adds its findings to the reports; returns one line per script it could not check. */
+  run(): string[] {
+    if (this.pending.length === 0) {
+      return [];
+    }
+    const availability = locateShellCheck(this.executable);
+    if (!availability.available) {
+      // Graceful absence: `hpclint --list-rules` says why; an explicit --shellcheck FILE that fails is worth a line.
+      return this.executable !== undefined ? [availability.reason] : [];
+    }
+    const runner = new ShellCheckRunner(availability);
+    const results = runner.checkSync(this.pending.flatMap((file) => file.scripts.map((script) => script.script.content)));
+    const problems: string[] = [];
+    let at = 0;
+    for (const file of this.pending) {
+      const outcome = outcomeOf(file.recipe, file.config, file.scripts, results.slice(at, at + file.scripts.length));
+      at += file.scripts.length;
+      if (outcome.diagnostics.length > 0) {
+        file.report.diagnostics = [...file.report.diagnostics, ...outcome.diagnostics].sort(compareDiagnostics);
+      }
+      problems.push(...outcome.errors.map((error) => `${file.report.path}: ${error}`));
+    }
+    this.pending.length = 0;
+    return problems;
+  }
+}
+
+/** The line `--list-rules` prints about ShellCheck. */
+export function shellcheckStatus(availability: Availability): string {
+  return availability.available
+    ? `shellcheck/SC<NNNN>  shell  ShellCheck ${availability.version} (${availability.path}) checks RUN lines and script sections; --no-shellcheck turns it off.`
+    : `shellcheck/SC<NNNN>  shell  ShellCheck is not available, so shell scripts are not checked: ${availability.reason}.`;
+}
