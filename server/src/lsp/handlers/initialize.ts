@@ -2,7 +2,7 @@
 // (dynamic registrations: settings changes and config-file watching).
 import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, type InitializeResult } from 'vscode-languageserver';
 import { clientSupport, SERVER_CAPABILITIES } from '../capabilities';
-import { guardedNotification } from '../guard';
+import { describeError, guardedNotification } from '../guard';
 import { CONFIG_FILE_GLOB, SETTINGS_SECTION, type InitializationOptions } from '../protocol';
 import type { HpclintServer } from '../server';
 import { filePathOf } from '../uri';
@@ -32,14 +32,27 @@ export function registerInitialize(server: HpclintServer): void {
   connection.onInitialized(
     guardedNotification(server.logger, 'initialized', async () => {
       if (server.client.registersConfigurationChange) {
-        await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+        await tryRegister(server, 'workspace/didChangeConfiguration', 'settings changes', () =>
+          connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }),
+        );
       }
       if (server.client.registersFileWatchers) {
-        await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: CONFIG_FILE_GLOB }] });
+        await tryRegister(server, 'workspace/didChangeWatchedFiles', 'edits to .hpclint.yaml', () =>
+          connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: CONFIG_FILE_GLOB }] }),
+        );
       }
       if (server.client.workspaceFolderEvents) {
         listenToWorkspaceFolders(server);
       }
     }),
   );
+}
+
+/** A client may refuse a registration it offered (Emacs' eglot without file notifications): warn and go on. */
+async function tryRegister(server: HpclintServer, method: string, missed: string, register: () => Promise<unknown>): Promise<void> {
+  try {
+    await register();
+  } catch (error) {
+    server.logger.warn(`hpclint: the client did not register ${method} (${describeError(error)}); ${missed} take effect after a server restart`);
+  }
 }
