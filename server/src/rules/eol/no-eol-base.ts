@@ -2,6 +2,7 @@
 import eolData from '../../data/eol.json';
 import { defineRule, type Fix, type RuleContext, type Severity } from '../../engine/rule';
 import type { Range, Recipe, Stage, Word } from '../../recipe/model';
+import { ngcBase } from '../util/ngc';
 import { finalStageChain, lineIndexOf, offsetOf } from '../util/source';
 import docs from './no-eol-base.md';
 
@@ -14,8 +15,16 @@ interface Cycle {
   extendedEol?: string;
 }
 
+/** How a product's images are named (eol.json `images`): `<registry>/<repository>` (`*` = one path part) and a tag pattern whose group 1 is the cycle. */
+interface ProductImage {
+  repository: string;
+  registries: string[];
+  tag: string;
+}
+
 interface Product {
   label: string;
+  images?: ProductImage[];
   /** An extended-support window after `eol`; `free` = it reaches the public images (Debian LTS). */
   extendedSupport?: { name: string; free: boolean; source: string };
   cycles: Cycle[];
@@ -160,6 +169,24 @@ export function productsOfImage(ref: ParsedRef, repoOffset?: number, tagOffset?:
     add(withSpan(found, m ? tagSpan(0, m[0].length, found?.cycle.successor) : undefined));
   }
 
+  // Products whose image names the data describes (Fedora, openSUSE Leap, SLE BCI, Amazon Linux, Oracle Linux).
+  const fullName = `${(ref.registry ?? 'docker.io').toLowerCase()}/${repository}`;
+  for (const [product, data] of Object.entries(PRODUCTS)) {
+    for (const image of data.images ?? []) {
+      if (!image.registries.some((registry) => imageName(`${registry}/${image.repository}`).test(fullName))) {
+        continue;
+      }
+      const m = new RegExp(image.tag).exec(tag);
+      const found = m ? findCycle(product, m[1]) : undefined;
+      add(withSpan(found, m ? tagSpan(m.index, m.index + m[1].length, found?.cycle.successor) : undefined));
+    }
+  }
+  // NGC framework images (`nvcr.io/nvidia/pytorch:21.10-py3`) are built on the Ubuntu release their notes name.
+  const ngc = ngcBase(ref.registry, repository, tag);
+  if (ngc?.ubuntu) {
+    add(withSpan(findCycle('ubuntu', ngc.ubuntu), undefined));
+  }
+
   // Successor tags exist for the official images (and quay.io/centos/centos) only; other repositories (`brimstone/ubuntu`) get no fix.
   const libraryRepo = official && /^[^/]+$/.test(repository);
   if (!libraryRepo) {
@@ -188,6 +215,11 @@ export function productsOfImage(ref: ParsedRef, repoOffset?: number, tagOffset?:
     add(hit.span ? { ...hit, span: tagSpan(hit.span.start, hit.span.end, suffixFix ? hit.span.replacement : undefined) } : hit);
   }
   return hits;
+}
+
+/** `docker.io/opensuse/leap`, `registry.suse.com/bci/*` → an anchored pattern for the full image name. */
+function imageName(pattern: string): RegExp {
+  return new RegExp(`^${pattern.toLowerCase().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]+')}$`);
 }
 
 /** Distro releases named inside a tag or repository path (`-ubuntu20.04`, `centos7`, `-bullseye`, `alpine3.18`). */

@@ -7,11 +7,17 @@ import { allScripts } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { expandedBase, isStageReference, normalizeRef } from '../util/base-image';
 import { installedPackages } from '../util/installed-packages';
+import { ngcBase } from '../util/ngc';
 import { baseName } from '../util/source';
 import docs from './cuda-host-driver.md';
 
-const MINOR_COMPATIBILITY = cudaDriver.minorCompatibility as Record<string, number>;
-const TOOLKIT_DRIVER = cudaDriver.toolkitDriver as Record<string, number>;
+interface DriverEntry {
+  /** Driver branch; null when the release is known but its driver could not be confirmed. */
+  driver: number | null;
+}
+
+const MINOR_COMPATIBILITY = cudaDriver.minorCompatibility as Record<string, DriverEntry>;
+const TOOLKIT_DRIVER = cudaDriver.toolkitDriver as Record<string, DriverEntry>;
 
 interface CudaUse {
   version: string;
@@ -34,6 +40,11 @@ const SPACK_CUDA = /^cuda@=?(\d+)\.(\d+)/;
 /** CUDA `major.minor` of an `nvidia/cuda` base: `nvidia/cuda:12.4.1-devel-ubuntu22.04` → `12.4`. */
 function baseVersion(reference: string): string | undefined {
   const ref = normalizeRef(reference);
+  const ngc = ngcBase(ref.registry, ref.repository, ref.tag);
+  if (ngc?.cudaMajor) {
+    // `nvcr.io/nvidia/pytorch:21.10-py3`: the CUDA release its notes name (`11.x` when only the major is known).
+    return ngc.cuda ?? `${ngc.cudaMajor}.x`;
+  }
   if (!/(^|\/)nvidia\/cuda$/.test(ref.repository) || !ref.tag) {
     return undefined;
   }
@@ -70,8 +81,8 @@ function installVersions(command: ShellCommand): { version: string; word: Word }
 
 function driverAdvice(version: string): string | undefined {
   const major = version.split('.')[0];
-  const toolkit = own(TOOLKIT_DRIVER, version);
-  const minimum = own(MINOR_COMPATIBILITY, major);
+  const toolkit = own(TOOLKIT_DRIVER, version)?.driver ?? undefined;
+  const minimum = own(MINOR_COMPATIBILITY, major)?.driver ?? undefined;
   if (minimum !== undefined) {
     const full = toolkit !== undefined && toolkit > minimum ? ` (features such as JIT-compiling PTX from this toolkit need ≥${toolkit})` : '';
     return `an NVIDIA driver of branch ≥${minimum} on the compute nodes (CUDA ${major}.x minor-version compatibility)${full}`;
