@@ -1,7 +1,8 @@
 // One driver for every rule fixture: test/fixtures/rules/<rule-name>/*.Dockerfile|*.def with
-// `# expect: CODE` / `# ok: CODE` / `# todo-expect: CODE` annotations, `.snap.json` snapshots and `.fixed` files.
+// `# expect: CODE` / `# ok: CODE` / `# todo-expect: CODE` annotations, `.snap` snapshots (ruff style: each finding
+// with its excerpt and every fix as a diff; none for a clean file) and `.fixed` / `.unsafe-fixed` files.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Rule, RuleSettings } from '../../server/src/engine/rule';
@@ -9,7 +10,8 @@ import type { Recipe, RecipeFormat } from '../../server/src/recipe/model';
 import { allRules } from '../../server/src/rules/index';
 import { defaultConfig } from '../../server/src/engine/config';
 import { fixAll } from '../../server/src/engine/fixes';
-import { applyFixes, fixtureSettings, formatRange, runRule, type RuleFinding } from './ruleRunner';
+import { applyFixes, fixtureSettings, runRule, type RuleFinding } from './ruleRunner';
+import { renderSnapshot } from './snapshot';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'rules');
 const UPDATE = process.env.UPDATE_SNAPSHOTS === '1';
@@ -71,13 +73,8 @@ function annotations(recipe: Recipe, text: string): Annotation[] {
   return found;
 }
 
-function snapshotOf(findings: readonly RuleFinding[]): unknown[] {
-  return findings.map((finding) => ({
-    severity: finding.severity,
-    range: formatRange(finding.range),
-    message: finding.message,
-    fixes: finding.fixes.map((fix) => `${fix.title} [${fix.safe ? 'safe' : 'unsafe'}]`),
-  }));
+function messages(findings: readonly RuleFinding[]): string[] {
+  return findings.map((finding) => `${finding.range.start.line + 1}: ${finding.message}`);
 }
 
 function checkOrWrite(path: string, actual: string, what: string): void {
@@ -87,6 +84,17 @@ function checkOrWrite(path: string, actual: string, what: string): void {
   }
   assert.ok(existsSync(path), `${what} missing: ${path} (run with UPDATE_SNAPSHOTS=1)`);
   assert.equal(actual, readFileSync(path, 'utf8'), `${what} differs: ${path}`);
+}
+
+/** A clean file has no snapshot: its test already asserts that nothing fires where it must not. */
+function checkSnapshot(path: string, file: string, text: string, findings: Parameters<typeof renderSnapshot>[2]): void {
+  if (findings.length > 0) {
+    checkOrWrite(path, renderSnapshot(file, text, findings), 'snapshot');
+  } else if (UPDATE && existsSync(path)) {
+    unlinkSync(path);
+  } else {
+    assert.ok(!existsSync(path), `${path} exists but ${file} has no findings (run with UPDATE_SNAPSHOTS=1)`);
+  }
 }
 
 function fixedPath(dir: string, file: string, kind: 'fixed' | 'unsafe-fixed'): string {
@@ -117,7 +125,7 @@ function checkFixes(
   checkOrWrite(path, fixed, `${safe ? 'safe' : 'unsafe'} fix result`);
   const after = runRule(rule, fixed, format, settings);
   const fixedFindings = safe ? findings.filter((finding) => finding.fixes.some((fix) => fix.safe && fix.edits.length > 0)).length : applied;
-  assert.ok(after.findings.length <= findings.length - fixedFindings, `${file}: the rule still fires where ${safe ? 'safe' : 'unsafe'} fixes were applied:\n${JSON.stringify(snapshotOf(after.findings), null, 2)}`);
+  assert.ok(after.findings.length <= findings.length - fixedFindings, `${file}: the rule still fires where ${safe ? 'safe' : 'unsafe'} fixes were applied:\n${messages(after.findings).join('\n')}`);
   const before = new Set(recipe.diagnostics.map((problem) => problem.message));
   const newProblems = after.recipe.diagnostics.filter((problem) => !before.has(problem.message));
   assert.deepEqual(newProblems, [], `${file}: fixed text has new parse problems`);
@@ -151,7 +159,7 @@ for (const ruleDir of ruleDirs) {
         const notes = annotations(recipe, text).filter((note) => note.codes.includes(code));
 
         if (file.startsWith('good.')) {
-          assert.deepEqual(snapshotOf(findings), [], `${file} must stay clean`);
+          assert.deepEqual(messages(findings), [], `${file} must stay clean`);
           assert.equal(notes.filter((note) => note.kind === 'expect').length, 0, 'good files carry no expect annotations');
         }
         const covering = (finding: RuleFinding): Annotation | undefined =>
@@ -171,7 +179,7 @@ for (const ruleDir of ruleDirs) {
           }
         }
 
-        checkOrWrite(join(dir, `${file}.snap.json`), `${JSON.stringify(snapshotOf(findings), null, 2)}\n`, 'snapshot');
+        checkSnapshot(join(dir, `${file}.snap`), file, text, findings.map((finding) => ({ ...finding, code })));
         checkFixes(rule, dir, file, format, text, recipe, findings, true, settings);
         checkFixes(rule, dir, file, format, text, recipe, findings, false, settings);
       });
@@ -179,15 +187,31 @@ for (const ruleDir of ruleDirs) {
   });
 }
 
-test('every registered rule has fixtures for each format it supports', () => {
+test('every registered rule has fixtures for each format it supports: a case that fires and a near miss that stays quiet', () => {
   for (const rule of allRules) {
     const dir = join(FIXTURES, rule.meta.name);
     assert.ok(existsSync(dir), `missing fixture dir ${dir}`);
-    const files = readdirSync(dir);
+    const files = readdirSync(dir).filter((file) => formatOf(file) !== undefined && !/\.(unsafe-)?fixed\.[^.]+$/.test(file));
     for (const format of rule.meta.formats) {
-      const ext = format === 'dockerfile' ? '.Dockerfile' : '.def';
-      assert.ok(files.includes(`bad${ext}`), `${rule.meta.name}: missing bad${ext}`);
-      assert.ok(files.includes(`good${ext}`), `${rule.meta.name}: missing good${ext}`);
+      const ofFormat = files.filter((file) => formatOf(file) === format);
+      const texts = ofFormat.map((file) => readFileSync(join(dir, file), 'utf8'));
+      const mentions = (kind: string): boolean => texts.some((text) => new RegExp(`#\\s*${kind}\\s*:[^\\n]*${rule.meta.code}`).test(text));
+      assert.ok(mentions('expect'), `${rule.meta.name}: no ${format} fixture with \`# expect: ${rule.meta.code}\``);
+      assert.ok(ofFormat.some((file) => file.startsWith('good.')) || mentions('ok'), `${rule.meta.name}: no ${format} fixture with \`# ok: ${rule.meta.code}\` or good file`);
+    }
+  }
+});
+
+test('no TODO is left in a rule, its page or its fixtures (the scaffolder writes them)', () => {
+  const rulesDir = join(__dirname, '..', '..', 'server', 'src', 'rules');
+  for (const rule of allRules) {
+    const { category, name } = rule.meta;
+    const paths = [join(rulesDir, category, `${name}.ts`), join(rulesDir, category, `${name}.md`)];
+    const dir = join(FIXTURES, name);
+    paths.push(...(existsSync(dir) ? readdirSync(dir).filter((file) => formatOf(file) !== undefined).map((file) => join(dir, file)) : []));
+    for (const path of paths) {
+      const line = readFileSync(path, 'utf8').split('\n').findIndex((text) => text.includes('TODO'));
+      assert.equal(line, -1, `${path}:${line + 1} still has a TODO`);
     }
   }
 });
