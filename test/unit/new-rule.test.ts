@@ -14,7 +14,7 @@ let root: string;
 before(() => {
   root = mkdtempSync(join(tmpdir(), 'hpclint-new-rule-'));
   cpSync(join(ROOT, 'server', 'src'), join(root, 'server', 'src'), { recursive: true });
-  cpSync(join(ROOT, 'CHANGELOG.md'), join(root, 'CHANGELOG.md'));
+  writeFileSync(join(root, 'CHANGELOG.md'), '# Changelog\n\n## [Unreleased]\n\n### Changed\n\n- Something.\n\n### Added\n\n- Other things.\n\n## [0.1.0]\n\n### Added\n\n- The first rules.\n');
   symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
 });
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -44,7 +44,11 @@ test('the scaffolder writes the rule, its page, a fixture per format, the regist
     ].join('\n'),
   );
   const changelog = readFileSync(join(root, 'CHANGELOG.md'), 'utf8');
-  assert.match(changelog, new RegExp(`## \\[Unreleased\\]\\n\\n### Added\\n\\n- ${code} \`no-foo-bar\` \\(\\[page\\]\\(server/src/rules/portability/no-foo-bar\\.md\\)\\)\\.\\n`));
+  assert.equal(
+    changelog,
+    '# Changelog\n\n## [Unreleased]\n\n### Changed\n\n- Something.\n\n### Added\n\n' +
+      `- ${code} \`no-foo-bar\` ([page](server/src/rules/portability/no-foo-bar.md)).\n- Other things.\n\n## [0.1.0]\n\n### Added\n\n- The first rules.\n`,
+  );
 
   // The scaffolded rule loads, sits in code order, and its examples and fixture agree with its placeholder check.
   const check = join(root, 'check.ts');
