@@ -23,6 +23,7 @@ export const allowedFiles = [
   /^languages\/[\w.-]+\.json$/,
   /^docs\/rules\/(HPC-[A-Z]+-\d{3}|README)\.md$/,
   /^images\/icon\.png$/,
+  /^schemas\/[\w.-]+\.schema\.json$/,
 ];
 const vsceManifestFiles = new Set(['extension.vsixmanifest', '[Content_Types].xml']);
 
@@ -98,7 +99,7 @@ export function run(command, args, cwd, quiet) {
  */
 const stagedPaths = [
   '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE', 'esbuild.mjs', 'tsconfig.json',
-  'client', 'server', 'syntaxes', 'snippets', 'languages', 'images',
+  'client', 'server', 'schemas', 'syntaxes', 'snippets', 'languages', 'images',
 ];
 
 export function stage() {

@@ -16,11 +16,13 @@ import {
   SHOW_OUTPUT_COMMAND,
   WORKSPACE_TRUSTED_NOTIFICATION,
   type InitializationOptions,
+  SITE_PROFILE_GLOB,
   type RuleDocumentationParams,
   type RuleDocumentationResult,
   type RuleSummary,
 } from '../../server/src/lsp/protocol';
 import { registerConvertCommand } from './convert';
+import { registerSiteStatus } from './siteStatus';
 
 const DOC_SCHEME = 'hpclint-doc';
 
@@ -39,7 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language },
     ]),
     synchronize: {
-      fileEvents: vscode.workspace.createFileSystemWatcher(CONFIG_FILE_GLOB),
+      fileEvents: [vscode.workspace.createFileSystemWatcher(CONFIG_FILE_GLOB), vscode.workspace.createFileSystemWatcher(SITE_PROFILE_GLOB)],
     },
     outputChannel,
     initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),
@@ -48,6 +50,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const documents = new RuleDocumentProvider(() => client);
   registerConvertCommand(context, () => client);
+  registerSiteStatus(context, () => client);
   context.subscriptions.push(
     outputChannel,
     vscode.workspace.registerTextDocumentContentProvider(DOC_SCHEME, documents),

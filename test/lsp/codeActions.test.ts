@@ -184,6 +184,7 @@ describe('settings', () => {
         categories: { licensing: 'hint' },
         configFile: ' ci/.hpclint.yaml ',
         dockerfile: { syntaxValidation: false },
+        site: [' lumi ', '', 3, './x.hpclint-site.yaml'],
       }),
       {
         enable: false,
@@ -191,8 +192,10 @@ describe('settings', () => {
         categories: { licensing: 'hint' },
         configFile: 'ci/.hpclint.yaml',
         dockerfile: { syntaxValidation: false },
+        site: ['lumi', './x.hpclint-site.yaml'],
       },
     );
+    assert.deepEqual(normalizeSettings({ site: 'cscs-daint' }).site, ['cscs-daint']);
     assert.deepEqual(normalizeSettings(null), normalizeSettings({}));
     assert.equal(normalizeSettings({ enable: 'yes' }).enable, true);
   });

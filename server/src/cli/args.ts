@@ -9,6 +9,8 @@ export interface CliOptions {
   paths: string[];
   format: OutputFormat;
   config?: string;
+  /** `--site NAME|FILE[:partition,…]` values, in order (replace the config file's `site:`). */
+  sites: string[];
   rules: Array<{ key: string; severity: SeveritySetting }>;
   failOn: FailOn;
   explain?: string;
@@ -42,6 +44,7 @@ export const USAGE = `Usage: hpclint [options] <file|dir>...
        hpclint [options] --stdin [--stdin-filename NAME]    (or - as the only path)
        hpclint convert <Dockerfile> [options]               (see hpclint convert --help)
        hpclint lsp --stdio                                  (language server for any LSP editor)
+       hpclint site list|show|check|schema|init             (site profiles: see hpclint site --help)
 
 Lints Dockerfiles/Containerfiles and Apptainer/Singularity definition files for HPC pitfalls.
 Directories are searched for recipes (skipping node_modules and .git).
@@ -50,6 +53,7 @@ Commands:
   (none)                            Lint the given files and directories
   convert                           Convert a Dockerfile to an Apptainer definition file
   lsp --stdio                       Start the language server on stdin/stdout
+  site                              Site profiles: list, show, check, schema, init
 
 Options:
   -f, --format FORMAT               Output format (default: text):
@@ -62,6 +66,9 @@ Options:
                                       junit       JUnit XML (Jenkins, GitLab and other test reports)
   -c, --config FILE                 Use this config file instead of looking for .hpclint.yaml
       --rule CODE=SEVERITY          Set a rule's severity: off|error|warning|info|hint (repeatable)
+      --site NAME|FILE[:PARTITIONS] Check against a site profile: a bundled name (hpclint site list) or a
+                                    profile file, optionally narrowed to partitions (lumi:lumi-g);
+                                    repeatable for several target sites; replaces the config's site:
       --fail-on error|warning|info|never
                                     Exit 1 when a finding is at or above this level (default: warning)
   -q, --quiet                       Report errors only (and exit 1 only for errors)
@@ -94,6 +101,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   const options: CliOptions = {
     paths: [],
     format: 'text',
+    sites: [],
     rules: [],
     failOn: 'warning',
     listRules: false,
@@ -152,6 +160,14 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--rule':
         options.rules.push(parseRuleOption(value()));
         break;
+      case '--site': {
+        const site = value().trim();
+        if (site === '') {
+          throw new UsageError('--site needs a bundled profile name or a profile file');
+        }
+        options.sites.push(site);
+        break;
+      }
       case '--fail-on':
         options.failOn = oneOf(value(), FAIL_ON, name);
         break;

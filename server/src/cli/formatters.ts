@@ -132,6 +132,7 @@ export function formatJson(files: readonly FileReport[], tool: ToolInfo): string
         endLine: d.range.end.line + 1,
         endColumn: d.range.end.character + 1,
         fixable: isFixable(d),
+        ...(d.site ? { site: d.site } : {}),
       })),
     })),
   };
@@ -257,6 +258,7 @@ export function formatSarif(files: readonly FileReport[], tool: ToolInfo): strin
         ruleIndex: index,
         level: SARIF_LEVEL[d.severity],
         message: { text: d.message },
+        ...(d.site ? { properties: { site: d.site.name, siteFact: d.site.fact, ...(d.site.source ? { siteFactSource: d.site.source } : {}) } } : {}),
         locations: [
           {
             physicalLocation: {

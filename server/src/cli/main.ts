@@ -20,6 +20,9 @@ import { formatReport, type FileReport, type ToolInfo } from './formatters';
 import { runConvert } from './convert';
 import { CliShellCheck, shellcheckStatus } from './shellcheck';
 import { locateShellCheck } from '../shellcheck/runner';
+import { referenceFromArgument, resolveSiteReference } from '../site/load';
+import type { Site } from '../site/profile';
+import { runSite } from './site';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -96,7 +99,18 @@ export function run(argv: readonly string[], io: CliIo): number {
     cliRules[rule ? rule.meta.code : key] = severity;
   }
 
-  const configs = new ConfigResolver(options.config, cliRules, io.cwd);
+  let cliSites: Site[] | undefined;
+  try {
+    cliSites = options.sites.length > 0 ? options.sites.map((value) => resolveSiteReference(referenceFromArgument(value, io.cwd))) : undefined;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr(`hpclint: ${error.file === '--site' ? `--site: ${error.detail}` : `invalid site profile ${error.message}`}\n`);
+      return EXIT_FAILURE;
+    }
+    throw error;
+  }
+
+  const configs = new ConfigResolver(options.config, cliRules, io.cwd, cliSites);
   const shellcheck = new CliShellCheck(options.shellcheck, options.shellcheckPath);
   const reports: FileReport[] = [];
   let failed = false;
@@ -224,6 +238,7 @@ class ConfigResolver {
     private readonly explicitFile: string | undefined,
     private readonly cliRules: Record<string, SeveritySetting>,
     private readonly cwd: string,
+    private readonly cliSites: Site[] | undefined,
   ) {}
 
   forDirectory(dir: string): DirectoryConfig {
@@ -247,7 +262,7 @@ class ConfigResolver {
 
   private build(file: ConfigFile | undefined): DirectoryConfig {
     const withFile = file ? mergeConfig(defaultConfig(), file) : defaultConfig();
-    const resolved = mergeConfig(withFile, { rules: this.cliRules });
+    const resolved = mergeConfig(withFile, { rules: this.cliRules, sites: this.cliSites });
     if (!file?.ignorePaths?.length) {
       return { resolved, ignores: () => false };
     }
@@ -366,6 +381,14 @@ export function main(): void {
   exitQuietlyOnClosedPipe(process.stderr);
   if (argv[0] === 'convert') {
     process.exitCode = runConvert(argv.slice(1));
+    return;
+  }
+  if (argv[0] === 'site') {
+    process.exitCode = runSite(argv.slice(1), {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+      cwd: process.cwd(),
+    });
     return;
   }
   let status: number;

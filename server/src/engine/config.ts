@@ -6,6 +6,8 @@ import type { Rule, RuleSettings, SeveritySetting } from './rule';
 import { isNonRuleCode, ruleByCodeOrName } from './registry';
 import type { ResolvedConfig } from './types';
 import { allRules } from '../rules/index';
+import { resolveSiteReference, siteReferencesFromNode, YamlSource } from '../site/load';
+import type { Site } from '../site/profile';
 
 export const CONFIG_FILE_NAMES = ['.hpclint.yaml', '.hpclint.yml', '.hpclint.json'] as const;
 
@@ -25,7 +27,7 @@ const CATEGORIES = [
   'syntax',
   'shell',
 ];
-const TOP_LEVEL_KEYS = ['rules', 'categories', 'publish', 'trustedRegistries', 'registryMirror', 'syntaxValidation', 'ignorePaths'];
+export const TOP_LEVEL_KEYS = ['rules', 'categories', 'publish', 'trustedRegistries', 'registryMirror', 'syntaxValidation', 'ignorePaths', 'site'];
 
 /** What a config file may set; everything optional. */
 export interface ConfigOverride {
@@ -36,6 +38,8 @@ export interface ConfigOverride {
   registryMirror?: string;
   syntaxValidation?: boolean;
   ignorePaths?: string[];
+  /** Target sites (loaded profiles), replacing those of lower layers. */
+  sites?: Site[];
 }
 
 export interface ConfigFile extends ConfigOverride {
@@ -97,6 +101,9 @@ export function mergeConfig(base: ResolvedConfig, override: ConfigOverride, rule
   }
   if (override.syntaxValidation !== undefined) {
     merged.syntaxValidation = override.syntaxValidation;
+  }
+  if (override.sites !== undefined) {
+    merged.settings.sites = override.sites;
   }
   return merged;
 }
@@ -217,6 +224,11 @@ export function parseConfigText(text: string, path: string, rules: readonly Rule
       case 'ignorePaths':
         config.ignorePaths = stringList(pair, 'ignorePaths', fail);
         break;
+      case 'site': {
+        const source = YamlSource.of(document, lineCounter, path);
+        config.sites = siteReferencesFromNode(value, source).map(resolveSiteReference);
+        break;
+      }
       case 'syntaxValidation':
         if (!isScalar(value) || typeof value.value !== 'boolean') {
           fail(value ?? pair, 'syntaxValidation must be true or false');

@@ -66,6 +66,7 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
         range: finding.range,
         fixes: finding.fixes ?? [],
         source: 'hpclint',
+        ...(finding.site ? { site: finding.site } : {}),
       });
     }
   }

@@ -1,5 +1,6 @@
 import { parseRulePage } from '../docs/rule-page';
 import type { Range, Recipe, RecipeFormat } from '../recipe/model';
+import type { Site } from '../site/profile';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type SeveritySetting = Severity | 'off';
@@ -75,6 +76,8 @@ export interface RuleSettings {
   registryMirror?: string;
   /** Evaluation date for date-dependent rules (EOL); ISO `YYYY-MM-DD`. */
   today: string;
+  /** Target sites from a site profile (`--site`, `site:`, `hpclint.site`); absent or empty = no profile, generic answers. */
+  sites?: readonly Site[];
 }
 
 export interface Finding {
@@ -83,6 +86,18 @@ export interface Finding {
   /** Overrides the rule's default severity for this finding (e.g. EOL: error past EOL, warning when near). */
   severity?: Severity;
   fixes?: Fix[];
+  /** Set when the finding comes from a site profile: the site it is about and the profile fact it used. */
+  site?: SiteFact;
+}
+
+/** The site a finding is about and the fact of its profile that decided it (shown in hovers, JSON and SARIF). */
+export interface SiteFact {
+  /** Site name as shown to users (`lumi`, or `lumi (lumi-g)` when narrowed to partitions). */
+  name: string;
+  /** The fact used, e.g. `partition lumi-c: znver3 (x86-64-v3)`. */
+  fact: string;
+  /** Where the fact comes from (URL or probe), if the profile says. */
+  source?: string;
 }
 
 export interface RuleContext {

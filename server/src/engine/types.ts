@@ -1,5 +1,5 @@
 import type { Range, Recipe, RecipeFormat } from '../recipe/model';
-import type { Category, Fix, RuleSettings, Severity, SeveritySetting } from './rule';
+import type { Category, Fix, RuleSettings, Severity, SeveritySetting, SiteFact } from './rule';
 
 /** One finding after severity overrides and pragmas: what the CLI prints and the server publishes. */
 export interface HpcDiagnostic {
@@ -13,6 +13,8 @@ export interface HpcDiagnostic {
   range: Range;
   fixes: Fix[];
   source: 'hpclint' | 'dockerfile-utils' | 'shellcheck';
+  /** The site and profile fact behind a site-specific finding. */
+  site?: SiteFact;
 }
 
 /** Effective configuration for one recipe: VS Code settings / CLI flags merged with `.hpclint.yaml`. */

@@ -21,6 +21,9 @@ export interface InitializationOptions {
 /** Client → server: the user granted workspace trust (VS Code's `onDidGrantWorkspaceTrust`). */
 export const WORKSPACE_TRUSTED_NOTIFICATION = 'hpclint/didGrantWorkspaceTrust';
 
+/** Site profile files the client watches: a change re-lints open recipes. */
+export const SITE_PROFILE_GLOB = '**/*.hpclint-site.{yaml,yml,json}';
+
 /** Code action kind of "Fix all safe hpclint problems" (`editor.codeActionsOnSave`). */
 export const FIX_ALL_KIND = 'source.fixAll.hpclint';
 
@@ -51,8 +54,33 @@ export type ConvertDockerfileResult =
   | { text: string; notes: ConversionNote[]; /** Suggested file name next to the Dockerfile. */ fileName: string }
   | { error: string };
 
+/** The bundled site profiles, for the client's site picker. */
+export const SITE_LIST_REQUEST = 'hpclint/listSites';
+export interface SiteSummary {
+  name: string;
+  description: string;
+  partitions: string[];
+}
+
+/** Which site profiles apply to a document, and why (status-bar entry). */
+export const SITE_STATUS_REQUEST = 'hpclint/siteStatus';
+export interface SiteStatusParams {
+  uri: string;
+}
+export interface SiteStatus {
+  /** Site names as findings show them; empty = no profile (generic answers). */
+  sites: string[];
+  /** `setting`: hpclint.site; `config`: a config file's `site:`; `none`: no profile. */
+  from: 'setting' | 'config' | 'none';
+  configFile?: string;
+  /** A broken profile or site setting. */
+  error?: string;
+}
+export type SiteStatusResult = SiteStatus | null;
+
 /** Client commands the server refers to (code action commands) or the manifest contributes. */
 export const SHOW_DOCUMENTATION_COMMAND = 'hpclint.showRuleDocumentation';
 export const CONVERT_COMMAND = 'hpclint.convertToApptainer';
 export const RESTART_SERVER_COMMAND = 'hpclint.restartServer';
 export const SHOW_OUTPUT_COMMAND = 'hpclint.showOutput';
+export const SELECT_SITE_COMMAND = 'hpclint.selectSite';

@@ -69,7 +69,12 @@ export class HpclintServer {
       },
     );
     this.settings = new SettingsStore(connection, () => this.client.pullsConfiguration);
-    this.configs = new DocumentConfigs(this.service, () => this.workspaceFolders);
+    this.configs = new DocumentConfigs(this.service, () => this.workspaceFolders, (error) => {
+      void connection.sendNotification(ShowMessageNotification.type, {
+        type: MessageType.Error,
+        message: error.file === 'setting hpclint.site' ? `hpclint: invalid setting hpclint.site: ${error.detail}` : `hpclint: invalid site profile ${error.message}`,
+      });
+    });
     this.publisher = new DiagnosticPublisher(connection, this.logger);
     this.linter = new DocumentLinter({
       documents: this.documents,

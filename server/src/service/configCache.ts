@@ -45,8 +45,10 @@ export interface ConfigCacheOptions {
 
 interface Loaded {
   result: ConfigFile | ConfigError;
-  /** mtime and size when read, for `recheck()`. */
+  /** mtime and size when read (of the file and the site profiles it names), for `recheck()`. */
   stamp: string;
+  /** Site profile files the config file names: a change to one of them drops this entry. */
+  siteFiles: readonly string[];
 }
 
 export class ConfigCache {
@@ -85,7 +87,13 @@ export class ConfigCache {
     this.discovered.clear();
     this.resolved = new WeakMap();
     if (changedPath !== undefined) {
-      this.loaded.delete(resolve(changedPath));
+      const changed = resolve(changedPath);
+      this.loaded.delete(changed);
+      for (const [path, loaded] of this.loaded) {
+        if (loaded.siteFiles.includes(changed)) {
+          this.loaded.delete(path);
+        }
+      }
     }
   }
 
@@ -96,7 +104,7 @@ export class ConfigCache {
   recheck(): boolean {
     let changed = false;
     for (const [path, loaded] of this.loaded) {
-      if (fileStamp(path) !== loaded.stamp) {
+      if (stampOf(path, loaded.siteFiles) !== loaded.stamp) {
         this.loaded.delete(path);
         changed = true;
       }
@@ -165,12 +173,22 @@ export class ConfigCache {
     } catch (error) {
       result = error instanceof ConfigError ? error : new ConfigError(absolute, 1, String(error));
     }
-    this.loaded.set(absolute, { result, stamp });
+    const siteFiles = result instanceof ConfigError ? [] : profileFiles(result, absolute);
+    this.loaded.set(absolute, { result, stamp: [stamp, ...siteFiles.map(fileStamp)].join('|'), siteFiles });
     if (result instanceof ConfigError) {
       this.options.onInvalid?.(result);
     }
     return result;
   }
+}
+
+/** Profile files (not bundled, not inline in the config file itself) the config's `site:` read. */
+function profileFiles(file: ConfigFile, configPath: string): string[] {
+  return (file.sites ?? []).map((site) => site.origin).filter((origin) => origin !== configPath && !origin.startsWith('bundled:'));
+}
+
+function stampOf(path: string, siteFiles: readonly string[]): string {
+  return [path, ...siteFiles].map(fileStamp).join('|');
 }
 
 function fileStamp(path: string): string {

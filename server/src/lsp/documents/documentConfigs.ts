@@ -2,23 +2,35 @@
 // settings below its config file (`hpclint.configFile`, else the nearest `.hpclint.yaml` inside its
 // workspace folder). Cached by the LintService; this only maps settings to layers once per settings object.
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { ConfigError } from '../../engine/config';
 import type { ConfigLayers, DirectoryConfig } from '../../service/configCache';
+import { referenceFromArgument, resolveSiteReference } from '../../site/load';
 import type { LintService } from '../../service/lintService';
 import { filePathOf } from '../uri';
 import type { HpclintSettings } from './settings';
 
+interface DocumentLayers {
+  layers: ConfigLayers;
+  /** An invalid `hpclint.site` setting (the document is then linted without it). */
+  siteError?: ConfigError;
+}
+
 export class DocumentConfigs {
-  private layers = new WeakMap<HpclintSettings, Map<string, ConfigLayers>>();
+  private layers = new WeakMap<HpclintSettings, Map<string, DocumentLayers>>();
 
   constructor(
     private readonly service: LintService,
     private readonly workspaceFolders: () => readonly string[],
+    /** Called once per change of an invalid `hpclint.site` setting or of a profile it names. */
+    private readonly onInvalidSite: (error: ConfigError) => void = () => undefined,
   ) {}
 
   resolve(uri: string, settings: HpclintSettings): DirectoryConfig {
     const path = filePathOf(uri);
     const folder = path === undefined ? undefined : this.folderOf(path);
-    return this.service.configFor(path === undefined ? undefined : dirname(path), this.layersFor(settings, folder));
+    const { layers, siteError } = this.layersFor(settings, folder);
+    const resolved = this.service.configFor(path === undefined ? undefined : dirname(path), layers);
+    return siteError && !resolved.error ? { ...resolved, error: siteError } : resolved;
   }
 
   /** Settings, workspace folders or config files changed. */
@@ -27,29 +39,40 @@ export class DocumentConfigs {
     this.service.configs.invalidate(changedConfigFile);
   }
 
-  private layersFor(settings: HpclintSettings, folder: string | undefined): ConfigLayers {
+  private layersFor(settings: HpclintSettings, folder: string | undefined): DocumentLayers {
     let byFolder = this.layers.get(settings);
     if (!byFolder) {
       byFolder = new Map();
       this.layers.set(settings, byFolder);
     }
     const key = folder ?? '';
-    let layers = byFolder.get(key);
-    if (!layers) {
-      layers = {
+    let entry = byFolder.get(key);
+    if (!entry) {
+      const layers: ConfigLayers = {
         settings: {
           rules: settings.rules,
           categories: settings.categories,
           syntaxValidation: settings.dockerfile.syntaxValidation,
         },
       };
+      entry = { layers };
       const configFile = this.explicitConfigFile(settings, folder);
       if (configFile !== undefined) {
         layers.configFile = configFile;
       }
-      byFolder.set(key, layers);
+      if (settings.site.length > 0) {
+        // Like `--site`, the setting replaces the config files' `site:`: it is a layer above the file.
+        const base = folder ?? this.workspaceFolders()[0] ?? process.cwd();
+        try {
+          layers.flags = { sites: settings.site.map((value) => resolveSiteReference({ ...referenceFromArgument(value, base), file: 'setting hpclint.site' })) };
+        } catch (error) {
+          entry.siteError = error instanceof ConfigError ? error : new ConfigError('setting hpclint.site', 1, String(error));
+          this.onInvalidSite(entry.siteError);
+        }
+      }
+      byFolder.set(key, entry);
     }
-    return layers;
+    return entry;
   }
 
   /** `hpclint.configFile`, absolute (relative paths resolve against the document's workspace folder). */

@@ -11,12 +11,14 @@ export interface HpclintSettings {
   /** Explicit config file path ('' = search for `.hpclint.yaml` above the document). */
   configFile: string;
   dockerfile: { syntaxValidation: boolean };
+  /** Site profiles (bundled names or paths, `name:partition,…`); non-empty replaces config files' `site:`. */
+  site: string[];
 }
 
 export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['off', 'error', 'warning', 'info', 'hint'];
 
 export function defaultSettings(): HpclintSettings {
-  return { enable: true, rules: {}, categories: {}, configFile: '', dockerfile: { syntaxValidation: true } };
+  return { enable: true, rules: {}, categories: {}, configFile: '', dockerfile: { syntaxValidation: true }, site: [] };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -38,6 +40,12 @@ function severityMap(value: unknown): Record<string, SeveritySetting> {
   return result;
 }
 
+/** `"lumi"`, `["lumi", "./x.hpclint-site.yaml"]` → trimmed non-empty names. */
+function siteList(value: unknown): string[] {
+  const items = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
+  return items.filter((item): item is string => typeof item === 'string').map((item) => item.trim()).filter((item) => item.length > 0);
+}
+
 /** Settings from whatever the client sent (missing or ill-typed values fall back to defaults). */
 export function normalizeSettings(raw: unknown): HpclintSettings {
   const settings = defaultSettings();
@@ -52,6 +60,7 @@ export function normalizeSettings(raw: unknown): HpclintSettings {
   if (typeof raw.configFile === 'string') {
     settings.configFile = raw.configFile.trim();
   }
+  settings.site = siteList(raw.site);
   const dockerfile = raw.dockerfile;
   if (isRecord(dockerfile) && typeof dockerfile.syntaxValidation === 'boolean') {
     settings.dockerfile.syntaxValidation = dockerfile.syntaxValidation;

@@ -15,6 +15,7 @@ import { registerFormatting } from './formatting';
 import { registerHover } from './hover';
 import { registerInitialize } from './initialize';
 import { registerListRules } from './listRules';
+import { registerListSites } from './listSites';
 import { registerOnTypeFormatting } from './onTypeFormatting';
 import { registerPrepareRename } from './prepareRename';
 import { registerRangeFormatting } from './rangeFormatting';
@@ -23,6 +24,7 @@ import { registerRuleDocumentation } from './ruleDocumentation';
 import { registerSemanticTokens } from './semanticTokens';
 import { registerShutdown } from './shutdown';
 import { registerSignatureHelp } from './signatureHelp';
+import { registerSiteStatus } from './siteStatus';
 import { registerTextDocumentSync } from './textDocumentSync';
 import { registerWatchedFiles } from './watchedFiles';
 import { registerWorkspaceTrust } from './workspaceTrust';
@@ -53,6 +55,8 @@ const HANDLERS: ReadonlyArray<(server: HpclintServer) => void> = [
   registerFoldingRange,
   registerRuleDocumentation,
   registerListRules,
+  registerListSites,
+  registerSiteStatus,
   registerConvertDockerfile,
 ];
 

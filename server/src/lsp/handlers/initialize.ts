@@ -3,7 +3,7 @@
 import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, type InitializeResult } from 'vscode-languageserver';
 import { clientSupport, SERVER_CAPABILITIES } from '../capabilities';
 import { describeError, guardedNotification } from '../guard';
-import { CONFIG_FILE_GLOB, SETTINGS_SECTION, type InitializationOptions } from '../protocol';
+import { CONFIG_FILE_GLOB, SETTINGS_SECTION, SITE_PROFILE_GLOB, type InitializationOptions } from '../protocol';
 import type { HpclintServer } from '../server';
 import { filePathOf } from '../uri';
 import { listenToWorkspaceFolders } from './workspaceFolders';
@@ -37,8 +37,10 @@ export function registerInitialize(server: HpclintServer): void {
         );
       }
       if (server.client.registersFileWatchers) {
-        await tryRegister(server, 'workspace/didChangeWatchedFiles', 'edits to .hpclint.yaml', () =>
-          connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: CONFIG_FILE_GLOB }] }),
+        await tryRegister(server, 'workspace/didChangeWatchedFiles', 'edits to .hpclint.yaml and site profiles', () =>
+          connection.client.register(DidChangeWatchedFilesNotification.type, {
+            watchers: [{ globPattern: CONFIG_FILE_GLOB }, { globPattern: SITE_PROFILE_GLOB }],
+          }),
         );
       }
       if (server.client.workspaceFolderEvents) {
