@@ -5,19 +5,30 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { CONFIG_FILE_NAMES } from '../../server/src/engine/config';
 import * as protocol from '../../server/src/lsp/protocol';
+import { isSiteProfileName } from '../../server/src/site/load';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
   contributes: { commands: { command: string }[]; configuration: { properties: Record<string, unknown> } };
 };
 
 test('every contributed command is declared in protocol.ts, and every declared command is contributed', () => {
-  const declared = [protocol.CONVERT_COMMAND, protocol.RESTART_SERVER_COMMAND, protocol.SHOW_DOCUMENTATION_COMMAND, protocol.SHOW_OUTPUT_COMMAND];
+  const declared = [protocol.CONVERT_COMMAND, protocol.RESTART_SERVER_COMMAND, protocol.SELECT_SITE_COMMAND, protocol.SHOW_DOCUMENTATION_COMMAND, protocol.SHOW_OUTPUT_COMMAND];
   assert.deepEqual(manifest.contributes.commands.map((c) => c.command).sort(), declared.sort());
 });
 
 test('the config-file watch glob covers exactly the config file names', () => {
   const names = /^\*\*\/\.hpclint\.\{([a-z,]+)\}$/.exec(protocol.CONFIG_FILE_GLOB)?.[1].split(',').map((ext) => `.hpclint.${ext}`);
   assert.deepEqual(names, [...CONFIG_FILE_NAMES]);
+});
+
+test('the site-profile watch glob, the schema contributions and the loader agree on profile file names', () => {
+  const contributes = manifest.contributes as unknown as { jsonValidation: { fileMatch: string[] }[]; yamlValidation: { fileMatch: string[] }[] };
+  const names = [...contributes.jsonValidation, ...contributes.yamlValidation].flatMap((entry) => entry.fileMatch).map((pattern) => pattern.replace('*', 'x'));
+  assert.deepEqual(names.sort(), ['x.hpclint-site.json', 'x.hpclint-site.yaml', 'x.hpclint-site.yml']);
+  for (const name of names) {
+    assert.ok(isSiteProfileName(name), name);
+  }
+  assert.equal(protocol.SITE_PROFILE_GLOB, '**/*.hpclint-site.{yaml,yml,json}');
 });
 
 test('every contributed setting lives in the settings section', () => {
@@ -27,7 +38,7 @@ test('every contributed setting lives in the settings section', () => {
 });
 
 test('custom requests are namespaced hpclint/…', () => {
-  for (const method of [protocol.RULE_DOCUMENTATION_REQUEST, protocol.RULE_LIST_REQUEST, protocol.CONVERT_DOCKERFILE_REQUEST]) {
+  for (const method of [protocol.RULE_DOCUMENTATION_REQUEST, protocol.RULE_LIST_REQUEST, protocol.CONVERT_DOCKERFILE_REQUEST, protocol.SITE_LIST_REQUEST, protocol.SITE_STATUS_REQUEST]) {
     assert.match(method, /^hpclint\/[a-zA-Z]+$/);
   }
   assert.equal(protocol.FIX_ALL_KIND, 'source.fixAll.hpclint');
