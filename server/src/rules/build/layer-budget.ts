@@ -5,7 +5,8 @@ import { finalStageChain, offsetOf, rangeOf } from '../util/source';
 import docs from './layer-budget.md';
 
 export const WARN_LAYERS = 100;
-export const MAX_LAYERS = 127;
+/** Docker's layer store chains at most 125 layers, the base image's included (moby layer/layer_store.go maxLayerDepth). */
+export const MAX_LAYERS = 125;
 
 /** Builtins whose effect (cwd, variables, options, exit) would leak into commands merged after them. */
 const STATE_CHANGING = new Set([
@@ -101,7 +102,11 @@ export default defineRule({
     if (layers.length < WARN_LAYERS) {
       return;
     }
-    const limit = layers.length >= MAX_LAYERS ? MAX_LAYERS : WARN_LAYERS;
+    // A base image brings at least one layer of its own; `FROM scratch` brings none.
+    const scratch = chain[0]?.base.raw.trim().toLowerCase() === 'scratch';
+    const errorAt = scratch ? MAX_LAYERS + 1 : MAX_LAYERS;
+    const failing = layers.length >= errorAt;
+    const limit = failing ? errorAt : WARN_LAYERS;
     const step = layers[limit - 1];
     const groups = chain.flatMap((stage) => mergeGroups(recipe, stage));
     const saved = groups.reduce((sum, group) => sum + group.length - 1, 0);
@@ -110,13 +115,13 @@ export default defineRule({
         ? [{ title: `Merge adjacent RUN instructions (${groups.length} group${groups.length === 1 ? '' : 's'}, ${saved} fewer layers)`, safe: true, edits: groups.flatMap((group) => mergeEdits(recipe, group)) }]
         : [];
     const stageNote = chain.length > 1 ? ` across the final stage and the ${chain.length - 1} stage${chain.length === 2 ? '' : 's'} it builds on` : ' in the final stage';
+    const base = scratch ? '' : ' with the base image\'s own layer(s)';
     context.report({
       range: step.keywordRange,
-      severity: limit === MAX_LAYERS ? 'error' : 'warning',
-      message:
-        limit === MAX_LAYERS
-          ? `This is layer-creating instruction ${limit} of ${layers.length}${stageNote}: overlay storage allows at most ${MAX_LAYERS} layers (plus the base image's), so the image fails with "max depth exceeded". Merge RUN steps.`
-          : `This is layer-creating instruction ${limit} of ${layers.length}${stageNote}: the image is close to the ${MAX_LAYERS}-layer limit of overlay storage (the base image adds its own layers). Merge RUN steps.`,
+      severity: failing ? 'error' : 'warning',
+      message: failing
+        ? `This is layer-creating instruction ${limit} of ${layers.length}${stageNote}:${base} the image has more than ${MAX_LAYERS} layers, which container engines refuse (Docker: "max depth exceeded"). Merge RUN steps.`
+        : `This is layer-creating instruction ${limit} of ${layers.length}${stageNote}: the image is close to the ${MAX_LAYERS}-layer limit of container engines, and the base image adds its own layers. Merge RUN steps.`,
       fixes,
     });
   },

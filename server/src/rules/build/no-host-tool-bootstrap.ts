@@ -1,4 +1,4 @@
-// HPC-BUILD-003: definition files bootstrapped with the build host's package tools (yum, dnf, debootstrap, zypper, arch, busybox).
+// HPC-BUILD-003: definition files bootstrapped with the build host's package tools (yum, dnf, debootstrap, zypper, arch) or its network and CPU (busybox).
 import { own } from '../../engine/own';
 import { defineRule, type Fix, type TextEdit } from '../../engine/rule';
 import type { HeaderStep, Recipe, Stage } from '../../recipe/model';
@@ -12,8 +12,10 @@ const HOST_TOOL_AGENTS: Record<string, string> = {
   debootstrap: "runs the build host's debootstrap",
   zypper: "runs the build host's zypper and rpm",
   arch: "runs the build host's pacstrap (arch-install-scripts)",
-  busybox: 'assembles the root file system from a downloaded busybox binary, with no package manager and root privileges',
 };
+
+/** `busybox` needs no package tools: it downloads the binary from `MirrorURL` and runs `busybox --install` on the build host. */
+const BUSYBOX = "downloads a busybox binary from `MirrorURL` and runs it on the build host (`busybox --install`): the build needs network access and a host of that binary's CPU architecture";
 
 /** Header keys only the host-tool agents use; dropped when switching to `Bootstrap: docker`. */
 const AGENT_ONLY_KEYS = ['osversion', 'mirrorurl', 'metalink', 'updateurl', 'setopt', 'otherurl0', 'confurl'];
@@ -104,6 +106,13 @@ export default defineRule({
       const bootstrap = headerOf(stage, 'bootstrap');
       const agent = bootstrap?.value.value.trim().toLowerCase() ?? '';
       const tools = own(HOST_TOOL_AGENTS, agent);
+      if (bootstrap && agent === 'busybox') {
+        context.report({
+          range: bootstrap.value.range,
+          message: `\`Bootstrap: busybox\` ${BUSYBOX}, and the image has no package manager. Prefer a registry base image (\`Bootstrap: docker\` with \`From: busybox\` or \`alpine\`).`,
+        });
+        continue;
+      }
       if (!bootstrap || !tools) {
         continue;
       }

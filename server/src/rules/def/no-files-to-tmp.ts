@@ -17,16 +17,24 @@ export default defineRule({
   check(context) {
     for (const stage of context.recipe.stages) {
       for (const step of stage.steps) {
-        if (step.kind !== 'copy' || step.from || !step.keyword.startsWith('%')) {
+        if (step.kind !== 'copy' || !step.keyword.startsWith('%')) {
           continue;
         }
-        const target = step.destination ?? step.sources[0];
+        const source = step.sources[0];
+        const target = step.destination ?? source;
+        const tmpOf = (path: string): string => (path.startsWith('/var/') ? '/var/tmp' : '/tmp');
+        if (step.from && source && step.destination && TMP.test(source.value)) {
+          context.report({
+            range: source.range,
+            message: `\`${source.value}\` is under ${tmpOf(source.value)} of stage \`${step.from.value}\`, but whatever that stage's \`%post\` wrote there went to the build host (Apptainer binds ${tmpOf(source.value)}), not into the stage's image: the file is not there to copy. Build into e.g. /opt in that stage.`,
+          });
+        }
         if (!target || !TMP.test(target.value)) {
           continue;
         }
         context.report({
           range: target.range,
-          message: `\`${target.value}\` is under ${target.value.startsWith('/var/') ? '/var/tmp' : '/tmp'}, which the build replaces while \`%post\` runs and the host hides at run time; copy into e.g. /opt instead.`,
+          message: `\`${target.value}\` is under ${tmpOf(target.value)}, which Apptainer binds from the build host while \`%post\` runs and from the host at run time, hiding the file; copy into e.g. /opt instead.`,
         });
       }
     }
