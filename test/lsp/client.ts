@@ -63,6 +63,10 @@ export interface StartOptions {
   capabilities?: ClientCapabilities;
   /** Working directory of the server process (default: the repository root). */
   cwd?: string;
+  /** Extra environment of the server process (e.g. a PATH with or without shellcheck). */
+  env?: NodeJS.ProcessEnv;
+  /** `initializationOptions` sent with initialize (e.g. `{ workspaceTrusted: true }`). */
+  initializationOptions?: unknown;
 }
 
 export class TestClient {
@@ -87,7 +91,7 @@ export class TestClient {
 
   static async start(options: StartOptions = {}): Promise<TestClient> {
     // A fixed "today" keeps date-dependent rules (end-of-life bases) stable.
-    const env = { ...process.env, HPCLINT_TODAY: TODAY };
+    const env = { ...process.env, HPCLINT_TODAY: TODAY, ...options.env };
     const child = spawn(process.execPath, options.command ?? serverCommand(), { cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const tee = new PassThrough();
     const client: { value?: TestClient } = {};
@@ -127,6 +131,7 @@ export class TestClient {
       rootUri: folder ? fileUri(folder) : null,
       workspaceFolders: folder ? [{ uri: fileUri(folder), name: 'test' }] : null,
       capabilities: options.capabilities ?? CAPABILITIES,
+      initializationOptions: options.initializationOptions,
     });
     await connection.sendNotification('initialized', {});
     return self;

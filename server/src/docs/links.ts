@@ -1,6 +1,7 @@
 // Public links, all derived from package.json `repository` (the project's one canonical home).
 import packageJson from '../../../package.json';
 import { ruleByCodeOrName } from '../engine/registry';
+import { isShellCheckKey, shellcheckWikiUrl } from '../shellcheck/codes';
 import { ruleSourcePagePath } from './render';
 
 /** `https://host/owner/name` from `git+https://host/owner/name.git` (or '' without a repository). */
@@ -16,6 +17,9 @@ export function homepageUrl(): string {
 
 /** Published page of a rule's documentation: its page beside the rule (`server/src/rules/<category>/<name>.md`) on the default branch. */
 export function ruleDocUrl(code: string, browse = repositoryBrowseUrl()): string {
+  if (isShellCheckKey(code)) {
+    return shellcheckWikiUrl(code);
+  }
   const meta = ruleByCodeOrName(code)?.meta;
   return browse && meta ? `${browse}/blob/main/${ruleSourcePagePath(meta)}` : '';
 }

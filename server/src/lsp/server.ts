@@ -7,6 +7,7 @@ import { allRules } from '../rules/index';
 import { createLinter } from '../service/linter';
 import { LintService } from '../service/lintService';
 import type { ClientSupport } from './capabilities';
+import { ShellCheckProvider } from '../shellcheck/lspProvider';
 import { ExtraDiagnostics } from './diagnostics/extraDiagnostics';
 import { DiagnosticPublisher } from './diagnostics/publisher';
 import { DocumentConfigs } from './documents/documentConfigs';
@@ -85,6 +86,7 @@ export class HpclintServer {
       logger: this.logger,
     });
     this.extraDiagnostics = new ExtraDiagnostics(this.publisher, this.logger, () => this.workspaceTrusted);
+    this.extraDiagnostics.register(new ShellCheckProvider(this.logger));
     this.linter.onLinted((lint, text) => this.extraDiagnostics.afterPublish({ lint, text }));
     this.dockerfile = new DockerfileFeatures(this.logger);
     this.service.warmUp();

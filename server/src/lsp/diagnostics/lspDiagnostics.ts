@@ -39,7 +39,7 @@ export function diagnosticData(diagnostic: Diagnostic): DiagnosticData | undefin
   if (data && typeof data.code === 'string') {
     return { code: data.code, fixes: Array.isArray(data.fixes) ? data.fixes : [] };
   }
-  if (typeof diagnostic.code === 'string' && (diagnostic.source === 'hpclint' || diagnostic.source === 'dockerfile-utils')) {
+  if (typeof diagnostic.code === 'string' && (diagnostic.source === 'hpclint' || diagnostic.source === 'dockerfile-utils' || diagnostic.source === 'shellcheck')) {
     return { code: diagnostic.code, fixes: [] };
   }
   return undefined;

@@ -13,12 +13,14 @@ export interface HpclintSettings {
   dockerfile: { syntaxValidation: boolean };
   /** Site profiles (bundled names or paths, `name:partition,…`); non-empty replaces config files' `site:`. */
   site: string[];
+  /** ShellCheck on the recipe's scripts (trusted workspaces only); `path` '' = `shellcheck` on the PATH. */
+  shellcheck: { enable: boolean; path: string };
 }
 
 export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['off', 'error', 'warning', 'info', 'hint'];
 
 export function defaultSettings(): HpclintSettings {
-  return { enable: true, rules: {}, categories: {}, configFile: '', dockerfile: { syntaxValidation: true }, site: [] };
+  return { enable: true, rules: {}, categories: {}, configFile: '', dockerfile: { syntaxValidation: true }, site: [], shellcheck: { enable: true, path: '' } };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -68,6 +70,15 @@ export function normalizeSettings(raw: unknown): HpclintSettings {
   // Flat keys, as some clients send them (`"dockerfile.syntaxValidation": false`).
   if (typeof raw['dockerfile.syntaxValidation'] === 'boolean') {
     settings.dockerfile.syntaxValidation = raw['dockerfile.syntaxValidation'];
+  }
+  const shellcheck = isRecord(raw.shellcheck) ? raw.shellcheck : {};
+  const enable = shellcheck.enable ?? raw['shellcheck.enable'];
+  const path = shellcheck.path ?? raw['shellcheck.path'];
+  if (typeof enable === 'boolean') {
+    settings.shellcheck.enable = enable;
+  }
+  if (typeof path === 'string') {
+    settings.shellcheck.path = path.trim();
   }
   return settings;
 }

@@ -6,6 +6,7 @@ import { ruleByCodeOrName } from '../../engine/registry';
 import type { RuleMeta } from '../../engine/rule';
 import { allRules } from '../../rules/index';
 import { renderRuleDoc } from '../../docs/render';
+import { isShellCheckKey, shellcheckWikiUrl } from '../../shellcheck/codes';
 import type { RuleSummary } from '../protocol';
 
 
@@ -34,6 +35,9 @@ export function ruleDocHref(code: string): string | undefined {
 }
 
 function findRuleDoc(code: string): string | undefined {
+  if (isShellCheckKey(code)) {
+    return shellcheckWikiUrl(code);
+  }
   const directory = rulesDocsDirectory();
   if (directory === null || !/^HPC-[A-Z]+-\d+$/.test(code)) {
     return undefined;
