@@ -185,6 +185,7 @@ describe('settings', () => {
         configFile: ' ci/.hpclint.yaml ',
         dockerfile: { syntaxValidation: false },
         site: [' lumi ', '', 3, './x.hpclint-site.yaml'],
+        shellcheck: { enable: false, path: ' /opt/bin/shellcheck ' },
       }),
       {
         enable: false,
@@ -193,9 +194,11 @@ describe('settings', () => {
         configFile: 'ci/.hpclint.yaml',
         dockerfile: { syntaxValidation: false },
         site: ['lumi', './x.hpclint-site.yaml'],
+        shellcheck: { enable: false, path: '/opt/bin/shellcheck' },
       },
     );
     assert.deepEqual(normalizeSettings({ site: 'cscs-daint' }).site, ['cscs-daint']);
+    assert.deepEqual(normalizeSettings({ 'shellcheck.enable': false }).shellcheck, { enable: false, path: '' });
     assert.deepEqual(normalizeSettings(null), normalizeSettings({}));
     assert.equal(normalizeSettings({ enable: 'yes' }).enable, true);
   });
