@@ -194,13 +194,15 @@ describe('definition files', () => {
     );
   });
 
-  test('Dockerfile-only requests answer empty for definition files', async () => {
-    const edits = await client.request<TextEdit[]>('textDocument/formatting', {
+  test('Dockerfile-only requests (signature help, on-type formatting) answer empty for definition files', async () => {
+    const position = { line: 0, character: 0 };
+    assert.equal(await client.request('textDocument/signatureHelp', { textDocument: { uri }, position }), null);
+    const edits = await client.request<TextEdit[]>('textDocument/onTypeFormatting', {
       textDocument: { uri },
+      position,
+      ch: '\\',
       options: { tabSize: 4, insertSpaces: true },
     });
     assert.deepEqual(edits, []);
-    const tokens = await client.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri } });
-    assert.deepEqual(tokens.data, []);
   });
 });

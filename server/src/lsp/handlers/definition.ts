@@ -1,12 +1,21 @@
-// `textDocument/definition`: where a Dockerfile variable or `COPY --from` stage is defined.
+// `textDocument/definition`: Dockerfile variables and `COPY --from` stages; definition-file `{{ arguments }}`
+// (their `%arguments` entry) and `%files from` stages (their `Stage:` line).
+import { apptainerDefinition } from '../features/apptainerNavigation';
 import { guarded } from '../guard';
 import type { HpclintServer } from '../server';
 
 export function registerDefinition(server: HpclintServer): void {
   server.connection.onDefinition(
     guarded(server.logger, 'definition', null, (params) => {
-      const document = server.openDockerfile(params.textDocument);
-      return document ? server.dockerfile.service.computeDefinition(params.textDocument, document.getText(), params.position) : null;
+      const target = server.openForFeatures(params.textDocument);
+      if (!target) {
+        return null;
+      }
+      if (target.format === 'dockerfile') {
+        return server.dockerfile.service.computeDefinition(params.textDocument, target.document.getText(), params.position);
+      }
+      const locations = apptainerDefinition(server.recipe(target), target.document.uri, params.position);
+      return locations.length > 0 ? locations : null;
     }),
   );
 }

@@ -1,4 +1,5 @@
-// `textDocument/formatting`: dockerfile-language-service's formatter for Dockerfiles.
+// `textDocument/formatting`: dockerfile-language-service's formatter for Dockerfiles, ours for definition files.
+import { formatEdits } from '../features/apptainerFormat';
 import { DockerfileFeatures } from '../features/dockerfileFeatures';
 import { guarded } from '../guard';
 import type { HpclintServer } from '../server';
@@ -6,8 +7,14 @@ import type { HpclintServer } from '../server';
 export function registerFormatting(server: HpclintServer): void {
   server.connection.onDocumentFormatting(
     guarded(server.logger, 'formatting', [], (params) => {
-      const document = server.openDockerfile(params.textDocument);
-      return document ? server.dockerfile.service.format(document.getText(), DockerfileFeatures.formatterSettings(params.options)) : [];
+      const target = server.openForFeatures(params.textDocument);
+      if (!target) {
+        return [];
+      }
+      const text = target.document.getText();
+      return target.format === 'dockerfile'
+        ? server.dockerfile.service.format(text, DockerfileFeatures.formatterSettings(params.options))
+        : formatEdits(text, server.recipe(target), params.options);
     }),
   );
 }

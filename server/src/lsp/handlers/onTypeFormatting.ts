@@ -1,4 +1,5 @@
 // `textDocument/onTypeFormatting`: dockerfile-language-service indents after `\` and `` ` `` in Dockerfiles.
+// Definition files have no on-type formatting (a client without per-language registration gets no edits).
 import { DockerfileFeatures } from '../features/dockerfileFeatures';
 import { guarded } from '../guard';
 import type { HpclintServer } from '../server';

@@ -1,12 +1,19 @@
-// `textDocument/prepareRename`: ARG/ENV variables and stage names in Dockerfiles.
+// `textDocument/prepareRename`: ARG/ENV variables and stage names (Dockerfile); build arguments and stage names
+// (definition file).
+import { apptainerPrepareRename } from '../features/apptainerNavigation';
 import { guarded } from '../guard';
 import type { HpclintServer } from '../server';
 
 export function registerPrepareRename(server: HpclintServer): void {
   server.connection.onPrepareRename(
     guarded(server.logger, 'prepareRename', null, (params) => {
-      const document = server.openDockerfile(params.textDocument);
-      return document ? server.dockerfile.service.prepareRename(document.getText(), params.position) : null;
+      const target = server.openForFeatures(params.textDocument);
+      if (!target) {
+        return null;
+      }
+      return target.format === 'dockerfile'
+        ? server.dockerfile.service.prepareRename(target.document.getText(), params.position)
+        : apptainerPrepareRename(server.recipe(target), params.position);
     }),
   );
 }

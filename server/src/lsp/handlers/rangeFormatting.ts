@@ -1,4 +1,5 @@
-// `textDocument/rangeFormatting`: dockerfile-language-service's formatter for Dockerfiles.
+// `textDocument/rangeFormatting`: the formatters of both languages, restricted to the lines of the range.
+import { formatEdits } from '../features/apptainerFormat';
 import { DockerfileFeatures } from '../features/dockerfileFeatures';
 import { guarded } from '../guard';
 import type { HpclintServer } from '../server';
@@ -6,10 +7,14 @@ import type { HpclintServer } from '../server';
 export function registerRangeFormatting(server: HpclintServer): void {
   server.connection.onDocumentRangeFormatting(
     guarded(server.logger, 'rangeFormatting', [], (params) => {
-      const document = server.openDockerfile(params.textDocument);
-      return document
-        ? server.dockerfile.service.formatRange(document.getText(), params.range, DockerfileFeatures.formatterSettings(params.options))
-        : [];
+      const target = server.openForFeatures(params.textDocument);
+      if (!target) {
+        return [];
+      }
+      const text = target.document.getText();
+      return target.format === 'dockerfile'
+        ? server.dockerfile.service.formatRange(text, params.range, DockerfileFeatures.formatterSettings(params.options))
+        : formatEdits(text, server.recipe(target), params.options, { start: params.range.start.line, end: params.range.end.line });
     }),
   );
 }

@@ -1,12 +1,18 @@
-// `textDocument/semanticTokens/full`: dockerfile-language-service's tokens for Dockerfiles.
+// `textDocument/semanticTokens/full`: dockerfile-language-service's tokens for Dockerfiles, ours for definition files.
+import { apptainerSemanticTokens } from '../features/apptainerSemanticTokens';
 import { guarded } from '../guard';
 import type { HpclintServer } from '../server';
 
 export function registerSemanticTokens(server: HpclintServer): void {
   server.connection.languages.semanticTokens.on(
     guarded(server.logger, 'semanticTokens', { data: [] }, (params) => {
-      const document = server.openDockerfile(params.textDocument);
-      return document ? server.dockerfile.service.computeSemanticTokens(document.getText()) : { data: [] };
+      const target = server.openForFeatures(params.textDocument);
+      if (!target) {
+        return { data: [] };
+      }
+      return target.format === 'dockerfile'
+        ? server.dockerfile.service.computeSemanticTokens(target.document.getText())
+        : apptainerSemanticTokens(server.recipe(target));
     }),
   );
 }

@@ -1,4 +1,5 @@
-// `textDocument/signatureHelp`: Dockerfile instruction and flag signatures.
+// `textDocument/signatureHelp`: Dockerfile instruction and flag signatures. Definition files have none
+// (a client without per-language registration gets null).
 import { guarded } from '../guard';
 import type { HpclintServer } from '../server';
 
