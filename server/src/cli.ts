@@ -1,4 +1,4 @@
 // Entry point of dist/cli.js (the `hpclint` command).
 import { main } from './cli/main';
 
-main();
+void main();

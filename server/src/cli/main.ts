@@ -4,15 +4,18 @@ import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path
 import packageJson from '../../../package.json';
 import { homepageUrl, ruleDocUrl } from '../docs/links';
 import { renderRuleDoc } from '../docs/render';
-import { ConfigError, defaultConfig, findConfigFile, loadConfigFile, mergeConfig, type ConfigFile } from '../engine/config';
-import { fixAll } from '../engine/fixes';
-import { encodeRecipe } from './recipeBytes';
-import { lint, skippedDiagnostic, tooLargeMessage } from '../engine/lint';
+import { availableParallelism } from 'node:os';
+import { ConfigError } from '../engine/config';
+import { encodeRecipe, type RecipeEncoding } from './recipeBytes';
+import { skippedDiagnostic, tooLargeMessage } from '../engine/lint';
 import { isNonRuleCode, ruleByCodeOrName } from '../engine/registry';
 import type { Severity, SeveritySetting } from '../engine/rule';
 import type { ResolvedConfig } from '../engine/types';
-import { detectFormat, formatFromName } from '../recipe/parse';
+import { formatFromName, parseRecipe } from '../recipe/parse';
 import { allRules } from '../rules/index';
+import type { ConfigLayers } from '../service/configCache';
+import { createLinter } from '../service/linter';
+import { LintService } from '../service/lintService';
 import { LSP_USAGE, parseArgs, USAGE, UsageError, type CliOptions, type FailOn } from './args';
 import { collectFiles, ignoreMatcher, readFoundFile, unreadableDiagnostic, type ReadOutcome } from './files';
 import { ANSI, PLAIN, useColor } from './color';
@@ -47,7 +50,7 @@ function toolInfo(): ToolInfo {
 }
 
 /** Runs the CLI (everything except `lsp`) and returns the exit status. */
-export function run(argv: readonly string[], io: CliIo): number {
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let options: CliOptions;
   try {
     options = parseArgs(argv);
@@ -110,18 +113,26 @@ export function run(argv: readonly string[], io: CliIo): number {
     throw error;
   }
 
-  const configs = new ConfigResolver(options.config, cliRules, io.cwd, cliSites);
+  const layers: ConfigLayers = { flags: { rules: cliRules, sites: cliSites } };
+  if (options.config !== undefined) {
+    layers.configFile = resolve(io.cwd, options.config);
+  }
   const shellcheck = new CliShellCheck(options.shellcheck, options.shellcheckPath);
-  const reports: FileReport[] = [];
+  let service: LintService | undefined;
+  const reports: Array<FileReport | Promise<FileReport>> = [];
   let failed = false;
   try {
     if (options.stdin) {
+      service = cliLintService(1);
+      const configs = new DirectoryConfigs(service, layers);
       const name = options.stdinFilename;
       const text = io.readStdin();
       const config = configs.forDirectory(name ? dirname(resolve(io.cwd, name)) : io.cwd);
-      reports.push(lintText(name ? displayPath(name, io.cwd) : '<stdin>', text, config.resolved, shellcheck));
+      reports.push(lintFile(service, { path: name ? displayPath(name, io.cwd) : '<stdin>', text, config: config.resolved }, shellcheck));
     } else {
       const { found, directories } = collectFiles(options.paths, { cwd: io.cwd, ignoreUnknown: options.ignoreUnknown });
+      service = cliLintService(found.length);
+      const configs = new DirectoryConfigs(service, layers);
       const productive = new Set<number>();
       for (const entry of found) {
         const absolute = resolve(io.cwd, entry.path);
@@ -150,33 +161,27 @@ export function run(argv: readonly string[], io: CliIo): number {
           reports.push({ path: file.path, format, diagnostics: [{ ...skippedDiagnostic(tooLargeMessage(read.bytes)), severity: 'warning' }] });
           continue;
         }
-        let text = read.text;
-        if (options.fix) {
-          const fixed = fixAll(text, { fileName: file.path, config: config.resolved });
-          const bytes = fixed.applied > 0 && fixed.text !== text ? encodeRecipe(fixed.text, read.encoding) : undefined;
-          if (fixed.applied > 0 && fixed.text !== text && !bytes) {
-            io.stderr(`hpclint: not fixing ${file.path}: it is not UTF-8, and the fixes would add characters its encoding cannot hold\n`);
-          } else if (bytes) {
-            try {
-              writeFileSync(absolute, bytes);
-            } catch (error) {
-              io.stderr(`hpclint: cannot write ${file.path}: ${describeError(error)}\n`);
-              failed = true;
-            }
-            text = fixed.text;
-          }
-        }
-        reports.push(lintText(file.path, text, config.resolved, shellcheck));
+        const work = { path: file.path, text: read.text, config: config.resolved };
+        reports.push(
+          options.fix
+            ? fixFile(service, { ...work, absolute, encoding: read.encoding }, io, shellcheck).then((fixed) => {
+                failed ||= fixed.writeFailed;
+                return fixed.report;
+              })
+            : lintFile(service, work, shellcheck),
+        );
       }
       for (const origin of directories.filter((index) => !productive.has(index))) {
         io.stderr(`hpclint: no recipes found in ${options.paths[origin]}\n`);
         failed = true;
       }
     }
-    for (const problem of shellcheck.run()) {
-      io.stderr(`hpclint: shellcheck: ${problem}\n`);
-    }
   } catch (error) {
+    // The lints already started are abandoned: closing the pool fails them, quietly.
+    for (const report of reports) {
+      void Promise.resolve(report).catch(() => undefined);
+    }
+    await service?.close();
     if (error instanceof ConfigError) {
       io.stderr(`hpclint: invalid config ${error.message}\n`);
       return EXIT_FAILURE;
@@ -188,9 +193,18 @@ export function run(argv: readonly string[], io: CliIo): number {
     throw error;
   }
 
+  let done: FileReport[];
+  try {
+    done = await Promise.all(reports);
+  } finally {
+    await service?.close();
+  }
+  for (const problem of shellcheck.run()) {
+    io.stderr(`hpclint: shellcheck: ${problem}\n`);
+  }
   const shown = options.quiet
-    ? reports.map((report) => ({ ...report, diagnostics: report.diagnostics.filter((d) => d.severity === 'error') }))
-    : reports;
+    ? done.map((report) => ({ ...report, diagnostics: report.diagnostics.filter((d) => d.severity === 'error') }))
+    : done;
   const failOn: FailOn = options.quiet ? 'error' : options.failOn;
   const quietAndClean = options.quiet && options.format === 'text' && shown.every((report) => report.diagnostics.length === 0);
   if (!quietAndClean) {
@@ -205,15 +219,6 @@ export function run(argv: readonly string[], io: CliIo): number {
   return failing ? EXIT_FINDINGS : EXIT_OK;
 }
 
-/** Lints one file (its scripts go to ShellCheck later); a file whose format cannot be detected is linted as a Dockerfile. */
-function lintText(path: string, text: string, config: ResolvedConfig, shellcheck: CliShellCheck): FileReport {
-  const format = detectFormat(path, text) ?? 'dockerfile';
-  const result = lint(text, { fileName: path, format, config });
-  const report: FileReport = { path, format: result.format, diagnostics: result.diagnostics, text };
-  shellcheck.add(report, result.recipe, config);
-  return report;
-}
-
 /** How a path appears in reports: relative to the working directory when it is below it, else absolute. */
 export function displayPath(path: string, cwd: string): string {
   const absolute = resolve(cwd, path);
@@ -224,57 +229,101 @@ export function displayPath(path: string, cwd: string): string {
   return fromCwd;
 }
 
+/** Below this many files the start-up of worker threads costs more than it saves. */
+const FILES_PER_WORKER = 32;
+
+/** A LintService whose engine runs on worker threads when there are enough files to share between the cores. */
+function cliLintService(files: number): LintService {
+  const threads = Math.min(availableParallelism(), Math.floor(files / FILES_PER_WORKER));
+  const interactive = createLinter(allRules, { size: threads, maxHeapMb: 2048 });
+  return new LintService(allRules, { interactive });
+}
+
+interface FileWork {
+  path: string;
+  text: string;
+  config: ResolvedConfig;
+}
+
+/** Lints one file (its scripts go to ShellCheck later); a file whose format cannot be detected is linted as a Dockerfile. */
+async function lintFile(service: LintService, { path, text, config }: FileWork, shellcheck: CliShellCheck): Promise<FileReport> {
+  const format = service.formatFor({ fileName: path, text }) ?? 'dockerfile';
+  const outcome = await service.run({ kind: 'lint', text, fileName: path, format, config });
+  return withShellCheck({ path, format: outcome.format, diagnostics: outcome.diagnostics, text }, config, shellcheck);
+}
+
+/** ShellCheck needs the recipe model, which stays on the lint worker: parse the text again here, only when ShellCheck runs. */
+function withShellCheck(report: FileReport, config: ResolvedConfig, shellcheck: CliShellCheck): FileReport {
+  if (shellcheck.active && report.text !== undefined) {
+    shellcheck.add(report, parseRecipe(report.text, report.format), config);
+  }
+  return report;
+}
+
+/** `--fix`: applies the safe fixes, writes the file back in its encoding, and reports what is left. */
+async function fixFile(
+  service: LintService,
+  work: FileWork & { absolute: string; encoding: RecipeEncoding },
+  io: CliIo,
+  shellcheck: CliShellCheck,
+): Promise<{ report: FileReport; writeFailed: boolean }> {
+  const { path, text, config } = work;
+  const format = service.formatFor({ fileName: path, text }) ?? 'dockerfile';
+  const outcome = await service.run({ kind: 'fix', text, fileName: path, format, config, lintFixed: true });
+  const fixed = outcome.fixed;
+  if (!fixed || fixed.applied === 0 || fixed.text === text) {
+    return { report: withShellCheck({ path, format, diagnostics: outcome.diagnostics, text }, config, shellcheck), writeFailed: false };
+  }
+  const bytes = encodeRecipe(fixed.text, work.encoding);
+  if (!bytes) {
+    io.stderr(`hpclint: not fixing ${path}: it is not UTF-8, and the fixes would add characters its encoding cannot hold\n`);
+    return { report: await lintFile(service, work, shellcheck), writeFailed: false };
+  }
+  let writeFailed = false;
+  try {
+    writeFileSync(work.absolute, bytes);
+  } catch (error) {
+    io.stderr(`hpclint: cannot write ${path}: ${describeError(error)}\n`);
+    writeFailed = true;
+  }
+  return { report: withShellCheck({ path, format, diagnostics: outcome.diagnostics, text: fixed.text }, config, shellcheck), writeFailed };
+}
+
 interface DirectoryConfig {
   resolved: ResolvedConfig;
   ignores: (absolutePath: string) => boolean;
 }
 
-/** Effective config per directory: defaults < nearest (or `--config`) file < `--rule` flags. */
-class ConfigResolver {
-  private readonly byDirectory = new Map<string, DirectoryConfig>();
-  private readonly byFile = new Map<string, DirectoryConfig>();
+/** The LintService's layered configuration per directory (`--config` or the nearest file, then `--rule` flags), with its `ignorePaths`. */
+class DirectoryConfigs {
+  private readonly matchers = new Map<string, (absolutePath: string) => boolean>();
 
   constructor(
-    private readonly explicitFile: string | undefined,
-    private readonly cliRules: Record<string, SeveritySetting>,
-    private readonly cwd: string,
-    private readonly cliSites: Site[] | undefined,
+    private readonly service: LintService,
+    private readonly layers: ConfigLayers,
   ) {}
 
+  /** Throws the config file's ConfigError (exit status 2). */
   forDirectory(dir: string): DirectoryConfig {
-    let config = this.byDirectory.get(dir);
-    if (!config) {
-      const file = this.explicitFile !== undefined ? resolve(this.cwd, this.explicitFile) : findConfigFile(dir);
-      config = file === undefined ? this.build(undefined) : this.fromFile(file);
-      this.byDirectory.set(dir, config);
+    const { config, configFile, ignorePaths, error } = this.service.configFor(dir, this.layers);
+    if (error) {
+      throw error;
     }
-    return config;
+    return { resolved: config, ignores: configFile && ignorePaths ? this.matcher(configFile, ignorePaths) : () => false };
   }
 
-  private fromFile(path: string): DirectoryConfig {
-    let config = this.byFile.get(path);
-    if (!config) {
-      config = this.build(loadConfigFile(path));
-      this.byFile.set(path, config);
-    }
-    return config;
-  }
-
-  private build(file: ConfigFile | undefined): DirectoryConfig {
-    const withFile = file ? mergeConfig(defaultConfig(), file) : defaultConfig();
-    const resolved = mergeConfig(withFile, { rules: this.cliRules, sites: this.cliSites });
-    if (!file?.ignorePaths?.length) {
-      return { resolved, ignores: () => false };
-    }
-    const base = dirname(file.path);
-    const matches = ignoreMatcher(file.ignorePaths);
-    return {
-      resolved,
-      ignores: (absolutePath) => {
+  private matcher(configFile: string, patterns: readonly string[]): (absolutePath: string) => boolean {
+    let ignores = this.matchers.get(configFile);
+    if (!ignores) {
+      const base = dirname(configFile);
+      const matches = ignoreMatcher(patterns);
+      ignores = (absolutePath) => {
         const rel = relative(base, absolutePath);
         return !rel.startsWith('..') && matches(rel.split(sep).join('/'));
-      },
-    };
+      };
+      this.matchers.set(configFile, ignores);
+    }
+    return ignores;
   }
 }
 
@@ -362,7 +411,7 @@ function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
 }
 
 /** The `hpclint` command: `lsp`, `convert`, or lint (see `run`). */
-export function main(): void {
+export async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === 'lsp' && argv.slice(1).some((arg) => arg === '--help' || arg === '-h')) {
     process.stdout.write(`${LSP_USAGE}\n`);
@@ -393,7 +442,7 @@ export function main(): void {
   }
   let status: number;
   try {
-    status = run(argv, {
+    status = await run(argv, {
       stdout: (text) => process.stdout.write(text),
       stderr: (text) => process.stderr.write(text),
       readStdin: () => readFileSync(0, 'utf8'),

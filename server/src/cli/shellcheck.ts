@@ -17,12 +17,23 @@ interface Pending {
 
 export class CliShellCheck {
   private readonly pending: Pending[] = [];
+  private availability?: Availability;
 
   /** `enabled` false = `--no-shellcheck`; `executable` = `--shellcheck FILE`. */
   constructor(
     private readonly enabled: boolean,
     private readonly executable?: string,
   ) {}
+
+  /** Enabled and the binary is there: callers then hand over each linted file with its recipe. */
+  get active(): boolean {
+    return this.enabled && this.located().available;
+  }
+
+  private located(): Availability {
+    this.availability ??= locateShellCheck(this.executable);
+    return this.availability;
+  }
 
   /** Remembers a linted file whose scripts ShellCheck should see. */
   add(report: FileReport, recipe: Recipe, config: ResolvedConfig): void {
@@ -37,13 +48,16 @@ export class CliShellCheck {
 
   /** Runs ShellCheck on everything added and adds its findings to the reports; returns one line per script it could not check. */
   run(): string[] {
-    if (this.pending.length === 0) {
+    if (!this.enabled) {
       return [];
     }
-    const availability = locateShellCheck(this.executable);
+    const availability = this.located();
     if (!availability.available) {
       // Graceful absence: `hpclint --list-rules` says why; an explicit --shellcheck FILE that fails is worth a line.
       return this.executable !== undefined ? [availability.reason] : [];
+    }
+    if (this.pending.length === 0) {
+      return [];
     }
     const runner = new ShellCheckRunner(availability);
     const results = runner.checkSync(this.pending.flatMap((file) => file.scripts.map((script) => script.script.content)));

@@ -34,8 +34,8 @@ export function workerScript(): string | undefined {
   return existsSync(script) ? script : undefined;
 }
 
-/** Worker threads when the worker bundle is there, else in-process. */
+/** `options.size` worker threads when the worker bundle is there; in-process without it or for size 0. */
 export function createLinter(rules: readonly Rule[], options: Omit<WorkerPoolOptions, 'script'>): Linter {
-  const script = workerScript();
+  const script = options.size >= 1 ? workerScript() : undefined;
   return script === undefined ? new InProcessLinter(rules) : new WorkerPool({ ...options, script });
 }
