@@ -56,7 +56,7 @@ export class HpclintServer {
     this.service = new LintService(
       allRules,
       {
-        interactive: createLinter(allRules, { size: 1, jobTimeoutMs: 30_000, maxHeapMb: 1024 }),
+        interactive: createLinter(allRules, { size: 1, jobTimeoutMs: 30_000, maxHeapMb: 1024, maxYoungMb: 4 }),
         large: createLinter(allRules, { size: 1, jobTimeoutMs: 60_000, maxHeapMb: 2048, idleTimeoutMs: 30_000 }),
       },
       {

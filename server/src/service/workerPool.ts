@@ -15,6 +15,8 @@ export interface WorkerPoolOptions {
   jobTimeoutMs?: number;
   /** Heap limit per worker; a job that needs more fails instead of exhausting the machine. */
   maxHeapMb?: number;
+  /** Young-generation limit per worker: smaller keeps an idle worker's memory down (V8's default is 16 MB semi-spaces). */
+  maxYoungMb?: number;
 }
 
 export class JobTimeoutError extends Error {
@@ -110,7 +112,10 @@ export class WorkerPool implements Linter {
   }
 
   private spawn(slot: Slot): Worker {
-    const resourceLimits = this.options.maxHeapMb ? { maxOldGenerationSizeMb: this.options.maxHeapMb } : undefined;
+    const resourceLimits = {
+      ...(this.options.maxHeapMb ? { maxOldGenerationSizeMb: this.options.maxHeapMb } : {}),
+      ...(this.options.maxYoungMb ? { maxYoungGenerationSizeMb: this.options.maxYoungMb } : {}),
+    };
     const worker = new Worker(this.options.script, { resourceLimits, stdout: false, stderr: false });
     worker.on('message', (message: ResultMessage) => this.finish(slot, worker, message));
     worker.on('error', (error) => this.replace(slot, worker, error));
