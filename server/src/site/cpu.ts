@@ -147,12 +147,15 @@ export function partitionFeatures(partition: Partition): CpuFeatures {
   return partition.cpu.arch === 'x86_64' ? TARGETS['x86-64'] : partition.cpu.arch === 'aarch64' ? TARGETS['armv8-a'] : TARGETS.power8;
 }
 
-/** Features `target` needs that `cpu` lacks (empty = it runs). Only meaningful for the same architecture. */
+/**
+ * Features `target` needs that `cpu` lacks (empty = it runs); a missing level is reported alone, since the
+ * extensions beyond it would only repeat it. Only meaningful for the same architecture.
+ */
 export function missingFeatures(target: CpuFeatures, cpu: CpuFeatures): string[] {
-  const missing: string[] = [];
   if (target.level > cpu.level) {
-    missing.push(levelName(target));
+    return [levelName(target)];
   }
+  const missing: string[] = [];
   for (const feature of target.features) {
     if (!cpu.features.has(feature) && !(feature === 'avx' && cpu.arch === 'x86_64' && cpu.level >= 3)) {
       missing.push(feature.toUpperCase());

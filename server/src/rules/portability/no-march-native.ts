@@ -4,6 +4,10 @@ import type { ArgStep, EnvStep, KeyValue, Recipe, Stage, Word } from '../../reci
 import { allScripts } from '../../recipe/query';
 import { effectiveName } from '../util/commands';
 import { offsetOf, rangeInWord, rangeOf, withShellCScriptsInstead } from '../util/source';
+import { activeSites, onSite, siteFact } from '../../site/checks';
+import { intelCodeTarget, targetFeatures } from '../../site/cpu';
+import { cpuLabel, cpuTargetVerdicts, hostFlagArch, intelCodeForLevel, portableTarget } from '../../site/cpu-sites';
+import type { Site } from '../../site/profile';
 import docs from './no-march-native.md';
 
 interface FlagPattern {
@@ -84,9 +88,16 @@ export default defineRule({
     const baseSeverity: Severity = context.settings.publish === 'public' ? 'error' : 'warning';
     const usedDefinitions = new Map<KeyValue, { flag: string; use: string; line: number }>();
 
+    const sites = activeSites(context.settings);
     const scanWord = (word: Word): void => {
-      if (word.text.includes('--help=target') || !MAY_MATCH_PATTERN.test(word.text)) {
+      if (word.text.includes('--help=target')) {
         return; // `gcc -march=native -Q --help=target` only asks what the build CPU is
+      }
+      if (sites.length > 0) {
+        checkTargetsOnSites(context, word, sites);
+      }
+      if (!MAY_MATCH_PATTERN.test(word.text)) {
+        return;
       }
       for (const pattern of PATTERNS) {
         pattern.regex.lastIndex = 0;
@@ -96,15 +107,17 @@ export default defineRule({
           }
           const range = rangeInWord(recipe, word, match.index, match.index + match[0].length);
           const fixes: Fix[] = [];
-          if (pattern.replacement) {
-            const newText = pattern.replacement(match);
+          const advice = sites.length > 0 && !pattern.intelOnly ? hostFlagAdvice(sites, match[0]) : undefined;
+          const newText = advice ? advice.replacement : pattern.replacement?.(match);
+          if (newText !== undefined) {
             fixes.push({ title: `Replace \`${match[0]}\` with \`${newText}\` (changes the CPU baseline)`, safe: false, edits: [{ range, newText }] });
           }
           context.report({
             range,
-            message: pattern.message(match[0]),
+            message: advice ? `${pattern.message(match[0]).replace(GENERIC_ADVICE, '')} ${advice.message}` : pattern.message(match[0]),
             severity: pattern.intelOnly ? 'info' : baseSeverity,
             fixes,
+            ...(advice ? { site: advice.fact } : {}),
           });
         }
       }
@@ -170,6 +183,79 @@ export default defineRule({
     reportDefinitions(context, usedDefinitions, baseSeverity);
   },
 });
+
+/** The generic closing advice of a message, replaced by the site's target when there is a profile. */
+const GENERIC_ADVICE = / (Target a defined level|Name the oldest CPU|Use `-ax<codes>`|Use `-tp=px`)[^]*$/;
+
+/** Explicit targets a site cannot run: `-march=x86-64-v4`, `-march=skylake-avx512`, `-mcpu=neoverse-v2`, Intel `-xCORE-AVX512`. */
+const EXPLICIT_TARGET = /(?<![\w-])-m(?:arch|cpu)=([A-Za-z][\w.+-]*)/g;
+const INTEL_TARGET = new RegExp(`(?<![\\w/-])[-/]Q?x(${INTEL_CODES})(?![\\w.-])`, 'gi');
+
+function checkTargetsOnSites(context: RuleContext, word: Word, sites: readonly Site[]): void {
+  if (!word.text.includes('-m') && !/[-/]Q?x/i.test(word.text)) {
+    return;
+  }
+  for (const regex of [EXPLICIT_TARGET, INTEL_TARGET]) {
+    regex.lastIndex = 0;
+    for (let match = regex.exec(word.text); match; match = regex.exec(word.text)) {
+      const intel = regex === INTEL_TARGET;
+      const name = intel ? intelCodeTarget(match[1]) : match[1];
+      const target = name === undefined ? undefined : targetFeatures(name);
+      if (!target || QUOTED_IN_BRACKETS.test(word.text.slice(match.index + match[0].length))) {
+        continue;
+      }
+      const portable = portableTarget(sites, target.arch);
+      for (const { site, failing } of cpuTargetVerdicts(sites, target)) {
+        if (failing.length === 0) {
+          continue;
+        }
+        const range = rangeInWord(context.recipe, word, match.index, match.index + match[0].length);
+        const needs = [...new Set(failing.flatMap((entry) => entry.missing))].join(', ');
+        const lacking = failing.map(({ partition }) => `${partition.name} (${cpuLabel(partition)})`).join(', ');
+        const replacement = !portable ? undefined : intel ? intelReplacement(match[0], portable.value) : `${portable.flag}${portable.value}`;
+        const runs = portable ? ` Every partition runs \`${portable.flag}${portable.value}\`.` : '';
+        context.report({
+          range,
+          message: onSite(site, `\`${match[0]}\` needs ${needs}, which partition${failing.length === 1 ? '' : 's'} ${lacking} lack${failing.length === 1 ? 's' : ''}: the image dies there with \`Illegal instruction\`.${runs}`),
+          severity: 'error',
+          fixes:
+            replacement === undefined || replacement === match[0]
+              ? []
+              : [{ title: `Replace \`${match[0]}\` with \`${replacement}\` (the highest target every partition runs)`, safe: false, edits: [{ range, newText: replacement }] }],
+          site: siteFact(site, `partition ${failing[0].partition.name}: ${cpuLabel(failing[0].partition)}`, `partitions.${failing[0].partition.name}.cpu`),
+        });
+      }
+    }
+  }
+}
+
+function intelReplacement(flag: string, level: string): string | undefined {
+  const code = intelCodeForLevel(level);
+  return code === undefined ? undefined : flag.replace(/^([-/]Q?x).*$/i, `$1${code}`);
+}
+
+/** With site profiles, a host-tuning flag's fix is the most capable target every partition runs. */
+function hostFlagAdvice(sites: readonly Site[], flag: string): { replacement?: string; message: string; fact: ReturnType<typeof siteFact> } | undefined {
+  const arch = hostFlagArch(sites, flag);
+  const portable = arch === undefined ? undefined : portableTarget(sites, arch);
+  if (!portable) {
+    return undefined;
+  }
+  const value = `${portable.flag}${portable.value}`;
+  let replacement: string | undefined;
+  if (/^-m(arch|cpu)=/.test(flag)) {
+    replacement = value;
+  } else if (/^[-/]Q?x/i.test(flag) && arch === 'x86_64') {
+    const code = intelCodeForLevel(portable.value);
+    replacement = code === undefined ? undefined : flag.replace(/^([-/]Q?)x.*$/i, `$1ax${code}`);
+  }
+  const partitions = portable.partitions.map((partition) => `${partition.name}: ${cpuLabel(partition)}`).join(', ');
+  return {
+    replacement,
+    message: onSite(portable.sites, `compile for \`${value}\`, the highest target every partition (${partitions}) runs.`),
+    fact: siteFact(portable.sites, `partitions ${partitions}`, portable.partitions.length === 1 ? `partitions.${portable.partitions[0].name}.cpu` : 'partitions'),
+  };
+}
 
 function reportDefinitions(context: RuleContext, used: Map<KeyValue, { flag: string; use: string; line: number }>, severity: Severity): void {
   for (const [definition, { flag, use, line }] of used) {
