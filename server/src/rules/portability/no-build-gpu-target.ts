@@ -5,6 +5,10 @@ import { allScripts } from '../../recipe/query';
 import { recipeMentions } from '../util/recipe-index';
 import { rangeInWord } from '../util/source';
 import docs from './no-build-gpu-target.md';
+import type { RuleContext } from '../../engine/rule';
+import { activeSites, onSite, siteFact } from '../../site/checks';
+import { describeCode, gpuTargetsOfWords, partitionsWithoutCode, siteGpuTargets, type GpuTargets } from '../../site/gpu';
+import type { Site } from '../../site/profile';
 
 interface NativePattern {
   regex: RegExp;
@@ -39,6 +43,10 @@ export default defineRule({
   docs,
   check(context) {
     const { recipe } = context;
+    const sites = activeSites(context.settings);
+    if (sites.some((site) => site.partitions.some((partition) => partition.gpus?.length))) {
+      checkTargetsOnSites(context, sites);
+    }
     if (!recipeMentions(recipe, KEYWORDS)) {
       return; // every pattern, the `-arch native` pair and the CMake variables need `native`; the Kokkos check needs its CUDA option
     }
@@ -107,6 +115,96 @@ export default defineRule({
     }
   },
 });
+
+/** Words and values that name GPU targets (the site check only looks at commands and pairs that have one). */
+const TARGET_WORD = /^(?:-arch|--gpu-architecture|-gpu-architecture|-gencode|--generate-code|--offload-arch|--cuda-gpu-arch|--amdgpu-target|(?:-D)?(?:CMAKE_CUDA_ARCHITECTURES|CUDAARCHS|TORCH_CUDA_ARCH_LIST|CMAKE_HIP_ARCHITECTURES|AMDGPU_TARGETS|GPU_TARGETS|HIP_ARCHITECTURES)(?::STRING)?)(=|$)/;
+const TARGET_TEXT = /arch|gencode|TARGETS/i;
+const TARGET_KEYWORDS = ['arch', 'gencode', 'targets'];
+
+/** With GPU partitions in a site profile: build targets that leave a partition without code it can run are errors. */
+function checkTargetsOnSites(context: RuleContext, sites: readonly Site[]): void {
+  const { recipe } = context;
+  if (!recipeMentions(recipe, TARGET_KEYWORDS)) {
+    return;
+  }
+  const wanted = siteGpuTargets(sites);
+  /** `valuePrefix`: for `ENV KEY=value` pairs the word is the value, presented as `KEY=value`. */
+  const check = (words: readonly Word[], valuePrefix = ''): void => {
+    const first = words.find((word) => TARGET_WORD.test(word.value));
+    if (!first) {
+      return;
+    }
+    const targets = gpuTargetsOfWords(words.map((word) => word.value));
+    if (!targets) {
+      return;
+    }
+    for (const site of sites) {
+      const failing = partitionsWithoutCode(site, targets);
+      if (failing.length === 0) {
+        continue;
+      }
+      const embedded = [...targets.nvidia.map(describeCode), ...targets.amd].join(', ');
+      const partitions = failing.map(({ partition, gpu, label }) => `${partition.name} (${gpu.model ?? gpu.vendor} ${gpu.vendor === 'nvidia' ? `compute capability ${label}` : label})`);
+      const fix = targetFix(first, targets, wanted)?.slice(valuePrefix.length);
+      context.report({
+        range: first.range,
+        message: onSite(
+          site,
+          `the GPU code built here (${embedded}) cannot run on partition${failing.length === 1 ? '' : 's'} ${partitions.join(', ')}: ` +
+            `${failing.every(({ gpu }) => gpu.vendor === 'amd') ? 'the program stops with `hipErrorNoBinaryForGpu` (no code object for the device)' : 'kernels fail with `no kernel image is available for execution on the device`'}. ${buildFor(wanted)}`,
+        ),
+        severity: 'error',
+        fixes: fix ? [{ title: `Replace \`${first.value.slice(valuePrefix.length)}\` with \`${fix}\` (the site's GPUs)`, safe: false, edits: [{ range: first.range, newText: fix }] }] : [],
+        site: siteFact(site, `partition ${failing[0].partition.name}: ${failing[0].gpu.model ?? failing[0].gpu.vendor} ${failing[0].label}`, `partitions.${failing[0].partition.name}.gpus`),
+      });
+    }
+  };
+  for (const { script, step } of allScripts(recipe)) {
+    if (step.kind === 'env') {
+      continue;
+    }
+    for (const command of script.commands) {
+      const words = [...command.assignments, ...command.words];
+      if (words.some((word) => TARGET_TEXT.test(word.value))) {
+        check(words);
+      }
+    }
+  }
+  for (const step of [...recipe.globalArgs, ...recipe.stages.flatMap((stage) => stage.steps)]) {
+    if (step.kind === 'env' || step.kind === 'arg') {
+      for (const pair of step.pairs) {
+        if (pair.value && TARGET_WORD.test(`${pair.key.value}=`)) {
+          check([{ ...pair.value, value: `${pair.key.value}=${pair.value.value}` }], `${pair.key.value}=`);
+        }
+      }
+    }
+  }
+}
+
+function buildFor(wanted: { nvidia: string[]; amd: string[] }): string {
+  const parts = [...wanted.nvidia.map((capability) => `sm_${capability.replace('.', '')}`), ...wanted.amd];
+  return parts.length > 0 ? `Build for ${parts.join(', ')}.` : '';
+}
+
+/** The same option naming the site's GPUs, for the simple one-word forms. */
+function targetFix(word: Word, targets: GpuTargets, wanted: { nvidia: string[]; amd: string[] }): string | undefined {
+  const text = word.value;
+  const nvidia = wanted.nvidia.map((capability) => capability.replace('.', ''));
+  let match: RegExpExecArray | null;
+  if (targets.nvidia.length > 0 && nvidia.length > 0 && (match = /^(-arch=|--gpu-architecture=)sm_\d+[af]?$/.exec(text))) {
+    return `${match[1]}sm_${nvidia[0]}`; // the oldest: its PTX also runs on the newer ones
+  }
+  if (targets.nvidia.length > 0 && nvidia.length > 0 && (match = /^((?:-D)?(?:CMAKE_CUDA_ARCHITECTURES|CUDAARCHS)(?::STRING)?=)[\d;a-z-]+$/.exec(text))) {
+    return `${match[1]}${nvidia.join(';')}`;
+  }
+  if (targets.amd.length > 0 && wanted.amd.length > 0 && (match = /^(--offload-arch=)gfx[0-9a-f,:+-]+$/.exec(text))) {
+    return `${match[1]}${wanted.amd.join(',')}`;
+  }
+  if (targets.amd.length > 0 && wanted.amd.length > 0 && (match = /^((?:-D)?(?:CMAKE_HIP_ARCHITECTURES|AMDGPU_TARGETS|GPU_TARGETS)(?::STRING)?=)[\w;:+-]+$/.exec(text))) {
+    return `${match[1]}${wanted.amd.join(';')}`;
+  }
+  return undefined;
+}
 
 function checkKokkos(command: ShellCommand, report: (word: Word) => void): void {
   const cuda = command.words.find((word) => /^-DKokkos_ENABLE_CUDA(:BOOL)?=(ON|TRUE|1|YES)$/i.test(word.value));
