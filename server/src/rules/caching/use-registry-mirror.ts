@@ -1,7 +1,13 @@
 // HPC-CACHE-004: Docker Hub bases pulled directly when the site has a pull-through mirror.
-import { defineRule, type Fix } from '../../engine/rule';
-import type { Recipe, Stage } from '../../recipe/model';
+import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
+import type { Recipe, Stage, Word } from '../../recipe/model';
+import { allScripts } from '../../recipe/query';
+import { activeSites, onSite, siteFact } from '../../site/checks';
+import { packageMirrorFor, registryMirrorFor } from '../../site/mirrors';
+import type { Site } from '../../site/profile';
 import { expandedBase, isStageReference, normalizeRef } from '../util/base-image';
+import { recipeMentions } from '../util/recipe-index';
+import { rangeInWord } from '../util/source';
 import docs from './use-registry-mirror.md';
 
 export default defineRule({
@@ -15,6 +21,10 @@ export default defineRule({
   },
   docs,
   check(context) {
+    const sites = activeSites(context.settings);
+    if (sites.length > 0) {
+      checkSiteMirrors(context, sites);
+    }
     const mirror = context.settings.registryMirror;
     if (!mirror) {
       return;
@@ -50,6 +60,73 @@ export default defineRule({
     }
   },
 });
+
+/** Site profiles' registry mirrors for `FROM`/`From:`, and package mirrors for URLs in scripts and `MirrorURL:`. */
+function checkSiteMirrors(context: RuleContext, sites: readonly Site[]): void {
+  const { recipe, settings } = context;
+  for (const stage of recipe.stages) {
+    if (!pullsFromDockerHubDirectly(recipe, stage)) {
+      continue;
+    }
+    const reference = expandedBase(recipe, stage);
+    if (reference === undefined) {
+      continue;
+    }
+    const normalized = normalizeRef(reference);
+    const found = registryMirrorFor(sites, normalized.registry);
+    if (!found || (normalized.registry === 'docker.io' && settings.registryMirror)) {
+      continue; // `registryMirror` in .hpclint.yaml already speaks for Docker Hub
+    }
+    const mirrored = `${found.mirror}/${normalized.repository}` + (normalized.tag ? `:${normalized.tag}` : '') + (normalized.digest ? `@${normalized.digest}` : '');
+    const literal = reference === stage.base.raw.trim();
+    context.report({
+      range: stage.base.range,
+      message: onSite(found.site, `\`${reference}\` comes from ${found.upstream}, which the site mirrors: pull it as \`${mirrored}\` (no rate limits, reachable from the nodes).`),
+      fixes: literal ? [{ title: `Pull through the site mirror: \`${mirrored}\``, safe: true, edits: [{ range: stage.base.range, newText: mirrored }] }] : [],
+      site: siteFact(found.site, `registry mirror ${found.upstream} → ${found.mirror}`, 'registries.mirrors'),
+    });
+  }
+  if (!sites.some((site) => site.profile.packageMirrors?.length) || !recipeMentions(recipe, URL_KEYWORDS)) {
+    return;
+  }
+  const checkWord = (word: Word): void => {
+    URL.lastIndex = 0;
+    for (let match = URL.exec(word.text); match; match = URL.exec(word.text)) {
+      const found = packageMirrorFor(sites, match[0]);
+      if (!found) {
+        continue;
+      }
+      const range = rangeInWord(recipe, word, match.index, match.index + found.upstream.length);
+      context.report({
+        range,
+        message: onSite(found.site, `\`${found.upstream}\` has a site mirror (${found.kind}): use \`${found.mirror}\`, which the nodes reach without going to the internet.`),
+        fixes: [{ title: `Use the site mirror \`${found.mirror}\``, safe: false, edits: [{ range, newText: found.mirror }] }],
+        site: siteFact(found.site, `${found.kind} mirror ${found.upstream} → ${found.mirror}`, 'packageMirrors'),
+      });
+    }
+  };
+  for (const { script } of allScripts(recipe)) {
+    for (const command of script.commands) {
+      for (const word of [...command.assignments, ...command.words]) {
+        if (word.text.includes('://')) {
+          checkWord(word);
+        }
+      }
+    }
+  }
+  for (const stage of recipe.stages) {
+    for (const step of stage.steps) {
+      if (step.kind === 'header' && (step.key === 'mirrorurl' || step.key === 'updateurl')) {
+        checkWord(step.value);
+      } else if ((step.kind === 'env' || step.kind === 'arg') && step.pairs.some((pair) => pair.value?.text.includes('://'))) {
+        step.pairs.forEach((pair) => pair.value && checkWord(pair.value));
+      }
+    }
+  }
+}
+
+const URL = /https?:\/\/[^\s"'`;|&)]+/g;
+const URL_KEYWORDS = ['http://', 'https://'];
 
 const IMPLICIT_HUB_REPOSITORY = /^([a-z0-9._-]+)(\/[a-z0-9._-]+)*(?=[:@])/;
 

@@ -5,14 +5,19 @@ import { allScripts, flagValue, resolveVariable } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { finalStageChain } from '../util/source';
 import docs from './interconnect-aware-mpi.md';
+import type { RuleContext } from '../../engine/rule';
+import { activeSites } from '../../site/checks';
+import { fabricProblems, type FabricBuild } from '../../site/fabric';
+import type { Site } from '../../site/profile';
 
-type Project = 'openmpi' | 'mpich' | 'mvapich' | 'libfabric' | 'other';
+type Project = 'openmpi' | 'mpich' | 'mvapich' | 'libfabric' | 'ucx' | 'other';
 
 const PROJECT_PATTERNS: readonly [Project, RegExp][] = [
   ['mvapich', /mvapich/i],
   ['openmpi', /open-?mpi|(?:^|[/_-])ompi(?:[-_./]|$)/i],
   ['mpich', /mpich/i],
   ['libfabric', /libfabric/i],
+  ['ucx', /(?:^|[/_-])(?:open)?ucx(?:[-_./]|$)/i],
 ];
 
 /** Open MPI configure options that enable a high-speed transport. */
@@ -87,6 +92,19 @@ function expandWord(recipe: Recipe, stage: Stage, word: Word): string[] {
   return word.text.startsWith('"') ? [value] : value.split(/\s+/).filter(Boolean);
 }
 
+/** A configure call against the interconnect of each site (its fabric libraries, providers and MPI usage). */
+function checkOnSites(
+  context: RuleContext,
+  sites: readonly Site[],
+  configure: { project: Exclude<Project, 'other'>; words: string[]; name: Word; device: Word | undefined },
+): void {
+  const build: FabricBuild = { project: configure.project, options: configure.words };
+  for (const problem of fabricProblems(sites, build)) {
+    const range = (problem.option && configure.device && problem.option.startsWith('--with-device') ? configure.device.range : undefined) ?? configure.name.range;
+    context.report({ range, message: problem.message, severity: problem.severity, site: problem.fact });
+  }
+}
+
 function appendFlagFix(configure: ShellCommand, flag: string, title: string): Fix {
   const last = configure.words[configure.words.length - 1] as Word;
   return { title, safe: false, edits: [{ range: { start: last.range.end, end: last.range.end }, newText: ` ${flag}` }] };
@@ -104,6 +122,7 @@ export default defineRule({
   docs,
   check(context) {
     const { recipe } = context;
+    const sites = activeSites(context.settings).filter((site) => site.profile.interconnect);
     const fabricByStage = new Map<Stage, boolean>();
     const hasFabric = (stage: Stage): boolean => {
       let found = fabricByStage.get(stage);
@@ -123,6 +142,9 @@ export default defineRule({
         // Expanding variables is costly (resolveVariable scans the stage): only the MPI projects need it.
         const expanded = (): string[] => words.flatMap((word) => expandWord(recipe, stage, word));
         const name = effectiveWords(command)[0] as Word;
+        if (sites.length > 0 && project !== undefined && project !== 'other') {
+          checkOnSites(context, sites, { project, words: expanded(), name, device: flagValue(command, '--with-device') });
+        }
         if (project === 'openmpi') {
           const enabled = expanded().some((value) => OPENMPI_FABRIC_FLAGS.some((flag) => (value === flag || value.startsWith(`${flag}=`)) && !/=no$/.test(value)));
           if (enabled || hasFabric(stage)) {
@@ -155,7 +177,8 @@ export default defineRule({
               fixes: project === 'mpich' ? [{ title: 'Use the libfabric device `ch4:ofi` (MPICH ≥ 3.3)', safe: false, edits: [{ range: device.range, newText: 'ch4:ofi' }] }] : [],
             });
           }
-        } else if (project === 'libfabric') {
+        } else if (project === 'libfabric' && sites.length === 0) {
+          // With a site profile the site path above judges the providers against the real interconnect.
           const disabled = words.find((word) => word.value === '--disable-verbs' || word.value === '--enable-verbs=no');
           if (disabled) {
             context.report({

@@ -1,0 +1,47 @@
+// Site paths that the bundled profiles do not exercise, with small profiles written here.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { allRules } from '../../../server/src/rules/index';
+import { parseProfileText } from '../../../server/src/site/load';
+import type { Site } from '../../../server/src/site/profile';
+import { applyFixes, runRule, testSettings } from '../ruleRunner';
+
+function site(yaml: string): Site {
+  const profile = parseProfileText(yaml, 'test.hpclint-site.yaml');
+  return { profile, origin: 'test.hpclint-site.yaml', partitions: profile.partitions };
+}
+
+function rule(name: string) {
+  const found = allRules.find((candidate) => candidate.meta.name === name);
+  assert.ok(found, name);
+  return found;
+}
+
+const BASE = 'name: campus\npartitions:\n  - name: cpu\n    cpu: { arch: x86_64, microarch: icelake-server }\n';
+
+test('HPC-CACHE-004: a registry the site mirrors is rewritten to the mirror (safe fix), for any registry', () => {
+  const campus = site(`${BASE}registries:\n  mirrors:\n    - { upstream: docker.io, mirror: registry.campus.example/hub }\n    - { upstream: nvcr.io, mirror: registry.campus.example/nvcr/ }\n`);
+  const text = 'FROM ubuntu:24.04 AS build\nFROM nvcr.io/nvidia/cuda:12.4.1-runtime-ubuntu22.04\nFROM ghcr.io/org/tool:1.0\n';
+  const { findings } = runRule(rule('use-registry-mirror'), text, 'dockerfile', testSettings({ sites: [campus] }));
+  assert.deepEqual(
+    findings.map((finding) => [finding.range.start.line, finding.fixes[0]?.edits[0].newText, finding.fixes[0]?.safe, finding.site?.name]),
+    [
+      [0, 'registry.campus.example/hub/library/ubuntu:24.04', true, 'campus'],
+      [1, 'registry.campus.example/nvcr/nvidia/cuda:12.4.1-runtime-ubuntu22.04', true, 'campus'],
+    ],
+  );
+  assert.match(findings[0].message, /^On campus: `ubuntu:24.04` comes from docker.io, which the site mirrors/);
+  const fixed = applyFixes(text, findings, true).text;
+  assert.equal(runRule(rule('use-registry-mirror'), fixed, 'dockerfile', testSettings({ sites: [campus] })).findings.length, 0);
+  // `registryMirror` in .hpclint.yaml keeps speaking for Docker Hub: no second finding.
+  const both = runRule(rule('use-registry-mirror'), 'FROM ubuntu:24.04\n', 'dockerfile', testSettings({ sites: [campus], registryMirror: 'cache.example/hub' })).findings;
+  assert.deepEqual(both.map((finding) => finding.site?.name), [undefined]);
+});
+
+test('HPC-PERF-002: on Slingshot without an injected libfabric, a libfabric without --enable-cxi cannot drive the network', () => {
+  const slingshot = site(`${BASE}interconnect: { type: slingshot, libraries: [libfabric], providers: [cxi] }\n`);
+  const text = 'FROM ubuntu:24.04\nRUN cd libfabric-2.1.0 && ./configure --prefix=/usr && make install\nRUN cd libfabric-2.1.0 && ./configure --prefix=/usr --enable-cxi && make install\n';
+  const { findings } = runRule(rule('interconnect-aware-mpi'), text, 'dockerfile', testSettings({ sites: [slingshot] }));
+  assert.deepEqual(findings.map((finding) => [finding.range.start.line, finding.severity]), [[1, 'warning']]);
+  assert.match(findings[0].message, /^On campus: This libfabric is built without `--enable-cxi`/);
+});
