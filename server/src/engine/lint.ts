@@ -5,6 +5,7 @@ import type { Pragma, Range, Recipe, RecipeFormat } from '../recipe/model';
 import { detectFormat, parseRecipe } from '../recipe/parse';
 import { allRules } from '../rules/index';
 import { defaultConfig } from './config';
+import { defuseStageNames, restoreStageName } from './syntaxTraps';
 import { dockerfileUtilsCode, INTERNAL_CODE, PARSE_CODE, SKIPPED_CODE } from './registry';
 import type { Finding, Rule, Severity, SeveritySetting } from './rule';
 import type { HpcDiagnostic, LintOptions, LintResult, ResolvedConfig } from './types';
@@ -124,7 +125,14 @@ export function settleFindings(found: readonly ExternalFinding[], recipe: Recipe
 function validateSafely(text: string, settings: EngineLintOptions['validatorSettings']): ReturnType<typeof validate> {
   try {
     // dockerfile-ast re-tokenises arguments on every call; the parser's memo makes validate 2-3x faster, same output.
-    return withMemoizedArguments(() => validate(text, settings));
+    const defused = defuseStageNames(text);
+    const found = withMemoizedArguments(() => validate(defused.text, settings));
+    if (defused.names.size > 0) {
+      for (const diagnostic of found) {
+        diagnostic.message = restoreStageName(typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value, defused.names);
+      }
+    }
+    return found;
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     const start = { line: 0, character: 0 };
