@@ -1,0 +1,67 @@
+// The fuzzer as a test: a fixed, bounded set of seeded cases and every kept regression fixture must be
+// analysed without an exception, a crash or a hang, within a CPU time proportional to their size.
+// The long run is `npm run fuzz -- --minutes N` (test/fuzz/run.ts).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { fuzz, loadFixtures, loadSeeds, makeCase, QUICK_LIMITS, reduce, Runner, signature, type Outcome } from './fuzzer';
+
+/** The seed and size of the run in `npm test`; change the seed only together with a reason. */
+const SEED = 20261206;
+const CASES = 250;
+
+let runner: Runner;
+before(async () => {
+  runner = await Runner.create();
+});
+after(() => runner.close());
+
+function describe(outcome: Outcome): string {
+  return outcome.kind === 'error' ? outcome.stack : JSON.stringify(outcome);
+}
+
+test('every regression fixture from earlier fuzz runs is analysed cleanly', async () => {
+  for (const fixture of loadFixtures()) {
+    const outcome = await runner.run({ bytes: fixture.bytes, fileName: 'Dockerfile', position: { line: 0, character: 0 } });
+    assert.equal(outcome.kind, 'ok', `${fixture.name}: ${describe(outcome)}`);
+  }
+});
+
+test(`${CASES} seeded fuzz cases: no exception, crash or hang, CPU time within the size bound`, async (t) => {
+  const seeds = loadSeeds();
+  assert.ok(seeds.length > 0);
+  const summary = await fuzz(runner, seeds, { seed: SEED, cases: CASES, limits: QUICK_LIMITS });
+  t.diagnostic(`${summary.cases} cases from ${seeds.length} seed recipes; slowest at ${(summary.worstRatio * 100).toFixed(0)}% of its bound`);
+  assert.deepEqual(
+    summary.failures.map(({ fuzzCase, outcome }) => `${fuzzCase.id} (${fuzzCase.description}, ${fuzzCase.bytes.length} bytes): ${describe(outcome)}`),
+    [],
+    'replay one with: npm run fuzz -- --replay SEED:INDEX',
+  );
+});
+
+test('cases are repeatable: the same seed and index give the same bytes', () => {
+  const seeds = loadSeeds();
+  for (const index of [0, 7, 99]) {
+    const a = makeCase(SEED, index, seeds, QUICK_LIMITS);
+    const b = makeCase(SEED, index, seeds, QUICK_LIMITS);
+    assert.ok(a.bytes.equals(b.bytes) && a.description === b.description && a.fileName === b.fileName, a.id);
+  }
+  assert.ok(!makeCase(SEED, 1, seeds, QUICK_LIMITS).bytes.equals(makeCase(SEED, 2, seeds, QUICK_LIMITS).bytes));
+});
+
+test('the harness notices an exception, a dead process and a hang, and reduces a crash to its cause', async () => {
+  const planted = await Runner.create({ env: { HPCLINT_FUZZ_SELF_TEST: '1' }, hangAfterMs: 3000 });
+  try {
+    const at = { fileName: 'Dockerfile', position: { line: 0, character: 0 } };
+    const input = (marker: string): Buffer => Buffer.from(`FROM ubuntu:24.04\nRUN make\n# FUZZ-SELF-TEST-${marker}\nRUN echo done\n`);
+    const thrown = await planted.run({ ...at, bytes: input('THROW') });
+    assert.equal(signature(thrown), 'error: Error: planted crash');
+    assert.equal((await planted.run({ ...at, bytes: input('EXIT') })).kind, 'died');
+    assert.equal((await planted.run({ ...at, bytes: input('HANG') })).kind, 'hang');
+    // The runner restarts its child after a death or a hang.
+    assert.equal((await planted.run({ ...at, bytes: Buffer.from('FROM ubuntu:24.04\n') })).kind, 'ok');
+    const reduced = await reduce(input('THROW'), async (candidate) => signature(await planted.run({ ...at, bytes: candidate })) === signature(thrown));
+    assert.equal(reduced.toString(), 'FUZZ-SELF-TEST-THROW');
+  } finally {
+    planted.close();
+  }
+});
