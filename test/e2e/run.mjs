@@ -225,6 +225,39 @@ async function main() {
       await bench.closePanel();
     });
 
+    await scenario('site profile JSON: the contributed schema validates and completes it', async () => {
+      await bench.quickOpen('cluster.hpclint-site.json');
+      await bench.waitForSquiggle('"maybe"'); // publish must be "public" or "private"
+      await bench.clickOn('"campus"');
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type('"comp');
+      const labels = await bench.suggestions('computeNodeInternet');
+      console.log(`  schema completions: ${labels.map((label) => label.trim()).slice(0, 4).join(', ')}`);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+Z');
+      await page.keyboard.press('Control+Z');
+    });
+
+    await scenario('Select Site Profile: the status bar names the site, and the site finding and its hover follow', async () => {
+      await bench.quickOpen('hpc.Dockerfile');
+      await bench.statusBarEntry(/no site$/);
+      await bench.waitForNoSquiggle('-march=x86-64-v4', 10_000); // without a profile an explicit target is fine
+      await bench.runCommandAndPick('hpclint: Select Site Profile', 'lumi');
+      await bench.statusBarEntry(/lumi$/);
+      const squiggles = await bench.waitForSquiggle('-march=x86-64-v4');
+      if (!squiggles.includes('squiggly-error')) {
+        throw new Error(`expected an error squiggle, got ${squiggles.join(', ')}`);
+      }
+      const text = await bench.hover('-march=x86-64-v4', 'Site: lumi');
+      if (!text.includes('On lumi:') || !text.includes('docs.lumi-supercomputer.eu')) {
+        throw new Error(`the hover does not name the site and its source:\n${text}`);
+      }
+      await page.screenshot({ path: join(artifacts, 'site-hover.png') });
+      await page.mouse.move(5, 5);
+      await page.keyboard.press('Escape');
+    });
+
     await scenario('the hpclint output channel shows no errors', async () => {
       await bench.runCommand('hpclint: Show Output');
       await waitFor('the Output panel to show the hpclint channel', async () => (await bench.selectedOutputChannel()).trim() === 'hpclint');

@@ -213,10 +213,49 @@ export class Workbench {
     }
   }
 
+  /** Waits until a status-bar entry's text matches `pattern`; returns its text. */
+  statusBarEntry(pattern, timeout = 30_000) {
+    return waitFor(`a status-bar entry matching ${pattern}`, async () => {
+      const texts = await this.page.locator('.part.statusbar .statusbar-item').allTextContents();
+      return texts.find((text) => pattern.test(text.trim()));
+    }, { timeout });
+  }
+
+  /** Runs a command that opens a quick pick (F1, label, Enter) and picks the row whose label is `choice`. */
+  async runCommandAndPick(label, choice) {
+    await this.dismissQuickInput();
+    await this.page.keyboard.press('F1');
+    await this.page.locator(QUICK_INPUT).waitFor({ state: 'visible' });
+    await this.page.keyboard.type(label);
+    const command = this.page.locator(QUICK_INPUT_ROWS).filter({
+      has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }),
+    });
+    await command.first().waitFor({ timeout: 15_000 });
+    await this.page.keyboard.press('Enter');
+    const row = this.page.locator(QUICK_INPUT_ROWS).filter({
+      has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(choice)}$`) }),
+    });
+    await row.first().click({ timeout: 15_000 });
+    await this.page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 15_000 });
+  }
+
+  /** Triggers completion (Ctrl+Space) at the cursor and returns the suggestion labels once one matches `expected`. */
+  suggestions(expected, timeout = 20_000) {
+    const rows = this.page.locator('.suggest-widget .monaco-list-row');
+    let attempt = 0;
+    return waitFor(`a suggestion "${expected}"`, async () => {
+      if (!(await rows.first().isVisible()) && attempt++ % 5 === 0) {
+        await this.page.keyboard.press('Control+Space');
+      }
+      const labels = await rows.allTextContents();
+      return labels.some((label) => label.includes(expected)) ? labels : undefined;
+    }, { timeout, interval: 300 });
+  }
+
   /** Closes menus, hovers and quick inputs left open (e.g. by a failed scenario). */
   async reset() {
     await this.page.mouse.move(2, 400);
-    for (const selector of [QUICK_INPUT, '.action-widget', '.monaco-hover:not(.hidden)', '.token-inspect-widget']) {
+    for (const selector of [QUICK_INPUT, '.action-widget', '.monaco-hover:not(.hidden)', '.token-inspect-widget', '.suggest-widget.visible']) {
       const open = this.page.locator(selector).first();
       if (await open.isVisible()) {
         await this.page.keyboard.press('Escape');

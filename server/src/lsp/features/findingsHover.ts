@@ -1,5 +1,6 @@
 // Hover: the explanation of every finding under the cursor, then the language's own hover.
 import { MarkupKind, type Hover, type MarkupContent, type Position, type Range } from 'vscode-languageserver';
+import type { SiteFact } from '../../engine/rule';
 import type { HpcDiagnostic } from '../../engine/types';
 import { ruleMeta } from './documentation';
 
@@ -19,6 +20,7 @@ export function explainFinding(finding: HpcDiagnostic): string {
   const parts = [
     `**${meta.code}** \`${meta.name}\` — ${meta.docs.summary}`,
     finding.message,
+    ...(finding.site ? [siteLine(finding.site)] : []),
     `**Why it bites on HPC systems:** ${meta.docs.whyHpc}`,
     `**How to fix:** ${meta.docs.howToFix}`,
   ];
@@ -26,6 +28,11 @@ export function explainFinding(finding: HpcDiagnostic): string {
     parts.push(`**References:**\n${meta.docs.references.map((reference) => `- ${reference}`).join('\n')}`);
   }
   return parts.join('\n\n');
+}
+
+/** Which site profile decided the finding, the fact it used, and where the fact comes from. */
+function siteLine(site: SiteFact): string {
+  return `**Site:** ${site.name} — ${site.fact}${site.source ? ` (source: ${site.source})` : ''}`;
 }
 
 /** Hover for the findings at `position`, followed by `languageHover` (dockerfile-language-service or ours). */
