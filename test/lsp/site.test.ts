@@ -25,7 +25,7 @@ test('site profiles in the language server: finding, hover, status, and re-lint 
     const finding = published.diagnostics.find((d) => d.code === 'HPC-PORT-001');
     assert.ok(finding, JSON.stringify(published.diagnostics));
     assert.equal(finding.severity, 1);
-    assert.match(finding.message, /^On campus: `-march=x86-64-v4` needs x86-64-v4, which partition cpu \(x86-64-v3\) lacks/);
+    assert.match(String(finding.message), /^On campus: `-march=x86-64-v4` needs x86-64-v4, which partition cpu \(x86-64-v3\) lacks/);
 
     const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 22 } });
     const text = (hover?.contents as MarkupContent).value;
@@ -47,7 +47,7 @@ test('site profiles in the language server: finding, hover, status, and re-lint 
     settings = { site: 'lumi' };
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { hpclint: settings } });
     const withLumi = await client.nextDiagnostics(uri, before, (params) => params.diagnostics.some((d) => d.code === 'HPC-PORT-001'));
-    assert.match(withLumi.diagnostics.find((d) => d.code === 'HPC-PORT-001')!.message, /^On lumi: /);
+    assert.match(String(withLumi.diagnostics.find((d) => d.code === 'HPC-PORT-001')!.message), /^On lumi: /);
     assert.deepEqual(await client.request('hpclint/siteStatus', { uri }), { sites: ['lumi'], from: 'setting', configFile: join(workspace, '.hpclint.yaml') });
 
     // A broken site setting is reported once and linting goes on without it.
