@@ -74,6 +74,37 @@ describe('ignore actions', () => {
     );
   });
 
+  test('the pragma covers the whole continued command, so the finding on its last line goes', () => {
+    const text = 'Bootstrap: docker\nFrom: alpine:3.20\n\n%post\n    apt-get update && \\\n    apt-get install -y cuda-drivers\n    echo done\n';
+    const actions = actionsFor(text, 'apptainer', [diagnostic('HPC-PORT-005', 5, 23, 35)]);
+    const fixed = applyAction(text, byTitle(actions, 'Ignore HPC-PORT-005 for this line'));
+    assert.equal(fixed, text.replace('    apt-get update', '    # hpclint ignore=HPC-PORT-005\n    apt-get update'));
+    const pragma = parseRecipe(fixed, 'apptainer').pragmas[0];
+    assert.deepEqual(pragma.appliesTo, { startLine: 5, endLine: 6 });
+  });
+
+  test('no line action on a Dockerfile parser directive (a comment above it would end the directives)', () => {
+    const text = '# ESCAPE=\\\nFROM alpine:3.20\n';
+    const actions = actionsFor(text, 'dockerfile', [
+      { ...diagnostic('dockerfile-utils/CASING_DIRECTIVE', 0, 2, 8), source: 'dockerfile-utils' },
+    ]);
+    assert.equal(byTitle(actions, 'Ignore dockerfile-utils/CASING_DIRECTIVE for this line'), undefined);
+    assert.equal(
+      applyAction(text, byTitle(actions, 'Ignore dockerfile-utils/CASING_DIRECTIVE in this file')),
+      '# ESCAPE=\\\n\n# hpclint global ignore=dockerfile-utils/CASING_DIRECTIVE\nFROM alpine:3.20\n',
+    );
+  });
+
+  test('a section after help text or an unterminated heredoc gets no line action; after a script it does', () => {
+    const afterHelp = 'Bootstrap: docker\nFrom: alpine:3.20\n\n%help\n    Usage: run it\n%setup\n    touch x\n';
+    assert.equal(byTitle(actionsFor(afterHelp, 'apptainer', [diagnostic('HPC-BUILD-002', 5, 0, 6)]), 'Ignore HPC-BUILD-002 for this line'), undefined);
+    const afterHeredoc = 'Bootstrap: docker\nFrom: alpine:3.20\n\n%post\n    cat <<EOF > x\n    EOF\n%setup\n    touch x\n';
+    assert.equal(byTitle(actionsFor(afterHeredoc, 'apptainer', [diagnostic('HPC-BUILD-002', 6, 0, 6)]), 'Ignore HPC-BUILD-002 for this line'), undefined);
+    const afterPre = 'Bootstrap: docker\nFrom: alpine:3.20\n\n%pre\n    echo legacy\n%setup\n    touch x\n';
+    const fixed = applyAction(afterPre, byTitle(actionsFor(afterPre, 'apptainer', [diagnostic('HPC-BUILD-002', 5, 0, 6)]), 'Ignore HPC-BUILD-002 for this line'));
+    assert.deepEqual(parseRecipe(fixed, 'apptainer').pragmas[0].appliesTo, { startLine: 6, endLine: 6 });
+  });
+
   test('file-wide ignore: top of a definition file, or appended to an existing global pragma', () => {
     const text = 'Bootstrap: docker\nFrom: alpine:3.20\n';
     const actions = actionsFor(text, 'apptainer', [diagnostic('HPC-EOL-001', 1, 6, 17)]);

@@ -20,6 +20,7 @@ import type {
   Word,
 } from './model';
 import { splitImageRef } from './image-ref';
+import { logicalLineExtents, type LineExtent } from './logical-lines';
 import { parsePragmas } from './pragmas';
 import { splitShell } from './shell';
 import { LineIndex } from './text';
@@ -44,15 +45,21 @@ interface ParserState {
   comments: Comment[];
   /** First line of a multi-line header entry → its line extent (for pragmas). */
   headerExtents: Map<number, { startLine: number; endLine: number }>;
+  /** Each line of a multi-line logical shell line → the rest of that logical line (for pragmas). */
+  scriptExtents: Map<number, LineExtent>;
 }
 
 /** Parses a definition file into the recipe model. Never throws. */
 export function parseDefinitionFile(text: string): Recipe {
   const index = new LineIndex(text);
-  const state: ParserState = { text, index, diagnostics: [], comments: [], headerExtents: new Map() };
+  const state: ParserState = { text, index, diagnostics: [], comments: [], headerExtents: new Map(), scriptExtents: new Map() };
   const stages = stageChunks(text).map(([start, end], stageIndex) => parseStage(state, start, end, stageIndex));
   state.comments.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  const pragmas = parsePragmas(state.comments, index, (line) => state.headerExtents.get(line) ?? { startLine: line, endLine: line });
+  const pragmas = parsePragmas(
+    state.comments,
+    index,
+    (line) => state.headerExtents.get(line) ?? state.scriptExtents.get(line) ?? { startLine: line, endLine: line },
+  );
   return {
     format: 'apptainer',
     text,
@@ -356,6 +363,11 @@ function sectionSteps(state: ParserState, section: Section): Step[] {
   const script = (): ShellScript => {
     const result = splitShell(state.text, bodyStart, bodyEnd, state.index);
     collectShellComments(state, result);
+    for (const extent of logicalLineExtents(result, state.index)) {
+      for (let line = extent.startLine; line < extent.endLine; line++) {
+        state.scriptExtents.set(line, { startLine: line, endLine: extent.endLine });
+      }
+    }
     return result;
   };
   switch (spec?.kind) {
@@ -369,6 +381,8 @@ function sectionSteps(state: ParserState, section: Section): Step[] {
       if (spec.step === 'entrypoint') {
         return [{ ...base, kind: 'entrypoint', form: 'script', args: [], script: script() }];
       }
+      // `%pre`: still a shell script (its comments can be pragmas), kept as text for the rules.
+      script();
       return [{ ...base, kind: 'other', args: section.args, body: bodyWord(section) }];
     case 'environment': {
       const envScript = script();

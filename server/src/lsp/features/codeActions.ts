@@ -9,7 +9,10 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { HpcDiagnostic } from '../../engine/types';
+import { sectionSpec } from '../../recipe/apptainer-spec';
 import type { RecipeFormat } from '../../recipe/model';
+import { splitShell } from '../../recipe/shell';
+import { LineIndex } from '../../recipe/text';
 import { statementStartAt, type StatementLines } from '../../service/statements';
 import { diagnosticData, type DiagnosticData } from '../diagnostics/lspDiagnostics';
 import { FIX_ALL_KIND, SHOW_DOCUMENTATION_COMMAND } from '../protocol';
@@ -55,7 +58,10 @@ export function computeCodeActions(params: CodeActionParams, context: CodeAction
         continue;
       }
       actions.push(...fixActions(context.document, diagnostic, data));
-      actions.push(ignoreLineAction(context, diagnostic, data.code));
+      const lineAction = ignoreLineAction(context, diagnostic, data.code);
+      if (lineAction) {
+        actions.push(lineAction);
+      }
       if (!ignoredInFile.has(data.code)) {
         ignoredInFile.add(data.code);
         actions.push(ignoreFileAction(context, diagnostic, data.code));
@@ -127,11 +133,10 @@ function fixActions(document: TextDocument, diagnostic: Diagnostic, data: Diagno
 
 /** First line of the instruction (Dockerfile) or logical shell line / header line (definition file) at `line`. */
 function statementStartLine(context: CodeActionContextData, line: number): number {
-  const statement = context.statements === undefined ? undefined : statementStartAt(context.statements, line);
-  if (statement !== undefined) {
-    return statement;
+  if (context.statements !== undefined) {
+    return statementStartAt(context.statements, line) ?? line;
   }
-  // A definition-file section body (or no lint result yet): climb over backslash continuations.
+  // No lint result for this version yet: climb over backslash continuations.
   let start = line;
   while (start > 0 && /\\\s*$/.test(lineText(context.document, start - 1))) {
     start--;
@@ -139,20 +144,43 @@ function statementStartLine(context: CodeActionContextData, line: number): numbe
   return start;
 }
 
-function ignoreLineAction(context: CodeActionContextData, diagnostic: Diagnostic, code: string): CodeAction {
+/** Lines of the Dockerfile's parser directives: a comment above one would turn it into a plain comment. */
+function onParserDirective(context: CodeActionContextData, line: number): boolean {
+  if (context.format !== 'dockerfile') {
+    return false;
+  }
+  for (let current = 0; current <= line; current++) {
+    if (!PARSER_DIRECTIVE.test(lineText(context.document, current))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * "Ignore CODE for this line": a pragma above the statement. Not offered where no pragma can work: on a
+ * Dockerfile parser directive (a comment above it would end the directives), and on a definition-file section
+ * or stage start whose line above belongs to help text, a heredoc or a string (the comment would not be one).
+ */
+function ignoreLineAction(context: CodeActionContextData, diagnostic: Diagnostic, code: string): CodeAction | undefined {
   const { document } = context;
+  if (onParserDirective(context, diagnostic.range.start.line)) {
+    return undefined;
+  }
   const target = statementStartLine(context, diagnostic.range.start.line);
-  const indentation = /^\s*/.exec(lineText(document, target))?.[0] ?? '';
   const previous = target > 0 ? PRAGMA_LINE.exec(lineText(document, target - 1)) : null;
   let edit: TextEdit;
   if (previous && !previous[2].split(',').map((c) => c.trim()).includes(code)) {
     const end = lineText(document, target - 1).length;
     edit = { range: { start: { line: target - 1, character: end }, end: { line: target - 1, character: end } }, newText: `,${code}` };
-  } else {
+  } else if (previous || commentIsReadAt(context, target)) {
+    const indentation = /^\s*/.exec(lineText(document, target))?.[0] ?? '';
     edit = {
       range: { start: { line: target, character: 0 }, end: { line: target, character: 0 } },
       newText: `${indentation}# hpclint ignore=${code}${eol(document)}`,
     };
+  } else {
+    return undefined;
   }
   return {
     title: `Ignore ${code} for this line`,
@@ -160,6 +188,45 @@ function ignoreLineAction(context: CodeActionContextData, diagnostic: Diagnostic
     diagnostics: [diagnostic],
     edit: { changes: { [document.uri]: [edit] } },
   };
+}
+
+const SECTION_START = /^\s*%([A-Za-z]+)/;
+const STAGE_START = /^bootstrap:/i;
+
+/**
+ * Whether a comment line inserted above `line` is read as a comment. Only a definition-file section or stage
+ * start can fail: the inserted line ends the previous section, which may be help text or end inside a
+ * heredoc or string.
+ */
+function commentIsReadAt(context: CodeActionContextData, line: number): boolean {
+  const { document } = context;
+  if (context.format !== 'apptainer' || !(SECTION_START.test(lineText(document, line)) || STAGE_START.test(lineText(document, line)))) {
+    return true;
+  }
+  let header = line - 1;
+  while (header >= 0 && !SECTION_START.test(lineText(document, header))) {
+    if (STAGE_START.test(lineText(document, header))) {
+      return true;
+    }
+    header--;
+  }
+  if (header < 0) {
+    return true;
+  }
+  const kind = sectionSpec(SECTION_START.exec(lineText(document, header))![1])?.kind;
+  if (kind === 'files' || kind === 'labels' || kind === 'arguments') {
+    return true;
+  }
+  if (kind !== 'script' && kind !== 'environment') {
+    return false;
+  }
+  const probe = '# hpclint';
+  const body = document.getText({ start: { line: header + 1, character: 0 }, end: { line, character: 0 } }) + probe;
+  const index = new LineIndex(body);
+  const probeLine = index.lineCount - 1;
+  return splitShell(body, 0, body.length, index).comments.some(
+    (comment) => comment.range.start.line === probeLine && comment.range.start.character === 0,
+  );
 }
 
 function ignoreFileAction(context: CodeActionContextData, diagnostic: Diagnostic, code: string): CodeAction {

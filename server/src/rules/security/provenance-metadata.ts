@@ -101,8 +101,9 @@ function checkSections(context: RuleContext, stage: Stage): void {
   if (missing.length === 0) {
     return;
   }
+  // The Bootstrap line, else the stage's first header or section line (never the whole stage: its range starts at leading comments).
   const bootstrap = stage.steps.find((step) => step.kind === 'header' && step.key === 'bootstrap');
-  const anchor: Word['range'] = bootstrap ? bootstrap.range : stage.range;
+  const anchor: Word['range'] = bootstrap?.range ?? stage.steps[0]?.range ?? stage.range;
   const skeleton = missing
     .map((name) =>
       name === '%labels'
