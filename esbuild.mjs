@@ -17,7 +17,7 @@ const common = {
   loader: { '.md': 'text' },
 };
 
-/** Renders docs/rules/*.md (not committed) from the freshly bundled rules after every build of dist/docs.js. */
+/** Renders docs/rules/*.md and docs/hadolint.md (not committed) from the freshly bundled rules after every build of dist/docs.js. */
 const renderRuleDocs = {
   name: 'render-rule-docs',
   setup(build) {
@@ -28,7 +28,9 @@ const renderRuleDocs = {
       const require = createRequire(import.meta.url);
       const bundle = require.resolve('./dist/docs.js');
       delete require.cache[bundle];
-      require(bundle).writeDocs(root);
+      const docs = require(bundle);
+      docs.writeDocs(root);
+      docs.writeHadolintPage(root);
     });
   },
 };

@@ -9,6 +9,7 @@ import {
 } from 'vscode-languageclient/node';
 import {
   CONFIG_FILE_GLOB,
+  HADOLINT_CONFIG_GLOB,
   RESTART_SERVER_COMMAND,
   RULE_DOCUMENTATION_REQUEST,
   RULE_LIST_REQUEST,
@@ -41,7 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language },
     ]),
     synchronize: {
-      fileEvents: [vscode.workspace.createFileSystemWatcher(CONFIG_FILE_GLOB), vscode.workspace.createFileSystemWatcher(SITE_PROFILE_GLOB)],
+      fileEvents: [CONFIG_FILE_GLOB, HADOLINT_CONFIG_GLOB, SITE_PROFILE_GLOB].map((glob) => vscode.workspace.createFileSystemWatcher(glob)),
     },
     outputChannel,
     initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),

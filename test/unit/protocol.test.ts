@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { HADOLINT_CONFIG_NAMES } from '../../server/src/compat/hadolintConfig';
 import { CONFIG_FILE_NAMES } from '../../server/src/engine/config';
 import * as protocol from '../../server/src/lsp/protocol';
 import { isSiteProfileName } from '../../server/src/site/load';
@@ -19,6 +20,8 @@ test('every contributed command is declared in protocol.ts, and every declared c
 test('the config-file watch glob covers exactly the config file names', () => {
   const names = /^\*\*\/\.hpclint\.\{([a-z,]+)\}$/.exec(protocol.CONFIG_FILE_GLOB)?.[1].split(',').map((ext) => `.hpclint.${ext}`);
   assert.deepEqual(names, [...CONFIG_FILE_NAMES]);
+  const hadolint = /^\*\*\/\.hadolint\.\{([a-z,]+)\}$/.exec(protocol.HADOLINT_CONFIG_GLOB)?.[1].split(',').map((ext) => `.hadolint.${ext}`);
+  assert.deepEqual(hadolint, [...HADOLINT_CONFIG_NAMES]);
 });
 
 test('the site-profile watch glob, the schema contributions and the loader agree on profile file names', () => {

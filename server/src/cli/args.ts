@@ -13,6 +13,8 @@ export interface CliOptions {
   sites: string[];
   rules: Array<{ key: string; severity: SeveritySetting }>;
   failOn: FailOn;
+  /** `--fail-on` was given (otherwise a `.hadolint.yaml` failure-threshold may set it). */
+  failOnGiven?: boolean;
   explain?: string;
   listRules: boolean;
   fix: boolean;
@@ -170,6 +172,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       }
       case '--fail-on':
         options.failOn = oneOf(value(), FAIL_ON, name);
+        options.failOnGiven = true;
         break;
       case '--explain':
         options.explain = value();

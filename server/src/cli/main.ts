@@ -22,6 +22,7 @@ import { ANSI, PLAIN, useColor } from './color';
 import { formatReport, type FileReport, type ToolInfo } from './formatters';
 import { runConvert } from './convert';
 import { CliShellCheck, shellcheckStatus } from './shellcheck';
+import { findHadolintConfig, loadHadolintConfig } from '../compat/hadolintConfig';
 import { locateShellCheck } from '../shellcheck/runner';
 import { referenceFromArgument, resolveSiteReference } from '../site/load';
 import type { Site } from '../site/profile';
@@ -205,7 +206,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const shown = options.quiet
     ? done.map((report) => ({ ...report, diagnostics: report.diagnostics.filter((d) => d.severity === 'error') }))
     : done;
-  const failOn: FailOn = options.quiet ? 'error' : options.failOn;
+  const failOn: FailOn = options.quiet ? 'error' : options.failOnGiven ? options.failOn : (hadolintFailOn(io.cwd) ?? options.failOn);
   const quietAndClean = options.quiet && options.format === 'text' && shown.every((report) => report.diagnostics.length === 0);
   if (!quietAndClean) {
     const palette = options.format === 'text' && useColor(options.color, io.stdoutIsTerminal === true, io.env ?? {}) ? ANSI : PLAIN;
@@ -217,6 +218,19 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const threshold = FAIL_ON_RANK[failOn];
   const failing = shown.some((report) => report.diagnostics.some((d) => SEVERITY_RANK[d.severity] >= threshold));
   return failing ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** `failure-threshold` of the `.hadolint.yaml` that applies in the working directory (a broken one was reported with its files). */
+function hadolintFailOn(cwd: string): FailOn | undefined {
+  const path = findHadolintConfig(cwd);
+  try {
+    return path === undefined ? undefined : loadHadolintConfig(path).failOn;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      return undefined;
+    }
+    throw error;
+  }
 }
 
 /** How a path appears in reports: relative to the working directory when it is below it, else absolute. */

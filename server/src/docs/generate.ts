@@ -6,6 +6,9 @@ import type { Category, Rule, RuleMeta } from '../engine/rule';
 import { allRules } from '../rules/index';
 import { renderRuleDoc } from './render';
 
+/** docs/hadolint.md, rendered by the same build step (esbuild.mjs). */
+export { writeHadolintPage } from '../compat/page';
+
 export const RULE_DOCS_DIR = 'docs/rules';
 
 /** Catalogue order of the categories, with the heading used in the rules index. */

@@ -40,6 +40,8 @@ export interface ConfigOverride {
   ignorePaths?: string[];
   /** Target sites (loaded profiles), replacing those of lower layers. */
   sites?: Site[];
+  /** Severities from `.hadolint.yaml` (see ResolvedConfig.compat), replacing those of lower layers. */
+  compat?: ResolvedConfig['compat'];
 }
 
 export interface ConfigFile extends ConfigOverride {
@@ -86,6 +88,10 @@ export function mergeConfig(base: ResolvedConfig, override: ConfigOverride, rule
     settings: { ...base.settings, trustedRegistries: [...base.settings.trustedRegistries] },
     syntaxValidation: base.syntaxValidation,
   };
+  const compat = override.compat ?? base.compat;
+  if (compat !== undefined) {
+    merged.compat = compat;
+  }
   Object.assign(merged.rules, normaliseRuleKeys(override.rules ?? {}, rules));
   for (const [category, severity] of Object.entries(override.categories ?? {})) {
     merged.categories[category.toLowerCase()] = severity;
@@ -125,11 +131,11 @@ export function normaliseRuleKeys(
  * The nearest config file in `startDir` or its ancestors. The walk stops after `stopDir`, after a
  * directory containing `.git` (the repository root), or at the filesystem root.
  */
-export function findConfigFile(startDir: string, stopDir?: string): string | undefined {
+export function findConfigFile(startDir: string, stopDir?: string, names: readonly string[] = CONFIG_FILE_NAMES): string | undefined {
   let dir = resolve(startDir);
   const stop = stopDir === undefined ? undefined : resolve(stopDir);
   for (;;) {
-    for (const name of CONFIG_FILE_NAMES) {
+    for (const name of names) {
       const candidate = join(dir, name);
       if (isFile(candidate)) {
         return candidate;

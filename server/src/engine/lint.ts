@@ -1,7 +1,8 @@
 // The engine: detect format, guard size, parse, run rules, apply overrides and pragmas, merge syntax checks.
 import { validate, type ValidatorSettings } from 'dockerfile-utils';
+import { compatKeyMatches } from '../compat/match';
 import { withMemoizedArguments } from '../recipe/dockerfile';
-import type { Pragma, Range, Recipe, RecipeFormat } from '../recipe/model';
+import type { Range, Recipe, RecipeFormat } from '../recipe/model';
 import { detectFormat, parseRecipe } from '../recipe/parse';
 import { allRules } from '../rules/index';
 import { defaultConfig } from './config';
@@ -93,7 +94,8 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
     }
   }
 
-  const kept = recipe.pragmas.length > 0 ? diagnostics.filter((d) => !suppressed(d, recipe.pragmas)) : diagnostics;
+  const settled = config.compat?.length ? withCompatSettings(diagnostics, overrides, config.compat, recipe) : diagnostics;
+  const kept = recipe.pragmas.length > 0 ? settled.filter((d) => !suppressed(d, recipe)) : settled;
   kept.sort(compareDiagnostics);
   return { format, recipe, diagnostics: kept };
 }
@@ -113,12 +115,34 @@ export function settleFindings(found: readonly ExternalFinding[], recipe: Recipe
     if (setting === 'off') {
       continue;
     }
-    const settled = { ...diagnostic, severity: setting };
-    if (!suppressed(settled, recipe.pragmas)) {
-      kept.push(settled);
+    kept.push({ ...diagnostic, severity: setting });
+  }
+  const settled = config.compat?.length ? withCompatSettings(kept, overrides, config.compat, recipe) : kept;
+  return settled.filter((d) => !suppressed(d, recipe)).sort(compareDiagnostics);
+}
+
+/**
+ * `.hadolint.yaml` severities (the first matching entry wins) for findings whose rule hpclint's own settings do not
+ * name: a setting for the rule wins, and a category turned off stays off, but a hadolint entry for one check is
+ * more specific than a category severity.
+ */
+function withCompatSettings(
+  diagnostics: readonly HpcDiagnostic[],
+  overrides: Overrides,
+  compat: NonNullable<ResolvedConfig['compat']>,
+  recipe: Recipe,
+): HpcDiagnostic[] {
+  const result: HpcDiagnostic[] = [];
+  for (const diagnostic of diagnostics) {
+    const own = overrides.ruleOnly(diagnostic.code, diagnostic.name);
+    const entry = own === undefined ? compat.find(({ key }) => matchesCode(key, diagnostic, recipe)) : undefined;
+    if (!entry) {
+      result.push(diagnostic);
+    } else if (entry.setting !== 'off') {
+      result.push({ ...diagnostic, severity: entry.setting });
     }
   }
-  return kept.sort(compareDiagnostics);
+  return result;
 }
 
 /** dockerfile-utils' findings; its own crashes (e.g. on a stage named `constructor`) become one finding instead of ending the lint. */
@@ -165,13 +189,12 @@ class Overrides {
 
   /** The configured setting, or undefined to keep the finding's / rule's own severity. */
   forRule(code: string, name: string, category: string): SeveritySetting | undefined {
-    if (this.rules.size > 0) {
-      const byRule = this.rules.get(code.toLowerCase()) ?? this.rules.get(name.toLowerCase());
-      if (byRule !== undefined) {
-        return byRule;
-      }
-    }
-    return this.categories.get(category);
+    return this.ruleOnly(code, name) ?? this.categories.get(category);
+  }
+
+  /** The setting for the rule itself (code or name), ignoring its category. */
+  ruleOnly(code: string, name: string): SeveritySetting | undefined {
+    return this.rules.size > 0 ? (this.rules.get(code.toLowerCase()) ?? this.rules.get(name.toLowerCase())) : undefined;
   }
 }
 
@@ -232,25 +255,26 @@ function emptyRecipe(format: RecipeFormat, text: string): Recipe {
   return { format, text, stages: [], globalArgs: [], comments: [], pragmas: [], diagnostics: [], escapeChar: '\\' };
 }
 
-function suppressed(diagnostic: HpcDiagnostic, pragmas: readonly Pragma[]): boolean {
+function suppressed(diagnostic: HpcDiagnostic, recipe: Recipe): boolean {
   const line = diagnostic.range.start.line;
-  for (const pragma of pragmas) {
+  for (const pragma of recipe.pragmas) {
     if (!pragma.global) {
       const target = pragma.appliesTo;
       if (!target || line < target.startLine || line > target.endLine) {
         continue;
       }
     }
-    if (pragma.codes.some((code) => matchesCode(code, diagnostic))) {
+    if (pragma.codes.some((code) => matchesCode(code, diagnostic, recipe))) {
       return true;
     }
   }
   return false;
 }
 
-function matchesCode(key: string, diagnostic: HpcDiagnostic): boolean {
+/** A pragma or compat key names the finding: its code or name, or a hadolint/BuildKit check it reports (compat/). */
+function matchesCode(key: string, diagnostic: HpcDiagnostic, recipe: Recipe): boolean {
   const lower = key.toLowerCase();
-  return lower === diagnostic.code.toLowerCase() || lower === diagnostic.name.toLowerCase();
+  return lower === diagnostic.code.toLowerCase() || lower === diagnostic.name.toLowerCase() || compatKeyMatches(key, diagnostic, recipe);
 }
 
 export function compareDiagnostics(a: HpcDiagnostic, b: HpcDiagnostic): number {

@@ -26,6 +26,12 @@ export interface ResolvedConfig {
   settings: RuleSettings;
   /** Merge dockerfile-utils' syntax diagnostics for Dockerfiles. */
   syntaxValidation: boolean;
+  /**
+   * Severities from another tool's config file (`.hadolint.yaml`: `ignored`, `override`, `label-schema`),
+   * keyed by its codes (`DL3007`, `SC2086`) or hpclint codes. They apply to findings that hpclint's own
+   * settings (`rules`, `categories`) leave alone; `off` drops the finding.
+   */
+  compat?: Array<{ key: string; setting: SeveritySetting }>;
 }
 
 export interface LintOptions {

@@ -9,6 +9,9 @@ export const SETTINGS_SECTION = 'hpclint';
 /** Config files the client watches (`didChangeWatchedFiles`); matches `CONFIG_FILE_NAMES`. */
 export const CONFIG_FILE_GLOB = '**/.hpclint.{yaml,yml,json}';
 
+/** hadolint's config files, read below hpclint's (compat/hadolintConfig.ts); matches `HADOLINT_CONFIG_NAMES`. */
+export const HADOLINT_CONFIG_GLOB = '**/.hadolint.{yaml,yml}';
+
 /** `initialize` options the client may send. */
 export interface InitializationOptions {
   /**

@@ -26,7 +26,7 @@ import type {
   Word,
 } from './model';
 import { splitImageRef } from './image-ref';
-import { parsePragmas } from './pragmas';
+import { buildkitSkipPragma, parsePragmas } from './pragmas';
 import { splitShell } from './shell';
 import { LineIndex } from './text';
 
@@ -145,6 +145,8 @@ const SIMPLE_VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+]([^}]*))?\}|([A
 class DockerfileFrontEnd {
   private readonly diagnostics: ParseProblem[] = [];
   private escapeChar = '\\';
+  /** BuildKit's `# check=skip=…` parser directive. */
+  private checkDirective?: { value: string; range: Range };
 
   constructor(
     private readonly text: string,
@@ -182,6 +184,9 @@ class DockerfileFrontEnd {
     }
     const comments = this.comments(dockerfile.getComments().map((comment) => comment.getRange()), dockerfile.getDirectives().map((directive) => directive.getRange()));
     const pragmas = parsePragmas(comments, this.index, (line) => ({ startLine: line, endLine: extents.get(line) ?? line }));
+    if (this.checkDirective) {
+      pragmas.push(buildkitSkipPragma(this.checkDirective.value, this.checkDirective.range));
+    }
     return {
       format: 'dockerfile',
       text: this.text,
@@ -508,6 +513,8 @@ class DockerfileFrontEnd {
       if (directivesEnded || !match || !KNOWN_DIRECTIVES.has(match[1].toLowerCase())) {
         directivesEnded = true;
         comments.push({ text, range });
+      } else if (match[1].toLowerCase() === 'check') {
+        this.checkDirective = { value: match[2], range };
       }
     }
     for (const range of commentRanges) {

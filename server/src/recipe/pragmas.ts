@@ -1,6 +1,8 @@
 import type { Comment, Pragma } from './model';
 
 const PRAGMA = /^#\s*hpclint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,/\- ]*?)\s*(?:--\s*(.*))?$/;
+/** hadolint's own pragma (`# hadolint ignore=DL3008,SC2086 # reason`): its codes map to hpclint's (compat/). */
+const HADOLINT_PRAGMA = /^#\s*hadolint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9, ]*?)\s*(?:#\s*(.*))?$/;
 
 /** The text of each line: an array of lines or anything like `LineIndex`. */
 export type LineSource = readonly string[] | { readonly lineCount: number; lineText(line: number): string };
@@ -20,10 +22,10 @@ export function parsePragmas(
 ): Pragma[] {
   const pragmas: Pragma[] = [];
   for (const comment of comments) {
-    if (!comment.text.includes('hpclint')) {
+    if (!comment.text.includes('hpclint') && !comment.text.includes('hadolint')) {
       continue;
     }
-    const match = PRAGMA.exec(comment.text.trim());
+    const match = PRAGMA.exec(comment.text.trim()) ?? HADOLINT_PRAGMA.exec(comment.text.trim());
     if (!match) {
       continue;
     }
@@ -44,6 +46,18 @@ export function parsePragmas(
     pragmas.push(pragma);
   }
   return pragmas;
+}
+
+/** BuildKit's `# check=skip=A,B` directive as a whole-file pragma with keys `buildkit/A`, `buildkit/B` (`skip=all` → `buildkit/all`). */
+export function buildkitSkipPragma(value: string, range: Comment['range']): Pragma {
+  const codes: string[] = [];
+  for (const setting of value.split(';')) {
+    const [key, names] = setting.split('=', 2);
+    if (key.trim().toLowerCase() === 'skip' && names !== undefined) {
+      codes.push(...names.split(',').map((name) => name.trim()).filter((name) => name.length > 0).map((name) => `buildkit/${name}`));
+    }
+  }
+  return { global: true, codes, range };
 }
 
 function nextCodeLine(lines: LineSource, from: number): number | undefined {

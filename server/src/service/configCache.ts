@@ -1,5 +1,6 @@
 // Configuration layering and its cache, shared by the CLI and the language server:
-//   defaults < editor settings < config file (`--config`, `hpclint.configFile`, or the nearest `.hpclint.yaml`) < CLI flags.
+//   defaults < nearest `.hadolint.yaml` < editor settings < config file (`--config`, `hpclint.configFile`, or the nearest
+//   `.hpclint.yaml`) < CLI flags.
 // Lookups and loads are cached until `invalidate()`: the language server calls it on file-watcher events
 // and settings changes, so a keystroke never walks directories, stats or reads a config file.
 import { statSync } from 'node:fs';
@@ -14,6 +15,7 @@ import {
   type ConfigOverride,
 } from '../engine/config';
 import type { Rule } from '../engine/rule';
+import { findHadolintConfig, loadHadolintConfig } from '../compat/hadolintConfig';
 import type { ResolvedConfig } from '../engine/types';
 
 /** Everything above the defaults. Pass the same object for the same settings: results are cached per layers object. */
@@ -54,6 +56,7 @@ interface Loaded {
 export class ConfigCache {
   /** Directory → nearest config file (undefined = none). */
   private readonly discovered = new Map<string, string | undefined>();
+  private readonly discoveredHadolint = new Map<string, string | undefined>();
   private readonly loaded = new Map<string, Loaded>();
   private resolved = new WeakMap<ConfigLayers, Map<string, DirectoryConfig>>();
 
@@ -65,15 +68,16 @@ export class ConfigCache {
   /** The configuration for recipes in `directory` (undefined: no file-system location, e.g. `untitled:`). */
   forDirectory(directory: string | undefined, layers: ConfigLayers): DirectoryConfig {
     const path = layers.configFile ?? (directory === undefined ? undefined : this.discover(directory));
+    const hadolintPath = directory === undefined ? undefined : this.discoverHadolint(directory);
     let byPath = this.resolved.get(layers);
     if (!byPath) {
       byPath = new Map();
       this.resolved.set(layers, byPath);
     }
-    const key = path ?? '';
+    const key = `${path ?? ''}\0${hadolintPath ?? ''}`;
     let result = byPath.get(key);
     if (!result) {
-      result = this.layer(path, layers);
+      result = this.layer(path, hadolintPath, layers);
       byPath.set(key, result);
     }
     return result;
@@ -85,6 +89,7 @@ export class ConfigCache {
    */
   invalidate(changedPath?: string): void {
     this.discovered.clear();
+    this.discoveredHadolint.clear();
     this.resolved = new WeakMap();
     if (changedPath !== undefined) {
       const changed = resolve(changedPath);
@@ -111,10 +116,19 @@ export class ConfigCache {
     }
     // A new config file may have appeared between a recipe and the one that applied.
     this.discovered.clear();
+    this.discoveredHadolint.clear();
     if (changed) {
       this.resolved = new WeakMap();
     }
     return changed;
+  }
+
+  /** Directory → nearest `.hadolint.yaml` (a lower layer; see compat/hadolintConfig.ts). */
+  private discoverHadolint(directory: string): string | undefined {
+    if (!this.discoveredHadolint.has(directory)) {
+      this.discoveredHadolint.set(directory, findHadolintConfig(directory, this.stopFor(directory)));
+    }
+    return this.discoveredHadolint.get(directory);
   }
 
   private discover(directory: string): string | undefined {
@@ -136,8 +150,12 @@ export class ConfigCache {
     return best;
   }
 
-  private layer(path: string | undefined, layers: ConfigLayers): DirectoryConfig {
+  private layer(path: string | undefined, hadolintPath: string | undefined, layers: ConfigLayers): DirectoryConfig {
     let config = defaultConfig();
+    const hadolint = hadolintPath === undefined ? undefined : this.load(hadolintPath, loadHadolintConfig);
+    if (hadolint && !(hadolint instanceof ConfigError)) {
+      config = mergeConfig(config, hadolint, this.rules);
+    }
     if (layers.settings) {
       config = mergeConfig(config, layers.settings, this.rules);
     }
@@ -160,7 +178,7 @@ export class ConfigCache {
     return result;
   }
 
-  private load(path: string): ConfigFile | ConfigError {
+  private load(path: string, read: (path: string, rules: readonly Rule[]) => ConfigFile = loadConfigFile): ConfigFile | ConfigError {
     const absolute = resolve(path);
     const cached = this.loaded.get(absolute);
     if (cached) {
@@ -169,7 +187,7 @@ export class ConfigCache {
     const stamp = fileStamp(absolute);
     let result: ConfigFile | ConfigError;
     try {
-      result = loadConfigFile(absolute, this.rules);
+      result = read(absolute, this.rules);
     } catch (error) {
       result = error instanceof ConfigError ? error : new ConfigError(absolute, 1, String(error));
     }

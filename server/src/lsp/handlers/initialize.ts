@@ -3,7 +3,7 @@
 import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, type InitializeResult } from 'vscode-languageserver';
 import { clientSupport, SERVER_CAPABILITIES } from '../capabilities';
 import { describeError, guardedNotification } from '../guard';
-import { CONFIG_FILE_GLOB, SETTINGS_SECTION, SITE_PROFILE_GLOB, type InitializationOptions } from '../protocol';
+import { CONFIG_FILE_GLOB, HADOLINT_CONFIG_GLOB, SETTINGS_SECTION, SITE_PROFILE_GLOB, type InitializationOptions } from '../protocol';
 import type { HpclintServer } from '../server';
 import { filePathOf } from '../uri';
 import { listenToWorkspaceFolders } from './workspaceFolders';
@@ -39,7 +39,7 @@ export function registerInitialize(server: HpclintServer): void {
       if (server.client.registersFileWatchers) {
         await tryRegister(server, 'workspace/didChangeWatchedFiles', 'edits to .hpclint.yaml and site profiles', () =>
           connection.client.register(DidChangeWatchedFilesNotification.type, {
-            watchers: [{ globPattern: CONFIG_FILE_GLOB }, { globPattern: SITE_PROFILE_GLOB }],
+            watchers: [{ globPattern: CONFIG_FILE_GLOB }, { globPattern: HADOLINT_CONFIG_GLOB }, { globPattern: SITE_PROFILE_GLOB }],
           }),
         );
       }
