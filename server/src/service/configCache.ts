@@ -175,6 +175,9 @@ export class ConfigCache {
     } else if (file?.ignorePaths?.length) {
       result.ignorePaths = file.ignorePaths;
     }
+    if (hadolint instanceof ConfigError && !result.error) {
+      result.error = hadolint;
+    }
     return result;
   }
 
