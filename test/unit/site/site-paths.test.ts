@@ -45,3 +45,19 @@ test('HPC-PERF-002: on Slingshot without an injected libfabric, a libfabric with
   assert.deepEqual(findings.map((finding) => [finding.range.start.line, finding.severity]), [[1, 'warning']]);
   assert.match(findings[0].message, /^On campus: This libfabric is built without `--enable-cxi`/);
 });
+
+test('HPC-PORT-008: the shipped CUDA against the site driver — too old is an error, minor-version compatibility is info, a new enough driver is silent', () => {
+  const gpus = (driver: string) =>
+    site(`name: gpus\npartitions:\n  - name: a100\n    cpu: { arch: x86_64, microarch: icelake-server }\n    gpus: [{ vendor: nvidia, model: A100, computeCapability: "8.0", driver: "${driver}" }]\n`);
+  const text = 'FROM nvidia/cuda:12.4.1-devel-ubuntu22.04 AS build\nRUN make\nFROM nvidia/cuda:13.0.0-runtime-ubuntu24.04\nRUN apt-get install -y cuda-toolkit-12-4\n';
+  const run = (driver: string) => runRule(rule('cuda-host-driver'), text, 'dockerfile', testSettings({ sites: [gpus(driver)] })).findings;
+  assert.deepEqual(
+    run('535.129.03').map((finding) => [finding.range.start.line, finding.severity, finding.site?.fact]),
+    [
+      [2, 'error', 'partition a100: NVIDIA driver 535'],
+      [3, 'info', 'partition a100: NVIDIA driver 535'],
+    ],
+  );
+  assert.match(run('535.129.03')[0].message, /^On gpus: CUDA 13\.0 .* needs an NVIDIA driver of branch ≥580 .* but partition a100 runs 535: the first CUDA call fails/);
+  assert.deepEqual(run('590').map((finding) => finding.severity), [], 'driver 590 runs CUDA 13.0 and 12.4; the build stage is not shipped');
+});

@@ -8,8 +8,12 @@ import { effectiveName, effectiveWords } from '../util/commands';
 import { expandedBase, isStageReference, normalizeRef } from '../util/base-image';
 import { installedPackages } from '../util/installed-packages';
 import { ngcBase } from '../util/ngc';
-import { baseName } from '../util/source';
+import { baseName, finalStageChain } from '../util/source';
 import docs from './cuda-host-driver.md';
+import type { RuleContext } from '../../engine/rule';
+import { activeSites, onSite, siteFact } from '../../site/checks';
+import { cudaVerdicts } from '../../site/cuda';
+import type { Site } from '../../site/profile';
 
 interface DriverEntry {
   /** Driver branch; null when the release is known but its driver could not be confirmed. */
@@ -23,6 +27,8 @@ interface CudaUse {
   version: string;
   range: Range;
   source: string;
+  /** In the final image (the last stage and the stages it builds on), not only in a build stage. */
+  shipped: boolean;
 }
 
 /** `cuda-toolkit-12-4`, `cuda-12-4`, `cuda-libraries-12-4`, `cuda-cudart-12-4` … (apt/dnf/zypper and package files). */
@@ -93,6 +99,61 @@ function driverAdvice(version: string): string | undefined {
   return undefined;
 }
 
+/** With site profiles: the CUDA version against each site's NVIDIA driver (no finding where it simply runs). */
+function checkOnSites(context: RuleContext, sites: readonly Site[], use: CudaUse): void {
+  const major = use.version.split('.')[0];
+  const full = own(TOOLKIT_DRIVER, use.version)?.driver ?? undefined;
+  const minor = own(MINOR_COMPATIBILITY, major)?.driver ?? undefined;
+  for (const verdict of cudaVerdicts(sites, { full, minor })) {
+    const { site } = verdict;
+    const cuda = `CUDA ${use.version} (${use.source})`;
+    switch (verdict.status) {
+      case 'too-old': {
+        const needs = minor !== undefined ? `≥${minor} (CUDA ${major}.x minor-version compatibility)` : `≥${full}`;
+        context.report({
+          range: use.range,
+          severity: 'error',
+          message: onSite(
+            site,
+            `${cuda} needs an NVIDIA driver of branch ${needs}, but partition ${verdict.partition.name} runs ${verdict.driver}: the first CUDA call fails with ` +
+              '`CUDA driver version is insufficient for CUDA runtime version`. Use a CUDA release this driver supports, or the `cuda-compat` forward-compatibility package on data-centre GPUs.',
+          ),
+          site: siteFact(site, `partition ${verdict.partition.name}: NVIDIA driver ${verdict.driver}`, `partitions.${verdict.partition.name}.gpus.driver`),
+        });
+        break;
+      }
+      case 'minor':
+        context.report({
+          range: use.range,
+          message: onSite(
+            site,
+            `${cuda} runs on driver ${verdict.driver} of partition ${verdict.partition.name} under minor-version compatibility (≥${minor}), but code that JIT-compiles ` +
+              `PTX from this toolkit needs ≥${full}: ship cubins for the site's GPUs (\`-gencode …code=sm_XY\`).`,
+          ),
+          site: siteFact(site, `partition ${verdict.partition.name}: NVIDIA driver ${verdict.driver}`, `partitions.${verdict.partition.name}.gpus.driver`),
+        });
+        break;
+      case 'no-nvidia':
+        context.report({
+          range: use.range,
+          severity: 'warning',
+          message: onSite(site, `no partition has an NVIDIA GPU, so ${cuda} has nothing to run on there. Check that this image is meant for this site.`),
+          site: siteFact(site, `partitions: ${site.partitions.map((partition) => partition.name).join(', ')} (no NVIDIA GPUs)`, 'partitions'),
+        });
+        break;
+      case 'unknown-driver':
+        context.report({
+          range: use.range,
+          message: onSite(site, `${cuda} needs ${driverAdvice(use.version)}; the site profile gives no driver for partition ${verdict.partition.name}: check \`nvidia-smi\` there.`),
+          site: siteFact(site, `partition ${verdict.partition.name}: NVIDIA GPU, driver not in the profile`, `partitions.${verdict.partition.name}.gpus`),
+        });
+        break;
+      default:
+        break;
+    }
+  }
+}
+
 export default defineRule({
   meta: {
     code: 'HPC-PORT-008',
@@ -107,6 +168,7 @@ export default defineRule({
     const { recipe } = context;
     const uses: CudaUse[] = [];
     const reported = new Set<string>();
+    const shipped = new Set(finalStageChain(recipe));
     for (const stage of recipe.stages) {
       if (isStageReference(recipe, stage)) {
         continue;
@@ -115,10 +177,10 @@ export default defineRule({
       const version = reference === undefined ? undefined : baseVersion(reference);
       if (version) {
         const raw = (stage.base.image?.raw ?? stage.base.raw).replace(/^"(.*)"$/, '$1');
-        uses.push({ version, range: stage.base.image?.range ?? stage.base.range, source: raw === reference ? `\`${raw}\`` : `\`${raw}\` = \`${reference}\`` });
+        uses.push({ version, range: stage.base.image?.range ?? stage.base.range, source: raw === reference ? `\`${raw}\`` : `\`${raw}\` = \`${reference}\``, shipped: shipped.has(stage) });
       }
     }
-    for (const { script, step } of allScripts(recipe)) {
+    for (const { script, step, stage } of allScripts(recipe)) {
       if (step.kind !== 'run') {
         continue;
       }
@@ -130,13 +192,21 @@ export default defineRule({
           }
         }
         for (const { version, word } of installVersions(command)) {
-          uses.push({ version, range: word.range, source: `\`${baseName(word.value)}\`` });
+          uses.push({ version, range: word.range, source: `\`${baseName(word.value)}\``, shipped: stage !== undefined && shipped.has(stage) });
         }
       }
     }
+    const sites = activeSites(context.settings);
     for (const use of uses.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character)) {
       const advice = driverAdvice(use.version);
       if (!advice || reported.has(use.version)) {
+        continue;
+      }
+      if (sites.length > 0) {
+        if (use.shipped) {
+          reported.add(use.version);
+          checkOnSites(context, sites, use); // a build stage's CUDA never runs on the site
+        }
         continue;
       }
       reported.add(use.version);
