@@ -5,6 +5,7 @@ import { effectiveWords } from '../util/commands';
 import { controlFlow, dependsOnArguments, POSITIONAL, type CommandFlow } from '../util/control-flow';
 import { entryCommands, entryLabel, entrySteps } from '../util/entry';
 import { baseName, shellCScript } from '../util/source';
+import { activeSites, onSite, siteFact } from '../../site/checks';
 import docs from './no-downloads-at-start.md';
 
 const LOCAL_URL = /^(https?|ftp):\/\/(localhost|127\.|0\.0\.0\.0|\[::1\]|\$)/i;
@@ -93,6 +94,7 @@ export default defineRule({
   docs,
   check(context) {
     const { recipe } = context;
+    const offline = activeSites(context.settings).filter((site) => site.profile.computeNodeInternet === false);
     const argumentVariables = variablesFromArguments(recipe);
     for (const { step } of entrySteps(recipe)) {
       const scripts = [step.script, ...(step.form === 'exec' ? [shellCScript(recipe, step.args)].filter((x) => x !== undefined) : [])];
@@ -124,6 +126,15 @@ export default defineRule({
             range: command.range,
             severity: 'info',
             message: `${download.what} at container start, from a URL built from the arguments of ${where}: a builder or tool image that fetches what the user names. Make sure it never runs inside a parallel job, where every rank would download it.`,
+          });
+          continue;
+        }
+        if (offline.length > 0) {
+          context.report({
+            range: command.range,
+            severity: 'error',
+            message: onSite(offline, `${download.what} every time the container starts (${where}), but compute nodes have no internet access: it fails on every node. Do it at build time.`),
+            site: siteFact(offline, 'compute nodes: no internet access', 'computeNodeInternet'),
           });
           continue;
         }
