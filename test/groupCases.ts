@@ -56,8 +56,8 @@ export const GROUPS: GroupCase[] = [
     fixTitle: /exec/,
   },
   {
-    code: 'HPC-LIC-005',
-    file: 'lic/Dockerfile',
+    code: 'HPC-PORT-013',
+    file: 'mpi/Dockerfile',
     text:
       'FROM rockylinux:9\n' +
       'RUN cd /tmp/mpich-4.3.0 && ./configure --prefix=/opt/mpich --disable-shared && make -j4 install\n',

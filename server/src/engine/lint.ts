@@ -7,7 +7,7 @@ import { detectFormat, parseRecipe } from '../recipe/parse';
 import { allRules } from '../rules/index';
 import { defaultConfig } from './config';
 import { defuseStageNames, restoreStageName } from './syntaxTraps';
-import { dockerfileUtilsCode, INTERNAL_CODE, PARSE_CODE, SKIPPED_CODE } from './registry';
+import { dockerfileUtilsCode, INTERNAL_CODE, PARSE_CODE, ruleByCodeOrName, SKIPPED_CODE } from './registry';
 import type { Finding, Rule, Severity, SeveritySetting } from './rule';
 import type { HpcDiagnostic, LintOptions, LintResult, ResolvedConfig } from './types';
 
@@ -274,7 +274,12 @@ function suppressed(diagnostic: HpcDiagnostic, recipe: Recipe): boolean {
 /** A pragma or compat key names the finding: its code or name, or a hadolint/BuildKit check it reports (compat/). */
 function matchesCode(key: string, diagnostic: HpcDiagnostic, recipe: Recipe): boolean {
   const lower = key.toLowerCase();
-  return lower === diagnostic.code.toLowerCase() || lower === diagnostic.name.toLowerCase() || compatKeyMatches(key, diagnostic, recipe);
+  return (
+    lower === diagnostic.code.toLowerCase() ||
+    lower === diagnostic.name.toLowerCase() ||
+    ruleByCodeOrName(key)?.meta.code === diagnostic.code ||
+    compatKeyMatches(key, diagnostic, recipe)
+  );
 }
 
 export function compareDiagnostics(a: HpcDiagnostic, b: HpcDiagnostic): number {

@@ -14,6 +14,9 @@ function indexOf(rules: readonly Rule[]): Map<string, Rule> {
     for (const rule of rules) {
       index.set(rule.meta.code.toLowerCase(), rule);
       index.set(rule.meta.name.toLowerCase(), rule);
+      for (const former of rule.meta.formerCodes ?? []) {
+        index.set(former.toLowerCase(), rule);
+      }
     }
     lookups.set(rules, index);
   }

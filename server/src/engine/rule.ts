@@ -56,6 +56,8 @@ export interface RuleDocs {
 export interface RuleMeta {
   /** `HPC-PORT-001`. */
   code: string;
+  /** Codes the rule had before (a code is never reused): configs, `--rule`, pragmas and `--explain` still accept them. */
+  formerCodes?: string[];
   /** kebab-case, `no-march-native`. */
   name: string;
   category: Category;

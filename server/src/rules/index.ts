@@ -30,7 +30,6 @@ import noBakedLicenseServer from './licensing/no-baked-license-server';
 import noLicenseFiles from './licensing/no-license-files';
 import noProprietarySdkInFinalImage from './licensing/no-proprietary-sdk-in-final-image';
 import noPublishedCommercialApps from './licensing/no-published-commercial-apps';
-import noStaticMpiLinking from './licensing/no-static-mpi-linking';
 import ubiRedistributableContent from './licensing/ubi-redistributable-content';
 import noMovingTargetUrls from './maintainability/no-moving-target-urls';
 import pinVcsFetches from './maintainability/pin-vcs-fetches';
@@ -57,6 +56,7 @@ import noHardcodedMachineArch from './portability/no-hardcoded-machine-arch';
 import noHostPathsInImage from './portability/no-host-paths-in-image';
 import noKernelCoupledComponents from './portability/no-kernel-coupled-components';
 import noMarchNative from './portability/no-march-native';
+import noStaticMpiLinking from './portability/no-static-mpi-linking';
 import noDisabledVerification from './security/no-disabled-verification';
 import noPrivilegeAssumptions from './security/no-privilege-assumptions';
 import noSecretsInRecipe from './security/no-secrets-in-recipe';
@@ -102,7 +102,6 @@ export const allRules: readonly Rule[] = [
   noLicenseFiles, // HPC-LIC-002
   noBakedLicenseServer, // HPC-LIC-003
   noPublishedCommercialApps, // HPC-LIC-004
-  noStaticMpiLinking, // HPC-LIC-005
   declareImageLicense, // HPC-LIC-006
   ubiRedistributableContent, // HPC-LIC-007
   pinVcsFetches, // HPC-MAINT-001
@@ -130,6 +129,7 @@ export const allRules: readonly Rule[] = [
   mpichAbiMpi, // HPC-PORT-010
   noDistroMpich, // HPC-PORT-011
   mpiLauncherPmi, // HPC-PORT-012
+  noStaticMpiLinking, // HPC-PORT-013 (formerly HPC-LIC-005)
   verifiedBaseImage, // HPC-SEC-001
   trustedBaseRegistry, // HPC-SEC-002
   verifyRemoteContent, // HPC-SEC-003

@@ -99,7 +99,7 @@ export default defineRule({
             continue;
           }
           const spack = /(?:^|[/:])spack\/spack(?:\.git)?\/?$/i.test(source.value);
-          const what = spack ? 'Spack is cloned at its default branch (`develop`): every package recipe and version changes between builds' : `\`git clone ${source.value}\` takes the default branch as it is at build time`;
+          const what = spack ? 'Spack is cloned at its default branch (`develop`): Spack itself, and the package recipes it selects, change between builds' : `\`git clone ${source.value}\` takes the default branch as it is at build time`;
           const branch = flagValue(command, '--branch', '-b');
           if (branch) {
             if (MOVING_REF.test(branch.value)) {
@@ -107,7 +107,7 @@ export default defineRule({
               pending.push(() =>
                 context.report({
                   range: branch.range,
-                  message: `\`--branch ${branch.value}\` is a moving branch, not a pin: ${spack ? 'Spack `develop` changes every package recipe between builds' : 'a rebuild gets different code'}; name a release tag (or check out a commit after cloning).`,
+                  message: `\`--branch ${branch.value}\` is a moving branch, not a pin: ${spack ? 'Spack `develop` and the package recipes it selects change between builds' : 'a rebuild gets different code'}; name a release tag (or check out a commit after cloning).`,
                   fixes: [{ title: "Replace the branch with a '<release-tag>' placeholder (fill in a real tag)", safe: false, edits: [{ range: branch.range, newText: "'<release-tag>'" }] }],
                 }),
               );

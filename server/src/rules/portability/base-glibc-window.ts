@@ -5,7 +5,7 @@ import { baseHits } from '../eol/no-eol-base';
 import { finalStageChain, rangeInWord } from '../util/source';
 import docs from './base-glibc-window.md';
 
-/** Minimum glibc that host-injected libraries commonly need (ARCHER2 documents 2.26 for the Cray PE). */
+/** Minimum glibc that host-injected libraries commonly need (NCAS-CMS's ARCHER2 notes give 2.26 for the Cray PE). */
 const MINIMUM = '2.26';
 
 /** glibc of releases below the minimum, by EOL-table product and cycle; `older` = cycles older than the table's oldest. */

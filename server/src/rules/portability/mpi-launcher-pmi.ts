@@ -1,11 +1,15 @@
-// HPC-PORT-012: Open MPI / MPICH built from source without PMI support for the site's launcher.
+// HPC-PORT-012: Open MPI built from source without PMI/PMIx support for the site's launcher (MPICH brings its own PMI-1).
 import { defineRule, type Fix } from '../../engine/rule';
 import type { Recipe, Word } from '../../recipe/model';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { baseName } from '../util/source';
 import docs from './mpi-launcher-pmi.md';
 
-type SourceTree = 'openmpi' | 'mpich';
+interface SourceTree {
+  kind: 'openmpi' | 'mpich';
+  /** Major version from the tree name (`openmpi-5.0.3` → 5), when it has one. */
+  major?: number;
+}
 
 const OPEN_MPI_DIR = /^(openmpi|ompi)([-_.\d]|$)/i;
 const MPICH_DIR = /^mpich([-_.\d]|$)/i;
@@ -15,14 +19,17 @@ const ARCHIVE = /\.(tar(\.(gz|bz2|xz|zst))?|tgz|tbz2?|txz)$/;
 
 /** Launcher integration options that show a deliberate choice (`--with-pmix`, `--with-slurm`, `--without-slurm` …). */
 const OPEN_MPI_PMI = /^--with(out)?-(pmix|pmi|pmi2|slurm|tm|lsf|alps)(=|$)/;
-const MPICH_PMI = /^--with(out)?-(pmi|pmix|pmi2|slurm|pm)(=|$)/;
+/** PMI-1/PMI-2 options, which Open MPI 5 no longer implements. */
+const LEGACY_PMI = /^--with-(pmi|pmi2)(=|$)/;
 
 function treeOf(path: string): SourceTree | undefined {
   const name = baseName(path.replace(/^["']|["']$/g, ''));
+  const version = /[-_](\d+)\.\d+/.exec(name);
+  const major = version ? Number(version[1]) : undefined;
   if (OPEN_MPI_DIR.test(name)) {
-    return 'openmpi';
+    return { kind: 'openmpi', major };
   }
-  return MPICH_DIR.test(name) ? 'mpich' : undefined;
+  return MPICH_DIR.test(name) ? { kind: 'mpich', major } : undefined;
 }
 
 function tarballTree(value: string): SourceTree | undefined {
@@ -69,6 +76,8 @@ function hasOpaqueOptions(words: readonly Word[]): boolean {
 interface Unmatched {
   tree: SourceTree;
   configure: Word;
+  /** Open MPI ≥ 5 configured with only `--with-pmi`/`--with-pmi2`. */
+  legacyPmi?: Word;
 }
 
 function unmatchedConfigures(recipe: Recipe): Unmatched[] {
@@ -98,19 +107,21 @@ function unmatchedConfigures(recipe: Recipe): Unmatched[] {
           cwd = afterCd(words[1]?.value, cwd, lastTarball);
         } else if (name === 'configure') {
           const tree = configureTree(words, cwd);
-          if (tree && !hasOpaqueOptions(words) && !hasPmiOption(words, tree)) {
+          if (tree?.kind !== 'openmpi' || hasOpaqueOptions(words)) {
+            continue;
+          }
+          const options = words.slice(1);
+          const launcher = options.filter((word) => OPEN_MPI_PMI.test(word.value));
+          if (launcher.length === 0) {
             found.push({ tree, configure: words[0] });
+          } else if ((tree.major ?? 0) >= 5 && launcher.every((word) => LEGACY_PMI.test(word.value))) {
+            found.push({ tree, configure: words[0], legacyPmi: launcher[0] });
           }
         }
       }
     }
   }
   return found;
-}
-
-function hasPmiOption(words: readonly Word[], tree: SourceTree): boolean {
-  const pattern = tree === 'openmpi' ? OPEN_MPI_PMI : MPICH_PMI;
-  return words.slice(1).some((word) => pattern.test(word.value));
 }
 
 function addPmixFix(configure: Word): Fix {
@@ -132,23 +143,24 @@ export default defineRule({
   },
   docs,
   check(context) {
-    for (const { tree, configure } of unmatchedConfigures(context.recipe)) {
-      if (tree === 'openmpi') {
+    for (const { tree, configure, legacyPmi } of unmatchedConfigures(context.recipe)) {
+      if (legacyPmi) {
         context.report({
-          range: configure.range,
+          range: legacyPmi.range,
           message:
-            'This Open MPI `configure` has no `--with-pmix`, `--with-pmi` or `--with-slurm`: ranks started by the host launcher (`srun … apptainer exec`) need a PMI/PMIx ' +
-            'shared with the site\'s workload manager, otherwise they start as singletons or fail to wire up. Check `srun --mpi=list` and configure against it.',
-          fixes: [addPmixFix(configure)],
+            `Open MPI ${tree.major} has no PMI-1/PMI-2 support, so \`${legacyPmi.value}\` gives this build no launcher integration: ranks started with ` +
+            '`srun --mpi=pmi2 … apptainer exec` fail or start as singletons. Open MPI 5 talks PMIx: launch with `srun --mpi=pmix` (its bundled PMIx is used ' +
+            'unless you pass `--with-pmix=<dir>`), and drop the PMI option.',
         });
-      } else {
-        context.report({
-          range: configure.range,
-          message:
-            'This MPICH `configure` has no `--with-pmi=`/`--with-pmix`: ranks started by the host launcher (`srun … apptainer exec`) need a PMI shared with the site\'s ' +
-            'workload manager, otherwise they start as singletons. Check `srun --mpi=list`; e.g. `--with-pmi=pmi2` for `srun --mpi=pmi2`.',
-        });
+        continue;
       }
+      context.report({
+        range: configure.range,
+        message:
+          'This Open MPI `configure` has no `--with-pmix`, `--with-pmi` or `--with-slurm`: ranks started by the host launcher (`srun … apptainer exec`) need a PMI/PMIx ' +
+          'shared with the site\'s workload manager, otherwise they start as singletons or fail to wire up. Check `srun --mpi=list` and configure against it.',
+        fixes: [addPmixFix(configure)],
+      });
     }
   },
 });

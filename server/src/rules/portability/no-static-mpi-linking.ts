@@ -1,4 +1,4 @@
-// HPC-LIC-005: static linking of MPI/fabric/CUDA libraries, which blocks host MPI/driver injection.
+// HPC-PORT-013 (formerly HPC-LIC-005): static linking of MPI/fabric/CUDA libraries, which blocks host MPI/driver injection.
 import { defineRule, type RuleContext } from '../../engine/rule';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
@@ -20,9 +20,10 @@ const STATIC_TOKEN = /(^|[\s,=])(-static|-Bstatic)(?=$|[\s,])/;
 
 export default defineRule({
   meta: {
-    code: 'HPC-LIC-005',
+    code: 'HPC-PORT-013',
+    formerCodes: ['HPC-LIC-005'],
     name: 'no-static-mpi-linking',
-    category: 'licensing',
+    category: 'portability',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
