@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Rule } from '../engine/rule';
 import { ruleByCodeOrName } from '../engine/registry';
 import { allRules } from '../rules/index';
+import { CODE_POLICIES, shellcheckWikiUrl } from '../shellcheck/codes';
 import { BUILDKIT_CHECKS } from './buildkit';
 import { HADOLINT_CHECKS, SHELLCHECK_NOTE, type CompatCheck } from './hadolint';
 
@@ -30,6 +31,14 @@ function table(checks: readonly CompatCheck[], rules: readonly Rule[], withCodes
       ? [check.id, cell(check.summary), check.codes.map((code) => codeLink(code, rules)).join(', '), COVERAGE_LABEL[check.coverage], cell(check.note)]
       : [check.id, cell(check.summary), cell(check.note)];
     lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+function shellcheckPolicies(): string {
+  const lines = ['| Code | hpclint default | Why |', '|---|---|---|'];
+  for (const [code, policy] of Object.entries(CODE_POLICIES).sort(([a], [b]) => Number(a) - Number(b))) {
+    lines.push(`| [SC${code}](${shellcheckWikiUrl(Number(code))}) | ${policy.setting} | ${cell(policy.reason)} |`);
   }
   return lines.join('\n');
 }
@@ -82,6 +91,14 @@ ${table(left, rules, false)}
 ## ShellCheck
 
 ${SHELLCHECK_NOTE} See [ShellCheck on every script](../README.md#shellcheck-on-every-script).
+
+ShellCheck's levels map to hpclint's severities (error → error, warning → warning, info → info, style →
+hint), except for these codes, judged on the real-recipe corpus (\`npm run corpus:report\`):
+
+${shellcheckPolicies()}
+
+"In POSIX sh, … is undefined" (SC3xxx) and \`. file args\` (SC2240) are info when the base image does not say
+which shell \`/bin/sh\` is, or when it is BusyBox; SC2034 (unused variable) is info in \`%environment\`.
 
 ## BuildKit build checks (\`# check=skip=\`)
 

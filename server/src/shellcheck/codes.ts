@@ -34,7 +34,7 @@ export interface CodePolicy {
 
 /**
  * Codes whose default differs from ShellCheck's level. The first three are the codes hadolint always
- * excludes; the others were judged on the corpus (`npm run corpus:report`): see docs/shellcheck.md.
+ * excludes; the others were judged on the corpus (`npm run corpus:report`). docs/hadolint.md lists them.
  */
 export const CODE_POLICIES: Readonly<Record<number, CodePolicy>> = {
   1090: { setting: 'off', reason: 'hadolint excludes it: `source` of a file that only exists in the image cannot be followed from the recipe.' },

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { parseHadolintConfig } from '../../../server/src/compat/hadolintConfig';
 import { ConfigError, defaultConfig, mergeConfig } from '../../../server/src/engine/config';
 import { lint } from '../../../server/src/engine/lint';
+import { compact, haveShellCheck, shellcheckFindings } from '../shellcheck/helpers';
 
 const FULL = `# hadolint's own settings
 failure-threshold: style
@@ -77,4 +78,13 @@ test('ignored and override apply through the DL mapping; hpclint\'s own rule set
   assert.deepEqual(found(mergeConfig(hadolint, { categories: { security: 'off' } })), []);
   assert.deepEqual(hadolint.settings.trustedRegistries, ['docker.io', '*.gcr.io']);
   assert.deepEqual(mergeConfig(hadolint, { trustedRegistries: ['ghcr.io/me'] }).settings.trustedRegistries, ['ghcr.io/me']);
+});
+
+test('.hadolint.yaml ignored/override reach ShellCheck findings by their SC code', (t) => {
+  if (!haveShellCheck(t)) {
+    return;
+  }
+  const text = 'FROM debian:12\nRUN echo $undefined && cd /tmp; make\n';
+  const layer = parseHadolintConfig('ignored: [SC2154]\noverride:\n  error: [SC2164]\n', '.hadolint.yaml');
+  assert.deepEqual(compact(shellcheckFindings(text, 'dockerfile', layer)), ['2:10-2:20 info SC2086', '2:24-2:31 error SC2164']);
 });
