@@ -75,3 +75,16 @@ test('site init writes a valid profile here and on a machine without any probed 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the README site example is what the CLI prints (generic and site-aware findings for the same recipe)', () => {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```text\n\$ npx hpclint ((?:--site \S+ )*)examples\/site-aware\/Dockerfile\n([\s\S]*?)```/g)];
+  assert.equal(blocks.length, 2, 'two example blocks');
+  for (const [, flags, shown] of blocks) {
+    const run = runCli([...flags.trim().split(/\s+/).filter(Boolean), 'examples/site-aware/Dockerfile', '--fail-on', 'never']);
+    assert.equal(run.status, 0, run.stderr);
+    for (const line of shown.trim().split('\n')) {
+      assert.ok(run.stdout.split('\n').includes(line), `README line not printed by hpclint ${flags}:\n${line}`);
+    }
+  }
+});

@@ -151,7 +151,7 @@ function checkTargetsOnSites(context: RuleContext, sites: readonly Site[]): void
         message: onSite(
           site,
           `the GPU code built here (${embedded}) cannot run on partition${failing.length === 1 ? '' : 's'} ${partitions.join(', ')}: ` +
-            `${failing.every(({ gpu }) => gpu.vendor === 'amd') ? 'the program stops with `hipErrorNoBinaryForGpu` (no code object for the device)' : 'kernels fail with `no kernel image is available for execution on the device`'}. ${buildFor(wanted)}`,
+            `${failing.every(({ gpu }) => gpu.vendor === 'amd') ? 'the program stops with `hipErrorNoBinaryForGpu` (no code object for the device)' : 'kernels fail with `no kernel image is available for execution on the device`'}. ${buildFor(siteGpuTargets([site]), failing)}`,
         ),
         severity: 'error',
         fixes: fix ? [{ title: `Replace \`${first.value.slice(valuePrefix.length)}\` with \`${fix}\` (the site's GPUs)`, safe: false, edits: [{ range: first.range, newText: fix }] }] : [],
@@ -181,8 +181,10 @@ function checkTargetsOnSites(context: RuleContext, sites: readonly Site[]): void
   }
 }
 
-function buildFor(wanted: { nvidia: string[]; amd: string[] }): string {
-  const parts = [...wanted.nvidia.map((capability) => `sm_${capability.replace('.', '')}`), ...wanted.amd];
+/** `Build for sm_90.`: the site's own targets of the vendors that lack code. */
+function buildFor(wanted: { nvidia: string[]; amd: string[] }, failing: readonly { gpu: { vendor: string } }[]): string {
+  const vendors = new Set(failing.map(({ gpu }) => gpu.vendor));
+  const parts = [...(vendors.has('nvidia') ? wanted.nvidia.map((capability) => `sm_${capability.replace('.', '')}`) : []), ...(vendors.has('amd') ? wanted.amd : [])];
   return parts.length > 0 ? `Build for ${parts.join(', ')}.` : '';
 }
 
