@@ -1,12 +1,11 @@
 // The engine: detect format, guard size, parse, run rules, apply overrides and pragmas, merge syntax checks.
-import { validate, type ValidatorSettings } from 'dockerfile-utils';
+import type { ValidatorSettings } from 'dockerfile-utils';
 import { compatKeyMatches } from '../compat/match';
-import { withMemoizedArguments } from '../recipe/dockerfile';
 import type { Range, Recipe, RecipeFormat } from '../recipe/model';
 import { detectFormat, parseRecipe } from '../recipe/parse';
 import { allRules } from '../rules/index';
 import { defaultConfig } from './config';
-import { defuseStageNames, restoreStageName } from './syntaxTraps';
+import { syntaxCheckSkipReason, validateDockerfile } from './syntax';
 import { dockerfileUtilsCode, INTERNAL_CODE, PARSE_CODE, ruleByCodeOrName, SKIPPED_CODE } from './registry';
 import type { Finding, Rule, Severity, SeveritySetting } from './rule';
 import type { HpcDiagnostic, LintOptions, LintResult, ResolvedConfig } from './types';
@@ -80,8 +79,11 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
     }
   }
 
-  if (format === 'dockerfile' && config.syntaxValidation) {
-    for (const found of validateSafely(text, options.validatorSettings)) {
+  const syntaxSkip = format === 'dockerfile' && config.syntaxValidation ? syntaxCheckSkipReason(text) : undefined;
+  if (syntaxSkip !== undefined) {
+    diagnostics.push(skippedDiagnostic(syntaxSkip));
+  } else if (format === 'dockerfile' && config.syntaxValidation) {
+    for (const found of validateDockerfile(text, options.validatorSettings)) {
       const code = dockerfileUtilsCode(found.code as number | string | undefined);
       const name = code.slice(code.indexOf('/') + 1);
       const setting = overrides.forRule(code, name, 'syntax');
@@ -143,32 +145,6 @@ function withCompatSettings(
     }
   }
   return result;
-}
-
-/** dockerfile-utils' findings; its own crashes (e.g. on a stage named `constructor`) become one finding instead of ending the lint. */
-function validateSafely(text: string, settings: EngineLintOptions['validatorSettings']): ReturnType<typeof validate> {
-  try {
-    // dockerfile-ast re-tokenises arguments on every call; the parser's memo makes validate 2-3x faster, same output.
-    const defused = defuseStageNames(text);
-    const found = withMemoizedArguments(() => validate(defused.text, settings));
-    if (defused.names.size > 0) {
-      for (const diagnostic of found) {
-        diagnostic.message = restoreStageName(typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value, defused.names);
-      }
-    }
-    return found;
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    const start = { line: 0, character: 0 };
-    return [
-      {
-        range: { start, end: start },
-        severity: 3,
-        code: 'INTERNAL',
-        message: `dockerfile-utils could not check this file's syntax (${detail}); hpclint's own rules still ran.`,
-      },
-    ];
-  }
 }
 
 const LSP_SEVERITY: Record<number, Severity> = { 1: 'error', 2: 'warning', 3: 'info', 4: 'hint' };
