@@ -159,7 +159,7 @@ test('an invalid config file exits 2 naming file and line', () => {
   assert.match(explicit.stderr, /\.hpclint\.yaml:4: /);
   const missing = runCli(['--config', 'test/fixtures/cli/nope.yaml', `${QUIET}/Dockerfile`]);
   assert.equal(missing.status, 2);
-  assert.match(missing.stderr, /nope\.yaml:1: cannot read config file: ENOENT/);
+  assert.match(missing.stderr, /nope\.yaml:1: cannot read config file: no such file or directory/);
 });
 
 test('--config replaces the config lookup', () => {

@@ -1,12 +1,15 @@
-// Finding and reading recipes: explicitly named paths, recipe-like files under directories, and
-// bounded reads that never block on a FIFO or swallow a device.
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { basename, extname, join, resolve, sep } from 'node:path';
+// Finding and reading recipes: explicitly named paths and recipe-like files under directories, read
+// with bounded reads (io/boundedRead.ts) that never block on a FIFO or swallow a device.
+import { readdirSync, statSync, type Stats } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
 import { MAX_RECIPE_BYTES } from '../engine/lint';
 import type { HpcDiagnostic } from '../engine/types';
 import type { RecipeFormat } from '../recipe/model';
 import { formatFromContent, formatFromName } from '../recipe/parse';
 import { decodeRecipe, type RecipeEncoding } from './recipeBytes';
+import { describeFileError, isInside, kindOf, notRegularReason, readBounded, realpathOrSelf, statOrUndefined } from '../io/boundedRead';
+
+export { describeFileError, isInside, readBounded, type BoundedRead } from '../io/boundedRead';
 
 /** Directories never walked: version control, dependency and tool caches. */
 const SKIPPED_DIRECTORIES = new Set(['.git', '.hg', '.svn', '.bzr', 'node_modules', '__pycache__', '.venv', '.tox']);
@@ -120,19 +123,6 @@ function walkRoot(directory: string, cwd: string): string {
   const real = realpathOrSelf(directory);
   const realCwd = realpathOrSelf(cwd);
   return isInside(real, realCwd) ? realCwd : real;
-}
-
-function realpathOrSelf(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-}
-
-/** True when `path` is `root` or lies below it (both absolute and resolved). */
-export function isInside(path: string, root: string): boolean {
-  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
 class Walker {
@@ -291,133 +281,6 @@ export function readFoundFile(file: FoundFile, absolute: string, limit: number =
     return { kind: 'notRecipe' };
   }
   return { kind: 'text', text, encoding };
-}
-
-export type BoundedRead = { kind: 'bytes'; bytes: Buffer; truncated: boolean } | { kind: 'tooLarge'; bytes: number } | { kind: 'unreadable'; reason: string };
-
-/**
- * Reads a regular file, at most `limit` bytes. Anything else (directory, FIFO, socket, device) is
- * refused from its `stat` before it is opened; the open never blocks (O_NONBLOCK) and the opened
- * descriptor is checked again, so a file swapped for a FIFO in between cannot hang the run either.
- * With `truncate`, a longer file yields its first `limit` bytes instead of `tooLarge`.
- */
-export function readBounded(path: string, limit: number, { truncate = false } = {}): BoundedRead {
-  let stats: Stats;
-  try {
-    stats = statSync(path);
-  } catch (error) {
-    return { kind: 'unreadable', reason: describeFileError(error) };
-  }
-  if (!stats.isFile()) {
-    return { kind: 'unreadable', reason: notRegularReason(stats) };
-  }
-  if (!truncate && stats.size > limit) {
-    return { kind: 'tooLarge', bytes: stats.size };
-  }
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
-  } catch (error) {
-    return { kind: 'unreadable', reason: describeFileError(error) };
-  }
-  try {
-    const opened = fstatSync(fd);
-    if (!opened.isFile()) {
-      return { kind: 'unreadable', reason: notRegularReason(opened) };
-    }
-    // Sizes can lie (/proc files say 0, files grow): read until EOF or one byte past the limit.
-    const buffer = Buffer.allocUnsafe(Math.min(limit + 1, Math.max(opened.size + 1, 64 * 1024)));
-    let length = 0;
-    let chunk = buffer;
-    for (;;) {
-      if (length === chunk.length) {
-        if (chunk.length > limit) {
-          break;
-        }
-        const grown = Buffer.allocUnsafe(Math.min(limit + 1, chunk.length * 2));
-        chunk.copy(grown, 0, 0, length);
-        chunk = grown;
-      }
-      const count = readSync(fd, chunk, length, chunk.length - length, null);
-      if (count === 0) {
-        break;
-      }
-      length += count;
-    }
-    if (length > limit) {
-      return truncate
-        ? { kind: 'bytes', bytes: chunk.subarray(0, limit), truncated: true }
-        : { kind: 'tooLarge', bytes: Math.max(length, opened.size) };
-    }
-    return { kind: 'bytes', bytes: chunk.subarray(0, length), truncated: false };
-  } catch (error) {
-    return { kind: 'unreadable', reason: describeFileError(error) };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function statOrUndefined(path: string): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
-}
-
-function notRegularReason(stats: Stats | undefined): string {
-  if (stats?.isDirectory()) {
-    return 'is a directory';
-  }
-  return `not a regular file (${stats ? kindOf(stats) : 'special file'}); hpclint reads only regular files (pipe text in with --stdin)`;
-}
-
-function kindOf(stats: Stats): string {
-  if (stats.isFIFO()) {
-    return 'a FIFO';
-  }
-  if (stats.isSocket()) {
-    return 'a socket';
-  }
-  if (stats.isCharacterDevice()) {
-    return 'a character device';
-  }
-  if (stats.isBlockDevice()) {
-    return 'a block device';
-  }
-  if (stats.isDirectory()) {
-    return 'a directory';
-  }
-  return 'a special file';
-}
-
-/** A file-system error as a short reason without the path: `permission denied`, `no such file or directory`. */
-export function describeFileError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    case 'ENOTDIR':
-      return 'a part of the path is not a directory';
-    case 'ELOOP':
-      return 'too many levels of symbolic links';
-    case 'ENXIO':
-      return 'no such device or address (a socket or a device without a driver)';
-    case 'EIO':
-      return 'input/output error';
-    case 'ENAMETOOLONG':
-      return 'file name too long';
-    case 'EMFILE':
-    case 'ENFILE':
-      return 'too many open files';
-    default:
-      return error instanceof Error ? error.message : String(error);
-  }
 }
 
 const FILE_START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };

@@ -2,9 +2,9 @@
 // `ignored` and `override` map through the DL table (and ShellCheck codes), `trustedRegistries` feeds
 // HPC-SEC-002, `failure-threshold` becomes the CLI's default `--fail-on`, and a licence label in
 // `label-schema` makes HPC-LIC-006 a warning. hpclint's own setting for a rule wins (see engine/lint.ts).
-import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
-import { ConfigError, findConfigFile, type ConfigOverride } from '../engine/config';
+import { ConfigError, findConfigFile, MAX_CONFIG_BYTES, type ConfigOverride } from '../engine/config';
+import { readBounded, repositoryEscape } from '../io/boundedRead';
 import type { SeveritySetting } from '../engine/rule';
 
 export const HADOLINT_CONFIG_NAMES = ['.hadolint.yaml', '.hadolint.yml'] as const;
@@ -26,15 +26,24 @@ export function findHadolintConfig(startDir: string, stopDir?: string): string |
   return findConfigFile(startDir, stopDir, HADOLINT_CONFIG_NAMES);
 }
 
-/** Reads a `.hadolint.yaml`; keys hpclint has no use for are skipped; throws `ConfigError` for bad YAML or bad values of the keys it reads. */
+/**
+ * Reads a `.hadolint.yaml` (found by the upward search: like a looked-up `.hpclint.yaml`, a regular file of at
+ * most 1 MB, not through a link out of its repository); keys hpclint has no use for are skipped; throws
+ * `ConfigError` for bad YAML or bad values of the keys it reads.
+ */
 export function loadHadolintConfig(path: string): HadolintLayer {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(path, 1, `cannot read hadolint config: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  const escape = repositoryEscape(path);
+  if (escape !== undefined) {
+    throw new ConfigError(path, 1, escape);
   }
-  return { path, ...parseHadolintConfig(text, path) };
+  const read = readBounded(path, MAX_CONFIG_BYTES);
+  if (read.kind === 'unreadable') {
+    throw new ConfigError(path, 1, `cannot read hadolint config: ${read.reason}`);
+  }
+  if (read.kind === 'tooLarge') {
+    throw new ConfigError(path, 1, `hadolint config is larger than ${MAX_CONFIG_BYTES / (1024 * 1024)} MB`);
+  }
+  return { path, ...parseHadolintConfig(read.bytes.toString('utf8'), path) };
 }
 
 export function parseHadolintConfig(text: string, path: string): Omit<HadolintLayer, 'path'> {

@@ -1,11 +1,12 @@
 // `.hpclint.yaml` / `.hpclint.yml` / `.hpclint.json`: lookup, validation (errors with file:line) and merging.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import type { Rule, RuleSettings, SeveritySetting } from './rule';
 import { isNonRuleCode, ruleByCodeOrName } from './registry';
 import type { ResolvedConfig } from './types';
 import { allRules } from '../rules/index';
+import { readBounded, repositoryEscape } from '../io/boundedRead';
 import { resolveSiteReference, siteReferencesFromNode, YamlSource } from '../site/load';
 import type { Site } from '../site/profile';
 
@@ -157,15 +158,28 @@ function isFile(path: string): boolean {
   }
 }
 
-/** Reads and validates a config file; throws `ConfigError` (line 1 for an unreadable file). */
-export function loadConfigFile(path: string, rules: readonly Rule[] = allRules): ConfigFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(path, 1, `cannot read config file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+/** Config files above this size are not read. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/**
+ * Reads and validates a config file; throws `ConfigError` (line 1 for an unreadable file). Only a regular
+ * file of at most 1 MB is read. A `discovered` file (found by the upward search, not named by the user)
+ * that is a link out of its repository is refused: a checkout must not make hpclint read, and quote in
+ * error messages, files elsewhere on the machine.
+ */
+export function loadConfigFile(path: string, rules: readonly Rule[] = allRules, { discovered = false } = {}): ConfigFile {
+  const escape = discovered ? repositoryEscape(path) : undefined;
+  if (escape !== undefined) {
+    throw new ConfigError(path, 1, escape);
   }
-  return { path, ...parseConfigText(text, path, rules) };
+  const read = readBounded(path, MAX_CONFIG_BYTES);
+  if (read.kind === 'unreadable') {
+    throw new ConfigError(path, 1, `cannot read config file: ${read.reason}`);
+  }
+  if (read.kind === 'tooLarge') {
+    throw new ConfigError(path, 1, `config file is larger than ${MAX_CONFIG_BYTES / (1024 * 1024)} MB`);
+  }
+  return { path, ...parseConfigText(read.bytes.toString('utf8'), path, rules) };
 }
 
 /** Parses config text (YAML or JSON); throws `ConfigError` on the first problem. */

@@ -159,7 +159,9 @@ export class ConfigCache {
     if (layers.settings) {
       config = mergeConfig(config, layers.settings, this.rules);
     }
-    const file = path === undefined ? undefined : this.load(path);
+    // A file found by the upward search (not named in settings or flags) must not link out of its repository.
+    const discovered = layers.configFile === undefined;
+    const file = path === undefined ? undefined : this.load(path, (found, rules) => loadConfigFile(found, rules, { discovered }));
     if (file && !(file instanceof ConfigError)) {
       config = mergeConfig(config, file, this.rules);
     }

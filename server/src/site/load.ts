@@ -1,9 +1,9 @@
 // Loading site profiles: from a file, a bundled name, or a `site:` mapping inside `.hpclint.yaml`.
 // Every problem is a ConfigError naming the file and the line.
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
-import { ConfigError } from '../engine/config';
+import { ConfigError, MAX_CONFIG_BYTES } from '../engine/config';
+import { readBounded, repositoryEscape } from '../io/boundedRead';
 import { targetFeatures } from './cpu';
 import { BUNDLED_PROFILES } from './profiles/index';
 import type { Partition, Site, SiteProfile } from './profile';
@@ -105,13 +105,14 @@ function checkConsistency(profile: SiteProfile, node: Node, source: YamlSource):
 
 /** Reads a profile file. */
 export function loadProfileFile(path: string): SiteProfile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(path, 1, `cannot read site profile: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  const read = readBounded(path, MAX_CONFIG_BYTES);
+  if (read.kind === 'unreadable') {
+    throw new ConfigError(path, 1, `cannot read site profile: ${read.reason}`);
   }
-  return parseProfileText(text, path);
+  if (read.kind === 'tooLarge') {
+    throw new ConfigError(path, 1, `site profile is larger than ${MAX_CONFIG_BYTES / (1024 * 1024)} MB`);
+  }
+  return parseProfileText(read.bytes.toString('utf8'), path);
 }
 
 const bundledCache = new Map<string, SiteProfile>();
@@ -153,6 +154,11 @@ export function resolveSiteReference(reference: SiteReference): Site {
     origin = reference.file;
   } else if (looksLikePath(reference.profile)) {
     origin = isAbsolute(reference.profile) ? reference.profile : resolve(reference.baseDir, reference.profile);
+    // A config file in a checkout may name profiles in that checkout only.
+    const escape = isAbsolute(reference.file) ? repositoryEscape(origin, reference.file) : undefined;
+    if (escape !== undefined) {
+      throw new ConfigError(reference.file, reference.line, `site profile ${escape}`);
+    }
     profile = loadProfileFile(origin);
   } else {
     const bundled = bundledProfile(reference.profile);

@@ -119,7 +119,7 @@ test('registryMirror: a registry host with an optional path; a trailing slash is
 test('an unreadable config file is a ConfigError on line 1', () => {
   const error = configError(() => loadConfigFile(join(fixtures, 'missing/.hpclint.yaml')));
   assert.equal(error.line, 1);
-  assert.match(error.detail, /cannot read config file: ENOENT/);
+  assert.match(error.detail, /cannot read config file: no such file or directory/);
 });
 
 test('findConfigFile walks up from the recipe directory', () => {

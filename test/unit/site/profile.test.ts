@@ -147,7 +147,7 @@ test('config files name sites by bundled name, path, inline profile or { profile
       `${config}:5: "partitions[0].cpu.arch": unknown value "arm" (expected one of: x86_64, aarch64, ppc64le)`,
     );
     assert.equal(errorOf(() => parseConfigText('site: 42\n', config)), `${config}:1: site must be a bundled profile name, a path to a profile file, a profile mapping, or a list of these`);
-    assert.match(errorOf(() => parseConfigText('site: ./missing.hpclint-site.yaml\n', config)), /missing\.hpclint-site\.yaml:1: cannot read site profile: ENOENT$/);
+    assert.match(errorOf(() => parseConfigText('site: ./missing.hpclint-site.yaml\n', config)), /missing\.hpclint-site\.yaml:1: cannot read site profile: no such file or directory$/);
     writeFileSync(join(dir, 'bad.hpclint-site.yaml'), 'name: bad\npartitions:\n  - name: x\n    cpu: { arch: sparc }\n');
     assert.equal(
       errorOf(() => parseConfigText('site: bad.hpclint-site.yaml\n', config)),
