@@ -26,6 +26,14 @@ export function fileUri(path: string): string {
   return pathToFileURL(path).toString();
 }
 
+export interface RawClientOptions {
+  env?: Record<string, string>;
+  /** Node options before the bundle (e.g. `--require` a probe). */
+  nodeArgs?: string[];
+  /** The `hpclint` settings section the client answers `workspace/configuration` with. */
+  settings?: object;
+}
+
 export class RawClient {
   readonly received: JsonRpcMessage[] = [];
   stderr = '';
@@ -35,7 +43,10 @@ export class RawClient {
   private readonly waiters = new Set<() => void>();
   private readonly exited: Promise<number | null>;
 
-  private constructor(readonly child: ChildProcess) {
+  private constructor(
+    readonly child: ChildProcess,
+    private readonly settings: object,
+  ) {
     child.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
     child.stderr!.on('data', (chunk: Buffer) => {
       this.stderr += chunk.toString();
@@ -53,18 +64,18 @@ export class RawClient {
   private answerServerRequest(message: JsonRpcMessage): void {
     if (message.method && message.id !== undefined && message.id !== null) {
       const items = (message.params as { items?: unknown[] } | undefined)?.items ?? [];
-      this.sendMessage({ jsonrpc: '2.0', id: message.id, result: message.method === 'workspace/configuration' ? items.map(() => ({})) : null });
+      this.sendMessage({ jsonrpc: '2.0', id: message.id, result: message.method === 'workspace/configuration' ? items.map(() => this.settings) : null });
     }
   }
 
-  static start(env: Record<string, string> = {}): RawClient {
+  static start(options: RawClientOptions = {}): RawClient {
     const command = existsSync(BUNDLE) ? [BUNDLE, '--stdio'] : ['--import', './scripts/text-loader.mjs', '--import', 'tsx', 'server/src/server.ts', '--stdio'];
-    const child = spawn(process.execPath, command, {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...command], {
       cwd: ROOT,
-      env: { ...process.env, HPCLINT_TODAY: '2026-01-15', ...env },
+      env: { ...process.env, HPCLINT_TODAY: '2026-01-15', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    return new RawClient(child);
+    return new RawClient(child, options.settings ?? {});
   }
 
   get alive(): boolean {
@@ -139,9 +150,10 @@ export class RawClient {
       .map((m) => m.params as { version?: number; diagnostics: Array<{ code?: string | number; message: string }> });
   }
 
-  async initialize(rootPath: string = ROOT): Promise<JsonRpcMessage> {
+  async initialize(rootPath: string = ROOT, initializationOptions?: object): Promise<JsonRpcMessage> {
     const response = await this.request('initialize', {
       processId: process.pid,
+      initializationOptions,
       rootUri: fileUri(rootPath),
       workspaceFolders: [{ uri: fileUri(rootPath), name: 'root' }],
       capabilities: {

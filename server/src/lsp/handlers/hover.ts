@@ -2,6 +2,7 @@
 // result, never a new lint), then the language's own hover.
 import { apptainerHover } from '../features/apptainerFeatures';
 import { findingsHover } from '../features/findingsHover';
+import { withoutSecretValues } from '../features/secretHover';
 import { guarded } from '../guard';
 import type { HpclintServer } from '../server';
 
@@ -22,7 +23,8 @@ export function registerHover(server: HpclintServer): void {
         : format === 'dockerfile'
           ? server.dockerfile.service.computeHover(document.getText(), params.position)
           : apptainerHover(document, params.position, () => server.recipe(target));
-      return findingsHover(lint?.diagnostics ?? [], params.position, languageHover);
+      const findings = lint?.diagnostics ?? [];
+      return findingsHover(findings, params.position, withoutSecretValues(languageHover, findings, document, params.position));
     }),
   );
 }
