@@ -193,3 +193,46 @@ test('the socket transport goes through the same guard', async () => {
     server.close();
   }
 });
+
+test('a worker crash while linting one document never takes the others down', async () => {
+  const faulty = RawClient.start({ env: { HPCLINT_FAULT_INJECTION: '1' } });
+  try {
+    await faulty.initialize();
+    const good = fileUri(`${ROOT}/test/abuse/fault/good/Dockerfile`);
+    faulty.open(good, 'dockerfile', KNOWN_TEXT);
+    await faulty.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && (m.params as { uri: string }).uri === good, 30_000, 'diagnostics');
+    // Twice: the replacement worker must survive and be replaceable too.
+    for (const [marker, version] of [
+      ['HPCLINT-FAULT-EXIT', 1],
+      ['HPCLINT-FAULT-EXIT again', 2],
+    ] as const) {
+      const bad = fileUri(`${ROOT}/test/abuse/fault/bad/Dockerfile`);
+      const text = `FROM ubuntu:24.04\n# ${marker}\nRUN make\n`;
+      if (version === 1) {
+        faulty.open(bad, 'dockerfile', text);
+      } else {
+        faulty.notify('textDocument/didChange', { textDocument: { uri: bad, version }, contentChanges: [{ text }] });
+      }
+      const published = await faulty.waitFor(
+        (m) => m.method === 'textDocument/publishDiagnostics' && (m.params as { uri: string; version?: number }).uri === bad && (m.params as { version?: number }).version === version,
+        30_000,
+        `diagnostics after ${marker}`,
+      );
+      const codes = (published.params as { diagnostics: Array<{ code: string }> }).diagnostics.map((d) => d.code);
+      assert.deepEqual(codes, ['hpclint/internal'], marker);
+      // The other document is still served, and a new version of it is linted by the replacement worker.
+      const hover = await faulty.request('textDocument/hover', { textDocument: { uri: good }, position: { line: 1, character: 20 } });
+      assert.match(JSON.stringify(hover.result), /HPC-PORT-001/, marker);
+      faulty.notify('textDocument/didChange', { textDocument: { uri: good, version: version + 1 }, contentChanges: [{ text: `${KNOWN_TEXT}RUN gcc -march=native b.c\n` }] });
+      const relinted = await faulty.waitFor(
+        (m) => m.method === 'textDocument/publishDiagnostics' && (m.params as { uri: string; version?: number }).uri === good && (m.params as { version?: number }).version === version + 1,
+        30_000,
+        `diagnostics of the other document after ${marker}`,
+      );
+      assert.equal((relinted.params as { diagnostics: Array<{ code: string }> }).diagnostics.filter((d) => d.code === 'HPC-PORT-001').length, 2);
+    }
+    assert.ok(faulty.alive);
+  } finally {
+    await faulty.exit();
+  }
+});

@@ -1,0 +1,13 @@
+// Test-only fault for a lint worker, switched on by HPCLINT_FAULT_INJECTION=1 (test/lsp/abuse.test.ts):
+// a job whose text contains `HPCLINT-FAULT-EXIT` ends the worker thread, as a native crash or running out
+// of memory would. It proves that one document's crash never takes the others down.
+import type { MessagePort } from 'node:worker_threads';
+import type { JobMessage } from './workerProtocol';
+
+export function injectFaults(port: MessagePort): void {
+  port.on('message', ({ job }: JobMessage) => {
+    if (job.text.includes('HPCLINT-FAULT-EXIT')) {
+      process.exit(70);
+    }
+  });
+}
