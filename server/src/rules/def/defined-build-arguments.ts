@@ -1,33 +1,77 @@
-// HPC-DEF-007: `{{ name }}` placeholders need a `%arguments` default; unused defaults are dead.
+// HPC-DEF-007: `{{ name }}` placeholders need a `%arguments` default; unused defaults are dead; placeholders after a `#`
+// behave differently in Apptainer >= 1.3 (skipped) and in SingularityCE / Apptainer 1.2 (substituted).
 import { defineRule, type Fix } from '../../engine/rule';
 import type { ArgStep, Range, Recipe, Stage } from '../../recipe/model';
 import { lineIndexOf } from '../util/source';
 import docs from './defined-build-arguments.md';
 
-const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}/g;
+/** Apptainer's and SingularityCE's placeholder (internal/pkg/build/args/reader.go): names are `\w+`. */
+const TEMPLATE = /\{\{\s*(\w+)\s*\}\}/g;
+/** Apptainer >= 1.3 skips a placeholder when this matches the text before it on its line (unanchored: any `#` + a non-`!`). */
+const COMMENT_BEFORE = /\s*[#][^!]\s*.*/;
 
 export interface TemplateUse {
   name: string;
   range: Range;
   stage: Stage;
+  /**
+   * `substituted` everywhere; `comment`: after a `#` that starts a comment (Apptainer >= 1.3 skips it, SingularityCE and
+   * Apptainer 1.2 substitute it); `afterHash`: after a `#` inside a word or quotes (`sed 's#a#{{ X }}#'`), where
+   * Apptainer >= 1.3 leaves the literal text but the author meant a substitution.
+   */
+  kind: 'substituted' | 'comment' | 'afterHash';
 }
 
-/** Every `{{ name }}` outside comment lines, with the stage it is in. */
+/** A `#` at the start of a line or after whitespace, outside quotes, starts a comment. */
+function startsComment(line: string, hash: number): boolean {
+  if (hash > 0 && !/\s/.test(line[hash - 1])) {
+    return false;
+  }
+  let single = false;
+  let double = false;
+  for (let i = 0; i < hash; i++) {
+    if (line[i] === "'" && !double) {
+      single = !single;
+    } else if (line[i] === '"' && !single && line[i - 1] !== '\\') {
+      double = !double;
+    }
+  }
+  return !single && !double;
+}
+
+/** Every `{{ name }}` with the stage it is in, classified the way Apptainer >= 1.3 reads the file. */
 export function templateUses(recipe: Recipe): TemplateUse[] {
+  const text = recipe.text;
+  if (!text.includes('{{')) {
+    return [];
+  }
   const index = lineIndexOf(recipe);
   const uses: TemplateUse[] = [];
-  for (const stage of recipe.stages) {
-    for (let line = stage.range.start.line; line <= stage.range.end.line && line < index.lineCount; line++) {
-      const text = index.lineText(line);
-      if (text.trimStart().startsWith('#') || !text.includes('{{')) {
-        continue;
-      }
-      const lineStart = index.lineStart(line);
-      TEMPLATE.lastIndex = 0;
-      for (let match = TEMPLATE.exec(text); match; match = TEMPLATE.exec(text)) {
-        uses.push({ name: match[1], range: index.range(lineStart + match.index, lineStart + match.index + match[0].length), stage });
-      }
+  // Apptainer looks back to the last newline, but never before the end of the last placeholder it substituted.
+  let substitutedEnd = 0;
+  TEMPLATE.lastIndex = 0;
+  for (let match = TEMPLATE.exec(text); match; match = TEMPLATE.exec(text)) {
+    const start = match.index;
+    const end = start + match[0].length;
+    const newline = text.lastIndexOf('\n', start);
+    const from = Math.max(newline, substitutedEnd);
+    const before = text.slice(from, start);
+    const range = index.range(start, end);
+    const stage = recipe.stages.find((candidate) => candidate.range.start.line <= range.start.line && range.start.line <= candidate.range.end.line) ?? recipe.stages[recipe.stages.length - 1];
+    if (!stage) {
+      continue;
     }
+    let kind: TemplateUse['kind'] = 'substituted';
+    if (COMMENT_BEFORE.test(before)) {
+      const lineStart = newline + 1;
+      const line = text.slice(lineStart, start);
+      const hash = /#[^!]/.exec(text.slice(from, start));
+      const hashInLine = hash ? from + hash.index - lineStart : -1;
+      kind = hashInLine >= 0 && startsComment(line, hashInLine) ? 'comment' : 'afterHash';
+    } else {
+      substitutedEnd = end;
+    }
+    uses.push({ name: match[1], range, stage, kind });
   }
   return uses;
 }
@@ -53,6 +97,11 @@ function addDefaultFix(recipe: Recipe, stage: Stage, names: string[]): Fix {
   return { title: `Add a \`%arguments\` section with ${names.map((name) => `\`${name}=\``).join(', ')}`, safe: false, edits: [{ range: index.range(at, at), newText }] };
 }
 
+/** Names the base image is chosen by (`From: {{ IMAGE }}`): the caller passes them on purpose. */
+function baseNames(uses: readonly TemplateUse[]): Set<string> {
+  return new Set(uses.filter((use) => use.kind === 'substituted' && use.stage.base.range.start.line === use.range.start.line).map((use) => use.name));
+}
+
 export default defineRule({
   meta: {
     code: 'HPC-DEF-007',
@@ -69,21 +118,58 @@ export default defineRule({
     const steps = argumentSteps(recipe);
     const defined = new Set(steps.flatMap((step) => step.pairs.map((pair) => pair.key.value.trim())));
     const used = new Set(uses.map((use) => use.name));
+    // A `From:` placeholder is required on purpose; a recipe with no `%arguments` that has one is a template whose other
+    // placeholders are required too.
+    const fromNames = baseNames(uses);
+    const template = steps.length === 0 && fromNames.size > 0;
+    const required = (name: string): boolean => template || fromNames.has(name);
+    // One fix per stage adds every missing default at once, so applying the fixes settles in one pass.
+    const missingIn = (stage: Stage): string[] => [
+      ...new Set(uses.filter((use) => use.stage === stage && use.kind !== 'afterHash' && !defined.has(use.name)).map((use) => use.name)),
+    ];
 
-    // One finding per name, at its first use (the count tells how many places need it).
+    // One finding per name and kind, at its first use (the count tells how many places need it).
     const reported = new Set<string>();
     for (const use of uses) {
-      if (defined.has(use.name) || reported.has(use.name)) {
+      const key = `${use.kind === 'afterHash' ? 'hash' : use.kind === 'comment' ? 'comment' : 'missing'} ${use.name}`;
+      if (reported.has(key)) {
         continue;
       }
-      reported.add(use.name);
-      const count = uses.filter((other) => other.name === use.name).length;
+      if (use.kind === 'afterHash') {
+        reported.add(key);
+        context.report({
+          range: use.range,
+          message:
+            `\`{{ ${use.name} }}\` comes after a \`#\` on its line, so Apptainer ≥ 1.3 does not substitute it (it takes the rest of the line for a comment) ` +
+            `and the script gets the literal text \`{{ ${use.name} }}\`; SingularityCE and Apptainer 1.2 do substitute it. Move the placeholder before ` +
+            `the \`#\` (set a shell variable first, or use another \`sed\` delimiter).`,
+        });
+        continue;
+      }
+      if (defined.has(use.name)) {
+        continue;
+      }
+      reported.add(key);
+      if (use.kind === 'comment') {
+        context.report({
+          range: use.range,
+          severity: 'info',
+          message:
+            `\`{{ ${use.name} }}\` in a comment has no default: Apptainer ≥ 1.3 skips it, but SingularityCE and Apptainer 1.2 substitute placeholders in ` +
+            `comments too and stop with "build var ${use.name} is not defined". Give it a default in \`%arguments\` or drop the braces.`,
+          fixes: [addDefaultFix(recipe, use.stage, missingIn(use.stage))],
+        });
+        continue;
+      }
+      const count = uses.filter((other) => other.name === use.name && other.kind === 'substituted').length;
+      const times = count > 1 ? ` (used ${count} times)` : '';
       context.report({
         range: use.range,
-        message:
-          `\`{{ ${use.name} }}\` has no default in \`%arguments\`; the build fails unless \`--build-arg ${use.name}=…\` is given` +
-          (count > 1 ? ` (used ${count} times).` : '.'),
-        fixes: [addDefaultFix(recipe, use.stage, [use.name])],
+        severity: required(use.name) ? 'info' : undefined,
+        message: required(use.name)
+          ? `\`{{ ${use.name} }}\` is a required build argument${times}: ${fromNames.has(use.name) ? 'it chooses the base image, so' : 'this template has no `%arguments`, so'} every build must pass \`--build-arg ${use.name}=…\`.`
+          : `\`{{ ${use.name} }}\` has no default in \`%arguments\`; the build fails unless \`--build-arg ${use.name}=…\` is given${times}.`,
+        fixes: [addDefaultFix(recipe, use.stage, missingIn(use.stage))],
       });
     }
 
