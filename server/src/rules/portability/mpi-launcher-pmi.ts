@@ -4,6 +4,9 @@ import type { Recipe, Word } from '../../recipe/model';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { baseName } from '../util/source';
 import docs from './mpi-launcher-pmi.md';
+import type { RuleContext } from '../../engine/rule';
+import { activeSites, onSite, siteFact } from '../../site/checks';
+import type { Site } from '../../site/profile';
 
 interface SourceTree {
   kind: 'openmpi' | 'mpich';
@@ -80,8 +83,15 @@ interface Unmatched {
   legacyPmi?: Word;
 }
 
-function unmatchedConfigures(recipe: Recipe): Unmatched[] {
-  const found: Unmatched[] = [];
+interface OpenMpiConfigure {
+  tree: SourceTree;
+  configure: Word;
+  options: Word[];
+}
+
+/** Every Open MPI `configure` whose options the rule can see. */
+function openMpiConfigures(recipe: Recipe): OpenMpiConfigure[] {
+  const found: OpenMpiConfigure[] = [];
   for (const stage of recipe.stages) {
     // The WORKDIR in effect at each step, tracked in one pass over the stage.
     let workdirSoFar: string | undefined;
@@ -110,18 +120,69 @@ function unmatchedConfigures(recipe: Recipe): Unmatched[] {
           if (tree?.kind !== 'openmpi' || hasOpaqueOptions(words)) {
             continue;
           }
-          const options = words.slice(1);
-          const launcher = options.filter((word) => OPEN_MPI_PMI.test(word.value));
-          if (launcher.length === 0) {
-            found.push({ tree, configure: words[0] });
-          } else if ((tree.major ?? 0) >= 5 && launcher.every((word) => LEGACY_PMI.test(word.value))) {
-            found.push({ tree, configure: words[0], legacyPmi: launcher[0] });
-          }
+          found.push({ tree, configure: words[0], options: words.slice(1) });
         }
       }
     }
   }
   return found;
+}
+
+function unmatchedConfigures(configures: readonly OpenMpiConfigure[]): Unmatched[] {
+  const found: Unmatched[] = [];
+  for (const { tree, configure, options } of configures) {
+    const launcher = options.filter((word) => OPEN_MPI_PMI.test(word.value));
+    if (launcher.length === 0) {
+      found.push({ tree, configure });
+    } else if ((tree.major ?? 0) >= 5 && launcher.every((word) => LEGACY_PMI.test(word.value))) {
+      found.push({ tree, configure, legacyPmi: launcher[0] });
+    }
+  }
+  return found;
+}
+
+/**
+ * With site profiles that list the PMI the scheduler offers: Open MPI ≥ 5 speaks only PMIx, so a site
+ * without PMIx cannot start it with srun (error); where PMIx is offered its bundled PMIx needs no option.
+ * Open MPI 4 without launcher options on a site without PMIx needs `--with-pmi` (warning).
+ */
+function checkOnSites(context: RuleContext, sites: readonly Site[], configures: readonly OpenMpiConfigure[]): Set<Word> {
+  const handled = new Set<Word>();
+  for (const { tree, configure, options } of configures) {
+    if (tree.major === undefined) {
+      continue;
+    }
+    const launcher = options.filter((word) => OPEN_MPI_PMI.test(word.value));
+    for (const site of sites) {
+      const offered = site.profile.pmi ?? [];
+      const list = offered.join(', ');
+      const fact = siteFact(site, `srun --mpi=list: ${list}`, 'pmi');
+      if (tree.major >= 5) {
+        handled.add(configure);
+        if (!offered.includes('pmix')) {
+          context.report({
+            range: configure.range,
+            severity: 'error',
+            message: onSite(
+              site,
+              `Open MPI ${tree.major} speaks only PMIx, and the scheduler offers ${list}: ranks launched with srun cannot wire up (singletons or \`PMIX ERROR\`). ` +
+                'Build an Open MPI 4 with `--with-pmi`, or an MPICH, for this site.',
+            ),
+            site: fact,
+          });
+        }
+      } else if (launcher.length === 0 && !offered.includes('pmix') && (offered.includes('pmi2') || offered.includes('pmi1'))) {
+        handled.add(configure);
+        context.report({
+          range: configure.range,
+          severity: 'warning',
+          message: onSite(site, `the scheduler offers ${list} and no PMIx: configure this Open MPI ${tree.major} \`--with-pmi\` (Slurm's PMI-2 library) so srun can start its ranks.`),
+          site: fact,
+        });
+      }
+    }
+  }
+  return handled;
 }
 
 function addPmixFix(configure: Word): Fix {
@@ -143,7 +204,13 @@ export default defineRule({
   },
   docs,
   check(context) {
-    for (const { tree, configure, legacyPmi } of unmatchedConfigures(context.recipe)) {
+    const configures = openMpiConfigures(context.recipe);
+    const sites = activeSites(context.settings).filter((site) => site.profile.pmi?.length);
+    const handled = sites.length > 0 ? checkOnSites(context, sites, configures) : new Set<Word>();
+    for (const { tree, configure, legacyPmi } of unmatchedConfigures(configures)) {
+      if (handled.has(configure) && !legacyPmi) {
+        continue; // the site's answer replaces the generic one
+      }
       if (legacyPmi) {
         context.report({
           range: legacyPmi.range,
