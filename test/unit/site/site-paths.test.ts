@@ -61,3 +61,21 @@ test('HPC-PORT-008: the shipped CUDA against the site driver — too old is an e
   assert.match(run('535.129.03')[0].message, /^On gpus: CUDA 13\.0 .* needs an NVIDIA driver of branch ≥580 .* but partition a100 runs 535: the first CUDA call fails/);
   assert.deepEqual(run('590').map((finding) => finding.severity), [], 'driver 590 runs CUDA 13.0 and 12.4; the build stage is not shipped');
 });
+
+test('HPC-PORT-007: EL10 bases need x86-64-v3 nodes, a glibc needs its minimum kernel, bound host libraries need the host glibc', () => {
+  const campus = site(
+    'name: campus\npartitions:\n  - name: old\n    cpu: { arch: x86_64, microarch: ivybridge }\n  - name: new\n    cpu: { arch: x86_64, microarch: znver3 }\n' +
+      'mpi: { family: cray-mpich, abi: mpich, usage: bind }\nhost: { kernel: 3.10.0-1160.el7.x86_64, glibc: "2.31" }\n',
+  );
+  const run = (text: string) => runRule(rule('base-glibc-window'), text, 'dockerfile', testSettings({ sites: [campus] })).findings;
+  const el10 = run('FROM rockylinux:10\n');
+  assert.deepEqual(el10.map((finding) => [finding.severity, finding.site?.fact]), [['error', 'partition old: ivybridge']]);
+  assert.match(el10[0].message, /^On campus: `rockylinux:10` is Enterprise Linux 10, built for x86-64-v3 .* partition old \(ivybridge\) lacks it, .*`Fatal glibc error: CPU does not support x86-64-v3`/);
+  const bionic = run('FROM ubuntu:18.04\n');
+  assert.deepEqual(bionic.map((finding) => [finding.severity, finding.site?.fact]), [['warning', 'host glibc 2.31']]);
+  assert.match(bionic[0].message, /the host's cray-mpich \(bind model\) is bound into containers .* `ubuntu:18.04` has glibc 2\.27/);
+  assert.deepEqual(run('FROM ubuntu:24.04\n'), [], 'glibc 2.39 ≥ 2.31 and kernel 3.10 ≥ 3.2');
+  const ancient = site('name: ancient\npartitions:\n  - name: cpu\n    cpu: { arch: x86_64 }\nhost: { kernel: 2.6.32-754.el6.x86_64 }\n');
+  const tooOld = runRule(rule('base-glibc-window'), 'FROM rockylinux:9\n', 'dockerfile', testSettings({ sites: [ancient] })).findings;
+  assert.deepEqual(tooOld.map((finding) => [finding.severity, finding.site?.fact]), [['error', 'host kernel 2.6.32-754.el6.x86_64']]);
+});

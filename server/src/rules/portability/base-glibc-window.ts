@@ -4,6 +4,12 @@ import type { Range, Recipe } from '../../recipe/model';
 import { baseHits } from '../eol/no-eol-base';
 import { finalStageChain, rangeInWord } from '../util/source';
 import docs from './base-glibc-window.md';
+import type { RuleContext } from '../../engine/rule';
+import { activeSites, onSite, siteFact } from '../../site/checks';
+import { baseGlibc, bindsAnything, compareVersions, hostLibrariesBound, minimumKernel, needsX86Level } from '../../site/base-os';
+import { partitionFeatures } from '../../site/cpu';
+import { cpuLabel } from '../../site/cpu-sites';
+import type { Site } from '../../site/profile';
 
 /** Minimum glibc that host-injected libraries commonly need (NCAS-CMS's ARCHER2 notes give 2.26 for the Cray PE). */
 const MINIMUM = '2.26';
@@ -36,6 +42,13 @@ export default defineRule({
   docs,
   check(context) {
     const { recipe } = context;
+    const sites = activeSites(context.settings);
+    if (sites.length > 0) {
+      checkOnSites(context, sites);
+      if (!sites.some((site) => bindsAnything(site) && !site.profile.host?.glibc)) {
+        return; // every site either binds nothing from the host or says which glibc its libraries need
+      }
+    }
     const reported = new Set<string>();
     const report = (range: Range, source: string, label: string, glibc: string): void => {
       const key = `${range.start.line}:${range.start.character}`;
@@ -64,6 +77,62 @@ export default defineRule({
     checkOtherBases(recipe, report);
   },
 });
+
+/** The shipped base against each site: its CPUs (EL10 needs x86-64-v3), its kernel, and the glibc of bound host libraries. */
+function checkOnSites(context: RuleContext, sites: readonly Site[]): void {
+  for (const { hit, range, source, shipped } of baseHits(context.recipe)) {
+    if (!shipped) {
+      continue;
+    }
+    const glibc = baseGlibc(hit.product, hit.cycle.cycle);
+    const tag = source.replace(/`/g, '').split(':')[1];
+    const level = needsX86Level(hit.product, hit.cycle.cycle, tag);
+    for (const site of sites) {
+      if (level !== undefined) {
+        const lacking = site.partitions.filter((partition) => partition.cpu.arch === 'x86_64' && partitionFeatures(partition).level < level);
+        if (lacking.length > 0) {
+          context.report({
+            range,
+            severity: 'error',
+            message: onSite(
+              site,
+              `${source} is Enterprise Linux ${hit.cycle.cycle}, built for x86-64-v${level} (AVX2, FMA, BMI2, MOVBE); partition${lacking.length === 1 ? '' : 's'} ` +
+                `${lacking.map((partition) => `${partition.name} (${cpuLabel(partition)})`).join(', ')} lack${lacking.length === 1 ? 's' : ''} it, and every program of the image dies there with ` +
+                `\`Fatal glibc error: CPU does not support x86-64-v${level}\`. Use an Enterprise Linux 9 base${hit.product === 'almalinux' ? " or AlmaLinux 10's x86_64_v2 build" : ''}.`,
+            ),
+            site: siteFact(site, `partition ${lacking[0].name}: ${cpuLabel(lacking[0])}`, `partitions.${lacking[0].name}.cpu`),
+          });
+        }
+      }
+      if (glibc === undefined) {
+        continue;
+      }
+      const kernel = site.profile.host?.kernel;
+      if (glibc !== 'musl' && kernel && compareVersions(kernel.replace(/-.*$/, ''), minimumKernel(glibc)) < 0) {
+        context.report({
+          range,
+          severity: 'error',
+          message: onSite(site, `${source} has glibc ${glibc}, which needs Linux ≥ ${minimumKernel(glibc)}; the nodes run ${kernel}: every program stops with \`FATAL: kernel too old\`.`),
+          site: siteFact(site, `host kernel ${kernel}`, 'host.kernel'),
+        });
+      }
+      const bound = hostLibrariesBound(site);
+      const hostGlibc = site.profile.host?.glibc;
+      if (bound && hostGlibc && (glibc === 'musl' || compareVersions(glibc, hostGlibc) < 0)) {
+        context.report({
+          range,
+          severity: 'warning',
+          message: onSite(
+            site,
+            `${bound} ${bound.endsWith('libraries') ? 'are' : 'is'} bound into containers and built against the host's glibc ${hostGlibc}; ${source} has ` +
+              `${glibc === 'musl' ? 'musl, no glibc at all' : `glibc ${glibc}`}, so they can fail to load with \`version 'GLIBC_${hostGlibc}' not found\`. Use a base with glibc ≥ ${hostGlibc}.`,
+          ),
+          site: siteFact(site, `host glibc ${hostGlibc}`, 'host.glibc'),
+        });
+      }
+    }
+  }
+}
 
 function checkOtherBases(recipe: Recipe, report: (range: Range, source: string, label: string, glibc: string) => void): void {
   for (const stage of finalStageChain(recipe)) {
