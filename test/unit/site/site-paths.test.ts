@@ -79,3 +79,22 @@ test('HPC-PORT-007: EL10 bases need x86-64-v3 nodes, a glibc needs its minimum k
   const tooOld = runRule(rule('base-glibc-window'), 'FROM rockylinux:9\n', 'dockerfile', testSettings({ sites: [ancient] })).findings;
   assert.deepEqual(tooOld.map((finding) => [finding.severity, finding.site?.fact]), [['error', 'host kernel 2.6.32-754.el6.x86_64']]);
 });
+
+test('HPC-PORT-011: distro MPICH names every site that swaps it for a host MPICH; sites that never swap it are silent; an unknown model keeps the generic note', () => {
+  const bindSite = (name: string, version: string) =>
+    site(`name: ${name}\npartitions:\n  - name: cpu\n    cpu: { arch: x86_64 }\nmpi: { family: cray-mpich, version: "${version}", abi: mpich, usage: bind }\n`);
+  const hybrid = site(`${BASE}mpi: { family: openmpi, version: "5.0", abi: openmpi, usage: hybrid }\n`);
+  const unknownModel = site('name: other\npartitions:\n  - name: cpu\n    cpu: { arch: x86_64 }\nmpi: { family: openmpi }\n');
+  const text = 'FROM ubuntu:24.04\nRUN apt-get install -y mpich\n';
+  const run = (...sites: Site[]) => runRule(rule('no-distro-mpich'), text, 'dockerfile', testSettings({ sites })).findings;
+  const both = run(bindSite('alpha', '8.1.29'), hybrid, bindSite('beta', '8.1.31'));
+  assert.deepEqual(
+    both.map((finding) => [finding.range.start.line, finding.severity, finding.site?.name, finding.site?.fact]),
+    [[1, 'info', 'alpha, beta', 'host MPI: cray-mpich 8.1.29 or cray-mpich 8.1.31, MPICH ABI, bind model']],
+  );
+  assert.match(both[0].message, /^On alpha and beta: the host's cray-mpich 8\.1\.29 or cray-mpich 8\.1\.31 is bound into containers and replaces the MPICH that `mpich` installs/);
+  assert.deepEqual(run(hybrid), []);
+  const generic = run(hybrid, unknownModel);
+  assert.deepEqual(generic.map((finding) => [finding.severity, finding.site]), [['info', undefined]]);
+  assert.match(generic[0].message, /^`mpich` installs the distribution's MPICH\./);
+});
