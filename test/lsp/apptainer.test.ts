@@ -18,6 +18,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ruleByCodeOrName } from '../../server/src/engine/registry';
 import { bootstrapAgent, headerKeyword, sectionSpec } from '../../server/src/recipe/apptainer-spec';
 import { TestClient, fileUri } from './client';
+import { MAX_EXCERPT } from '../../server/src/lsp/features/findingsHover';
+import { leadSentence } from '../../server/src/lsp/features/leadSentence';
 
 const DEF = [
   'Bootstrap: docker',
@@ -131,7 +133,7 @@ describe('definition files', () => {
   test('hover on a finding explains it; hover on keywords documents them', async () => {
     const finding = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 8, character: 3 } });
     const meta = ruleByCodeOrName('HPC-DEF-005')!.meta;
-    assert.ok(hoverValue(finding).includes(`**Why it bites on HPC systems:** ${meta.docs.whyHpc}`));
+    assert.ok(hoverValue(finding).includes(`**Why it bites on HPC systems:** ${leadSentence(meta.docs.whyHpc, MAX_EXCERPT).text}`));
 
     const section = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 4, character: 2 } });
     assert.ok(hoverValue(section).includes(sectionSpec('post')!.doc));

@@ -9,6 +9,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ruleByCodeOrName } from '../../server/src/engine/registry';
 import { GROUPS } from '../groupCases';
 import { TestClient, fileUri } from './client';
+import { MAX_EXCERPT } from '../../server/src/lsp/features/findingsHover';
+import { leadSentence } from '../../server/src/lsp/features/leadSentence';
 
 function hoverText(hover: Hover | null): string {
   assert.ok(hover, 'a hover');
@@ -52,7 +54,7 @@ describe('every rule group through the language server', () => {
 
       const meta = ruleByCodeOrName(group.code)!.meta;
       const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: finding.range.start });
-      assert.ok(hoverText(hover).includes(meta.docs.whyHpc), 'the hover explains why it bites on HPC systems');
+      assert.ok(hoverText(hover).includes(leadSentence(meta.docs.whyHpc, MAX_EXCERPT).text), 'the hover explains why it bites on HPC systems');
 
       const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
         textDocument: { uri },

@@ -17,6 +17,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ruleByCodeOrName } from '../../server/src/engine/registry';
 import { renderRuleDoc } from '../../server/src/docs/render';
 import { ROOT, TestClient, fileUri, parseFramedMessages } from './client';
+import { MAX_EXCERPT } from '../../server/src/lsp/features/findingsHover';
+import { leadSentence } from '../../server/src/lsp/features/leadSentence';
 
 const MARCH = 'FROM ubuntu:22.04\nRUN gcc -O3 -march=native -o app app.c\n';
 const MARCH_RANGE = { start: { line: 1, character: 12 }, end: { line: 1, character: 25 } };
@@ -107,10 +109,10 @@ describe('language server over stdio', () => {
     });
     const meta = ruleByCodeOrName('HPC-PORT-001')!.meta;
     const text = hoverValue(hover);
-    assert.match(text, /^\*\*HPC-PORT-001\*\* `no-/);
-    assert.ok(text.includes(finding.message as string), "hover repeats the finding message");
-    assert.ok(text.includes(`**Why it bites on HPC systems:** ${meta.docs.whyHpc}`));
-    assert.ok(text.includes(`**How to fix:** ${meta.docs.howToFix}`));
+    assert.match(text, /^\*\*HPC-PORT-001\*\* `no-march-native` \(warning\) — /);
+    assert.ok(!text.includes(finding.message as string), 'the editor shows the message; the hover does not repeat it');
+    assert.ok(text.includes(`**Why it bites on HPC systems:** ${leadSentence(meta.docs.whyHpc, MAX_EXCERPT).text}`));
+    assert.ok(text.includes(`**How to fix:** ${leadSentence(meta.docs.howToFix, MAX_EXCERPT).text}`));
     assert.deepEqual(hover?.range, MARCH_RANGE);
 
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {

@@ -13,12 +13,12 @@ import type { RuleSummary } from '../protocol';
 let docsDirectory: string | null | undefined;
 
 /**
- * `docs/rules` next to the bundle (dist/../docs/rules) or, when running from sources, at the
- * repository root. Null when it is not there.
+ * `docs/rules` next to the bundle (dist/../docs/rules) or, when running from sources
+ * (server/src/lsp/features), at the repository root. Null when it is not there.
  */
 function rulesDocsDirectory(): string | null {
   if (docsDirectory === undefined) {
-    const candidates = [join(__dirname, '..', 'docs', 'rules'), join(__dirname, '..', '..', '..', 'docs', 'rules')];
+    const candidates = [join(__dirname, '..', 'docs', 'rules'), join(__dirname, '..', '..', '..', '..', 'docs', 'rules')];
     docsDirectory = candidates.find((candidate) => existsSync(candidate)) ?? null;
   }
   return docsDirectory;
