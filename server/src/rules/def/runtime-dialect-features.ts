@@ -1,15 +1,31 @@
 // HPC-DEF-010: features only some Apptainer / SingularityCE versions understand.
-// The target runtime is not configurable yet, so this names what to check instead of guessing.
-import { defineRule, type Finding } from '../../engine/rule';
+// Without a site profile it names what to check; with one it checks the site's runtime and version.
+import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import type { HeaderStep, Range, Recipe, Word } from '../../recipe/model';
 import { BUILD_VARIABLES, bootstrapAgent, headerKeyword } from '../../recipe/apptainer-spec';
 import { allScripts } from '../../recipe/query';
+import { activeSites } from '../../site/checks';
 import { rangeInWord } from '../util/source';
 import { templateUses } from './defined-build-arguments';
+import { runtimeVerdicts, type RuntimeNeed } from '../../site/runtime';
 import docs from './runtime-dialect-features.md';
 
 const APPTAINER_ONLY_VARIABLES = BUILD_VARIABLES.filter((spec) => spec.dialect === 'apptainer');
 const VARIABLE = /\$\{?(APPTAINER_[A-Z_]+)\b/g;
+
+/** A feature the definition file uses, what it needs from the runtime and what happens without it. */
+interface Feature {
+  key: string;
+  range: Range;
+  need: RuntimeNeed;
+  /** The message without a site profile (or when the profile cannot decide). */
+  generic: string;
+  /** `\`%arguments\``: how the site-specific message names the feature. */
+  what: string;
+  /** What an older or other runtime does with it. */
+  failure: string;
+  fixes?: Fix[];
+}
 
 function headers(recipe: Recipe): HeaderStep[] {
   return recipe.stages.flatMap((stage) => stage.steps.filter((step): step is HeaderStep => step.kind === 'header'));
@@ -26,88 +42,148 @@ export default defineRule({
   },
   docs,
   check(context) {
-    const { recipe } = context;
-    const reported = new Set<string>();
-    const once = (feature: string, finding: Finding): void => {
-      if (!reported.has(feature)) {
-        reported.add(feature);
-        context.report(finding);
-      }
-    };
-
-    const argumentsSection = recipe.stages.flatMap((stage) => stage.sections).find((section) => section.name === 'arguments');
-    const template = templateUses(recipe)[0];
-    if (argumentsSection || template) {
-      once('arguments', {
-        range: argumentsSection?.header.range ?? template.range,
-        message: argumentsSection
-          ? '`%arguments` needs Apptainer ≥ 1.2 or SingularityCE ≥ 4.0; older runtimes stop with "invalid section(s) specified".'
-          : `Build-time templates such as \`{{ ${template.name} }}\` need Apptainer ≥ 1.2 or SingularityCE ≥ 4.0; older runtimes leave them unreplaced.`,
-      });
+    for (const feature of features(context.recipe)) {
+      reportFeature(context, feature);
     }
-
+    // Needs a configured library remote on Apptainer: a site-side setting no profile describes.
+    const recipe = context.recipe;
     for (const step of headers(recipe)) {
-      const spec = headerKeyword(step.key);
-      if (step.key === 'bootstrap') {
-        const agent = bootstrapAgent(step.value.value.trim());
-        if (agent?.dialect === 'apptainer') {
-          once(`agent:${agent.name}`, {
-            range: step.value.range,
-            message: `\`Bootstrap: ${agent.name}\` needs Apptainer ≥ ${agent.sinceApptainer ?? '1.0'}; SingularityCE does not have this agent.`,
-          });
-        }
-        if (agent?.name === 'library' && !headers(recipe).some((other) => other.key === 'library' && other.value.value.trim().length > 0)) {
-          once('library', {
-            range: step.value.range,
-            message: '`Bootstrap: library` without `Library:`: SingularityCE uses Sylabs Cloud by default, but Apptainer has no default library and needs a configured library remote.',
-          });
-        }
-      } else if (spec?.dialect === 'apptainer') {
-        once(`header:${spec.key}`, {
-          range: step.keywordRange,
-          message: `\`${step.keyword}:\` is Apptainer-only${spec.sinceApptainer ? ` (≥ ${spec.sinceApptainer})` : ''}; SingularityCE rejects it as an invalid header keyword.`,
+      if (step.key === 'bootstrap' && bootstrapAgent(step.value.value.trim())?.name === 'library' && !headers(recipe).some((other) => other.key === 'library' && other.value.value.trim().length > 0)) {
+        context.report({
+          range: step.value.range,
+          message: '`Bootstrap: library` without `Library:`: SingularityCE uses Sylabs Cloud by default, but Apptainer has no default library and needs a configured library remote.',
         });
-      } else if (spec?.sinceSingularityCE) {
-        once(`header:${spec.key}`, {
-          range: step.keywordRange,
-          message: `\`${step.keyword}:\` needs SingularityCE ≥ ${spec.sinceSingularityCE} (every Apptainer version accepts it).`,
-        });
-      }
-    }
-
-    // `$APPTAINER_*` build variables: one finding per name (first use); its fix renames every use.
-    const uses = new Map<string, Range[]>();
-    for (const { script } of allScripts(recipe)) {
-      for (const command of script.commands) {
-        for (const word of [...command.assignments, ...command.words]) {
-          collectVariables(word);
-        }
-      }
-    }
-    for (const [name, ranges] of uses) {
-      const alternative = APPTAINER_ONLY_VARIABLES.find((candidate) => candidate.name === name)?.alternative ?? name;
-      context.report({
-        range: ranges[0],
-        message: `\`$${name}\` is set by Apptainer only; SingularityCE sets \`$${alternative}\` (Apptainer sets both).`,
-        fixes: [{ title: `Use \`$${alternative}\``, safe: false, edits: ranges.map((range) => ({ range, newText: alternative })) }],
-      });
-    }
-
-    function collectVariables(word: Word): void {
-      if (word.text.startsWith("'")) {
-        return;
-      }
-      VARIABLE.lastIndex = 0;
-      for (let match = VARIABLE.exec(word.text); match; match = VARIABLE.exec(word.text)) {
-        const name = match[1];
-        if (!APPTAINER_ONLY_VARIABLES.some((candidate) => candidate.name === name && candidate.alternative)) {
-          continue;
-        }
-        const start = match.index + match[0].length - name.length;
-        const ranges = uses.get(name) ?? [];
-        ranges.push(rangeInWord(recipe, word, start, start + name.length));
-        uses.set(name, ranges);
+        break;
       }
     }
   },
 });
+
+function reportFeature(context: RuleContext, feature: Feature): void {
+  const fixes = feature.fixes ? { fixes: feature.fixes } : {};
+  const verdicts = runtimeVerdicts(activeSites(context.settings), feature.need);
+  if (verdicts.failing.length > 0) {
+    context.report({ range: feature.range, severity: 'warning', message: verdicts.failingMessage(feature.what, feature.failure), site: verdicts.failingFact(), ...fixes });
+    return;
+  }
+  if (verdicts.unknown.length > 0) {
+    context.report({ range: feature.range, message: verdicts.unknownMessage(feature.what), site: verdicts.unknownFact(), ...fixes });
+    return;
+  }
+  if (verdicts.decided) {
+    return; // every target site runs a runtime that accepts it
+  }
+  context.report({ range: feature.range, message: feature.generic, ...fixes });
+}
+
+/** Every runtime-dependent feature, once per file and feature (variables: once per name, the fix renames every use). */
+function features(recipe: Recipe): Feature[] {
+  const found: Feature[] = [];
+  const seen = new Set<string>();
+  const add = (feature: Feature): void => {
+    if (!seen.has(feature.key)) {
+      seen.add(feature.key);
+      found.push(feature);
+    }
+  };
+
+  const argumentsSection = recipe.stages.flatMap((stage) => stage.sections).find((section) => section.name === 'arguments');
+  const template = templateUses(recipe)[0];
+  const templating: RuntimeNeed = { apptainer: '1.2', singularityce: '4.0' };
+  if (argumentsSection) {
+    add({
+      key: 'arguments',
+      range: argumentsSection.header.range,
+      need: templating,
+      generic: '`%arguments` needs Apptainer ≥ 1.2 or SingularityCE ≥ 4.0; older runtimes stop with "invalid section(s) specified".',
+      what: '`%arguments`',
+      failure: 'building this file there stops with "invalid section(s) specified"',
+    });
+  } else if (template) {
+    add({
+      key: 'arguments',
+      range: template.range,
+      need: templating,
+      generic: `Build-time templates such as \`{{ ${template.name} }}\` need Apptainer ≥ 1.2 or SingularityCE ≥ 4.0; older runtimes leave them unreplaced.`,
+      what: `Build-time templates such as \`{{ ${template.name} }}\``,
+      failure: 'a build there leaves them unreplaced',
+    });
+  }
+
+  for (const step of headers(recipe)) {
+    const spec = headerKeyword(step.key);
+    if (step.key === 'bootstrap') {
+      const agent = bootstrapAgent(step.value.value.trim());
+      if (agent?.dialect === 'apptainer') {
+        const since = agent.sinceApptainer ?? '1.0';
+        add({
+          key: `agent:${agent.name}`,
+          range: step.value.range,
+          need: { apptainer: since, singularityce: null },
+          generic: `\`Bootstrap: ${agent.name}\` needs Apptainer ≥ ${since}; SingularityCE does not have this agent.`,
+          what: `\`Bootstrap: ${agent.name}\``,
+          failure: 'a build there stops at the unknown bootstrap agent',
+        });
+      }
+    } else if (spec?.dialect === 'apptainer') {
+      add({
+        key: `header:${spec.key}`,
+        range: step.keywordRange,
+        need: { apptainer: spec.sinceApptainer ?? '1.0', singularityce: null },
+        generic: `\`${step.keyword}:\` is Apptainer-only${spec.sinceApptainer ? ` (≥ ${spec.sinceApptainer})` : ''}; SingularityCE rejects it as an invalid header keyword.`,
+        what: `\`${step.keyword}:\``,
+        failure: 'a build there rejects it as an invalid header keyword',
+      });
+    } else if (spec?.sinceSingularityCE) {
+      add({
+        key: `header:${spec.key}`,
+        range: step.keywordRange,
+        need: { apptainer: '1.0', singularityce: spec.sinceSingularityCE },
+        generic: `\`${step.keyword}:\` needs SingularityCE ≥ ${spec.sinceSingularityCE} (every Apptainer version accepts it).`,
+        what: `\`${step.keyword}:\``,
+        failure: 'a build there rejects it as an invalid header keyword',
+      });
+    }
+  }
+
+  for (const [name, ranges] of apptainerVariableUses(recipe)) {
+    const alternative = APPTAINER_ONLY_VARIABLES.find((candidate) => candidate.name === name)?.alternative ?? name;
+    add({
+      key: `variable:${name}`,
+      range: ranges[0],
+      need: { apptainer: '1.0', singularityce: null },
+      generic: `\`$${name}\` is set by Apptainer only; SingularityCE sets \`$${alternative}\` (Apptainer sets both).`,
+      what: `\`$${name}\``,
+      failure: `it is empty in a build there; use \`$${alternative}\`, which both set`,
+      fixes: [{ title: `Use \`$${alternative}\``, safe: false, edits: ranges.map((range) => ({ range, newText: alternative })) }],
+    });
+  }
+  return found;
+}
+
+/** `$APPTAINER_*` build variables with a SingularityCE spelling → every range that names them, in order. */
+function apptainerVariableUses(recipe: Recipe): Map<string, Range[]> {
+  const uses = new Map<string, Range[]>();
+  const collect = (word: Word): void => {
+    if (word.text.startsWith("'")) {
+      return;
+    }
+    VARIABLE.lastIndex = 0;
+    for (let match = VARIABLE.exec(word.text); match; match = VARIABLE.exec(word.text)) {
+      const name = match[1];
+      if (!APPTAINER_ONLY_VARIABLES.some((candidate) => candidate.name === name && candidate.alternative)) {
+        continue;
+      }
+      const start = match.index + match[0].length - name.length;
+      const ranges = uses.get(name) ?? [];
+      ranges.push(rangeInWord(recipe, word, start, start + name.length));
+      uses.set(name, ranges);
+    }
+  };
+  for (const { script } of allScripts(recipe)) {
+    for (const command of script.commands) {
+      [...command.assignments, ...command.words].forEach(collect);
+    }
+  }
+  return uses;
+}
