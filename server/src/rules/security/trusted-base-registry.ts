@@ -1,6 +1,8 @@
 // HPC-SEC-002: base images from registries or namespaces outside the project's allowlist.
-import { defineRule } from '../../engine/rule';
+import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Recipe, Stage } from '../../recipe/model';
+import { activeSites, onSite, siteFact } from '../../site/checks';
+import type { Site } from '../../site/profile';
 import { expandedBase, headerOf, isStageReference, normalizeRef, type NormalizedRef } from '../util/base-image';
 import docs from './trusted-base-registry.md';
 
@@ -32,7 +34,8 @@ export default defineRule({
   docs,
   check(context) {
     const { recipe } = context;
-    const trusted = context.settings.trustedRegistries.map(compileEntry).filter((entry): entry is RegExp => entry !== undefined);
+    const trusted = compileEntries(context.settings.trustedRegistries);
+    const siteLists = siteAllowlists(activeSites(context.settings));
     for (const stage of recipe.stages) {
       if (isStageReference(recipe, stage) || stage.base.raw.trim() === '') {
         continue;
@@ -53,7 +56,14 @@ export default defineRule({
       if (!ref) {
         continue;
       }
+      const full = `${ref.registry}/${ref.repository}`;
+      if (siteLists.length > 0) {
+        reportOnSites(context, stage, full, siteLists);
+      }
       if (trusted.length === 0) {
+        if (siteLists.length > 0) {
+          continue; // the sites' lists answer the question the hint asks
+        }
         const namespace = ref.repository.split('/')[0];
         if (ref.registry === 'docker.io' && agent === 'docker' && ref.repository.includes('/') && !KNOWN_PUBLISHERS.has(namespace.toLowerCase())) {
           context.report({
@@ -64,17 +74,61 @@ export default defineRule({
         }
         continue;
       }
-      const full = `${ref.registry}/${ref.repository}`;
       if (trusted.some((entry) => entry.test(full))) {
         continue;
       }
       context.report({
         range: stage.base.range,
-        message: `Base \`${stage.base.raw.trim()}\` comes from \`${full.slice(0, full.lastIndexOf('/')) || ref.registry}\`, which is not in \`trustedRegistries\` (${context.settings.trustedRegistries.join(', ')}).`,
+        message: `Base \`${stage.base.raw.trim()}\` comes from \`${origin(full, ref.registry)}\`, which is not in \`trustedRegistries\` (${context.settings.trustedRegistries.join(', ')}).`,
       });
     }
   },
 });
+
+/** A site's trusted registries: the profile's `registries.trusted` and the site's own registry mirrors. */
+interface SiteAllowlist {
+  site: Site;
+  listed: string[];
+  entries: RegExp[];
+}
+
+function siteAllowlists(sites: readonly Site[]): SiteAllowlist[] {
+  return sites
+    .filter((site) => (site.profile.registries?.trusted ?? []).length > 0)
+    .map((site) => {
+      const listed = site.profile.registries?.trusted ?? [];
+      const mirrors = (site.profile.registries?.mirrors ?? []).map((entry) => entry.mirror);
+      return { site, listed, entries: compileEntries([...listed, ...mirrors]) };
+    });
+}
+
+/** One finding for the sites that do not trust the base's registry, naming each and their lists. */
+function reportOnSites(context: RuleContext, stage: Stage, full: string, lists: readonly SiteAllowlist[]): void {
+  const untrusting = lists.filter((list) => !list.entries.some((entry) => entry.test(full)));
+  if (untrusting.length === 0) {
+    return;
+  }
+  const sites = untrusting.map((list) => list.site);
+  const listed = [...new Set(untrusting.flatMap((list) => list.listed))].join(', ');
+  context.report({
+    range: stage.base.range,
+    message: onSite(
+      sites,
+      `base \`${stage.base.raw.trim()}\` comes from \`${origin(full, full.split('/')[0])}\`, which is not among the registries the site trusts (${listed}). ` +
+        'Build from a trusted source or the site\'s mirror, or ask the site to review it.',
+    ),
+    site: siteFact(sites, `trusted registries: ${listed}`, 'registries.trusted'),
+  });
+}
+
+/** `ghcr.io/org` for `ghcr.io/org/tool`; the registry alone for a one-segment repository. */
+function origin(full: string, registry: string): string {
+  return full.slice(0, full.lastIndexOf('/')) || registry;
+}
+
+function compileEntries(entries: readonly string[]): RegExp[] {
+  return entries.map(compileEntry).filter((entry): entry is RegExp => entry !== undefined);
+}
 
 function referenceOf(recipe: Recipe, stage: Stage): NormalizedRef | undefined {
   const reference = expandedBase(recipe, stage);

@@ -22,6 +22,8 @@ interconnect:
 runtimes:
   - name: apptainer
     version: "1.3"
+registries:
+  trusted: [docker.io/library, nvcr.io/nvidia]
 computeNodeInternet: false
 sources:
   partitions.cpu: "x86-64 psABI micro-architecture levels (x86-64-v3 = AVX2, FMA, BMI1/2, MOVBE): https://gitlab.com/x86-psABIs/x86-64-ABI"
@@ -29,5 +31,6 @@ sources:
   pmi: "Open MPI 5 supports only PMIx (no PMI-1/PMI-2): https://docs.open-mpi.org/en/v5.0.x/launching-apps/slurm.html"
   interconnect: "UCX as the InfiniBand transport of Open MPI: https://docs.open-mpi.org/en/v5.0.x/tuning-apps/networking/ib-and-roce.html"
   runtimes: "Apptainer hybrid MPI model: https://apptainer.org/docs/user/main/mpi.html"
+  registries: "example value (not a real site): official Docker images and NVIDIA NGC; sites enforce such lists with a containers-policy.json that rejects other registries: https://github.com/containers/image/blob/main/docs/containers-policy.json.5.md"
   computeNodeInternet: "example value (not a real site): many clusters give compute nodes no route to the internet"
 `;
