@@ -90,13 +90,13 @@ function checkFingerprints(recipe: Recipe, stage: Stage, report: Report): void {
   }
   report({
     range: fingerprints ? fingerprints.range : stage.base.range,
-    // Only the library agent verifies by default (and merely warns); oras pulls are as unverified as a Docker tag and
-    // a local SIF is usually one the author built from another recipe: advice there, not a likely compromise.
+    // Without Fingerprints the library agent verifies but lets an unsigned SIF through silently (debug log only); oras
+    // pulls are as unverified as a Docker tag and a local SIF is usually one the author built: advice there.
     severity: agent === 'library' ? 'warning' : 'info',
     message:
       `\`Bootstrap: ${agent}\` base \`${stage.base.raw.trim()}\` has no \`Fingerprints:\`, so the SIF's signature is not enforced` +
       (agent === 'library'
-        ? ' (an unsigned or differently signed image only produces a warning).'
+        ? ' (an unsigned image is used without any message at the default log level; a failed verification only warns).'
         : agent === 'oras'
           ? ' and any image at that reference is used.'
           : ' and any file at that path is used.') +
