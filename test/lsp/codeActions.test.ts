@@ -10,7 +10,9 @@ import type { RecipeFormat } from '../../server/src/recipe/model';
 import { parseRecipe } from '../../server/src/recipe/parse';
 import { computeCodeActions, minimalEdit, wantsFixAll } from '../../server/src/lsp/features/codeActions';
 import { DockerfileFeatures } from '../../server/src/lsp/features/dockerfileFeatures';
-import { normalizeSettings } from '../../server/src/lsp/documents/settings';
+import { normalizeSettings, settingsProblems } from '../../server/src/lsp/documents/settings';
+import { CATEGORIES } from '../../server/src/engine/config';
+import packageJson from '../../package.json';
 import { statementLines } from '../../server/src/service/statements';
 
 const URI = 'file:///work/Dockerfile';
@@ -232,5 +234,28 @@ describe('settings', () => {
     assert.deepEqual(normalizeSettings({ 'shellcheck.enable': false }).shellcheck, { enable: false, path: '' });
     assert.deepEqual(normalizeSettings(null), normalizeSettings({}));
     assert.equal(normalizeSettings({ enable: 'yes' }).enable, true);
+  });
+
+  test('settingsProblems names every key normalizeSettings ignores', () => {
+    assert.deepEqual(
+      settingsProblems({
+        rules: { 'HPC-PORT-001': 'OFF', 'no-eol-base': 'information', bogus: 'off', 'HPC-SEC-001': 3, 'dockerfile-utils/UNKNOWN_INSTRUCTION': 'off' },
+        categories: { licensing: 'hint', license: 'off', security: 'loud' },
+      }),
+      [
+        'hpclint.rules: unknown rule "bogus" is ignored (use a code such as HPC-PORT-001 or a rule name).',
+        'hpclint.rules: invalid severity 3 for "HPC-SEC-001" is ignored (expected off, error, warning, info or hint).',
+        `hpclint.categories: unknown category "license" is ignored (expected one of: ${CATEGORIES.join(', ')}).`,
+        'hpclint.categories: invalid severity "loud" for "security" is ignored (expected off, error, warning, info or hint).',
+      ],
+    );
+    assert.deepEqual(settingsProblems(null), []);
+  });
+
+  test("the settings example in package.json names rules and categories that exist", () => {
+    const properties = packageJson.contributes.configuration.properties;
+    const example = (text: string) => JSON.parse(text.match(/`(\{[^`]*\})`/)![1]) as Record<string, string>;
+    assert.deepEqual(settingsProblems({ rules: example(properties['hpclint.rules'].markdownDescription) }), []);
+    assert.deepEqual(settingsProblems({ categories: example(properties['hpclint.categories'].markdownDescription) }), []);
   });
 });

@@ -267,6 +267,22 @@ describe('language server over stdio', () => {
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
     const raised = await client.nextDiagnostics(uri, before2);
     assert.equal(raised.diagnostics.find((d) => d.code === 'HPC-PORT-001')?.severity, 1, 'a rule name works as key');
+
+    rules = { 'HPC-PORT-999': 'off', 'no-march-native': 'loud' };
+    const messagesBefore = client.messages.length;
+    const before3 = client.publishedCount(uri);
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const ignored = await client.nextDiagnostics(uri, before3);
+    assert.equal(ignored.diagnostics.find((d) => d.code === 'HPC-PORT-001')?.severity, 2, 'ignored keys leave the default');
+    await client.waitFor(() => client.messages[messagesBefore + 1], 'two warnings');
+    assert.deepEqual(client.messages.slice(messagesBefore), [
+      { type: 2, message: 'hpclint.rules: unknown rule "HPC-PORT-999" is ignored (use a code such as HPC-PORT-001 or a rule name).' },
+      { type: 2, message: 'hpclint.rules: invalid severity "loud" for "no-march-native" is ignored (expected off, error, warning, info or hint).' },
+    ]);
+    const before4 = client.publishedCount(uri);
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await client.nextDiagnostics(uri, before4);
+    assert.equal(client.messages.length, messagesBefore + 2, 'each problem is reported once');
     rules = {};
     await client.close(uri);
   });

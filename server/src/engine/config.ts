@@ -13,7 +13,7 @@ import type { Site } from '../site/profile';
 export const CONFIG_FILE_NAMES = ['.hpclint.yaml', '.hpclint.yml', '.hpclint.json'] as const;
 
 const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['off', 'error', 'warning', 'info', 'hint'];
-const CATEGORIES = [
+export const CATEGORIES = [
   'def',
   'portability',
   'performance',

@@ -1,5 +1,7 @@
 // `hpclint.*` settings per resource: requested with workspace/configuration, cached per document URI.
-import type { Connection } from 'vscode-languageserver';
+import { MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver';
+import { CATEGORIES } from '../../engine/config';
+import { isNonRuleCode, ruleByCodeOrName } from '../../engine/registry';
 import type { SeveritySetting } from '../../engine/rule';
 
 export interface HpclintSettings {
@@ -40,6 +42,39 @@ function severityMap(value: unknown): Record<string, SeveritySetting> {
     }
   }
   return result;
+}
+
+function validSeverity(severity: unknown): boolean {
+  const normalized = typeof severity === 'string' ? severity.trim().toLowerCase() : '';
+  return (SEVERITY_SETTINGS as readonly string[]).includes(normalized === 'information' ? 'info' : normalized);
+}
+
+/**
+ * What `normalizeSettings` would drop or ignore in `hpclint.rules` and `hpclint.categories`, one
+ * sentence per key: unknown rule codes or names, unknown categories, bad severities.
+ */
+export function settingsProblems(raw: unknown): string[] {
+  if (!isRecord(raw)) {
+    return [];
+  }
+  const problems: string[] = [];
+  const rules = isRecord(raw.rules) ? raw.rules : {};
+  for (const [key, severity] of Object.entries(rules)) {
+    if (!ruleByCodeOrName(key) && !isNonRuleCode(key)) {
+      problems.push(`hpclint.rules: unknown rule "${key}" is ignored (use a code such as HPC-PORT-001 or a rule name).`);
+    } else if (!validSeverity(severity)) {
+      problems.push(`hpclint.rules: invalid severity ${JSON.stringify(severity)} for "${key}" is ignored (expected off, error, warning, info or hint).`);
+    }
+  }
+  const categories = isRecord(raw.categories) ? raw.categories : {};
+  for (const [key, severity] of Object.entries(categories)) {
+    if (!(CATEGORIES as readonly string[]).includes(key)) {
+      problems.push(`hpclint.categories: unknown category "${key}" is ignored (expected one of: ${CATEGORIES.join(', ')}).`);
+    } else if (!validSeverity(severity)) {
+      problems.push(`hpclint.categories: invalid severity ${JSON.stringify(severity)} for "${key}" is ignored (expected off, error, warning, info or hint).`);
+    }
+  }
+  return problems;
 }
 
 /** `"lumi"`, `["lumi", "./x.hpclint-site.yaml"]` → trimmed non-empty names. */
@@ -90,6 +125,8 @@ export function normalizeSettings(raw: unknown): HpclintSettings {
 export class SettingsStore {
   private readonly perUri = new Map<string, Promise<HpclintSettings>>();
   private global: HpclintSettings = defaultSettings();
+  /** Problems already shown: each is reported once per session, not once per document. */
+  private readonly reported = new Set<string>();
 
   constructor(
     private readonly connection: Connection,
@@ -104,7 +141,7 @@ export class SettingsStore {
     if (!settings) {
       settings = this.connection.workspace
         .getConfiguration({ scopeUri: uri, section: 'hpclint' })
-        .then(normalizeSettings, () => defaultSettings());
+        .then((raw: unknown) => this.normalize(raw), () => defaultSettings());
       this.perUri.set(uri, settings);
     }
     return settings;
@@ -114,8 +151,19 @@ export class SettingsStore {
   invalidate(pushed?: unknown): void {
     this.perUri.clear();
     if (isRecord(pushed) && 'hpclint' in pushed) {
-      this.global = normalizeSettings(pushed.hpclint);
+      this.global = this.normalize(pushed.hpclint);
     }
+  }
+
+  /** `normalizeSettings`, with one warning per setting it had to ignore. */
+  private normalize(raw: unknown): HpclintSettings {
+    for (const problem of settingsProblems(raw)) {
+      if (!this.reported.has(problem)) {
+        this.reported.add(problem);
+        void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: problem });
+      }
+    }
+    return normalizeSettings(raw);
   }
 
   forget(uri: string): void {
