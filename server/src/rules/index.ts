@@ -4,6 +4,7 @@ import layerBudget from './build/layer-budget';
 import noBuildTimeHardwareTest from './build/no-build-time-hardware-test';
 import noHostToolBootstrap from './build/no-host-tool-bootstrap';
 import transcodingLosses from './build/transcoding-losses';
+import boundedBuildParallelism from './caching/bounded-build-parallelism';
 import noDownloadsAtStart from './caching/no-downloads-at-start';
 import noPersistedProxy from './caching/no-persisted-proxy';
 import noShub from './caching/no-shub';
@@ -42,6 +43,7 @@ import noIpv4OnlyAssumptions from './networking/no-ipv4-only-assumptions';
 import noSshLaunch from './networking/no-ssh-launch';
 import interconnectAwareMpi from './performance/interconnect-aware-mpi';
 import noBakedData from './performance/no-baked-data';
+import noBakedRuntimeTuning from './performance/no-baked-runtime-tuning';
 import noLegacyImageBase from './performance/no-legacy-image-base';
 import targetIsaForHpcApps from './performance/target-isa-for-hpc-apps';
 import baseGlibcWindow from './portability/base-glibc-window';
@@ -82,6 +84,7 @@ export const allRules: readonly Rule[] = [
   noPersistedProxy, // HPC-CACHE-003
   useRegistryMirror, // HPC-CACHE-004
   noShub, // HPC-CACHE-005
+  boundedBuildParallelism, // HPC-CACHE-006
   bootstrapFirst, // HPC-DEF-001
   validHeaderKeys, // HPC-DEF-002
   validBootstrapAgent, // HPC-DEF-003
@@ -117,6 +120,7 @@ export const allRules: readonly Rule[] = [
   interconnectAwareMpi, // HPC-PERF-002
   noBakedData, // HPC-PERF-003
   noLegacyImageBase, // HPC-PERF-004
+  noBakedRuntimeTuning, // HPC-PERF-005
   noMarchNative, // HPC-PORT-001
   noBuildCpuAutodetect, // HPC-PORT-002
   noBuildGpuTarget, // HPC-PORT-003
