@@ -2,7 +2,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Rule } from '../engine/rule';
 import { runJob } from './jobs';
-import type { JobMessage, ResultMessage } from './workerProtocol';
+import type { JobMessage, ReadyMessage, ResultMessage } from './workerProtocol';
 
 export function serveLintJobs(port: MessagePort, rules: readonly Rule[]): void {
   port.on('message', ({ id, job }: JobMessage) => {
@@ -14,4 +14,6 @@ export function serveLintJobs(port: MessagePort, rules: readonly Rule[]): void {
     }
     port.postMessage(message);
   });
+  const ready: ReadyMessage = { ready: true };
+  port.postMessage(ready);
 }

@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import type { LintJob, LintOutcome } from './jobs';
 import type { Linter } from './linter';
-import type { JobMessage, ResultMessage } from './workerProtocol';
+import type { JobMessage, ReadyMessage, ResultMessage } from './workerProtocol';
 
 export interface WorkerPoolOptions {
   /** The worker bundle (dist/worker.js). */
@@ -34,6 +34,8 @@ interface Task {
 
 interface Slot {
   worker?: Worker;
+  /** The worker has loaded its rules (a fresh worker's start-up never counts against a job's time limit). */
+  ready?: boolean;
   task?: Task;
   taskId?: number;
   jobTimer?: NodeJS.Timeout;
@@ -105,9 +107,25 @@ export class WorkerPool implements Linter {
     worker.ref();
     const message: JobMessage = { id, job: task.job };
     worker.postMessage(message);
+    if (slot.ready) {
+      this.armJobTimer(slot, worker);
+    }
+  }
+
+  private armJobTimer(slot: Slot, worker: Worker): void {
     const limit = this.options.jobTimeoutMs;
     if (limit !== undefined) {
       slot.jobTimer = setTimeout(() => this.replace(slot, worker, new JobTimeoutError(limit)), limit);
+    }
+  }
+
+  private onReady(slot: Slot, worker: Worker): void {
+    if (slot.worker !== worker) {
+      return;
+    }
+    slot.ready = true;
+    if (slot.task !== undefined && slot.jobTimer === undefined) {
+      this.armJobTimer(slot, worker);
     }
   }
 
@@ -117,7 +135,10 @@ export class WorkerPool implements Linter {
       ...(this.options.maxYoungMb ? { maxYoungGenerationSizeMb: this.options.maxYoungMb } : {}),
     };
     const worker = new Worker(this.options.script, { resourceLimits, stdout: false, stderr: false });
-    worker.on('message', (message: ResultMessage) => this.finish(slot, worker, message));
+    slot.ready = false;
+    worker.on('message', (message: ResultMessage | ReadyMessage) =>
+      'ready' in message ? this.onReady(slot, worker) : this.finish(slot, worker, message),
+    );
     worker.on('error', (error) => this.replace(slot, worker, error));
     worker.on('exit', (code) => this.replace(slot, worker, new Error(`the lint worker stopped (exit code ${code})`)));
     worker.unref();

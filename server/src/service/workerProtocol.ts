@@ -7,3 +7,8 @@ export interface JobMessage {
 }
 
 export type ResultMessage = { id: number; outcome: LintOutcome } | { id: number; error: string };
+
+/** Sent once by a worker when its rules are loaded and it takes jobs: job time limits start there. */
+export interface ReadyMessage {
+  ready: true;
+}
