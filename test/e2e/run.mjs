@@ -124,7 +124,17 @@ async function main() {
       const shot = join(artifacts, `failure-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
       await page.screenshot({ path: shot }).catch(() => {});
       console.log(`FAIL ${name} (${seconds(begin)}s)\n  ${String(error?.stack ?? error).split('\n').slice(0, 4).join('\n  ')}\n  screenshot: ${shot}`);
+      await printFailureContext();
     }
+  }
+
+  /** After a failure: what the editor shows and what the language server logged, to tell a slow server from a lost result. */
+  async function printFailureContext() {
+    const text = await bench.editorText().catch(() => '');
+    console.log(`  active editor (first lines):\n    ${text.split('\n').slice(0, 8).join('\n    ')}`);
+    const { channel } = extensionLogs(profile.userDataDir);
+    const lines = channel?.text.trimEnd().split('\n').slice(-15) ?? ['(no hpclint output channel log)'];
+    console.log(`  hpclint output channel (last lines):\n    ${lines.join('\n    ')}`);
   }
 
   try {
