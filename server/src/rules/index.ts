@@ -59,9 +59,12 @@ import noHostPathsInImage from './portability/no-host-paths-in-image';
 import noKernelCoupledComponents from './portability/no-kernel-coupled-components';
 import noMarchNative from './portability/no-march-native';
 import noStaticMpiLinking from './portability/no-static-mpi-linking';
+import noBuildPasswords from './security/no-build-passwords';
 import noDisabledVerification from './security/no-disabled-verification';
 import noPrivilegeAssumptions from './security/no-privilege-assumptions';
 import noSecretsInRecipe from './security/no-secrets-in-recipe';
+import noSshHostKeyBypass from './security/no-ssh-host-key-bypass';
+import noUnverifiedDownloads from './security/no-unverified-downloads';
 import provenanceMetadata from './security/provenance-metadata';
 import setupWritesRootfs from './security/setup-writes-rootfs';
 import trustedBaseRegistry from './security/trusted-base-registry';
@@ -142,6 +145,9 @@ export const allRules: readonly Rule[] = [
   setupWritesRootfs, // HPC-SEC-006
   noPrivilegeAssumptions, // HPC-SEC-007
   provenanceMetadata, // HPC-SEC-008
+  noBuildPasswords, // HPC-SEC-009
+  noUnverifiedDownloads, // HPC-SEC-010
+  noSshHostKeyBypass, // HPC-SEC-011
   forwardRunscriptArgs, // HPC-USE-001
   noMpiLauncherInEntry, // HPC-USE-002
   noRootAtStart, // HPC-USE-003

@@ -1,4 +1,4 @@
-// HPC-NET-003: SSH-based multi-node launch inside the container (sshd, EXPOSE 22, OMPI_MCA_plm_rsh_agent).
+// HPC-NET-003: SSH-based multi-node launch inside the container (sshd/dropbear, EXPOSE 22, OMPI_MCA_plm_rsh_agent, I_MPI_HYDRA_BOOTSTRAP=ssh).
 import { defineRule } from '../../engine/rule';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { entryCommands, entryLabel } from '../util/entry';
@@ -6,8 +6,12 @@ import { installedPackages } from '../util/installed-packages';
 import { finalStageChain } from '../util/source';
 import docs from './no-ssh-launch.md';
 
-const SSH_SERVER_PACKAGES = new Set(['openssh-server', 'openssh-servers']);
-const RSH_AGENT = /^OMPI_MCA_(plm_rsh_agent|orte_rsh_agent|plm_ssh_agent)$/i;
+const SSH_SERVER_PACKAGES = new Set(['openssh-server', 'openssh-servers', 'dropbear', 'dropbear-bin', 'dropbear-run']);
+/** Open MPI's remote agent and the Hydra bootstrap of MPICH and Intel MPI. */
+const RSH_AGENT = /^(OMPI_MCA_(plm_rsh_agent|orte_rsh_agent|plm_ssh_agent)|I_MPI_HYDRA_BOOTSTRAP|HYDRA_BOOTSTRAP|HYDRA_LAUNCHER)$/i;
+const SSH_DAEMONS = new Set(['sshd', 'dropbear']);
+/** `dropbear -p 127.0.0.1:2022`, `sshd -o ListenAddress=127.0.0.1`: a daemon for the container itself (sshfs, tests), not for launch. */
+const LOOPBACK_LISTEN = /^(ListenAddress=)?(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/;
 const SSH_PORT = /^22(\/tcp)?$/;
 const LAUNCH_HINT = 'launch ranks from the host instead (`srun --mpi=pmix apptainer exec image.sif app`, or `mpirun … apptainer exec …`)';
 
@@ -50,7 +54,7 @@ export default defineRule({
             if (RSH_AGENT.test(pair.key.value) && /(^|[/\s:])(ssh|rsh)\b/.test(value)) {
               context.report({
                 range: pair.range,
-                message: `\`${pair.key.value}=${value}\` makes Open MPI start remote ranks over SSH from inside the container, which fails on clusters (no sshd in the other nodes' containers); ${LAUNCH_HINT}.`,
+                message: `\`${pair.key.value}=${value}\` makes ${/HYDRA/i.test(pair.key.value) ? 'Hydra (MPICH, Intel MPI)' : 'Open MPI'} start remote ranks over SSH from inside the container, which fails on clusters (no sshd in the other nodes' containers); ${LAUNCH_HINT}.`,
               });
             }
           }
@@ -58,8 +62,9 @@ export default defineRule({
           for (const command of entryCommands(recipe, step)) {
             const words = effectiveWords(command);
             const name = effectiveName(command);
-            const serviceSsh = name === 'service' && /^sshd?$/.test(words[1]?.value ?? '') && words[2]?.value === 'start';
-            if (name === 'sshd' || serviceSsh) {
+            const serviceSsh = name === 'service' && /^(sshd?|dropbear)$/.test(words[1]?.value ?? '') && words[2]?.value === 'start';
+            const loopbackOnly = words.some((word) => LOOPBACK_LISTEN.test(word.value));
+            if ((SSH_DAEMONS.has(name) || serviceSsh) && !loopbackOnly) {
               context.report({
                 range: command.range,
                 message: `${entryLabel(step)} starts an SSH daemon, which needs root and a free port 22 and is how in-container \`mpirun\` reaches other nodes — neither works under HPC runtimes; ${LAUNCH_HINT}.`,

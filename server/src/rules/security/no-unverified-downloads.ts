@@ -1,0 +1,208 @@
+// HPC-SEC-010: downloads over plain HTTP (and programs fetched into system paths) that nothing verifies; pip indexes over plain HTTP.
+import { defineRule, type Fix } from '../../engine/rule';
+import type { Recipe, ShellCommand, Stage, Step, Word } from '../../recipe/model';
+import { flagValue, hasFlag } from '../../recipe/query';
+import { effectiveName, effectiveWords, isPipCommand } from '../util/commands';
+import { commandText } from '../util/entry';
+import { baseName, rangeInWord, withShellCScripts } from '../util/source';
+import docs from './no-unverified-downloads.md';
+
+const DOWNLOADERS = new Set(['curl', 'wget']);
+const PLAIN_HTTP = /^http:\/\//i;
+/** Hosts on the build machine itself: nothing crosses a network. */
+const LOCAL_HOST = /^http:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)([:/]|$)/i;
+/** Commands that check a checksum or a signature. */
+const CHECKSUM_TOOL = /^(sha(1|224|256|384|512)sum|md5sum|b2sum|shasum|cksum|gpgv2?|cosign|minisign|signify|sigstore)$/;
+/** Where a fetched program replaces or joins the system's commands. */
+const SYSTEM_BIN = /^\/(usr\/(local\/)?)?s?bin\/[^/]+$/;
+/** Package-manager repository definitions: the packages they point to are signed, so a swapped file fails rather than installs. */
+const REPOSITORY_FILE = /^\/etc\/(apt\/sources\.list\.d|yum\.repos\.d|zypp\/repos\.d)\//;
+/** Data files (catalogues, genomes, tables): integrity matters for results, not for what runs. */
+const DATA_FILE = /\.(fits?|csv|tsv|txt|json|h5|hdf5|nc|npy|npz|dat|bam|sam|vcf|fa|fasta|fastq|bed|gtf|gff3?)(\.gz)?$/i;
+const PIP_INDEX_OPTIONS = ['-i', '--index-url', '--extra-index-url', '-f', '--find-links'];
+const PIP_INDEX_VARIABLES = /^PIP_(INDEX_URL|EXTRA_INDEX_URL|FIND_LINKS)$/;
+
+function isPlainHttp(value: string): boolean {
+  return PLAIN_HTTP.test(value) && !LOCAL_HOST.test(value);
+}
+
+function isCheck(command: ShellCommand): boolean {
+  const name = effectiveName(command);
+  if (CHECKSUM_TOOL.test(name)) {
+    return true;
+  }
+  const args = effectiveWords(command).slice(1).map((word) => word.value);
+  if ((name === 'gpg' || name === 'gpg2') && args.some((arg) => arg === '--verify' || arg === '--verify-files')) {
+    return true;
+  }
+  if (name === 'rpm' && args.some((arg) => arg === '-K' || arg === '--checksig')) {
+    return true;
+  }
+  return name === 'openssl' && args[0] === 'dgst';
+}
+
+interface Check {
+  /** Position among the stage's commands. */
+  at: number;
+  step: Step;
+  /** The command's text and that of a command piping into it (`echo "<sum>  f" | sha256sum -c`). */
+  text: string;
+  /** `sha256sum -c SHA256SUMS`: checks every file the list names, which the recipe text may not. */
+  list: boolean;
+}
+
+interface StageCommand {
+  command: ShellCommand;
+  step: Step;
+}
+
+/** The commands of a stage's build steps in order, `sh -c` strings included. */
+function stageCommands(recipe: Recipe, stage: Stage): StageCommand[] {
+  return stage.steps.flatMap((step) => (step.kind === 'run' ? withShellCScripts(recipe, step.script.commands).map((command) => ({ command, step })) : []));
+}
+
+function checksOf(recipe: Recipe, commands: readonly StageCommand[]): Check[] {
+  const checks: Check[] = [];
+  commands.forEach(({ command, step }, at) => {
+    if (!isCheck(command)) {
+      return;
+    }
+    const feeder = commands[at - 1]?.command.pipesToNext ? commandText(recipe, commands[at - 1].command) : '';
+    const args = effectiveWords(command).slice(1);
+    const listAt = args.findIndex((word) => word.value === '-c' || word.value === '--check');
+    const list = listAt >= 0 && args.slice(listAt + 1).some((word) => !word.value.startsWith('-'));
+    checks.push({ at, step, text: `${feeder} ${commandText(recipe, command)}`, list });
+  });
+  return checks;
+}
+
+/** The file name a download is saved under (or fetched as), when written literally. */
+function downloadedName(command: ShellCommand, url: Word): string | undefined {
+  const target = outputTarget(command);
+  const path = target && target.value !== '-' ? target.value : url.value.replace(/[?#].*$/, '');
+  const name = baseName(path.replace(/\/+$/, ''));
+  return name === '' || /[$`{]/.test(name) ? undefined : name;
+}
+
+/** A later check covers a download when it names the file, checks a list in the same step, or the name is unknown. */
+function checked(checks: readonly Check[], at: number, step: Step, name: string | undefined): boolean {
+  return checks.some((check) => check.at > at && (name === undefined || check.text.includes(name) || (check.list && check.step === step)));
+}
+
+/** The URL words of a `curl`/`wget` call (`--url=http://…` included). */
+function urlWords(command: ShellCommand): Word[] {
+  return effectiveWords(command)
+    .slice(1)
+    .map((word) => (word.value.startsWith('--url=') ? { ...word, value: word.value.slice('--url='.length) } : word))
+    .filter((word) => /^https?:\/\//i.test(word.value));
+}
+
+/** `wget -O FILE` / `curl -o FILE`, also at the end of a cluster of short options (`-qO-`, `-fsSLo FILE`). */
+function outputTarget(command: ShellCommand): Word | undefined {
+  const wget = effectiveName(command) === 'wget';
+  const named = wget ? flagValue(command, '-O', '--output-document') : flagValue(command, '-o', '--output');
+  if (named) {
+    return named;
+  }
+  const cluster = wget ? /^-[A-Za-z]*O(.*)$/ : /^-[A-Za-z]*o(.*)$/;
+  const words = effectiveWords(command);
+  for (let i = 1; i < words.length; i++) {
+    const match = cluster.exec(words[i].value);
+    if (match && !words[i].value.startsWith('--')) {
+      return match[1] ? { ...words[i], value: match[1] } : words[i + 1];
+    }
+  }
+  return undefined;
+}
+
+function exempt(command: ShellCommand, url: Word): boolean {
+  const target = outputTarget(command)?.value ?? '';
+  return REPOSITORY_FILE.test(target) || DATA_FILE.test(target || url.value.replace(/[?#].*$/, ''));
+}
+
+function httpsFix(recipe: Recipe, word: Word): Fix | undefined {
+  const at = word.text.indexOf('http://');
+  if (at < 0) {
+    return undefined;
+  }
+  return { title: 'Download over HTTPS (check that the host serves it)', safe: false, edits: [{ range: rangeInWord(recipe, word, at, at + 'http://'.length), newText: 'https://' }] };
+}
+
+const VERIFY_HINT = 'download over `https://` and check a published SHA-256 (`echo "<sha256>  file" | sha256sum -c -`) or signature before using it';
+
+export default defineRule({
+  meta: {
+    code: 'HPC-SEC-010',
+    name: 'no-unverified-downloads',
+    category: 'security',
+    severity: 'warning',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'unsafe',
+  },
+  docs,
+  check(context) {
+    const { recipe } = context;
+    for (const stage of recipe.stages) {
+      const commands = stageCommands(recipe, stage);
+      const checks = checksOf(recipe, commands);
+      commands.forEach(({ command, step }, i) => {
+        const name = effectiveName(command);
+        if (DOWNLOADERS.has(name)) {
+          const urls = urlWords(command);
+          const plain = urls.find((word) => isPlainHttp(word.value));
+          if (plain && !exempt(command, plain) && !checked(checks, i, step, downloadedName(command, plain))) {
+            const fix = httpsFix(recipe, plain);
+            context.report({
+              range: plain.range,
+              message:
+                `\`${name}\` fetches \`${shorten(plain.value)}\` over plain HTTP and nothing checks it afterwards: a proxy, a compromised mirror or anyone on the path can swap it, ` +
+                `and the result is built into an image that runs on every node. Instead, ${VERIFY_HINT}.`,
+              fixes: fix ? [fix] : undefined,
+            });
+            return;
+          }
+          const target = outputTarget(command);
+          if (!plain && urls.length > 0 && target && SYSTEM_BIN.test(target.value) && !checked(checks, i, step, baseName(target.value))) {
+            context.report({
+              range: target.range,
+              severity: 'info',
+              message: `\`${name}\` writes a downloaded program straight to \`${target.value}\` and nothing verifies it: every user of the image runs whatever the server sent that day. Check a published SHA-256 or signature before installing it.`,
+            });
+          }
+        }
+        if (isPipCommand(command) && !hasFlag(command, '--trusted-host')) {
+          const index = flagValue(command, ...PIP_INDEX_OPTIONS);
+          if (index && isPlainHttp(index.value)) {
+            context.report({
+              range: index.range,
+              message: pipMessage(index.value),
+            });
+          }
+        }
+      });
+    }
+    for (const stage of recipe.stages) {
+      for (const step of stage.steps) {
+        if (step.kind !== 'env') {
+          continue;
+        }
+        for (const pair of step.pairs) {
+          if (PIP_INDEX_VARIABLES.test(pair.key.value) && pair.value && isPlainHttp(pair.value.value)) {
+            context.report({ range: pair.range, message: pipMessage(pair.value.value) });
+          }
+        }
+      }
+    }
+  },
+});
+
+function pipMessage(url: string): string {
+  return (
+    `pip index \`${shorten(url)}\` is plain HTTP: pip ignores it ("not a trusted or secure host") unless \`--trusted-host\` turns verification off, ` +
+    'so the install fails, or with `--extra-index-url` quietly takes a package of the same name from PyPI instead. Serve the index over HTTPS (site mirrors usually do).'
+  );
+}
+
+function shorten(value: string): string {
+  return value.length > 60 ? `${value.slice(0, 57)}…` : value;
+}
