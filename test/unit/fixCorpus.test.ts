@@ -1,6 +1,7 @@
 // Every fix hpclint offers (safe and unsafe), applied with the engine's applier to every corpus finding that offers
 // one: the recipe still parses with no new syntax or HPC-DEF finding, the finding is gone, no new error or warning
-// appears, and fix-all on the result settles (a second fix-all changes nothing).
+// appears, and fix-all on the result settles (a second fix-all changes nothing). A fix that writes a placeholder
+// leaves an HPC-MAINT-006 finding on it (the recipe cannot build until it is filled in) and no other new finding.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -43,6 +44,10 @@ const isSyntaxOrDef = (d: HpcDiagnostic): boolean => d.category === 'syntax' || 
 const isErrorOrWarning = (d: HpcDiagnostic): boolean => d.severity === 'error' || d.severity === 'warning';
 const byCode = (d: HpcDiagnostic): string => d.code;
 const byFinding = (d: HpcDiagnostic): string => `${d.code} ${d.message}`;
+const PLACEHOLDER_CODE = 'HPC-MAINT-006';
+/** Rules whose fixes only add metadata (provenance labels, `%labels`/`%help`, a licence label). */
+const METADATA_FIXES = new Set(['HPC-SEC-008', 'HPC-LIC-006']);
+const writesPlaceholder = (fix: Fix): boolean => fix.edits.some((edit) => /REPLACE_WITH_|<[a-z][a-z-]*>/.test(edit.newText));
 
 /** fix-all on `text` must stop before its pass limit and leave no safe fix behind. */
 function fixAllSettles(text: string, format: RecipeFormat, fileName: string): string | undefined {
@@ -72,6 +77,7 @@ test('every fix on every corpus finding that offers one keeps the recipe valid a
     const syntaxBefore = counts(before, isSyntaxOrDef, byCode);
     const loudBefore = counts(before, isErrorOrWarning, byCode);
     const findingsBefore = counts(before, () => true, byFinding);
+    const codesBefore = counts(before, () => true, byCode);
     const seen = new Set<string>();
     const fail = (diagnostic: HpcDiagnostic, fix: Fix, problem: string): void => {
       failures.push(`${name}:${diagnostic.range.start.line + 1} ${diagnostic.code} "${fix.title}" [${fix.safe ? 'safe' : 'unsafe'}]: ${problem}`);
@@ -99,9 +105,21 @@ test('every fix on every corpus finding that offers one keeps the recipe valid a
       }
       // Repairing a recipe that could not build (a definition error) lets the other rules see it: their findings are not new problems.
       const repairsBuild = diagnostic.severity === 'error' && isSyntaxOrDef(diagnostic);
-      const newLoud = repairsBuild ? [] : grown(loudBefore, counts(after, isErrorOrWarning, byCode));
+      const placeholder = writesPlaceholder(fix);
+      const newLoud = repairsBuild ? [] : grown(loudBefore, counts(after, isErrorOrWarning, byCode)).filter((code) => !(placeholder && code === PLACEHOLDER_CODE));
       if (newLoud.length > 0) {
         fail(diagnostic, fix, `new error/warning findings: ${newLoud.join(', ')}`);
+      }
+      if (placeholder && !after.some((d) => d.code === PLACEHOLDER_CODE)) {
+        fail(diagnostic, fix, `writes a placeholder but no ${PLACEHOLDER_CODE} finding marks it`);
+      }
+      if (METADATA_FIXES.has(diagnostic.code)) {
+        // Labels and help text change nothing else, so no other rule may answer them, at any severity (the provenance
+        // fix's `%help` once drew an HPC-BUILD-002 hint).
+        const others = grown(codesBefore, counts(after, (d) => d.code !== diagnostic.code && d.code !== PLACEHOLDER_CODE, byCode));
+        if (others.length > 0) {
+          fail(diagnostic, fix, `new findings of other rules: ${others.join(', ')}`);
+        }
       }
       if (after.some((d) => d.fixes.some((candidate) => candidate.safe && candidate.edits.length > 0))) {
         const settles = fixAllSettles(result.text, format, file);

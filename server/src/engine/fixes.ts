@@ -1,5 +1,6 @@
 // Applying text edits and safe fixes (`--fix`, `source.fixAll.hpclint`).
 import { LineIndex } from '../recipe/text';
+import { lineBreakOf, withLineBreak } from './lineBreaks';
 import { lint, type EngineLintOptions } from './lint';
 import type { Fix, TextEdit } from './rule';
 import type { HpcDiagnostic } from './types';
@@ -45,14 +46,8 @@ function applyOffsetEdits(text: string, edits: OffsetEdit[]): string {
   return result + text.slice(cursor);
 }
 
-/** `\r\n` when the text's first line break is one: inserted line breaks then follow the file's style. */
-function lineBreakOf(text: string): '\n' | '\r\n' {
-  const newline = text.indexOf('\n');
-  return newline > 0 && text.charCodeAt(newline - 1) === 13 ? '\r\n' : '\n';
-}
-
 function withLineBreaks(edits: OffsetEdit[], lineBreak: '\n' | '\r\n'): OffsetEdit[] {
-  return lineBreak === '\n' ? edits : edits.map((edit) => ({ ...edit, newText: edit.newText.replace(/\r?\n/g, '\r\n') }));
+  return lineBreak === '\n' ? edits : edits.map((edit) => ({ ...edit, newText: withLineBreak(edit.newText, lineBreak) }));
 }
 
 /** Applies non-overlapping edits (in any order; ranges refer to the original text). Throws on overlap. */

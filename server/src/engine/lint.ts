@@ -5,6 +5,7 @@ import type { Range, Recipe, RecipeFormat } from '../recipe/model';
 import { detectFormat, parseRecipe } from '../recipe/parse';
 import { allRules } from '../rules/index';
 import { defaultConfig } from './config';
+import { fixesWithLineBreak, lineBreakOf } from './lineBreaks';
 import { syntaxCheckSkipReason, validateDockerfile } from './syntax';
 import { dockerfileUtilsCode, INTERNAL_CODE, PARSE_CODE, ruleByCodeOrName, SKIPPED_CODE } from './registry';
 import type { Finding, Rule, Severity, SeveritySetting } from './rule';
@@ -40,6 +41,7 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
   const recipe = parseRecipe(text, format);
   const overrides = new Overrides(config);
   const diagnostics: HpcDiagnostic[] = [];
+  const lineBreak = lineBreakOf(text);
 
   for (const rule of options.rules ?? allRules) {
     const { meta } = rule;
@@ -65,7 +67,7 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
         severity: setting ?? finding.severity ?? meta.severity,
         message: finding.message,
         range: finding.range,
-        fixes: finding.fixes ?? [],
+        fixes: finding.fixes ? fixesWithLineBreak(finding.fixes, lineBreak) : [],
         source: 'hpclint',
         ...(finding.site ? { site: finding.site } : {}),
       });

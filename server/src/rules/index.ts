@@ -37,6 +37,7 @@ import pinVcsFetches from './maintainability/pin-vcs-fetches';
 import rebuildableBase from './maintainability/rebuildable-base';
 import singleFortranToolchain from './maintainability/single-fortran-toolchain';
 import tagDefinitionBase from './maintainability/tag-definition-base';
+import unfilledPlaceholder from './maintainability/unfilled-placeholder';
 import noBakedFabricTuning from './networking/no-baked-fabric-tuning';
 import noExposeInHpcImage from './networking/no-expose-in-hpc-image';
 import noIpv4OnlyAssumptions from './networking/no-ipv4-only-assumptions';
@@ -115,6 +116,7 @@ export const allRules: readonly Rule[] = [
   tagDefinitionBase, // HPC-MAINT-003
   rebuildableBase, // HPC-MAINT-004
   singleFortranToolchain, // HPC-MAINT-005
+  unfilledPlaceholder, // HPC-MAINT-006
   noBakedFabricTuning, // HPC-NET-001
   noIpv4OnlyAssumptions, // HPC-NET-002
   noSshLaunch, // HPC-NET-003

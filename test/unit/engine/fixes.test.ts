@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { defaultConfig } from '../../../server/src/engine/config';
 import { decodeRecipe, encodeRecipe } from '../../../server/src/cli/recipeBytes';
 import { applyEdits, applyFixes, applySafeFixes, fixAll } from '../../../server/src/engine/fixes';
+import { lint } from '../../../server/src/engine/lint';
 import type { Fix, Rule, TextEdit } from '../../../server/src/engine/rule';
 import type { HpcDiagnostic } from '../../../server/src/engine/types';
 import type { Range } from '../../../server/src/recipe/model';
@@ -100,4 +101,19 @@ test('fixAll re-lints until stable and reports the number of fixes', () => {
   assert.deepEqual(fixAll('FROM x\nRUN aaaa\n', options), { text: 'FROM x\nRUN a\n', applied: 3 });
   assert.deepEqual(fixAll('FROM x\nRUN ' + 'a'.repeat(40) + '\n', options).applied, 10);
   assert.deepEqual(fixAll('FROM x\nRUN b\n', options), { text: 'FROM x\nRUN b\n', applied: 0 });
+});
+
+test('in a CRLF recipe every fix the engine reports inserts CRLF lines (LSP quick fixes, JSON and SARIF show them as applied)', () => {
+  const text = 'FROM ubuntu:24.04\r\nRUN echo built\r\n';
+  const lf = lint(text.replace(/\r\n/g, '\n'), { format: 'dockerfile', config: defaultConfig() }).diagnostics;
+  const crlf = lint(text, { format: 'dockerfile', config: defaultConfig() }).diagnostics;
+  const inserted = (diagnostics: readonly HpcDiagnostic[], code: string): string[] =>
+    diagnostics.filter((d) => d.code === code).flatMap((d) => d.fixes.flatMap((fix) => fix.edits.map((edit) => edit.newText)));
+  for (const code of ['HPC-SEC-008', 'HPC-LIC-006']) {
+    const lines = inserted(crlf, code);
+    assert.ok(lines.length > 0 && lines.every((newText) => newText.includes('\r\n')), `${code}: ${JSON.stringify(lines)}`);
+    assert.deepEqual(lines, inserted(lf, code).map((newText) => newText.replace(/\n/g, '\r\n')), code);
+    assert.ok(lines.every((newText) => !/[^\r]\n/.test(newText)), `${code}: a bare LF`);
+  }
+  assert.equal(inserted(lf, 'HPC-SEC-008').some((newText) => newText.includes('\r')), false, 'LF recipes keep LF');
 });

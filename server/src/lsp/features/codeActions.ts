@@ -15,6 +15,7 @@ import { splitShell } from '../../recipe/shell';
 import { LineIndex } from '../../recipe/text';
 import { statementStartAt, type StatementLines } from '../../service/statements';
 import { diagnosticData, type DiagnosticData } from '../diagnostics/lspDiagnostics';
+import { lineBreakOf } from '../../engine/lineBreaks';
 import { FIX_ALL_KIND, SHOW_DOCUMENTATION_COMMAND } from '../protocol';
 import type { DockerfileFeatures } from './dockerfileFeatures';
 
@@ -44,7 +45,7 @@ function lineText(document: TextDocument, line: number): string {
 }
 
 function eol(document: TextDocument): string {
-  return document.getText().includes('\r\n') ? '\r\n' : '\n';
+  return lineBreakOf(document.getText());
 }
 
 export function computeCodeActions(params: CodeActionParams, context: CodeActionContextData): CodeAction[] {

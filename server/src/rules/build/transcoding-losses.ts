@@ -21,7 +21,6 @@ const ROOT_USERS = new Set(['root', '0', '0:0', 'root:root']);
 const DEF_ONLY_SECTIONS: Record<string, string> = {
   setup: 'it runs on the build host, and a Dockerfile has no host-side step',
   startscript: 'it defines what an instance starts, and Docker has no instances, only ENTRYPOINT/CMD',
-  help: 'it is shown by `apptainer run-help`, and Docker has no help text (use a LABEL or a README)',
   test: 'it runs at the end of the build, while Docker\'s HEALTHCHECK runs periodically in a running container',
 };
 

@@ -2,6 +2,7 @@
 // behave differently in Apptainer >= 1.3 (skipped) and in SingularityCE / Apptainer 1.2 (substituted).
 import { defineRule, type Fix } from '../../engine/rule';
 import type { ArgStep, Range, Recipe, Stage } from '../../recipe/model';
+import { REPLACE_WITH } from '../util/placeholders';
 import { lineIndexOf } from '../util/source';
 import docs from './defined-build-arguments.md';
 
@@ -80,21 +81,24 @@ function argumentSteps(recipe: Recipe): ArgStep[] {
   return recipe.stages.flatMap((stage) => stage.steps.filter((step): step is ArgStep => step.kind === 'arg'));
 }
 
+/** What the fix writes as a default: only the user knows the value, and HPC-MAINT-006 reports it until it is written. */
+const DEFAULT_PLACEHOLDER = `${REPLACE_WITH}VALUE`;
+
 /** Where to add a `name=` default for `stage`: the end of its last `%arguments` body, or a new section before its first section. */
 function addDefaultFix(recipe: Recipe, stage: Stage, names: string[]): Fix {
   const index = lineIndexOf(recipe);
-  const lines = names.map((name) => `    ${name}=\n`).join('');
+  const lines = names.map((name) => `    ${name}=${DEFAULT_PLACEHOLDER}\n`).join('');
   const existing = stage.sections.filter((section) => section.name === 'arguments').pop();
   if (existing) {
     const bodyEnd = index.offsetAt(existing.range.end);
     const at = existing.range.end.line + 1 < index.lineCount ? index.lineStart(existing.range.end.line + 1) : bodyEnd;
     const newText = at === bodyEnd ? `\n${lines}` : lines;
-    return { title: `Add ${names.map((name) => `\`${name}=\``).join(', ')} to \`%arguments\``, safe: false, edits: [{ range: index.range(at, at), newText }] };
+    return { title: `Add ${names.map((name) => `\`${name}\``).join(', ')} to \`%arguments\` with a placeholder default (fill it in)`, safe: false, edits: [{ range: index.range(at, at), newText }] };
   }
   const first = stage.sections[0];
   const at = first ? index.lineStart(first.range.start.line) : index.offsetAt(stage.range.end);
   const newText = first ? `%arguments\n${lines}\n` : `\n\n%arguments\n${lines}`;
-  return { title: `Add a \`%arguments\` section with ${names.map((name) => `\`${name}=\``).join(', ')}`, safe: false, edits: [{ range: index.range(at, at), newText }] };
+  return { title: `Add a \`%arguments\` section with ${names.map((name) => `\`${name}\``).join(', ')} and a placeholder default (fill it in)`, safe: false, edits: [{ range: index.range(at, at), newText }] };
 }
 
 /** Names the base image is chosen by (`From: {{ IMAGE }}`): the caller passes them on purpose. */

@@ -3,6 +3,7 @@ import { own } from '../../engine/own';
 import { defineRule, type Fix } from '../../engine/rule';
 import type { HeaderStep, Stage } from '../../recipe/model';
 import { bootstrapAgent, headerKeyword } from '../../recipe/apptainer-spec';
+import { HEADER_PLACEHOLDERS, VALUE_PLACEHOLDER } from '../util/placeholders';
 import { lineIndexOf } from '../util/source';
 import docs from './required-header-keys.md';
 
@@ -11,16 +12,6 @@ const SLE_REGISTRATION = ['product', 'user', 'regcode'];
 function headersOf(stage: Stage): HeaderStep[] {
   return stage.steps.filter((step): step is HeaderStep => step.kind === 'header');
 }
-
-/** Placeholder values the unsafe fix inserts (obviously incomplete, so nobody ships them by accident). */
-const PLACEHOLDERS: Record<string, string> = {
-  from: '<image>',
-  mirrorurl: '<mirror-url>',
-  osversion: '<release>',
-  product: '<product>',
-  user: '<user>',
-  regcode: '<regcode>',
-};
 
 function canonical(key: string): string {
   return headerKeyword(key)?.name ?? key;
@@ -67,7 +58,7 @@ export default defineRule({
       const unwritten = missing.filter((key) => !headers.some((step) => step.key === key));
       // One fix inserts every unwritten key of the stage, so applying it twice changes nothing.
       const insertAfter = bootstrap.range.end.line + 1 < index.lineCount ? index.lineStart(bootstrap.range.end.line + 1) : undefined;
-      const stubLines = unwritten.map((key) => `${canonical(key)}: ${own(PLACEHOLDERS, key) ?? '<value>'}`);
+      const stubLines = unwritten.map((key) => `${canonical(key)}: ${own(HEADER_PLACEHOLDERS, key) ?? VALUE_PLACEHOLDER}`);
       const at = insertAfter ?? index.offsetAt(bootstrap.range.end);
       const insertFix: Fix = {
         title: `Insert ${unwritten.map((key) => `\`${canonical(key)}:\``).join(', ')} with placeholder values`,

@@ -3,12 +3,13 @@ import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { allScripts, flagValue } from '../../recipe/query';
 import { effectiveName, effectiveWords, isPipCommand } from '../util/commands';
+import { RELEASE_TAG } from '../util/placeholders';
 import { rangeInWord } from '../util/source';
 import docs from './pin-vcs-fetches.md';
 
 /** Ref names that move: a clone or checkout of these is not a pin. */
 const MOVING_REF = /^(?:origin\/)?(?:master|main|develop|devel|dev|trunk|HEAD|latest|nightly)$/i;
-const PLACEHOLDER = " --branch '<release-tag>'";
+const PLACEHOLDER = ` --branch '${RELEASE_TAG}'`;
 
 /** git options that take a separate value before the subcommand. */
 const GIT_VALUE_OPTIONS = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace']);
@@ -108,7 +109,7 @@ export default defineRule({
                 context.report({
                   range: branch.range,
                   message: `\`--branch ${branch.value}\` is a moving branch, not a pin: ${spack ? 'Spack `develop` and the package recipes it selects change between builds' : 'a rebuild gets different code'}; name a release tag (or check out a commit after cloning).`,
-                  fixes: [{ title: "Replace the branch with a '<release-tag>' placeholder (fill in a real tag)", safe: false, edits: [{ range: branch.range, newText: "'<release-tag>'" }] }],
+                  fixes: [{ title: `Replace the branch with a '${RELEASE_TAG}' placeholder (fill in a real tag)`, safe: false, edits: [{ range: branch.range, newText: `'${RELEASE_TAG}'` }] }],
                 }),
               );
             }

@@ -115,7 +115,7 @@ export default defineRule({
     category: 'security',
     severity: 'error',
     formats: ['dockerfile', 'apptainer'],
-    fix: 'both',
+    fix: 'unsafe',
   },
   docs,
   check(context) {
@@ -221,7 +221,7 @@ function checkCurlCluster(context: RuleContext, word: Word): void {
       context.report({
         range: rangeInWord(context.recipe, word, i, i + 1),
         message: `\`curl ${word.value}\` includes \`-k\` (\`--insecure\`), which switches off TLS certificate checks; install the missing CA certificate instead.`,
-        fixes: [{ title: `Remove \`k\` from \`${word.value}\``, safe: true, edits: [{ range: word.range, newText }] }],
+        fixes: [{ title: `Remove \`k\` from \`${word.value}\``, safe: false, edits: [{ range: word.range, newText }] }],
       });
       return;
     }
@@ -240,8 +240,8 @@ function checkPip(context: RuleContext, words: readonly Word[]): void {
       const attached = word.value.startsWith('--trusted-host=');
       const host = attached ? word.value.slice('--trusted-host='.length) : (words[i + 1]?.value ?? '');
       const last = attached || !words[i + 1] ? word : words[i + 1];
-      const fixes: Fix[] = [];
-      fixes.push({ ...removeSpanFix(recipe, word.range.start, last.range.end, `Remove \`--trusted-host ${host}\``), safe: !plainHttpIndex });
+      const title = `Remove \`--trusted-host ${host}\`${plainHttpIndex ? ' (pip then refuses the `http://` index: switch it to HTTPS)' : ''}`;
+      const fixes: Fix[] = [removeSpanFix(recipe, word.range.start, last.range.end, title)];
       context.report({
         range: word.range,
         message: `\`--trusted-host ${host}\` makes pip accept plain HTTP and any TLS certificate from \`${host}\`; use an HTTPS index and install the site's CA certificate instead.`,
@@ -333,5 +333,5 @@ function removeSpanFix(recipe: Recipe, startPosition: Word['range']['start'], en
   } else if (text[start - 1] === ' ' || text[start - 1] === '\t') {
     start--;
   }
-  return { title, safe: true, edits: [{ range: rangeOf(recipe, start, end), newText: '' }] };
+  return { title, safe: false, edits: [{ range: rangeOf(recipe, start, end), newText: '' }] };
 }

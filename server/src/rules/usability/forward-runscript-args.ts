@@ -28,7 +28,7 @@ export default defineRule({
     category: 'usability',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
-    fix: 'safe',
+    fix: 'unsafe',
   },
   docs,
   check(context) {
@@ -71,7 +71,7 @@ export default defineRule({
       const [first, ...others] = silentApps;
       const fixes = silentApps.flatMap((step) => execFix(recipe, step, entryCommands(recipe, step).slice(-1)[0]) ?? []);
       const fix: Fix | undefined =
-        fixes.length <= 1 ? fixes[0] : { title: 'Run the last command of each app with `exec … "$@"`', safe: true, edits: fixes.flatMap((f) => f.edits) };
+        fixes.length <= 1 ? fixes[0] : { title: 'Run the last command of each app with `exec … "$@"`', safe: false, edits: fixes.flatMap((f) => f.edits) };
       const more = others.length > 0 ? ` (nor do ${others.map((step) => `\`${step.app}\``).join(', ')})` : '';
       context.report({
         range: first.keywordRange,
@@ -149,7 +149,7 @@ function execFix(recipe: Recipe, step: EntrypointStep, last: ShellCommand): Fix 
   }
   return {
     title: 'Run the last command with `exec … "$@"`',
-    safe: true,
+    safe: false,
     edits: [
       { range: { start: last.words[0].range.start, end: last.words[0].range.start }, newText: 'exec ' },
       { range: { start: lastWord.range.end, end: lastWord.range.end }, newText: ' "$@"' },

@@ -1,0 +1,111 @@
+// HPC-MAINT-006: placeholders that hpclint's quick fixes insert (`REPLACE_WITH_…`, `<release-tag>`, `<mirror-url>`) and nobody filled in.
+import { defineRule, type Severity } from '../../engine/rule';
+import type { Range, Recipe, Step } from '../../recipe/model';
+import { allScripts } from '../../recipe/query';
+import { effectiveName } from '../util/commands';
+import { ANGLE_PLACEHOLDERS, RELEASE_TAG, REPLACE_WITH } from '../util/placeholders';
+import { offsetOf, rangeOf } from '../util/source';
+import docs from './unfilled-placeholder.md';
+
+/** `REPLACE_WITH_…` anywhere; a fix's `<word>` only where fixes put one: a whole header value or a `git` argument. */
+const PLACEHOLDER = new RegExp(`${REPLACE_WITH}[A-Z0-9_]*|${[...ANGLE_PLACEHOLDERS].join('|')}`, 'g');
+
+interface Hit {
+  start: number;
+  end: number;
+  token: string;
+}
+
+function commentSpans(recipe: Recipe): Array<[number, number]> {
+  const comments = [...recipe.comments, ...allScripts(recipe).flatMap(({ script }) => script.comments)];
+  return comments.map((comment) => [offsetOf(recipe, comment.range.start), offsetOf(recipe, comment.range.end)]);
+}
+
+function stepAt(recipe: Recipe, offset: number): Step | undefined {
+  for (const stage of recipe.stages) {
+    for (const step of stage.steps) {
+      if (offset >= offsetOf(recipe, step.range.start) && offset < offsetOf(recipe, step.range.end)) {
+        return step;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Whether an angle-bracket token is a fix's placeholder here: a whole header value or inside a `git` command (also under `sudo`, `env`…). */
+function angleIsPlaceholder(recipe: Recipe, step: Step, hit: Hit): boolean {
+  if (step.kind === 'header') {
+    return step.value.value.trim() === hit.token;
+  }
+  return allScripts(recipe).some(
+    ({ script, step: owner }) =>
+      owner === step &&
+      script.commands.some(
+        (command) =>
+          effectiveName(command) === 'git' &&
+          command.words.some((word) => hit.start >= offsetOf(recipe, word.range.start) && hit.end <= offsetOf(recipe, word.range.end)),
+      ),
+  );
+}
+
+/** Labels and help text: the image builds, but its metadata carries the placeholder. */
+function isMetadata(step: Step): boolean {
+  return step.kind === 'label' || /^%(?:app)?help$/i.test(step.keyword);
+}
+
+function message(step: Step, token: string): string {
+  if (step.kind === 'label') {
+    return `\`${token}\` is a placeholder: the image builds, but \`inspect\` shows it verbatim until you replace it with the real value.`;
+  }
+  if (isMetadata(step)) {
+    return `\`${token}\` is a placeholder: the image builds, but \`run-help\` shows it verbatim until you replace it with the real text.`;
+  }
+  if (step.kind === 'header') {
+    return `\`${step.keyword}: ${token}\` is a placeholder: the build cannot use it; write the real value.`;
+  }
+  if (step.kind === 'arg') {
+    return `\`${token}\` is a placeholder default: every use of this argument gets it unless the build passes a real value; write one.`;
+  }
+  if (token === RELEASE_TAG) {
+    return `\`${token}\` is a placeholder: \`git clone\` stops with "Remote branch ${token} not found" until you write the tag or commit you tested.`;
+  }
+  if (step.kind === 'copy') {
+    return `\`${token}\` is a placeholder: the build fails until it holds the real checksum (\`sha256sum FILE\`, or the commit for a Git source).`;
+  }
+  return `\`${token}\` is a placeholder: the build fails or fetches the wrong thing until you replace it with the real value.`;
+}
+
+export default defineRule({
+  meta: {
+    code: 'HPC-MAINT-006',
+    name: 'unfilled-placeholder',
+    category: 'maintainability',
+    severity: 'error',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'none',
+  },
+  docs,
+  check(context) {
+    const { recipe } = context;
+    const hits: Hit[] = [];
+    for (const match of recipe.text.matchAll(PLACEHOLDER)) {
+      hits.push({ start: match.index, end: match.index + match[0].length, token: match[0] });
+    }
+    if (hits.length === 0) {
+      return;
+    }
+    const comments = commentSpans(recipe);
+    for (const hit of hits) {
+      if (comments.some(([start, end]) => hit.start >= start && hit.start < end)) {
+        continue;
+      }
+      const step = stepAt(recipe, hit.start);
+      if (!step || (ANGLE_PLACEHOLDERS.has(hit.token) && !angleIsPlaceholder(recipe, step, hit))) {
+        continue;
+      }
+      const severity: Severity | undefined = isMetadata(step) ? 'hint' : undefined;
+      const range: Range = rangeOf(recipe, hit.start, hit.end);
+      context.report({ range, message: message(step, hit.token), ...(severity ? { severity } : {}) });
+    }
+  },
+});
