@@ -83,7 +83,7 @@ export const HEADER_KEYWORDS: readonly HeaderKeywordSpec[] = [
   { name: 'BuildArgs', key: 'buildargs', agents: ['buildkit', 'dockerfile'], required: 'no', dialect: 'apptainer', sinceApptainer: '1.5.0',
     doc: 'Build arguments passed to BuildKit (Apptainer ≥ 1.5).' },
   { name: 'IncludeCmd', key: 'includecmd', agents: ['docker'], required: 'no', dialect: 'both', legacy: true,
-    doc: 'Legacy Singularity 2.x docker-agent key; still accepted by the parser but ignored by current Apptainer.' },
+    doc: 'Singularity 2.x docker-agent key; Apptainer and SingularityCE accept and ignore it (the runscript runs ENTRYPOINT with CMD as default arguments).' },
 ];
 
 const HEADER_BY_KEY = new Map(HEADER_KEYWORDS.map((spec) => [spec.key, spec]));
@@ -218,7 +218,7 @@ export const SECTIONS: readonly SectionSpec[] = [
   { name: 'help', kind: 'help', step: 'other', phase: 'metadata', app: false, args: [], dialect: 'both',
     doc: 'Text shown by `apptainer run-help`.' },
   { name: 'pre', kind: 'script', step: 'other', phase: 'build', runsOn: 'host', app: false, args: [], legacy: true, dialect: 'both',
-    doc: 'Legacy: ran on the host before bootstrapping. Still accepted by the parser; use `%setup` instead.' },
+    doc: 'Undocumented Singularity 2.x section: still run on the build host before bootstrapping, as `/bin/sh -ex`. Use `%setup` for host steps.' },
   { name: 'appinstall', kind: 'script', step: 'run', phase: 'build', runsOn: 'container', app: true, args: [], dialect: 'both',
     doc: 'Build-time install script of a SCIF app (runs in `/scif/apps/<app>`); apps install in first-appearance order.' },
   { name: 'appfiles', kind: 'files', step: 'copy', phase: 'build', app: true, args: [], dialect: 'both',

@@ -76,8 +76,8 @@ export default defineRule({
       if (spec?.legacy) {
         context.report({
           range: step.keywordRange,
-          severity: 'warning',
-          message: `\`${step.keyword}\` is a legacy Singularity 2.x header; current Apptainer and SingularityCE ignore it.`,
+          severity: 'info',
+          message: `\`${step.keyword}\` is a Singularity 2.x header that Apptainer and SingularityCE accept and ignore: the runscript of a Docker base always runs ENTRYPOINT with CMD as its default arguments.`,
         });
         return;
       }

@@ -54,8 +54,8 @@ export default defineRule({
         } else if (spec.legacy) {
           context.report({
             range: section.header.range,
-            severity: 'warning',
-            message: `\`${written}\` is a legacy Singularity 2.x section, accepted only for compatibility; move its commands to \`%setup\`.`,
+            severity: 'info',
+            message: `\`${written}\` is an undocumented Singularity 2.x section: Apptainer and SingularityCE still run it on the build host, before the base image is fetched; \`%setup\` is the documented place for host steps.`,
           });
         } else if (spec.app && section.args.length === 0) {
           context.report({
