@@ -83,7 +83,7 @@ export const HADOLINT_CHECKS: readonly CompatCheck[] = [
   { id: 'DL3056', summary: 'Label does not conform to semantic versioning', coverage: 'hadolint', codes: [], note: LABELS },
   { id: 'DL3057', summary: 'HEALTHCHECK instruction missing', coverage: 'hadolint', codes: [], note: 'Off in hadolint too; HPC runtimes ignore HEALTHCHECK (HPC-BUILD-002 says so when it matters).' },
   { id: 'DL3058', summary: 'Label is not a valid RFC 5322 email', coverage: 'hadolint', codes: [], note: LABELS },
-  { id: 'DL3059', summary: 'Multiple consecutive RUN instructions', coverage: 'hadolint', codes: [], note: 'Layer count matters near the 127-layer limit, which HPC-BUILD-001 reports; merging RUNs is otherwise style.' },
+  { id: 'DL3059', summary: 'Multiple consecutive RUN instructions', coverage: 'hadolint', codes: [], note: 'Layer count matters near the 125-layer limit (base layers included), which HPC-BUILD-001 reports; merging RUNs is otherwise style.' },
   { id: 'DL3060', summary: 'yarn cache clean missing', coverage: 'hadolint', codes: [], note: CLEANUP },
   { id: 'DL3061', summary: 'Instructions before FROM other than ARG', coverage: 'same', codes: ['hpclint/parse'], selects: saying(/before the first FROM/), note: "hpclint's parser reports it (`… before the first FROM: only ARG may come before FROM`)." },
   { id: 'DL3062', summary: 'Pin versions in go install', coverage: 'same', codes: ['HPC-MAINT-001'], selects: saying(/^`go (install|get) /), note: 'HPC-MAINT-001 reports `go install …@latest` and unversioned modules with the other unpinned VCS fetches.' },
