@@ -1,6 +1,6 @@
 // Fixes a user can trust at a glance, through a real server process: CRLF files get CRLF lines, a placeholder a fix
 // writes keeps a finding (HPC-MAINT-006) until it is filled in, fixes that change behaviour are neither preferred nor
-// in fix-all, and the provenance fix draws no other rule.
+// in fix-all, the provenance fix draws no other rule, and a request without diagnostics gets the fixes under the cursor.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { CodeAction, Diagnostic, PublishDiagnosticsParams, TextEdit } from 'vscode-languageserver/node';
@@ -119,6 +119,29 @@ describe('fix trust over LSP', () => {
     const filled = fixed.replace('<release-tag>', 'v2.1.0');
     const third = await client.change(uri, filled);
     assert.ok(!codes(third).includes('HPC-MAINT-006'), 'filled in: no finding');
+    await client.close(uri);
+  });
+
+  test('a code-action request with no diagnostics (cursor only) gets the fixes of the findings under the cursor', async () => {
+    const uri = 'file:///work/cursor/Dockerfile';
+    const text = 'FROM ubuntu:24.04\nRUN gcc -O2 -march=native -o app app.c\n';
+    const published = await client.open(uri, 'dockerfile', text);
+    const finding = find(published, 'HPC-PORT-001');
+    const cursor = { line: 1, character: finding.range.start.character + 3 };
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: cursor, end: cursor },
+      context: { diagnostics: [] },
+    });
+    const fix = ruleFix(actions, 'HPC-PORT-001');
+    assert.deepEqual(edits(uri, fix), [{ range: finding.range, newText: '-march=x86-64-v3' }]);
+    assert.ok(actions.some((action) => action.title === 'Ignore HPC-PORT-001 for this line'));
+    const elsewhere = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } },
+      context: { diagnostics: [] },
+    });
+    assert.ok(!elsewhere.some((action) => (action.diagnostics ?? []).some((d) => d.code === 'HPC-PORT-001')), 'no PORT-001 action away from it');
     await client.close(uri);
   });
 

@@ -5,6 +5,7 @@ import {
   type CodeAction,
   type CodeActionParams,
   type Diagnostic,
+  type Position,
   type TextEdit,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -14,7 +15,7 @@ import type { RecipeFormat } from '../../recipe/model';
 import { splitShell } from '../../recipe/shell';
 import { LineIndex } from '../../recipe/text';
 import { statementStartAt, type StatementLines } from '../../service/statements';
-import { diagnosticData, type DiagnosticData } from '../diagnostics/lspDiagnostics';
+import { diagnosticData, toLspDiagnostic, type DiagnosticData } from '../diagnostics/lspDiagnostics';
 import { lineBreakOf } from '../../engine/lineBreaks';
 import { FIX_ALL_KIND, SHOW_DOCUMENTATION_COMMAND } from '../protocol';
 import type { DockerfileFeatures } from './dockerfileFeatures';
@@ -32,7 +33,10 @@ export interface CodeActionContextData {
   dockerfile: DockerfileFeatures;
   /** The text after every safe fix (computed by the caller when `wantsFixAll`). */
   fixedText?: string;
-  /** The document's current findings: their fixes serve clients that do not echo `diagnostic.data`. */
+  /**
+   * The findings of the document's current version: their fixes serve clients that do not echo `diagnostic.data`
+   * and requests that carry no diagnostics.
+   */
   findings?: readonly HpcDiagnostic[];
 }
 
@@ -53,7 +57,7 @@ export function computeCodeActions(params: CodeActionParams, context: CodeAction
   const actions: CodeAction[] = [];
   if (wants(only, CodeActionKind.QuickFix)) {
     const ignoredInFile = new Set<string>();
-    for (const diagnostic of params.context.diagnostics) {
+    for (const diagnostic of requestedDiagnostics(params, context.findings)) {
       const data = withCurrentFixes(diagnosticData(diagnostic), diagnostic, context.findings);
       if (!data || data.code === 'hpclint/skipped') {
         continue;
@@ -92,6 +96,19 @@ export function computeCodeActions(params: CodeActionParams, context: CodeAction
 /** Fix-all runs the engine repeatedly: only when the client asks for source actions explicitly. */
 export function wantsFixAll(only: readonly string[] | undefined): boolean {
   return only !== undefined && wants(only, FIX_ALL_KIND);
+}
+
+/**
+ * The diagnostics the client sent, or, when it sent none (a cursor request from a client that does not pass the
+ * diagnostics at the cursor), the document's current findings that touch the requested range.
+ */
+function requestedDiagnostics(params: CodeActionParams, findings: readonly HpcDiagnostic[] | undefined): Diagnostic[] {
+  if (params.context.diagnostics.length > 0 || !findings) {
+    return params.context.diagnostics;
+  }
+  const { start, end } = params.range;
+  const before = (a: Position, b: Position): boolean => a.line < b.line || (a.line === b.line && a.character < b.character);
+  return findings.filter((finding) => !before(finding.range.end, start) && !before(end, finding.range.start)).map(toLspDiagnostic);
 }
 
 /** A diagnostic that came back without `data`: take the fixes of the current finding with its code and range. */

@@ -24,7 +24,7 @@ export function registerCodeAction(server: HpclintServer): void {
         format,
         statements: lint?.version === version ? lint.statements : undefined,
         dockerfile: server.dockerfile,
-        findings: lint?.diagnostics,
+        findings: lint?.version === version ? lint.diagnostics : undefined,
         fixedText,
       });
     }),
