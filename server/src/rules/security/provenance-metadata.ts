@@ -16,7 +16,7 @@ export default defineRule({
     code: 'HPC-SEC-008',
     name: 'provenance-metadata',
     category: 'security',
-    severity: 'info',
+    severity: 'hint',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
   },
@@ -47,6 +47,7 @@ export default defineRule({
           if (PACKAGE_DB.test(path)) {
             context.report({
               range: word.range,
+              severity: 'info',
               message: `Removing \`${word.value}\` deletes the package database: vulnerability scanners and the package manager no longer see what is installed. Clean package caches instead.`,
             });
           }

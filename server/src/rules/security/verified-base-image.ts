@@ -14,7 +14,7 @@ export default defineRule({
     code: 'HPC-SEC-001',
     name: 'verified-base-image',
     category: 'security',
-    severity: 'info',
+    severity: 'hint',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
   },
