@@ -23,7 +23,9 @@ import {
   type RuleSummary,
 } from '../../server/src/lsp/protocol';
 import { registerConvertCommand } from './convert';
+import { installedDockerExtensions, watchDockerExtensions } from './dockerExtensions';
 import { registerSiteStatus } from './siteStatus';
+import { registerStatusItem } from './statusItem';
 
 const DOC_SCHEME = 'hpclint-doc';
 
@@ -45,13 +47,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       fileEvents: [CONFIG_FILE_GLOB, HADOLINT_CONFIG_GLOB, SITE_PROFILE_GLOB].map((glob) => vscode.workspace.createFileSystemWatcher(glob)),
     },
     outputChannel,
-    initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),
+    initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted, dockerExtensions: installedDockerExtensions() }),
   };
   client = new LanguageClient('hpclint', 'hpclint', serverOptions, clientOptions);
 
   const documents = new RuleDocumentProvider(() => client);
   registerConvertCommand(context, () => client);
+  registerStatusItem(context, () => client);
   registerSiteStatus(context, () => client);
+  watchDockerExtensions(context, () => client);
   context.subscriptions.push(
     outputChannel,
     vscode.workspace.registerTextDocumentContentProvider(DOC_SCHEME, documents),

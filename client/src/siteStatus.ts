@@ -1,6 +1,6 @@
 // The site-profile status-bar entry and the "Select Site Profile" command. The server says which sites
 // apply to a document (`hpclint/siteStatus`); this file only shows it and writes the `hpclint.site` setting.
-// Kept separate so a combined hpclint status item can take over `describeSites` and the command.
+// The hpclint item next to it (statusItem.ts) shows the findings and links here from its tooltip.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
@@ -13,8 +13,7 @@ import {
   type SiteStatusResult,
   type SiteSummary,
 } from '../../server/src/lsp/protocol';
-
-const RECIPE_LANGUAGES = new Set(['dockerfile', 'apptainer']);
+import { recipeStatusRefresher, refreshWhenRunning } from './recipeStatus';
 
 /** Status-bar text and tooltip for a document's sites. */
 export function describeSites(status: SiteStatus): { text: string; tooltip: string } {
@@ -36,29 +35,17 @@ export function registerSiteStatus(context: vscode.ExtensionContext, getClient: 
   item.name = 'hpclint site profile';
   item.command = SELECT_SITE_COMMAND;
 
-  let generation = 0;
-  const refresh = async (): Promise<void> => {
-    const editor = vscode.window.activeTextEditor;
-    const client = getClient();
-    const current = ++generation;
-    if (!editor || !RECIPE_LANGUAGES.has(editor.document.languageId) || !client?.isRunning()) {
-      item.hide();
-      return;
+  const refresh = recipeStatusRefresher(item, getClient, async (document, client, isCurrent) => {
+    const params: SiteStatusParams = { uri: document.uri.toString() };
+    const status = await client.sendRequest<SiteStatusResult>(SITE_STATUS_REQUEST, params);
+    if (!isCurrent() || !status) {
+      return false;
     }
-    try {
-      const params: SiteStatusParams = { uri: editor.document.uri.toString() };
-      const status = await client.sendRequest<SiteStatusResult>(SITE_STATUS_REQUEST, params);
-      if (current !== generation || !status) {
-        return;
-      }
-      const { text, tooltip } = describeSites(status);
-      item.text = text;
-      item.tooltip = tooltip;
-      item.show();
-    } catch {
-      item.hide();
-    }
-  };
+    const { text, tooltip } = describeSites(status);
+    item.text = text;
+    item.tooltip = tooltip;
+    return true;
+  });
 
   context.subscriptions.push(
     item,
@@ -80,13 +67,7 @@ export function registerSiteStatus(context: vscode.ExtensionContext, getClient: 
       }
     }),
   );
-  const started = setInterval(() => {
-    if (getClient()?.isRunning()) {
-      clearInterval(started);
-      void refresh();
-    }
-  }, 250);
-  context.subscriptions.push({ dispose: () => clearInterval(started) });
+  refreshWhenRunning(context, getClient, refresh);
 }
 
 interface SitePick extends vscode.QuickPickItem {

@@ -203,12 +203,12 @@ describe('definition files', () => {
   test('Dockerfile-only requests (signature help, on-type formatting) answer empty for definition files', async () => {
     const position = { line: 0, character: 0 };
     assert.equal(await client.request('textDocument/signatureHelp', { textDocument: { uri }, position }), null);
-    const edits = await client.request<TextEdit[]>('textDocument/onTypeFormatting', {
+    const edits = await client.request<TextEdit[] | null>('textDocument/onTypeFormatting', {
       textDocument: { uri },
       position,
       ch: '\\',
       options: { tabSize: 4, insertSpaces: true },
     });
-    assert.deepEqual(edits, []);
+    assert.equal(edits, null);
   });
 });

@@ -13,6 +13,7 @@ import {
   type InitializeResult,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  type Registration,
   type ShowMessageParams,
 } from 'vscode-languageserver/node';
 
@@ -74,6 +75,8 @@ export class TestClient {
   readonly messages: ShowMessageParams[] = [];
   readonly logs: string[] = [];
   readonly configurationRequests: ConfigurationItem[] = [];
+  /** Capabilities the server registered dynamically and has not unregistered, by registration id. */
+  readonly registrations = new Map<string, Registration>();
   /** Every byte the server wrote to stdout. */
   readonly stdout: Buffer[] = [];
   initializeResult?: InitializeResult;
@@ -121,7 +124,20 @@ export class TestClient {
       self.configurationRequests.push(...params.items);
       return params.items.map((item) => (item.section === 'hpclint' ? self.settings(item.scopeUri) : null));
     });
-    connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('client/registerCapability', (params: { registrations: Registration[] }) => {
+      for (const registration of params.registrations) {
+        self.registrations.set(registration.id, registration);
+      }
+      self.notify();
+      return null;
+    });
+    connection.onRequest('client/unregisterCapability', (params: { unregisterations: Array<{ id: string }> }) => {
+      for (const unregistration of params.unregisterations) {
+        self.registrations.delete(unregistration.id);
+      }
+      self.notify();
+      return null;
+    });
     connection.onRequest('window/showMessageRequest', () => null);
     connection.listen();
 

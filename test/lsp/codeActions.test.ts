@@ -225,7 +225,7 @@ describe('settings', () => {
         rules: { 'HPC-PORT-001': 'off', 'no-eol-base': 'info' },
         categories: { licensing: 'hint' },
         configFile: 'ci/.hpclint.yaml',
-        dockerfile: { syntaxValidation: false },
+        dockerfile: { editorFeatures: 'auto', completion: true, hover: true, formatting: true, syntaxValidation: false },
         site: ['lumi', './x.hpclint-site.yaml'],
         shellcheck: { enable: false, path: '/opt/bin/shellcheck' },
       },
@@ -234,6 +234,15 @@ describe('settings', () => {
     assert.deepEqual(normalizeSettings({ 'shellcheck.enable': false }).shellcheck, { enable: false, path: '' });
     assert.deepEqual(normalizeSettings(null), normalizeSettings({}));
     assert.equal(normalizeSettings({ enable: 'yes' }).enable, true);
+    assert.deepEqual(normalizeSettings({ dockerfile: { editorFeatures: 'off', hover: false, completion: 'no' } }).dockerfile, {
+      editorFeatures: 'off',
+      completion: true,
+      hover: false,
+      formatting: true,
+      syntaxValidation: true,
+    });
+    assert.equal(normalizeSettings({ 'dockerfile.editorFeatures': 'on' }).dockerfile.editorFeatures, 'on');
+    assert.equal(normalizeSettings({ dockerfile: { editorFeatures: 'sometimes' } }).dockerfile.editorFeatures, 'auto');
   });
 
   test('settingsProblems names every key normalizeSettings ignores', () => {
@@ -250,6 +259,24 @@ describe('settings', () => {
       ],
     );
     assert.deepEqual(settingsProblems(null), []);
+  });
+
+  test('every contributed setting, at its default, is a known setting that normalizes to the defaults', () => {
+    const section: Record<string, unknown> = {};
+    for (const [key, property] of Object.entries(packageJson.contributes.configuration.properties as Record<string, { default: unknown }>)) {
+      const path = key.split('.').slice(1);
+      let node = section;
+      for (const part of path.slice(0, -1)) {
+        node = (node[part] ??= {}) as Record<string, unknown>;
+      }
+      node[path.at(-1)!] = property.default;
+    }
+    assert.deepEqual(settingsProblems(section), []);
+    assert.deepEqual(normalizeSettings(section), normalizeSettings({}));
+    assert.deepEqual(settingsProblems({ colour: 'blue', dockerfile: { editorFeatures: 'never' } }), [
+      'hpclint.colour: unknown setting is ignored (expected one of: enable, rules, categories, configFile, site, dockerfile, shellcheck, trace).',
+      'hpclint.dockerfile.editorFeatures: invalid value "never" is ignored (expected auto, on or off).',
+    ]);
   });
 
   test("the settings example in package.json names rules and categories that exist", () => {

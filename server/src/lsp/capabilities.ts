@@ -11,6 +11,8 @@ export interface ClientSupport {
   /** `workspace/didChangeWorkspaceFolders` notifications. */
   workspaceFolderEvents: boolean;
   snippets: boolean;
+  /** Document, range and on-type formatting can be registered per language (see formattingRegistrations.ts). */
+  registersFormatting: boolean;
 }
 
 export function clientSupport(capabilities: ClientCapabilities): ClientSupport {
@@ -20,8 +22,26 @@ export function clientSupport(capabilities: ClientCapabilities): ClientSupport {
     registersFileWatchers: capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
     workspaceFolderEvents: capabilities.workspace?.workspaceFolders === true,
     snippets: capabilities.textDocument?.completion?.completionItem?.snippetSupport === true,
+    registersFormatting:
+      capabilities.textDocument?.formatting?.dynamicRegistration === true &&
+      capabilities.textDocument?.rangeFormatting?.dynamicRegistration === true &&
+      capabilities.textDocument?.onTypeFormatting?.dynamicRegistration === true,
   };
 }
+
+/** What `initialize` answers: formatting is left to dynamic registration when the client supports it. */
+export function serverCapabilities(client: ClientSupport): ServerCapabilities {
+  if (!client.registersFormatting) {
+    return SERVER_CAPABILITIES;
+  }
+  const capabilities = { ...SERVER_CAPABILITIES };
+  delete capabilities.documentFormattingProvider;
+  delete capabilities.documentRangeFormattingProvider;
+  delete capabilities.documentOnTypeFormattingProvider;
+  return capabilities;
+}
+
+export const ON_TYPE_FORMATTING_TRIGGERS = { firstTriggerCharacter: '\\', moreTriggerCharacter: ['`'] };
 
 export const SERVER_CAPABILITIES: ServerCapabilities = {
   textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -30,7 +50,7 @@ export const SERVER_CAPABILITIES: ServerCapabilities = {
   codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
   documentFormattingProvider: true,
   documentRangeFormattingProvider: true,
-  documentOnTypeFormattingProvider: { firstTriggerCharacter: '\\', moreTriggerCharacter: ['`'] },
+  documentOnTypeFormattingProvider: ON_TYPE_FORMATTING_TRIGGERS,
   documentSymbolProvider: true,
   foldingRangeProvider: true,
   documentLinkProvider: { resolveProvider: true },

@@ -19,6 +19,36 @@ export interface InitializationOptions {
    * programs the workspace configures (ShellCheck) only run when this is true. Default: false.
    */
   workspaceTrusted?: boolean;
+  /**
+   * Ids of the installed extensions that bundle the Dockerfile language service hpclint re-hosts
+   * (`DOCKER_LANGUAGE_EXTENSIONS`). When one is there, `hpclint.dockerfile.editorFeatures: "auto"` leaves
+   * Dockerfile completion, hover, formatting and syntax findings to it. Default: none.
+   */
+  dockerExtensions?: string[];
+  /**
+   * The `hpclint` settings section (the keys of the `hpclint.*` settings), for clients that cannot answer
+   * `workspace/configuration`. Default: none.
+   */
+  settings?: unknown;
+}
+
+/** The keys `InitializationOptions` declares; others are reported and ignored. */
+export const INITIALIZATION_OPTION_KEYS: ReadonlyArray<keyof InitializationOptions> = ['workspaceTrusted', 'dockerExtensions', 'settings'];
+
+/**
+ * Extensions that bundle rcjsuen's Dockerfile language service (completion, hover, formatting, dockerfile-utils
+ * diagnostics): Microsoft's Container Tools and its predecessor Docker, and Docker Inc.'s Docker DX.
+ */
+export const DOCKER_LANGUAGE_EXTENSIONS: Readonly<Record<string, string>> = {
+  'ms-azuretools.vscode-containers': 'Container Tools',
+  'ms-azuretools.vscode-docker': 'Docker',
+  'docker.docker': 'Docker DX',
+};
+
+/** Client → server: the installed `DOCKER_LANGUAGE_EXTENSIONS` changed (`{ extensions: string[] }`). */
+export const DOCKER_EXTENSIONS_NOTIFICATION = 'hpclint/didChangeDockerExtensions';
+export interface DockerExtensionsParams {
+  extensions: string[];
 }
 
 /** Client → server: the user granted workspace trust (VS Code's `onDidGrantWorkspaceTrust`). */
@@ -80,6 +110,24 @@ export interface SiteStatus {
   error?: string;
 }
 export type SiteStatusResult = SiteStatus | null;
+
+/** What the hpclint status-bar item shows for a document (besides its findings, which the client counts). */
+export const DOCUMENT_STATUS_REQUEST = 'hpclint/documentStatus';
+export interface DocumentStatusParams {
+  uri: string;
+}
+export interface DocumentStatus {
+  /** `hpclint.enable` for the document. */
+  enabled: boolean;
+  /** The config file in use (`hpclint.configFile` or the nearest `.hpclint.yaml`); absent = settings and defaults. */
+  configFile?: string;
+  /** An invalid config file, site profile or `hpclint.site` setting. */
+  error?: string;
+  site: SiteStatus;
+  /** Dockerfiles: whether the re-hosted editing features answer, and the installed extensions that offer them. */
+  dockerfile?: { editorFeatures: boolean; dockerExtensions: string[] };
+}
+export type DocumentStatusResult = DocumentStatus | null;
 
 /** Client commands the server refers to (code action commands) or the manifest contributes. */
 export const SHOW_DOCUMENTATION_COMMAND = 'hpclint.showRuleDocumentation';

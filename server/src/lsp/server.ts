@@ -14,6 +14,8 @@ import { DocumentConfigs } from './documents/documentConfigs';
 import { RecipeCache } from './documents/recipes';
 import { SettingsStore } from './documents/settings';
 import { DockerfileFeatures } from './features/dockerfileFeatures';
+import { dockerfileSwitches, type DockerfileSwitches } from './features/dockerfileSwitches';
+import { FormattingRegistrations } from './features/formattingRegistrations';
 import type { Logger } from './guard';
 import { registerHandlers } from './handlers/index';
 import { DocumentLinter } from './linting/documentLinter';
@@ -36,11 +38,14 @@ export class HpclintServer {
     registersFileWatchers: false,
     workspaceFolderEvents: false,
     snippets: false,
+    registersFormatting: false,
   };
   /** File-system paths of the workspace folders (config-file lookups stop there). */
   workspaceFolders: string[] = [];
   /** From `initializationOptions.workspaceTrusted` and `hpclint/didGrantWorkspaceTrust`. */
   workspaceTrusted = false;
+  /** Installed extensions bundling the Dockerfile language service (`initializationOptions.dockerExtensions`). */
+  dockerExtensions: string[] = [];
   readonly service: LintService;
   readonly settings: SettingsStore;
   readonly configs: DocumentConfigs;
@@ -50,6 +55,7 @@ export class HpclintServer {
   readonly extraDiagnostics: ExtraDiagnostics;
   readonly recipes = new RecipeCache();
   readonly dockerfile: DockerfileFeatures;
+  readonly formatting: FormattingRegistrations;
 
   constructor(readonly connection: Connection) {
     this.logger = connection.console;
@@ -75,7 +81,7 @@ export class HpclintServer {
         type: MessageType.Error,
         message: error.file === 'setting hpclint.site' ? `hpclint: invalid setting hpclint.site: ${error.detail}` : `hpclint: invalid site profile ${error.message}`,
       });
-    });
+    }, () => this.dockerExtensions);
     this.publisher = new DiagnosticPublisher(connection, this.logger);
     this.linter = new DocumentLinter({
       documents: this.documents,
@@ -89,6 +95,7 @@ export class HpclintServer {
     this.extraDiagnostics.register(new ShellCheckProvider(this.logger));
     this.linter.onLinted((lint, text) => this.extraDiagnostics.afterPublish({ lint, text }));
     this.dockerfile = new DockerfileFeatures(this.logger);
+    this.formatting = new FormattingRegistrations(connection, this.logger);
     this.service.warmUp();
   }
 
@@ -108,10 +115,28 @@ export class HpclintServer {
     return target && this.service.skipReason(target.document.getText()) === undefined ? target : undefined;
   }
 
-  /** An open Dockerfile small enough for dockerfile-language-service. */
-  openDockerfile(identifier: TextDocumentIdentifier): TextDocument | undefined {
+  /** `openForFeatures`, and for a Dockerfile only while the re-hosted `feature` is switched on. */
+  async openForFeature(identifier: TextDocumentIdentifier, feature: keyof DockerfileSwitches): Promise<OpenRecipe | undefined> {
     const target = this.openForFeatures(identifier);
-    return target?.format === 'dockerfile' ? target.document : undefined;
+    if (target?.format !== 'dockerfile') {
+      return target;
+    }
+    return (await this.dockerfileSwitches(target.document.uri))[feature] ? target : undefined;
+  }
+
+  /**
+   * Which re-hosted Dockerfile editing features answer for this document, or without `uri` in general (its
+   * settings, the Docker extensions).
+   */
+  async dockerfileSwitches(uri?: string): Promise<DockerfileSwitches> {
+    return dockerfileSwitches((await this.settings.get(uri)).dockerfile, this.dockerExtensions);
+  }
+
+  /** Formatters registered per language follow the settings and the installed Docker extensions. */
+  updateRegistrations(): void {
+    if (this.client.registersFormatting) {
+      void this.formatting.update(async () => (await this.dockerfileSwitches()).formatting);
+    }
   }
 
   /** The parsed recipe of an open document's current version (main thread; for editing features). */

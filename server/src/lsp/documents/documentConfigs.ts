@@ -6,6 +6,7 @@ import { ConfigError } from '../../engine/config';
 import type { ConfigLayers, DirectoryConfig } from '../../service/configCache';
 import { referenceFromArgument, resolveSiteReference } from '../../site/load';
 import type { LintService } from '../../service/lintService';
+import { dockerfileSwitches } from '../features/dockerfileSwitches';
 import { filePathOf } from '../uri';
 import type { HpclintSettings } from './settings';
 
@@ -23,6 +24,8 @@ export class DocumentConfigs {
     private readonly workspaceFolders: () => readonly string[],
     /** Called once per change of an invalid `hpclint.site` setting or of a profile it names. */
     private readonly onInvalidSite: (error: ConfigError) => void = () => undefined,
+    /** Installed extensions that bundle the Dockerfile language service (they may take over syntax findings). */
+    private readonly dockerExtensions: () => readonly string[] = () => [],
   ) {}
 
   resolve(uri: string, settings: HpclintSettings): DirectoryConfig {
@@ -33,7 +36,7 @@ export class DocumentConfigs {
     return siteError && !resolved.error ? { ...resolved, error: siteError } : resolved;
   }
 
-  /** Settings, workspace folders or config files changed. */
+  /** Settings, workspace folders, config files or the installed Docker extensions changed. */
   invalidate(changedConfigFile?: string): void {
     this.layers = new WeakMap();
     this.service.configs.invalidate(changedConfigFile);
@@ -52,7 +55,7 @@ export class DocumentConfigs {
         settings: {
           rules: settings.rules,
           categories: settings.categories,
-          syntaxValidation: settings.dockerfile.syntaxValidation,
+          syntaxValidation: dockerfileSwitches(settings.dockerfile, this.dockerExtensions()).syntaxValidation,
         },
       };
       entry = { layers };

@@ -12,17 +12,60 @@ export interface HpclintSettings {
   categories: Record<string, SeveritySetting>;
   /** Explicit config file path ('' = search for `.hpclint.yaml` above the document). */
   configFile: string;
-  dockerfile: { syntaxValidation: boolean };
+  dockerfile: DockerfileSettings;
   /** Site profiles (bundled names or paths, `name:partition,…`); non-empty replaces config files' `site:`. */
   site: string[];
   /** ShellCheck on the recipe's scripts (trusted workspaces only); `path` '' = `shellcheck` on the PATH. */
   shellcheck: { enable: boolean; path: string };
 }
 
+/**
+ * The Dockerfile editing features hpclint re-hosts from dockerfile-language-service. `editorFeatures`
+ * switches them all: `auto` = on unless an extension that bundles the same service is installed (the
+ * client names them, see `InitializationOptions.dockerExtensions`). The booleans switch one each off.
+ */
+export interface DockerfileSettings {
+  editorFeatures: EditorFeaturesMode;
+  completion: boolean;
+  hover: boolean;
+  formatting: boolean;
+  /** dockerfile-utils' syntax findings (and their quick fixes). */
+  syntaxValidation: boolean;
+}
+
+export type EditorFeaturesMode = 'auto' | 'on' | 'off';
+export const EDITOR_FEATURES_MODES: readonly EditorFeaturesMode[] = ['auto', 'on', 'off'];
+const DOCKERFILE_SWITCHES = ['completion', 'hover', 'formatting', 'syntaxValidation'] as const;
+
+/** Keys of the `hpclint` settings section (nested, and flat as some clients send them). */
+const KNOWN_SETTINGS = new Set([
+  'enable',
+  'rules',
+  'categories',
+  'configFile',
+  'site',
+  'dockerfile',
+  'shellcheck',
+  'trace',
+  'dockerfile.editorFeatures',
+  ...DOCKERFILE_SWITCHES.map((name) => `dockerfile.${name}`),
+  'shellcheck.enable',
+  'shellcheck.path',
+  'trace.server',
+]);
+
 export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['off', 'error', 'warning', 'info', 'hint'];
 
 export function defaultSettings(): HpclintSettings {
-  return { enable: true, rules: {}, categories: {}, configFile: '', dockerfile: { syntaxValidation: true }, site: [], shellcheck: { enable: true, path: '' } };
+  return {
+    enable: true,
+    rules: {},
+    categories: {},
+    configFile: '',
+    dockerfile: { editorFeatures: 'auto', completion: true, hover: true, formatting: true, syntaxValidation: true },
+    site: [],
+    shellcheck: { enable: true, path: '' },
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -50,29 +93,39 @@ function validSeverity(severity: unknown): boolean {
 }
 
 /**
- * What `normalizeSettings` would drop or ignore in `hpclint.rules` and `hpclint.categories`, one
- * sentence per key: unknown rule codes or names, unknown categories, bad severities.
+ * What `normalizeSettings` would drop or ignore, one sentence per key: unknown settings, rule codes or
+ * names and categories, bad severities, a bad `dockerfile.editorFeatures`. `where` names the source.
  */
-export function settingsProblems(raw: unknown): string[] {
+export function settingsProblems(raw: unknown, where = 'hpclint'): string[] {
   if (!isRecord(raw)) {
     return [];
   }
   const problems: string[] = [];
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_SETTINGS.has(key)) {
+      problems.push(`${where}.${key}: unknown setting is ignored (expected one of: ${[...KNOWN_SETTINGS].filter((name) => !name.includes('.')).join(', ')}).`);
+    }
+  }
   const rules = isRecord(raw.rules) ? raw.rules : {};
   for (const [key, severity] of Object.entries(rules)) {
     if (!ruleByCodeOrName(key) && !isNonRuleCode(key)) {
-      problems.push(`hpclint.rules: unknown rule "${key}" is ignored (use a code such as HPC-PORT-001 or a rule name).`);
+      problems.push(`${where}.rules: unknown rule "${key}" is ignored (use a code such as HPC-PORT-001 or a rule name).`);
     } else if (!validSeverity(severity)) {
-      problems.push(`hpclint.rules: invalid severity ${JSON.stringify(severity)} for "${key}" is ignored (expected off, error, warning, info or hint).`);
+      problems.push(`${where}.rules: invalid severity ${JSON.stringify(severity)} for "${key}" is ignored (expected off, error, warning, info or hint).`);
     }
   }
   const categories = isRecord(raw.categories) ? raw.categories : {};
   for (const [key, severity] of Object.entries(categories)) {
     if (!(CATEGORIES as readonly string[]).includes(key)) {
-      problems.push(`hpclint.categories: unknown category "${key}" is ignored (expected one of: ${CATEGORIES.join(', ')}).`);
+      problems.push(`${where}.categories: unknown category "${key}" is ignored (expected one of: ${CATEGORIES.join(', ')}).`);
     } else if (!validSeverity(severity)) {
-      problems.push(`hpclint.categories: invalid severity ${JSON.stringify(severity)} for "${key}" is ignored (expected off, error, warning, info or hint).`);
+      problems.push(`${where}.categories: invalid severity ${JSON.stringify(severity)} for "${key}" is ignored (expected off, error, warning, info or hint).`);
     }
+  }
+  const dockerfile = isRecord(raw.dockerfile) ? raw.dockerfile : {};
+  const mode = dockerfile.editorFeatures ?? raw['dockerfile.editorFeatures'];
+  if (mode !== undefined && !(EDITOR_FEATURES_MODES as readonly unknown[]).includes(mode)) {
+    problems.push(`${where}.dockerfile.editorFeatures: invalid value ${JSON.stringify(mode)} is ignored (expected auto, on or off).`);
   }
   return problems;
 }
@@ -98,13 +151,17 @@ export function normalizeSettings(raw: unknown): HpclintSettings {
     settings.configFile = raw.configFile.trim();
   }
   settings.site = siteList(raw.site);
-  const dockerfile = raw.dockerfile;
-  if (isRecord(dockerfile) && typeof dockerfile.syntaxValidation === 'boolean') {
-    settings.dockerfile.syntaxValidation = dockerfile.syntaxValidation;
+  const dockerfile = isRecord(raw.dockerfile) ? raw.dockerfile : {};
+  // Flat keys too, as some clients send them (`"dockerfile.syntaxValidation": false`).
+  const mode = dockerfile.editorFeatures ?? raw['dockerfile.editorFeatures'];
+  if ((EDITOR_FEATURES_MODES as readonly unknown[]).includes(mode)) {
+    settings.dockerfile.editorFeatures = mode as EditorFeaturesMode;
   }
-  // Flat keys, as some clients send them (`"dockerfile.syntaxValidation": false`).
-  if (typeof raw['dockerfile.syntaxValidation'] === 'boolean') {
-    settings.dockerfile.syntaxValidation = raw['dockerfile.syntaxValidation'];
+  for (const name of DOCKERFILE_SWITCHES) {
+    const value = dockerfile[name] ?? raw[`dockerfile.${name}`];
+    if (typeof value === 'boolean') {
+      settings.dockerfile[name] = value;
+    }
   }
   const shellcheck = isRecord(raw.shellcheck) ? raw.shellcheck : {};
   const enable = shellcheck.enable ?? raw['shellcheck.enable'];
@@ -120,7 +177,8 @@ export function normalizeSettings(raw: unknown): HpclintSettings {
 
 /**
  * Settings per document URI. With the workspace/configuration capability they are requested per
- * resource; without it, the `hpclint` section of the last didChangeConfiguration is used for all.
+ * resource; without it (or when the client has no `hpclint` section), the `hpclint` section of the last
+ * didChangeConfiguration is used for all, else the `settings` of the initialization options.
  */
 export class SettingsStore {
   private readonly perUri = new Map<string, Promise<HpclintSettings>>();
@@ -133,16 +191,17 @@ export class SettingsStore {
     private readonly pullsConfiguration: () => boolean,
   ) {}
 
-  get(uri: string): Promise<HpclintSettings> {
+  /** The settings for a document, or without `uri` those of no particular resource (user and workspace). */
+  get(uri?: string): Promise<HpclintSettings> {
     if (!this.pullsConfiguration()) {
       return Promise.resolve(this.global);
     }
-    let settings = this.perUri.get(uri);
+    let settings = this.perUri.get(uri ?? '');
     if (!settings) {
       settings = this.connection.workspace
-        .getConfiguration({ scopeUri: uri, section: 'hpclint' })
-        .then((raw: unknown) => this.normalize(raw), () => defaultSettings());
-      this.perUri.set(uri, settings);
+        .getConfiguration(uri === undefined ? { section: 'hpclint' } : { scopeUri: uri, section: 'hpclint' })
+        .then((raw: unknown) => (isRecord(raw) ? this.normalize(raw) : this.global), () => this.global);
+      this.perUri.set(uri ?? '', settings);
     }
     return settings;
   }
@@ -155,9 +214,14 @@ export class SettingsStore {
     }
   }
 
+  /** `initializationOptions.settings`: the settings until the client pushes or is asked for others. */
+  initialize(raw: unknown): void {
+    this.global = this.normalize(raw, 'initializationOptions.settings');
+  }
+
   /** `normalizeSettings`, with one warning per setting it had to ignore. */
-  private normalize(raw: unknown): HpclintSettings {
-    for (const problem of settingsProblems(raw)) {
+  private normalize(raw: unknown, where?: string): HpclintSettings {
+    for (const problem of settingsProblems(raw, where)) {
       if (!this.reported.has(problem)) {
         this.reported.add(problem);
         void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: problem });

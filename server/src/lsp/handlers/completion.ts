@@ -6,7 +6,7 @@ import type { HpclintServer } from '../server';
 export function registerCompletion(server: HpclintServer): void {
   server.connection.onCompletion(
     guarded(server.logger, 'completion', [], async (params) => {
-      const target = server.openForFeatures(params.textDocument);
+      const target = await server.openForFeature(params.textDocument, 'completion');
       if (!target) {
         return [];
       }

@@ -7,6 +7,7 @@ export function registerConfiguration(server: HpclintServer): void {
     guardedNotification(server.logger, 'didChangeConfiguration', (params) => {
       server.settings.invalidate(params.settings);
       server.relintAll();
+      server.updateRegistrations();
     }),
   );
 }

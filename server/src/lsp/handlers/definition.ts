@@ -6,8 +6,8 @@ import type { HpclintServer } from '../server';
 
 export function registerDefinition(server: HpclintServer): void {
   server.connection.onDefinition(
-    guarded(server.logger, 'definition', null, (params) => {
-      const target = server.openForFeatures(params.textDocument);
+    guarded(server.logger, 'definition', null, async (params) => {
+      const target = await server.openForFeature(params.textDocument, 'navigation');
       if (!target) {
         return null;
       }

@@ -6,10 +6,10 @@ import type { HpclintServer } from '../server';
 
 export function registerDocumentHighlight(server: HpclintServer): void {
   server.connection.onDocumentHighlight(
-    guarded(server.logger, 'documentHighlight', [], (params) => {
-      const target = server.openForFeatures(params.textDocument);
+    guarded(server.logger, 'documentHighlight', null, async (params) => {
+      const target = await server.openForFeature(params.textDocument, 'navigation');
       if (!target) {
-        return [];
+        return null;
       }
       return target.format === 'dockerfile'
         ? server.dockerfile.service.computeHighlightRanges(target.document.getText(), params.position)

@@ -6,10 +6,10 @@ import type { HpclintServer } from '../server';
 
 export function registerDocumentLinks(server: HpclintServer): void {
   server.connection.onDocumentLinks(
-    guarded(server.logger, 'documentLinks', [], (params) => {
-      const target = server.openForFeatures(params.textDocument);
+    guarded(server.logger, 'documentLinks', null, async (params) => {
+      const target = await server.openForFeature(params.textDocument, 'navigation');
       if (!target) {
-        return [];
+        return null;
       }
       return target.format === 'dockerfile'
         ? server.dockerfile.service.computeLinks(target.document.getText())

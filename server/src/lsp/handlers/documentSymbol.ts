@@ -5,10 +5,10 @@ import type { HpclintServer } from '../server';
 
 export function registerDocumentSymbol(server: HpclintServer): void {
   server.connection.onDocumentSymbol(
-    guarded(server.logger, 'documentSymbol', [], (params) => {
-      const target = server.openForFeatures(params.textDocument);
+    guarded(server.logger, 'documentSymbol', null, async (params) => {
+      const target = await server.openForFeature(params.textDocument, 'navigation');
       if (!target) {
-        return [];
+        return null;
       }
       return target.format === 'dockerfile'
         ? server.dockerfile.service.computeSymbols(params.textDocument, target.document.getText())

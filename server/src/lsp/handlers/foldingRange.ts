@@ -5,10 +5,10 @@ import type { HpclintServer } from '../server';
 
 export function registerFoldingRange(server: HpclintServer): void {
   server.connection.onFoldingRanges(
-    guarded(server.logger, 'foldingRanges', [], (params) => {
-      const target = server.openForFeatures(params.textDocument);
+    guarded(server.logger, 'foldingRanges', null, async (params) => {
+      const target = await server.openForFeature(params.textDocument, 'navigation');
       if (!target) {
-        return [];
+        return null;
       }
       return target.format === 'dockerfile'
         ? server.dockerfile.service.computeFoldingRanges(target.document.getText())

@@ -6,10 +6,10 @@ import type { HpclintServer } from '../server';
 
 export function registerFormatting(server: HpclintServer): void {
   server.connection.onDocumentFormatting(
-    guarded(server.logger, 'formatting', [], (params) => {
-      const target = server.openForFeatures(params.textDocument);
+    guarded(server.logger, 'formatting', null, async (params) => {
+      const target = await server.openForFeature(params.textDocument, 'formatting');
       if (!target) {
-        return [];
+        return null;
       }
       const text = target.document.getText();
       return target.format === 'dockerfile'

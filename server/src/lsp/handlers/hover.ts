@@ -18,7 +18,7 @@ export function registerHover(server: HpclintServer): void {
       if (token.isCancellationRequested) {
         return null;
       }
-      const languageHover = !server.openForFeatures(params.textDocument)
+      const languageHover = !(await server.openForFeature(params.textDocument, 'hover'))
         ? null
         : format === 'dockerfile'
           ? server.dockerfile.service.computeHover(document.getText(), params.position)

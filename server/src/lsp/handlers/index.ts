@@ -6,9 +6,11 @@ import { registerCompletionResolve } from './completionResolve';
 import { registerConfiguration } from './configuration';
 import { registerConvertDockerfile } from './convertDockerfile';
 import { registerDefinition } from './definition';
+import { registerDockerExtensions } from './dockerExtensions';
 import { registerDocumentHighlight } from './documentHighlight';
 import { registerDocumentLinkResolve } from './documentLinkResolve';
 import { registerDocumentLinks } from './documentLinks';
+import { registerDocumentStatus } from './documentStatus';
 import { registerDocumentSymbol } from './documentSymbol';
 import { registerFoldingRange } from './foldingRange';
 import { registerFormatting } from './formatting';
@@ -36,6 +38,7 @@ const HANDLERS: ReadonlyArray<(server: HpclintServer) => void> = [
   registerConfiguration,
   registerWatchedFiles,
   registerWorkspaceTrust,
+  registerDockerExtensions,
   registerHover,
   registerCompletion,
   registerCompletionResolve,
@@ -57,6 +60,7 @@ const HANDLERS: ReadonlyArray<(server: HpclintServer) => void> = [
   registerListRules,
   registerListSites,
   registerSiteStatus,
+  registerDocumentStatus,
   registerConvertDockerfile,
 ];
 

@@ -1,9 +1,17 @@
 // `initialize` (client capabilities, workspace folders → server capabilities) and `initialized`
 // (dynamic registrations: settings changes and config-file watching).
-import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, type InitializeResult } from 'vscode-languageserver';
-import { clientSupport, SERVER_CAPABILITIES } from '../capabilities';
+import {
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  MessageType,
+  ShowMessageNotification,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { clientSupport, serverCapabilities } from '../capabilities';
 import { describeError, guardedNotification } from '../guard';
-import { CONFIG_FILE_GLOB, HADOLINT_CONFIG_GLOB, SETTINGS_SECTION, SITE_PROFILE_GLOB, type InitializationOptions } from '../protocol';
+import { readInitializationOptions } from '../documents/initializationOptions';
+import { describeDockerExtensions } from '../features/dockerfileSwitches';
+import { CONFIG_FILE_GLOB, HADOLINT_CONFIG_GLOB, SETTINGS_SECTION, SITE_PROFILE_GLOB } from '../protocol';
 import type { HpclintServer } from '../server';
 import { filePathOf } from '../uri';
 import { listenToWorkspaceFolders } from './workspaceFolders';
@@ -13,7 +21,20 @@ export function registerInitialize(server: HpclintServer): void {
   connection.onInitialize((params): InitializeResult => {
     const capabilities = params.capabilities;
     server.client = clientSupport(capabilities);
-    server.workspaceTrusted = (params.initializationOptions as InitializationOptions | undefined)?.workspaceTrusted === true;
+    const options = readInitializationOptions(params.initializationOptions);
+    server.workspaceTrusted = options.workspaceTrusted;
+    server.dockerExtensions = options.dockerExtensions;
+    for (const problem of options.problems) {
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `hpclint: ${problem}` });
+    }
+    if (options.settings) {
+      server.settings.initialize(options.settings);
+    }
+    if (options.dockerExtensions.length > 0) {
+      server.logger.info(
+        `hpclint: ${describeDockerExtensions(options.dockerExtensions)} edits Dockerfiles too; with hpclint.dockerfile.editorFeatures "auto" hpclint gives HPC findings only there (no completion, language hover, formatting or syntax findings).`,
+      );
+    }
     server.workspaceFolders = (params.workspaceFolders ?? [])
       .map((folder) => filePathOf(folder.uri))
       .filter((path): path is string => path !== undefined);
@@ -26,7 +47,7 @@ export function registerInitialize(server: HpclintServer): void {
       hover: capabilities.textDocument?.hover,
       foldingRange: capabilities.textDocument?.foldingRange,
     });
-    return { capabilities: SERVER_CAPABILITIES, serverInfo: { name: 'hpclint' } };
+    return { capabilities: serverCapabilities(server.client), serverInfo: { name: 'hpclint' } };
   });
 
   connection.onInitialized(
@@ -46,6 +67,7 @@ export function registerInitialize(server: HpclintServer): void {
       if (server.client.workspaceFolderEvents) {
         listenToWorkspaceFolders(server);
       }
+      server.updateRegistrations();
     }),
   );
 }

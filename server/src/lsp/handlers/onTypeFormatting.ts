@@ -6,16 +6,16 @@ import type { HpclintServer } from '../server';
 
 export function registerOnTypeFormatting(server: HpclintServer): void {
   server.connection.onDocumentOnTypeFormatting(
-    guarded(server.logger, 'onTypeFormatting', [], (params) => {
-      const document = server.openDockerfile(params.textDocument);
-      return document
+    guarded(server.logger, 'onTypeFormatting', null, async (params) => {
+      const target = await server.openForFeature(params.textDocument, 'formatting');
+      return target?.format === 'dockerfile'
         ? server.dockerfile.service.formatOnType(
-            document.getText(),
+            target.document.getText(),
             params.position,
             params.ch,
             DockerfileFeatures.formatterSettings(params.options),
           )
-        : [];
+        : null;
     }),
   );
 }

@@ -6,8 +6,8 @@ import type { HpclintServer } from '../server';
 
 export function registerPrepareRename(server: HpclintServer): void {
   server.connection.onPrepareRename(
-    guarded(server.logger, 'prepareRename', null, (params) => {
-      const target = server.openForFeatures(params.textDocument);
+    guarded(server.logger, 'prepareRename', null, async (params) => {
+      const target = await server.openForFeature(params.textDocument, 'navigation');
       if (!target) {
         return null;
       }

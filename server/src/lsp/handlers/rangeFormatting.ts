@@ -6,10 +6,10 @@ import type { HpclintServer } from '../server';
 
 export function registerRangeFormatting(server: HpclintServer): void {
   server.connection.onDocumentRangeFormatting(
-    guarded(server.logger, 'rangeFormatting', [], (params) => {
-      const target = server.openForFeatures(params.textDocument);
+    guarded(server.logger, 'rangeFormatting', null, async (params) => {
+      const target = await server.openForFeature(params.textDocument, 'formatting');
       if (!target) {
-        return [];
+        return null;
       }
       const text = target.document.getText();
       return target.format === 'dockerfile'

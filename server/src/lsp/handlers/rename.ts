@@ -7,8 +7,8 @@ import type { HpclintServer } from '../server';
 
 export function registerRename(server: HpclintServer): void {
   server.connection.onRenameRequest(
-    guarded(server.logger, 'rename', null, (params) => {
-      const target = server.openForFeatures(params.textDocument);
+    guarded(server.logger, 'rename', null, async (params) => {
+      const target = await server.openForFeature(params.textDocument, 'navigation');
       if (!target) {
         return null;
       }

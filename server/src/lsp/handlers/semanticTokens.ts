@@ -5,10 +5,10 @@ import type { HpclintServer } from '../server';
 
 export function registerSemanticTokens(server: HpclintServer): void {
   server.connection.languages.semanticTokens.on(
-    guarded(server.logger, 'semanticTokens', { data: [] }, (params) => {
-      const target = server.openForFeatures(params.textDocument);
+    guarded(server.logger, 'semanticTokens', null, async (params) => {
+      const target = await server.openForFeature(params.textDocument, 'navigation');
       if (!target) {
-        return { data: [] };
+        return null;
       }
       return target.format === 'dockerfile'
         ? server.dockerfile.service.computeSemanticTokens(target.document.getText())

@@ -5,9 +5,9 @@ import type { HpclintServer } from '../server';
 
 export function registerSignatureHelp(server: HpclintServer): void {
   server.connection.onSignatureHelp(
-    guarded(server.logger, 'signatureHelp', null, (params) => {
-      const document = server.openDockerfile(params.textDocument);
-      return document ? server.dockerfile.service.computeSignatureHelp(document.getText(), params.position) : null;
+    guarded(server.logger, 'signatureHelp', null, async (params) => {
+      const target = await server.openForFeature(params.textDocument, 'navigation');
+      return target?.format === 'dockerfile' ? server.dockerfile.service.computeSignatureHelp(target.document.getText(), params.position) : null;
     }),
   );
 }
