@@ -38,17 +38,17 @@ export function freePort() {
   });
 }
 
-/** Creates fresh code-server folders under `base` and installs the .vsix (if any) offline. */
+/** Creates fresh code-server folders under `base` and installs the .vsix files (a path or a list) offline. */
 export function prepareProfile(base, vsix, extraSettings = {}) {
   const userDataDir = join(base, 'user-data');
   const extensionsDir = join(base, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...userSettings, ...extraSettings }, null, 2));
-  if (vsix) {
+  for (const file of [vsix].flat().filter(Boolean)) {
     const install = spawnSync(
       process.execPath,
-      [codeServerEntry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix],
+      [codeServerEntry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', file],
       { encoding: 'utf8', timeout: 120_000 },
     );
     const output = `${install.stdout}${install.stderr}`;

@@ -5,10 +5,11 @@
 //   --keep       leave the temporary workspace/profile on disk
 //   --update-readme-picture  rewrite docs/images/hpclint-hover.png from this run
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { packageExtension, root, zipEntries } from '../../scripts/package.mjs';
+import { packageExtension, root, run, zipEntries } from '../../scripts/package.mjs';
 import { prepareProfile, startCodeServer } from './code-server.mjs';
 import { CHROMIUM_PATH, ensureCodeServer, ensureDebianPackages } from './setup.mjs';
 import { waitFor, Workbench } from './workbench.mjs';
@@ -59,6 +60,19 @@ function extensionLogs(userDataDir) {
   };
 }
 
+/**
+ * test/e2e/docker-stand-in as a .vsix: Docker DX's extension id (docker.docker) and a Dockerfile keyword completion,
+ * so hpclint runs next to "Docker DX" as many users' VS Code does.
+ */
+function packageDockerStandIn(base) {
+  const staging = join(base, 'docker-stand-in');
+  cpSync(join(root, 'test', 'e2e', 'docker-stand-in'), staging, { recursive: true });
+  const vsix = join(base, 'docker-stand-in.vsix');
+  const vsce = createRequire(join(root, 'package.json')).resolve('@vscode/vsce/vsce');
+  run(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--out', vsix], staging, true);
+  return vsix;
+}
+
 async function main() {
   mkdirSync(artifacts, { recursive: true });
   const aptInstalled = step('Debian packages (chromium, libkrb5-dev, ripgrep)', () => ensureDebianPackages());
@@ -74,7 +88,11 @@ async function main() {
   const base = mkdtempSync(join(tmpdir(), 'hpclint-e2e-'));
   const workspace = join(base, 'workspace');
   cpSync(join(root, 'test', 'e2e', 'workspace'), workspace, { recursive: true });
-  const profile = step('install the .vsix into a fresh code-server profile', () => prepareProfile(base, vsix));
+  const standIn = step('package the Docker DX stand-in', () => packageDockerStandIn(base));
+  // Word-based suggestions off: the completion scenario counts what the extensions offer.
+  const profile = step('install the .vsix files into a fresh code-server profile', () =>
+    prepareProfile(base, [vsix, standIn], { 'editor.wordBasedSuggestions': 'off' }),
+  );
   const logFile = join(base, 'code-server.log');
 
   let from = Date.now();
@@ -151,6 +169,37 @@ async function main() {
       }
       await bench.problems((rows) => rows.some((row) => row.includes('HPC-PORT-001')), 'HPC-PORT-001 in the Problems panel');
       await bench.closePanel();
+    });
+
+    await scenario('status bar: the hpclint item counts the findings, and a click opens the output channel', async () => {
+      await bench.quickOpen('Dockerfile');
+      await bench.waitForSquiggle('-march=native');
+      const entry = await bench.statusBarEntry(/^hpclint: \d+$/);
+      await bench.clickStatusBarEntry(entry);
+      await waitFor('the Output panel to show the hpclint channel', async () => (await bench.selectedOutputChannel()).trim() === 'hpclint');
+      await bench.closePanel();
+    });
+
+    await scenario('next to Docker DX (a stand-in with its id): one WORKDIR completion, not two', async () => {
+      await bench.quickOpen('Dockerfile');
+      await bench.clickOn('CMD ["/src/app"]');
+      const before = await bench.editorText();
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type('WORKD');
+      const labels = await bench.suggestions('WORKDIR');
+      const workdirs = labels.filter((label) => label.trim().startsWith('WORKDIR'));
+      await page.keyboard.press('Escape');
+      await waitFor('the typed line to be undone', async () => {
+        if ((await bench.editorText()) === before) {
+          return true;
+        }
+        await page.keyboard.press('Control+Z');
+        return false;
+      });
+      if (workdirs.length !== 1) {
+        throw new Error(`expected one WORKDIR suggestion (the stand-in's), got ${workdirs.length}: ${labels.join(' | ')}`);
+      }
     });
 
     await scenario('hover on -march=native explains why it bites on HPC', async () => {
@@ -233,6 +282,32 @@ async function main() {
       });
       await bench.problems((r) => !r.some((row) => row.includes('HPC-DEF-005')), 'HPC-DEF-005 to leave the Problems panel');
       await bench.closePanel();
+    });
+
+    await scenario('Format Document on a definition file aligns the header and indents the sections', async () => {
+      await bench.quickOpen('format.def');
+      await bench.clickOn('apt-get update');
+      const expected = [
+        'Bootstrap: docker',
+        'From: ubuntu:24.04',
+        '',
+        '%post',
+        '    apt-get update && apt-get install -y --no-install-recommends gcc',
+        '',
+        '%runscript',
+        '    exec /usr/local/bin/app "$@"',
+      ].join('\n');
+      // Asked again every few seconds: the server registers its formatters once it is initialized.
+      let asked = 0;
+      await waitFor('the formatted definition file', async () => {
+        if ((await bench.editorText()).trimEnd() === expected) {
+          return true;
+        }
+        if (asked++ % 20 === 0) {
+          await bench.runCommand('Format Document');
+        }
+        return false;
+      }, { timeout: 45_000 });
     });
 
     await scenario('site profile JSON: the contributed schema validates and completes it', async () => {

@@ -90,18 +90,27 @@ export class Workbench {
       .waitFor({ timeout: 90_000 });
   }
 
+  /**
+   * Opens `fileName` with Quick Open and checks that the active tab is exactly that file: the list re-sorts
+   * while results stream in, so a click can land on another row ("hpc.Dockerfile" for "Dockerfile"); then
+   * it tries again.
+   */
   async quickOpen(fileName) {
-    await this.dismissQuickInput();
-    await this.page.keyboard.press('Control+P');
-    await this.page.locator(QUICK_INPUT).waitFor({ state: 'visible' });
-    await this.page.keyboard.type(fileName);
-    const row = this.page.locator(QUICK_INPUT_ROWS).filter({
-      has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(fileName)}$`) }),
-    });
-    await row.first().click({ timeout: 20_000 });
-    await this.page
-      .locator('.part.editor .tab.active', { hasText: fileName })
-      .waitFor({ state: 'visible', timeout: 20_000 });
+    const activeName = this.page.locator('.part.editor .tab.active .label-name').first();
+    await waitFor(`${fileName} in the active editor`, async () => {
+      await this.dismissQuickInput();
+      await this.page.keyboard.press('Control+P');
+      await this.page.locator(QUICK_INPUT).waitFor({ state: 'visible' });
+      await this.page.keyboard.type(fileName);
+      const row = this.page.locator(QUICK_INPUT_ROWS).filter({
+        has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(fileName)}$`) }),
+      });
+      await row.first().click({ timeout: 20_000 });
+      await this.page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 10_000 });
+      return waitFor(`the active tab to settle on ${fileName}`, async () => (await activeName.textContent())?.trim() === fileName, {
+        timeout: 5_000,
+      }).catch(() => false);
+    }, { timeout: 60_000 });
     await this.page.locator(`${EDITOR} .view-lines .view-line`).first().waitFor({ timeout: 20_000 });
   }
 
@@ -219,6 +228,12 @@ export class Workbench {
       const texts = await this.page.locator('.part.statusbar .statusbar-item').allTextContents();
       return texts.find((text) => pattern.test(text.trim()));
     }, { timeout });
+  }
+
+  /** Clicks the status-bar entry whose (trimmed) text is `text`. */
+  async clickStatusBarEntry(text) {
+    const entry = this.page.locator('.part.statusbar .statusbar-item').filter({ hasText: text }).first();
+    await entry.locator('a, .statusbar-item-label').first().click({ timeout: 15_000 });
   }
 
   /** Runs a command that opens a quick pick (F1, label, Enter) and picks the row whose label is `choice`. */
