@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
 import { collectFiles, discoveryByName, formatFromRecipeStart, readBounded, readFoundFile, type FoundFile } from '../../server/src/cli/files';
-import { cliPath, parseJson, root, runCli, sarifValidator, type CliRun } from './helpers';
+import { children, cliPath, parseJson, parseXml, root, runCli, sarifValidator, type CliRun } from './helpers';
 
 const temp = mkdtempSync(join(tmpdir(), 'hpclint-files-'));
 chmodSync(temp, 0o755);
@@ -178,7 +178,7 @@ function spawnRun(command: string[]): CliRun {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-test('a FIFO, /dev/zero linked in and an unreadable directory: one error each, the recipe still linted, every format complete', (t) => {
+test('a FIFO, /dev/zero linked in and an unreadable directory: one error each, the recipe still linted, every format complete (json, text, github, sarif, gitlab, checkstyle, junit)', (t) => {
   const runner = cliRunner();
   if (!runner) {
     t.skip('running as root without `runuser -u nobody`: permissions cannot be tested');
@@ -252,6 +252,33 @@ test('a FIFO, /dev/zero linked in and an unreadable directory: one error each, t
   if (validate) {
     assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
   }
+
+  const gitlab = runner.run(['--format', 'gitlab', dir]);
+  assert.equal(gitlab.status, 2);
+  const issues = JSON.parse(gitlab.stdout) as Array<{ check_name: string; severity: string; location: { path: string; lines: { begin: number } } }>;
+  assert.deepEqual(
+    issues.filter((issue) => issue.check_name === 'hpclint/unreadable').map((issue) => [issue.location.path, issue.location.lines.begin, issue.severity]),
+    bad.map(([path]) => [path, 1, 'critical']),
+  );
+  assert.ok(issues.some((issue) => issue.check_name === 'HPC-PORT-001' && issue.location.path === recipe));
+
+  const checkstyle = runner.run(['--format', 'checkstyle', dir]);
+  assert.equal(checkstyle.status, 2);
+  const files = children(parseXml(checkstyle.stdout).checkstyle, 'file');
+  const errorsOf = (path: string) => children(files.find((file) => file.$?.name === path) ?? {}, 'error').map((error) => error.$ ?? {});
+  for (const [path] of bad) {
+    assert.deepEqual(errorsOf(path).map((error) => [error.source, error.severity]), [['hpclint.hpclint/unreadable', 'error']], path);
+  }
+  assert.ok(errorsOf(recipe).some((error) => error.source === 'hpclint.HPC-PORT-001'));
+
+  const junit = runner.run(['--format', 'junit', dir]);
+  assert.equal(junit.status, 2);
+  const suites = children(parseXml(junit.stdout).testsuites, 'testsuite');
+  for (const [path] of bad) {
+    const cases = children(suites.find((suite) => suite.$?.name === path) ?? {}, 'testcase');
+    assert.deepEqual(cases.map((testcase) => [testcase.$?.name, children(testcase, 'failure').length]), [['hpclint/unreadable 1:1', 1]], path);
+  }
+  assert.ok(children(suites.find((suite) => suite.$?.name === recipe) ?? {}, 'testcase').some((testcase) => testcase.$?.name?.startsWith('HPC-PORT-001 ')));
 });
 
 test('a walk follows no symbolic link out of the tree, and never prints what is behind one', () => {

@@ -6,34 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Ajv from 'ajv';
-import { parseJson, root, runCli } from './helpers';
-
-// xml2js (sax underneath, strict mode) ships no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const xml2js = require('xml2js') as {
-  parseString: (xml: string, options: Record<string, unknown>, callback: (error: Error | null, result: unknown) => void) => void;
-};
-
-interface XmlNode {
-  $?: Record<string, string>;
-  _?: string;
-  [child: string]: unknown;
-}
-
-function parseXml(text: string): Record<string, XmlNode> {
-  let parsed: unknown;
-  let failure: Error | null = null;
-  xml2js.parseString(text, { async: false, strict: true, explicitArray: true }, (error, result) => {
-    failure = error;
-    parsed = result;
-  });
-  if (failure) {
-    throw failure;
-  }
-  return parsed as Record<string, XmlNode>;
-}
-
-const children = (node: XmlNode, name: string): XmlNode[] => (node[name] as XmlNode[] | undefined) ?? [];
+import { children, parseJson, parseXml, root, runCli } from './helpers';
 
 const EXAMPLES = ['examples/'];
 const temp = mkdtempSync(join(tmpdir(), 'hpclint-formats-'));

@@ -81,3 +81,31 @@ export function sarifValidator(): ValidateFunction | undefined {
   ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
   return ajv.compile(schema);
 }
+
+// xml2js (sax underneath, strict mode) ships no type declarations.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const xml2js = require('xml2js') as {
+  parseString: (xml: string, options: Record<string, unknown>, callback: (error: Error | null, result: unknown) => void) => void;
+};
+
+export interface XmlNode {
+  $?: Record<string, string>;
+  _?: string;
+  [child: string]: unknown;
+}
+
+/** Parses XML strictly (a malformed report throws). */
+export function parseXml(text: string): Record<string, XmlNode> {
+  let parsed: unknown;
+  let failure: Error | null = null;
+  xml2js.parseString(text, { async: false, strict: true, explicitArray: true }, (error, result) => {
+    failure = error;
+    parsed = result;
+  });
+  if (failure) {
+    throw failure;
+  }
+  return parsed as Record<string, XmlNode>;
+}
+
+export const children = (node: XmlNode, name: string): XmlNode[] => (node[name] as XmlNode[] | undefined) ?? [];
