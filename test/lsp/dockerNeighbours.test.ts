@@ -109,6 +109,7 @@ describe('next to a Docker extension', () => {
     const before = client.publishedCount(uri());
     await client.connection.sendNotification('hpclint/didChangeDockerExtensions', { extensions: [] });
     const alone = await client.nextDiagnostics(uri(), before);
+    assert.ok(client.logs.some((line) => line.includes('no Docker extension is installed any more')), client.logs.join('\n'));
     assert.deepEqual(codes(alone.diagnostics), ['HPC-PORT-001', 'dockerfile-utils/UNKNOWN_INSTRUCTION']);
     assert.ok((await completion(3, 3)).some((item) => item.label.startsWith('WORKDIR')));
 

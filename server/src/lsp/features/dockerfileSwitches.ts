@@ -33,7 +33,11 @@ export function knownDockerExtensions(ids: unknown): string[] {
   return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string' && Object.hasOwn(DOCKER_LANGUAGE_EXTENSIONS, id)) : [];
 }
 
-/** `Docker DX (docker.docker)` and the like, for messages. */
-export function describeDockerExtensions(ids: readonly string[]): string {
-  return ids.map((id) => `${DOCKER_LANGUAGE_EXTENSIONS[id] ?? id} (${id})`).join(' and ');
+/** What the output channel says about the installed Docker extensions (none: the features are back). */
+export function dockerExtensionsMessage(ids: readonly string[]): string {
+  if (ids.length === 0) {
+    return 'hpclint: no Docker extension is installed any more; with hpclint.dockerfile.editorFeatures "auto" hpclint offers its Dockerfile editing features again.';
+  }
+  const names = ids.map((id) => `${DOCKER_LANGUAGE_EXTENSIONS[id] ?? id} (${id})`).join(' and ');
+  return `hpclint: ${names} edits Dockerfiles too; with hpclint.dockerfile.editorFeatures "auto" hpclint gives HPC findings only there (no completion, language hover, formatting or syntax findings).`;
 }

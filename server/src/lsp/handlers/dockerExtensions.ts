@@ -1,6 +1,6 @@
 // `hpclint/didChangeDockerExtensions`: the user installed, enabled or removed an extension that bundles the
 // Dockerfile language service; `hpclint.dockerfile.editorFeatures: "auto"` follows it (syntax findings too).
-import { knownDockerExtensions } from '../features/dockerfileSwitches';
+import { dockerExtensionsMessage, knownDockerExtensions } from '../features/dockerfileSwitches';
 import { guardedNotification } from '../guard';
 import { DOCKER_EXTENSIONS_NOTIFICATION, type DockerExtensionsParams } from '../protocol';
 import type { HpclintServer } from '../server';
@@ -12,6 +12,7 @@ export function registerDockerExtensions(server: HpclintServer): void {
       const extensions = knownDockerExtensions(params?.extensions);
       if (extensions.join() !== server.dockerExtensions.join()) {
         server.dockerExtensions = extensions;
+        server.logger.info(dockerExtensionsMessage(extensions));
         server.relintAll();
         server.updateRegistrations();
       }

@@ -10,7 +10,7 @@ import {
 import { clientSupport, serverCapabilities } from '../capabilities';
 import { describeError, guardedNotification } from '../guard';
 import { readInitializationOptions } from '../documents/initializationOptions';
-import { describeDockerExtensions } from '../features/dockerfileSwitches';
+import { dockerExtensionsMessage } from '../features/dockerfileSwitches';
 import { CONFIG_FILE_GLOB, HADOLINT_CONFIG_GLOB, SETTINGS_SECTION, SITE_PROFILE_GLOB } from '../protocol';
 import type { HpclintServer } from '../server';
 import { filePathOf } from '../uri';
@@ -31,9 +31,7 @@ export function registerInitialize(server: HpclintServer): void {
       server.settings.initialize(options.settings);
     }
     if (options.dockerExtensions.length > 0) {
-      server.logger.info(
-        `hpclint: ${describeDockerExtensions(options.dockerExtensions)} edits Dockerfiles too; with hpclint.dockerfile.editorFeatures "auto" hpclint gives HPC findings only there (no completion, language hover, formatting or syntax findings).`,
-      );
+      server.logger.info(dockerExtensionsMessage(options.dockerExtensions));
     }
     server.workspaceFolders = (params.workspaceFolders ?? [])
       .map((folder) => filePathOf(folder.uri))
