@@ -206,10 +206,10 @@ describe('initialization options', () => {
           ],
           [
             2,
-            'initializationOptions.settings.frobnicate: unknown setting is ignored (expected one of: enable, rules, categories, configFile, site, dockerfile, shellcheck, trace).',
+            'hpclint: initializationOptions.settings.frobnicate: unknown setting is ignored (expected one of: enable, rules, categories, configFile, site, dockerfile, shellcheck, trace).',
           ],
-          [2, 'initializationOptions.settings.rules: unknown rule "HPC-NOPE-999" is ignored (use a code such as HPC-PORT-001 or a rule name).'],
-          [2, 'initializationOptions.settings.rules: invalid severity "fatal" for "HPC-PORT-002" is ignored (expected off, error, warning, info or hint).'],
+          [2, 'hpclint: initializationOptions.settings.rules: unknown rule "HPC-NOPE-999" is ignored (use a code such as HPC-PORT-001 or a rule name).'],
+          [2, 'hpclint: initializationOptions.settings.rules: invalid severity "fatal" for "HPC-PORT-002" is ignored (expected off, error, warning, info or hint).'],
         ],
       );
     } finally {

@@ -216,7 +216,7 @@ export class SettingsStore {
 
   /** `initializationOptions.settings`: the settings until the client pushes or is asked for others. */
   initialize(raw: unknown): void {
-    this.global = this.normalize(raw, 'initializationOptions.settings');
+    this.global = this.normalize(raw, 'hpclint: initializationOptions.settings');
   }
 
   /** `normalizeSettings`, with one warning per setting it had to ignore. */
