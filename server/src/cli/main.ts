@@ -200,7 +200,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   } finally {
     await service?.close();
   }
-  for (const problem of shellcheck.run()) {
+  for (const problem of await shellcheck.run(availableParallelism())) {
     io.stderr(`hpclint: shellcheck: ${problem}\n`);
   }
   const shown = options.quiet

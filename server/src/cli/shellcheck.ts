@@ -46,8 +46,11 @@ export class CliShellCheck {
     }
   }
 
-  /** Runs ShellCheck on everything added and adds its findings to the reports; returns one line per script it could not check. */
-  run(): string[] {
+  /**
+   * Runs ShellCheck on everything added, `processes` at a time, and adds its findings to the reports;
+   * returns one line per script it could not check.
+   */
+  async run(processes: number): Promise<string[]> {
     if (!this.enabled) {
       return [];
     }
@@ -60,7 +63,10 @@ export class CliShellCheck {
       return [];
     }
     const runner = new ShellCheckRunner(availability);
-    const results = runner.checkSync(this.pending.flatMap((file) => file.scripts.map((script) => script.script.content)));
+    const results = await runner.checkConcurrently(
+      this.pending.flatMap((file) => file.scripts.map((script) => script.script.content)),
+      processes,
+    );
     const problems: string[] = [];
     let at = 0;
     for (const file of this.pending) {

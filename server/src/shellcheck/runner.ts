@@ -135,6 +135,25 @@ export class ShellCheckRunner {
     return this.withCache(scripts, (batch) => this.runSync(batch));
   }
 
+  /**
+   * Checks `scripts` with up to `processes` ShellCheck processes at a time (the CLI: one per core, since
+   * ShellCheck's analysis, not hpclint's, is most of a CLI run's time when it is installed).
+   */
+  async checkConcurrently(scripts: readonly string[], processes: number): Promise<ScriptResult[]> {
+    const results: ScriptResult[] = new Array<ScriptResult>(scripts.length);
+    const missing = this.fromCache(scripts, results);
+    const queue = batches(missing.map((index) => scripts[index]));
+    let next = 0;
+    const drain = async (): Promise<void> => {
+      while (next < queue.length) {
+        const batch = queue[next++];
+        this.store(batch, await this.runAsync(batch.texts), missing, results);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(processes, queue.length)) }, drain));
+    return results;
+  }
+
   /** Checks `scripts` in the background; one ShellCheck process at a time per runner. */
   check(scripts: readonly string[]): Promise<ScriptResult[]> {
     const run = this.queue.then(() => this.withCacheAsync(scripts));
