@@ -2,6 +2,7 @@
 import type { ValidatorSettings } from 'dockerfile-utils';
 import { compatKeyMatches } from '../compat/match';
 import type { Range, Recipe, RecipeFormat } from '../recipe/model';
+import { parseDockerfileWithSyntaxTree } from '../recipe/dockerfile';
 import { detectFormat, parseRecipe } from '../recipe/parse';
 import { allRules } from '../rules/index';
 import { defaultConfig } from './config';
@@ -38,7 +39,8 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
     return { format, recipe: emptyRecipe(format, text), diagnostics: [skippedDiagnostic(skip)] };
   }
 
-  const recipe = parseRecipe(text, format);
+  // dockerfile-ast's tree of a Dockerfile serves the syntax check too (one parse instead of two).
+  const { recipe, syntaxTree } = format === 'dockerfile' ? parseDockerfileWithSyntaxTree(text) : { recipe: parseRecipe(text, format), syntaxTree: undefined };
   const overrides = new Overrides(config);
   const diagnostics: HpcDiagnostic[] = [];
   const lineBreak = lineBreakOf(text);
@@ -85,7 +87,7 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
   if (syntaxSkip !== undefined) {
     diagnostics.push(skippedDiagnostic(syntaxSkip));
   } else if (format === 'dockerfile' && config.syntaxValidation) {
-    for (const found of validateDockerfile(text, options.validatorSettings)) {
+    for (const found of validateDockerfile(text, options.validatorSettings, syntaxTree)) {
       const code = dockerfileUtilsCode(found.code as number | string | undefined);
       const name = code.slice(code.indexOf('/') + 1);
       const setting = overrides.forRule(code, name, 'syntax');

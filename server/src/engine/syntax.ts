@@ -8,7 +8,7 @@
 // and an index of its ENV/ARG definitions once, and the two questions are answered by binary search.
 // The answers are exactly the library's own (test/unit/engine/syntax.test.ts, over the corpus).
 import { validate, type ValidatorSettings } from 'dockerfile-utils';
-import { Instruction } from 'dockerfile-ast';
+import { DockerfileParser, Instruction, type Dockerfile } from 'dockerfile-ast';
 import { ImageTemplate } from 'dockerfile-ast/lib/imageTemplate';
 import { withMemoizedArguments } from '../recipe/dockerfile';
 import { defuseStageNames, restoreStageName } from './syntaxTraps';
@@ -192,13 +192,36 @@ export function syntaxCheckSkipReason(text: string): string | undefined {
     : undefined;
 }
 
-/** dockerfile-utils' findings for a Dockerfile; its own crashes (e.g. on a stage named `constructor`) become one info finding. */
-export function validateDockerfile(text: string, settings?: ValidatorSettings): Validation {
+/**
+ * Runs `run` with dockerfile-ast's parser answering `text` with `tree`, the tree hpclint's front end already
+ * built for the same text (dockerfile-utils' `validate` would parse it again); other texts are parsed as usual.
+ */
+function withParsedTree<T>(text: string, tree: Dockerfile | undefined, run: () => T): T {
+  if (tree === undefined) {
+    return run();
+  }
+  const original = DockerfileParser.parse;
+  DockerfileParser.parse = (content: string) => (content === text ? tree : original(content));
+  try {
+    return run();
+  } finally {
+    DockerfileParser.parse = original;
+  }
+}
+
+/**
+ * dockerfile-utils' findings for a Dockerfile; its own crashes (e.g. on a stage named `constructor`) become one info
+ * finding. `syntaxTree` is dockerfile-ast's parse of `text`, when the caller has one.
+ */
+export function validateDockerfile(text: string, settings?: ValidatorSettings, syntaxTree?: Dockerfile): Validation {
   try {
     // Stage names that would send its stage-name pattern into exponential backtracking are defused first.
     const defused = defuseStageNames(text);
     // The parser's argument memo (2-3x), cached instruction lists and indexed variable lookups (linear in the length).
-    const found = withMemoizedArguments(() => withCachedInstructionLists(() => withIndexedVariableLookups(() => validate(defused.text, settings))));
+    // The tree is for `text`: a text whose stage names had to be defused is parsed again.
+    const found = withParsedTree(text, syntaxTree, () =>
+      withMemoizedArguments(() => withCachedInstructionLists(() => withIndexedVariableLookups(() => validate(defused.text, settings)))),
+    );
     if (defused.names.size > 0) {
       for (const diagnostic of found) {
         diagnostic.message = restoreStageName(typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value, defused.names);

@@ -7,6 +7,7 @@ import {
   ModifiableInstruction,
   PropertyInstruction,
   type Argument,
+  type Dockerfile,
   type Instruction,
 } from 'dockerfile-ast';
 import type {
@@ -32,25 +33,39 @@ import { LineIndex } from './text';
 
 /** Parses a Dockerfile/Containerfile. Never throws: internal failures become a ParseProblem. */
 export function parseDockerfile(text: string): Recipe {
+  return parseDockerfileWithSyntaxTree(text).recipe;
+}
+
+/** A parsed Dockerfile and dockerfile-ast's tree of it (absent when the parse failed). */
+export interface ParsedDockerfile {
+  recipe: Recipe;
+  /** Read-only: dockerfile-utils' syntax check reuses it instead of parsing the text again. */
+  syntaxTree?: Dockerfile;
+}
+
+/** `parseDockerfile`, keeping dockerfile-ast's tree for the syntax check of the same text. */
+export function parseDockerfileWithSyntaxTree(text: string): ParsedDockerfile {
   const index = new LineIndex(text);
   try {
     return withMemoizedArguments(() => new DockerfileFrontEnd(text, index).parse());
   } catch (error) {
     return {
-      format: 'dockerfile',
-      text,
-      stages: [],
-      globalArgs: [],
-      comments: [],
-      pragmas: [],
-      diagnostics: [
-        {
-          message: `hpclint could not parse this Dockerfile: ${error instanceof Error ? error.message : String(error)}`,
-          range: index.range(0, 0),
-          severity: 'error',
-        },
-      ],
-      escapeChar: '\\',
+      recipe: {
+        format: 'dockerfile',
+        text,
+        stages: [],
+        globalArgs: [],
+        comments: [],
+        pragmas: [],
+        diagnostics: [
+          {
+            message: `hpclint could not parse this Dockerfile: ${error instanceof Error ? error.message : String(error)}`,
+            range: index.range(0, 0),
+            severity: 'error',
+          },
+        ],
+        escapeChar: '\\',
+      },
     };
   }
 }
@@ -153,7 +168,7 @@ class DockerfileFrontEnd {
     private readonly index: LineIndex,
   ) {}
 
-  parse(): Recipe {
+  parse(): ParsedDockerfile {
     const dockerfile = DockerfileParser.parse(this.text);
     this.escapeChar = dockerfile.getEscapeCharacter() === '`' ? '`' : '\\';
     const stages: Stage[] = [];
@@ -187,7 +202,7 @@ class DockerfileFrontEnd {
     if (this.checkDirective) {
       pragmas.push(buildkitSkipPragma(this.checkDirective.value, this.checkDirective.range));
     }
-    return {
+    const recipe: Recipe = {
       format: 'dockerfile',
       text: this.text,
       stages,
@@ -197,6 +212,7 @@ class DockerfileFrontEnd {
       diagnostics: this.diagnostics,
       escapeChar: this.escapeChar,
     };
+    return { recipe, syntaxTree: dockerfile };
   }
 
   // ------------------------------------------------------------ stages

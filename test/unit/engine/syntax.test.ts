@@ -4,11 +4,12 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Instruction } from 'dockerfile-ast';
+import { DockerfileParser, Instruction } from 'dockerfile-ast';
 import { ImageTemplate } from 'dockerfile-ast/lib/imageTemplate';
 import { validate } from 'dockerfile-utils';
 import { lint } from '../../../server/src/engine/lint';
 import { MAX_SYNTAX_CHECK_STAGES, validateDockerfile } from '../../../server/src/engine/syntax';
+import { parseDockerfileWithSyntaxTree } from '../../../server/src/recipe/dockerfile';
 import { allRules } from '../../../server/src/rules/index';
 
 const CORPUS = join(__dirname, '../../../../shared/corpus/dockerfile');
@@ -38,18 +39,40 @@ test('the speed-ups change no finding: edge cases and every corpus Dockerfile', 
     t.diagnostic(`corpus not found at ${CORPUS}: edge cases only`);
   }
   for (const text of texts) {
-    assert.deepEqual(validateDockerfile(text), validate(text), text.slice(0, 200));
+    const expected = validate(text);
+    assert.deepEqual(validateDockerfile(text), expected, text.slice(0, 200));
+    // The tree hpclint's front end built (and walked) answers the syntax check exactly like a fresh parse.
+    const { syntaxTree } = parseDockerfileWithSyntaxTree(text);
+    assert.ok(syntaxTree);
+    assert.deepEqual(validateDockerfile(text, undefined, syntaxTree), expected, text.slice(0, 200));
   }
+});
+
+test('a lint parses a Dockerfile once: the syntax check reuses the front end\'s tree', () => {
+  const original = DockerfileParser.parse;
+  let parses = 0;
+  DockerfileParser.parse = (content: string) => {
+    parses++;
+    return original(content);
+  };
+  try {
+    lint(EDGE_CASES[0], { format: 'dockerfile', rules: allRules });
+  } finally {
+    DockerfileParser.parse = original;
+  }
+  assert.equal(parses, 1);
 });
 
 test('dockerfile-ast is restored after each check', () => {
   const patched = () => [
+    DockerfileParser.parse,
     ImageTemplate.prototype.resolveVariable,
     ImageTemplate.prototype.getENVs,
     (Instruction.prototype as unknown as { isBuildVariable: unknown }).isBuildVariable,
   ];
   const before = patched();
   validateDockerfile(EDGE_CASES[0]);
+  validateDockerfile(EDGE_CASES[0], undefined, parseDockerfileWithSyntaxTree(EDGE_CASES[0]).syntaxTree);
   assert.deepEqual(patched(), before);
 });
 
