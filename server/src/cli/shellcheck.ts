@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../engine/types';
 import { compareDiagnostics } from '../engine/lint';
 import type { Recipe } from '../recipe/model';
 import { outcomeOf, scriptsToCheck } from '../shellcheck/check';
-import { locateShellCheck, ShellCheckRunner, type Availability } from '../shellcheck/runner';
+import { DEFAULT_TIMEOUT_MS, locateShellCheck, ShellCheckRunner, type Availability } from '../shellcheck/runner';
 import type { ExtractedScript } from '../shellcheck/scripts';
 import type { FileReport } from './formatters';
 
@@ -62,7 +62,8 @@ export class CliShellCheck {
     if (this.pending.length === 0) {
       return [];
     }
-    const runner = new ShellCheckRunner(availability);
+    // The processes share the cores: each may take that many times longer than one alone before it counts as hung.
+    const runner = new ShellCheckRunner(availability, { timeoutMs: DEFAULT_TIMEOUT_MS * Math.max(1, processes) });
     const results = await runner.checkConcurrently(
       this.pending.flatMap((file) => file.scripts.map((script) => script.script.content)),
       processes,

@@ -162,6 +162,8 @@ class DockerfileFrontEnd {
   private escapeChar = '\\';
   /** BuildKit's `# check=skip=…` parser directive. */
   private checkDirective?: { value: string; range: Range };
+  /** Lower-case names of the stages parsed so far (a FROM may name an earlier stage). */
+  private readonly stageNames = new Set<string>();
 
   constructor(
     private readonly text: string,
@@ -227,7 +229,7 @@ class DockerfileFrontEnd {
       name = this.argumentWord(args[2]);
     }
     const base: BaseImage = imageArg
-      ? this.baseImage(this.argumentWord(imageArg), earlier, globalArgs)
+      ? this.baseImage(this.argumentWord(imageArg), globalArgs)
       : { agent: 'docker', raw: '', range: instruction.getInstructionRange() };
     if (!imageArg) {
       this.diagnostics.push({ message: 'FROM requires an image', range: instruction.getInstructionRange(), severity: 'error' });
@@ -236,14 +238,15 @@ class DockerfileFrontEnd {
     const stage: Stage = { index: earlier.length, base, steps: [from], range, sections: [] };
     if (name) {
       stage.name = name;
+      this.stageNames.add(name.value.toLowerCase());
     }
     return stage;
   }
 
-  private baseImage(image: Word, earlier: readonly Stage[], globalArgs: readonly ArgStep[]): BaseImage {
+  private baseImage(image: Word, globalArgs: readonly ArgStep[]): BaseImage {
     const base: BaseImage = { agent: 'docker', raw: image.text, range: image.range };
     const stageName = image.value.toLowerCase();
-    if (earlier.some((stage) => stage.name?.value.toLowerCase() === stageName)) {
+    if (this.stageNames.has(stageName)) {
       base.stageRef = image.value;
       return base;
     }
@@ -251,7 +254,7 @@ class DockerfileFrontEnd {
     if (resolved.toLowerCase() === 'scratch') {
       return base;
     }
-    if (resolved !== image.value && earlier.some((stage) => stage.name?.value.toLowerCase() === resolved.toLowerCase())) {
+    if (resolved !== image.value && this.stageNames.has(resolved.toLowerCase())) {
       base.stageRef = resolved;
       return base;
     }

@@ -1,50 +1,25 @@
 // Small helpers rules use to query the recipe model (never raw regexes over the whole text).
+import { factsOf, scriptOf, type RecipeFacts, type ScriptRef } from './facts';
 import type { Recipe, ShellCommand, ShellScript, Stage, Step, StepKind, Word } from './model';
 
-export interface ScriptRef {
-  script: ShellScript;
-  step: Step;
-  stage: Stage;
-}
+export type { ScriptRef };
 
 export type StepOfKind<K extends StepKind> = Extract<Step, { kind: K }>;
 
 // Recipes are immutable once built and rules query the same recipe many times per lint, so the helpers
 // below memoise per Recipe/Stage/ShellCommand object (WeakMaps: nothing outlives the recipe). Arrays handed
 // to callers are fresh copies, so a caller that sorts or pushes cannot corrupt the cache.
-const scriptsCache = new WeakMap<Recipe, ScriptRef[]>();
 const recipeCommandsCache = new WeakMap<Recipe, ShellCommand[]>();
 const commandsByNameCache = new WeakMap<Recipe, Map<string, number[]>>();
 
-/** Every shell script of RUN/`%post`…, ENTRYPOINT/CMD/`%runscript`…, HEALTHCHECK/`%test` and `%environment` steps. */
+/** Every shell script of RUN/`%post`…, ENTRYPOINT/CMD/`%runscript`…, HEALTHCHECK/`%test` and `%environment` steps (a fresh array). */
 export function allScripts(recipe: Recipe): ScriptRef[] {
-  let refs = scriptsCache.get(recipe);
-  if (refs === undefined) {
-    refs = [];
-    for (const stage of recipe.stages) {
-      for (const step of stage.steps) {
-        const script = scriptOf(step);
-        if (script) {
-          refs.push({ script, step, stage });
-        }
-      }
-    }
-    scriptsCache.set(recipe, refs);
-  }
-  return refs.slice();
+  return factsOf(recipe).scripts.slice();
 }
 
-function scriptOf(step: Step): ShellScript | undefined {
-  switch (step.kind) {
-    case 'run':
-    case 'entrypoint':
-      return step.script;
-    case 'test':
-    case 'env':
-      return step.script;
-    default:
-      return undefined;
-  }
+/** The scripts of one stage, in order (a fresh array). */
+export function scriptsOfStage(recipe: Recipe, stage: Stage): ScriptRef[] {
+  return factsOf(recipe).scriptsOf(stage).slice();
 }
 
 /** Every command of a recipe, in script order (cached, read only). */
@@ -362,20 +337,62 @@ const stepsByKindCache = new WeakMap<Recipe | Stage, Map<StepKind, Step[]>>();
  * Undefined when unknown or declared without a value.
  */
 export function resolveVariable(recipe: Recipe, stage: Stage | undefined, name: string, beforeLine?: number): string | undefined {
-  const seen = new Set<Stage>();
-  let current = stage;
-  let limit = beforeLine;
-  while (current && !seen.has(current)) {
-    seen.add(current);
-    const found = lastDefinition(current, name, limit);
-    if (found !== undefined) {
-      return found.value ?? globalArg(recipe, name);
-    }
-    const parent: string | undefined = current.base.stageRef;
-    current = parent === undefined ? undefined : stageNamed(recipe, parent);
-    limit = undefined;
+  if (stage === undefined) {
+    return globalArg(recipe, name);
   }
-  return globalArg(recipe, name);
+  const found = lastDefinition(stage, name, beforeLine);
+  if (found !== undefined) {
+    return found.value ?? globalArg(recipe, name);
+  }
+  const facts = factsOf(recipe);
+  const inherited = facts.stageReferencesCycle ? walkedDefinition(facts, stage, name) : inheritedDefinition(facts, stage, name);
+  return inherited?.value ?? globalArg(recipe, name);
+}
+
+/**
+ * The last definition of `name` in the stages `stage` builds on (not in `stage` itself), remembered per
+ * stage: linear in the number of stages however long the `FROM <stage>` chains (the stage graph has no cycle).
+ */
+function inheritedDefinition(facts: RecipeFacts, stage: Stage, name: string): { value?: string } | undefined {
+  const pending: Map<string, { value?: string } | null>[] = [];
+  let result: { value?: string } | null = null;
+  for (let current: Stage | undefined = stage; current !== undefined; ) {
+    let memo = facts.inheritedDefinitions.get(current);
+    if (memo === undefined) {
+      memo = new Map();
+      facts.inheritedDefinitions.set(current, memo);
+    }
+    const known = memo.get(name);
+    if (known !== undefined) {
+      result = known;
+      break;
+    }
+    pending.push(memo);
+    const parent = facts.parentStage(current);
+    const defined = parent === undefined ? undefined : lastDefinition(parent, name);
+    if (defined !== undefined) {
+      result = defined;
+      break;
+    }
+    current = parent;
+  }
+  for (const memo of pending) {
+    memo.set(name, result);
+  }
+  return result ?? undefined;
+}
+
+/** `inheritedDefinition` without the memo, for recipes whose stage references loop: stops at a stage seen before. */
+function walkedDefinition(facts: RecipeFacts, stage: Stage, name: string): { value?: string } | undefined {
+  const seen = new Set<Stage>([stage]);
+  for (let current = facts.parentStage(stage); current !== undefined && !seen.has(current); current = facts.parentStage(current)) {
+    seen.add(current);
+    const found = lastDefinition(current, name);
+    if (found !== undefined) {
+      return found;
+    }
+  }
+  return undefined;
 }
 
 /** What the ENV/ARG definitions of a stage up to and including one step say about a name. */
@@ -394,7 +411,6 @@ interface StageDefinitions {
 }
 
 const definitionsCache = new WeakMap<Stage, StageDefinitions>();
-const stageByNameCache = new WeakMap<Recipe, Map<string, Stage>>();
 const globalArgsCache = new WeakMap<Recipe, Map<string, string>>();
 
 function stageDefinitions(stage: Stage): StageDefinitions {
@@ -473,22 +489,6 @@ function lastDefinition(stage: Stage, name: string, beforeLine?: number): { valu
     }
   }
   return low > 0 ? list[low - 1].result : undefined;
-}
-
-/** The first stage named `name` (as `recipe.stages.find` would). */
-function stageNamed(recipe: Recipe, name: string): Stage | undefined {
-  let byName = stageByNameCache.get(recipe);
-  if (byName === undefined) {
-    byName = new Map();
-    for (const stage of recipe.stages) {
-      const stageName = stage.name?.value;
-      if (stageName !== undefined && !byName.has(stageName)) {
-        byName.set(stageName, stage);
-      }
-    }
-    stageByNameCache.set(recipe, byName);
-  }
-  return byName.get(name);
 }
 
 function globalArg(recipe: Recipe, name: string): string | undefined {

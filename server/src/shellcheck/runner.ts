@@ -112,6 +112,9 @@ export function compareVersions(a: string, b: string): number {
 /** The outcome for one script: its findings, or why it could not be checked. */
 export type ScriptResult = ShellCheckComment[] | { error: string };
 
+/** How long one ShellCheck process may run before it is stopped. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
 export interface RunnerOptions {
   /** Per process; the process is killed after it. */
   timeoutMs?: number;
@@ -127,7 +130,7 @@ export class ShellCheckRunner {
     readonly binary: ShellCheckBinary,
     options: RunnerOptions = {},
   ) {
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
   /** Checks `scripts` synchronously (the CLI). */

@@ -4,7 +4,7 @@ import { defineRule, type Severity } from '../../engine/rule';
 import type { Recipe, Stage, Step, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { recipeMentions } from '../util/recipe-index';
-import { finalStageChain } from '../util/source';
+import { finalStageChain, isShipped } from '../util/source';
 import docs from './transcoding-losses.md';
 
 /** Mentions that show the recipe is meant for HPC container runtimes (then losses are info, otherwise hints). */
@@ -66,7 +66,7 @@ function dockerfileLosses(recipe: Recipe): Loss[] {
   const shipped = finalStageChain(recipe);
   const globalDefaults = new Set(recipe.globalArgs.flatMap((step) => step.pairs.filter((pair) => pair.value).map((pair) => pair.key.value)));
   for (const stage of recipe.stages) {
-    const final = shipped.includes(stage);
+    const final = isShipped(recipe, stage);
     for (const step of stage.steps) {
       const keyword = step.keyword.toUpperCase();
       if (keyword === 'VOLUME' && final) {

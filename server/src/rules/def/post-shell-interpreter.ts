@@ -150,11 +150,17 @@ export default defineRule({
     const { recipe } = context;
     for (const stage of recipe.stages) {
       const debian = isDebianFamily(stage);
+      const runsByLine = new Map<number, RunStep>();
+      for (const step of stage.steps) {
+        if (step.kind === 'run' && !runsByLine.has(step.range.start.line)) {
+          runsByLine.set(step.range.start.line, step);
+        }
+      }
       for (const section of stage.sections) {
         const flag = section.args.find((arg) => arg.value === '-c');
         if (section.name === 'post') {
           if (!flag) {
-            checkPost(context, recipe, stage, section, debian);
+            checkPost(context, recipe, section, debian, runsByLine.get(section.range.start.line));
           }
         } else if (flag && ['test', 'runscript', 'startscript'].includes(section.name)) {
           context.report({
@@ -179,8 +185,8 @@ export default defineRule({
   },
 });
 
-function checkPost(context: RuleContext, recipe: Recipe, stage: Stage, section: Section, debian: boolean): void {
-  const step = stage.steps.find((candidate): candidate is RunStep => candidate.kind === 'run' && candidate.range.start.line === section.range.start.line);
+/** `step`: the section's `run` step (the first that starts on its header line). */
+function checkPost(context: RuleContext, recipe: Recipe, section: Section, debian: boolean, step: RunStep | undefined): void {
   const first = firstContentLine(recipe, section);
   const shebang = first && first.text.startsWith('#!') && !isPlainSh(first.text) ? first.text : undefined;
   const bash = shebang ? bashFromShebang(shebang) : undefined;

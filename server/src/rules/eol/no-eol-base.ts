@@ -219,8 +219,16 @@ export function productsOfImage(ref: ParsedRef, repoOffset?: number, tagOffset?:
 
 /** `docker.io/opensuse/leap`, `registry.suse.com/bci/*` → an anchored pattern for the full image name. */
 function imageName(pattern: string): RegExp {
-  return new RegExp(`^${pattern.toLowerCase().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]+')}$`);
+  let compiled = IMAGE_NAMES.get(pattern);
+  if (compiled === undefined) {
+    compiled = new RegExp(`^${pattern.toLowerCase().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]+')}$`);
+    IMAGE_NAMES.set(pattern, compiled);
+  }
+  return compiled;
 }
+
+/** The patterns come from the shipped data (a few dozen): each is compiled once. */
+const IMAGE_NAMES = new Map<string, RegExp>();
 
 /** Distro releases named inside a tag or repository path (`-ubuntu20.04`, `centos7`, `-bullseye`, `alpine3.18`). */
 function embedded(text: string): Hit[] {

@@ -1,7 +1,7 @@
 // HPC-MAINT-001: VCS fetches that take whatever the default branch holds at build time.
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import type { ShellCommand, Word } from '../../recipe/model';
-import { allScripts, flagValue } from '../../recipe/query';
+import { flagValue, scriptsOfStage } from '../../recipe/query';
 import { effectiveName, effectiveWords, isPipCommand } from '../util/commands';
 import { RELEASE_TAG } from '../util/placeholders';
 import { rangeInWord } from '../util/source';
@@ -83,8 +83,8 @@ export default defineRule({
   check(context) {
     const { recipe } = context;
     for (const stage of recipe.stages) {
-      const commands = allScripts(recipe)
-        .filter((ref) => ref.stage === stage && ref.step.kind === 'run')
+      const commands = scriptsOfStage(recipe, stage)
+        .filter((ref) => ref.step.kind === 'run')
         .flatMap((ref) => ref.script.commands);
       // Unpinned clones waiting for a later checkout; a pinning command pins the most recent one.
       const pending: (() => void)[] = [];

@@ -1,7 +1,8 @@
 // HPC-MAINT-005: distribution MPI/HDF5/NetCDF Fortran packages (built with gfortran) used with another Fortran compiler.
 import { defineRule } from '../../engine/rule';
 import type { Recipe, Stage, Word } from '../../recipe/model';
-import { allScripts } from '../../recipe/query';
+import { factsOf } from '../../recipe/facts';
+import { allScripts, scriptsOfStage } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { installedPackages } from '../util/installed-packages';
 import { baseName, rangeInWord } from '../util/source';
@@ -36,12 +37,13 @@ function compilerIn(word: Word): CompilerUse | undefined {
 /** The stage and the stages it inherits from through `FROM <stage>` / stage references. */
 function chainOf(recipe: Recipe, stage: Stage): Stage[] {
   const chain: Stage[] = [];
+  const seen = new Set<Stage>();
   let current: Stage | undefined = stage;
-  while (current && !chain.includes(current)) {
+  while (current && !seen.has(current)) {
     chain.push(current);
-    const ref: string | undefined = current.base.stageRef?.toLowerCase();
-    const before: Stage = current;
-    current = ref === undefined ? undefined : recipe.stages.find((s) => s.index < before.index && s.name?.value.toLowerCase() === ref);
+    seen.add(current);
+    const ref: string | undefined = current.base.stageRef;
+    current = ref === undefined ? undefined : factsOf(recipe).earlierStageNamed(ref, current);
   }
   return chain;
 }
@@ -77,7 +79,7 @@ export default defineRule({
           }
         }
       }
-      for (const ref of scripts.filter((r) => r.stage === stage && (r.step.kind === 'run' || r.step.kind === 'env'))) {
+      for (const ref of scriptsOfStage(recipe, stage).filter((r) => r.step.kind === 'run' || r.step.kind === 'env')) {
         for (const command of ref.script.commands) {
           const words = effectiveWords(command);
           if (words.length > 0 && OTHER_FORTRAN.test(effectiveName(command)) && installedPackages(command).length === 0) {

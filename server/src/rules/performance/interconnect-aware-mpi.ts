@@ -3,7 +3,7 @@ import { defineRule, type Fix } from '../../engine/rule';
 import type { Recipe, ShellCommand, ShellScript, Stage, Word } from '../../recipe/model';
 import { allScripts, flagValue, resolveVariable } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
-import { finalStageChain } from '../util/source';
+import { finalStageChain, isShipped } from '../util/source';
 import docs from './interconnect-aware-mpi.md';
 import type { RuleContext } from '../../engine/rule';
 import { activeSites } from '../../site/checks';
@@ -73,14 +73,15 @@ function imageHasFabricLibraries(recipe: Recipe, stages: readonly Stage[]): bool
   if (stages.some((stage) => FABRIC_LIBRARY.test(stage.base.raw))) {
     return true;
   }
+  const members = new Set(stages);
   return allScripts(recipe).some(
-    ({ script, stage }) => stages.includes(stage) && script.commands.some((command) => command.words.some((word) => FABRIC_LIBRARY.test(word.value))),
+    ({ script, stage }) => members.has(stage) && script.commands.some((command) => command.words.some((word) => FABRIC_LIBRARY.test(word.value))),
   );
 }
 
 /** Stages whose content can reach `stage`: the stage, the stages it builds on, and (for multi-stage copies) every stage. */
 function relatedStages(recipe: Recipe, stage: Stage): Stage[] {
-  return recipe.stages.length > 1 ? recipe.stages : finalStageChain(recipe).includes(stage) ? finalStageChain(recipe) : [stage];
+  return recipe.stages.length > 1 ? recipe.stages : isShipped(recipe, stage) ? finalStageChain(recipe) : [stage];
 }
 
 /** A configure argument with `$VAR`/`${VAR}` expanded from ARG/ENV defaults and split like the shell would (unquoted). */

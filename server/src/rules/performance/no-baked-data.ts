@@ -3,7 +3,7 @@ import { defineRule } from '../../engine/rule';
 import type { Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
-import { baseName, finalStageChain } from '../util/source';
+import { baseName, finalStageChain, isShipped } from '../util/source';
 import docs from './no-baked-data.md';
 
 /** File formats that hold data, not software (names only: sizes cannot be known from the recipe). */
@@ -60,7 +60,7 @@ export default defineRule({
       }
     }
     for (const { script, step, stage } of allScripts(recipe)) {
-      if (!shipped.includes(stage) || step.kind !== 'run') {
+      if (!isShipped(recipe, stage) || step.kind !== 'run') {
         continue;
       }
       for (const command of script.commands) {

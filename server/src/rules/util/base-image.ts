@@ -1,5 +1,6 @@
 // Base-image helpers shared by the security rules: variable expansion in FROM and registry normalisation.
 import type { HeaderStep, Recipe, Stage } from '../../recipe/model';
+import { factsOf } from '../../recipe/facts';
 import { splitImageRef } from '../../recipe/image-ref';
 import { resolveVariable } from '../../recipe/query';
 
@@ -68,6 +69,5 @@ export function isStageReference(recipe: Recipe, stage: Stage): boolean {
   if (stage.base.stageRef !== undefined) {
     return true;
   }
-  const raw = stage.base.raw.trim().toLowerCase();
-  return recipe.stages.some((other) => other.index < stage.index && other.name?.value.toLowerCase() === raw);
+  return factsOf(recipe).earlierStageNamed(stage.base.raw.trim(), stage) !== undefined;
 }

@@ -1,5 +1,6 @@
 // Small helpers rules share for locating text inside the recipe model.
 import type { Range, Recipe, ShellCommand, ShellScript, Stage, Word } from '../../recipe/model';
+import { factsOf } from '../../recipe/facts';
 import { splitShell } from '../../recipe/shell';
 import { LineIndex } from '../../recipe/text';
 
@@ -37,20 +38,14 @@ export function baseName(path: string): string {
   return slash >= 0 ? trimmed.slice(slash + 1) : trimmed;
 }
 
-/** The last stage and every stage it inherits from through `FROM <stage>` (final first). */
+/** The last stage and every stage it inherits from through `FROM <stage>` (final first; a fresh array). */
 export function finalStageChain(recipe: Recipe): Stage[] {
-  const chain: Stage[] = [];
-  let stage: Stage | undefined = recipe.stages[recipe.stages.length - 1];
-  while (stage && !chain.includes(stage)) {
-    chain.push(stage);
-    const ref: string | undefined = stage.base.stageRef;
-    if (ref === undefined) {
-      break;
-    }
-    const before: Stage = stage;
-    stage = recipe.stages.find((candidate) => candidate.index < before.index && candidate.name?.value.toLowerCase() === ref.toLowerCase());
-  }
-  return chain;
+  return factsOf(recipe).finalStageChain.slice();
+}
+
+/** True for the stages of `finalStageChain` (what ends up in the image). */
+export function isShipped(recipe: Recipe, stage: Stage): boolean {
+  return factsOf(recipe).isShipped(stage);
 }
 
 /** Levenshtein distance (small strings). */

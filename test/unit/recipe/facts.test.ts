@@ -1,0 +1,77 @@
+// RecipeFacts: the per-recipe facts rules share answer like the walks they replace, on long stage chains too.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { factsOf } from '../../../server/src/recipe/facts';
+import { parseDockerfile } from '../../../server/src/recipe/dockerfile';
+import { allScripts, resolveVariable, scriptsOfStage } from '../../../server/src/recipe/query';
+import { isStageReference } from '../../../server/src/rules/util/base-image';
+import { finalStageChain, isShipped } from '../../../server/src/rules/util/source';
+
+/** `n` stages, each `FROM` the one before; stage 0 defines A, stage 2 declares B without a value. */
+function chain(n: number): string {
+  const lines = ['ARG B=global', 'FROM alpine:3.20 AS s0', 'ENV A=zero'];
+  for (let i = 1; i < n; i++) {
+    lines.push(`FROM s${i - 1} AS s${i}`, i === 2 ? 'ARG B' : `RUN echo ${i}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+test('facts are built once per recipe and shared', () => {
+  const recipe = parseDockerfile(chain(3));
+  assert.equal(factsOf(recipe), factsOf(recipe));
+  assert.notEqual(factsOf(recipe), factsOf(parseDockerfile(chain(3))));
+});
+
+test('stage references are case-insensitive and only point backwards', () => {
+  const recipe = parseDockerfile('FROM alpine:3.20 AS Build\nRUN make\nFROM build AS final\nFROM later\nFROM alpine AS later\n');
+  const [build, final, third, fourth] = recipe.stages;
+  assert.equal(factsOf(recipe).earlierStageNamed('BUILD', final), build);
+  assert.equal(factsOf(recipe).earlierStageNamed('later', third), undefined);
+  assert.equal(isStageReference(recipe, final), true);
+  assert.equal(isStageReference(recipe, third), false);
+  assert.deepEqual(finalStageChain(recipe), [fourth]);
+  assert.equal(isShipped(recipe, fourth), true);
+  assert.equal(isShipped(recipe, build), false);
+});
+
+test('the final stage chain follows FROM <stage> to the base, final first, and callers get their own copy', () => {
+  const recipe = parseDockerfile(chain(5));
+  const names = finalStageChain(recipe).map((stage) => stage.name?.value);
+  assert.deepEqual(names, ['s4', 's3', 's2', 's1', 's0']);
+  finalStageChain(recipe).reverse();
+  assert.deepEqual(
+    finalStageChain(recipe).map((stage) => stage.name?.value),
+    names,
+  );
+  assert.ok(recipe.stages.every((stage) => isShipped(recipe, stage)));
+});
+
+test('scripts per stage are the recipe scripts of that stage, in order', () => {
+  const recipe = parseDockerfile('FROM a AS one\nRUN x\nCMD y\nFROM b\nRUN z\n');
+  const [one, two] = recipe.stages;
+  assert.deepEqual(scriptsOfStage(recipe, one), allScripts(recipe).filter((ref) => ref.stage === one));
+  assert.deepEqual(scriptsOfStage(recipe, two).map((ref) => ref.script.text), ['z']);
+});
+
+test('variables resolve through long FROM <stage> chains like the stage-by-stage walk', () => {
+  const recipe = parseDockerfile(chain(3000));
+  const last = recipe.stages[recipe.stages.length - 1];
+  assert.equal(resolveVariable(recipe, last, 'A'), 'zero');
+  // `ARG B` without a value in stage 2 is a definition: its value comes from the global ARG.
+  assert.equal(resolveVariable(recipe, last, 'B'), 'global');
+  assert.equal(resolveVariable(recipe, last, 'UNSET'), undefined);
+  assert.equal(resolveVariable(recipe, recipe.stages[1], 'A'), 'zero');
+  // A line limit applies to the stage asked about, not to the stages it builds on.
+  assert.equal(resolveVariable(recipe, recipe.stages[0], 'A', 1), undefined);
+  assert.equal(resolveVariable(recipe, recipe.stages[0], 'A', 3), 'zero');
+  assert.equal(resolveVariable(recipe, recipe.stages[1], 'A', 0), 'zero');
+});
+
+test('stage references that loop (exact names differ from the case-insensitive match) stop where the walk did', () => {
+  // `FROM build` names the earlier `BUILD` (Docker ignores case); the exact name `build` is a later stage.
+  const recipe = parseDockerfile('FROM alpine AS BUILD\nENV V=upper\nFROM build AS x\nFROM x AS build\nENV W=1\n');
+  assert.equal(factsOf(recipe).stageReferencesCycle, true);
+  const [, x] = recipe.stages;
+  assert.equal(resolveVariable(recipe, x, 'W'), '1');
+  assert.equal(resolveVariable(recipe, x, 'V'), undefined);
+});
