@@ -13,6 +13,7 @@ import { bigDefinition, bigDockerfile, corpusRecipes } from './lib/corpus.mjs';
 import { ms, ratio } from './lib/stats.mjs';
 import { measureKeystrokes, TYPING_MS } from './lsp.mjs';
 import { measureMemory, OPEN_DOCUMENTS } from './memory.mjs';
+import { measureShapes } from './shapes.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -30,6 +31,7 @@ const BUDGETS = {
   pacedMs: 50, // didChange → publishDiagnostics p95, 4,000-line recipe, over LSP
   burstMs: 100, // last keystroke of a burst (code actions interleaved) → its diagnostics
   rssMb: 100, // server with 50 recipes open
+  shapeMs: 2000, // a ~2 MB recipe of pathological shape (40,000 stages, 8,000 %post sections), default settings
 };
 
 const log = [];
@@ -70,6 +72,10 @@ if (sections.has('analysis')) {
     const slowest = parts ? `; parse ${ms(parts.parse)}; slowest rules ${parts.rules.slice(0, 3).map((r) => `${r.code} ${ms(r.ms)}`).join(', ')}` : '';
     say(`    4,000-line ${format}: lint median ${ms(rulesOnly.median)}${withSyntax ? `, with dockerfile-utils ${ms(withSyntax.median)}` : ''}${slowest}`);
   }
+  for (const shape of measureShapes(engine, quick ? 1 : 3)) {
+    say(`    ${shape.name}, ${shape.megabytes.toFixed(2)} MB: lint median ${ms(shape.ms)}`);
+    row(`lint of ${shape.name}, ~2 MB`, ms(shape.ms), `<= ${BUDGETS.shapeMs} ms`, shape.ms <= BUDGETS.shapeMs);
+  }
 }
 
 if (sections.has('cli')) {
@@ -78,6 +84,7 @@ if (sections.has('cli')) {
   const value = cli.cliMs / cli.validateMs;
   say(`\n(b) whole processes over ${cli.files} corpus Dockerfiles, best of ${rounds}, ${availableParallelism()} cores`);
   say(`    hpclint --format json: ${ms(cli.cliMs)} (${cli.findings} findings, default settings incl. syntax checks)`);
+  say(`    hpclint --format json --no-shellcheck: ${ms(cli.noShellCheckMs)} (${ratio(cli.noShellCheckMs / cli.validateMs)} of validate)`);
   say(`    dockerfile-utils validate alone: ${ms(cli.validateMs)}`);
   row('CLI process / validate-only process (corpus Dockerfiles)', ratio(value), `<= ${ratio(BUDGETS.cli)}`, value <= BUDGETS.cli);
 }
