@@ -55,13 +55,15 @@ test('the scaffolder writes the rule, its page, a fixture per format, the regist
   writeFileSync(
     check,
     `import { readFileSync } from 'node:fs';
+import { factsOf } from './server/src/recipe/facts';
 import { parseRecipe } from './server/src/recipe/parse';
 import { allRules } from './server/src/rules/index';
 const codes = allRules.map((rule) => rule.meta.code);
 const rule = allRules.find((candidate) => candidate.meta.name === 'no-foo-bar')!;
 const run = (text: string, format: 'dockerfile' | 'apptainer') => {
   const lines: number[] = [];
-  rule.check({ recipe: parseRecipe(text, format), settings: { trustedRegistries: [], today: '2026-12-01' }, report: (f) => lines.push(f.range.start.line + 1) });
+  const recipe = parseRecipe(text, format);
+  rule.check({ recipe, facts: factsOf(recipe), settings: { trustedRegistries: [], today: '2026-12-01' }, report: (f) => lines.push(f.range.start.line + 1) });
   return lines;
 };
 console.log(JSON.stringify({

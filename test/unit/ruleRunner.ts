@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { applyFixes as applyEngineFixes } from '../../server/src/engine/fixes';
 import type { Finding, Fix, Rule, RuleSettings, Severity } from '../../server/src/engine/rule';
 import type { Range, Recipe, RecipeFormat } from '../../server/src/recipe/model';
+import { factsOf } from '../../server/src/recipe/facts';
 import { parseRecipe } from '../../server/src/recipe/parse';
 
 /** Fixed evaluation date so date-dependent rules (EOL) give stable results. */
@@ -29,6 +30,7 @@ export function runRule(rule: Rule, text: string, format: RecipeFormat, settings
   const findings: RuleFinding[] = [];
   rule.check({
     recipe,
+    facts: factsOf(recipe),
     settings,
     report: (finding) => findings.push({ ...finding, severity: finding.severity ?? rule.meta.severity, fixes: finding.fixes ?? [] }),
   });

@@ -1,5 +1,5 @@
 // Command-line parsing for `hpclint [options] <file|dir>…`.
-import type { SeveritySetting } from '../engine/rule';
+import { SEVERITY_SETTINGS, type SeveritySetting } from '../engine/rule';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'github' | 'gitlab' | 'checkstyle' | 'junit';
 export type ColorMode = 'auto' | 'always' | 'never';
@@ -40,7 +40,6 @@ export class UsageError extends Error {}
 export const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'github', 'gitlab', 'checkstyle', 'junit'];
 const COLOR_MODES: readonly ColorMode[] = ['auto', 'always', 'never'];
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
-const SEVERITIES: readonly SeveritySetting[] = ['off', 'error', 'warning', 'info', 'hint'];
 
 export const USAGE = `Usage: hpclint [options] <file|dir>...
        hpclint [options] --stdin [--stdin-filename NAME]    (or - as the only path)
@@ -245,6 +244,6 @@ function parseRuleOption(text: string): { key: string; severity: SeveritySetting
     throw new UsageError(`invalid --rule "${text}" (expected CODE=off|error|warning|info|hint)`);
   }
   const key = text.slice(0, eq).trim();
-  const severity = oneOf(text.slice(eq + 1).trim().toLowerCase(), SEVERITIES, `--rule ${key}`);
+  const severity = oneOf(text.slice(eq + 1).trim().toLowerCase(), SEVERITY_SETTINGS, `--rule ${key}`);
   return { key, severity };
 }

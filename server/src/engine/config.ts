@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
-import type { Rule, RuleSettings, SeveritySetting } from './rule';
+import { CATEGORIES as ALL_CATEGORIES, SEVERITY_SETTINGS, type Rule, type RuleSettings, type SeveritySetting } from './rule';
 import { isNonRuleCode, ruleByCodeOrName } from './registry';
 import type { ResolvedConfig } from './types';
 import { allRules } from '../rules/index';
@@ -12,22 +12,8 @@ import type { Site } from '../site/profile';
 
 export const CONFIG_FILE_NAMES = ['.hpclint.yaml', '.hpclint.yml', '.hpclint.json'] as const;
 
-const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['off', 'error', 'warning', 'info', 'hint'];
-export const CATEGORIES = [
-  'def',
-  'portability',
-  'performance',
-  'networking',
-  'security',
-  'maintainability',
-  'usability',
-  'licensing',
-  'build',
-  'caching',
-  'eol',
-  'syntax',
-  'shell',
-];
+/** Category names as settings accept them (declared in rule.ts). */
+export const CATEGORIES: readonly string[] = ALL_CATEGORIES;
 export const TOP_LEVEL_KEYS = ['rules', 'categories', 'publish', 'trustedRegistries', 'registryMirror', 'syntaxValidation', 'ignorePaths', 'site'];
 
 /** What a config file may set; everything optional. */

@@ -3,6 +3,7 @@ import type { ValidatorSettings } from 'dockerfile-utils';
 import { compatKeyMatches } from '../compat/match';
 import type { Range, Recipe, RecipeFormat } from '../recipe/model';
 import { parseDockerfileWithSyntaxTree } from '../recipe/dockerfile';
+import { factsOf } from '../recipe/facts';
 import { detectFormat, parseRecipe } from '../recipe/parse';
 import { allRules } from '../rules/index';
 import { defaultConfig } from './config';
@@ -41,6 +42,7 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
 
   // dockerfile-ast's tree of a Dockerfile serves the syntax check too (one parse instead of two).
   const { recipe, syntaxTree } = format === 'dockerfile' ? parseDockerfileWithSyntaxTree(text) : { recipe: parseRecipe(text, format), syntaxTree: undefined };
+  const facts = factsOf(recipe);
   const overrides = new Overrides(config);
   const diagnostics: HpcDiagnostic[] = [];
   const lineBreak = lineBreakOf(text);
@@ -56,7 +58,7 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
     }
     const findings: Finding[] = [];
     try {
-      rule.check({ recipe, settings: config.settings, report: (finding) => findings.push(finding) });
+      rule.check({ recipe, facts, settings: config.settings, report: (finding) => findings.push(finding) });
     } catch (error) {
       diagnostics.push(internalDiagnostic(rule, error));
       continue;

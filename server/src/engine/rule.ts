@@ -1,22 +1,34 @@
 import { parseRulePage } from '../docs/rule-page';
+import type { RecipeFacts } from '../recipe/facts';
 import type { Range, Recipe, RecipeFormat } from '../recipe/model';
 import type { Site } from '../site/profile';
 
-export type Severity = 'error' | 'warning' | 'info' | 'hint';
-export type SeveritySetting = Severity | 'off';
+// The vocabularies of findings and settings, declared once here (types derived from the lists).
 
-export type Category =
-  | 'def'
-  | 'portability'
-  | 'performance'
-  | 'networking'
-  | 'security'
-  | 'maintainability'
-  | 'usability'
-  | 'licensing'
-  | 'build'
-  | 'caching'
-  | 'eol';
+/** Finding severities, worst first. */
+export const SEVERITIES = ['error', 'warning', 'info', 'hint'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+/** What a setting may give a rule or category (`hpclint.rules`, `.hpclint.yaml`, `--rule`). */
+export const SEVERITY_SETTINGS = ['off', ...SEVERITIES] as const;
+export type SeveritySetting = (typeof SEVERITY_SETTINGS)[number];
+
+/** Rule categories (each rule has one). */
+export const RULE_CATEGORIES = [
+  'def',
+  'portability',
+  'performance',
+  'networking',
+  'security',
+  'maintainability',
+  'usability',
+  'licensing',
+  'build',
+  'caching',
+  'eol',
+] as const;
+export type Category = (typeof RULE_CATEGORIES)[number];
+/** Categories settings may name: the rules' and those of findings made outside rules (syntax checks, ShellCheck). */
+export const CATEGORIES = [...RULE_CATEGORIES, 'syntax', 'shell'] as const;
 
 export interface TextEdit {
   range: Range;
@@ -104,6 +116,8 @@ export interface SiteFact {
 
 export interface RuleContext {
   readonly recipe: Recipe;
+  /** What is derived from the recipe and shared between rules (computed on first use, once per lint). */
+  readonly facts: RecipeFacts;
   readonly settings: RuleSettings;
   report(finding: Finding): void;
 }

@@ -5,7 +5,9 @@
 //
 // Facts are looked up by recipe (`factsOf`), so helpers that receive only the recipe reach them too; the
 // engine creates them with the recipe and hands them to rules as `context.facts`.
-import type { Recipe, ShellScript, Stage, Step } from './model';
+import type { Recipe, ShellCommand, ShellScript, Stage, Step, StepKind, Word } from './model';
+import { splitShell } from './shell';
+import { LineIndex } from './text';
 
 /** A shell script of the recipe with the step and stage it belongs to. */
 export interface ScriptRef {
@@ -15,7 +17,15 @@ export interface ScriptRef {
 }
 
 export class RecipeFacts {
+  private lines?: LineIndex;
   private scriptRefs?: readonly ScriptRef[];
+  private commandList?: readonly ShellCommand[];
+  private commandsByName?: Map<string, number[]>;
+  private stepsByKind?: Map<StepKind, Step[]>;
+  private globalArgValues?: Map<string, string>;
+  private readonly shellCScripts = new Map<readonly Word[], ShellScript | null>();
+  /** Lower-case recipe text and model strings, for keyword prefilters (built by rules/util/recipe-index.ts). */
+  keywordHaystack?: string;
   private scriptsByStage?: Map<Stage, ScriptRef[]>;
   private stageIndexes?: Map<string, number>;
   private chain?: readonly Stage[];
@@ -26,6 +36,12 @@ export class RecipeFacts {
   readonly inheritedDefinitions = new Map<Stage, Map<string, { value?: string } | null>>();
 
   constructor(readonly recipe: Recipe) {}
+
+  /** Line/offset conversions for the recipe text. */
+  get lineIndex(): LineIndex {
+    this.lines ??= new LineIndex(this.recipe.text);
+    return this.lines;
+  }
 
   /** Every shell script of RUN/`%post`…, ENTRYPOINT/CMD/`%runscript`…, HEALTHCHECK/`%test` and `%environment` steps, in order. */
   get scripts(): readonly ScriptRef[] {
@@ -58,6 +74,72 @@ export class RecipeFacts {
       }
     }
     return this.scriptsByStage.get(stage) ?? [];
+  }
+
+  /** Every command of every script, in script order. */
+  get commands(): readonly ShellCommand[] {
+    if (this.commandList === undefined) {
+      const commands: ShellCommand[] = [];
+      for (const { script } of this.scripts) {
+        for (const command of script.commands) {
+          commands.push(command);
+        }
+      }
+      this.commandList = commands;
+    }
+    return this.commandList;
+  }
+
+  /** Positions in `commands` of the commands with each effective name (see `effectiveName`). */
+  commandPositionsNamed(name: string): readonly number[] | undefined {
+    if (this.commandsByName === undefined) {
+      this.commandsByName = new Map();
+      const commands = this.commands;
+      for (let i = 0; i < commands.length; i++) {
+        const commandName = effectiveName(commands[i]);
+        const positions = this.commandsByName.get(commandName);
+        if (positions) {
+          positions.push(i);
+        } else {
+          this.commandsByName.set(commandName, [i]);
+        }
+      }
+    }
+    return this.commandsByName.get(name);
+  }
+
+  /** The steps of one kind over all stages, in order. */
+  stepsOfKind(kind: StepKind): readonly Step[] {
+    this.stepsByKind ??= groupByKind(this.recipe.stages.flatMap((stage) => stage.steps));
+    return this.stepsByKind.get(kind) ?? [];
+  }
+
+  /** Default values of the global (before the first FROM) ARGs; the last one wins. */
+  globalArg(name: string): string | undefined {
+    if (this.globalArgValues === undefined) {
+      this.globalArgValues = new Map();
+      for (const step of this.recipe.globalArgs) {
+        for (const pair of step.pairs) {
+          if (pair.value) {
+            this.globalArgValues.set(pair.key.value, pair.value.value);
+          }
+        }
+      }
+    }
+    return this.globalArgValues.get(name);
+  }
+
+  /**
+   * The script string of `sh -c "…"` / `["bash", "-c", "…"]` split into commands (exact ranges when the
+   * string is written plainly or in one pair of quotes); undefined when `words` is not such a call.
+   */
+  shellCScript(words: readonly Word[]): ShellScript | undefined {
+    let script = this.shellCScripts.get(words);
+    if (script === undefined) {
+      script = splitShellCScript(this.recipe, this.lineIndex, words) ?? null;
+      this.shellCScripts.set(words, script);
+    }
+    return script ?? undefined;
   }
 
   /** Index of the first stage with each name, lower case (Docker compares stage names case-insensitively). */
@@ -150,6 +232,274 @@ export class RecipeFacts {
     return this.chainMembers?.has(stage) === true;
   }
 }
+
+// ---------------------------------------------------------------- facts of one stage (reached from the stage alone)
+
+/** What the ENV/ARG definitions of a stage up to and including one step say about a name. */
+export interface Definition {
+  /** Index of the defining step in `stage.steps`. */
+  step: number;
+  /** The fold of every definition of the name up to here: `{}` = declared without a value. */
+  result: { value?: string };
+}
+
+export interface StageDefinitions {
+  byName: Map<string, Definition[]>;
+  /** Start line of each step; `sorted` when non-decreasing (binary search), else scanned. */
+  startLines: number[];
+  sorted: boolean;
+}
+
+interface StageFacts {
+  stepsByKind?: Map<StepKind, Step[]>;
+  definitions?: StageDefinitions;
+}
+
+const factsByStage = new WeakMap<Stage, StageFacts>();
+
+function stageFacts(stage: Stage): StageFacts {
+  let facts = factsByStage.get(stage);
+  if (facts === undefined) {
+    facts = {};
+    factsByStage.set(stage, facts);
+  }
+  return facts;
+}
+
+/** The steps of one kind in a stage, in order. */
+export function stageStepsOfKind(stage: Stage, kind: StepKind): readonly Step[] {
+  const facts = stageFacts(stage);
+  facts.stepsByKind ??= groupByKind(stage.steps);
+  return facts.stepsByKind.get(kind) ?? [];
+}
+
+/** Every ENV/ARG definition of the stage by name, folded in step order. */
+export function stageDefinitions(stage: Stage): StageDefinitions {
+  const facts = stageFacts(stage);
+  if (facts.definitions !== undefined) {
+    return facts.definitions;
+  }
+  const byName = new Map<string, Definition[]>();
+  const startLines: number[] = [];
+  let sorted = true;
+  stage.steps.forEach((step, index) => {
+    const line = step.range.start.line;
+    if (index > 0 && line < startLines[index - 1]) {
+      sorted = false;
+    }
+    startLines.push(line);
+    if (step.kind !== 'env' && step.kind !== 'arg') {
+      return;
+    }
+    for (const pair of step.pairs) {
+      const name = pair.key.value;
+      let definitions = byName.get(name);
+      if (definitions === undefined) {
+        definitions = [];
+        byName.set(name, definitions);
+      }
+      const previous = definitions.length > 0 ? definitions[definitions.length - 1].result : undefined;
+      // `ARG NAME` without a default keeps an earlier/global value.
+      const result = pair.value === undefined && step.kind === 'arg' ? (previous ?? {}) : { value: pair.value?.value ?? '' };
+      definitions.push({ step: index, result });
+    }
+  });
+  facts.definitions = { byName, startLines, sorted };
+  return facts.definitions;
+}
+
+function groupByKind(steps: readonly Step[]): Map<StepKind, Step[]> {
+  const byKind = new Map<StepKind, Step[]>();
+  for (const step of steps) {
+    const list = byKind.get(step.kind);
+    if (list) {
+      list.push(step);
+    } else {
+      byKind.set(step.kind, [step]);
+    }
+  }
+  return byKind;
+}
+
+// ---------------------------------------------------------------- facts of one command (reached from the command alone)
+
+interface CommandFacts {
+  /** `effectiveWords`, shared: never mutate. */
+  words: Word[];
+  name: string;
+  pip?: boolean;
+}
+
+const factsByCommand = new WeakMap<ShellCommand, CommandFacts>();
+
+function commandFacts(command: ShellCommand): CommandFacts {
+  let facts = factsByCommand.get(command);
+  if (facts === undefined) {
+    const words = command.words.slice(effectiveStart(command.words));
+    facts = { words, name: words.length > 0 ? basename(words[0].value) : '' };
+    factsByCommand.set(command, facts);
+  }
+  return facts;
+}
+
+/**
+ * The words of the command actually run: skips wrappers (`sudo`, `env`, `exec`, `command`, `nohup`,
+ * `time`, `nice`, `timeout`, `xargs`), their options and `env`'s `NAME=value` words, repeatedly.
+ * `sudo -u app env A=1 pip install x` → `pip install x`. `command -v x` is returned unchanged.
+ * The array is shared by every caller: never mutate it (copy first).
+ */
+export function effectiveWords(command: ShellCommand): Word[] {
+  return commandFacts(command).words;
+}
+
+/** Basename of the first effective word, '' when none. */
+export function effectiveName(command: ShellCommand): string {
+  return commandFacts(command).name;
+}
+
+/** `pip`, `pip3`, `pip3.11`, `/opt/venv/bin/pip` and `python3 -m pip …` commands. */
+export function isPipCommand(command: ShellCommand): boolean {
+  const facts = commandFacts(command);
+  facts.pip ??= runsPip(facts.words);
+  return facts.pip;
+}
+
+const PIP = /^pip(\d+(\.\d+)*)?$/;
+const PYTHON = /^python(\d+(\.\d+)*)?$/;
+
+function runsPip(words: readonly Word[]): boolean {
+  if (words.length === 0) {
+    return false;
+  }
+  const name = basename(words[0].value);
+  if (PIP.test(name)) {
+    return true;
+  }
+  if (!PYTHON.test(name)) {
+    return false;
+  }
+  for (let i = 1; i < words.length; i++) {
+    const value = words[i].value;
+    if (value === '-m') {
+      return PIP.test(words[i + 1]?.value ?? '');
+    }
+    if (value.startsWith('-m')) {
+      return PIP.test(value.slice(2));
+    }
+    if (!value.startsWith('-')) {
+      return false;
+    }
+  }
+  return false;
+}
+
+interface WrapperSpec {
+  /** Options that take a separate value (`-u root`). */
+  withValue: Set<string>;
+  /** Number of leading operands that are not the command (`timeout 10 cmd`). */
+  operands?: number;
+  /** Skip `NAME=value` words after the options (`env A=1 cmd`). */
+  assignments?: boolean;
+  /** Options after which the wrapper does not run its operand (`command -v x`). */
+  noRun?: Set<string>;
+}
+
+const WRAPPERS: Record<string, WrapperSpec> = {
+  sudo: { withValue: new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T', '--user', '--group']) },
+  env: { withValue: new Set(['-u', '-C', '-S', '--unset', '--chdir']), assignments: true },
+  exec: { withValue: new Set(['-a']) },
+  command: { withValue: new Set(), noRun: new Set(['-v', '-V']) },
+  nohup: { withValue: new Set() },
+  time: { withValue: new Set(['-f', '-o', '--format', '--output']) },
+  nice: { withValue: new Set(['-n', '--adjustment']) },
+  timeout: { withValue: new Set(['-s', '-k', '--signal', '--kill-after']), operands: 1 },
+  xargs: {
+    withValue: new Set(['-a', '-d', '-E', '-e', '-I', '-i', '-L', '-l', '-n', '-P', '-s', '--arg-file', '--delimiter', '--max-args', '--max-procs', '--replace']),
+  },
+};
+
+/** Index of the first word `effectiveWords` keeps. */
+function effectiveStart(words: readonly Word[]): number {
+  let i = 0;
+  for (let guard = 0; guard < 8 && i < words.length; guard++) {
+    const name = basename(words[i].value);
+    const spec = Object.hasOwn(WRAPPERS, name) ? WRAPPERS[name] : undefined;
+    if (!spec) {
+      break;
+    }
+    let j = i + 1;
+    let stop = false;
+    while (j < words.length) {
+      const value = words[j].value;
+      if (value === '--') {
+        j++;
+        break;
+      }
+      if (!value.startsWith('-') || value === '-') {
+        break;
+      }
+      if (spec.noRun?.has(value)) {
+        stop = true;
+        break;
+      }
+      j += spec.withValue.has(value) ? 2 : 1;
+    }
+    if (stop) {
+      break;
+    }
+    if (spec.assignments) {
+      while (j < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[j].value)) {
+        j++;
+      }
+    }
+    j += spec.operands ?? 0;
+    if (j >= words.length) {
+      break; // a bare wrapper (`time`, `env`): keep it as the command
+    }
+    i = j;
+  }
+  return i;
+}
+
+function basename(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash >= 0 ? path.slice(slash + 1) : path;
+}
+
+// ---------------------------------------------------------------- `sh -c` scripts
+
+const SHELL_NAMES = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash']);
+
+/** Cheap necessary condition for a shell name: every one ends in `h` (and a trailing `/` is dropped). */
+function mayBeShell(value: string): boolean {
+  const last = value.charCodeAt(value.length - 1);
+  return last === 0x68 || last === 0x2f;
+}
+
+/** The last path component, ignoring trailing slashes. */
+function pathBaseName(path: string): string {
+  const trimmed = path.endsWith('/') ? path.replace(/\/+$/, '') : path;
+  const slash = trimmed.lastIndexOf('/');
+  return slash >= 0 ? trimmed.slice(slash + 1) : trimmed;
+}
+
+function splitShellCScript(recipe: Recipe, index: LineIndex, words: readonly Word[]): ShellScript | undefined {
+  const shellAt = words.findIndex((word) => mayBeShell(word.value) && SHELL_NAMES.has(pathBaseName(word.value)));
+  if (shellAt < 0) {
+    return undefined;
+  }
+  const dashC = words.findIndex((word, i) => i > shellAt && /^-\w*c\w*$/.test(word.value));
+  const body = dashC >= 0 ? words[dashC + 1] : undefined;
+  if (!body) {
+    return undefined;
+  }
+  const start = index.offsetAt(body.range.start);
+  const end = index.offsetAt(body.range.end);
+  const quoted = body.text.length >= 2 && /^(["']).*\1$/s.test(body.text);
+  return splitShell(recipe.text, quoted ? start + 1 : start, quoted ? end - 1 : end, index);
+}
+
+// ---------------------------------------------------------------- steps
 
 /** The shell script a step runs, if any. */
 export function scriptOf(step: Step): ShellScript | undefined {

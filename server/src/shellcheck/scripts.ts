@@ -2,8 +2,9 @@
 // Dockerfile RUN / shell-form CMD, ENTRYPOINT, HEALTHCHECK (continuations joined and comment lines dropped
 // as Docker does; heredocs), and definition-file script sections (%post, %setup, %test, %runscript,
 // %startscript, %environment and their %app* forms).
+import { factsOf } from '../recipe/facts';
 import type { Recipe, ShellScript, Stage, Step } from '../recipe/model';
-import { LineIndex } from '../recipe/text';
+import type { LineIndex } from '../recipe/text';
 import {
   binShInterpreter,
   binShOf,
@@ -34,15 +35,8 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Apptainer `{{ name }}` build-argument placeholders. */
 const TEMPLATE = /\{\{\s*[\w.-]*\s*\}\}/g;
 
-const indexes = new WeakMap<Recipe, LineIndex>();
-
 function lineIndex(recipe: Recipe): LineIndex {
-  let index = indexes.get(recipe);
-  if (!index) {
-    index = new LineIndex(recipe.text);
-    indexes.set(recipe, index);
-  }
-  return index;
+  return factsOf(recipe).lineIndex;
 }
 
 /** Every shell script of the recipe that ShellCheck can check (scripts for other interpreters are left out). */

@@ -1,18 +1,13 @@
 // A per-recipe index rules use as a cheap prefilter: a rule whose keywords never occur anywhere in the
 // recipe can skip its whole walk over every command and word.
+import { factsOf } from '../../recipe/facts';
 import type { Flag, KeyValue, Recipe, ShellScript, Stage, Step, Word } from '../../recipe/model';
 import { shellCScript } from './source';
 
-interface RecipeIndex {
-  /** Lowercase recipe text, then every word value of the model and of `sh -c` scripts, newline-separated. */
-  haystack: string;
-}
-
-const indexes = new WeakMap<Recipe, RecipeIndex>();
-
-function indexOf(recipe: Recipe): RecipeIndex {
-  let index = indexes.get(recipe);
-  if (index === undefined) {
+/** Lowercase recipe text, then every word value of the model and of `sh -c` scripts, newline-separated (kept in RecipeFacts). */
+function haystackOf(recipe: Recipe): string {
+  const facts = factsOf(recipe);
+  if (facts.keywordHaystack === undefined) {
     // Raw source strings (`text`) are substrings of the recipe text; only strings that may differ are added.
     const extra = new Set<string>();
     const seen = new Set<object>();
@@ -35,10 +30,9 @@ function indexOf(recipe: Recipe): RecipeIndex {
         collectStepValues(recipe, step, extra, seen);
       }
     }
-    index = { haystack: [recipe.text, ...extra].join('\n').toLowerCase() };
-    indexes.set(recipe, index);
+    facts.keywordHaystack = [recipe.text, ...extra].join('\n').toLowerCase();
   }
-  return index;
+  return facts.keywordHaystack;
 }
 
 function addWord(word: Word | undefined, extra: Set<string>): void {
@@ -156,7 +150,7 @@ export function recipeMentions(recipe: Recipe, keywords: readonly string[]): boo
     pattern = new RegExp(keywords.map((keyword) => keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
     patterns.set(keywords, pattern);
   }
-  return pattern.test(indexOf(recipe).haystack);
+  return pattern.test(haystackOf(recipe));
 }
 
 /** Keyword lists are module constants: one compiled pattern each. */

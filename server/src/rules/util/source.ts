@@ -1,19 +1,11 @@
 // Small helpers rules share for locating text inside the recipe model.
 import type { Range, Recipe, ShellCommand, ShellScript, Stage, Word } from '../../recipe/model';
 import { factsOf } from '../../recipe/facts';
-import { splitShell } from '../../recipe/shell';
-import { LineIndex } from '../../recipe/text';
+import type { LineIndex } from '../../recipe/text';
 
-const indexes = new WeakMap<Recipe, LineIndex>();
-
-/** The (cached) line index of a recipe's text. */
+/** The line index of a recipe's text (one per recipe, see RecipeFacts). */
 export function lineIndexOf(recipe: Recipe): LineIndex {
-  let index = indexes.get(recipe);
-  if (!index) {
-    index = new LineIndex(recipe.text);
-    indexes.set(recipe, index);
-  }
-  return index;
+  return factsOf(recipe).lineIndex;
 }
 
 /** Range of `word.text.slice(start, end)` (offsets into the raw word text). */
@@ -63,45 +55,12 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
-const SHELL_NAMES = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash']);
-
-/** Cheap necessary condition for `SHELL_NAMES.has(baseName(value))`: every shell name ends in `h` (baseName drops trailing `/`). */
-function mayBeShell(value: string): boolean {
-  const last = value.charCodeAt(value.length - 1);
-  return last === 0x68 || last === 0x2f;
-}
-
 /**
  * The script string of `sh -c "…"` / `["bash", "-c", "…"]` split into commands (exact ranges when the
  * string is written plainly or in one pair of quotes); undefined when `words` is not such a call.
  */
 export function shellCScript(recipe: Recipe, words: readonly Word[]): ShellScript | undefined {
-  // Word arrays belong to one (immutable) recipe, so the split script can be shared by every rule.
-  const cached = shellCScripts.get(words);
-  if (cached !== undefined) {
-    return cached ?? undefined;
-  }
-  const script = splitShellCScript(recipe, words);
-  shellCScripts.set(words, script ?? null);
-  return script;
-}
-
-const shellCScripts = new WeakMap<readonly Word[], ShellScript | null>();
-
-function splitShellCScript(recipe: Recipe, words: readonly Word[]): ShellScript | undefined {
-  const shellAt = words.findIndex((word) => mayBeShell(word.value) && SHELL_NAMES.has(baseName(word.value)));
-  if (shellAt < 0) {
-    return undefined;
-  }
-  const dashC = words.findIndex((word, i) => i > shellAt && /^-\w*c\w*$/.test(word.value));
-  const body = dashC >= 0 ? words[dashC + 1] : undefined;
-  if (!body) {
-    return undefined;
-  }
-  const start = offsetOf(recipe, body.range.start);
-  const end = offsetOf(recipe, body.range.end);
-  const quoted = body.text.length >= 2 && /^(["']).*\1$/s.test(body.text);
-  return splitShell(recipe.text, quoted ? start + 1 : start, quoted ? end - 1 : end, lineIndexOf(recipe));
+  return factsOf(recipe).shellCScript(words);
 }
 
 /** How deep `sh -c "… sh -c '…' …"` nesting is followed. */
