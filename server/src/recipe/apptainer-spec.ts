@@ -218,7 +218,7 @@ export const SECTIONS: readonly SectionSpec[] = [
   { name: 'help', kind: 'help', step: 'other', phase: 'metadata', app: false, args: [], dialect: 'both',
     doc: 'Text shown by `apptainer run-help`.' },
   { name: 'pre', kind: 'script', step: 'other', phase: 'build', runsOn: 'host', app: false, args: [], legacy: true, dialect: 'both',
-    doc: 'Undocumented Singularity 2.x section: still run on the build host before bootstrapping, as `/bin/sh -ex`. Use `%setup` for host steps.' },
+    doc: 'From Singularity 2.x and still executed (as `/bin/sh -ex`): runs on the build host, with the build\'s privileges (root under `sudo`), before the base image is fetched. It changes the host, not the image.' },
   { name: 'appinstall', kind: 'script', step: 'run', phase: 'build', runsOn: 'container', app: true, args: [], dialect: 'both',
     doc: 'Build-time install script of a SCIF app (runs in `/scif/apps/<app>`); apps install in first-appearance order.' },
   { name: 'appfiles', kind: 'files', step: 'copy', phase: 'build', app: true, args: [], dialect: 'both',

@@ -4,7 +4,7 @@ import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import type { HeaderStep, Range, Recipe, Word } from '../../recipe/model';
 import { BUILD_VARIABLES, bootstrapAgent, headerKeyword } from '../../recipe/apptainer-spec';
 import { allScripts } from '../../recipe/query';
-import { activeSites } from '../../site/checks';
+import { activeSites, onSite, siteFact } from '../../site/checks';
 import { rangeInWord } from '../util/source';
 import { templateUses } from './defined-build-arguments';
 import { runtimeVerdicts, type RuntimeNeed } from '../../site/runtime';
@@ -45,19 +45,40 @@ export default defineRule({
     for (const feature of features(context.recipe)) {
       reportFeature(context, feature);
     }
-    // Needs a configured library remote on Apptainer: a site-side setting no profile describes.
-    const recipe = context.recipe;
-    for (const step of headers(recipe)) {
-      if (step.key === 'bootstrap' && bootstrapAgent(step.value.value.trim())?.name === 'library' && !headers(recipe).some((other) => other.key === 'library' && other.value.value.trim().length > 0)) {
-        context.report({
-          range: step.value.range,
-          message: '`Bootstrap: library` without `Library:`: SingularityCE uses Sylabs Cloud by default, but Apptainer has no default library and needs a configured library remote.',
-        });
-        break;
-      }
-    }
+    reportLibraryWithoutRemote(context);
   },
 });
+
+/**
+ * `Bootstrap: library` without `Library:`: Apptainer has no default library remote, so the build stops unless the
+ * builder configured one; SingularityCE uses Sylabs Cloud. Silent when every target site builds with SingularityCE only.
+ */
+function reportLibraryWithoutRemote(context: RuleContext): void {
+  const all = headers(context.recipe);
+  if (all.some((other) => other.key === 'library' && other.value.value.trim().length > 0)) {
+    return;
+  }
+  const bootstrap = all.find((step) => step.key === 'bootstrap' && bootstrapAgent(step.value.value.trim())?.name === 'library');
+  if (!bootstrap) {
+    return;
+  }
+  const sites = activeSites(context.settings);
+  const runsApptainer = (site: (typeof sites)[number]): boolean => (site.profile.runtimes ?? []).some((runtime) => runtime.name === 'apptainer');
+  const singularityOnly = (site: (typeof sites)[number]): boolean =>
+    (site.profile.runtimes ?? []).some((runtime) => runtime.name === 'singularityce') && !runsApptainer(site);
+  if (sites.length > 0 && sites.every(singularityOnly)) {
+    return;
+  }
+  const apptainerSites = sites.filter(runsApptainer);
+  const problem =
+    'Apptainer has no default library remote, so the build stops with "remote has no library client" unless the builder has added one (`apptainer remote add --no-login SylabsCloud cloud.sylabs.io`); SingularityCE uses Sylabs Cloud. Name the library with `Library: https://library.sylabs.io` or bootstrap from a registry the builders reach.';
+  context.report({
+    range: bootstrap.value.range,
+    severity: 'warning',
+    message: apptainerSites.length > 0 ? onSite(apptainerSites, `\`Bootstrap: library\` without \`Library:\`: ${problem}`) : `\`Bootstrap: library\` without \`Library:\`: ${problem}`,
+    ...(apptainerSites.length > 0 ? { site: siteFact(apptainerSites, 'runtime: Apptainer', 'runtimes') } : {}),
+  });
+}
 
 function reportFeature(context: RuleContext, feature: Feature): void {
   const fixes = feature.fixes ? { fixes: feature.fixes } : {};

@@ -76,8 +76,9 @@ export default defineRule({
       if (spec?.legacy) {
         context.report({
           range: step.keywordRange,
-          severity: 'info',
-          message: `\`${step.keyword}\` is a Singularity 2.x header that Apptainer and SingularityCE accept and ignore: the runscript of a Docker base always runs ENTRYPOINT with CMD as its default arguments.`,
+          // Accepted and harmless (Apptainer's own `build --help` still shows it): hygiene, not a problem.
+          severity: 'hint',
+          message: `\`${step.keyword}\` is a Singularity 2.x header that current Apptainer and SingularityCE accept and ignore (the runscript of a Docker base always runs ENTRYPOINT with CMD as its default arguments): the line does nothing and can go.`,
         });
         return;
       }

@@ -1,4 +1,4 @@
-// HPC-DEF-005: unknown `%sections`, `%app*` sections without an app name, legacy `%pre`.
+// HPC-DEF-005: unknown `%sections`, `%app*` sections without an app name; `%pre` runs on the build host.
 import { defineRule, type Fix } from '../../engine/rule';
 import { SECTIONS, sectionSpec } from '../../recipe/apptainer-spec';
 import { editDistance } from '../util/source';
@@ -55,7 +55,7 @@ export default defineRule({
           context.report({
             range: section.header.range,
             severity: 'info',
-            message: `\`${written}\` is an undocumented Singularity 2.x section: Apptainer and SingularityCE still run it on the build host, before the base image is fetched; \`%setup\` is the documented place for host steps.`,
+            message: `\`${written}\` runs on the build host, as the user who runs the build (root under \`sudo apptainer build\`), before the base image is fetched: its commands change the build machine, not the image. Keep it to what must happen on the host before bootstrap.`,
           });
         } else if (spec.app && section.args.length === 0) {
           context.report({

@@ -8,7 +8,9 @@ export default defineRule({
     code: 'HPC-EOL-002',
     name: 'no-extended-support-base',
     category: 'eol',
-    severity: 'warning',
+    // Advice: the base still gets security fixes for more than 180 days (HPC-EOL-001 takes over after that), and
+    // bookworm variants next to trixie ones are often deliberate.
+    severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
   },
@@ -24,8 +26,8 @@ export default defineRule({
       context.report({
         range,
         message:
-          `${source} is ${name}: standard security support ended on ${hit.cycle.eol}; only ${window.name} remains until ${window.end} ` +
-          `(amd64/arm64/i386/armhf, not every package)${successorText}.`,
+          `${source} is ${name}: standard security support ended on ${hit.cycle.eol}; security fixes continue only through ${window.name} until ${window.end} ` +
+          `(amd64/arm64/i386/armhf, not every package). Plan the move to ${successorText.replace(/^; move to /, '') || 'a supported release'}.`,
         fixes: successorFixes(hit, range),
       });
     }

@@ -1,6 +1,6 @@
 // HPC-NET-001: host/fabric-specific runtime tuning (interface names, HCAs, forced transports) baked into the image.
 import { defineRule, type Fix } from '../../engine/rule';
-import type { EnvStep, KeyValue, Recipe, ShellCommand, Word } from '../../recipe/model';
+import type { EnvStep, KeyValue, Range, Recipe, ShellCommand, Word } from '../../recipe/model';
 import { effectiveName } from '../util/commands';
 import { outputRedirectTargets } from '../util/entry';
 import { finalStageChain, offsetOf, rangeInWord, rangeOf } from '../util/source';
@@ -11,6 +11,8 @@ interface TuningPattern {
   /** The value that makes the setting host-specific; any non-empty value when absent. */
   value?: RegExp;
   what: string;
+  /** Read only by one vendor's library, inert on other fabrics: advice, not a likely failure. */
+  vendorOnly?: boolean;
 }
 
 const PATTERNS: readonly TuningPattern[] = [
@@ -25,8 +27,10 @@ const PATTERNS: readonly TuningPattern[] = [
   { name: /^I_MPI_FABRICS$/, what: 'forces Intel MPI fabrics' },
   { name: /^NCCL_IB_DISABLE$/, value: /^1$/, what: 'switches NCCL off InfiniBand' },
   { name: /^MPICH_GPU_SUPPORT_ENABLED$/, what: 'is a Cray MPICH run-time switch' },
-  { name: /^FI_CXI_/, what: 'tunes the Slingshot (cxi) provider' },
-  { name: /^PSM2_/, what: 'tunes the Omni-Path PSM2 library' },
+  { name: /^PSM3_NIC$/, what: 'names the NIC of one host for Intel\'s PSM3 provider' },
+  { name: /^FI_CXI_/, what: 'tunes the Slingshot (cxi) provider', vendorOnly: true },
+  { name: /^PSM2_/, what: 'tunes the Omni-Path PSM2 library', vendorOnly: true },
+  { name: /^PSM3_/, what: 'tunes Intel\'s PSM3 provider', vendorOnly: true },
 ];
 
 const ENVIRONMENT_FILE = /^\$\{?(APPTAINER|SINGULARITY)_ENVIRONMENT\}?$|^\/\.singularity\.d\/env\/[^/]+\.sh$/;
@@ -40,10 +44,25 @@ function matchTuning(name: string, value: string): TuningPattern | undefined {
 }
 
 function message(name: string, value: string, pattern: TuningPattern, where: string): string {
+  if (pattern.vendorOnly) {
+    return (
+      `\`${name}=${value}\` ${pattern.what} and is baked into the image (${where}); other fabrics ignore it, but it carries one system's tuning ` +
+      'to every system that runs the image. Set it in the job script or the site module of the system that needs it.'
+    );
+  }
   return (
     `\`${name}=${value}\` ${pattern.what} and is baked into the image (${where}); on another cluster, another partition or under a different network ` +
     'namespace it picks a missing device or a slow transport. Set it in the job script instead.'
   );
+}
+
+interface Baked {
+  range: Range;
+  name: string;
+  value: string;
+  pattern: TuningPattern;
+  where: string;
+  fix?: Fix;
 }
 
 /** `# set in the job script: …` for a single-variable ENV instruction or `%environment` line. */
@@ -96,35 +115,57 @@ export default defineRule({
   },
   docs,
   check(context) {
-    const { recipe } = context;
-    for (const stage of finalStageChain(recipe)) {
-      for (const step of stage.steps) {
-        if (step.kind === 'env') {
-          for (const pair of step.pairs) {
-            const value = pair.value?.value.trim() ?? '';
-            const pattern = matchTuning(pair.key.value, value);
-            if (pattern) {
-              const fix = commentOutFix(recipe, step, pair);
-              context.report({ range: pair.range, message: message(pair.key.value, value, pattern, step.keyword), fixes: fix ? [fix] : undefined });
-            }
+    // One finding per setting: an ENV and its copy echoed into /.singularity.d/env are the same root cause.
+    const bySetting = new Map<string, Baked[]>();
+    for (const baked of bakedSettings(context.recipe)) {
+      const key = `${baked.name}=${baked.value}`;
+      bySetting.set(key, [...(bySetting.get(key) ?? []), baked]);
+    }
+    for (const [first, ...copies] of bySetting.values()) {
+      const also = copies.length === 0 ? '' : ` (Also set on line${copies.length > 1 ? 's' : ''} ${copies.map((copy) => copy.range.start.line + 1).join(', ')}.)`;
+      context.report({
+        range: first.range,
+        ...(first.pattern.vendorOnly ? { severity: 'info' as const } : {}),
+        message: message(first.name, first.value, first.pattern, first.where) + also,
+        // Commenting out one copy would leave the setting in the image: no fix when it is set more than once.
+        fixes: first.fix && copies.length === 0 ? [first.fix] : undefined,
+      });
+    }
+  },
+});
+
+function bakedSettings(recipe: Recipe): Baked[] {
+  const found: Baked[] = [];
+  for (const stage of finalStageChain(recipe)) {
+    for (const step of stage.steps) {
+      if (step.kind === 'env') {
+        for (const pair of step.pairs) {
+          const value = pair.value?.value.trim() ?? '';
+          const pattern = matchTuning(pair.key.value, value);
+          if (pattern) {
+            found.push({ range: pair.range, name: pair.key.value, value, pattern, where: step.keyword, fix: commentOutFix(recipe, step, pair) });
           }
-          continue;
         }
-        if (step.kind !== 'run' || /^%setup$/i.test(step.keyword)) {
-          continue;
-        }
-        for (const command of step.script.commands) {
-          for (const write of environmentFileWrites(recipe, command)) {
-            const pattern = matchTuning(write.name, write.value);
-            if (pattern) {
-              context.report({
-                range: rangeInWord(recipe, write.word, write.start, write.end),
-                message: message(write.name, write.value, pattern, `written to the container environment in ${step.keyword}`),
-              });
-            }
+        continue;
+      }
+      if (step.kind !== 'run' || /^%setup$/i.test(step.keyword)) {
+        continue;
+      }
+      for (const command of step.script.commands) {
+        for (const write of environmentFileWrites(recipe, command)) {
+          const pattern = matchTuning(write.name, write.value);
+          if (pattern) {
+            found.push({
+              range: rangeInWord(recipe, write.word, write.start, write.end),
+              name: write.name,
+              value: write.value,
+              pattern,
+              where: `written to the container environment in ${step.keyword}`,
+            });
           }
         }
       }
     }
-  },
-});
+  }
+  return found;
+}

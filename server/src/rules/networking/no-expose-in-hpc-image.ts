@@ -1,43 +1,8 @@
 // HPC-NET-004: EXPOSE in images that are clearly meant for HPC (MPI/fabric/scheduler stack installed).
 import { defineRule } from '../../engine/rule';
-import type { Recipe, Stage } from '../../recipe/model';
-import { effectiveName } from '../util/commands';
-import { installedPackages } from '../util/installed-packages';
+import { hpcMarker } from '../util/hpc-image';
 import { finalStageChain } from '../util/source';
 import docs from './no-expose-in-hpc-image.md';
-
-/** Package names that mark an HPC image: MPI implementations, fabric libraries, scheduler/PMI. */
-const HPC_PACKAGE = /openmpi|mpich|mvapich|intel-oneapi-mpi|impi|hpcx|slurm|pmix|libfabric|^ucx|rdma-core|ibverbs|psm2|mpi4py/i;
-const MPI_COMMAND = /^(mpicc|mpicxx|mpic\+\+|mpif77|mpif90|mpifort|mpiicc|mpiicpc|mpiifort|mpirun|mpiexec)$/;
-const HPC_BASE = /(^|\/)(hpc-benchmarks|hpc-sdk|nvhpc|hpcx|openmpi|mpich|intel-hpckit|spack)([:/-]|$)/i;
-
-/** Why the final image looks HPC-targeted (for the message), or undefined. */
-function hpcMarker(recipe: Recipe, chain: readonly Stage[]): string | undefined {
-  for (const stage of chain) {
-    const repository = stage.base.image?.repository;
-    if (repository && HPC_BASE.test(repository)) {
-      return `builds on \`${repository}\``;
-    }
-  }
-  for (const stage of recipe.stages) {
-    for (const step of stage.steps) {
-      if (step.kind !== 'run') {
-        continue;
-      }
-      for (const command of step.script.commands) {
-        const pkg = installedPackages(command).find((candidate) => HPC_PACKAGE.test(candidate.name));
-        if (pkg) {
-          return `installs \`${pkg.name}\``;
-        }
-        const name = effectiveName(command);
-        if (MPI_COMMAND.test(name)) {
-          return `runs \`${name}\``;
-        }
-      }
-    }
-  }
-  return undefined;
-}
 
 export default defineRule({
   meta: {

@@ -4,6 +4,7 @@ import { defineRule, type RuleContext } from '../../engine/rule';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { allScripts, stepsOf } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
+import { hpcMarker } from '../util/hpc-image';
 import { baseName, finalStageChain } from '../util/source';
 import docs from './no-privilege-assumptions.md';
 
@@ -40,13 +41,18 @@ export default defineRule({
   docs,
   check(context) {
     const { recipe } = context;
-    const shipped = new Set(finalStageChain(recipe));
+    const chain = finalStageChain(recipe);
+    const shipped = new Set(chain);
+    // Setuid and capabilities matter where the image runs under Apptainer: a definition file, or a Docker image with an
+    // MPI/fabric/scheduler/CUDA stack. Elsewhere (a Kubernetes controller, a systemd demo) they work as meant: a note.
+    let target: Target | undefined;
+    const targetOf = (): Target => (target ??= recipe.format === 'apptainer' ? { hpc: true } : { hpc: hpcMarker(recipe, chain, { cuda: true }) !== undefined });
     for (const { script, step, stage } of allScripts(recipe)) {
       if (!shipped.has(stage) || step.kind !== 'run' || step.keyword.toLowerCase() === '%setup') {
         continue;
       }
       for (const command of script.commands) {
-        checkCommand(context, command);
+        checkCommand(context, command, targetOf);
       }
     }
     if (recipe.format === 'dockerfile') {
@@ -68,7 +74,14 @@ export default defineRule({
   },
 });
 
-function checkCommand(context: RuleContext, command: ShellCommand): void {
+interface Target {
+  /** The image is meant to run under an HPC container runtime. */
+  hpc: boolean;
+}
+
+const OUTSIDE_HPC = ' Nothing in this recipe marks it as an HPC image (no MPI, fabric, scheduler or CUDA stack), so this matters only if it is run under Apptainer.';
+
+function checkCommand(context: RuleContext, command: ShellCommand, targetOf: () => Target): void {
   const words = effectiveWords(command);
   if (words.length === 0) {
     return;
@@ -76,11 +89,15 @@ function checkCommand(context: RuleContext, command: ShellCommand): void {
   const name = baseName(words[0].value);
   const args = words.slice(1);
   if (name === 'chmod') {
-    checkChmod(context, args);
+    checkChmod(context, args, targetOf);
   } else if (name === 'setcap' && !args.some((word) => word.value === '-v')) {
+    const hpc = targetOf().hpc;
     context.report({
       range: words[0].range,
-      message: '`setcap` gives a file capabilities, which Apptainer/Singularity ignore (`nosuid`, `no_new_privs`): the program fails with "Operation not permitted" on the cluster.',
+      ...(hpc ? {} : { severity: 'info' as const }),
+      message:
+        '`setcap` gives a file capabilities, which Apptainer/Singularity ignore (`nosuid`, `no_new_privs`): the program fails with "Operation not permitted" on the cluster.' +
+        (hpc ? '' : OUTSIDE_HPC),
     });
   } else if (own(INSTALLERS, name)) {
     const subcommand = args.findIndex((word) => !word.value.startsWith('-'));
@@ -89,7 +106,8 @@ function checkCommand(context: RuleContext, command: ShellCommand): void {
       if (sudo) {
         context.report({
           range: sudo.range,
-          severity: 'info',
+          // Installing the package harms nothing by itself: hygiene.
+          severity: 'hint',
           message: '`sudo` is installed into the image, but it cannot raise privileges under Apptainer/Singularity (`no_new_privs`): do root work at build time instead.',
         });
       }
@@ -106,7 +124,7 @@ function checkCommand(context: RuleContext, command: ShellCommand): void {
   }
 }
 
-function checkChmod(context: RuleContext, args: readonly Word[]): void {
+function checkChmod(context: RuleContext, args: readonly Word[], targetOf: () => Target): void {
   const recursive = args.some((word) => word.value === '--recursive' || /^-[a-zA-Z]*R[a-zA-Z]*$/.test(word.value));
   const operands = args.filter((word) => !/^-[a-zA-Z]+$/.test(word.value) && !word.value.startsWith('--'));
   const mode = operands[0];
@@ -116,9 +134,13 @@ function checkChmod(context: RuleContext, args: readonly Word[]): void {
   const targets = operands.slice(1);
   const value = mode.value;
   if (SETUID_NUMERIC.test(value) || SETUID_SYMBOLIC.test(value) || (SETUID_ALL.test(value) && targets.some((target) => BIN_PATH.test(target.value)))) {
+    const hpc = targetOf().hpc;
     context.report({
       range: mode.range,
-      message: `\`chmod ${value}\` sets the setuid bit, which Apptainer/Singularity ignore (\`nosuid\`): the program runs as the calling user and fails where it needs root.`,
+      ...(hpc ? {} : { severity: 'info' as const }),
+      message:
+        `\`chmod ${value}\` sets the setuid bit, which Apptainer/Singularity ignore (\`nosuid\`): the program runs as the calling user and fails where it needs root.` +
+        (hpc ? '' : OUTSIDE_HPC),
     });
   } else if (recursive && WORLD_WRITABLE.test(value)) {
     context.report({

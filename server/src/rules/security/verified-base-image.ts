@@ -90,9 +90,9 @@ function checkFingerprints(recipe: Recipe, stage: Stage, report: Report): void {
   }
   report({
     range: fingerprints ? fingerprints.range : stage.base.range,
-    // Without Fingerprints the library agent verifies but lets an unsigned SIF through silently (debug log only); oras
-    // pulls are as unverified as a Docker tag and a local SIF is usually one the author built: advice there.
-    severity: agent === 'library' ? 'warning' : 'info',
+    // Hardening advice, as for a Docker tag without a digest: the build works. (The library agent lets an unsigned
+    // SIF through silently; a missing `Library:` remote, which breaks Apptainer builds, is HPC-DEF-010's warning.)
+    severity: 'info',
     message:
       `\`Bootstrap: ${agent}\` base \`${stage.base.raw.trim()}\` has no \`Fingerprints:\`, so the SIF's signature is not enforced` +
       (agent === 'library'

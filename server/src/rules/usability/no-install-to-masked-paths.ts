@@ -1,6 +1,6 @@
 // HPC-USE-004: software installed into paths that are bind-mounted over (or unreadable) at run time.
 import { defineRule, type Fix } from '../../engine/rule';
-import type { Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
+import type { Recipe, ShellCommand, Stage, Step, Word } from '../../recipe/model';
 import { flagValue } from '../../recipe/query';
 import { effectiveWords, isPipCommand } from '../util/commands';
 import { baseName, finalStageChain, offsetOf, rangeOf } from '../util/source';
@@ -18,6 +18,58 @@ interface Hit {
   word: Word;
   what: string;
   fix?: Fix;
+  /** The installed path, when the command names it (a later `mv`/`rm` of it or a parent clears the finding). */
+  path?: string;
+}
+
+/** `/home/<name>` is masked only where a site binds all of `/home`: Apptainer mounts just the caller's own home. */
+const OTHER_HOME = /^\/home\/[^/$]+(\/|$)/;
+/** Where a later `mv`/`rm` leaves nothing of the path: `/root/cases`, its parent `/root`, or `/root/*`. */
+function canonical(path: string): string {
+  return path.replace(/^["']|["']$/g, '').replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, '/root').replace(/\/+$/, '');
+}
+
+function covers(operand: string, path: string): boolean {
+  const target = canonical(operand);
+  if (target === '' || target === '/') {
+    return false;
+  }
+  if (target.endsWith('/*')) {
+    return path.startsWith(target.slice(0, -1));
+  }
+  return path === target || path.startsWith(`${target}/`);
+}
+
+/** A later `mv` (of the path or a parent, as a source) or `rm` (of it, a parent or a parent's `*`) leaves nothing there. */
+function relocatedLater(path: string | undefined, later: readonly ShellCommand[]): boolean {
+  if (path === undefined) {
+    return false;
+  }
+  const wanted = canonical(path);
+  return later.some((command) => {
+    const words = effectiveWords(command);
+    const name = baseName(words[0]?.value ?? '');
+    const operands = words.slice(1).map((word) => word.value).filter((value) => !value.startsWith('-'));
+    if (name === 'mv') {
+      return operands.slice(0, -1).some((operand) => covers(operand, wanted));
+    }
+    return name === 'rm' && operands.some((operand) => covers(operand, wanted));
+  });
+}
+
+/** `/home/user` from `HOME=/home/user` or `export HOME=/home/user`. */
+function homeAssignment(command: ShellCommand): string | undefined {
+  const words = command.words.length === 0 ? command.assignments : command.name === 'export' ? command.words.slice(1) : [];
+  const assignment = words.find((word) => word.value.startsWith('HOME='));
+  const value = assignment?.value.slice('HOME='.length).replace(/^["']|["']$/g, '');
+  return value && value.startsWith('/') ? value : undefined;
+}
+
+/** Every build-script command of the final image in build order, with the step it belongs to (%files copy before %post). */
+function buildCommands(chain: readonly Stage[]): { step: Step; command: ShellCommand }[] {
+  return chain.flatMap((stage) =>
+    stage.steps.flatMap((step) => (step.kind === 'run' && !/^%setup$/i.test(step.keyword) ? step.script.commands.map((command) => ({ step: step as Step, command })) : [])),
+  );
 }
 
 function masked(value: string): boolean {
@@ -38,7 +90,7 @@ function pipHit(recipe: Recipe, command: ShellCommand, asRoot: boolean): Hit | u
     return { word: user, what: '`pip install --user` installs into `~/.local`', fix };
   }
   const target = flagValue(command, '--prefix', '--target', '-t', '--root');
-  return target && masked(target.value) ? { word: target, what: `\`pip install\` installs into \`${target.value}\`` } : undefined;
+  return target && masked(target.value) ? { word: target, what: `\`pip install\` installs into \`${target.value}\``, path: target.value } : undefined;
 }
 
 function commandHit(recipe: Recipe, command: ShellCommand, asRoot: boolean): Hit | undefined {
@@ -50,7 +102,7 @@ function commandHit(recipe: Recipe, command: ShellCommand, asRoot: boolean): Hit
   const values = words.map((word) => word.value);
   if (['conda', 'mamba', 'micromamba'].includes(name) && ['create', 'install', 'env'].includes(values[1] ?? '')) {
     const prefix = flagValue(command, '-p', '--prefix');
-    return prefix && masked(prefix.value) ? { word: prefix, what: `\`${name} ${values[1]}\` creates its environment in \`${prefix.value}\`` } : undefined;
+    return prefix && masked(prefix.value) ? { word: prefix, what: `\`${name} ${values[1]}\` creates its environment in \`${prefix.value}\``, path: prefix.value } : undefined;
   }
   const installerAt = SHELLS.has(name) ? 1 : 0;
   const installer = words[installerAt];
@@ -59,28 +111,28 @@ function commandHit(recipe: Recipe, command: ShellCommand, asRoot: boolean): Hit
     if (!prefix) {
       return { word: installer, what: `\`${baseName(installer.value)} -b\` without \`-p\` installs into \`~/\`` };
     }
-    return masked(prefix.value) ? { word: prefix, what: `the conda installer installs into \`${prefix.value}\`` } : undefined;
+    return masked(prefix.value) ? { word: prefix, what: `the conda installer installs into \`${prefix.value}\``, path: prefix.value } : undefined;
   }
   if (name === 'configure') {
     const prefix = flagValue(command, '--prefix');
-    return prefix && masked(prefix.value) ? { word: prefix, what: `\`configure --prefix=${prefix.value}\` installs into a masked path` } : undefined;
+    return prefix && masked(prefix.value) ? { word: prefix, what: `\`configure --prefix=${prefix.value}\` installs into a masked path`, path: prefix.value } : undefined;
   }
   if (name === 'cmake') {
     const word = words.find((candidate) => /^-DCMAKE_INSTALL_PREFIX(:\w+)?=/.test(candidate.value));
     const value = word?.value.replace(/^[^=]*=/, '') ?? '';
-    return word && masked(value) ? { word, what: `\`CMAKE_INSTALL_PREFIX=${value}\` installs into a masked path` } : undefined;
+    return word && masked(value) ? { word, what: `\`CMAKE_INSTALL_PREFIX=${value}\` installs into a masked path`, path: value } : undefined;
   }
   if ((name === 'make' || name === 'ninja') && values.includes('install')) {
     const word = words.find((candidate) => /^(PREFIX|prefix|INSTALL_PREFIX)=/.test(candidate.value) && masked(candidate.value.replace(/^[^=]*=/, '')));
-    return word ? { word, what: `\`${name} install ${word.value}\` installs into a masked path` } : undefined;
+    return word ? { word, what: `\`${name} install ${word.value}\` installs into a masked path`, path: word.value.replace(/^[^=]*=/, '') } : undefined;
   }
   if (/^python[\d.]*$/.test(name) && values[1] === '-m' && values[2] === 'venv') {
     const path = words.slice(3).find((word) => !word.value.startsWith('-'));
-    return path && masked(path.value) ? { word: path, what: `the virtual environment \`${path.value}\` is created in a home directory` } : undefined;
+    return path && masked(path.value) ? { word: path, what: `the virtual environment \`${path.value}\` is created in a home directory`, path: path.value } : undefined;
   }
   if (name === 'virtualenv' || (name === 'uv' && values[1] === 'venv')) {
     const path = words.slice(name === 'uv' ? 2 : 1).find((word) => !word.value.startsWith('-'));
-    return path && masked(path.value) ? { word: path, what: `the virtual environment \`${path.value}\` is created in a home directory` } : undefined;
+    return path && masked(path.value) ? { word: path, what: `the virtual environment \`${path.value}\` is created in a home directory`, path: path.value } : undefined;
   }
   return undefined;
 }
@@ -103,6 +155,29 @@ export default defineRule({
     const { recipe } = context;
     const chain = finalStageChain(recipe);
     const asRoot = runsAsRoot(chain);
+    const commands = buildCommands(chain);
+    // Apptainer copies %files before %post runs, wherever the sections sit in the file.
+    const laterThan = (step: Step | undefined, command?: ShellCommand): ShellCommand[] => {
+      if (step === undefined) {
+        return commands.map((entry) => entry.command);
+      }
+      const index = command ? commands.findIndex((entry) => entry.command === command) : -1;
+      const from = index >= 0 ? index + 1 : commands.findIndex((entry) => entry.step.range.start.line > step.range.start.line);
+      return from < 0 ? [] : commands.slice(from).map((entry) => entry.command);
+    };
+    const report = (word: Word, path: string, message: (where: string) => string, fix?: Fix): void => {
+      const otherHome = OTHER_HOME.test(canonical(path));
+      context.report({
+        range: word.range,
+        ...(otherHome ? { severity: 'info' as const } : {}),
+        message: message(
+          otherHome
+            ? `\`${canonical(path).split('/').slice(0, 3).join('/')}\` is not the home of the user who runs the image, but it is hidden wherever the site binds all of \`/home\``
+            : "Apptainer mounts the user's home, `/tmp` and `/var/tmp` over the image (and `/root` is unreadable to non-root users)",
+        ),
+        fixes: fix ? [fix] : undefined,
+      });
+    };
     for (const stage of chain) {
       let homeWorkdir: Word | undefined;
       for (const step of stage.steps) {
@@ -116,9 +191,14 @@ export default defineRule({
             continue;
           }
           if (recipe.format === 'apptainer' && HOME_PATH.test(destination.value)) {
-            context.report({ range: destination.range, message: `${step.keyword} puts files into \`${destination.value}\`, which is mounted over by the user's home (or unreadable as \`/root\`) when the image runs under Apptainer; copy to \`/opt/<app>\` instead.` });
+            if (!relocatedLater(destination.value, laterThan(undefined))) {
+              report(destination, destination.value, (why) => `${step.keyword} puts files into \`${destination.value}\`; ${why}, so they are missing at run time — copy to \`/opt/<app>\` instead.`);
+            }
           } else if (homeWorkdir && !destination.value.startsWith('/') && !destination.value.startsWith('$')) {
-            context.report({ range: homeWorkdir.range, message: `\`WORKDIR ${homeWorkdir.value}\` holds application files copied by ${step.keyword}; under Apptainer that directory is the user's mounted home (or unreadable \`/root\`), so the files are not there at run time — use \`WORKDIR /opt/<app>\`.` });
+            const workdir = homeWorkdir;
+            if (!relocatedLater(workdir.value, laterThan(step))) {
+              report(workdir, workdir.value, (why) => `\`WORKDIR ${workdir.value}\` holds application files copied by ${step.keyword}; ${why}, so the files are missing at run time — use \`WORKDIR /opt/<app>\`.`);
+            }
             homeWorkdir = undefined;
           }
           continue;
@@ -126,14 +206,13 @@ export default defineRule({
         if (step.kind !== 'run' || /^%setup$/i.test(step.keyword)) {
           continue;
         }
+        let home: string | undefined; // `HOME=/home/user` earlier in the same script moves `~`
         for (const command of step.script.commands) {
+          home = homeAssignment(command) ?? home;
           const hit = commandHit(recipe, command, asRoot);
-          if (hit) {
-            context.report({
-              range: hit.word.range,
-              message: `${hit.what}; Apptainer mounts the user's home, \`/tmp\` and \`/var/tmp\` over the image (and \`/root\` is unreadable to non-root users), so it is missing at run time — install into \`/opt/<app>\` or \`/usr/local\`.`,
-              fixes: hit.fix ? [hit.fix] : undefined,
-            });
+          const path = home === undefined ? hit?.path : hit?.path?.replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, home);
+          if (hit && !relocatedLater(path, laterThan(step, command))) {
+            report(hit.word, path ?? home ?? '~', (why) => `${hit.what}; ${why}, so it is missing at run time — install into \`/opt/<app>\` or \`/usr/local\`.`, hit.fix);
           }
         }
       }
