@@ -46,6 +46,7 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
   const overrides = new Overrides(config);
   const diagnostics: HpcDiagnostic[] = [];
   const lineBreak = lineBreakOf(text);
+  const rootCauses = new Map<HpcDiagnostic, { key: string; rank: number }>();
 
   for (const rule of options.rules ?? allRules) {
     const { meta } = rule;
@@ -64,7 +65,7 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
       continue;
     }
     for (const finding of findings) {
-      diagnostics.push({
+      const diagnostic: HpcDiagnostic = {
         code: meta.code,
         name: meta.name,
         category: meta.category,
@@ -74,7 +75,11 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
         fixes: finding.fixes ? fixesWithLineBreak(finding.fixes, lineBreak) : [],
         source: 'hpclint',
         ...(finding.site ? { site: finding.site } : {}),
-      });
+      };
+      diagnostics.push(diagnostic);
+      if (finding.rootCause) {
+        rootCauses.set(diagnostic, finding.rootCause);
+      }
     }
   }
 
@@ -102,10 +107,26 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
     }
   }
 
-  const settled = config.compat?.length ? withCompatSettings(diagnostics, overrides, config.compat, recipe) : diagnostics;
-  const kept = recipe.pragmas.length > 0 ? settled.filter((d) => !suppressed(d, recipe)) : settled;
+  const settled = config.compat?.length ? withCompatSettings(diagnostics, overrides, config.compat, recipe, rootCauses) : diagnostics;
+  const unsuppressed = recipe.pragmas.length > 0 ? settled.filter((d) => !suppressed(d, recipe)) : settled;
+  const kept = rootCauses.size > 0 ? onePerRootCause(unsuppressed, rootCauses) : unsuppressed;
   kept.sort(compareDiagnostics);
   return { format, recipe, diagnostics: kept };
+}
+
+/** Of the findings that share a root cause, keeps those of the best (lowest) rank; findings without one are kept. */
+function onePerRootCause(diagnostics: HpcDiagnostic[], rootCauses: ReadonlyMap<HpcDiagnostic, { key: string; rank: number }>): HpcDiagnostic[] {
+  const best = new Map<string, number>();
+  for (const diagnostic of diagnostics) {
+    const cause = rootCauses.get(diagnostic);
+    if (cause && cause.rank < (best.get(cause.key) ?? Infinity)) {
+      best.set(cause.key, cause.rank);
+    }
+  }
+  return diagnostics.filter((diagnostic) => {
+    const cause = rootCauses.get(diagnostic);
+    return !cause || cause.rank === best.get(cause.key);
+  });
 }
 
 /** A finding made outside the rule loop (ShellCheck) with its default setting (`off` = only when a setting turns it on). */
@@ -139,6 +160,7 @@ function withCompatSettings(
   overrides: Overrides,
   compat: NonNullable<ResolvedConfig['compat']>,
   recipe: Recipe,
+  rootCauses?: Map<HpcDiagnostic, { key: string; rank: number }>,
 ): HpcDiagnostic[] {
   const result: HpcDiagnostic[] = [];
   for (const diagnostic of diagnostics) {
@@ -147,7 +169,12 @@ function withCompatSettings(
     if (!entry) {
       result.push(diagnostic);
     } else if (entry.setting !== 'off') {
-      result.push({ ...diagnostic, severity: entry.setting });
+      const settled = { ...diagnostic, severity: entry.setting };
+      const cause = rootCauses?.get(diagnostic);
+      if (cause) {
+        rootCauses?.set(settled, cause);
+      }
+      result.push(settled);
     }
   }
   return result;

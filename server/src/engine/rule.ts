@@ -102,6 +102,12 @@ export interface Finding {
   fixes?: Fix[];
   /** Set when the finding comes from a site profile: the site it is about and the profile fact it used. */
   site?: SiteFact;
+  /**
+   * Findings of several rules about one root cause (an end-of-life base: HPC-EOL-001, HPC-PORT-007, HPC-EOL-003) share
+   * a key; only those with the lowest rank that survive settings and pragmas are reported, so turning the best one off
+   * brings the others back. The best one carries the others' facts in its message.
+   */
+  rootCause?: { key: string; rank: number };
 }
 
 /** The site a finding is about and the fact of its profile that decided it (shown in hovers, JSON and SARIF). */

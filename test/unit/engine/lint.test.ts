@@ -5,6 +5,7 @@ import { defaultConfig } from '../../../server/src/engine/config';
 import type { Finding, Rule, RuleMeta, SeveritySetting } from '../../../server/src/engine/rule';
 import type { HpcDiagnostic, ResolvedConfig } from '../../../server/src/engine/types';
 import { LineIndex } from '../../../server/src/recipe/text';
+import { allRules } from '../../../server/src/rules/index';
 
 function meta(overrides: Partial<RuleMeta>): RuleMeta {
   return {
@@ -248,4 +249,29 @@ test('a dockerfile-utils crash (stage named `constructor`) becomes one finding; 
   assert.equal(crash.length, 1);
   assert.equal(crash[0].severity, 'info');
   assert.match(crash[0].message, /^dockerfile-utils could not check this file's syntax \(.+\); hpclint's own rules still ran\.$/);
+});
+
+test('one finding per root cause: an end-of-life base is HPC-EOL-001 alone, until it is off or ignored', () => {
+  // Trimmed from ROCm-docker dev/Dockerfile-centos-7: the base, its vault workaround (twice) and its old glibc.
+  const text = [
+    'FROM centos:7',
+    'RUN sed -i s/mirror.centos.org/vault.centos.org/g /etc/yum.repos.d/*.repo',
+    'RUN sed -i s/^mirrorlist=http/#mirrorlist=http/g /etc/yum.repos.d/*.repo',
+    '',
+  ].join('\n');
+  const eol = allRules.filter((rule) => ['HPC-EOL-001', 'HPC-PORT-007', 'HPC-EOL-003'].includes(rule.meta.code));
+  const settings = { ...defaultConfig().settings, today: '2026-12-06' };
+  const codes = (found: HpcDiagnostic[]): string[] => found.map((d) => `${d.range.start.line + 1} ${d.severity} ${d.code}`);
+
+  const together = run(text, { rules: eol, config: config({ settings }) });
+  assert.deepEqual(codes(together), ['1 error HPC-EOL-001']);
+  assert.match(together[0].message, /glibc 2\.17 is also older than the 2\.26/);
+  assert.match(together[0].message, /repointing its repositories to an archive \(lines 2, 3\)/);
+
+  const withoutEol = run(text, { rules: eol, config: config({ settings, rules: { 'HPC-EOL-001': 'off' } }) });
+  assert.deepEqual(codes(withoutEol), ['1 info HPC-PORT-007', '2 warning HPC-EOL-003']);
+  assert.match(withoutEol[1].message, /continues on line 3/);
+
+  const ignored = run(`# hpclint ignore=HPC-EOL-001 -- pinned on purpose\n${text}`, { rules: eol, config: config({ settings }) });
+  assert.deepEqual(codes(ignored), ['2 info HPC-PORT-007', '3 warning HPC-EOL-003']);
 });

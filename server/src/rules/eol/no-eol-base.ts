@@ -2,8 +2,10 @@
 import eolData from '../../data/eol.json';
 import { defineRule, type Fix, type RuleContext, type Severity } from '../../engine/rule';
 import type { Range, Recipe, Stage, Word } from '../../recipe/model';
+import { glibcText, MINIMUM_HOST_GLIBC, oldGlibc } from '../util/base-glibc';
 import { ngcBase } from '../util/ngc';
-import { finalStageChain, lineIndexOf, offsetOf } from '../util/source';
+import { baseStageOf, eolBaseCause, finalStageChain, lineIndexOf, offsetOf } from '../util/source';
+import { repoWorkarounds, type RepoWorkaround } from './no-eol-repo-workaround';
 import docs from './no-eol-base.md';
 
 interface Cycle {
@@ -268,8 +270,9 @@ export default defineRule({
   },
   docs,
   check(context) {
-    for (const { hit, range, source, shipped } of baseHits(context.recipe)) {
-      report(context, hit, range, source, shipped);
+    let workarounds: RepoWorkaround[] | undefined;
+    for (const { hit, range, source, shipped, stage } of baseHits(context.recipe)) {
+      report(context, hit, range, source, shipped, stage, () => (workarounds ??= repoWorkarounds(context.recipe)));
     }
   },
 });
@@ -284,13 +287,13 @@ export interface LocatedHit {
 }
 
 /** Every release named by the bases of all stages (stage references excluded). */
-export function baseHits(recipe: Recipe): (LocatedHit & { shipped: boolean })[] {
+export function baseHits(recipe: Recipe): (LocatedHit & { shipped: boolean; stage: Stage })[] {
   const shipped = new Set(finalStageChain(recipe));
-  const all: (LocatedHit & { shipped: boolean })[] = [];
+  const all: (LocatedHit & { shipped: boolean; stage: Stage })[] = [];
   for (const stage of recipe.stages) {
     if (stage.base.stageRef === undefined) {
       for (const located of stageHits(recipe, stage)) {
-        all.push({ ...located, shipped: shipped.has(stage) });
+        all.push({ ...located, shipped: shipped.has(stage), stage });
       }
     }
   }
@@ -411,7 +414,7 @@ export function describeCycle(hit: Match): { name: string; successorText: string
   return { name, successorText };
 }
 
-function report(context: RuleContext, hit: Hit, range: Range, source: string, shipped: boolean): void {
+function report(context: RuleContext, hit: Hit, range: Range, source: string, shipped: boolean, stage: Stage, workaroundsOf: () => RepoWorkaround[]): void {
   const today = context.settings.today;
   // A free extended window (Debian LTS) still patches the public image: judge by its end (the window itself is HPC-EOL-002).
   const extended = freeExtendedWindow(hit);
@@ -433,7 +436,25 @@ function report(context: RuleContext, hit: Hit, range: Range, source: string, sh
   context.report({
     range,
     severity,
-    message: `${source} is ${name}, whose ${extended ? '' : 'standard '}security support ${when}${successorText}.${stageNote}`,
+    message: `${source} is ${name}, whose ${extended ? '' : 'standard '}security support ${when}${successorText}.${stageNote}${relatedFacts(context.recipe, hit, stage, shipped, workaroundsOf)}`,
     fixes: successorFixes(hit, range),
+    // HPC-PORT-007 (old glibc) and HPC-EOL-003 (repository workaround) are about the same base: their facts are here.
+    rootCause: eolBaseCause(context.recipe, stage, 0),
   });
+}
+
+/** What HPC-PORT-007 and HPC-EOL-003 would say about this base, for the one finding that reports it. */
+function relatedFacts(recipe: Recipe, hit: Hit, stage: Stage, shipped: boolean, workaroundsOf: () => RepoWorkaround[]): string {
+  let facts = '';
+  const old = shipped ? oldGlibc(hit) : undefined;
+  if (old) {
+    facts += ` Its ${glibcText(old.glibc)} is also older than the ${MINIMUM_HOST_GLIBC} that libraries injected from the host (host MPI, \`--nv\`) commonly need.`;
+  }
+  const base = baseStageOf(recipe, stage);
+  const workarounds = workaroundsOf().filter((workaround) => workaround.stage !== undefined && baseStageOf(recipe, workaround.stage) === base);
+  if (workarounds.length > 0) {
+    const lines = [...new Set(workarounds.map((workaround) => workaround.range.start.line + 1))];
+    facts += ` The recipe keeps it building by repointing its repositories to an archive (line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}), which serves no security fixes.`;
+  }
+  return facts;
 }

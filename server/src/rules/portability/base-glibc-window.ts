@@ -2,7 +2,8 @@
 import { defineRule } from '../../engine/rule';
 import type { Range, Recipe } from '../../recipe/model';
 import { baseHits } from '../eol/no-eol-base';
-import { finalStageChain, rangeInWord } from '../util/source';
+import { MINIMUM_HOST_GLIBC as MINIMUM, glibcText, oldGlibc } from '../util/base-glibc';
+import { eolBaseCause, finalStageChain, rangeInWord } from '../util/source';
 import docs from './base-glibc-window.md';
 import type { RuleContext } from '../../engine/rule';
 import { activeSites, onSite, siteFact } from '../../site/checks';
@@ -10,17 +11,6 @@ import { baseGlibc, bindsAnything, compareVersions, hostLibrariesBound, minimumK
 import { partitionFeatures } from '../../site/cpu';
 import { cpuLabel } from '../../site/cpu-sites';
 import type { Site } from '../../site/profile';
-
-/** Minimum glibc that host-injected libraries commonly need (NCAS-CMS's ARCHER2 notes give 2.26 for the Cray PE). */
-const MINIMUM = '2.26';
-
-/** glibc of releases below the minimum, by EOL-table product and cycle; `older` = cycles older than the table's oldest. */
-const GLIBC: Record<string, { cycles: Record<string, string>; older?: string; label: string }> = {
-  ubuntu: { cycles: { '14.04': '2.19', '16.04': '2.23' }, older: 'older than 2.19', label: 'Ubuntu' },
-  debian: { cycles: { '8': '2.19', '9': '2.24' }, older: 'older than 2.19', label: 'Debian' },
-  centos: { cycles: { '6': '2.12', '7': '2.17' }, older: 'older than 2.12', label: 'CentOS' },
-  ubi: { cycles: { '7': '2.17' }, label: 'Red Hat UBI' },
-};
 
 /** Other enterprise bases the EOL table does not cover: repository (last path part) → tag pattern → glibc. */
 const OTHER_BASES: { repository: RegExp; tag: RegExp; glibc: string; label: string }[] = [
@@ -50,28 +40,26 @@ export default defineRule({
       }
     }
     const reported = new Set<string>();
-    const report = (range: Range, source: string, label: string, glibc: string): void => {
+    const report = (range: Range, source: string, label: string, glibc: string, rootCause?: { key: string; rank: number }): void => {
       const key = `${range.start.line}:${range.start.character}`;
       if (reported.has(key)) {
         return;
       }
       reported.add(key);
-      const version = /^\d/.test(glibc) ? `glibc ${glibc}` : `a glibc ${glibc}`;
+      const version = glibcText(glibc);
       context.report({
         range,
+        // HPC-EOL-001 reports the same base with this fact in its message: one finding per root cause.
+        ...(rootCause ? { rootCause } : {}),
         message:
           `${source} is ${label} with ${version}, older than the ${MINIMUM} that libraries injected from the host commonly need (Cray PE on ARCHER2, host MPI, \`--nv\` driver libraries); ` +
           `they fail with \`version 'GLIBC_2.xx' not found\`. Check your site's supported window and prefer a newer base.`,
       });
     };
-    for (const { hit, range, source, shipped } of baseHits(recipe)) {
-      const table = GLIBC[hit.product];
-      if (!shipped || !table) {
-        continue;
-      }
-      const glibc = table.cycles[hit.cycle.cycle] ?? (hit.approximate ? table.older : undefined);
-      if (glibc) {
-        report(range, source, `${table.label} ${hit.cycle.cycle}`, glibc);
+    for (const { hit, range, source, shipped, stage } of baseHits(recipe)) {
+      const old = shipped ? oldGlibc(hit) : undefined;
+      if (old) {
+        report(range, source, old.label, old.glibc, eolBaseCause(recipe, stage, 1));
       }
     }
     checkOtherBases(recipe, report);

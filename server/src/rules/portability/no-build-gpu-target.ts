@@ -3,7 +3,7 @@ import { defineRule, type Fix } from '../../engine/rule';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { recipeMentions } from '../util/recipe-index';
-import { rangeInWord } from '../util/source';
+import { oncePerRange, rangeInWord } from '../util/source';
 import docs from './no-build-gpu-target.md';
 import type { RuleContext } from '../../engine/rule';
 import { activeSites, onSite, siteFact } from '../../site/checks';
@@ -41,7 +41,8 @@ export default defineRule({
     fix: 'unsafe',
   },
   docs,
-  check(context) {
+  check(original) {
+    const context = oncePerRange(original); // one finding per flag, not per `$(…)` nesting level
     const { recipe } = context;
     const sites = activeSites(context.settings);
     if (sites.some((site) => site.partitions.some((partition) => partition.gpus?.length))) {

@@ -5,6 +5,7 @@ import { allScripts } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
 import { installedPackages } from '../util/installed-packages';
 import { baseName } from '../util/source';
+import { listWords } from '../../site/checks';
 import docs from './no-gpu-driver-in-image.md';
 
 interface DriverPackage {
@@ -45,19 +46,22 @@ export default defineRule({
   check(context) {
     for (const { script } of allScripts(context.recipe)) {
       for (const command of script.commands) {
-        for (const installed of installedPackages(command)) {
-          if (installed.manager === 'conda' || installed.manager === 'apk') {
-            continue; // conda `cuda` is the toolkit; Alpine has no NVIDIA driver packages
-          }
-          const driver = DRIVER_PACKAGES.find((candidate) => candidate.pattern.test(installed.name));
-          if (!driver) {
-            continue;
-          }
-          context.report({
-            range: installed.word.range,
-            severity: driver.severity,
-            message: `\`${installed.name.replace(/\{\{$/, '…')}\` installs ${driver.what}${driver.severity === 'error' ? ' into the image' : ''}. ${HOST_DRIVER}`,
+        // One finding per install command, however many driver packages it names.
+        const drivers = installedPackages(command)
+          .filter((installed) => installed.manager !== 'conda' && installed.manager !== 'apk') // conda `cuda` is the toolkit; Alpine has no NVIDIA driver packages
+          .flatMap((installed) => {
+            const driver = DRIVER_PACKAGES.find((candidate) => candidate.pattern.test(installed.name));
+            return driver ? [{ installed, driver }] : [];
           });
+        if (drivers.length > 0) {
+          const severity: Severity = drivers.some(({ driver }) => driver.severity === 'error') ? 'error' : 'warning';
+          const shown = (name: string): string => `\`${name.replace(/\{\{$/, '…')}\``;
+          const [{ installed, driver }] = drivers;
+          const message =
+            drivers.length === 1
+              ? `${shown(installed.name)} installs ${driver.what}${driver.severity === 'error' ? ' into the image' : ''}.`
+              : `${listWords(drivers.map((entry) => shown(entry.installed.name)))} install GPU driver components into the image — ${[...new Set(drivers.map((entry) => entry.driver.what))].join('; ')}.`;
+          context.report({ range: installed.word.range, severity, message: `${message} ${HOST_DRIVER}` });
         }
         const runfile = driverInstaller(command);
         if (runfile) {

@@ -3,7 +3,7 @@ import { defineRule, type Fix, type RuleContext, type Severity } from '../../eng
 import type { ArgStep, EnvStep, KeyValue, Recipe, Stage, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveName } from '../util/commands';
-import { offsetOf, rangeInWord, rangeOf, withShellCScriptsInstead } from '../util/source';
+import { offsetOf, oncePerRange, rangeInWord, rangeOf, withShellCScriptsInstead } from '../util/source';
 import { activeSites, onSite, siteFact } from '../../site/checks';
 import { intelCodeTarget, targetFeatures } from '../../site/cpu';
 import { cpuLabel, cpuTargetVerdicts, hostFlagArch, intelCodeForLevel, portableTarget } from '../../site/cpu-sites';
@@ -83,7 +83,8 @@ export default defineRule({
     fix: 'unsafe',
   },
   docs,
-  check(context) {
+  check(original) {
+    const context = oncePerRange(original); // one finding per flag, not per `$(…)` nesting level
     const { recipe } = context;
     const baseSeverity: Severity = context.settings.publish === 'public' ? 'error' : 'warning';
     const usedDefinitions = new Map<KeyValue, { flag: string; use: string; line: number }>();

@@ -1,6 +1,6 @@
 // HPC-SEC-004: TLS certificate or package signature checks switched off.
 import { own } from '../../engine/own';
-import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
+import { defineRule, type Finding, type Fix, type RuleContext } from '../../engine/rule';
 import type { KeyValue, Recipe, ShellCommand, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveWords, isPipCommand } from '../util/commands';
@@ -125,11 +125,11 @@ export default defineRule({
         continue; // %environment: its assignments are checked as pairs below
       }
       for (const command of expandShellC(recipe, script.commands)) {
-        checkCommand(context, command);
+        reportOnce(context, (collecting) => checkCommand(collecting, command));
       }
       for (const heredoc of script.heredocs) {
         const start = offsetOf(recipe, heredoc.range.start);
-        scanText(context, recipe.text.slice(start, offsetOf(recipe, heredoc.range.end)), start);
+        reportOnce(context, (collecting) => scanText(collecting, recipe.text.slice(start, offsetOf(recipe, heredoc.range.end)), start));
       }
     }
     for (const stage of [undefined, ...recipe.stages]) {
@@ -144,6 +144,30 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * Reports what one command's check found as one finding: `wget --no-check-certificate --no-hsts …` or an `echo` that
+ * writes `gpgcheck=0` and `sslverify=0` is one insecure command. The finding sits on the first switch, names the
+ * others, and its fix removes them all when each has a safe fix.
+ */
+function reportOnce(context: RuleContext, check: (collecting: RuleContext) => void): void {
+  const findings: Finding[] = [];
+  check({ recipe: context.recipe, settings: context.settings, report: (finding) => findings.push(finding) });
+  const [first, ...more] = findings;
+  if (!first || more.length === 0) {
+    findings.forEach((finding) => context.report(finding));
+    return;
+  }
+  const text = (finding: Finding): string => context.recipe.text.slice(offsetOf(context.recipe, finding.range.start), offsetOf(context.recipe, finding.range.end));
+  const fixable = findings.every((finding) => finding.fixes?.[0]?.safe === true);
+  context.report({
+    ...first,
+    message: `${first.message} The same command also switches off verification with ${more.map((finding) => `\`${text(finding)}\``).join(', ')}.`,
+    fixes: fixable
+      ? [{ title: `Remove ${findings.map((finding) => `\`${text(finding)}\``).join(', ')}`, safe: true, edits: findings.flatMap((finding) => finding.fixes?.[0]?.edits ?? []) }]
+      : first.fixes,
+  });
+}
 
 function checkCommand(context: RuleContext, command: ShellCommand): void {
   const { recipe } = context;

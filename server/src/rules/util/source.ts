@@ -1,4 +1,5 @@
 // Small helpers rules share for locating text inside the recipe model.
+import type { RuleContext } from '../../engine/rule';
 import type { Range, Recipe, ShellCommand, ShellScript, Stage, Word } from '../../recipe/model';
 import { factsOf } from '../../recipe/facts';
 import type { LineIndex } from '../../recipe/text';
@@ -38,6 +39,48 @@ export function finalStageChain(recipe: Recipe): Stage[] {
 /** True for the stages of `finalStageChain` (what ends up in the image). */
 export function isShipped(recipe: Recipe, stage: Stage): boolean {
   return factsOf(recipe).isShipped(stage);
+}
+
+/** The stage whose base image `stage` is built on: itself, or the stage its `FROM <stage>` chain starts from. */
+export function baseStageOf(recipe: Recipe, stage: Stage): Stage {
+  let current = stage;
+  const seen = new Set<Stage>();
+  while (current.base.stageRef !== undefined && !seen.has(current)) {
+    seen.add(current);
+    const ref = current.base.stageRef.toLowerCase();
+    const before = current;
+    const earlier = recipe.stages.find((candidate) => candidate.index < before.index && candidate.name?.value.toLowerCase() === ref);
+    if (!earlier) {
+      break;
+    }
+    current = earlier;
+  }
+  return current;
+}
+
+/** The root cause shared by findings about one stage's end-of-life base (HPC-EOL-001 first, then PORT-007, EOL-003). */
+export function eolBaseCause(recipe: Recipe, stage: Stage, rank: number): { key: string; rank: number } {
+  return { key: `eol-base:${baseStageOf(recipe, stage).index}`, rank };
+}
+
+/**
+ * The context with a `report` that drops a second finding on the same range: a flag inside `$(…)` is seen once in the
+ * outer word and once more per nesting level in the inner commands, but it is one flag.
+ */
+export function oncePerRange(context: RuleContext): RuleContext {
+  const seen = new Set<string>();
+  return {
+    recipe: context.recipe,
+    settings: context.settings,
+    report(finding) {
+      const { start, end } = finding.range;
+      const key = `${start.line}:${start.character}:${end.line}:${end.character}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        context.report(finding);
+      }
+    },
+  };
 }
 
 /** Levenshtein distance (small strings). */
