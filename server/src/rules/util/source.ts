@@ -64,7 +64,7 @@ export function eolBaseCause(recipe: Recipe, stage: Stage, rank: number): { key:
 }
 
 /**
- * The context with a `report` that drops a second finding on the same range: a flag inside `$(…)` is seen once in the
+ * The context with a `report` that drops a second identical finding on the same range: a flag inside `$(…)` is seen once in the
  * outer word and once more per nesting level in the inner commands, but it is one flag.
  */
 export function oncePerRange(context: RuleContext): RuleContext {
@@ -74,7 +74,7 @@ export function oncePerRange(context: RuleContext): RuleContext {
     settings: context.settings,
     report(finding) {
       const { start, end } = finding.range;
-      const key = `${start.line}:${start.character}:${end.line}:${end.character}`;
+      const key = `${start.line}:${start.character}:${end.line}:${end.character}:${finding.message}`;
       if (!seen.has(key)) {
         seen.add(key);
         context.report(finding);
