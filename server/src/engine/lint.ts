@@ -108,8 +108,10 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
   }
 
   const settled = config.compat?.length ? withCompatSettings(diagnostics, overrides, config.compat, recipe, rootCauses) : diagnostics;
-  const unsuppressed = recipe.pragmas.length > 0 ? settled.filter((d) => !suppressed(d, recipe)) : settled;
-  const kept = rootCauses.size > 0 ? onePerRootCause(unsuppressed, rootCauses) : unsuppressed;
+  // One finding per root cause among what the settings keep; an ignore pragma then silences that finding and the root
+  // cause with it (the user has seen its facts), while a rule turned off lets the next one report.
+  const single = rootCauses.size > 0 ? onePerRootCause(settled, rootCauses) : settled;
+  const kept = recipe.pragmas.length > 0 ? single.filter((d) => !suppressed(d, recipe)) : single;
   kept.sort(compareDiagnostics);
   return { format, recipe, diagnostics: kept };
 }

@@ -104,8 +104,8 @@ export interface Finding {
   site?: SiteFact;
   /**
    * Findings of several rules about one root cause (an end-of-life base: HPC-EOL-001, HPC-PORT-007, HPC-EOL-003) share
-   * a key; only those with the lowest rank that survive settings and pragmas are reported, so turning the best one off
-   * brings the others back. The best one carries the others' facts in its message.
+   * a key; of those the settings keep, only the lowest rank is reported, so turning the best one off brings the others
+   * back (an ignore pragma on it silences the root cause). The best one carries the others' facts in its message.
    */
   rootCause?: { key: string; rank: number };
 }

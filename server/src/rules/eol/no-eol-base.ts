@@ -5,7 +5,7 @@ import type { Range, Recipe, Stage, Word } from '../../recipe/model';
 import { glibcText, MINIMUM_HOST_GLIBC, oldGlibc } from '../util/base-glibc';
 import { ngcBase } from '../util/ngc';
 import { baseStageOf, eolBaseCause, finalStageChain, lineIndexOf, offsetOf } from '../util/source';
-import { repoWorkarounds, type RepoWorkaround } from './no-eol-repo-workaround';
+import { repoWorkarounds, type RepoWorkaround } from '../util/repo-workarounds';
 import docs from './no-eol-base.md';
 
 interface Cycle {

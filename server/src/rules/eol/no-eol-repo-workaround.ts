@@ -1,37 +1,12 @@
 // HPC-EOL-003: workarounds that keep an end-of-life base building (vault.centos.org, archive.debian.org, old-releases.ubuntu.com, mirrorlist rewrites).
 import { defineRule } from '../../engine/rule';
-import type { Range, Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
-import { allScripts } from '../../recipe/query';
-import { effectiveName, effectiveWords } from '../util/commands';
-import { recipeMentions } from '../util/recipe-index';
-import { baseStageOf, eolBaseCause, lineIndexOf, offsetOf, rangeInWord } from '../util/source';
+import type { Recipe, Stage } from '../../recipe/model';
+import { repoWorkarounds, type RepoWorkaround } from '../util/repo-workarounds';
+import { baseStageOf, eolBaseCause } from '../util/source';
+import { baseHits, daysUntil, freeExtendedWindow } from './no-eol-base';
 import docs from './no-eol-repo-workaround.md';
 
-interface Archive {
-  pattern: RegExp;
-  what: string;
-}
-
-/** Archive hosts that only serve releases past end of life. */
-const ARCHIVES: Archive[] = [
-  { pattern: /vault\.centos\.org/i, what: '`vault.centos.org` serves only retired CentOS releases (frozen, no security updates)' },
-  { pattern: /archive\.debian\.org/i, what: '`archive.debian.org` serves only Debian releases that left (LTS) security support' },
-  { pattern: /old-releases\.ubuntu\.com/i, what: '`old-releases.ubuntu.com` serves only Ubuntu releases past end of life' },
-];
-/** `sed` edits of the retired CentOS mirror infrastructure. */
-const MIRROR_EDIT = /mirrorlist|mirror\.centos\.org/i;
-/** Lowercase: every ARCHIVES and MIRROR_EDIT match contains one of these (all are matched in raw text). */
-const KEYWORDS = ['vault.centos.org', 'archive.debian.org', 'old-releases.ubuntu.com', 'mirrorlist', 'mirror.centos.org'];
-
 const ADVICE = 'the base is past end of life and gets no security fixes — move to a supported release (see HPC-EOL-001) instead of repointing its repositories';
-
-/** One place where the recipe keeps an end-of-life base building. */
-export interface RepoWorkaround {
-  range: Range;
-  what: string;
-  /** The stage it is in (undefined for a global ARG). */
-  stage?: Stage;
-}
 
 export default defineRule({
   meta: {
@@ -52,6 +27,9 @@ export default defineRule({
       byBase.set(base, [...(byBase.get(base) ?? []), workaround]);
     }
     for (const [base, [first, ...more]] of byBase) {
+      if (base && supportedBase(recipe, base, context.settings.today)) {
+        continue; // a left-over edit on a supported base (after a move to AlmaLinux 9, say) repoints nothing
+      }
       const lines = [...new Set(more.map((other) => other.range.start.line + 1))].filter((line) => line !== first.range.start.line + 1);
       const also = lines.length === 0 ? '' : ` (The workaround continues on line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}.)`;
       context.report({
@@ -64,82 +42,9 @@ export default defineRule({
   },
 });
 
-/** Every workaround in the recipe, in file order: archive hosts in headers, ARG/ENV values, scripts and heredocs, and `sed` edits of the CentOS mirror list. */
-export function repoWorkarounds(recipe: Recipe): RepoWorkaround[] {
-  if (!recipeMentions(recipe, KEYWORDS)) {
-    return [];
-  }
-  const found: RepoWorkaround[] = [];
-  const archiveIn = (text: string): { archive: Archive; index: number; length: number } | undefined => {
-    for (const archive of ARCHIVES) {
-      const m = archive.pattern.exec(text);
-      if (m) {
-        return { archive, index: m.index, length: m[0].length };
-      }
-    }
-    return undefined;
-  };
-  const checkWord = (word: Word, stage: Stage | undefined): boolean => {
-    const hit = archiveIn(word.text);
-    if (hit) {
-      found.push({ range: rangeInWord(recipe, word, hit.index, hit.index + hit.length), what: hit.archive.what, stage });
-    }
-    return hit !== undefined;
-  };
 
-  for (const stage of recipe.stages) {
-    for (const step of stage.steps) {
-      if (step.kind === 'header' && step.key === 'mirrorurl') {
-        checkWord(step.value, stage);
-      } else if (step.kind === 'arg' || (step.kind === 'env' && !step.script)) {
-        // `%environment` bodies are scripts and are read below.
-        step.pairs.forEach((pair) => pair.value && checkWord(pair.value, stage));
-      }
-    }
-  }
-  for (const global of recipe.globalArgs) {
-    global.pairs.forEach((pair) => pair.value && checkWord(pair.value, undefined));
-  }
-
-  const index = lineIndexOf(recipe);
-  for (const { script, stage } of allScripts(recipe)) {
-    for (const command of script.commands) {
-      const words = effectiveWords(command).filter((word) => !unusedAssignment(recipe, command, word));
-      if (words.some((word) => checkWord(word, stage))) {
-        continue;
-      }
-      if (effectiveName(command) === 'sed') {
-        const edit = words.slice(1).find((word) => MIRROR_EDIT.test(word.text));
-        const m = edit && MIRROR_EDIT.exec(edit.text);
-        if (edit && m) {
-          found.push({
-            range: rangeInWord(recipe, edit, m.index, m.index + m[0].length),
-            what: '`sed` rewrites the retired CentOS mirror list (`mirrorlist.centos.org` went offline with CentOS 7)',
-            stage,
-          });
-        }
-      }
-    }
-    for (const heredoc of script.heredocs) {
-      const hit = archiveIn(heredoc.body);
-      if (hit) {
-        const start = offsetOf(recipe, heredoc.range.start) + hit.index;
-        const exact = recipe.text.slice(start, start + hit.length).toLowerCase() === heredoc.body.slice(hit.index, hit.index + hit.length).toLowerCase();
-        found.push({ range: exact ? index.range(start, start + hit.length) : heredoc.range, what: hit.archive.what, stage });
-      }
-    }
-  }
-  return found.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-}
-
-/**
- * `export MIRRORURL=https://vault…` whose variable the recipe never reads: it repoints nothing (a `localimage` build
- * that only records the URL).
- */
-function unusedAssignment(recipe: Recipe, command: ShellCommand, word: Word): boolean {
-  if (!['export', 'declare', 'typeset', 'readonly', 'local'].includes(effectiveName(command))) {
-    return false;
-  }
-  const name = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(word.value)?.[1];
-  return name !== undefined && !new RegExp(`\\$\\{?${name}\\b`).test(recipe.text);
+/** The stage's base is a release HPC-EOL-001 knows and that is still supported (by its free extended window too). */
+function supportedBase(recipe: Recipe, base: Stage, today: string): boolean {
+  const hits = baseHits(recipe).filter((located) => located.stage === base);
+  return hits.length > 0 && hits.every(({ hit }) => daysUntil(freeExtendedWindow(hit)?.end ?? hit.cycle.eol, today) > 0);
 }
