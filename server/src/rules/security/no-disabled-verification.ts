@@ -148,7 +148,7 @@ export default defineRule({
 /**
  * Reports what one command's check found as one finding: `wget --no-check-certificate --no-hsts …` or an `echo` that
  * writes `gpgcheck=0` and `sslverify=0` is one insecure command. The finding sits on the first switch, names the
- * others, and its fix removes them all when each has a safe fix.
+ * others, and its fix removes them all when each has a fix (safe only when every one is).
  */
 function reportOnce(context: RuleContext, check: (collecting: RuleContext) => void): void {
   const findings: Finding[] = [];
@@ -159,12 +159,18 @@ function reportOnce(context: RuleContext, check: (collecting: RuleContext) => vo
     return;
   }
   const text = (finding: Finding): string => context.recipe.text.slice(offsetOf(context.recipe, finding.range.start), offsetOf(context.recipe, finding.range.end));
-  const fixable = findings.every((finding) => finding.fixes?.[0]?.safe === true);
+  const fixable = findings.every((finding) => finding.fixes?.[0] !== undefined);
   context.report({
     ...first,
     message: `${first.message} The same command also switches off verification with ${more.map((finding) => `\`${text(finding)}\``).join(', ')}.`,
     fixes: fixable
-      ? [{ title: `Remove ${findings.map((finding) => `\`${text(finding)}\``).join(', ')}`, safe: true, edits: findings.flatMap((finding) => finding.fixes?.[0]?.edits ?? []) }]
+      ? [
+          {
+            title: `Remove ${findings.map((finding) => `\`${text(finding)}\``).join(', ')}`,
+            safe: findings.every((finding) => finding.fixes?.[0]?.safe === true),
+            edits: findings.flatMap((finding) => finding.fixes?.[0]?.edits ?? []),
+          },
+        ]
       : first.fixes,
   });
 }
