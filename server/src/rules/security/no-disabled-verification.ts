@@ -166,7 +166,7 @@ function reportOnce(context: RuleContext, check: (collecting: RuleContext) => vo
     fixes: fixable
       ? [
           {
-            title: `Remove ${findings.map((finding) => `\`${text(finding)}\``).join(', ')}`,
+            title: findings.map((finding) => finding.fixes?.[0]?.title).join('; '),
             safe: findings.every((finding) => finding.fixes?.[0]?.safe === true),
             edits: findings.flatMap((finding) => finding.fixes?.[0]?.edits ?? []),
           },
