@@ -152,7 +152,12 @@ export default defineRule({
  */
 function reportOnce(context: RuleContext, check: (collecting: RuleContext) => void): void {
   const findings: Finding[] = [];
-  check({ recipe: context.recipe, settings: context.settings, report: (finding) => findings.push(finding) });
+  check({
+    ...context,
+    report: (finding) => {
+      findings.push(finding);
+    },
+  });
   const [first, ...more] = findings;
   if (!first || more.length === 0) {
     findings.forEach((finding) => context.report(finding));

@@ -70,8 +70,7 @@ export function eolBaseCause(recipe: Recipe, stage: Stage, rank: number): { key:
 export function oncePerRange(context: RuleContext): RuleContext {
   const seen = new Set<string>();
   return {
-    recipe: context.recipe,
-    settings: context.settings,
+    ...context,
     report(finding) {
       const { start, end } = finding.range;
       const key = `${start.line}:${start.character}:${end.line}:${end.character}:${finding.message}`;
