@@ -31,7 +31,8 @@ test('--version and --help', () => {
   const help = runCli(['--help']);
   assert.equal(help.status, 0);
   assert.match(help.stdout, /^Usage: hpclint \[options\] <file\|dir>\.\.\./);
-  assert.match(help.stdout, /--fail-on error\|warning\|info\|never/);
+  assert.match(help.stdout, /--fail-on error\|warning\|info\|hint\|never/);
+  assert.match(help.stdout, /--min-severity error\|warning\|info\|hint/);
 });
 
 test('text format: grouped lines, fix hints and a summary; directories are walked for recipes only', () => {

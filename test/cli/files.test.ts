@@ -229,7 +229,7 @@ test('a FIFO, /dev/zero linked in and an unreadable directory: one error each, t
   for (const [path] of bad) {
     assert.match(text.stdout, new RegExp(`^${path}:1:1 error hpclint/unreadable Cannot read `, 'm'));
   }
-  assert.match(text.stdout, /\(3 errors, 1 warning\b.* in 4 files\n$/);
+  assert.match(text.stdout, /\n4 problems \(3 errors, 1 warning, 0 info\) in 4 files; 3 hints not shown \(--min-severity hint shows them\)\n$/);
 
   const github = runner.run(['--format', 'github', dir]);
   assert.equal(github.status, 2);

@@ -19,13 +19,13 @@ test('each rule group reports its finding through the CLI, and --fix removes the
       writeFileSync(path, group.text);
       return path;
     });
-    const report = parseJson(runCli(['--format', 'json', '--config', DEFAULTS_ONLY, ...paths]));
+    const report = parseJson(runCli(['--format', 'json', '--min-severity', 'hint', '--config', DEFAULTS_ONLY, ...paths]));
     GROUPS.forEach((group, index) => {
       const file = report.files.find((entry) => entry.path === paths[index]);
       assert.ok(file?.diagnostics.some((diagnostic) => diagnostic.code === group.code), `${group.code} in ${group.file}`);
     });
 
-    const fixRun = runCli(['--fix', '--format', 'json', '--config', DEFAULTS_ONLY, ...paths]);
+    const fixRun = runCli(['--fix', '--format', 'json', '--min-severity', 'hint', '--config', DEFAULTS_ONLY, ...paths]);
     const afterFix = parseJson(fixRun);
     GROUPS.forEach((group, index) => {
       const safe = ruleByCodeOrName(group.code)!.meta.fix;

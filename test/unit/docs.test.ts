@@ -7,6 +7,7 @@ import type { Rule } from '../../server/src/engine/rule';
 import { allRules } from '../../server/src/rules/index';
 import { checkDocs, describeCheck, renderRulesIndex, rulesTable, writeDocs } from '../../server/src/docs/generate';
 import { renderRuleDoc } from '../../server/src/docs/render';
+import { severityPolicy } from '../../server/src/docs/severityPolicy';
 
 function fakeRule(code: string, name: string, summary: string): Rule {
   return {
@@ -90,5 +91,19 @@ test('check reports missing, stale and extra files; write fixes them', () => {
     assert.deepEqual(checkDocs(root, rules), { stale: [], missing: [], extra: [] });
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('the severity policy is written once: the README, every rule page and the index state the same words', () => {
+  const policy = severityPolicy();
+  assert.equal(
+    policy,
+    '**error**: the build or the run will fail, or a clear legal or security breach. **warning**: a likely failure, slowdown or security weakness on a cluster. **info**: advice. **hint**: style and hygiene.',
+  );
+  const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8').replace(/\s+/g, ' ');
+  assert.ok(readme.includes(`**Severity policy.** Noise is a bug: a finding is only as loud as what it costs. ${policy}`));
+  assert.ok(renderRulesIndex(allRules).includes(`## Severity policy\n\nNoise is a bug: a finding is only as loud as what it costs. ${policy}`));
+  for (const rule of allRules) {
+    assert.ok(renderRuleDoc(rule.meta).includes(`\nSeverity policy: ${policy}`), rule.meta.code);
   }
 });

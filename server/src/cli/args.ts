@@ -1,9 +1,9 @@
 // Command-line parsing for `hpclint [options] <file|dir>…`.
-import { SEVERITY_SETTINGS, type SeveritySetting } from '../engine/rule';
+import { SEVERITIES, SEVERITY_SETTINGS, type Severity, type SeveritySetting } from '../engine/rule';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'github' | 'gitlab' | 'checkstyle' | 'junit';
 export type ColorMode = 'auto' | 'always' | 'never';
-export type FailOn = 'error' | 'warning' | 'info' | 'never';
+export type FailOn = Severity | 'never';
 
 export interface CliOptions {
   paths: string[];
@@ -13,6 +13,11 @@ export interface CliOptions {
   sites: string[];
   rules: Array<{ key: string; severity: SeveritySetting }>;
   failOn: FailOn;
+  /**
+   * Lowest severity reported (`--min-severity`, default `info`: hints are for the editor). Findings that
+   * can fail the run (at or above `--fail-on`) are always reported.
+   */
+  minSeverity: Severity;
   /** `--fail-on` was given (otherwise a `.hadolint.yaml` failure-threshold may set it). */
   failOnGiven?: boolean;
   explain?: string;
@@ -39,7 +44,11 @@ export class UsageError extends Error {}
 
 export const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'github', 'gitlab', 'checkstyle', 'junit'];
 const COLOR_MODES: readonly ColorMode[] = ['auto', 'always', 'never'];
-const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
+const FAIL_ON: readonly FailOn[] = [...SEVERITIES, 'never'];
+
+/** Severities in order, for `--fail-on` and `--min-severity` comparisons (`never` fails on nothing). */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 3, warning: 2, info: 1, hint: 0 };
+export const FAIL_ON_RANK: Readonly<Record<FailOn, number>> = { ...SEVERITY_RANK, never: Infinity };
 
 export const USAGE = `Usage: hpclint [options] <file|dir>...
        hpclint [options] --stdin [--stdin-filename NAME]    (or - as the only path)
@@ -70,8 +79,11 @@ Options:
       --site NAME|FILE[:PARTITIONS] Check against a site profile: a bundled name (hpclint site list) or a
                                     profile file, optionally narrowed to partitions (lumi:lumi-g);
                                     repeatable for several target sites; replaces the config's site:
-      --fail-on error|warning|info|never
+      --fail-on error|warning|info|hint|never
                                     Exit 1 when a finding is at or above this level (default: warning)
+      --min-severity error|warning|info|hint
+                                    Report findings at or above this level (default: info; hints, which are
+                                    style and hygiene, show in the editor and with --min-severity hint)
   -q, --quiet                       Report errors only (and exit 1 only for errors)
       --color auto|always|never     Colour text output (default: auto: on a terminal, unless NO_COLOR is set)
       --no-color                    Same as --color never
@@ -105,6 +117,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     sites: [],
     rules: [],
     failOn: 'warning',
+    minSeverity: 'info',
     listRules: false,
     fix: false,
     stdin: false,
@@ -172,6 +185,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--fail-on':
         options.failOn = oneOf(value(), FAIL_ON, name);
         options.failOnGiven = true;
+        break;
+      case '--min-severity':
+        options.minSeverity = oneOf(value(), SEVERITIES, name);
         break;
       case '--explain':
         options.explain = value();

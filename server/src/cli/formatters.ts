@@ -2,7 +2,8 @@
 // gitlab, checkstyle and junit live in formats/.
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { firstSentence, renderRuleDoc } from '../docs/render';
+import { renderRuleDoc } from '../docs/render';
+import { leadSentence } from '../lsp/features/leadSentence';
 import { ruleByCodeOrName } from '../engine/registry';
 import type { Rule, Severity } from '../engine/rule';
 import type { HpcDiagnostic } from '../engine/types';
@@ -26,6 +27,14 @@ export interface ReportOptions {
   palette?: Palette;
   /** Findings at or above this level fail (JUnit failures). */
   failOn?: FailOn;
+  /** Findings left out of the report because they are below the reported level (named in the text summary). */
+  hidden?: HiddenFindings;
+}
+
+export interface HiddenFindings {
+  count: number;
+  /** The lowest severity reported: the hidden findings are below it. */
+  below: Severity;
 }
 
 export interface ToolInfo {
@@ -53,7 +62,7 @@ export function formatReport(format: OutputFormat, files: readonly FileReport[],
     case 'github':
       return formatGithub(files);
     default:
-      return formatText(files, tool, options.palette);
+      return formatText(files, tool, options.palette, options.hidden);
   }
 }
 
@@ -70,13 +79,16 @@ function fixHint(diagnostic: HpcDiagnostic, rules: readonly Rule[]): string | un
   if (fix) {
     return `fix: ${fix.title}${fix.safe ? ' (safe, --fix applies it)' : ''}`;
   }
+  if (diagnostic.howToFix !== undefined) {
+    return `fix: ${diagnostic.howToFix}`;
+  }
   const rule = diagnostic.source === 'hpclint' ? ruleByCodeOrName(diagnostic.code, rules) : undefined;
-  return rule ? `fix: ${firstSentence(rule.meta.docs.howToFix)}` : undefined;
+  return rule ? `fix: ${leadSentence(rule.meta.docs.howToFix, Infinity).text}` : undefined;
 }
 
-export function formatText(files: readonly FileReport[], tool: ToolInfo, paint: Palette = PLAIN): string {
+export function formatText(files: readonly FileReport[], tool: ToolInfo, paint: Palette = PLAIN, hidden?: HiddenFindings): string {
   const out: string[] = [];
-  const counts = { error: 0, warning: 0, info: 0 };
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   let total = 0;
   for (const file of files) {
     if (file.diagnostics.length === 0) {
@@ -96,16 +108,36 @@ export function formatText(files: readonly FileReport[], tool: ToolInfo, paint: 
         out.push(`  ${paint.dim(oneLine(hint))}`);
       }
       total++;
-      counts[diagnostic.severity === 'hint' ? 'info' : diagnostic.severity]++;
+      counts[diagnostic.severity]++;
     }
   }
   if (out.length > 0) {
     out.push('');
   }
-  out.push(
-    `${plural(total, 'problem')} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${counts.info} info) in ${plural(files.length, 'file')}`,
-  );
+  out.push(`${plural(total, 'problem')} (${severityCounts(counts, hidden?.below ?? 'hint')}) in ${plural(files.length, 'file')}${hiddenNote(hidden)}`);
   return out.join('\n') + '\n';
+}
+
+const SEVERITY_WORDS: ReadonlyArray<[Severity, string, string]> = [
+  ['error', 'error', 'errors'],
+  ['warning', 'warning', 'warnings'],
+  ['info', 'info', 'info'],
+  ['hint', 'hint', 'hints'],
+];
+
+/** `1 error, 2 warnings, 0 info`: one count per severity that the report shows. */
+function severityCounts(counts: Record<Severity, number>, lowest: Severity): string {
+  const words = SEVERITY_WORDS.slice(0, SEVERITY_WORDS.findIndex(([severity]) => severity === lowest) + 1);
+  return words.map(([severity, one, many]) => plural(counts[severity], one, many)).join(', ');
+}
+
+function hiddenNote(hidden: HiddenFindings | undefined): string {
+  if (!hidden || hidden.count === 0) {
+    return '';
+  }
+  return hidden.below === 'info'
+    ? `; ${plural(hidden.count, 'hint')} not shown (--min-severity hint shows them)`
+    : `; ${plural(hidden.count, 'finding')} below ${hidden.below} not shown (--min-severity hint shows all)`;
 }
 
 function oneLine(text: string): string {
@@ -141,7 +173,7 @@ export function formatJson(files: readonly FileReport[], tool: ToolInfo): string
 
 // ---------------------------------------------------------------- github
 
-const GITHUB_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice', hint: 'notice' };
+const GITHUB_LEVEL: Record<Exclude<Severity, 'hint'>, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
 function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -154,7 +186,11 @@ function escapeProperty(text: string): string {
 export function formatGithub(files: readonly FileReport[]): string {
   const out: string[] = [];
   for (const file of files) {
+    // Hints are style and hygiene: the editor shows them, a pull request's annotations do not.
     for (const d of file.diagnostics) {
+      if (d.severity === 'hint') {
+        continue;
+      }
       const { start, end } = d.range;
       const properties = [
         `file=${escapeProperty(file.path)}`,
@@ -172,6 +208,7 @@ export function formatGithub(files: readonly FileReport[]): string {
 
 // ---------------------------------------------------------------- sarif
 
+// SARIF has three levels; hpclint's own severity word (`info` or `hint` for a note) is in `properties.severity`.
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
 function artifactUri(path: string): string {
@@ -202,7 +239,7 @@ function sarifRule(rule: Rule, tool: ToolInfo): SarifRule {
     help: { text: meta.docs.howToFix, markdown: renderRuleDoc(meta) },
     helpUri: tool.ruleDocUrl(meta.code),
     defaultConfiguration: { level: SARIF_LEVEL[meta.severity] },
-    properties: { category: meta.category, formats: meta.formats, fix: meta.fix },
+    properties: { category: meta.category, severity: meta.severity, formats: meta.formats, fix: meta.fix },
   };
 }
 
@@ -214,7 +251,7 @@ function syntaxRule(code: string, diagnostic: HpcDiagnostic): SarifRule {
     name: diagnostic.name,
     shortDescription: { text: description },
     defaultConfiguration: { level: SARIF_LEVEL[diagnostic.severity] },
-    properties: { category: diagnostic.category },
+    properties: { category: diagnostic.category, severity: diagnostic.severity },
   };
 }
 
@@ -258,7 +295,10 @@ export function formatSarif(files: readonly FileReport[], tool: ToolInfo): strin
         ruleIndex: index,
         level: SARIF_LEVEL[d.severity],
         message: { text: d.message },
-        ...(d.site ? { properties: { site: d.site.name, siteFact: d.site.fact, ...(d.site.source ? { siteFactSource: d.site.source } : {}) } } : {}),
+        properties: {
+          severity: d.severity,
+          ...(d.site ? { site: d.site.name, siteFact: d.site.fact, ...(d.site.source ? { siteFactSource: d.site.source } : {}) } : {}),
+        },
         locations: [
           {
             physicalLocation: {

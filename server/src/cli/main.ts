@@ -16,7 +16,7 @@ import { allRules } from '../rules/index';
 import type { ConfigLayers } from '../service/configCache';
 import { createLinter } from '../service/linter';
 import { LintService } from '../service/lintService';
-import { LSP_USAGE, parseArgs, USAGE, UsageError, type CliOptions, type FailOn } from './args';
+import { FAIL_ON_RANK, LSP_USAGE, parseArgs, SEVERITY_RANK, USAGE, UsageError, type CliOptions, type FailOn } from './args';
 import { collectFiles, ignoreMatcher, readFoundFile, unreadableDiagnostic, type ReadOutcome } from './files';
 import { ANSI, PLAIN, useColor } from './color';
 import { formatReport, type FileReport, type ToolInfo } from './formatters';
@@ -32,8 +32,6 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_FAILURE = 2;
 
-const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };
-const FAIL_ON_RANK: Record<FailOn, number> = { error: 3, warning: 2, info: 1, never: Infinity };
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -203,14 +201,14 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   for (const problem of await shellcheck.run(availableParallelism())) {
     io.stderr(`hpclint: shellcheck: ${problem}\n`);
   }
-  const shown = options.quiet
-    ? done.map((report) => ({ ...report, diagnostics: report.diagnostics.filter((d) => d.severity === 'error') }))
-    : done;
   const failOn: FailOn = options.quiet ? 'error' : options.failOnGiven ? options.failOn : (hadolintFailOn(io.cwd) ?? options.failOn);
+  const reported = reportedSeverity(options.quiet ? 'error' : options.minSeverity, failOn);
+  const shown = done.map((report) => ({ ...report, diagnostics: report.diagnostics.filter((d) => SEVERITY_RANK[d.severity] >= SEVERITY_RANK[reported]) }));
+  const hidden = countFindings(done) - countFindings(shown);
   const quietAndClean = options.quiet && options.format === 'text' && shown.every((report) => report.diagnostics.length === 0);
   if (!quietAndClean) {
     const palette = options.format === 'text' && useColor(options.color, io.stdoutIsTerminal === true, io.env ?? {}) ? ANSI : PLAIN;
-    io.stdout(formatReport(options.format, shown, tool, { palette, failOn }));
+    io.stdout(formatReport(options.format, shown, tool, { palette, failOn, hidden: options.quiet ? undefined : { count: hidden, below: reported } }));
   }
   if (failed) {
     return EXIT_FAILURE;
@@ -218,6 +216,15 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const threshold = FAIL_ON_RANK[failOn];
   const failing = shown.some((report) => report.diagnostics.some((d) => SEVERITY_RANK[d.severity] >= threshold));
   return failing ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** The lowest severity reported: `--min-severity`, lowered to `--fail-on` so that a run never fails on a finding it does not show. */
+function reportedSeverity(minimum: Severity, failOn: FailOn): Severity {
+  return failOn !== 'never' && SEVERITY_RANK[failOn] < SEVERITY_RANK[minimum] ? failOn : minimum;
+}
+
+function countFindings(reports: readonly FileReport[]): number {
+  return reports.reduce((sum, report) => sum + report.diagnostics.length, 0);
 }
 
 /** `failure-threshold` of the `.hadolint.yaml` that applies in the working directory (a broken one was reported with its files). */

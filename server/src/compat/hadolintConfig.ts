@@ -9,16 +9,16 @@ import type { SeveritySetting } from '../engine/rule';
 
 export const HADOLINT_CONFIG_NAMES = ['.hadolint.yaml', '.hadolint.yml'] as const;
 
-export type FailureThreshold = 'error' | 'warning' | 'info' | 'never';
+export type FailureThreshold = 'error' | 'warning' | 'info' | 'hint' | 'never';
 
 export interface HadolintLayer extends ConfigOverride {
   path: string;
-  /** `failure-threshold` as hpclint's `--fail-on` (style → info, ignore/none → never). */
+  /** `failure-threshold` as hpclint's `--fail-on` (style → hint, ignore/none → never). */
   failOn?: FailureThreshold;
 }
 
 const OVERRIDE_LEVELS: Record<string, SeveritySetting> = { error: 'error', warning: 'warning', info: 'info', style: 'hint' };
-const THRESHOLDS: Record<string, FailureThreshold> = { error: 'error', warning: 'warning', info: 'info', style: 'info', ignore: 'never', none: 'never' };
+const THRESHOLDS: Record<string, FailureThreshold> = { error: 'error', warning: 'warning', info: 'info', style: 'hint', ignore: 'never', none: 'never' };
 const LICENSE_LABELS = new Set(['org.opencontainers.image.licenses']);
 
 /** The nearest `.hadolint.yaml`/`.yml` in `startDir` or above (same walk as `.hpclint.yaml`). */

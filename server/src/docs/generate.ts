@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Category, Rule, RuleMeta } from '../engine/rule';
 import { allRules } from '../rules/index';
 import { renderRuleDoc } from './render';
+import { severityPolicy } from './severityPolicy';
 
 /** docs/hadolint.md, rendered by the same build step (esbuild.mjs). */
 export { writeHadolintPage } from '../compat/page';
@@ -87,6 +88,12 @@ export function renderRulesIndex(rules: readonly Rule[]): string {
       '`hpclint.rules` / `hpclint.categories` settings, the `rules:` / `categories:` keys of `.hpclint.yaml`, ' +
       'or `--rule CODE=severity` on the command line. Safe fixes are applied by *Fix all* and `hpclint --fix`; ' +
       'unsafe fixes are only offered as quick fixes.',
+    '',
+    '## Severity policy',
+    '',
+    `Noise is a bug: a finding is only as loud as what it costs. ${severityPolicy()} ` +
+      'The editor shows hints; the command line reports them with `--min-severity hint`. ' +
+      'An end of life that is still ahead is advice (info); it becomes louder only once the date has passed.',
   ];
   for (const [category, title] of CATEGORY_TITLES) {
     const inCategory = rules.filter((rule) => rule.meta.category === category);

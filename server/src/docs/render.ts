@@ -1,5 +1,6 @@
 // One Markdown page per rule, shared by `hpclint --explain`, docs/rules/<CODE>.md (rendered by the build) and SARIF.
 import type { RuleExample, RuleMeta } from '../engine/rule';
+import { severityPolicy } from './severityPolicy';
 
 const FIX_LABEL: Record<RuleMeta['fix'], string> = {
   safe: 'safe fix (applied by Fix all / --fix)',
@@ -29,6 +30,8 @@ export function renderRuleDoc(meta: RuleMeta): string {
     '| Category | Default severity | Applies to | Fix |',
     '|---|---|---|---|',
     `| ${meta.category} | ${meta.severity} | ${meta.formats.map((f) => FORMAT_LABEL[f]).join(', ')} | ${FIX_LABEL[meta.fix]} |`,
+    '',
+    `Severity policy: ${severityPolicy()} A finding may be reported at another level than the default when the page says so.`,
     '',
     '## What it does',
     '',
@@ -79,11 +82,4 @@ function codeBlock(example: RuleExample): string[] {
     .map(([key, value]) => `${key}: ${JSON.stringify(value)}`)
     .join(', ');
   return [`With \`.hpclint.yaml\` settings \`${settings}\`:`, '', ...block];
-}
-
-/** First sentence of a Markdown paragraph (for one-line hints). */
-export function firstSentence(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  const match = /^(.+?[.!?])(\s|$)/.exec(flat);
-  return match ? match[1] : flat;
 }

@@ -9,6 +9,7 @@ import { allRules } from '../rules/index';
 import { defaultConfig } from './config';
 import { fixesWithLineBreak, lineBreakOf } from './lineBreaks';
 import { syntaxCheckSkipReason, validateDockerfile } from './syntax';
+import { syntaxFindingSeverity } from './syntaxPolicy';
 import { dockerfileUtilsCode, INTERNAL_CODE, PARSE_CODE, ruleByCodeOrName, SKIPPED_CODE } from './registry';
 import type { Finding, Rule, Severity, SeveritySetting } from './rule';
 import type { HpcDiagnostic, LintOptions, LintResult, ResolvedConfig } from './types';
@@ -74,6 +75,7 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
         range: finding.range,
         fixes: finding.fixes ? fixesWithLineBreak(finding.fixes, lineBreak) : [],
         source: 'hpclint',
+        ...(finding.howToFix !== undefined ? { howToFix: finding.howToFix } : {}),
         ...(finding.site ? { site: finding.site } : {}),
       };
       diagnostics.push(diagnostic);
@@ -98,11 +100,12 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
       const code = dockerfileUtilsCode(found.code as number | string | undefined);
       const name = code.slice(code.indexOf('/') + 1);
       const setting = overrides.forRule(code, name, 'syntax');
-      if (setting === 'off') {
+      const message = typeof found.message === 'string' ? found.message : found.message.value;
+      const policy = syntaxFindingSeverity(name, LSP_SEVERITY[found.severity ?? 1] ?? 'error', message, found.range, recipe);
+      if (setting === 'off' || policy === undefined) {
         continue;
       }
-      const severity = setting ?? LSP_SEVERITY[found.severity ?? 1] ?? 'error';
-      const message = typeof found.message === 'string' ? found.message : found.message.value;
+      const severity = setting ?? policy;
       diagnostics.push(syntaxDiagnostic(code, severity, message, found.range, 'dockerfile-utils'));
     }
   }

@@ -100,6 +100,8 @@ export interface Finding {
   /** Overrides the rule's default severity for this finding (e.g. EOL: error past EOL, warning when near). */
   severity?: Severity;
   fixes?: Fix[];
+  /** How to fix this finding, when the rule page's general advice does not fit it (the CLI's `fix:` line). */
+  howToFix?: string;
   /** Set when the finding comes from a site profile: the site it is about and the profile fact it used. */
   site?: SiteFact;
   /**

@@ -12,6 +12,8 @@ export interface HpcDiagnostic {
   message: string;
   range: Range;
   fixes: Fix[];
+  /** How to fix this finding when the rule page's general advice does not fit it. */
+  howToFix?: string;
   source: 'hpclint' | 'dockerfile-utils' | 'shellcheck';
   /** The site and profile fact behind a site-specific finding. */
   site?: SiteFact;

@@ -195,7 +195,8 @@ test('dockerfile-utils findings are merged when syntaxValidation is on', () => {
       code: 'dockerfile-utils/DEPRECATED_MAINTAINER',
       name: 'DEPRECATED_MAINTAINER',
       category: 'syntax',
-      severity: 'warning',
+      // Style under hpclint's severity policy (dockerfile-utils says warning).
+      severity: 'hint',
       message: 'MAINTAINER has been deprecated',
       range: { start: { line: 1, character: 0 }, end: { line: 1, character: 10 } },
       fixes: [],
@@ -217,7 +218,7 @@ test('diagnostics are sorted by position', () => {
   const text = 'FROM ubuntu\nMAINTAINER native\nRUN native\n';
   const rules = [wordRule('RUN', meta({ code: 'HPC-TEST-003', name: 'run' })), native()];
   assert.deepEqual(summary(lint(text, { fileName: 'Dockerfile', rules, config: config({ syntaxValidation: true }) }).diagnostics), [
-    '1:0 warning dockerfile-utils/DEPRECATED_MAINTAINER',
+    '1:0 hint dockerfile-utils/DEPRECATED_MAINTAINER',
     '1:11 warning HPC-TEST-001',
     '2:0 warning HPC-TEST-003',
     '2:4 warning HPC-TEST-001',

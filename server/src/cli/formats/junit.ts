@@ -1,14 +1,11 @@
 // JUnit XML: one test suite per recipe, one test case per finding. Findings at or above --fail-on are
 // failures (so the CI verdict matches hpclint's exit status); findings below it pass with their text
 // in system-out; a recipe without findings is one passing test case.
-import type { Severity } from '../../engine/rule';
 import type { HpcDiagnostic } from '../../engine/types';
-import type { FailOn } from '../args';
+import { FAIL_ON_RANK, SEVERITY_RANK, type FailOn } from '../args';
 import type { FileReport, ToolInfo } from '../formatters';
 import { XML_DECLARATION, attributes, escapeXml } from './xml';
 
-const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };
-const FAIL_RANK: Record<FailOn, number> = { error: 3, warning: 2, info: 1, never: Infinity };
 
 export function formatJunit(files: readonly FileReport[], tool: ToolInfo, failOn: FailOn): string {
   const suites: string[] = [];
@@ -22,7 +19,7 @@ export function formatJunit(files: readonly FileReport[], tool: ToolInfo, failOn
       const where = `${start.line + 1}:${start.character + 1}`;
       const detail = `${file.path}:${where} ${d.severity} ${d.code} ${d.message}${docLine(d, tool)}`;
       const head = `    <testcase${attributes({ classname: file.path, name: `${d.code} ${where}`, time: 0 })}>`;
-      if (RANK[d.severity] >= FAIL_RANK[failOn]) {
+      if (SEVERITY_RANK[d.severity] >= FAIL_ON_RANK[failOn]) {
         suiteFailures++;
         cases.push(head, `      <failure${attributes({ message: d.message, type: d.severity })}>${escapeXml(detail)}</failure>`, '    </testcase>');
       } else {

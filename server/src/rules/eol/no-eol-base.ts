@@ -427,7 +427,8 @@ function report(context: RuleContext, hit: Hit, range: Range, source: string, sh
   if (!past && !shipped) {
     return;
   }
-  const severity: Severity = !shipped ? 'info' : past ? 'error' : 'warning';
+  // An end of life still ahead is advice: a recipe must not turn red in CI on a date while nothing about it changed.
+  const severity: Severity = shipped && past ? 'error' : 'info';
   const { name, successorText } = describeCycle(hit);
   const when =
     (past ? `${hit.approximate ? 'ended no later than' : 'ended on'} ${end}` : `ends on ${end} (${days} days after ${today})`) +

@@ -54,6 +54,7 @@ function checkDigest(recipe: Recipe, stage: Stage, report: Report): void {
     // Nearly every recipe pins by tag: a hint, not a squiggle on every FROM.
     severity: 'hint',
     message: `${keyword} ${shown} is a mutable tag without a digest: a rebuild may silently get a different base. Pin it as \`${reference}@sha256:<digest>\` and refresh the pin automatically.`,
+    howToFix: `Pin it by digest and keep the tag for readers: \`${keyword} ${reference}@sha256:<digest>\` (\`docker buildx imagetools inspect ${reference}\` or \`skopeo inspect docker://${reference}\` prints it), and let a bot (Renovate, Dependabot) refresh the pin so the image still gets security updates.`,
   });
 }
 

@@ -40,6 +40,8 @@ export default defineRule({
           range: step.script.range,
           severity: 'warning',
           message: 'Shell-form `ENTRYPOINT` runs under `/bin/sh -c`: arguments from `docker run`/`apptainer run` and `CMD` are dropped; use the JSON form `ENTRYPOINT ["cmd", "arg"]`.',
+          howToFix:
+            'Write it in JSON (exec) form, `ENTRYPOINT ["app", "arg"]`, with default arguments in `CMD`; when it needs a shell, end the shell command with `exec app "$@"`: `ENTRYPOINT ["/bin/sh", "-c", "setup && exec app \\"$@\\"", "app"]`.',
         });
         continue;
       }
