@@ -40,17 +40,24 @@ test('HPC-LIC-003 does not depend on publish', () => {
 const ISV_DOCKERFILE = 'FROM ubuntu:22.04\nRUN ./mpm install --release=R2024a --destination=/opt/matlab --products MATLAB\n';
 const ISV_LABELLED = 'FROM ubuntu:22.04\nLABEL org.opencontainers.image.licenses="LicenseRef-Proprietary"\nRUN ./mpm install --products MATLAB\n';
 
-test('HPC-LIC-004: public → warning (even when labelled proprietary), unknown → info unless labelled, private → nothing', () => {
-  assert.deepEqual(severities('HPC-LIC-004', ISV_DOCKERFILE, 'dockerfile', 'public'), ['2:warning']);
+test('HPC-LIC-004: public → error (even when labelled proprietary), unknown → info unless labelled, private → nothing', () => {
+  assert.deepEqual(severities('HPC-LIC-004', ISV_DOCKERFILE, 'dockerfile', 'public'), ['2:error']);
   assert.deepEqual(severities('HPC-LIC-004', ISV_DOCKERFILE, 'dockerfile'), ['2:info']);
   assert.deepEqual(severities('HPC-LIC-004', ISV_DOCKERFILE, 'dockerfile', 'private'), []);
-  assert.deepEqual(severities('HPC-LIC-004', ISV_LABELLED, 'dockerfile', 'public'), ['3:warning']);
+  assert.deepEqual(severities('HPC-LIC-004', ISV_LABELLED, 'dockerfile', 'public'), ['3:error']);
   assert.deepEqual(severities('HPC-LIC-004', ISV_LABELLED, 'dockerfile'), []);
 });
 
-test('HPC-LIC-007: warning unless publish is private', () => {
+test('HPC-LIC-007: error when public, warning when unknown, nothing when private', () => {
   const text = 'FROM registry.access.redhat.com/ubi9/ubi:9.4\nRUN subscription-manager register --auto-attach\n';
   assert.deepEqual(severities('HPC-LIC-007', text, 'dockerfile'), ['2:warning']);
-  assert.deepEqual(severities('HPC-LIC-007', text, 'dockerfile', 'public'), ['2:warning']);
+  assert.deepEqual(severities('HPC-LIC-007', text, 'dockerfile', 'public'), ['2:error']);
   assert.deepEqual(severities('HPC-LIC-007', text, 'dockerfile', 'private'), []);
+});
+
+test('HPC-LIC-002: an error unless publish is private, where it is a warning', () => {
+  const text = 'FROM ubuntu:24.04\nCOPY license.dat /opt/app/\n';
+  assert.deepEqual(severities('HPC-LIC-002', text, 'dockerfile'), ['2:error']);
+  assert.deepEqual(severities('HPC-LIC-002', text, 'dockerfile', 'public'), ['2:error']);
+  assert.deepEqual(severities('HPC-LIC-002', text, 'dockerfile', 'private'), ['2:warning']);
 });

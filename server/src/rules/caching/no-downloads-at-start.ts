@@ -87,7 +87,7 @@ export default defineRule({
     code: 'HPC-CACHE-001',
     name: 'no-downloads-at-start',
     category: 'caching',
-    severity: 'error',
+    severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
   },

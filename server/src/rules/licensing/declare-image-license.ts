@@ -13,7 +13,7 @@ export default defineRule({
     code: 'HPC-LIC-006',
     name: 'declare-image-license',
     category: 'licensing',
-    severity: 'info',
+    severity: 'hint',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
   },

@@ -24,6 +24,9 @@ export default defineRule({
   docs,
   check(context) {
     const { recipe } = context;
+    // Published (or possibly published) it leaks the site's licence: a breach. In a site-internal image it still
+    // breaks at every other site and on renewal: a likely failure.
+    const severity = context.settings.publish === 'private' ? 'warning' : 'error';
     for (const stage of recipe.stages) {
       for (const step of stage.steps) {
         if (step.kind !== 'copy') {
@@ -34,6 +37,7 @@ export default defineRule({
           if (LICENSE_FILE.test(base)) {
             context.report({
               range: source.range,
+              severity,
               message: `${step.keyword} puts the licence file \`${base}\` into the image; licence files are site-specific and confidential — mount it or set the licence server at run time.`,
             });
           }
@@ -50,6 +54,7 @@ export default defineRule({
         if (line) {
           context.report({
             range: line.range,
+            severity,
             message: `\`${name}\` writes a FlexNet licence line (\`${line.value.trim().split(/\s+/)[0]} …\`) during the build; licence data is site-specific and confidential — provide it at run time.`,
           });
         }
@@ -66,6 +71,7 @@ export default defineRule({
             const range: Range = index.range(offset + lead, offset + text.replace(/\s+$/, '').length);
             context.report({
               range,
+              severity,
               message: `A heredoc writes a FlexNet licence line (\`${text.trim().split(/\s+/)[0]} …\`) during the build; licence data is site-specific and confidential — provide it at run time.`,
             });
             break;

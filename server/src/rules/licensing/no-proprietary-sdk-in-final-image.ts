@@ -64,7 +64,7 @@ export default defineRule({
     code: 'HPC-LIC-001',
     name: 'no-proprietary-sdk-in-final-image',
     category: 'licensing',
-    severity: 'warning',
+    severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
   },

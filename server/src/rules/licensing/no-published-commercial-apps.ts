@@ -45,13 +45,14 @@ export default defineRule({
     code: 'HPC-LIC-004',
     name: 'no-published-commercial-apps',
     category: 'licensing',
-    severity: 'warning',
+    severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
   },
   docs,
   check(context) {
-    const severity = publishSeverity(context.settings);
+    // Publishing a commercial application is a clear licence breach.
+    const severity = publishSeverity(context.settings, 'error');
     if (!severity) {
       return;
     }

@@ -36,6 +36,8 @@ export default defineRule({
     const report = (word: Pick<Word, 'range'>, what: string): void =>
       context.report({
         range: word.range,
+        // Pushed to a public registry it is a clear licence breach; with `publish` unset it may be.
+        severity: context.settings.publish === 'public' ? 'error' : 'warning',
         message: `${what} in an image based on UBI (\`${image.raw}\`): subscription-only RHEL content is not redistributable under the UBI EULA — use UBI repositories only, or keep the image private.`,
       });
     for (const stage of [...chain].reverse()) {

@@ -4,13 +4,14 @@ import type { KeyValue, LabelStep, Recipe, Stage } from '../../recipe/model';
 import { finalStageChain, lineIndexOf, offsetOf } from './source';
 
 /**
- * Severity of a redistribution finding from `publish`: public → warning, unknown → info,
- * private → undefined (do not report: licensed software in a private registry is the recommended pattern).
+ * Severity of a redistribution finding from `publish`: public → `whenPublic` (warning, or error for a clear
+ * licence breach), unknown → info, private → undefined (do not report: licensed software in a private registry
+ * is the recommended pattern).
  */
-export function publishSeverity(settings: RuleSettings): Severity | undefined {
+export function publishSeverity(settings: RuleSettings, whenPublic: Severity = 'warning'): Severity | undefined {
   switch (settings.publish) {
     case 'public':
-      return 'warning';
+      return whenPublic;
     case 'private':
       return undefined;
     default:
