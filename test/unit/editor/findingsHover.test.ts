@@ -82,3 +82,8 @@ test('lead sentences skip abbreviations, never split code spans, and cut long se
   assert.deepEqual(leadSentence('Run `a. b` now.', 100), { text: 'Run `a. b` now.', truncated: false });
   assert.deepEqual(leadSentence('one two `three four five` six', 12), { text: 'one two …', truncated: true });
 });
+
+test("a finding's own fix hint replaces the rule page's general one", () => {
+  const own = { ...finding('HPC-SEC-001', 'hint'), howToFix: 'Pin it by digest: `FROM python:3.12@sha256:<digest>`.' };
+  assert.match(value(findingsHover([own], AT, null)), /\n\*\*How to fix:\*\* Pin it by digest: `FROM python:3\.12@sha256:<digest>`\. {2}\n/);
+});

@@ -45,7 +45,7 @@ export function explainFinding(finding: HpcDiagnostic): string {
     return `**${finding.code}** (${finding.severity})`;
   }
   const why = leadSentence(meta.docs.whyHpc, MAX_EXCERPT);
-  const how = leadSentence(meta.docs.howToFix, MAX_EXCERPT);
+  const how = leadSentence(finding.howToFix ?? meta.docs.howToFix, MAX_EXCERPT);
   const link = rulePageLink(meta.code);
   const lines = [
     `**${meta.code}** \`${meta.name}\` (${finding.severity}) — ${meta.docs.summary}`,

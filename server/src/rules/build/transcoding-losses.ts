@@ -10,6 +10,9 @@ import docs from './transcoding-losses.md';
 /** Mentions that show the recipe is meant for HPC container runtimes (then losses are info, otherwise hints). */
 const HPC_RUNTIME = /\b(?:apptainer|singularity|spython|sarus|shifter|charliecloud|enroot|podman-hpc)\b/i;
 const SPYTHON = /\bspython\b/i;
+/** Mentions that show a definition file is also turned into (or kept next to) a Dockerfile. */
+const TO_DOCKER = /\b(?:spython|dockerfile|containerfile)\b/i;
+const TO_DOCKER_WORDS = ['spython', 'dockerfile', 'containerfile'];
 /** Lowercase words of HPC_RUNTIME: the recipe index rules out most recipes without walking every word. */
 const HPC_RUNTIME_WORDS = ['apptainer', 'singularity', 'spython', 'sarus', 'shifter', 'charliecloud', 'enroot', 'podman-hpc'];
 const SPYTHON_WORDS = ['spython'];
@@ -163,6 +166,10 @@ export default defineRule({
   check(context) {
     const { recipe } = context;
     if (recipe.format !== 'dockerfile') {
+      // `%test` and apps are good practice in a definition file: they are losses only for one that is converted.
+      if (!recipeMentions(recipe, TO_DOCKER_WORDS) || !mentions(recipe, TO_DOCKER)) {
+        return;
+      }
       for (const loss of definitionLosses(recipe)) {
         context.report({ range: loss.range, message: loss.message });
       }
