@@ -7,6 +7,7 @@ import transcodingLosses from './build/transcoding-losses';
 import boundedBuildParallelism from './caching/bounded-build-parallelism';
 import noDownloadsAtStart from './caching/no-downloads-at-start';
 import noPersistedProxy from './caching/no-persisted-proxy';
+import noRateLimitedApiAtBuild from './caching/no-rate-limited-api-at-build';
 import noShub from './caching/no-shub';
 import useBuildCacheMounts from './caching/use-build-cache-mounts';
 import useRegistryMirror from './caching/use-registry-mirror';
@@ -25,6 +26,7 @@ import validHeaderKeys from './def/valid-header-keys';
 import validSectionNames from './def/valid-section-names';
 import noEolBase from './eol/no-eol-base';
 import noEolRepoWorkaround from './eol/no-eol-repo-workaround';
+import noEolRuntimes from './eol/no-eol-runtimes';
 import noExtendedSupportBase from './eol/no-extended-support-base';
 import declareImageLicense from './licensing/declare-image-license';
 import noBakedLicenseServer from './licensing/no-baked-license-server';
@@ -77,6 +79,8 @@ import noInitInEntry from './usability/no-init-in-entry';
 import noInstallToMaskedPaths from './usability/no-install-to-masked-paths';
 import noMpiLauncherInEntry from './usability/no-mpi-launcher-in-entry';
 import noRootAtStart from './usability/no-root-at-start';
+import noRuntimeNamespaceTricks from './usability/no-runtime-namespace-tricks';
+import worldReadableInstall from './usability/world-readable-install';
 
 export const allRules: readonly Rule[] = [
   layerBudget, // HPC-BUILD-001
@@ -89,6 +93,7 @@ export const allRules: readonly Rule[] = [
   useRegistryMirror, // HPC-CACHE-004
   noShub, // HPC-CACHE-005
   boundedBuildParallelism, // HPC-CACHE-006
+  noRateLimitedApiAtBuild, // HPC-CACHE-007
   bootstrapFirst, // HPC-DEF-001
   validHeaderKeys, // HPC-DEF-002
   validBootstrapAgent, // HPC-DEF-003
@@ -105,6 +110,7 @@ export const allRules: readonly Rule[] = [
   noEolBase, // HPC-EOL-001
   noExtendedSupportBase, // HPC-EOL-002
   noEolRepoWorkaround, // HPC-EOL-003
+  noEolRuntimes, // HPC-EOL-004
   noProprietarySdkInFinalImage, // HPC-LIC-001
   noLicenseFiles, // HPC-LIC-002
   noBakedLicenseServer, // HPC-LIC-003
@@ -156,4 +162,6 @@ export const allRules: readonly Rule[] = [
   noInstallToMaskedPaths, // HPC-USE-004
   noInitInEntry, // HPC-USE-005
   appendSearchPaths, // HPC-USE-006
+  worldReadableInstall, // HPC-USE-007
+  noRuntimeNamespaceTricks, // HPC-USE-008
 ];

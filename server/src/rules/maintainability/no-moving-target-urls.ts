@@ -18,6 +18,16 @@ const TARGETS: MovingTarget[] = [
     pin: 'download the archive of a release tag or commit (`…/archive/refs/tags/v1.2.3.tar.gz`, `…/archive/<sha>.tar.gz`) and verify its checksum',
   },
   {
+    pattern: /\/(?:tarball|zipball)\/(?:refs\/heads\/)?(master|main|develop|HEAD)(?=$|[/?#"'])/,
+    what: (m) => `a snapshot of the \`${m[1]}\` branch`,
+    pin: 'download the tarball of a release tag or commit (`…/tarball/v1.2.3`, `…/tarball/<sha>`) and verify its checksum',
+  },
+  {
+    pattern: /\/(?:[\w.+-]*[-_])?(stable|latest|current)\.(?:tar\.(?:gz|bz2|xz)|tgz|tbz2?|zip)(?=$|[?#"'])/,
+    what: (m) => `whatever release is \`${m[1]}\` on the day of the build (the file is replaced at each release)`,
+    pin: 'download the versioned file of one release (`lammps-2Aug2023.tar.gz`, `parallel-<YYYYMMDD>.tar.bz2`) and verify its checksum',
+  },
+  {
     pattern: /raw\.githubusercontent\.com\/[^/\s]+\/[^/\s]+\/(master|main|HEAD|develop)\//,
     what: (m) => `a file from the tip of the \`${m[1]}\` branch`,
     pin: 'use a tag or commit in the path (`raw.githubusercontent.com/<owner>/<repo>/<sha>/…`) and verify its checksum',

@@ -33,6 +33,9 @@ export default defineRule({
   check(context) {
     const { recipe } = context;
     const sites = activeSites(context.settings);
+    if (sites.length === 0) {
+      checkCpuLevelWithoutSite(context);
+    }
     if (sites.length > 0) {
       checkOnSites(context, sites);
       if (!sites.some((site) => bindsAnything(site) && !site.profile.host?.glibc)) {
@@ -134,6 +137,44 @@ function checkOtherBases(recipe: Recipe, report: (range: Range, source: string, 
       const word = { text: image.raw, value: image.raw, range: image.range };
       const tagAt = image.raw.lastIndexOf(`:${image.tag}`) + 1;
       report(rangeInWord(recipe, word, tagAt, tagAt + image.tag.length), `\`${image.raw}\``, base.label, base.glibc);
+    }
+  }
+}
+
+/** Oracle Linux 10 (not in the end-of-life table yet) follows RHEL 10's x86-64-v3 baseline. */
+const ORACLE_10 = { repository: /^oraclelinux$/, tag: /^10(\.\d+)?(-|$)/ };
+/** Ubuntu's and Docker's x86-64-v3 variants: `…amd64v3…` tags, `--platform=linux/amd64/v3`. */
+const AMD64_V3 = /amd64v3|amd64\/v3/i;
+
+/**
+ * Without a site's CPUs: a final base built for x86-64-v3 (Enterprise Linux 10, amd64v3 variants) is advice, since
+ * whether the nodes have AVX2 is the site's fact (with a profile, checkOnSites makes it an error where they do not).
+ */
+function checkCpuLevelWithoutSite(context: RuleContext): void {
+  const { recipe } = context;
+  const report = (range: Range, what: string): void => {
+    context.report({
+      range,
+      message:
+        `${what} is built for x86-64-v3 (AVX2, FMA, BMI2, MOVBE): on older x86 nodes (before Intel Haswell or AMD Excavator, and some Atom-class CPUs) every program of the image dies with ` +
+        '`Fatal glibc error: CPU does not support x86-64-v3`. Check the oldest CPU of the clusters you target, or use an Enterprise Linux 9 base (or AlmaLinux 10\'s x86_64_v2 build).',
+    });
+  };
+  for (const { hit, range, source, shipped } of baseHits(recipe)) {
+    const tag = source.replace(/`/g, '').split(':')[1];
+    if (shipped && needsX86Level(hit.product, hit.cycle.cycle, tag) === 3) {
+      report(range, `${source} (Enterprise Linux ${hit.cycle.cycle})`);
+    }
+  }
+  for (const stage of finalStageChain(recipe)) {
+    const image = stage.base.image;
+    const platform = stage.steps.find((step) => step.kind === 'from')?.flags.find((flag) => flag.name === 'platform');
+    if (platform?.value && AMD64_V3.test(platform.value.value)) {
+      report(platform.value.range, `\`--platform=${platform.value.value}\``);
+    } else if (image?.tag !== undefined && AMD64_V3.test(image.tag)) {
+      report(image.range, `\`${image.raw}\``);
+    } else if (image?.tag !== undefined && ORACLE_10.repository.test(image.repository.split('/').pop() ?? '') && ORACLE_10.tag.test(image.tag)) {
+      report(image.range, `\`${image.raw}\` (Oracle Linux 10)`);
     }
   }
 }

@@ -25,6 +25,7 @@ const DRIVER_PACKAGES: readonly DriverPackage[] = [
   { pattern: /^libnvidia-compute-.+$/, severity: 'error', what: 'the NVIDIA user-mode driver (`libcuda.so`)' },
   { pattern: /^(nvidia-utils|nvidia-compute-utils)-.+$/, severity: 'error', what: 'NVIDIA driver utilities (`nvidia-smi`) tied to one driver version' },
   { pattern: /^amdgpu-dkms(-.*)?$/, severity: 'error', what: 'the AMD GPU kernel module' },
+  { pattern: /^nvidia-open(-.*)?$/, severity: 'error', what: 'the NVIDIA driver with its open kernel modules' },
   { pattern: /^cuda(-\d+-\d+)?$/, severity: 'warning', what: 'the GPU driver too: on NVIDIA\'s repositories this meta-package depends on `cuda-drivers`' },
   { pattern: /^cuda-runtime-\d+-\d+$/, severity: 'warning', what: 'the GPU driver too: on NVIDIA\'s repositories `cuda-runtime-X-Y` depends on `cuda-drivers`' },
 ];
@@ -40,7 +41,7 @@ export default defineRule({
     category: 'portability',
     severity: 'error',
     formats: ['dockerfile', 'apptainer'],
-    fix: 'none',
+    fix: 'safe',
   },
   docs,
   check(context) {
@@ -63,11 +64,41 @@ export default defineRule({
               : `${listWords(drivers.map((entry) => shown(entry.installed.name)))} install GPU driver components into the image — ${[...new Set(drivers.map((entry) => entry.driver.what))].join('; ')}.`;
           context.report({ range: installed.word.range, severity, message: `${message} ${HOST_DRIVER}` });
         }
+        const stream = driverModuleStream(command);
+        if (stream) {
+          context.report({ range: stream.range, message: `\`dnf module install ${stream.value}\` installs the NVIDIA driver (kernel module and user-mode libraries) into the image. ${HOST_DRIVER}` });
+        }
+        const amdgpuInstall = amdgpuInstallWithDkms(command);
+        if (amdgpuInstall) {
+          context.report({
+            range: amdgpuInstall.range,
+            severity: 'warning',
+            message: `\`amdgpu-install\` without \`--no-dkms\` builds and installs the amdgpu kernel module into the image. ${HOST_DRIVER} Add \`--no-dkms\` to install only the ROCm user space.`,
+            fixes: [{ title: 'Add `--no-dkms` (install only the ROCm user space)', safe: true, edits: [{ range: { start: amdgpuInstall.range.end, end: amdgpuInstall.range.end }, newText: ' --no-dkms' }] }],
+          });
+        }
         const runfile = driverInstaller(command);
         if (runfile) {
           context.report({
             range: runfile.range,
             message: `\`${baseName(runfile.value)}\` installs the NVIDIA driver into the image. ${HOST_DRIVER}`,
+          });
+        }
+      }
+    }
+    for (const stage of context.recipe.stages) {
+      for (const step of stage.steps) {
+        if (step.kind !== 'copy') {
+          continue;
+        }
+        // One finding per copy, however many driver libraries it names.
+        const libraries = step.sources.filter((source) => DRIVER_LIBRARY.test(baseName(source.value)) && !/\/stubs\//.test(source.value));
+        if (libraries.length > 0) {
+          const names = libraries.map((source) => `\`${baseName(source.value)}\``).join(', ');
+          context.report({
+            range: libraries[0].range,
+            severity: 'warning',
+            message: `${names} ${libraries.length === 1 ? 'is a library' : 'are libraries'} of one GPU driver version, copied into the image: on nodes with another driver they fail (\`CUDA driver version is insufficient\`, NVML \`Driver/library version mismatch\`) or shadow the right one. ${HOST_DRIVER}`,
           });
         }
       }
@@ -90,3 +121,29 @@ function driverInstaller(command: ShellCommand): Word | undefined {
   }
   return undefined;
 }
+
+/** `dnf module install nvidia-driver:latest-dkms` (also `yum`, `microdnf`): the driver as a module stream. */
+function driverModuleStream(command: ShellCommand): Word | undefined {
+  const words = effectiveWords(command);
+  if (!/^(dnf|dnf5|yum|microdnf)$/.test(baseName(words[0]?.value ?? ''))) {
+    return undefined;
+  }
+  const args = words.slice(1).filter((word) => !word.value.startsWith('-'));
+  if (args[0]?.value !== 'module' || args[1]?.value !== 'install') {
+    return undefined;
+  }
+  return args.slice(2).find((word) => /^nvidia-driver(:|$)/.test(word.value));
+}
+
+/** `amdgpu-install` without `--no-dkms` installs the amdgpu kernel module with DKMS. */
+function amdgpuInstallWithDkms(command: ShellCommand): Word | undefined {
+  const words = effectiveWords(command);
+  const program = words[0];
+  if (!program || baseName(program.value) !== 'amdgpu-install' || words.some((word) => word.value === '--no-dkms')) {
+    return undefined;
+  }
+  return program;
+}
+
+/** Driver libraries copied in (`COPY libcuda.so.1 …`, `%files /usr/lib64/libnvidia-ml.so.550.54 …`); CUDA's link stubs are fine. */
+const DRIVER_LIBRARY = /^lib(cuda|nvidia-ml|nvidia-ptxjitcompiler|nvidia-fatbinaryloader)\.so(\.[\d.]+)?$/;

@@ -29,6 +29,8 @@ const KERNEL_PACKAGES: readonly KernelPackage[] = [
   { pattern: /^kernel-devel(-.*)?$/, what: 'the build headers of one particular kernel' },
   { pattern: /^kmod-(?!nvidia).+$/, what: 'a prebuilt kernel module for one kernel' },
   { pattern: /^mlnx-ofa_kernel-(modules|source)$/, what: 'MLNX_OFED kernel modules' },
+  { pattern: /^doca-(all|networking|ofed)$/, what: 'a DOCA-Host profile, which brings the DOCA-OFED kernel drivers (built with DKMS) with the user-space libraries' },
+  { pattern: /^mlnx-ofed-(all|hpc|basic)$/, what: 'an MLNX_OFED meta-package that pulls in the OFED kernel modules (`mlnx-ofed-kernel-dkms` or `kmod-mlnx-ofa_kernel`)' },
 ];
 
 /** Words that point a build at the kernel build tree. */
