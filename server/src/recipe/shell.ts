@@ -13,6 +13,20 @@ const MAX_DEPTH = 48;
 const MAX_HEREDOC_NESTING = 4;
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
+/** Words that run their operand as a command (`sudo bash -c …`, `exec sh -c …`). */
+const SHELL_C_WRAPPERS = new Set(['sudo', 'exec', 'env', 'nohup', 'time', 'command']);
+/** Wrapper options that take a value (`sudo -u app`). */
+const WRAPPER_OPTIONS_WITH_VALUE = new Set(['-u', '-g', '--user', '--group', '-C', '-D']);
+/** Shell options that take a value before `-c` (`bash -o pipefail -c …`). */
+const OPTIONS_WITH_VALUE = new Set(['-o', '+o', '-O', '+O']);
+
+/** `sh -c '…'` calls whose script string the model split into commands (they follow the call in `commands`). */
+const splitShellCCalls = new WeakSet<ShellCommand>();
+
+/** True when `command` is an `sh -c '…'` call whose script's commands the model already lists after it. */
+export function isSplitShellCCall(command: ShellCommand): boolean {
+  return splitShellCCalls.has(command);
+}
 /** Reserved words skipped at command start so `if curl …; then wget …` yields `curl` and `wget`. */
 const SKIPPED_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', 'esac']);
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
@@ -347,6 +361,56 @@ class Splitter {
     this.slots[builder.slot] = command;
     frame.last = command;
     frame.sepForNext = undefined;
+    this.splitShellCString(command, builder.depth);
+  }
+
+  /**
+   * `bash -c "…"`, `sh -ec '…'`, `bash -o pipefail -c "…"`: the script string written in one pair of quotes is shell too;
+   * its commands follow the call, one level deeper, with ranges inside the string.
+   */
+  private splitShellCString(command: ShellCommand, depth: number): void {
+    if (this.heredocNesting >= MAX_HEREDOC_NESTING) {
+      return;
+    }
+    const words = command.words;
+    let at = 0;
+    while (at < words.length - 1 && SHELL_C_WRAPPERS.has(basename(words[at].value))) {
+      at++;
+      // the wrapper's options and `env`'s assignments (`sudo -u app`, `env A=1`)
+      while (at < words.length - 1 && (words[at].value.startsWith('-') || ASSIGNMENT.test(words[at].value))) {
+        at += WRAPPER_OPTIONS_WITH_VALUE.has(words[at].value) ? 2 : 1;
+      }
+    }
+    if (at >= words.length || !SHELLS.has(basename(words[at].value))) {
+      return;
+    }
+    let body: Word | undefined;
+    for (let i = at + 1; i < words.length && !body; i++) {
+      const value = words[i].value;
+      if (OPTIONS_WITH_VALUE.has(value)) {
+        i++;
+      } else if (/^-[A-Za-z]*c[A-Za-z]*$/.test(value)) {
+        body = words[i + 1];
+      } else if (!/^[-+][A-Za-z]+$/.test(value)) {
+        return;
+      }
+    }
+    const quoted = body && /^(?:'[^']*'|"(?:[^"\\]|\\[\s\S])*")$/.test(body.text);
+    if (!body || !quoted) {
+      return;
+    }
+    const start = this.index.offsetAt(body.range.start) + 1;
+    const end = this.index.offsetAt(body.range.end) - 1;
+    const inner = new Splitter(this.text, start, end, this.index, {}, depth + 1, this.heredocNesting + 1);
+    inner.run();
+    const commands = inner.commands();
+    if (commands.length === 0) {
+      return;
+    }
+    splitShellCCalls.add(command);
+    for (const innerCommand of commands) {
+      this.slots.push(innerCommand);
+    }
   }
 
   private readSeparator(frame: Frame): void {

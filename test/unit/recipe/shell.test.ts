@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Range, ShellScript } from '../../../server/src/recipe/model';
-import { splitShell, type SplitShellOptions } from '../../../server/src/recipe/shell';
+import { isSplitShellCCall, splitShell, type SplitShellOptions } from '../../../server/src/recipe/shell';
 import { LineIndex } from '../../../server/src/recipe/text';
 
 function split(text: string, options?: SplitShellOptions): ShellScript {
@@ -219,6 +219,30 @@ test('Dockerfile `RUN <<EOF` body is the script (unless its shebang names anothe
   const python = split('<<EOF\n#!/usr/bin/env python3\nimport os\nEOF', DOCKER);
   assert.deepEqual(python.commands, []);
   assert.equal(python.heredocs[0].body, '#!/usr/bin/env python3\nimport os');
+});
+
+test('`bash -c "…"` strings are shell: their commands follow the call, one level deeper, with ranges inside the string', () => {
+  const script = split('cd /opt && bash -o pipefail -c "git clone https://github.com/a/b && make -C b" | tee log\nsh -ec \'pip install x\'');
+  assert.deepEqual(summary(script), [
+    '0 cd[cd,/opt]',
+    '0 && bash[bash,-o,pipefail,-c,git clone https://github.com/a/b && make -C b] |',
+    '1 git[git,clone,https://github.com/a/b]',
+    '1 && make[make,-C,b]',
+    '0 | tee[tee,log]',
+    '0 newline sh[sh,-ec,pip install x]',
+    '1 pip[pip,install,x]',
+  ]);
+  assert.equal(at(script.commands[2].words[2].range), '0:42-0:64');
+  assert.ok(isSplitShellCCall(script.commands[1]));
+  assert.ok(isSplitShellCCall(script.commands[5]));
+  assert.ok(!isSplitShellCCall(script.commands[0]));
+});
+
+test('`sh -c` is split only when the script is one quoted string given to a shell (also behind sudo/env)', () => {
+  const script = split('bash -c "$CMD"x; bash -c $SCRIPT; sh build.sh -c "make"');
+  assert.deepEqual(summary(script), ['0 bash[bash,-c,$CMDx]', '0 ; bash[bash,-c,$SCRIPT]', '0 ; sh[sh,build.sh,-c,make]']);
+  const wrapped = split('sudo -u app env A=1 bash -c \'echo "a b"\'');
+  assert.deepEqual(summary(wrapped), ['0 sudo[sudo,-u,app,env,A=1,bash,-c,echo "a b"]', '1 echo[echo,a b]']);
 });
 
 test('unterminated heredoc runs to the end', () => {

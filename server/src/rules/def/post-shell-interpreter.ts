@@ -1,6 +1,7 @@
 // HPC-DEF-009: `%post` runs with /bin/sh: a shebang is ignored, bash-isms fail on Debian/Ubuntu (dash).
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import type { Range, Recipe, RunStep, Section, ShellCommand, Stage } from '../../recipe/model';
+import { isSplitShellCCall } from '../../recipe/shell';
 import { effectiveName } from '../util/commands';
 import { BASH_WITH_ERREXIT, optionsSetErrexit } from '../util/section-shell';
 import { lineIndexOf, offsetOf } from '../util/source';
@@ -80,6 +81,12 @@ function bashHeredocs(step: RunStep): Range[] {
     const program = reader ? effectiveName(reader) : '';
     if (BASH_LIKE.test(program)) {
       ranges.push(heredoc.range);
+    }
+  }
+  // `bash -c '…'`: the model lists the string's commands after the call, and bash runs them.
+  for (const command of step.script.commands) {
+    if (isSplitShellCCall(command) && BASH_LIKE.test(effectiveName(command))) {
+      ranges.push(command.range);
     }
   }
   return ranges;

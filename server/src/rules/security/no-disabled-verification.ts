@@ -3,6 +3,7 @@ import { own } from '../../engine/own';
 import { defineRule, type Finding, type Fix, type RuleContext } from '../../engine/rule';
 import type { KeyValue, Recipe, ShellCommand, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
+import { isSplitShellCCall } from '../../recipe/shell';
 import { effectiveWords, isPipCommand } from '../util/commands';
 import { baseName, offsetOf, rangeInWord, rangeOf, shellCScript } from '../util/source';
 import docs from './no-disabled-verification.md';
@@ -344,6 +345,9 @@ function sedReplacement(word: Word): { text: string; offset: number } | undefine
 function expandShellC(recipe: Recipe, commands: readonly ShellCommand[]): ShellCommand[] {
   const result: ShellCommand[] = [];
   for (const command of commands) {
+    if (isSplitShellCCall(command)) {
+      continue; // the model lists the script's commands after the call
+    }
     const inner = shellCScript(recipe, command.words);
     if (inner && inner.commands.length > 0) {
       result.push(...expandShellC(recipe, inner.commands));

@@ -2,6 +2,7 @@
 import type { RuleContext } from '../../engine/rule';
 import type { Range, Recipe, ShellCommand, ShellScript, Stage, Word } from '../../recipe/model';
 import { factsOf } from '../../recipe/facts';
+import { isSplitShellCCall } from '../../recipe/shell';
 import type { LineIndex } from '../../recipe/text';
 
 /** The line index of a recipe's text (one per recipe, see RecipeFacts). */
@@ -119,6 +120,13 @@ function expandShellC(recipe: Recipe, commands: readonly ShellCommand[], keepCal
   }
   const result: ShellCommand[] = [];
   for (const command of commands) {
+    if (isSplitShellCCall(command)) {
+      // The model already lists the script's commands after the call.
+      if (keepCalls) {
+        result.push(command);
+      }
+      continue;
+    }
     const inner = shellCScript(recipe, command.words);
     const expanded = inner && inner.commands.length > 0;
     if (!expanded || keepCalls) {
