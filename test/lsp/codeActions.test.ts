@@ -11,7 +11,7 @@ import { parseRecipe } from '../../server/src/recipe/parse';
 import { computeCodeActions, minimalEdit, wantsFixAll } from '../../server/src/lsp/features/codeActions';
 import { DockerfileFeatures } from '../../server/src/lsp/features/dockerfileFeatures';
 import { normalizeSettings, settingsProblems } from '../../server/src/lsp/documents/settings';
-import { CATEGORIES } from '../../server/src/engine/config';
+import { CATEGORIES } from '../../server/src/engine/rule';
 import packageJson from '../../package.json';
 import { statementLines } from '../../server/src/service/statements';
 

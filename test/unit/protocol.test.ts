@@ -1,7 +1,7 @@
 // The protocol vocabulary (server/src/lsp/protocol.ts) is the one the manifest and the config loader use.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { HADOLINT_CONFIG_NAMES } from '../../server/src/compat/hadolintConfig';
 import { CONFIG_FILE_NAMES } from '../../server/src/engine/config';
@@ -40,9 +40,34 @@ test('every contributed setting lives in the settings section', () => {
   }
 });
 
+const root = join(__dirname, '..', '..');
+/** The custom methods: every `*_REQUEST` / `*_NOTIFICATION` constant of protocol.ts. */
+const methods = Object.entries(protocol).filter(([name]) => /_(REQUEST|NOTIFICATION)$/.test(name)) as [string, string][];
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+  );
+}
+
 test('custom requests are namespaced hpclint/…', () => {
-  for (const method of [protocol.RULE_DOCUMENTATION_REQUEST, protocol.RULE_LIST_REQUEST, protocol.CONVERT_DOCKERFILE_REQUEST, protocol.SITE_LIST_REQUEST, protocol.SITE_STATUS_REQUEST]) {
+  assert.ok(methods.length >= 8, methods.map(([name]) => name).join(', '));
+  for (const [, method] of methods) {
     assert.match(method, /^hpclint\/[a-zA-Z]+$/);
   }
   assert.equal(protocol.FIX_ALL_KIND, 'source.fixAll.hpclint');
+});
+
+test('every custom request and notification is named once, in protocol.ts, and both the client and the server use it', () => {
+  const client = sources(join(root, 'client', 'src')).map((file) => readFileSync(file, 'utf8'));
+  const handlers = sources(join(root, 'server', 'src', 'lsp', 'handlers')).map((file) => readFileSync(file, 'utf8'));
+  for (const [name] of methods) {
+    assert.ok(client.some((text) => new RegExp(`\\b${name}\\b`).test(text)), `the client does not use ${name}`);
+    assert.ok(handlers.some((text) => new RegExp(`\\b${name}\\b`).test(text)), `no server handler uses ${name}`);
+  }
+  const spelled = [...sources(join(root, 'client', 'src')), ...sources(join(root, 'server', 'src'))]
+    .filter((file) => !file.endsWith(join('lsp', 'protocol.ts')))
+    .filter((file) => methods.some(([, method]) => readFileSync(file, 'utf8').includes(`'${method}`)))
+    .map((file) => relative(root, file));
+  assert.deepEqual(spelled, [], 'method names spelled outside protocol.ts');
 });

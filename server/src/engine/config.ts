@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
-import { CATEGORIES as ALL_CATEGORIES, SEVERITY_SETTINGS, type Rule, type RuleSettings, type SeveritySetting } from './rule';
+import { CATEGORIES, isSettingCategory, isSeveritySetting, oneOfText, SEVERITY_SETTINGS, type Rule, type RuleSettings, type SeveritySetting } from './rule';
 import { isNonRuleCode, ruleByCodeOrName } from './registry';
 import type { ResolvedConfig } from './types';
 import { allRules } from '../rules/index';
@@ -12,8 +12,6 @@ import type { Site } from '../site/profile';
 
 export const CONFIG_FILE_NAMES = ['.hpclint.yaml', '.hpclint.yml', '.hpclint.json'] as const;
 
-/** Category names as settings accept them (declared in rule.ts). */
-export const CATEGORIES: readonly string[] = ALL_CATEGORIES;
 export const TOP_LEVEL_KEYS = ['rules', 'categories', 'publish', 'trustedRegistries', 'registryMirror', 'syntaxValidation', 'ignorePaths', 'site'];
 
 /** What a config file may set; everything optional. */
@@ -207,7 +205,7 @@ export function parseConfigText(text: string, path: string, rules: readonly Rule
         break;
       case 'categories':
         config.categories = severityMap(pair, fail, (name, keyNode) => {
-          if (!CATEGORIES.includes(name.toLowerCase())) {
+          if (!isSettingCategory(name.toLowerCase())) {
             fail(keyNode, `unknown category "${name}" (expected one of: ${CATEGORIES.join(', ')})`);
           }
         });
@@ -281,8 +279,8 @@ function severityMap(
     checkKey(name, item.key as Node);
     const severity = item.value as Node | null;
     const text = isScalar(severity) ? severity.value : undefined;
-    if (typeof text !== 'string' || !SEVERITY_SETTINGS.includes(text.toLowerCase() as SeveritySetting)) {
-      fail(severity ?? item, `invalid severity for "${name}" in ${section}: expected off, error, warning, info or hint`);
+    if (typeof text !== 'string' || !isSeveritySetting(text.toLowerCase())) {
+      fail(severity ?? item, `invalid severity for "${name}" in ${section}: expected ${oneOfText(SEVERITY_SETTINGS)}`);
     }
     result[name] = (text as string).toLowerCase() as SeveritySetting;
   }

@@ -29,6 +29,20 @@ export const RULE_CATEGORIES = [
 export type Category = (typeof RULE_CATEGORIES)[number];
 /** Categories settings may name: the rules' and those of findings made outside rules (syntax checks, ShellCheck). */
 export const CATEGORIES = [...RULE_CATEGORIES, 'syntax', 'shell'] as const;
+export type SettingCategory = (typeof CATEGORIES)[number];
+
+export function isSeveritySetting(value: string): value is SeveritySetting {
+  return (SEVERITY_SETTINGS as readonly string[]).includes(value);
+}
+
+export function isSettingCategory(value: string): value is SettingCategory {
+  return (CATEGORIES as readonly string[]).includes(value);
+}
+
+/** `off, error, warning, info or hint`: a list as messages name the accepted values. */
+export function oneOfText(values: readonly string[]): string {
+  return values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
+}
 
 export interface TextEdit {
   range: Range;

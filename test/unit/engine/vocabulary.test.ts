@@ -1,10 +1,11 @@
-// Severities and categories are declared once (engine/rule.ts); what package.json contributes must say the same.
+// Severities and categories are declared once (engine/rule.ts), the settings keys once (lsp/documents/settings.ts);
+// what package.json contributes must say the same.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CATEGORIES as CONFIG_CATEGORIES } from '../../../server/src/engine/config';
-import { CATEGORIES, RULE_CATEGORIES, SEVERITIES, SEVERITY_SETTINGS } from '../../../server/src/engine/rule';
+import { CATEGORIES, oneOfText, RULE_CATEGORIES, SEVERITIES, SEVERITY_SETTINGS } from '../../../server/src/engine/rule';
+import { EDITOR_FEATURES_MODES, KNOWN_SETTINGS } from '../../../server/src/lsp/documents/settings';
 import { allRules } from '../../../server/src/rules/index';
 
 interface SeverityMap {
@@ -13,7 +14,7 @@ interface SeverityMap {
 }
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
-  contributes: { configuration: { properties: Record<string, unknown> } };
+  contributes: { configuration: { properties: Record<string, { enum?: string[] }> } };
 };
 const properties = manifest.contributes.configuration.properties;
 
@@ -26,9 +27,20 @@ test('the contributed hpclint.rules and hpclint.categories settings offer exactl
 });
 
 test('one list each: settings accept the categories rules use, and severities are the settings minus off', () => {
-  assert.deepEqual(CONFIG_CATEGORIES, CATEGORIES);
   assert.deepEqual(SEVERITY_SETTINGS, ['off', ...SEVERITIES]);
   const used = new Set(allRules.map((rule) => rule.meta.category));
   assert.deepEqual([...RULE_CATEGORIES].filter((category) => !used.has(category)), [], 'a category without rules');
   assert.ok(allRules.every((rule) => (RULE_CATEGORIES as readonly string[]).includes(rule.meta.category)));
+});
+
+test('package.json contributes exactly the settings the server reads, with the values it accepts', () => {
+  const keys = [...KNOWN_SETTINGS];
+  const leaves = keys.filter((key) => !keys.some((other) => other.startsWith(`${key}.`)));
+  assert.deepEqual(Object.keys(properties).sort(), leaves.map((key) => `hpclint.${key}`).sort());
+  assert.deepEqual(properties['hpclint.dockerfile.editorFeatures'].enum, [...EDITOR_FEATURES_MODES]);
+});
+
+test('messages name the accepted values from the same lists', () => {
+  assert.equal(oneOfText(SEVERITY_SETTINGS), 'off, error, warning, info or hint');
+  assert.equal(oneOfText(['a']), 'a');
 });

@@ -1,8 +1,7 @@
 // `hpclint.*` settings per resource: requested with workspace/configuration, cached per document URI.
 import { MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver';
-import { CATEGORIES } from '../../engine/config';
 import { isNonRuleCode, ruleByCodeOrName } from '../../engine/registry';
-import type { SeveritySetting } from '../../engine/rule';
+import { CATEGORIES, isSettingCategory, isSeveritySetting, oneOfText, SEVERITY_SETTINGS, type SeveritySetting } from '../../engine/rule';
 
 export interface HpclintSettings {
   enable: boolean;
@@ -38,7 +37,7 @@ export const EDITOR_FEATURES_MODES: readonly EditorFeaturesMode[] = ['auto', 'on
 const DOCKERFILE_SWITCHES = ['completion', 'hover', 'formatting', 'syntaxValidation'] as const;
 
 /** Keys of the `hpclint` settings section (nested, and flat as some clients send them). */
-const KNOWN_SETTINGS = new Set([
+export const KNOWN_SETTINGS: ReadonlySet<string> = new Set([
   'enable',
   'rules',
   'categories',
@@ -53,8 +52,6 @@ const KNOWN_SETTINGS = new Set([
   'shellcheck.path',
   'trace.server',
 ]);
-
-export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['off', 'error', 'warning', 'info', 'hint'];
 
 export function defaultSettings(): HpclintSettings {
   return {
@@ -78,18 +75,19 @@ function severityMap(value: unknown): Record<string, SeveritySetting> {
     return result;
   }
   for (const [key, severity] of Object.entries(value)) {
-    const normalized = typeof severity === 'string' ? severity.trim().toLowerCase() : '';
-    const mapped = normalized === 'information' ? 'info' : normalized;
-    if ((SEVERITY_SETTINGS as readonly string[]).includes(mapped)) {
-      result[key] = mapped as SeveritySetting;
+    const setting = severitySetting(severity);
+    if (setting !== undefined) {
+      result[key] = setting;
     }
   }
   return result;
 }
 
-function validSeverity(severity: unknown): boolean {
+/** A severity setting as clients write it (any case, `information` for `info`), or undefined. */
+function severitySetting(severity: unknown): SeveritySetting | undefined {
   const normalized = typeof severity === 'string' ? severity.trim().toLowerCase() : '';
-  return (SEVERITY_SETTINGS as readonly string[]).includes(normalized === 'information' ? 'info' : normalized);
+  const mapped = normalized === 'information' ? 'info' : normalized;
+  return isSeveritySetting(mapped) ? mapped : undefined;
 }
 
 /**
@@ -110,22 +108,22 @@ export function settingsProblems(raw: unknown, where = 'hpclint'): string[] {
   for (const [key, severity] of Object.entries(rules)) {
     if (!ruleByCodeOrName(key) && !isNonRuleCode(key)) {
       problems.push(`${where}.rules: unknown rule "${key}" is ignored (use a code such as HPC-PORT-001 or a rule name).`);
-    } else if (!validSeverity(severity)) {
-      problems.push(`${where}.rules: invalid severity ${JSON.stringify(severity)} for "${key}" is ignored (expected off, error, warning, info or hint).`);
+    } else if (severitySetting(severity) === undefined) {
+      problems.push(`${where}.rules: invalid severity ${JSON.stringify(severity)} for "${key}" is ignored (expected ${oneOfText(SEVERITY_SETTINGS)}).`);
     }
   }
   const categories = isRecord(raw.categories) ? raw.categories : {};
   for (const [key, severity] of Object.entries(categories)) {
-    if (!(CATEGORIES as readonly string[]).includes(key)) {
+    if (!isSettingCategory(key)) {
       problems.push(`${where}.categories: unknown category "${key}" is ignored (expected one of: ${CATEGORIES.join(', ')}).`);
-    } else if (!validSeverity(severity)) {
-      problems.push(`${where}.categories: invalid severity ${JSON.stringify(severity)} for "${key}" is ignored (expected off, error, warning, info or hint).`);
+    } else if (severitySetting(severity) === undefined) {
+      problems.push(`${where}.categories: invalid severity ${JSON.stringify(severity)} for "${key}" is ignored (expected ${oneOfText(SEVERITY_SETTINGS)}).`);
     }
   }
   const dockerfile = isRecord(raw.dockerfile) ? raw.dockerfile : {};
   const mode = dockerfile.editorFeatures ?? raw['dockerfile.editorFeatures'];
   if (mode !== undefined && !(EDITOR_FEATURES_MODES as readonly unknown[]).includes(mode)) {
-    problems.push(`${where}.dockerfile.editorFeatures: invalid value ${JSON.stringify(mode)} is ignored (expected auto, on or off).`);
+    problems.push(`${where}.dockerfile.editorFeatures: invalid value ${JSON.stringify(mode)} is ignored (expected ${oneOfText(EDITOR_FEATURES_MODES)}).`);
   }
   return problems;
 }

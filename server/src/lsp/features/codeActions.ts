@@ -9,6 +9,7 @@ import {
   type TextEdit,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { SKIPPED_CODE } from '../../engine/registry';
 import type { HpcDiagnostic } from '../../engine/types';
 import { sectionSpec } from '../../recipe/apptainer-spec';
 import type { RecipeFormat } from '../../recipe/model';
@@ -59,7 +60,7 @@ export function computeCodeActions(params: CodeActionParams, context: CodeAction
     const ignoredInFile = new Set<string>();
     for (const diagnostic of requestedDiagnostics(params, context.findings)) {
       const data = withCurrentFixes(diagnosticData(diagnostic), diagnostic, context.findings);
-      if (!data || data.code === 'hpclint/skipped') {
+      if (!data || data.code === SKIPPED_CODE) {
         continue;
       }
       actions.push(...fixActions(context.document, diagnostic, data));

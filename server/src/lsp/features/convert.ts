@@ -3,12 +3,12 @@ import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConversionError, convertDockerfile } from '../../convert/dockerfileToDefinition';
 import { defaultDefinitionName } from '../../convert/naming';
-import type { ConvertDockerfileParams, ConvertDockerfileResult } from '../protocol';
+import { CONVERT_DOCKERFILE_REQUEST, type ConvertDockerfileParams, type ConvertDockerfileResult } from '../protocol';
 import { baseNameOf, filePathOf } from '../uri';
 
 export function convertDocument(params: ConvertDockerfileParams): ConvertDockerfileResult {
   if (typeof params?.uri !== 'string' || typeof params.text !== 'string') {
-    return { error: 'hpclint/convertDockerfile needs { uri, text }' };
+    return { error: `${CONVERT_DOCKERFILE_REQUEST} needs { uri, text }` };
   }
   const path = filePathOf(params.uri);
   const context = path ? dirname(path) : undefined;
