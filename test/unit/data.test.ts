@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import cudaDriver from '../../server/src/data/cuda-driver.json';
 import eol from '../../server/src/data/eol.json';
+import imageWeight from '../../server/src/data/image-weight.json';
 import licensing from '../../server/src/data/licensing.json';
 import ngc from '../../server/src/data/ngc.json';
 
@@ -19,7 +20,7 @@ function assertDated(what: string, entry: { asOf?: unknown; sources?: unknown })
   }
 }
 
-test('every EOL cycle, CUDA driver row, NGC base and licensing entry has an as-of date and sources', () => {
+test('every EOL cycle, CUDA driver row, NGC base, licensing and image-weight entry has an as-of date and sources', () => {
   for (const [name, product] of Object.entries(eol.products)) {
     for (const cycle of product.cycles) {
       assertDated(`eol ${name} ${cycle.cycle}`, cycle);
@@ -35,6 +36,9 @@ test('every EOL cycle, CUDA driver row, NGC base and licensing entry has an as-o
   }
   for (const [name, sdk] of Object.entries(licensing.proprietarySdks)) {
     assertDated(`licensing ${name}`, sdk);
+  }
+  for (const [name, entry] of [...Object.entries(imageWeight.caches), ...Object.entries(imageWeight.pipPackages), ['cudaDevelBase', imageWeight.cudaDevelBase], ['cudaRunfile', imageWeight.cudaRunfile]] as const) {
+    assertDated(`image weight ${name}`, entry);
   }
 });
 

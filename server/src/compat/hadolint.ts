@@ -21,7 +21,7 @@ export interface CompatCheck {
 }
 
 const PINNING = 'Version pinning of distribution packages is generic hygiene that hpclint leaves alone; it pins what breaks rebuilds on clusters: base images (HPC-SEC-001), VCS fetches (HPC-MAINT-001) and moving URLs (HPC-MAINT-002).';
-const CLEANUP = 'Package-cache clean-up is about image size; hpclint suggests BuildKit cache mounts instead (HPC-CACHE-002) and does not duplicate the size checks.';
+const CLEANUP = 'Package-cache clean-up: hpclint reports apt, dnf/yum, pip and conda caches (HPC-PERF-006) and suggests BuildKit cache mounts (HPC-CACHE-002); other package managers are left to hadolint.';
 const NON_INTERACTIVE = 'A missing non-interactive flag fails the build at once with a clear message; nothing HPC-specific to add.';
 const SIZE = 'Image-size advice: it never makes a build or a job fail.';
 const LABELS = 'Label formats of your own label schema; hpclint checks the OCI licence (HPC-LIC-006) and provenance (HPC-SEC-008) labels only.';
@@ -36,7 +36,7 @@ export const HADOLINT_CHECKS: readonly CompatCheck[] = [
   { id: 'DL3006', summary: 'Always tag the version of an image explicitly', coverage: 'part', codes: ['HPC-SEC-001'], selects: fromWithTag((tag, digest) => tag === undefined && digest === undefined), note: 'HPC-SEC-001 reports every mutable tag (untagged included) and asks for a digest; definition files get HPC-MAINT-003.' },
   { id: 'DL3007', summary: 'Using latest is prone to errors', coverage: 'part', codes: ['HPC-SEC-001'], selects: fromWithTag((tag) => tag === 'latest'), note: 'HPC-SEC-001 reports `:latest` among all mutable tags; definition files get HPC-MAINT-003.' },
   { id: 'DL3008', summary: 'Pin versions in apt-get install', coverage: 'hadolint', codes: [], note: PINNING },
-  { id: 'DL3009', summary: 'Delete the apt-get lists after installing', coverage: 'hadolint', codes: [], note: CLEANUP },
+  { id: 'DL3009', summary: 'Delete the apt-get lists after installing', coverage: 'same', codes: ['HPC-PERF-006'], selects: saying(/^`apt(-get|itude)? update`/), note: 'HPC-PERF-006 reports `apt-get update` without `rm -rf /var/lib/apt/lists/*` in the same RUN (a hint: image weight), with a safe fix where no later RUN needs the lists.' },
   { id: 'DL3010', summary: 'Use ADD for extracting archives into an image', coverage: 'hadolint', codes: [], note: SIZE },
   { id: 'DL3011', summary: 'Valid UNIX ports range from 0 to 65535', coverage: 'same', codes: ['dockerfile-utils/INVALID_PORT'], note: "dockerfile-utils' syntax check." },
   { id: 'DL3012', summary: 'Multiple HEALTHCHECK instructions', coverage: 'same', codes: ['dockerfile-utils/MULTIPLE_INSTRUCTIONS'], selects: onInstruction('HEALTHCHECK'), note: "dockerfile-utils' syntax check." },
@@ -57,16 +57,16 @@ export const HADOLINT_CHECKS: readonly CompatCheck[] = [
   { id: 'DL3028', summary: 'Pin versions in gem install', coverage: 'hadolint', codes: [], note: PINNING },
   { id: 'DL3029', summary: 'Do not use --platform with FROM', coverage: 'part', codes: ['HPC-PORT-004'], selects: onInstruction('FROM'), note: 'HPC-PORT-004 reports a constant `--platform` (one architecture only); `--platform=$BUILDPLATFORM`-style variables are fine.' },
   { id: 'DL3030', summary: 'Use the -y switch with yum install', coverage: 'hadolint', codes: [], note: NON_INTERACTIVE },
-  { id: 'DL3032', summary: 'yum clean all missing', coverage: 'hadolint', codes: [], note: CLEANUP },
+  { id: 'DL3032', summary: 'yum clean all missing', coverage: 'same', codes: ['HPC-PERF-006'], selects: saying(/^`yum /), note: 'HPC-PERF-006 reports yum installs without `yum clean all` in the same RUN (a hint: image weight), with a safe fix.' },
   { id: 'DL3033', summary: 'Pin versions in yum install', coverage: 'hadolint', codes: [], note: PINNING },
   { id: 'DL3034', summary: 'Non-interactive switch missing from zypper', coverage: 'hadolint', codes: [], note: NON_INTERACTIVE },
   { id: 'DL3035', summary: 'Do not use zypper dist-upgrade', coverage: 'hadolint', codes: [], note: 'Upgrading the distribution in a build is generic hygiene; hpclint reports end-of-life bases (HPC-EOL-001–003) instead.' },
   { id: 'DL3036', summary: 'zypper clean missing', coverage: 'hadolint', codes: [], note: CLEANUP },
   { id: 'DL3037', summary: 'Pin versions in zypper install', coverage: 'hadolint', codes: [], note: PINNING },
   { id: 'DL3038', summary: 'Use the -y switch with dnf install', coverage: 'hadolint', codes: [], note: NON_INTERACTIVE },
-  { id: 'DL3040', summary: 'dnf clean all missing', coverage: 'hadolint', codes: [], note: CLEANUP },
+  { id: 'DL3040', summary: 'dnf clean all missing', coverage: 'same', codes: ['HPC-PERF-006'], selects: saying(/^`(micro)?dnf5? /), note: 'HPC-PERF-006 reports dnf/microdnf installs without `dnf clean all` in the same RUN (a hint: image weight), with a safe fix.' },
   { id: 'DL3041', summary: 'Pin versions in dnf install', coverage: 'hadolint', codes: [], note: PINNING },
-  { id: 'DL3042', summary: 'Avoid the pip cache: --no-cache-dir', coverage: 'hadolint', codes: [], note: CLEANUP },
+  { id: 'DL3042', summary: 'Avoid the pip cache: --no-cache-dir', coverage: 'same', codes: ['HPC-PERF-006'], selects: saying(/^`pip install` without/), note: 'HPC-PERF-006 reports `pip install` without `--no-cache-dir` or `PIP_NO_CACHE_DIR` (a hint; info for a `torch` wheel), with a safe fix.' },
   { id: 'DL3043', summary: 'ONBUILD, FROM or MAINTAINER triggered from within ONBUILD', coverage: 'same', codes: ['dockerfile-utils/ONBUILD_TRIGGER_DISALLOWED', 'dockerfile-utils/ONBUILD_CHAINING_DISALLOWED'], note: "dockerfile-utils' syntax checks." },
   { id: 'DL3044', summary: 'Do not refer to an ENV variable within the same ENV statement', coverage: 'hadolint', codes: [], note: 'Generic Dockerfile semantics.' },
   { id: 'DL3045', summary: 'COPY to a relative destination without WORKDIR', coverage: 'hadolint', codes: [], note: 'Generic Dockerfile semantics.' },

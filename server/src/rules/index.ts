@@ -44,6 +44,7 @@ import noBakedFabricTuning from './networking/no-baked-fabric-tuning';
 import noExposeInHpcImage from './networking/no-expose-in-hpc-image';
 import noIpv4OnlyAssumptions from './networking/no-ipv4-only-assumptions';
 import noSshLaunch from './networking/no-ssh-launch';
+import cleanPackageCaches from './performance/clean-package-caches';
 import interconnectAwareMpi from './performance/interconnect-aware-mpi';
 import noBakedData from './performance/no-baked-data';
 import noBakedRuntimeTuning from './performance/no-baked-runtime-tuning';
@@ -132,6 +133,7 @@ export const allRules: readonly Rule[] = [
   noBakedData, // HPC-PERF-003
   noLegacyImageBase, // HPC-PERF-004
   noBakedRuntimeTuning, // HPC-PERF-005
+  cleanPackageCaches, // HPC-PERF-006
   noMarchNative, // HPC-PORT-001
   noBuildCpuAutodetect, // HPC-PORT-002
   noBuildGpuTarget, // HPC-PORT-003

@@ -1,0 +1,335 @@
+// HPC-PERF-006: package-manager caches left in the image (apt lists, dnf/yum metadata, pip's cache, conda's pkgs).
+import weights from '../../data/image-weight.json';
+import { own } from '../../engine/own';
+import { defineRule, type Fix, type Severity } from '../../engine/rule';
+import { factsOf } from '../../recipe/facts';
+import type { Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
+import { resolveVariable } from '../../recipe/query';
+import { appendToLayer } from '../util/append-command';
+import { effectiveName, effectiveWords, isPipCommand } from '../util/commands';
+import { mountedOver, shippedLayers, type Layer, type LayerCommand } from '../util/layers';
+import { baseName, rangeOf, offsetOf } from '../util/source';
+import docs from './clean-package-caches.md';
+
+const APT = new Set(['apt-get', 'apt', 'aptitude']);
+const APT_WITH_VALUE = new Set(['-o', '-t', '-c', '--option', '--target-release', '--config-file']);
+const APT_INSTALLS = new Set(['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep', 'reinstall']);
+const APT_LISTS = '/var/lib/apt/lists';
+const RPM = new Set(['dnf', 'yum', 'microdnf', 'tdnf', 'dnf5']);
+const RPM_WITH_VALUE = new Set(['-c', '-d', '-e', '-x', '--exclude', '--setopt', '--enablerepo', '--disablerepo', '--installroot', '--releasever', '--repo']);
+const RPM_FETCHES = new Set(['install', 'groupinstall', 'localinstall', 'reinstall', 'update', 'upgrade', 'makecache', 'distro-sync', 'builddep', 'module', 'group', 'swap']);
+const RPM_CACHES = ['/var/cache/dnf', '/var/cache/yum', '/var/cache/libdnf5'];
+const CONDA = new Set(['conda', 'mamba', 'micromamba']);
+const CONDA_WITH_VALUE = new Set(['-c', '--channel', '-n', '--name', '-p', '--prefix', '-f', '--file', '--override-channels-from']);
+const CONDA_FETCHES = new Set(['install', 'create', 'update', 'upgrade']);
+/** Packages pip installs that are only pip's own tooling: its cache stays small. */
+const PIP_TOOLING = new Set(['pip', 'setuptools', 'wheel']);
+const PIP_WITH_VALUE = new Set(['-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '-t', '--target', '--prefix', '--root', '--trusted-host', '--platform', '--python-version', '--implementation', '--abi', '--src', '--upgrade-strategy', '--progress-bar', '--log', '--proxy', '--timeout', '--retries', '--cert', '--client-cert', '--global-option', '--config-settings', '-C']);
+const PIP_PACKAGES: Readonly<Record<string, { aboutMB: number; what: string }>> = weights.pipPackages;
+
+/** The first word after the program that is not an option (skipping option values); its index in `words`. */
+function subcommand(words: readonly Word[], withValue: ReadonlySet<string>, from = 1): number {
+  for (let i = from; i < words.length; i++) {
+    const value = words[i].value;
+    if (!value.startsWith('-')) {
+      return i;
+    }
+    if (withValue.has(value)) {
+      i++;
+    }
+  }
+  return -1;
+}
+
+function subcommandValue(words: readonly Word[], withValue: ReadonlySet<string>): string {
+  const at = subcommand(words, withValue);
+  return at < 0 ? '' : words[at].value;
+}
+
+/** A path argument with its trailing `/`, `/*` or `*` removed (`/var/lib/apt/lists/*` → `/var/lib/apt/lists`). */
+function removedPath(value: string): string {
+  return value.replace(/\*+$/, '').replace(/\/+$/, '');
+}
+
+/** True when `command` deletes `path` or a directory above it (`rm -rf`, `find … -delete`). */
+function deletes(command: ShellCommand, test: (path: string) => boolean): boolean {
+  const name = effectiveName(command);
+  const args = effectiveWords(command).slice(1);
+  if (name === 'rm') {
+    return args.some((word) => !word.value.startsWith('-') && test(removedPath(word.value)));
+  }
+  if (name === 'find') {
+    return args.some((word) => word.value === '-delete') && args.length > 0 && test(removedPath(args[0].value));
+  }
+  return false;
+}
+
+const covers = (path: string) => (removed: string) => removed !== '' && (path === removed || path.startsWith(removed + '/'));
+
+/** Commands of the layer after position `index`. */
+function after(layer: Layer, index: number): LayerCommand[] {
+  return layer.commands.slice(index + 1);
+}
+
+function isAptCommand(command: ShellCommand): boolean {
+  return APT.has(effectiveName(command)) || effectiveName(command) === 'apt-cache';
+}
+
+/** Stages built on `stage` through `FROM <stage>` (directly or not), `stage` included. */
+function stageAndDescendants(recipe: Recipe, stage: Stage): Set<Stage> {
+  const facts = factsOf(recipe);
+  const family = new Set<Stage>([stage]);
+  for (const candidate of recipe.stages) {
+    const seen = new Set<Stage>();
+    for (let current = facts.parentStage(candidate); current !== undefined && !seen.has(current); current = facts.parentStage(current)) {
+      seen.add(current);
+      if (current === stage) {
+        family.add(candidate);
+        break;
+      }
+    }
+  }
+  return family;
+}
+
+/** True when a later RUN of the stage (or of stages built on it) uses apt before its own `apt-get update`. */
+function laterRunsNeedLists(recipe: Recipe, layer: Layer): boolean {
+  const family = stageAndDescendants(recipe, layer.stage);
+  const step = layer.steps[layer.steps.length - 1];
+  for (const stage of recipe.stages) {
+    if (!family.has(stage)) {
+      continue;
+    }
+    for (const other of stage.steps) {
+      if (other.kind !== 'run' || (stage === layer.stage && other.range.start.line <= step.range.start.line)) {
+        continue;
+      }
+      for (const command of other.script.commands) {
+        if (!isAptCommand(command)) {
+          continue;
+        }
+        if (subcommandValue(effectiveWords(command), APT_WITH_VALUE) === 'update') {
+          break;
+        }
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** The manager itself is the command run (no `sudo`/`env` around it): the appended cleanup then runs with the same rights. */
+function runsDirectly(command: ShellCommand): boolean {
+  return command.words.length > 0 && effectiveWords(command)[0] === command.words[0];
+}
+
+function aptFinding(recipe: Recipe, layer: Layer, report: Reporter): void {
+  const index = layer.commands.findIndex(({ command }) => APT.has(effectiveName(command)) && subcommandValue(effectiveWords(command), APT_WITH_VALUE) === 'update');
+  if (index < 0) {
+    return;
+  }
+  const { command, step } = layer.commands[index];
+  const rest = after(layer, index);
+  const cleaned = rest.some(({ command: later }) => deletes(later, covers(APT_LISTS)) || (APT.has(effectiveName(later)) && /^dist-?clean$/.test(subcommandValue(effectiveWords(later), APT_WITH_VALUE))));
+  if (cleaned || mountedOver(step, APT_LISTS)) {
+    return;
+  }
+  const installs = rest.some(({ command: later }) => APT.has(effectiveName(later)) && APT_INSTALLS.has(subcommandValue(effectiveWords(later), APT_WITH_VALUE)));
+  const fix =
+    installs && runsDirectly(command) && (recipe.format === 'apptainer' || !laterRunsNeedLists(recipe, layer))
+      ? appendToLayer(recipe, layer, `rm -rf ${APT_LISTS}/*`, `Remove the apt lists at the end of this ${layer.steps[0].keyword}`)
+      : undefined;
+  const lists = weights.caches['apt-lists'];
+  report(
+    command,
+    effectiveWords(command)[subcommand(effectiveWords(command), APT_WITH_VALUE)],
+    `\`${effectiveName(command)} update\` leaves ${lists.what} in the image: about ${lists.aboutMB} MB that every node pulls with every job. ` +
+      `End the same ${sameUnit(recipe)} with \`rm -rf ${APT_LISTS}/*\`.`,
+    'hint',
+    fix,
+  );
+}
+
+function rpmFinding(recipe: Recipe, layer: Layer, report: Reporter): void {
+  const index = layer.commands.findIndex(({ command }) => RPM.has(effectiveName(command)) && RPM_FETCHES.has(subcommandValue(effectiveWords(command), RPM_WITH_VALUE)));
+  if (index < 0) {
+    return;
+  }
+  const { command, step } = layer.commands[index];
+  const cleaned = after(layer, index).some(({ command: later }) => {
+    const words = effectiveWords(later);
+    const at = subcommand(words, RPM_WITH_VALUE);
+    const cleansAll = RPM.has(effectiveName(later)) && at >= 0 && words[at].value === 'clean' && words.slice(at + 1).some((word) => word.value === 'all');
+    return cleansAll || RPM_CACHES.some((cache) => deletes(later, covers(cache)));
+  });
+  // A cache mount named for dnf/yum, or a bind-mounted dnf.conf (which may move the cache there), keeps it out.
+  const mounted = step.flags.some((flag) => {
+    const value = flag.value?.value ?? '';
+    return flag.name === 'mount' && ((/(^|,)type=cache(,|$)/.test(value) && /target=[^,]*(dnf|yum)/.test(value)) || /target=\/etc\/(dnf\/dnf|yum)\.conf/.test(value));
+  });
+  if (cleaned || mounted || RPM_CACHES.some((cache) => mountedOver(step, cache))) {
+    return;
+  }
+  const manager = effectiveName(command);
+  const fix = runsDirectly(command) ? appendToLayer(recipe, layer, `${manager} clean all`, `Run \`${manager} clean all\` at the end of this ${layer.steps[0].keyword}`) : undefined;
+  report(
+    command,
+    effectiveWords(command)[subcommand(effectiveWords(command), RPM_WITH_VALUE)],
+    `\`${manager} ${subcommandValue(effectiveWords(command), RPM_WITH_VALUE)}\` leaves ${weights.caches['rpm-metadata'].what} in the image, pulled by every node with every job. ` +
+      `End the same ${sameUnit(recipe)} with \`${manager} clean all\`.`,
+    'hint',
+    fix,
+  );
+}
+
+/** Whether pip's cache is off for this command: option, variable on the command, exported earlier, or ENV. */
+function pipCacheOff(recipe: Recipe, layer: Layer, index: number): boolean {
+  const { command, step } = layer.commands[index];
+  const words = effectiveWords(command);
+  if (words.some((word) => word.value.startsWith('--no-cache') || word.value === '--cache-dir' || word.value.startsWith('--cache-dir='))) {
+    return true;
+  }
+  const variable = /^PIP_NO_CACHE_DIR=/;
+  if (command.assignments.some((word) => variable.test(word.value)) || command.words.some((word) => variable.test(word.value))) {
+    return true;
+  }
+  const exported = layer.commands.slice(0, index).some(({ command: earlier }) => earlier.name === 'export' && earlier.words.some((word) => variable.test(word.value)));
+  if (exported || resolveVariable(recipe, layer.stage, 'PIP_NO_CACHE_DIR', step.range.start.line) !== undefined) {
+    return true;
+  }
+  return mountedOver(step, '/root/.cache/pip') || step.flags.some((flag) => flag.name === 'mount' && /target=[^,]*\.cache/.test(flag.value?.value ?? ''));
+}
+
+/** Package names a `pip install` names (requirement files and paths are unknown: undefined). */
+function pipPackages(words: readonly Word[]): string[] | undefined {
+  const install = words.findIndex((word) => word.value === 'install');
+  const names: string[] = [];
+  for (let i = install + 1; i < words.length; i++) {
+    const value = words[i].value;
+    if (PIP_WITH_VALUE.has(value)) {
+      if (value === '-r' || value === '--requirement' || value === '-e' || value === '--editable') {
+        return undefined;
+      }
+      i++;
+      continue;
+    }
+    if (value.startsWith('-')) {
+      if (/^(-r|--requirement=|-e|--editable=)/.test(value)) {
+        return undefined;
+      }
+      continue;
+    }
+    const name = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(value)?.[0];
+    if (name === undefined || value.includes('/')) {
+      return undefined;
+    }
+    names.push(name.toLowerCase());
+  }
+  return names;
+}
+
+function pipFindings(recipe: Recipe, layer: Layer, report: Reporter): void {
+  layer.commands.forEach(({ command }, index) => {
+    if (!isPipCommand(command)) {
+      return;
+    }
+    const words = effectiveWords(command);
+    const install = words.find((word) => word.value === 'install');
+    if (install === undefined || pipCacheOff(recipe, layer, index)) {
+      return;
+    }
+    const packages = pipPackages(words);
+    if (packages !== undefined && packages.every((name) => PIP_TOOLING.has(name))) {
+      return;
+    }
+    const cleaned = after(layer, index).some(({ command: later }) => {
+      const laterWords = effectiveWords(later);
+      return (isPipCommand(later) && laterWords.some((word) => word.value === 'cache')) || deletes(later, (removed) => /(^|\/)\.cache(\/pip)?$/.test(removed));
+    });
+    if (cleaned) {
+      return;
+    }
+    const heavy = packages?.map((name) => own(PIP_PACKAGES, name)).find((weight) => weight !== undefined);
+    const at = offsetOf(recipe, install.range.end);
+    const fix: Fix = { title: 'Add `--no-cache-dir`', safe: true, edits: [{ range: rangeOf(recipe, at, at), newText: ' --no-cache-dir' }] };
+    report(
+      command,
+      install,
+      `\`pip install\` without \`--no-cache-dir\` leaves ${weights.caches.pip.what} in the image` +
+        (heavy ? `: a second copy of ${heavy.what}, about ${heavy.aboutMB} MB, ` : ', ') +
+        'pulled by every node with every job. Add `--no-cache-dir` (or set `PIP_NO_CACHE_DIR=1`).',
+      heavy && heavy.aboutMB > 500 ? 'info' : 'hint',
+      fix,
+    );
+  });
+}
+
+function condaFinding(recipe: Recipe, layer: Layer, report: Reporter): void {
+  const index = layer.commands.findIndex(({ command }) => {
+    const words = effectiveWords(command);
+    if (!CONDA.has(effectiveName(command))) {
+      return false;
+    }
+    const at = subcommand(words, CONDA_WITH_VALUE);
+    const sub = at < 0 ? '' : words[at].value;
+    return CONDA_FETCHES.has(sub) || (sub === 'env' && /^(create|update)$/.test(words[at + 1]?.value ?? ''));
+  });
+  if (index < 0) {
+    return;
+  }
+  const { command, step } = layer.commands[index];
+  const cleaned = after(layer, index).some(({ command: later }) => {
+    const words = effectiveWords(later);
+    const at = subcommand(words, CONDA_WITH_VALUE);
+    const cleans = CONDA.has(effectiveName(later)) && at >= 0 && words[at].value === 'clean' && words.slice(at + 1).some((word) => /^(-[a-z]*[atp][a-z]*|--all|--tarballs|--packages)$/.test(word.value));
+    return cleans || deletes(later, (removed) => /\/pkgs$/.test(removed));
+  });
+  if (cleaned || step.flags.some((flag) => flag.name === 'mount' && /target=[^,]*\/pkgs\/?(,|$)/.test(flag.value?.value ?? ''))) {
+    return;
+  }
+  const program = effectiveWords(command)[0];
+  const fix = runsDirectly(command) && /^[\w./$-]+$/.test(program.text)
+    ? appendToLayer(recipe, layer, `${program.text} clean -afy`, `Run \`${baseName(program.value)} clean -afy\` at the end of this ${layer.steps[0].keyword}`)
+    : undefined;
+  const sub = effectiveWords(command)[subcommand(effectiveWords(command), CONDA_WITH_VALUE)];
+  report(
+    command,
+    sub,
+    `\`${baseName(program.value)} ${sub.value}\` keeps ${weights.caches.conda.what} in the image: a second, compressed copy of every package it installed, pulled by every node with every job. ` +
+      `End the same ${sameUnit(recipe)} with \`${baseName(program.value)} clean -afy\`.`,
+    'info',
+    fix,
+  );
+}
+
+function sameUnit(recipe: Recipe): string {
+  return recipe.format === 'apptainer' ? 'section' : '`RUN` (a later `RUN` cannot make the layer smaller)';
+}
+
+/** Reports on the command from its program to `last` (the subcommand word): `apt-get update`, `pip3 install`. */
+type Reporter = (command: ShellCommand, last: Word, message: string, severity: Severity, fix: Fix | undefined) => void;
+
+export default defineRule({
+  meta: {
+    code: 'HPC-PERF-006',
+    name: 'clean-package-caches',
+    category: 'performance',
+    severity: 'hint',
+    formats: ['dockerfile', 'apptainer'],
+    fix: 'safe',
+  },
+  docs,
+  check(context) {
+    const { recipe } = context;
+    const report: Reporter = (command, last, message, severity, fix) => {
+      const first = effectiveWords(command)[0] ?? last;
+      context.report({ range: { start: first.range.start, end: last.range.end }, message, severity, fixes: fix ? [fix] : undefined });
+    };
+    for (const layer of shippedLayers(recipe)) {
+      aptFinding(recipe, layer, report);
+      rpmFinding(recipe, layer, report);
+      pipFindings(recipe, layer, report);
+      condaFinding(recipe, layer, report);
+    }
+  },
+});

@@ -1,0 +1,43 @@
+// A command appended to the end of a layer (`&& rm -rf /var/lib/apt/lists/*` after a RUN, a new last line of `%post`),
+// offered only where the result is plainly the old script followed by the new command.
+import type { Fix } from '../../engine/rule';
+import type { Recipe } from '../../recipe/model';
+import { effectiveName } from './commands';
+import type { Layer } from './layers';
+import { offsetOf, rangeOf } from './source';
+
+/** Script text that cannot take `&& cmd` (or a new line) after it: a separator, a continuation, or an open construct. */
+const OPEN_END = /(?:[;&|\\(]|\bthen|\bdo|\belse|\bin)$/;
+
+/** The fix that runs `command` after everything else the layer runs; undefined where that is not plainly safe. */
+export function appendToLayer(recipe: Recipe, layer: Layer, command: string, title: string): Fix | undefined {
+  if (layer.steps.length !== 1 || layer.commands.some(({ command: each }) => effectiveName(each) === 'exit')) {
+    return undefined;
+  }
+  const step = layer.steps[0];
+  const script = step.script;
+  if (script.heredocs.length > 0 || script.commands.length === 0) {
+    return undefined;
+  }
+  const text = script.text.replace(/\s+$/, '');
+  if (text === '' || text.startsWith('[') || OPEN_END.test(text)) {
+    return undefined;
+  }
+  const start = offsetOf(recipe, script.range.start);
+  const end = start + text.length;
+  // A comment at the end would swallow the appended text.
+  if (script.comments.some((comment) => offsetOf(recipe, comment.range.end) >= end)) {
+    return undefined;
+  }
+  const lastLineStart = text.lastIndexOf('\n') + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lastLineStart))?.[0] ?? '';
+  let newText: string;
+  if (recipe.format === 'apptainer') {
+    newText = `\n${indent}${command}`;
+  } else if (lastLineStart > 0) {
+    newText = ` ${recipe.escapeChar}\n${indent === '' ? '    ' : indent}&& ${command}`;
+  } else {
+    newText = ` && ${command}`;
+  }
+  return { title, safe: true, edits: [{ range: rangeOf(recipe, end, end), newText }] };
+}

@@ -1,0 +1,51 @@
+// What ends up in one image layer: the unit image-weight rules reason about. In a Dockerfile each RUN is a layer,
+// so a file deleted by a later RUN still ships; Apptainer squashes a stage into one image, so its `%post` and
+// `%appinstall` sections count as one unit (`%setup` runs on the build host and writes nothing of its own).
+import type { Recipe, RunStep, ShellCommand, Stage } from '../../recipe/model';
+import { finalStageChain } from './source';
+
+export interface LayerCommand {
+  command: ShellCommand;
+  step: RunStep;
+}
+
+export interface Layer {
+  stage: Stage;
+  /** The RUN, or a definition-file stage's `%post`/`%appinstall` sections in file order. */
+  steps: RunStep[];
+  /** Every command of those steps in order (commands inside `sh -c` strings included, as the model lists them). */
+  commands: LayerCommand[];
+}
+
+function isBuildSection(step: RunStep): boolean {
+  return !/^%setup$/i.test(step.keyword);
+}
+
+/** The layers of the stages that ship (the final stage and those it builds on), in recipe order. */
+export function shippedLayers(recipe: Recipe): Layer[] {
+  const layers: Layer[] = [];
+  for (const stage of finalStageChain(recipe).reverse()) {
+    const runs = stage.steps.filter((step): step is RunStep => step.kind === 'run' && isBuildSection(step));
+    if (recipe.format === 'apptainer') {
+      if (runs.length > 0) {
+        layers.push({ stage, steps: runs, commands: runs.flatMap((step) => step.script.commands.map((command) => ({ command, step }))) });
+      }
+      continue;
+    }
+    for (const step of runs) {
+      layers.push({ stage, steps: [step], commands: step.script.commands.map((command) => ({ command, step })) });
+    }
+  }
+  return layers;
+}
+
+/** True when a `RUN --mount` (cache, tmpfs or bind) on `path` or a directory above it keeps it out of the layer. */
+export function mountedOver(step: RunStep, path: string): boolean {
+  return step.flags.some((flag) => {
+    if (flag.name !== 'mount') {
+      return false;
+    }
+    const target = /(?:^|,)(?:target|dst|destination)=([^,]+)/.exec(flag.value?.value ?? '')?.[1]?.replace(/\/+$/, '');
+    return target !== undefined && target !== '' && (path === target || path.startsWith(target + '/'));
+  });
+}
