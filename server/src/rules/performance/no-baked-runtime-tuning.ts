@@ -1,5 +1,5 @@
 // HPC-PERF-005: thread counts and pinning (OMP_NUM_THREADS, MKL_NUM_THREADS, I_MPI_PIN…) fixed in the image's run-time environment.
-import { defineRule, type Fix } from '../../engine/rule';
+import { defineRule, type Fix, type Severity } from '../../engine/rule';
 import type { EnvStep, KeyValue } from '../../recipe/model';
 import { environmentFileWrites } from '../util/environment-file';
 import { finalStageChain, rangeInWord } from '../util/source';
@@ -8,16 +8,23 @@ import docs from './no-baked-runtime-tuning.md';
 interface TuningVariable {
   name: RegExp;
   what: string;
+  /** What goes wrong when the job's own value is overridden. */
+  consequence: string;
+  /** Defaults to the rule's warning. */
+  severity?: Severity;
 }
 
+const THREADS_OR_BINDING = 'hybrid MPI+OpenMP jobs get the wrong thread count or binding';
+
 const VARIABLES: readonly TuningVariable[] = [
-  { name: /^OMP_(NUM_THREADS|THREAD_LIMIT)$/, what: 'fixes the OpenMP thread count' },
-  { name: /^(?!.*MAX)[A-Z0-9]+_NUM_THREADS$/, what: 'fixes a library\'s thread count' },
-  { name: /^OMP_(PROC_BIND|PLACES)$|^KMP_(AFFINITY|HW_SUBSET)$|^GOMP_CPU_AFFINITY$/, what: 'fixes where OpenMP threads are pinned' },
-  { name: /^I_MPI_PIN/, what: 'fixes Intel MPI\'s process pinning' },
-  { name: /^MV2_CPU_(BINDING_POLICY|BINDING_LEVEL|MAPPING)$|^MV2_ENABLE_AFFINITY$/, what: 'fixes MVAPICH2\'s process pinning' },
-  { name: /^OMPI_MCA_(hwloc_base_binding_policy|rmaps_base_mapping_policy)$/, what: 'fixes Open MPI\'s binding or mapping policy' },
-  { name: /^COMEX_/, what: 'fixes a Global Arrays ComEx run-time setting' },
+  { name: /^OMP_(NUM_THREADS|THREAD_LIMIT)$/, what: 'fixes the OpenMP thread count', consequence: THREADS_OR_BINDING },
+  { name: /^(?!.*MAX)[A-Z0-9]+_NUM_THREADS$/, what: 'fixes a library\'s thread count', consequence: THREADS_OR_BINDING },
+  { name: /^OMP_(PROC_BIND|PLACES)$|^KMP_(AFFINITY|HW_SUBSET)$|^GOMP_CPU_AFFINITY$/, what: 'fixes where OpenMP threads are pinned', consequence: THREADS_OR_BINDING },
+  { name: /^I_MPI_PIN/, what: 'fixes Intel MPI\'s process pinning', consequence: 'ranks are pinned for one node type, not the one the job runs on' },
+  { name: /^MV2_CPU_(BINDING_POLICY|BINDING_LEVEL|MAPPING)$|^MV2_ENABLE_AFFINITY$/, what: 'fixes MVAPICH2\'s process pinning', consequence: 'ranks are pinned for one node type, not the one the job runs on' },
+  { name: /^OMPI_MCA_(hwloc_base_binding_policy|rmaps_base_mapping_policy)$/, what: 'fixes Open MPI\'s binding or mapping policy', consequence: 'ranks are pinned for one node type, not the one the job runs on' },
+  // A tuning default of one application (ComEx's outstanding non-blocking operations), not threads or pinning: advice.
+  { name: /^COMEX_/, what: 'fixes a Global Arrays ComEx run-time setting', consequence: 'a job that tunes it for its own machine must use `APPTAINERENV_` to reach it', severity: 'info' },
 ];
 
 function tuningOf(name: string, value: string): TuningVariable | undefined {
@@ -31,7 +38,7 @@ function tuningOf(name: string, value: string): TuningVariable | undefined {
 function message(name: string, value: string, tuning: TuningVariable, where: string): string {
   return (
     `\`${name}=${value}\` ${tuning.what} for every run (${where}): Apptainer applies it after the host environment, so it ` +
-    'overrides what the job script and the scheduler set (hybrid MPI+OpenMP jobs get the wrong thread count or binding). ' +
+    `overrides what the job script and the scheduler set (${tuning.consequence}). ` +
     `Keep a default only: \`${name}=\${${name}:-${value}}\`.`
   );
 }
@@ -56,13 +63,13 @@ function defaultFix(pair: KeyValue, name: string): Fix | undefined {
   };
 }
 
-function checkEnvironment(step: EnvStep, report: (pair: KeyValue, text: string, fix?: Fix) => void): void {
+function checkEnvironment(step: EnvStep, report: (pair: KeyValue, tuning: TuningVariable, text: string, fix?: Fix) => void): void {
   for (const pair of step.pairs) {
     const name = pair.key.value;
     const value = pair.value?.value.trim() ?? '';
     const tuning = tuningOf(name, value);
     if (tuning && !consultsVariable(step, name)) {
-      report(pair, message(name, value, tuning, step.keyword), defaultFix(pair, name));
+      report(pair, tuning, message(name, value, tuning, step.keyword), defaultFix(pair, name));
     }
   }
 }
@@ -83,7 +90,9 @@ export default defineRule({
       for (const step of stage.steps) {
         // Docker ENV becomes `export NAME="${NAME:-value}"` in an Apptainer image: a default the job can override.
         if (step.kind === 'env' && recipe.format === 'apptainer') {
-          checkEnvironment(step, (pair, text, fix) => context.report({ range: pair.range, message: text, fixes: fix ? [fix] : undefined }));
+          checkEnvironment(step, (pair, tuning, text, fix) =>
+            context.report({ range: pair.range, severity: tuning.severity, message: text, fixes: fix ? [fix] : undefined }),
+          );
           continue;
         }
         if (step.kind !== 'run' || /^%setup$/i.test(step.keyword)) {
@@ -95,6 +104,7 @@ export default defineRule({
             if (tuning) {
               context.report({
                 range: rangeInWord(recipe, write.word, write.start, write.end),
+                severity: tuning.severity,
                 message: message(write.name, write.value, tuning, `written to the container environment in ${step.keyword}`),
               });
             }

@@ -1,8 +1,8 @@
 // HPC-PORT-005: GPU kernel or user-mode driver installed into the image.
-import { defineRule, type Severity } from '../../engine/rule';
+import { defineRule } from '../../engine/rule';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
-import { effectiveWords } from '../util/commands';
+import { effectiveName, effectiveWords } from '../util/commands';
 import { installedPackages } from '../util/installed-packages';
 import { baseName } from '../util/source';
 import { listWords } from '../../site/checks';
@@ -10,25 +10,30 @@ import docs from './no-gpu-driver-in-image.md';
 
 interface DriverPackage {
   pattern: RegExp;
-  severity: Severity;
   what: string;
+  /** A meta-package that brings the driver only through its dependencies: `dpkg -i`/`rpm -i` of its file install none. */
+  throughDependencies?: boolean;
 }
 
 /** Driver package names (after version pins are stripped). */
 const DRIVER_PACKAGES: readonly DriverPackage[] = [
-  { pattern: /^nvidia-driver(-.*)?$/, severity: 'error', what: 'the NVIDIA driver' },
-  { pattern: /^cuda-drivers(-.*)?$/, severity: 'error', what: 'the NVIDIA driver (`cuda-drivers` meta-package)' },
-  { pattern: /^nvidia-kernel-.+$/, severity: 'error', what: 'NVIDIA kernel-module sources' },
-  { pattern: /^(nvidia-dkms|nvidia-headless|nvidia-headless-no-dkms)-.+$/, severity: 'error', what: 'the NVIDIA kernel module' },
-  { pattern: /^kmod-nvidia.*$/, severity: 'error', what: 'the NVIDIA kernel module' },
-  { pattern: /^libcuda1(-.*)?$/, severity: 'error', what: 'the NVIDIA user-mode driver (`libcuda.so`)' },
-  { pattern: /^libnvidia-compute-.+$/, severity: 'error', what: 'the NVIDIA user-mode driver (`libcuda.so`)' },
-  { pattern: /^(nvidia-utils|nvidia-compute-utils)-.+$/, severity: 'error', what: 'NVIDIA driver utilities (`nvidia-smi`) tied to one driver version' },
-  { pattern: /^amdgpu-dkms(-.*)?$/, severity: 'error', what: 'the AMD GPU kernel module' },
-  { pattern: /^nvidia-open(-.*)?$/, severity: 'error', what: 'the NVIDIA driver with its open kernel modules' },
-  { pattern: /^cuda(-\d+-\d+)?$/, severity: 'warning', what: 'the GPU driver too: on NVIDIA\'s repositories this meta-package depends on `cuda-drivers`' },
-  { pattern: /^cuda-runtime-\d+-\d+$/, severity: 'warning', what: 'the GPU driver too: on NVIDIA\'s repositories `cuda-runtime-X-Y` depends on `cuda-drivers`' },
+  { pattern: /^nvidia-driver(-.*)?$/, what: 'the NVIDIA driver' },
+  { pattern: /^nvidia-\d{3}$/, what: 'the NVIDIA driver' },
+  { pattern: /^cuda-drivers(-.*)?$/, what: 'the NVIDIA driver (`cuda-drivers` meta-package)' },
+  { pattern: /^nvidia-kernel-.+$/, what: 'NVIDIA kernel-module sources' },
+  { pattern: /^(nvidia-dkms|nvidia-headless|nvidia-headless-no-dkms)-.+$/, what: 'the NVIDIA kernel module' },
+  { pattern: /^kmod-nvidia.*$/, what: 'the NVIDIA kernel module' },
+  { pattern: /^libcuda1(-.*)?$/, what: 'the NVIDIA user-mode driver (`libcuda.so`)' },
+  { pattern: /^libnvidia-compute-.+$/, what: 'the NVIDIA user-mode driver (`libcuda.so`)' },
+  { pattern: /^(nvidia-utils|nvidia-compute-utils)-.+$/, what: 'NVIDIA driver utilities (`nvidia-smi`) tied to one driver version' },
+  { pattern: /^amdgpu-dkms(-.*)?$/, what: 'the AMD GPU kernel module' },
+  { pattern: /^nvidia-open(-.*)?$/, what: 'the NVIDIA driver with its open kernel modules' },
+  { pattern: /^cuda(-\d+-\d+)?$/, what: 'the GPU driver too: on NVIDIA\'s repositories this meta-package depends on `cuda-drivers`', throughDependencies: true },
+  { pattern: /^cuda-runtime-\d+-\d+$/, what: 'the GPU driver too: on NVIDIA\'s repositories `cuda-runtime-X-Y` depends on `cuda-drivers`', throughDependencies: true },
 ];
+
+/** `dpkg -i x.deb` and `rpm -i x.rpm` install the file alone (they fail on missing dependencies instead of fetching them). */
+const FILE_INSTALLERS = new Set(['dpkg', 'rpm']);
 
 const HOST_DRIVER =
   'The GPU driver comes from the host: its user-mode libraries must match the kernel module of the node exactly, and `apptainer --nv`/`--rocm` or the NVIDIA Container Toolkit bind them in at run time.';
@@ -39,7 +44,7 @@ export default defineRule({
     code: 'HPC-PORT-005',
     name: 'no-gpu-driver-in-image',
     category: 'portability',
-    severity: 'error',
+    severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'safe',
   },
@@ -48,21 +53,21 @@ export default defineRule({
     for (const { script } of allScripts(context.recipe)) {
       for (const command of script.commands) {
         // One finding per install command, however many driver packages it names.
+        const resolvesDependencies = !FILE_INSTALLERS.has(effectiveName(command));
         const drivers = installedPackages(command)
           .filter((installed) => installed.manager !== 'conda' && installed.manager !== 'apk') // conda `cuda` is the toolkit; Alpine has no NVIDIA driver packages
           .flatMap((installed) => {
             const driver = DRIVER_PACKAGES.find((candidate) => candidate.pattern.test(installed.name));
-            return driver ? [{ installed, driver }] : [];
+            return driver && (resolvesDependencies || !driver.throughDependencies) ? [{ installed, driver }] : [];
           });
         if (drivers.length > 0) {
-          const severity: Severity = drivers.some(({ driver }) => driver.severity === 'error') ? 'error' : 'warning';
           const shown = (name: string): string => `\`${name.replace(/\{\{$/, '…')}\``;
           const [{ installed, driver }] = drivers;
           const message =
             drivers.length === 1
-              ? `${shown(installed.name)} installs ${driver.what}${driver.severity === 'error' ? ' into the image' : ''}.`
+              ? `${shown(installed.name)} installs ${driver.what}${driver.throughDependencies ? '' : ' into the image'}.`
               : `${listWords(drivers.map((entry) => shown(entry.installed.name)))} install GPU driver components into the image — ${[...new Set(drivers.map((entry) => entry.driver.what))].join('; ')}.`;
-          context.report({ range: installed.word.range, severity, message: `${message} ${HOST_DRIVER}` });
+          context.report({ range: installed.word.range, message: `${message} ${HOST_DRIVER}` });
         }
         const stream = driverModuleStream(command);
         if (stream) {
@@ -72,7 +77,6 @@ export default defineRule({
         if (amdgpuInstall) {
           context.report({
             range: amdgpuInstall.range,
-            severity: 'warning',
             message: `\`amdgpu-install\` without \`--no-dkms\` builds and installs the amdgpu kernel module into the image. ${HOST_DRIVER} Add \`--no-dkms\` to install only the ROCm user space.`,
             fixes: [{ title: 'Add `--no-dkms` (install only the ROCm user space)', safe: true, edits: [{ range: { start: amdgpuInstall.range.end, end: amdgpuInstall.range.end }, newText: ' --no-dkms' }] }],
           });
@@ -97,7 +101,6 @@ export default defineRule({
           const names = libraries.map((source) => `\`${baseName(source.value)}\``).join(', ');
           context.report({
             range: libraries[0].range,
-            severity: 'warning',
             message: `${names} ${libraries.length === 1 ? 'is a library' : 'are libraries'} of one GPU driver version, copied into the image: on nodes with another driver they fail (\`CUDA driver version is insufficient\`, NVML \`Driver/library version mismatch\`) or shadow the right one. ${HOST_DRIVER}`,
           });
         }

@@ -1,6 +1,6 @@
 // HPC-PORT-006: kernel modules, kernel headers of one kernel and `uname -r` in image builds.
 import { own } from '../../engine/own';
-import { defineRule, type Finding } from '../../engine/rule';
+import { defineRule, type Finding, type Severity } from '../../engine/rule';
 import type { Range, ShellCommand, Word } from '../../recipe/model';
 import { allScripts, hasFlag } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
@@ -19,10 +19,13 @@ const MODULE_TOOLS: Record<string, string> = {
 interface KernelPackage {
   pattern: RegExp;
   what: string;
+  /** Defaults to the rule's warning. */
+  severity?: Severity;
 }
 
 const KERNEL_PACKAGES: readonly KernelPackage[] = [
-  { pattern: /^dkms$/, what: 'DKMS, which builds kernel modules for the kernels installed in the image' },
+  // The tool alone builds nothing: dead weight (compilers, headers), not a failure. Module packages built with it are warnings.
+  { pattern: /^dkms$/, what: 'DKMS, which builds kernel modules for the kernels installed in the image (on its own it builds nothing: drop it)', severity: 'info' },
   { pattern: /^(?!nvidia|amdgpu).+-dkms$/, what: 'a DKMS kernel-module package' },
   { pattern: /^linux-headers-.+$/, what: 'the build headers of one particular kernel' },
   { pattern: /^linux-(image|modules)-.+$/, what: 'a kernel image or its modules' },
@@ -86,7 +89,7 @@ export default defineRule({
           }
           const kernel = KERNEL_PACKAGES.find((candidate) => candidate.pattern.test(installed.name));
           if (kernel) {
-            report({ range: installed.word.range, message: `\`${installed.word.value}\` installs ${kernel.what}; ${HOST_KERNEL}. Install only user-space libraries.` });
+            report({ range: installed.word.range, severity: kernel.severity, message: `\`${installed.word.value}\` installs ${kernel.what}; ${HOST_KERNEL}. Install only user-space libraries.` });
           }
         }
         const buildTool = BUILD_TOOLS.has(program);

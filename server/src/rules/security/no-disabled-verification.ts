@@ -114,7 +114,7 @@ export default defineRule({
     code: 'HPC-SEC-004',
     name: 'no-disabled-verification',
     category: 'security',
-    severity: 'error',
+    severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
   },

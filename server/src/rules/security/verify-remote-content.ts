@@ -1,9 +1,9 @@
 // HPC-SEC-003: remote content executed or added without an integrity check.
 import { defineRule } from '../../engine/rule';
-import type { Word } from '../../recipe/model';
+import type { CopyStep, Recipe, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveName } from '../util/commands';
-import { offsetOf, rangeOf } from '../util/source';
+import { baseName, offsetOf, rangeOf } from '../util/source';
 import docs from './verify-remote-content.md';
 
 const DOWNLOADERS = new Set(['curl', 'wget']);
@@ -63,11 +63,18 @@ export default defineRule({
         const insertAt = rangeOf(recipe, offsetOf(recipe, step.keywordRange.end), offsetOf(recipe, step.keywordRange.end));
         const git = /\.git(#|$)/.test(remote.value);
         const placeholder = git ? 'REPLACE_WITH_COMMIT_SHA' : 'sha256:REPLACE_WITH_SHA256';
+        const plainHttp = /^http:\/\//i.test(remote.value);
+        const used = addedFileUsedLater(recipe, step, remote);
         context.report({
           range: remote.range,
+          // Over plain HTTP anyone on the path can swap what is then used: a weakness. Over HTTPS (like `curl -O https://…`,
+          // which HPC-SEC-010 leaves alone), from a Git ref, or when nothing uses the file (a cache-buster), it is advice.
+          severity: plainHttp && used && !git ? undefined : 'info',
           message: git
             ? `\`ADD ${shorten(remote)}\` fetches a Git ref without \`--checksum=<commit>\`; a tag or branch can move between builds.`
-            : `\`ADD ${shorten(remote)}\` downloads without \`--checksum\`; the content is not verified and may change between builds.`,
+            : plainHttp && used
+              ? `\`ADD ${shorten(remote)}\` downloads over plain HTTP without \`--checksum\`; anyone on the path can change what the build then uses, and the content may change between builds.`
+              : `\`ADD ${shorten(remote)}\` downloads without \`--checksum\`; the content is not verified and may change between builds${used ? '' : ' (nothing later in the recipe names the file: if it only busts the build cache, ignore this)'}.`,
           fixes: [
             {
               title: git ? 'Add `--checksum=` with a placeholder (replace it with the commit SHA)' : 'Add `--checksum=sha256:` with a placeholder (replace it with the real digest)',
@@ -80,6 +87,21 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * True when the text after the ADD names the file it wrote (`ADD …/x.tar.gz /tmp/` then `tar xf /tmp/x.tar.gz`), or
+ * when the file lands where programs run from (`/usr/local/bin/tool`): then its content matters.
+ */
+function addedFileUsedLater(recipe: Recipe, step: CopyStep, remote: Word): boolean {
+  const destination = step.destination?.value ?? '';
+  const urlFile = baseName(remote.value.replace(/[?#].*$/, ''));
+  const file = destination === '' || destination.endsWith('/') || destination === '.' ? urlFile : baseName(destination);
+  if (/(^|\/)s?bin(\/|$)/.test(destination) || step.flags.some((flag) => flag.name === 'chmod')) {
+    return true;
+  }
+  const after = recipe.text.slice(offsetOf(recipe, step.range.end));
+  return file !== '' && after.includes(file);
+}
 
 function shorten(word: Word): string {
   return word.value.length > 60 ? `${word.value.slice(0, 57)}…` : word.value;

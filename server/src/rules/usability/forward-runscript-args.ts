@@ -123,6 +123,7 @@ function reportDeadCode(context: RuleContext, step: EntrypointStep, unreachable:
     range: { start: dead[0].range.start, end: dead[dead.length - 1].range.end },
     severity: 'warning',
     message: `Unreachable code in ${entryLabel(step)}: ${verb} on line ${end.range.start.line + 1}, so ${lines}. Move these commands before it, or delete them.`,
+    howToFix: `Decide what ${entryLabel(step)} should run: move the commands after line ${end.range.start.line + 1} before it (build steps such as \`git clone\` and \`make\` belong in %post or %appinstall), or delete them; an \`exec\` is the last command that runs.`,
   });
 }
 

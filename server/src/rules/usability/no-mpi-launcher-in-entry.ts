@@ -22,12 +22,19 @@ export default defineRule({
     for (const { step } of entrySteps(recipe)) {
       for (const command of entryCommands(recipe, step)) {
         const name = effectiveName(command);
-        if (LAUNCHER.test(name)) {
-          context.report({
-            range: command.range,
-            message: `\`${name}\` starts MPI ranks inside the container (${entryLabel(step)}); launch from the host instead (\`srun --mpi=pmix apptainer exec image.sif app\`) so the scheduler places and wires up the ranks.`,
-          });
+        if (!LAUNCHER.test(name)) {
+          continue;
         }
+        // A named app is one mode the user picks (Intel's `%apprun singlenode` next to a host-launched `multinode`);
+        // the default entry is what every `apptainer run`/`docker run` does.
+        const app = /^%app(run|start)$/i.test(step.keyword);
+        context.report({
+          range: command.range,
+          severity: app ? 'info' : undefined,
+          message: app
+            ? `\`${name}\` starts MPI ranks inside the container (${entryLabel(step)}): that works within one node only; for multi-node runs launch from the host (\`srun --mpi=pmix apptainer exec image.sif app\`) so the scheduler places and wires up the ranks.`
+            : `\`${name}\` starts MPI ranks inside the container (${entryLabel(step)}); launch from the host instead (\`srun --mpi=pmix apptainer exec image.sif app\`) so the scheduler places and wires up the ranks.`,
+        });
       }
     }
   },
