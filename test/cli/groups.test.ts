@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { ruleByCodeOrName } from '../../server/src/engine/registry';
 import { GROUPS } from '../groupCases';
 import { parseJson, root, runCli } from './helpers';
+import { allRules } from '../../server/src/rules/index';
 
 const DEFAULTS_ONLY = join(root, 'test/fixtures/config/empty/.hpclint.yaml');
 
@@ -28,7 +29,7 @@ test('each rule group reports its finding through the CLI, and --fix removes the
     const fixRun = runCli(['--fix', '--format', 'json', '--min-severity', 'hint', '--config', DEFAULTS_ONLY, ...paths]);
     const afterFix = parseJson(fixRun);
     GROUPS.forEach((group, index) => {
-      const safe = ruleByCodeOrName(group.code)!.meta.fix;
+      const safe = ruleByCodeOrName(group.code, allRules)!.meta.fix;
       const still = afterFix.files.find((entry) => entry.path === paths[index])!.diagnostics.some((diagnostic) => diagnostic.code === group.code);
       const changed = readFileSync(paths[index], 'utf8') !== group.text;
       if (safe === 'safe') {

@@ -20,6 +20,7 @@ import { bootstrapAgent, headerKeyword, sectionSpec } from '../../server/src/rec
 import { TestClient, fileUri } from './client';
 import { MAX_EXCERPT } from '../../server/src/lsp/features/findingsHover';
 import { leadSentence } from '../../server/src/lsp/features/leadSentence';
+import { allRules } from '../../server/src/rules/index';
 
 const DEF = [
   'Bootstrap: docker',
@@ -136,7 +137,7 @@ describe('definition files', () => {
 
   test('hover on a finding explains it; hover on keywords documents them', async () => {
     const finding = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 8, character: 3 } });
-    const meta = ruleByCodeOrName('HPC-DEF-005')!.meta;
+    const meta = ruleByCodeOrName('HPC-DEF-005', allRules)!.meta;
     assert.ok(hoverValue(finding).includes(`**Why it bites on HPC systems:** ${leadSentence(meta.docs.whyHpc, MAX_EXCERPT).text}`));
 
     const section = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 4, character: 2 } });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { allRules } from '../../server/src/rules/index';
 import { defaultConfig } from '../../server/src/engine/config';
 import { fixAll } from '../../server/src/engine/fixes';
 import type { Rule } from '../../server/src/engine/rule';
@@ -30,7 +31,7 @@ function diagnostic(code: string, line: number, start: number, end: number): Dia
 
 function actionsFor(text: string, format: RecipeFormat, diagnostics: Diagnostic[], only?: string[], rules?: Rule[]): CodeAction[] {
   const document = TextDocument.create(URI, format, 1, text);
-  const fixedText = wantsFixAll(only) ? fixAll(text, { format, config: defaultConfig(), rules }).text : undefined;
+  const fixedText = wantsFixAll(only) ? fixAll(text, { format, config: defaultConfig(), rules: rules ?? allRules }).text : undefined;
   return computeCodeActions(
     {
       textDocument: { uri: URI },

@@ -11,6 +11,7 @@ import { GROUPS } from '../groupCases';
 import { TestClient, fileUri } from './client';
 import { MAX_EXCERPT } from '../../server/src/lsp/features/findingsHover';
 import { leadSentence } from '../../server/src/lsp/features/leadSentence';
+import { allRules } from '../../server/src/rules/index';
 
 function hoverText(hover: Hover | null): string {
   assert.ok(hover, 'a hover');
@@ -52,7 +53,7 @@ describe('every rule group through the language server', () => {
       assert.ok(finding, `${group.code} not among ${JSON.stringify(diagnostics.map((d) => d.code))}`);
       assert.equal(finding.source, 'hpclint');
 
-      const meta = ruleByCodeOrName(group.code)!.meta;
+      const meta = ruleByCodeOrName(group.code, allRules)!.meta;
       const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: finding.range.start });
       assert.ok(hoverText(hover).includes(leadSentence(meta.docs.whyHpc, MAX_EXCERPT).text), 'the hover explains why it bites on HPC systems');
 

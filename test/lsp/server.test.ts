@@ -19,6 +19,7 @@ import { renderRuleDoc } from '../../server/src/docs/render';
 import { ROOT, TestClient, fileUri, parseFramedMessages } from './client';
 import { MAX_EXCERPT } from '../../server/src/lsp/features/findingsHover';
 import { leadSentence } from '../../server/src/lsp/features/leadSentence';
+import { allRules } from '../../server/src/rules/index';
 
 const MARCH = 'FROM ubuntu:22.04\nRUN gcc -O3 -march=native -o app app.c\n';
 const MARCH_RANGE = { start: { line: 1, character: 12 }, end: { line: 1, character: 25 } };
@@ -107,7 +108,7 @@ describe('language server over stdio', () => {
       textDocument: { uri },
       position: { line: 1, character: 20 },
     });
-    const meta = ruleByCodeOrName('HPC-PORT-001')!.meta;
+    const meta = ruleByCodeOrName('HPC-PORT-001', allRules)!.meta;
     const text = hoverValue(hover);
     assert.match(text, /^\*\*HPC-PORT-001\*\* `no-march-native` \(warning\) — /);
     assert.ok(!text.includes(finding.message as string), 'the editor shows the message; the hover does not repeat it');
@@ -339,7 +340,7 @@ describe('language server over stdio', () => {
 
   test('rule documentation request renders the rule doc; unknown codes give null', async () => {
     const markdown = await client.request<string | null>('hpclint/ruleDocumentation', { code: 'no-march-native' });
-    assert.equal(markdown, renderRuleDoc(ruleByCodeOrName('HPC-PORT-001')!.meta));
+    assert.equal(markdown, renderRuleDoc(ruleByCodeOrName('HPC-PORT-001', allRules)!.meta));
     assert.equal(await client.request('hpclint/ruleDocumentation', { code: 'HPC-NOPE-999' }), null);
     const list = await client.request<Array<{ code: string }>>('hpclint/listRules', {});
     assert.ok(list.some((rule) => rule.code === 'HPC-PORT-001'));

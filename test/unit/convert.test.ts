@@ -6,6 +6,7 @@ import { defaultDefinitionName, formatNotes } from '../../server/src/cli/convert
 import { lint } from '../../server/src/engine/lint';
 import { convertDocument } from '../../server/src/lsp/features/convert';
 import { parseDefinitionFile } from '../../server/src/recipe/apptainer';
+import { allRules } from '../../server/src/rules/index';
 
 
 /** Asserts the exact output and notes ([line, severity, message]); the output must be a valid definition file. */
@@ -25,7 +26,7 @@ function check(dockerfile: string, expected: string, notes: Array<[number, strin
 
 export function assertValidDefinition(text: string): void {
   assert.deepEqual(parseDefinitionFile(text).diagnostics, []);
-  const problems = lint(text, { format: 'apptainer' }).diagnostics.filter(
+  const problems = lint(text, { rules: allRules, format: 'apptainer' }).diagnostics.filter(
     (diagnostic) => (diagnostic.code.startsWith('HPC-DEF') && diagnostic.severity === 'error') || diagnostic.code === 'hpclint/parse',
   );
   assert.deepEqual(

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { convertDockerfile } from '../../server/src/convert/dockerfileToDefinition';
 import { lint } from '../../server/src/engine/lint';
 import { parseDefinitionFile } from '../../server/src/recipe/apptainer';
+import { allRules } from '../../server/src/rules/index';
 
 const repoRoot = resolve(__dirname, '..', '..');
 const CORPUS = resolve(repoRoot, '../shared/corpus/dockerfile');
@@ -46,7 +47,7 @@ test('every corpus Dockerfile converts to a valid definition file', (t) => {
     for (const problem of definition.diagnostics) {
       failures.push(`${file}: parse problem at line ${problem.range.start.line}: ${problem.message}`);
     }
-    for (const diagnostic of lint(result.text, { format: 'apptainer' }).diagnostics) {
+    for (const diagnostic of lint(result.text, { rules: allRules, format: 'apptainer' }).diagnostics) {
       if ((diagnostic.code.startsWith('HPC-DEF') && diagnostic.severity === 'error') || diagnostic.code === 'hpclint/parse') {
         failures.push(`${file}: ${diagnostic.code} at line ${diagnostic.range.start.line}: ${diagnostic.message}`);
       }

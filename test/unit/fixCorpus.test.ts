@@ -14,6 +14,7 @@ import type { HpcDiagnostic } from '../../server/src/engine/types';
 import type { RecipeFormat } from '../../server/src/recipe/model';
 import { detectFormat } from '../../server/src/recipe/parse';
 import { TEST_TODAY } from './ruleRunner';
+import { allRules } from '../../server/src/rules/index';
 
 const CORPUS = resolve(__dirname, '..', '..', '../shared/corpus');
 const config = { ...defaultConfig(), settings: { ...defaultConfig().settings, today: TEST_TODAY } };
@@ -51,8 +52,8 @@ const writesPlaceholder = (fix: Fix): boolean => fix.edits.some((edit) => /REPLA
 
 /** fix-all on `text` must stop before its pass limit and leave no safe fix behind. */
 function fixAllSettles(text: string, format: RecipeFormat, fileName: string): string | undefined {
-  const first = fixAll(text, { format, fileName, config });
-  const again = fixAll(first.text, { format, fileName, config });
+  const first = fixAll(text, { rules: allRules, format, fileName, config });
+  const again = fixAll(first.text, { rules: allRules, format, fileName, config });
   return again.applied === 0 ? undefined : `fix-all did not settle within ${MAX_FIX_PASSES} passes (a second run applied ${again.applied} more)`;
 }
 
@@ -68,7 +69,7 @@ test('every fix on every corpus finding that offers one keeps the recipe valid a
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
     const format = detectFormat(file, text) ?? 'dockerfile';
-    const before = lint(text, { format, fileName: file, config }).diagnostics;
+    const before = lint(text, { rules: allRules, format, fileName: file, config }).diagnostics;
     const fixable = before.flatMap((diagnostic) => diagnostic.fixes.filter((fix) => fix.edits.length > 0).map((fix) => ({ diagnostic, fix })));
     if (fixable.length === 0) {
       continue;
@@ -94,7 +95,7 @@ test('every fix on every corpus finding that offers one keeps the recipe valid a
         continue;
       }
       applied.set(diagnostic.code, (applied.get(diagnostic.code) ?? 0) + 1);
-      const after = lint(result.text, { format, fileName: file, config }).diagnostics;
+      const after = lint(result.text, { rules: allRules, format, fileName: file, config }).diagnostics;
       const newSyntax = grown(syntaxBefore, counts(after, isSyntaxOrDef, byCode));
       if (newSyntax.length > 0) {
         fail(diagnostic, fix, `new syntax/definition findings: ${newSyntax.join(', ')}`);

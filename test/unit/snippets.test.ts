@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lint } from '../../server/src/engine/lint';
 import type { RecipeFormat } from '../../server/src/recipe/model';
+import { allRules } from '../../server/src/rules/index';
 
 interface Snippet {
   prefix: string;
@@ -168,7 +169,7 @@ for (const { file, format, fragmentHeader } of snippetFiles) {
       assert.doesNotMatch(expanded, /\$\{?\d/, `${name}: unexpanded tabstop`);
       const isFragment = format === 'apptainer' ? !/^bootstrap:/im.test(expanded) : !/^FROM\s/im.test(expanded);
       const text = (isFragment ? fragmentHeader : '') + expanded + '\n';
-      const result = lint(text, { format });
+      const result = lint(text, { rules: allRules, format });
       assert.equal(result.format, format);
       const problems = result.diagnostics
         .filter((d) => d.severity === 'error' || d.severity === 'warning')
@@ -183,7 +184,7 @@ test('the snippet lint check catches a spoiled snippet (host-tuned ISA, piped in
   const mpich = expandSnippet(Object.values(dockerSnippets).find((s) => s.prefix === 'hpc-mpich')!.body.join('\n'));
   const spoiled = mpich.replace('-march=x86-64-v3', '-march=native') + '\nRUN curl -fsSL https://get.example.org/install.sh | bash';
   assert.notEqual(spoiled, mpich);
-  const codes = lint(spoiled + '\n', { format: 'dockerfile' })
+  const codes = lint(spoiled + '\n', { rules: allRules, format: 'dockerfile' })
     .diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning')
     .map((d) => d.code);
   assert.ok(codes.includes('HPC-PORT-001'), codes.join(', '));

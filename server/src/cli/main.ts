@@ -71,7 +71,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   if (options.explain !== undefined) {
-    const rule = ruleByCodeOrName(options.explain);
+    const rule = ruleByCodeOrName(options.explain, allRules);
     if (!rule) {
       io.stderr(`hpclint: unknown rule "${options.explain}" (see hpclint --list-rules)\n`);
       return EXIT_FAILURE;
@@ -93,7 +93,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
   const cliRules: Record<string, SeveritySetting> = {};
   for (const { key, severity } of options.rules) {
-    const rule = ruleByCodeOrName(key);
+    const rule = ruleByCodeOrName(key, allRules);
     if (!rule && !isNonRuleCode(key)) {
       io.stderr(`hpclint: unknown rule "${key}" in --rule (see hpclint --list-rules)\n`);
       return EXIT_FAILURE;

@@ -3,6 +3,7 @@ import packageJson from '../../../package.json';
 import { ruleByCodeOrName } from '../engine/registry';
 import { isShellCheckKey, shellcheckWikiUrl } from '../shellcheck/codes';
 import { ruleSourcePagePath } from './render';
+import { allRules } from '../rules/index';
 
 /** `https://host/owner/name` from `git+https://host/owner/name.git` (or '' without a repository). */
 export function repositoryBrowseUrl(repository: unknown = packageJson.repository): string {
@@ -20,6 +21,6 @@ export function ruleDocUrl(code: string, browse = repositoryBrowseUrl()): string
   if (isShellCheckKey(code)) {
     return shellcheckWikiUrl(code);
   }
-  const meta = ruleByCodeOrName(code)?.meta;
+  const meta = ruleByCodeOrName(code, allRules)?.meta;
   return browse && meta ? `${browse}/blob/main/${ruleSourcePagePath(meta)}` : '';
 }

@@ -5,7 +5,6 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pai
 import { CATEGORIES, isSettingCategory, isSeveritySetting, oneOfText, SEVERITY_SETTINGS, type Rule, type RuleSettings, type SeveritySetting } from './rule';
 import { isNonRuleCode, ruleByCodeOrName } from './registry';
 import type { ResolvedConfig } from './types';
-import { allRules } from '../rules/index';
 import { readBounded, repositoryEscape } from '../io/boundedRead';
 import { resolveSiteReference, siteReferencesFromNode, YamlSource } from '../site/load';
 import type { Site } from '../site/profile';
@@ -66,7 +65,7 @@ export function defaultConfig(): ResolvedConfig {
  * Merges `override` onto `base` (override wins). Rule keys are normalised to rule codes when they name
  * a known rule, so `no-march-native: off` in one layer and `HPC-PORT-001: error` in another collide.
  */
-export function mergeConfig(base: ResolvedConfig, override: ConfigOverride, rules: readonly Rule[] = allRules): ResolvedConfig {
+export function mergeConfig(base: ResolvedConfig, override: ConfigOverride, rules: readonly Rule[]): ResolvedConfig {
   const merged: ResolvedConfig = {
     rules: normaliseRuleKeys(base.rules, rules),
     categories: { ...base.categories },
@@ -102,7 +101,7 @@ export function mergeConfig(base: ResolvedConfig, override: ConfigOverride, rule
 /** Rule-setting keys → canonical rule code for known rules; other keys (e.g. `dockerfile-utils/…`) kept as written. */
 export function normaliseRuleKeys(
   map: Record<string, SeveritySetting>,
-  rules: readonly Rule[] = allRules,
+  rules: readonly Rule[],
 ): Record<string, SeveritySetting> {
   const result: Record<string, SeveritySetting> = {};
   for (const [key, severity] of Object.entries(map)) {
@@ -151,7 +150,7 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
  * that is a link out of its repository is refused: a checkout must not make hpclint read, and quote in
  * error messages, files elsewhere on the machine.
  */
-export function loadConfigFile(path: string, rules: readonly Rule[] = allRules, { discovered = false } = {}): ConfigFile {
+export function loadConfigFile(path: string, rules: readonly Rule[], { discovered = false } = {}): ConfigFile {
   const escape = discovered ? repositoryEscape(path) : undefined;
   if (escape !== undefined) {
     throw new ConfigError(path, 1, escape);
@@ -167,7 +166,7 @@ export function loadConfigFile(path: string, rules: readonly Rule[] = allRules, 
 }
 
 /** Parses config text (YAML or JSON); throws `ConfigError` on the first problem. */
-export function parseConfigText(text: string, path: string, rules: readonly Rule[] = allRules): ConfigOverride {
+export function parseConfigText(text: string, path: string, rules: readonly Rule[]): ConfigOverride {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineOf = (node: Node | Pair | null | undefined): number => {

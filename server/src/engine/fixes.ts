@@ -103,7 +103,7 @@ export function applySafeFixes(text: string, diagnostics: readonly HpcDiagnostic
 }
 
 /** Lints and applies safe fixes until nothing changes (at most `MAX_FIX_PASSES` passes). */
-export function fixAll(text: string, options: EngineLintOptions = {}): { text: string; applied: number } {
+export function fixAll(text: string, options: EngineLintOptions): { text: string; applied: number } {
   let current = text;
   let applied = 0;
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {

@@ -5,12 +5,11 @@ import type { Range, Recipe, RecipeFormat } from '../recipe/model';
 import { parseDockerfileWithSyntaxTree } from '../recipe/dockerfile';
 import { factsOf } from '../recipe/facts';
 import { detectFormat, parseRecipe } from '../recipe/parse';
-import { allRules } from '../rules/index';
 import { defaultConfig } from './config';
 import { fixesWithLineBreak, lineBreakOf } from './lineBreaks';
 import { syntaxCheckSkipReason, validateDockerfile } from './syntax';
 import { syntaxFindingSeverity } from './syntaxPolicy';
-import { dockerfileUtilsCode, INTERNAL_CODE, PARSE_CODE, ruleByCodeOrName, SKIPPED_CODE } from './registry';
+import { dockerfileUtilsCode, INTERNAL_CODE, PARSE_CODE, ruleByCodeOrName, SKIPPED_CODE, type RuleLookup } from './registry';
 import type { Finding, Rule, Severity, SeveritySetting } from './rule';
 import type { HpcDiagnostic, LintOptions, LintResult, ResolvedConfig } from './types';
 
@@ -22,9 +21,9 @@ export const MAX_RECIPE_BYTES = 2 * 1024 * 1024;
 /** A NUL byte in this many leading characters marks a file as binary. */
 const BINARY_SNIFF_LENGTH = 8 * 1024;
 
-/** `LintOptions` plus the rule set to run (default: every registered rule); tests pass their own rules. */
+/** `LintOptions` plus the rule set to run: the engine knows no rules of its own (callers pass `allRules` or a test's). */
 export interface EngineLintOptions extends LintOptions {
-  rules?: readonly Rule[];
+  rules: readonly Rule[];
   /** dockerfile-utils validator settings (used when `config.syntaxValidation`). */
   validatorSettings?: ValidatorSettings;
 }
@@ -33,7 +32,7 @@ export interface EngineLintOptions extends LintOptions {
  * Lints one recipe. A rule that throws does not stop the others: its partial findings are dropped and
  * one `hpclint/internal` warning (at the top of the file) names the rule and the error.
  */
-export function lint(text: string, options: EngineLintOptions = {}): LintResult {
+export function lint(text: string, options: EngineLintOptions): LintResult {
   const format = options.format ?? detectFormat(options.fileName, text) ?? 'dockerfile';
   const config = options.config ?? defaultConfig();
   const skip = skipReason(text);
@@ -49,7 +48,7 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
   const lineBreak = lineBreakOf(text);
   const rootCauses = new Map<HpcDiagnostic, { key: string; rank: number }>();
 
-  for (const rule of options.rules ?? allRules) {
+  for (const rule of options.rules) {
     const { meta } = rule;
     if (!meta.formats.includes(format)) {
       continue;
@@ -110,11 +109,12 @@ export function lint(text: string, options: EngineLintOptions = {}): LintResult 
     }
   }
 
-  const settled = config.compat?.length ? withCompatSettings(diagnostics, overrides, config.compat, recipe, rootCauses) : diagnostics;
+  const names = (key: string) => ruleByCodeOrName(key, options.rules);
+  const settled = config.compat?.length ? withCompatSettings(diagnostics, overrides, config.compat, recipe, names, rootCauses) : diagnostics;
   // One finding per root cause among what the settings keep; an ignore pragma then silences that finding and the root
   // cause with it (the user has seen its facts), while a rule turned off lets the next one report.
   const single = rootCauses.size > 0 ? onePerRootCause(settled, rootCauses) : settled;
-  const kept = recipe.pragmas.length > 0 ? single.filter((d) => !suppressed(d, recipe)) : single;
+  const kept = recipe.pragmas.length > 0 ? single.filter((d) => !suppressed(d, recipe, names)) : single;
   kept.sort(compareDiagnostics);
   return { format, recipe, diagnostics: kept };
 }
@@ -151,8 +151,9 @@ export function settleFindings(found: readonly ExternalFinding[], recipe: Recipe
     }
     kept.push({ ...diagnostic, severity: setting });
   }
-  const settled = config.compat?.length ? withCompatSettings(kept, overrides, config.compat, recipe) : kept;
-  return settled.filter((d) => !suppressed(d, recipe)).sort(compareDiagnostics);
+  // Findings made outside rules carry no rule's code: pragmas and compat keys name them by their own code.
+  const settled = config.compat?.length ? withCompatSettings(kept, overrides, config.compat, recipe, noRules) : kept;
+  return settled.filter((d) => !suppressed(d, recipe, noRules)).sort(compareDiagnostics);
 }
 
 /**
@@ -165,12 +166,13 @@ function withCompatSettings(
   overrides: Overrides,
   compat: NonNullable<ResolvedConfig['compat']>,
   recipe: Recipe,
+  names: RuleLookup,
   rootCauses?: Map<HpcDiagnostic, { key: string; rank: number }>,
 ): HpcDiagnostic[] {
   const result: HpcDiagnostic[] = [];
   for (const diagnostic of diagnostics) {
     const own = overrides.ruleOnly(diagnostic.code, diagnostic.name);
-    const entry = own === undefined ? compat.find(({ key }) => matchesCode(key, diagnostic, recipe)) : undefined;
+    const entry = own === undefined ? compat.find(({ key }) => matchesCode(key, diagnostic, recipe, names)) : undefined;
     if (!entry) {
       result.push(diagnostic);
     } else if (entry.setting !== 'off') {
@@ -184,6 +186,8 @@ function withCompatSettings(
   }
   return result;
 }
+
+const noRules: RuleLookup = () => undefined;
 
 const LSP_SEVERITY: Record<number, Severity> = { 1: 'error', 2: 'warning', 3: 'info', 4: 'hint' };
 
@@ -269,7 +273,7 @@ function emptyRecipe(format: RecipeFormat, text: string): Recipe {
   return { format, text, stages: [], globalArgs: [], comments: [], pragmas: [], diagnostics: [], escapeChar: '\\' };
 }
 
-function suppressed(diagnostic: HpcDiagnostic, recipe: Recipe): boolean {
+function suppressed(diagnostic: HpcDiagnostic, recipe: Recipe, names: RuleLookup): boolean {
   const line = diagnostic.range.start.line;
   for (const pragma of recipe.pragmas) {
     if (!pragma.global) {
@@ -278,7 +282,7 @@ function suppressed(diagnostic: HpcDiagnostic, recipe: Recipe): boolean {
         continue;
       }
     }
-    if (pragma.codes.some((code) => matchesCode(code, diagnostic, recipe))) {
+    if (pragma.codes.some((code) => matchesCode(code, diagnostic, recipe, names))) {
       return true;
     }
   }
@@ -286,12 +290,12 @@ function suppressed(diagnostic: HpcDiagnostic, recipe: Recipe): boolean {
 }
 
 /** A pragma or compat key names the finding: its code or name, or a hadolint/BuildKit check it reports (compat/). */
-function matchesCode(key: string, diagnostic: HpcDiagnostic, recipe: Recipe): boolean {
+function matchesCode(key: string, diagnostic: HpcDiagnostic, recipe: Recipe, names: RuleLookup): boolean {
   const lower = key.toLowerCase();
   return (
     lower === diagnostic.code.toLowerCase() ||
     lower === diagnostic.name.toLowerCase() ||
-    ruleByCodeOrName(key)?.meta.code === diagnostic.code ||
+    names(key)?.meta.code === diagnostic.code ||
     compatKeyMatches(key, diagnostic, recipe)
   );
 }

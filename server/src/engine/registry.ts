@@ -1,6 +1,5 @@
 // Lookup of rules by code (case-insensitive) or kebab-case name.
 import { ValidationCode } from 'dockerfile-utils';
-import { allRules } from '../rules/index';
 import type { Rule } from './rule';
 
 export type RuleLookup = (key: string) => Rule | undefined;
@@ -23,8 +22,8 @@ function indexOf(rules: readonly Rule[]): Map<string, Rule> {
   return index;
 }
 
-/** The rule whose code (any case) or name is `key`, from `rules` (default: every registered rule). */
-export function ruleByCodeOrName(key: string, rules: readonly Rule[] = allRules): Rule | undefined {
+/** The rule of `rules` whose code (any case), former code or name is `key`. */
+export function ruleByCodeOrName(key: string, rules: readonly Rule[]): Rule | undefined {
   return indexOf(rules).get(key.trim().toLowerCase());
 }
 

@@ -1,6 +1,7 @@
 // What a base OS release brings that a site cares about: its glibc (for host libraries bound into the
 // container and for the host kernel it needs) and its CPU baseline (Enterprise Linux 10 is built for
 // x86-64-v3). Releases are the EOL table's products and cycles (`ubuntu` 22.04, `rocky` 9, …).
+import { compareVersions } from '../knowledge/versions';
 import type { Site } from './profile';
 
 /** glibc by product and cycle, from each distribution's package index (libc6 / glibc). */
@@ -29,19 +30,6 @@ export function baseGlibc(product: string, cycle: string): string | undefined {
     return 'musl';
   }
   return Object.prototype.hasOwnProperty.call(GLIBC, product) ? GLIBC[product][cycle] : undefined;
-}
-
-/** `2.28` < `2.34`. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (diff !== 0) {
-      return diff;
-    }
-  }
-  return 0;
 }
 
 /**

@@ -1,4 +1,5 @@
 // Registry and package mirrors of site profiles: which mirror serves an image or a URL.
+import { canonicalRegistry } from '../knowledge/registries';
 import type { Site } from './profile';
 
 export interface RegistryMirror {
@@ -8,10 +9,9 @@ export interface RegistryMirror {
   index: number;
 }
 
-/** `docker.io` also answers to `index.docker.io` and `registry-1.docker.io`. */
+/** `docker.io` also answers to its aliases (`index.docker.io`, `registry-1.docker.io`, …). */
 function sameRegistry(a: string, b: string): boolean {
-  const canonical = (host: string): string => (/^(index\.|registry-1\.)?docker\.io$/.test(host) ? 'docker.io' : host.toLowerCase());
-  return canonical(a) === canonical(b);
+  return canonicalRegistry(a) === canonicalRegistry(b);
 }
 
 /** The first site mirror of `registry` (`docker.io`, `ghcr.io`, `nvcr.io`, …), if any site has one. */

@@ -1,6 +1,6 @@
 // Definition-file runtimes of site profiles: whether a site's Apptainer / SingularityCE accepts a feature.
 import type { SiteFact } from '../engine/rule';
-import { compareVersions } from './base-os';
+import { compareVersions } from '../knowledge/versions';
 import { listWords, onSite, siteFact } from './checks';
 import type { RuntimeName, Site } from './profile';
 

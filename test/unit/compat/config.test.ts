@@ -5,6 +5,7 @@ import { parseHadolintConfig } from '../../../server/src/compat/hadolintConfig';
 import { ConfigError, defaultConfig, mergeConfig } from '../../../server/src/engine/config';
 import { lint } from '../../../server/src/engine/lint';
 import { compact, haveShellCheck, shellcheckFindings } from '../shellcheck/helpers';
+import { allRules } from '../../../server/src/rules/index';
 
 const FULL = `# hadolint's own settings
 failure-threshold: style
@@ -64,21 +65,21 @@ test('a broken .hadolint.yaml is a ConfigError with its line', () => {
 
 test('ignored and override apply through the DL mapping; hpclint\'s own rule settings win, and beat categories', () => {
   const text = 'FROM ubuntu:latest\nENV API_TOKEN=abc123secret\nUSER root\n';
-  const hadolint = mergeConfig(defaultConfig(), parseHadolintConfig(FULL, '.hadolint.yaml'));
+  const hadolint = mergeConfig(defaultConfig(), parseHadolintConfig(FULL, '.hadolint.yaml'), allRules);
   const found = (config = hadolint): string[] =>
-    lint(text, { format: 'dockerfile', config })
+    lint(text, { rules: allRules, format: 'dockerfile', config })
       .diagnostics.filter((d) => /SEC-00[157]/.test(d.code))
       .map((d) => `${d.range.start.line + 1} ${d.code} ${d.severity}`);
   assert.deepEqual(found(defaultConfig()), ['1 HPC-SEC-001 hint', '2 HPC-SEC-005 error', '3 HPC-SEC-007 info']);
   assert.deepEqual(found(), ['2 HPC-SEC-005 hint', '3 HPC-SEC-007 error']);
   // A rule setting beats the hadolint entry; a hadolint entry (one check) beats a category severity.
-  assert.deepEqual(found(mergeConfig(hadolint, { rules: { 'HPC-SEC-007': 'warning' }, categories: { security: 'info' } })), [
+  assert.deepEqual(found(mergeConfig(hadolint, { rules: { 'HPC-SEC-007': 'warning' }, categories: { security: 'info' } }, allRules)), [
     '2 HPC-SEC-005 hint',
     '3 HPC-SEC-007 warning',
   ]);
-  assert.deepEqual(found(mergeConfig(hadolint, { categories: { security: 'off' } })), []);
+  assert.deepEqual(found(mergeConfig(hadolint, { categories: { security: 'off' } }, allRules)), []);
   assert.deepEqual(hadolint.settings.trustedRegistries, ['docker.io', '*.gcr.io']);
-  assert.deepEqual(mergeConfig(hadolint, { trustedRegistries: ['ghcr.io/me'] }).settings.trustedRegistries, ['ghcr.io/me']);
+  assert.deepEqual(mergeConfig(hadolint, { trustedRegistries: ['ghcr.io/me'] }, allRules).settings.trustedRegistries, ['ghcr.io/me']);
 });
 
 test('.hadolint.yaml ignored/override reach ShellCheck findings by their SC code', (t) => {

@@ -27,7 +27,7 @@ test('every hadolint DL check is in the table once, in order', () => {
 test('every mapped hpclint code exists (rules, dockerfile-utils checks, the parser)', () => {
   for (const check of [...HADOLINT_CHECKS, ...BUILDKIT_CHECKS]) {
     for (const code of check.codes) {
-      const known = ruleByCodeOrName(code)?.meta.code === code || code === PARSE_CODE || (code.startsWith('dockerfile-utils/') && isNonRuleCode(code));
+      const known = ruleByCodeOrName(code, allRules)?.meta.code === code || code === PARSE_CODE || (code.startsWith('dockerfile-utils/') && isNonRuleCode(code));
       assert.ok(known, `${check.id} maps to ${code}, which hpclint does not report`);
     }
   }

@@ -6,12 +6,13 @@ import { test } from 'node:test';
 import { defaultConfig } from '../../../server/src/engine/config';
 import { lint } from '../../../server/src/engine/lint';
 import { compact, haveShellCheck, shellcheckFindings } from '../shellcheck/helpers';
+import { allRules } from '../../../server/src/rules/index';
 
 const FIXTURES = join(__dirname, '../../fixtures/hadolint');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
 
 function codes(text: string): string[] {
-  return lint(text, { format: 'dockerfile', config: defaultConfig() }).diagnostics.map((d) => `${d.range.start.line + 1} ${d.code}`);
+  return lint(text, { rules: allRules, format: 'dockerfile', config: defaultConfig() }).diagnostics.map((d) => `${d.range.start.line + 1} ${d.code}`);
 }
 
 test('a recipe annotated for hadolint: its pragmas silence the hpclint findings of the same checks, and nothing else', () => {

@@ -16,7 +16,7 @@ const LINE = { start: { line: 1, character: 4 }, end: { line: 1, character: 40 }
 const AT = { line: 1, character: 10 };
 
 function finding(code: string, severity: HpcDiagnostic['severity'], message = `message of ${code}`): HpcDiagnostic {
-  const meta = ruleByCodeOrName(code)!.meta;
+  const meta = ruleByCodeOrName(code, allRules)!.meta;
   return { code, name: meta.name, category: meta.category, severity, message, range: LINE, fixes: [], source: 'hpclint' };
 }
 
@@ -32,7 +32,7 @@ test('findings are ordered by severity, each in one block with title, why, how a
     blocks.map((block) => block.match(/^\*\*(HPC-[A-Z]+-\d+)\*\*/)?.[1]),
     ['HPC-DEF-005', 'HPC-PORT-001', 'HPC-SEC-008'],
   );
-  const meta = ruleByCodeOrName('HPC-PORT-001')!.meta;
+  const meta = ruleByCodeOrName('HPC-PORT-001', allRules)!.meta;
   const page = pathToFileURL(join(ROOT, 'docs', 'rules', 'HPC-PORT-001.md')).toString();
   assert.equal(
     blocks[1],

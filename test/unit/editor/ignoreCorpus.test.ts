@@ -24,6 +24,7 @@ import type { RecipeFormat } from '../../../server/src/recipe/model';
 import { detectFormat, parseRecipe } from '../../../server/src/recipe/parse';
 import { statementLines, type StatementLines } from '../../../server/src/service/statements';
 import { TEST_TODAY } from '../ruleRunner';
+import { allRules } from '../../../server/src/rules/index';
 
 const CORPUS = resolve(__dirname, '..', '..', '..', '../shared/corpus');
 const config = { ...defaultConfig(), settings: { ...defaultConfig().settings, today: TEST_TODAY } };
@@ -145,7 +146,7 @@ function countOf(findings: readonly HpcDiagnostic[]): Map<string, number> {
 
 /** Targeted findings gone; the others where they moved; nothing new. Same-code findings of a targeted statement may go. */
 function compare(subject: Subject, applied: Applied, offered: readonly HpcDiagnostic[], applied_: readonly HpcDiagnostic[], kind: Kind): string[] {
-  const after = lint(applied.text, { format: subject.format, fileName: subject.name, config }).diagnostics;
+  const after = lint(applied.text, { rules: allRules, format: subject.format, fileName: subject.name, config }).diagnostics;
   const afterCounts = countOf(after);
   const original = statementLines(parseRecipe(subject.text, subject.format));
   const statementOf = (line: number): number => {
@@ -193,7 +194,7 @@ test('"ignore for this line" and "ignore in this file" silence every corpus find
   for (const file of ['dockerfile', 'singularity'].flatMap((dir) => listFiles(join(CORPUS, dir))).sort()) {
     const text = readFileSync(file, 'utf8');
     const format = detectFormat(file, text) ?? 'dockerfile';
-    const result = lint(text, { format, fileName: file, config });
+    const result = lint(text, { rules: allRules, format, fileName: file, config });
     const findings = result.diagnostics.filter((finding) => finding.code !== 'hpclint/skipped');
     if (findings.length === 0) {
       continue;

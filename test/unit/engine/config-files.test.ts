@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ConfigError, loadConfigFile } from '../../../server/src/engine/config';
+import { allRules } from '../../../server/src/rules/index';
 
 const temp = realpathSync(mkdtempSync(join(tmpdir(), 'hpclint-config-files-')));
 after(() => rmSync(temp, { recursive: true, force: true }));
@@ -24,15 +25,15 @@ function detail(run: () => unknown): string {
 test('a FIFO, a device or a huge file as config is refused at once', () => {
   const fifo = join(temp, 'fifo.yaml');
   execFileSync('mkfifo', [fifo]);
-  assert.match(detail(() => loadConfigFile(fifo)), /^1: cannot read config file: not a regular file \(a FIFO\)/);
+  assert.match(detail(() => loadConfigFile(fifo, allRules)), /^1: cannot read config file: not a regular file \(a FIFO\)/);
   if (existsSync('/dev/zero')) {
     const zero = join(temp, 'zero.yaml');
     symlinkSync('/dev/zero', zero);
-    assert.match(detail(() => loadConfigFile(zero)), /^1: cannot read config file: not a regular file \(a character device\)/);
+    assert.match(detail(() => loadConfigFile(zero, allRules)), /^1: cannot read config file: not a regular file \(a character device\)/);
   }
   const big = join(temp, 'big.yaml');
   writeFileSync(big, `# ${'x'.repeat(2 * 1024 * 1024)}\n`);
-  assert.equal(detail(() => loadConfigFile(big)), '1: config file is larger than 1 MB');
+  assert.equal(detail(() => loadConfigFile(big, allRules)), '1: config file is larger than 1 MB');
 });
 
 test('a looked-up config that links out of its repository is not read; one named by the user is', () => {
@@ -47,16 +48,16 @@ test('a looked-up config that links out of its repository is not read; one named
   symlinkSync(join(elsewhere, 'private.yaml'), join(repo, '.hpclint.yaml'));
   symlinkSync('../shared/base.yaml', join(repo, 'app', '.hpclint.yaml'));
   assert.equal(
-    detail(() => loadConfigFile(join(repo, '.hpclint.yaml'), undefined, { discovered: true })),
+    detail(() => loadConfigFile(join(repo, '.hpclint.yaml'), allRules, { discovered: true })),
     `1: ${join(elsewhere, 'private.yaml')} is outside ${repo}; not read`,
   );
-  assert.deepEqual(loadConfigFile(join(repo, '.hpclint.yaml')).rules, { 'HPC-PORT-001': 'off' });
-  assert.deepEqual(loadConfigFile(join(repo, 'app', '.hpclint.yaml'), undefined, { discovered: true }).rules, { 'HPC-PORT-001': 'error' });
+  assert.deepEqual(loadConfigFile(join(repo, '.hpclint.yaml'), allRules).rules, { 'HPC-PORT-001': 'off' });
+  assert.deepEqual(loadConfigFile(join(repo, 'app', '.hpclint.yaml'), allRules, { discovered: true }).rules, { 'HPC-PORT-001': 'error' });
 });
 
 test('a config file names site profiles inside its repository only', () => {
   const repo = join(temp, 'sites');
   mkdirSync(join(repo, '.git'), { recursive: true });
   writeFileSync(join(repo, '.hpclint.yaml'), `site: ${join(temp, 'elsewhere', 'x.hpclint-site.yaml')}\n`);
-  assert.match(detail(() => loadConfigFile(join(repo, '.hpclint.yaml'))), /^1: site profile \/.*x\.hpclint-site\.yaml is outside .*; not read$/);
+  assert.match(detail(() => loadConfigFile(join(repo, '.hpclint.yaml'), allRules)), /^1: site profile \/.*x\.hpclint-site\.yaml is outside .*; not read$/);
 });

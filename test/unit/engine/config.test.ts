@@ -13,6 +13,7 @@ import {
   today,
 } from '../../../server/src/engine/config';
 import type { Rule } from '../../../server/src/engine/rule';
+import { allRules } from '../../../server/src/rules/index';
 
 const fixtures = join(__dirname, '../../fixtures/config');
 
@@ -41,7 +42,7 @@ function configError(fn: () => unknown): ConfigError {
 
 test('loads every supported setting from a YAML file', () => {
   const path = join(fixtures, 'valid/.hpclint.yaml');
-  assert.deepEqual(loadConfigFile(path), {
+  assert.deepEqual(loadConfigFile(path, allRules), {
     path,
     rules: { 'dockerfile-utils/DEPRECATED_MAINTAINER': 'off' },
     categories: { security: 'error' },
@@ -54,31 +55,31 @@ test('loads every supported setting from a YAML file', () => {
 
 test('loads a JSON config file', () => {
   const path = join(fixtures, 'json/.hpclint.json');
-  assert.deepEqual(loadConfigFile(path), { path, publish: 'private', syntaxValidation: true });
+  assert.deepEqual(loadConfigFile(path, allRules), { path, publish: 'private', syntaxValidation: true });
 });
 
 test('a YAML syntax error names the file and the line', () => {
   const path = join(fixtures, 'syntax-error/.hpclint.yaml');
-  const error = configError(() => loadConfigFile(path));
+  const error = configError(() => loadConfigFile(path, allRules));
   assert.equal(error.file, path);
   assert.equal(error.line, 4);
   assert.match(error.message, /^.*syntax-error\/\.hpclint\.yaml:4: invalid YAML: /);
 });
 
 test('an unknown top-level key is reported on its line', () => {
-  const error = configError(() => loadConfigFile(join(fixtures, 'unknown-key/.hpclint.yml')));
+  const error = configError(() => loadConfigFile(join(fixtures, 'unknown-key/.hpclint.yml'), allRules));
   assert.equal(error.line, 3);
   assert.match(error.detail, /unknown setting "publsh"/);
 });
 
 test('a bad severity is reported on the line of the value', () => {
-  const error = configError(() => loadConfigFile(join(fixtures, 'bad-severity/.hpclint.yaml')));
+  const error = configError(() => loadConfigFile(join(fixtures, 'bad-severity/.hpclint.yaml'), allRules));
   assert.equal(error.line, 3);
   assert.equal(error.detail, 'invalid severity for "performance" in categories: expected off, error, warning, info or hint');
 });
 
 test('an unknown rule code is reported on its line', () => {
-  const error = configError(() => loadConfigFile(join(fixtures, 'unknown-rule/.hpclint.yaml')));
+  const error = configError(() => loadConfigFile(join(fixtures, 'unknown-rule/.hpclint.yaml'), allRules));
   assert.equal(error.line, 3);
   assert.match(error.detail, /unknown rule "HPC-NOPE-999"/);
 });
@@ -94,22 +95,22 @@ test('rule keys may be codes (any case) or names of known rules', () => {
 });
 
 test('other value problems', () => {
-  assert.equal(configError(() => parseConfigText('publish: maybe\n', 'x.yaml')).detail, 'publish must be "public" or "private"');
-  assert.equal(configError(() => parseConfigText('\n\nsyntaxValidation: yes please\n', 'x.yaml')).line, 3);
-  assert.equal(configError(() => parseConfigText('categories:\n  gpu: off\n', 'x.yaml')).line, 2);
-  assert.equal(configError(() => parseConfigText('trustedRegistries:\n  - a\n  - 3\n', 'x.yaml')).line, 3);
-  assert.equal(configError(() => parseConfigText('- rules\n', 'x.yaml')).line, 1);
-  assert.equal(configError(() => parseConfigText('rules:\n  a: off\n  a: error\n', 'x.yaml')).line, 3);
-  assert.deepEqual(parseConfigText('', 'x.yaml'), {});
-  assert.deepEqual(parseConfigText('# only a comment\n', 'x.yaml'), {});
-  assert.deepEqual(parseConfigText('trustedRegistries: ghcr.io\n', 'x.yaml'), { trustedRegistries: ['ghcr.io'] });
+  assert.equal(configError(() => parseConfigText('publish: maybe\n', 'x.yaml', allRules)).detail, 'publish must be "public" or "private"');
+  assert.equal(configError(() => parseConfigText('\n\nsyntaxValidation: yes please\n', 'x.yaml', allRules)).line, 3);
+  assert.equal(configError(() => parseConfigText('categories:\n  gpu: off\n', 'x.yaml', allRules)).line, 2);
+  assert.equal(configError(() => parseConfigText('trustedRegistries:\n  - a\n  - 3\n', 'x.yaml', allRules)).line, 3);
+  assert.equal(configError(() => parseConfigText('- rules\n', 'x.yaml', allRules)).line, 1);
+  assert.equal(configError(() => parseConfigText('rules:\n  a: off\n  a: error\n', 'x.yaml', allRules)).line, 3);
+  assert.deepEqual(parseConfigText('', 'x.yaml', allRules), {});
+  assert.deepEqual(parseConfigText('# only a comment\n', 'x.yaml', allRules), {});
+  assert.deepEqual(parseConfigText('trustedRegistries: ghcr.io\n', 'x.yaml', allRules), { trustedRegistries: ['ghcr.io'] });
 });
 
 test('registryMirror: a registry host with an optional path; a trailing slash is dropped', () => {
-  assert.deepEqual(parseConfigText('registryMirror: registry.example.org:5000/dockerhub/\n', 'x.yaml'), {
+  assert.deepEqual(parseConfigText('registryMirror: registry.example.org:5000/dockerhub/\n', 'x.yaml', allRules), {
     registryMirror: 'registry.example.org:5000/dockerhub',
   });
-  const error = configError(() => parseConfigText('publish: private\nregistryMirror: https://mirror\n', 'x.yaml'));
+  const error = configError(() => parseConfigText('publish: private\nregistryMirror: https://mirror\n', 'x.yaml', allRules));
   assert.equal(error.line, 2);
   assert.match(error.detail, /registryMirror must be a registry host/);
   const merged = mergeConfig(defaultConfig(), { registryMirror: 'mirror.example.org' }, [testRule]);
@@ -117,7 +118,7 @@ test('registryMirror: a registry host with an optional path; a trailing slash is
 });
 
 test('an unreadable config file is a ConfigError on line 1', () => {
-  const error = configError(() => loadConfigFile(join(fixtures, 'missing/.hpclint.yaml')));
+  const error = configError(() => loadConfigFile(join(fixtures, 'missing/.hpclint.yaml'), allRules));
   assert.equal(error.line, 1);
   assert.match(error.detail, /cannot read config file: no such file or directory/);
 });

@@ -8,6 +8,7 @@ import type { Fix, Rule, TextEdit } from '../../../server/src/engine/rule';
 import type { HpcDiagnostic } from '../../../server/src/engine/types';
 import type { Range } from '../../../server/src/recipe/model';
 import { LineIndex } from '../../../server/src/recipe/text';
+import { allRules } from '../../../server/src/rules/index';
 
 const range = (sl: number, sc: number, el: number, ec: number): Range => ({
   start: { line: sl, character: sc },
@@ -105,8 +106,8 @@ test('fixAll re-lints until stable and reports the number of fixes', () => {
 
 test('in a CRLF recipe every fix the engine reports inserts CRLF lines (LSP quick fixes, JSON and SARIF show them as applied)', () => {
   const text = 'FROM ubuntu:24.04\r\nRUN echo built\r\n';
-  const lf = lint(text.replace(/\r\n/g, '\n'), { format: 'dockerfile', config: defaultConfig() }).diagnostics;
-  const crlf = lint(text, { format: 'dockerfile', config: defaultConfig() }).diagnostics;
+  const lf = lint(text.replace(/\r\n/g, '\n'), { rules: allRules, format: 'dockerfile', config: defaultConfig() }).diagnostics;
+  const crlf = lint(text, { rules: allRules, format: 'dockerfile', config: defaultConfig() }).diagnostics;
   const inserted = (diagnostics: readonly HpcDiagnostic[], code: string): string[] =>
     diagnostics.filter((d) => d.code === code).flatMap((d) => d.fixes.flatMap((fix) => fix.edits.map((edit) => edit.newText)));
   for (const code of ['HPC-SEC-008', 'HPC-LIC-006']) {

@@ -4,9 +4,10 @@ import { test } from 'node:test';
 import { validate } from 'dockerfile-utils';
 import { lint } from '../../../server/src/engine/lint';
 import { defuseStageNames } from '../../../server/src/engine/syntaxTraps';
+import { allRules } from '../../../server/src/rules/index';
 
 const syntax = (text: string): string[] =>
-  lint(text, { format: 'dockerfile' })
+  lint(text, { rules: allRules, format: 'dockerfile' })
     .diagnostics.filter((d) => d.source === 'dockerfile-utils')
     .map((d) => `${d.code} ${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.message}`);
 

@@ -7,6 +7,7 @@ import type { RecipeFormat } from '../../../server/src/recipe/model';
 import { parseRecipe } from '../../../server/src/recipe/parse';
 import { checkRecipeSync } from '../../../server/src/shellcheck/check';
 import { locateShellCheck, ShellCheckRunner } from '../../../server/src/shellcheck/runner';
+import { allRules } from '../../../server/src/rules/index';
 
 export const availability = locateShellCheck();
 let runner: ShellCheckRunner | undefined;
@@ -31,7 +32,7 @@ export function shellcheckFindings(text: string, format: RecipeFormat, override:
     throw new Error(availability.reason);
   }
   runner ??= new ShellCheckRunner(availability);
-  const outcome = checkRecipeSync(parseRecipe(text, format), mergeConfig(defaultConfig(), override), runner);
+  const outcome = checkRecipeSync(parseRecipe(text, format), mergeConfig(defaultConfig(), override, allRules), runner);
   if (outcome.errors.length > 0) {
     throw new Error(outcome.errors.join('\n'));
   }

@@ -11,6 +11,7 @@ import { ConfigError, parseConfigText } from '../../../server/src/engine/config'
 import { bundledProfile, bundledProfileNames, parseProfileText, referenceFromArgument, resolveSiteReference } from '../../../server/src/site/load';
 import { factSource, siteName } from '../../../server/src/site/profile';
 import { BUNDLED_PROFILES } from '../../../server/src/site/profiles/index';
+import { allRules } from '../../../server/src/rules/index';
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 const ajvValidate = ajv.compile(schema);
@@ -133,24 +134,24 @@ test('config files name sites by bundled name, path, inline profile or { profile
   try {
     writeFileSync(join(dir, 'ours.hpclint-site.yaml'), MINIMAL);
     const config = join(dir, '.hpclint.yaml');
-    const sites = (text: string) => parseConfigText(text, config).sites?.map(siteName);
+    const sites = (text: string) => parseConfigText(text, config, allRules).sites?.map(siteName);
     assert.deepEqual(sites('site: lumi\n'), ['lumi']);
     assert.deepEqual(sites('site: ./ours.hpclint-site.yaml\n'), ['mini']);
     assert.deepEqual(sites('site: [lumi, cscs-daint]\n'), ['lumi', 'cscs-daint']);
     assert.deepEqual(sites('site:\n  profile: lumi\n  partitions: [lumi-g]\n'), ['lumi (lumi-g)']);
     assert.deepEqual(sites('site:\n  name: inline\n  partitions:\n    - name: a\n      cpu: { arch: aarch64, microarch: neoverse-v2 }\n'), ['inline']);
 
-    assert.equal(errorOf(() => parseConfigText('rules: {}\nsite: lumii\n', config)), `${config}:2: unknown site profile "lumii" (bundled: bede-gh, cscs-daint, generic-x86-64-v3-ib, lumi; or give a path to a profile file)`);
-    assert.equal(errorOf(() => parseConfigText('site:\n  profile: lumi\n  partitions: [gpu]\n', config)), `${config}:2: site "lumi" has no partition "gpu" (partitions: lumi-c, lumi-g)`);
+    assert.equal(errorOf(() => parseConfigText('rules: {}\nsite: lumii\n', config, allRules)), `${config}:2: unknown site profile "lumii" (bundled: bede-gh, cscs-daint, generic-x86-64-v3-ib, lumi; or give a path to a profile file)`);
+    assert.equal(errorOf(() => parseConfigText('site:\n  profile: lumi\n  partitions: [gpu]\n', config, allRules)), `${config}:2: site "lumi" has no partition "gpu" (partitions: lumi-c, lumi-g)`);
     assert.equal(
-      errorOf(() => parseConfigText('site:\n  name: inline\n  partitions:\n    - name: a\n      cpu: { arch: arm }\n', config)),
+      errorOf(() => parseConfigText('site:\n  name: inline\n  partitions:\n    - name: a\n      cpu: { arch: arm }\n', config, allRules)),
       `${config}:5: "partitions[0].cpu.arch": unknown value "arm" (expected one of: x86_64, aarch64, ppc64le)`,
     );
-    assert.equal(errorOf(() => parseConfigText('site: 42\n', config)), `${config}:1: site must be a bundled profile name, a path to a profile file, a profile mapping, or a list of these`);
-    assert.match(errorOf(() => parseConfigText('site: ./missing.hpclint-site.yaml\n', config)), /missing\.hpclint-site\.yaml:1: cannot read site profile: no such file or directory$/);
+    assert.equal(errorOf(() => parseConfigText('site: 42\n', config, allRules)), `${config}:1: site must be a bundled profile name, a path to a profile file, a profile mapping, or a list of these`);
+    assert.match(errorOf(() => parseConfigText('site: ./missing.hpclint-site.yaml\n', config, allRules)), /missing\.hpclint-site\.yaml:1: cannot read site profile: no such file or directory$/);
     writeFileSync(join(dir, 'bad.hpclint-site.yaml'), 'name: bad\npartitions:\n  - name: x\n    cpu: { arch: sparc }\n');
     assert.equal(
-      errorOf(() => parseConfigText('site: bad.hpclint-site.yaml\n', config)),
+      errorOf(() => parseConfigText('site: bad.hpclint-site.yaml\n', config, allRules)),
       `${join(dir, 'bad.hpclint-site.yaml')}:4: "partitions[0].cpu.arch": unknown value "sparc" (expected one of: x86_64, aarch64, ppc64le)`,
     );
   } finally {

@@ -2,6 +2,7 @@
 import { MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver';
 import { isNonRuleCode, ruleByCodeOrName } from '../../engine/registry';
 import { CATEGORIES, isSettingCategory, isSeveritySetting, oneOfText, SEVERITY_SETTINGS, type SeveritySetting } from '../../engine/rule';
+import { allRules } from '../../rules/index';
 
 export interface HpclintSettings {
   enable: boolean;
@@ -106,7 +107,7 @@ export function settingsProblems(raw: unknown, where = 'hpclint'): string[] {
   }
   const rules = isRecord(raw.rules) ? raw.rules : {};
   for (const [key, severity] of Object.entries(rules)) {
-    if (!ruleByCodeOrName(key) && !isNonRuleCode(key)) {
+    if (!ruleByCodeOrName(key, allRules) && !isNonRuleCode(key)) {
       problems.push(`${where}.rules: unknown rule "${key}" is ignored (use a code such as HPC-PORT-001 or a rule name).`);
     } else if (severitySetting(severity) === undefined) {
       problems.push(`${where}.rules: invalid severity ${JSON.stringify(severity)} for "${key}" is ignored (expected ${oneOfText(SEVERITY_SETTINGS)}).`);

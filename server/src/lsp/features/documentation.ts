@@ -47,7 +47,7 @@ function findRuleDoc(code: string): string | undefined {
 }
 
 export function ruleMeta(codeOrName: string): RuleMeta | undefined {
-  return ruleByCodeOrName(codeOrName)?.meta;
+  return ruleByCodeOrName(codeOrName, allRules)?.meta;
 }
 
 /** Markdown documentation of a rule (code or name), rendered from its metadata; null if unknown. */

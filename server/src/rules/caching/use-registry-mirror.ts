@@ -1,11 +1,12 @@
 // HPC-CACHE-004: Docker Hub bases pulled directly when the site has a pull-through mirror.
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
+import { normalizeRef } from '../../knowledge/registries';
 import type { Recipe, Stage, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { activeSites, onSite, siteFact } from '../../site/checks';
 import { packageMirrorFor, registryMirrorFor } from '../../site/mirrors';
 import type { Site } from '../../site/profile';
-import { expandedBase, isStageReference, normalizeRef } from '../util/base-image';
+import { expandedBase, isStageReference } from '../util/base-image';
 import { recipeMentions } from '../util/recipe-index';
 import { rangeInWord } from '../util/source';
 import docs from './use-registry-mirror.md';

@@ -3,7 +3,7 @@ import { defineRule, type Fix } from '../../engine/rule';
 import type { HeaderStep, Recipe, Stage } from '../../recipe/model';
 import { headerKeyword } from '../../recipe/apptainer-spec';
 import { lineIndexOf } from '../util/source';
-import { closestName } from './valid-header-keys';
+import { closestName } from '../util/names';
 import docs from './bootstrap-first.md';
 
 function headersOf(stage: Stage): HeaderStep[] {

@@ -6,7 +6,7 @@ import { BUILD_VARIABLES, bootstrapAgent, headerKeyword } from '../../recipe/app
 import { allScripts } from '../../recipe/query';
 import { activeSites, onSite, siteFact } from '../../site/checks';
 import { rangeInWord } from '../util/source';
-import { templateUses } from './defined-build-arguments';
+import { templateUses } from '../util/templates';
 import { runtimeVerdicts, type RuntimeNeed } from '../../site/runtime';
 import docs from './runtime-dialect-features.md';
 

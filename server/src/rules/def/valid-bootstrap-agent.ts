@@ -1,7 +1,7 @@
 // HPC-DEF-003: `Bootstrap:` must name an agent Apptainer knows.
 import { defineRule, type Fix } from '../../engine/rule';
 import { BOOTSTRAP_AGENTS, bootstrapAgent } from '../../recipe/apptainer-spec';
-import { closestName } from './valid-header-keys';
+import { closestName } from '../util/names';
 import docs from './valid-bootstrap-agent.md';
 
 const AGENT_NAMES = BOOTSTRAP_AGENTS.map((spec) => spec.name);

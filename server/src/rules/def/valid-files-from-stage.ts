@@ -1,7 +1,7 @@
 // HPC-DEF-008: `%files from <stage>` must name an earlier stage; stage names must be unique.
 import { defineRule, type Fix } from '../../engine/rule';
 import type { Stage, Word } from '../../recipe/model';
-import { closestName } from './valid-header-keys';
+import { closestName } from '../util/names';
 import docs from './valid-files-from-stage.md';
 
 function stageName(stage: Stage): string | undefined {

@@ -3,7 +3,8 @@ import { defineRule } from '../../engine/rule';
 import type { Recipe, Stage } from '../../recipe/model';
 import { repoWorkarounds, type RepoWorkaround } from '../util/repo-workarounds';
 import { baseStageOf, eolBaseCause } from '../util/source';
-import { baseHits, daysUntil, freeExtendedWindow } from './no-eol-base';
+import { daysUntil, freeExtendedWindow } from '../../knowledge/eol';
+import { baseHits } from '../util/eol-bases';
 import docs from './no-eol-repo-workaround.md';
 
 const ADVICE = 'the base is past end of life and gets no security fixes — move to a supported release (see HPC-EOL-001) instead of repointing its repositories';

@@ -5,7 +5,7 @@ import { allScripts } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { installedPackages } from '../util/installed-packages';
 import { rangeInWord, withShellCScripts } from '../util/source';
-import { daysUntil, findCycle } from './no-eol-base';
+import { daysUntil, findCycle } from '../../knowledge/eol';
 import docs from './no-eol-runtimes.md';
 
 interface Release {

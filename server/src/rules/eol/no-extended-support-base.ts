@@ -1,6 +1,7 @@
 // HPC-EOL-002: base releases past standard support that live on only in a free extended window (Debian LTS).
 import { defineRule } from '../../engine/rule';
-import { baseHits, daysUntil, describeCycle, freeExtendedWindow, successorFixes, WARN_DAYS } from './no-eol-base';
+import { daysUntil, describeCycle, freeExtendedWindow, WARN_DAYS } from '../../knowledge/eol';
+import { baseHits, successorFixes } from '../util/eol-bases';
 import docs from './no-extended-support-base.md';
 
 export default defineRule({

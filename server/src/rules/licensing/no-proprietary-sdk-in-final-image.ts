@@ -1,6 +1,6 @@
 // HPC-LIC-001: proprietary compiler SDKs / vendor MPIs in the final (published) image.
-import licensing from '../../data/licensing.json';
 import { defineRule, type Severity } from '../../engine/rule';
+import { PROPRIETARY_SDKS, type ProprietarySdk } from '../../knowledge/licensing';
 import type { CopyStep, ImageRef, ShellCommand, Stage, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
 import { publishSeverity } from '../util/licensing';
@@ -8,16 +8,9 @@ import { recipeMentions } from '../util/recipe-index';
 import { baseName, finalStageChain, withShellCScriptsInstead } from '../util/source';
 import docs from './no-proprietary-sdk-in-final-image.md';
 
-interface Product {
-  name: string;
-  /** What may be shipped instead. */
-  instead: string;
-  /** Redistribution terms in a few words. */
-  terms?: string;
-}
+type Product = ProprietarySdk;
 
-/** What each SDK's licence allows, from the licensing data file (as-of date and sources there). */
-const SDKS: Readonly<Record<string, Product>> = licensing.proprietarySdks;
+const SDKS = PROPRIETARY_SDKS;
 const INTEL = SDKS['intel-oneapi'];
 const INTEL_PSXE = SDKS['intel-psxe'];
 const NVHPC = SDKS['nvhpc'];

@@ -2,7 +2,8 @@
 import { defineRule, type Fix, type Severity } from '../../engine/rule';
 import type { Stage, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
-import { finalLicenseLabels, insertLicenseLabel, LICENSE_LABEL_KEY, publishSeverity } from '../util/licensing';
+import { LICENSE_LABEL_KEY } from '../../knowledge/licensing';
+import { finalLicenseLabels, insertLicenseLabel, publishSeverity } from '../util/licensing';
 import { recipeMentions } from '../util/recipe-index';
 import { baseName, finalStageChain, withShellCScriptsInstead } from '../util/source';
 import docs from './no-published-commercial-apps.md';

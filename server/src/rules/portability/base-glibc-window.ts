@@ -1,13 +1,14 @@
 // HPC-PORT-007: base OS whose glibc is too old for libraries HPC runtimes inject from the host.
 import { defineRule } from '../../engine/rule';
 import type { Range, Recipe } from '../../recipe/model';
-import { baseHits } from '../eol/no-eol-base';
-import { MINIMUM_HOST_GLIBC as MINIMUM, glibcText, oldGlibc } from '../util/base-glibc';
+import { MINIMUM_HOST_GLIBC as MINIMUM, glibcText, oldGlibc } from '../../knowledge/glibc';
+import { baseHits } from '../util/eol-bases';
 import { eolBaseCause, finalStageChain, rangeInWord } from '../util/source';
 import docs from './base-glibc-window.md';
 import type { RuleContext } from '../../engine/rule';
 import { activeSites, onSite, siteFact } from '../../site/checks';
-import { baseGlibc, bindsAnything, compareVersions, hostLibrariesBound, minimumKernel, needsX86Level } from '../../site/base-os';
+import { compareVersions } from '../../knowledge/versions';
+import { baseGlibc, bindsAnything, hostLibrariesBound, minimumKernel, needsX86Level } from '../../site/base-os';
 import { partitionFeatures } from '../../site/cpu';
 import { cpuLabel } from '../../site/cpu-sites';
 import type { Site } from '../../site/profile';

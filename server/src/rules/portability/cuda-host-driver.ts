@@ -1,13 +1,11 @@
 // HPC-PORT-008: the image's CUDA version needs a minimum NVIDIA driver branch on the compute nodes.
-import { own } from '../../engine/own';
-import cudaDriver from '../../data/cuda-driver.json';
+import { CONDA_CUDA, CUDA_COMPAT, CUDA_PACKAGE, CUDA_RUNFILE, cudaOfImage, driverRequirement, NOT_A_TOOLKIT, SPACK_CUDA } from '../../knowledge/cuda';
 import { defineRule } from '../../engine/rule';
 import type { Range, ShellCommand, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
-import { expandedBase, isStageReference, normalizeRef } from '../util/base-image';
+import { expandedBase, isStageReference } from '../util/base-image';
 import { installedPackages } from '../util/installed-packages';
-import { ngcBase } from '../util/ngc';
 import { baseName, finalStageChain } from '../util/source';
 import docs from './cuda-host-driver.md';
 import type { RuleContext } from '../../engine/rule';
@@ -15,47 +13,12 @@ import { activeSites, onSite, siteFact } from '../../site/checks';
 import { cudaVerdicts } from '../../site/cuda';
 import type { Site } from '../../site/profile';
 
-interface DriverEntry {
-  /** Driver branch; null when the release is known but its driver could not be confirmed. */
-  driver: number | null;
-}
-
-const MINOR_COMPATIBILITY = cudaDriver.minorCompatibility as Record<string, DriverEntry>;
-const TOOLKIT_DRIVER = cudaDriver.toolkitDriver as Record<string, DriverEntry>;
-
 interface CudaUse {
   version: string;
   range: Range;
   source: string;
   /** In the final image (the last stage and the stages it builds on), not only in a build stage. */
   shipped: boolean;
-}
-
-/** `cuda-toolkit-12-4`, `cuda-12-4`, `cuda-libraries-12-4`, `cuda-cudart-12-4` … (apt/dnf/zypper and package files). */
-const CUDA_PACKAGE = /^cuda(-[a-z][a-z-]*)?-(\d+)-(\d+)$/;
-/** Packages that carry no CUDA runtime (`cuda-license-*`, `cuda-repo-*`) or change the driver requirement (`cuda-compat-*`). */
-const NOT_A_TOOLKIT = /^cuda-(compat|license|repo|keyring)(-|$)/;
-const CUDA_COMPAT = /^cuda-compat-(\d+)-(\d+)$/;
-/** conda: `cudatoolkit=11.8`, `cuda-toolkit=12.4`, `cuda-version=12.4`, `pytorch-cuda=12.1`, `cuda=12.4` (nvidia channel). */
-const CONDA_CUDA = /^(?:[\w.-]+::)?(cudatoolkit|cuda-toolkit|cuda-version|cuda-runtime|cuda-cudart|pytorch-cuda|cuda)==?(\d+)\.(\d+)/;
-/** `cuda_12.4.1_550.54.15_linux.run` installers. */
-const CUDA_RUNFILE = /^cuda_(\d+)\.(\d+)[\d.]*_[\d.]+_linux[\w.-]*\.run$/;
-/** `spack install cuda@12.4.1`. */
-const SPACK_CUDA = /^cuda@=?(\d+)\.(\d+)/;
-
-/** CUDA `major.minor` of an `nvidia/cuda` base: `nvidia/cuda:12.4.1-devel-ubuntu22.04` → `12.4`. */
-function baseVersion(reference: string): string | undefined {
-  const ref = normalizeRef(reference);
-  const ngc = ngcBase(ref.registry, ref.repository, ref.tag);
-  if (ngc?.cudaMajor) {
-    // `nvcr.io/nvidia/pytorch:21.10-py3`: the CUDA release its notes name (`11.x` when only the major is known).
-    return ngc.cuda ?? `${ngc.cudaMajor}.x`;
-  }
-  if (!/(^|\/)nvidia\/cuda$/.test(ref.repository) || !ref.tag) {
-    return undefined;
-  }
-  const match = /^(\d+)\.(\d+)/.exec(ref.tag);
-  return match ? `${match[1]}.${match[2]}` : undefined;
 }
 
 function installVersions(command: ShellCommand): { version: string; word: Word }[] {
@@ -87,8 +50,7 @@ function installVersions(command: ShellCommand): { version: string; word: Word }
 
 function driverAdvice(version: string): string | undefined {
   const major = version.split('.')[0];
-  const toolkit = own(TOOLKIT_DRIVER, version)?.driver ?? undefined;
-  const minimum = own(MINOR_COMPATIBILITY, major)?.driver ?? undefined;
+  const { full: toolkit, minor: minimum } = driverRequirement(version);
   if (minimum !== undefined) {
     const full = toolkit !== undefined && toolkit > minimum ? ` (features such as JIT-compiling PTX from this toolkit need ≥${toolkit})` : '';
     return `an NVIDIA driver of branch ≥${minimum} on the compute nodes (CUDA ${major}.x minor-version compatibility)${full}`;
@@ -102,8 +64,7 @@ function driverAdvice(version: string): string | undefined {
 /** With site profiles: the CUDA version against each site's NVIDIA driver (no finding where it simply runs). */
 function checkOnSites(context: RuleContext, sites: readonly Site[], use: CudaUse): void {
   const major = use.version.split('.')[0];
-  const full = own(TOOLKIT_DRIVER, use.version)?.driver ?? undefined;
-  const minor = own(MINOR_COMPATIBILITY, major)?.driver ?? undefined;
+  const { full, minor } = driverRequirement(use.version);
   for (const verdict of cudaVerdicts(sites, { full, minor })) {
     const { site } = verdict;
     const cuda = `CUDA ${use.version} (${use.source})`;
@@ -174,7 +135,7 @@ export default defineRule({
         continue;
       }
       const reference = expandedBase(recipe, stage);
-      const version = reference === undefined ? undefined : baseVersion(reference);
+      const version = reference === undefined ? undefined : cudaOfImage(reference);
       if (version) {
         const raw = (stage.base.image?.raw ?? stage.base.raw).replace(/^"(.*)"$/, '$1');
         uses.push({ version, range: stage.base.image?.range ?? stage.base.range, source: raw === reference ? `\`${raw}\`` : `\`${raw}\` = \`${reference}\``, shipped: shipped.has(stage) });

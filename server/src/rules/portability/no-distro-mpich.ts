@@ -5,7 +5,7 @@ import { allScripts } from '../../recipe/query';
 import { activeSites, onSite, siteFact } from '../../site/checks';
 import type { Site } from '../../site/profile';
 import { installedPackages } from '../util/installed-packages';
-import { DISTRO_MPICH_PACKAGE } from '../util/mpi';
+import { DISTRO_MPICH_PACKAGE } from '../../knowledge/mpi';
 import docs from './no-distro-mpich.md';
 
 interface DistroMpich {

@@ -1,9 +1,10 @@
 // HPC-SEC-002: base images from registries or namespaces outside the project's allowlist.
 import { defineRule, type RuleContext } from '../../engine/rule';
+import { DOCKER_HUB, isDockerHub, type NormalizedRef, normalizeRef } from '../../knowledge/registries';
 import type { Recipe, Stage } from '../../recipe/model';
 import { activeSites, onSite, siteFact } from '../../site/checks';
 import type { Site } from '../../site/profile';
-import { expandedBase, headerOf, isStageReference, normalizeRef, type NormalizedRef } from '../util/base-image';
+import { expandedBase, headerOf, isStageReference } from '../util/base-image';
 import docs from './trusted-base-registry.md';
 
 /** Agents whose `From:` names an image in a registry. */
@@ -171,8 +172,8 @@ function compileEntry(entry: string): RegExp | undefined {
   }
   const slash = text.indexOf('/');
   const host = slash >= 0 ? text.slice(0, slash) : text;
-  if (['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'hub.docker.com'].includes(host)) {
-    text = `docker.io${slash >= 0 ? text.slice(slash) : ''}`;
+  if (isDockerHub(host)) {
+    text = `${DOCKER_HUB}${slash >= 0 ? text.slice(slash) : ''}`;
   }
   const pattern = text
     .split('*')

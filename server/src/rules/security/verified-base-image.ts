@@ -1,7 +1,8 @@
 // HPC-SEC-001: base images that are neither pinned by digest nor verified by signature.
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
+import { normalizeRef } from '../../knowledge/registries';
 import type { Recipe, Stage } from '../../recipe/model';
-import { expandedBase, headerOf, isStageReference, normalizeRef } from '../util/base-image';
+import { expandedBase, headerOf, isStageReference } from '../util/base-image';
 import { lineIndexOf } from '../util/source';
 import docs from './verified-base-image.md';
 

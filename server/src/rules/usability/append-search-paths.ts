@@ -1,8 +1,9 @@
 // HPC-USE-006: search paths that clobber instead of append; Python images without PYTHONNOUSERSITE.
 import { defineRule, type Fix } from '../../engine/rule';
+import { normalizeRef } from '../../knowledge/registries';
 import type { KeyValue, Recipe, Stage, Word } from '../../recipe/model';
 import { pipCommands } from '../../recipe/query';
-import { expandedBase, normalizeRef } from '../util/base-image';
+import { expandedBase } from '../util/base-image';
 import { finalStageChain, offsetOf, rangeOf } from '../util/source';
 import docs from './append-search-paths.md';
 

@@ -1,7 +1,6 @@
-// Base-image helpers shared by the security rules: variable expansion in FROM and registry normalisation.
+// Base-image helpers shared by rules: variable expansion in FROM, header lookup, stage references (registry names: knowledge/registries.ts).
 import type { HeaderStep, Recipe, Stage } from '../../recipe/model';
 import { factsOf } from '../../recipe/facts';
-import { splitImageRef } from '../../recipe/image-ref';
 import { resolveVariable } from '../../recipe/query';
 
 const VARIABLE = /\$\{(\w+)(?::?[-+=?][^}]*)?\}|\$(\w+)/g;
@@ -30,33 +29,6 @@ export function expandedBase(recipe: Recipe, stage: Stage): string | undefined {
     return undefined;
   }
   return expanded;
-}
-
-export interface NormalizedRef {
-  /** Lower-case registry host with Docker Hub aliases folded into `docker.io`. */
-  registry: string;
-  /** Repository path; Docker Hub official images get `library/`. */
-  repository: string;
-  digest?: string;
-  tag?: string;
-}
-
-const NO_RANGE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'hub.docker.com']);
-
-/** `ubuntu:24.04` → docker.io/library/ubuntu; `ghcr.io/org/x` → ghcr.io/org/x. Scheme prefixes (`docker://`) are dropped. */
-export function normalizeRef(reference: string): NormalizedRef {
-  const unprefixed = reference.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
-  const split = splitImageRef(unprefixed, unprefixed, NO_RANGE);
-  let registry = split.registry?.toLowerCase() ?? 'docker.io';
-  let repository = split.repository;
-  if (DOCKER_HUB_ALIASES.has(registry)) {
-    registry = 'docker.io';
-    if (!repository.includes('/')) {
-      repository = `library/${repository}`;
-    }
-  }
-  return { registry, repository, digest: split.digest, tag: split.tag };
 }
 
 /** The stage's header line with this (lower-case) key, definition files only. */

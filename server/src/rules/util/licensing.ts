@@ -1,6 +1,7 @@
 // Helpers shared by the licensing rules (HPC-LIC-*).
 import type { Fix, RuleSettings, Severity } from '../../engine/rule';
 import type { KeyValue, LabelStep, Recipe, Stage } from '../../recipe/model';
+import { isLicenseLabelKey, LICENSE_LABEL_KEY } from '../../knowledge/licensing';
 import { finalStageChain, lineIndexOf, offsetOf } from './source';
 
 /**
@@ -19,14 +20,6 @@ export function publishSeverity(settings: RuleSettings, whenPublic: Severity = '
   }
 }
 
-/**
- * Label keys that declare a licence: OCI `org.opencontainers.image.licenses`, `License`/`Licence`/`Licenses` (any case)
- * and namespaced variants such as BioContainers' `about.license` or `package.license`.
- */
-export function isLicenseLabelKey(key: string): boolean {
-  return /^([\w-]+\.)*licen[cs]es?$/i.test(key.replace(/^["']|["']$/g, ''));
-}
-
 /** The licence label pairs that apply to the final image (final stage and the stages it builds on). */
 export function finalLicenseLabels(recipe: Recipe): KeyValue[] {
   return labelPairs(finalStageChain(recipe)).filter((pair) => isLicenseLabelKey(pair.key.value));
@@ -35,8 +28,6 @@ export function finalLicenseLabels(recipe: Recipe): KeyValue[] {
 function labelPairs(stages: readonly Stage[]): KeyValue[] {
   return stages.flatMap((stage) => stage.steps.filter((step): step is LabelStep => step.kind === 'label' && !step.app).flatMap((step) => step.pairs));
 }
-
-export const LICENSE_LABEL_KEY = 'org.opencontainers.image.licenses';
 
 /** An unsafe fix that adds `org.opencontainers.image.licenses` = `value` to the final stage (after FROM / in `%labels`, or a new `%labels`). */
 export function insertLicenseLabel(recipe: Recipe, stage: Stage, value: string, title: string): Fix {

@@ -1,6 +1,6 @@
 // NGC framework images (`nvcr.io/nvidia/<framework>:YY.MM-…`): the Ubuntu and CUDA release they are built on, so that
 // the EOL and driver checks see through them. Only releases NVIDIA's release notes confirm (data/ngc.json).
-import ngcData from '../../data/ngc.json';
+import ngcData from '../data/ngc.json';
 
 export interface NgcBase {
   /** `YY.MM` of the image tag. */

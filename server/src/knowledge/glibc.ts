@@ -1,5 +1,5 @@
 // glibc of base releases older than what libraries injected from the host need (HPC-PORT-007, and HPC-EOL-001's message).
-import type { Match } from '../eol/no-eol-base';
+import type { Match } from './eol';
 
 /** Minimum glibc that host-injected libraries commonly need (NCAS-CMS's ARCHER2 notes give 2.26 for the Cray PE). */
 export const MINIMUM_HOST_GLIBC = '2.26';
