@@ -18,8 +18,6 @@ const CUDA = SDKS['cuda'];
 const PGI = SDKS['pgi'];
 const CRAY = SDKS['cray'];
 const IBM = SDKS['ibm-mpi'];
-/** Not redistributable in any part: published, they are a clear licence breach (an error, not a warning). */
-const NOT_REDISTRIBUTABLE: ReadonlySet<Product> = new Set([CRAY, IBM]);
 
 const VAR = '[\\w.+${}-]*';
 const PACKAGES: readonly { regex: RegExp; product: Product }[] = [
@@ -75,7 +73,7 @@ export default defineRule({
       context.report({
         range: word.range,
         message: `${what} puts ${product.name} into the final image; ${product.terms ?? 'its licence allows redistributing only designated runtime files'} — ${product.instead}.`,
-        severity: context.settings.publish === 'public' && NOT_REDISTRIBUTABLE.has(product) ? 'error' : (severity as Severity),
+        severity: severity as Severity,
       });
 
     const root = chain[chain.length - 1];

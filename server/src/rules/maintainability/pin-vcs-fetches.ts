@@ -1,7 +1,7 @@
 // HPC-MAINT-001: VCS fetches that take whatever the default branch holds at build time.
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import type { ShellCommand, Word } from '../../recipe/model';
-import { flagValue, scriptsOfStage } from '../../recipe/query';
+import { flagValue, hasFlag, scriptsOfStage } from '../../recipe/query';
 import { effectiveName, effectiveWords, isPipCommand } from '../util/commands';
 import { RELEASE_TAG } from '../util/placeholders';
 import { rangeInWord } from '../util/source';
@@ -96,7 +96,8 @@ export default defineRule({
         const git = gitSubcommand(command);
         if (git?.name.value === 'clone') {
           const source = cloneSource(git.args);
-          if (!source || !REMOTE.test(source.value)) {
+          // `--no-checkout`/`--bare`/`--mirror` build nothing from the default branch: what is used is what a later checkout picks.
+          if (!source || !REMOTE.test(source.value) || hasFlag(command, '--no-checkout', '-n', '--bare', '--mirror')) {
             continue;
           }
           const spack = /(?:^|[/:])spack\/spack(?:\.git)?\/?$/i.test(source.value);

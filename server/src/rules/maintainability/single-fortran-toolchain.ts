@@ -13,6 +13,8 @@ const GFORTRAN_PACKAGES =
   /^(?:libopenmpi-dev|libmpich-dev|libhdf5(?:-[a-z]+)?-dev|libnetcdff-dev|openmpi\d*-devel|mpich(?:-[\d.]+)?-devel|hdf5(?:-[a-z]+)?-devel|netcdf-fortran(?:-[a-z]+)?-devel|openmpi-dev|hdf5-dev|netcdf-fortran-dev)$/;
 /** Non-GNU Fortran compilers (Intel, NVIDIA/PGI, LLVM/AMD, IBM) and Intel MPI's wrappers around them. */
 const OTHER_FORTRAN = /^(?:ifx|ifort|nvfortran|pgfortran|pgf9[05]|flang(?:-new)?(?:-\d+)?|amdflang|xlf\w*|mpiifort|mpiifx)$/;
+/** A Fortran `use` of a module these packages ship, in source the recipe writes (heredoc, `echo`, `printf`). */
+const USES_MODULE = /^[\s'"]*use\s+(mpi_f08|mpi|hdf5|netcdf)\b/im;
 /** Variables and options that select the Fortran compiler. */
 const COMPILER_SETTING = /^(?:(?:FC|F77|F90|F95|MPIF90|OMPI_FC|MPICH_FC|MPICH_F90|-DCMAKE_Fortran_COMPILER(?::\w+)?)=|-fc=|--with-fc=)(.+)$/;
 
@@ -110,11 +112,20 @@ export default defineRule({
       }
       const names = [...new Set(packages.map((word) => word.value))];
       const line = packages[0].range.start.line + 1;
+      const module = chainOf(recipe, stage)
+        .flatMap((member) => scriptsOfStage(recipe, member))
+        .map((ref) => USES_MODULE.exec(ref.script.text)?.[1])
+        .find((name) => name !== undefined);
       context.report({
+        // Source that `use`s the gfortran-built module does not compile with the other compiler: a certain failure of
+        // that build step, so more than advice; without such source in view it stays advice.
+        severity: module ? 'warning' : undefined,
         range: rangeInWord(recipe, use.word, use.start, use.start + (use.word.text.slice(use.start).startsWith(use.compiler) ? use.compiler.length : use.word.text.length - use.start)),
         message:
           `Fortran is compiled with \`${use.compiler}\`, but ${names.map((n) => `\`${n}\``).join(', ')} (line ${line}) ${names.length > 1 ? 'are' : 'is'} built with gfortran: ` +
-          `their Fortran modules (\`mpi.mod\`, \`hdf5.mod\`, \`netcdf.mod\`) cannot be read by ${use.compiler}; build these libraries with the same compiler or compile with gfortran.`,
+          `their Fortran modules (\`mpi.mod\`, \`hdf5.mod\`, \`netcdf.mod\`) cannot be read by ${use.compiler}` +
+          (module ? ` (and the recipe's Fortran source has \`use ${module.toLowerCase()}\`)` : '') +
+          '; build these libraries with the same compiler or compile with gfortran.',
       });
     }
   },

@@ -67,7 +67,7 @@ export default defineRule({
             if ((SSH_DAEMONS.has(name) || serviceSsh) && !loopbackOnly) {
               context.report({
                 range: command.range,
-                message: `${entryLabel(step)} starts an SSH daemon, which needs root and a free port 22 and is how in-container \`mpirun\` reaches other nodes — neither works under HPC runtimes; ${LAUNCH_HINT}.`,
+                message: `${entryLabel(step)} starts an SSH daemon, which needs root and a free port (22 unless configured) and is how an in-container launcher (\`mpirun\`, Spark's worker scripts) reaches other nodes — neither works under HPC runtimes; ${LAUNCH_HINT}.`,
               });
             }
           }

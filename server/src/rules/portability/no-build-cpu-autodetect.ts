@@ -69,12 +69,15 @@ export default defineRule({
             }
           }
           const gromacs = words.some((word) => /^-DGMX_/.test(word.value));
-          if (gromacs && !words.some((word) => /^-DGMX_SIMD=/.test(word.value))) {
+          if (gromacs && !words.some((word) => /^-DGMX_(SIMD|CPU_ACCELERATION)=/.test(word.value))) {
+            // GROMACS 4.x names the option GMX_CPU_ACCELERATION (GMX_SIMD came with 5.0).
+            const option = /gromacs-4\.\d/i.test(`${directory} ${script.text}`) ? 'GMX_CPU_ACCELERATION' : 'GMX_SIMD';
+            const value = option === 'GMX_SIMD' ? 'AVX2_256' : 'AVX_256';
             const last = words[words.length - 1];
             context.report({
               range: words[0].range,
-              message: `GROMACS \`cmake\` without \`-DGMX_SIMD=\` picks the SIMD level of the build machine (correct and fast only "on the machine upon which cmake ran"); ${CRASH}.`,
-              fixes: [{ title: 'Add `-DGMX_SIMD=AVX2_256` (changes the CPU baseline; x86 only)', safe: false, edits: [{ range: { start: last.range.end, end: last.range.end }, newText: ' -DGMX_SIMD=AVX2_256' }] }],
+              message: `GROMACS \`cmake\` without \`-D${option}=\` picks the SIMD level of the build machine (correct and fast only "on the machine upon which cmake ran"); ${CRASH}.`,
+              fixes: [{ title: `Add \`-D${option}=${value}\` (changes the CPU baseline; x86 only)`, safe: false, edits: [{ range: { start: last.range.end, end: last.range.end }, newText: ` -D${option}=${value}` }] }],
             });
           }
         }

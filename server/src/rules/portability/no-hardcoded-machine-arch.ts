@@ -15,17 +15,23 @@ export default defineRule({
     code: 'HPC-PORT-004',
     name: 'no-hardcoded-machine-arch',
     category: 'portability',
-    severity: 'info',
+    severity: 'hint',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
   },
   docs,
   check(context) {
     const { recipe } = context;
+    // Most recipes are single-architecture on purpose (a cluster's nodes share one): there a fixed architecture is
+    // hygiene (hint). A recipe that elsewhere adapts to the architecture means to build for several, and a fixed one
+    // breaks that build (info, with that fact in the message).
+    const multiArch = ARCH_VARIABLES.test(recipe.text) || recipe.stages.some((stage) => stage.steps.some((step) => step.kind === 'from' && step.flags.some((flag) => flag.name === 'platform' && flag.value?.value.includes('$'))));
+    const severity = multiArch ? ('info' as const) : undefined;
+    const MIXED = ' Other parts of this recipe adapt to the architecture they build for, so a build for another one gets this file anyway.';
     const report = (word: Word, message: string): void => {
       const match = ARCH.exec(word.text);
       const range = match ? rangeInWord(recipe, word, match.index, match.index + match[0].length) : word.range;
-      context.report({ range, message });
+      context.report({ range, severity, message: multiArch ? `${message}${MIXED}` : message });
     };
     for (const { script } of allScripts(recipe)) {
       if (archAware(script)) {
@@ -56,6 +62,7 @@ export default defineRule({
           if (platform?.value) {
             context.report({
               range: platform.range,
+              severity,
               message: `\`--platform=${platform.value.value}\` pins this stage to one platform; on other machines it builds under emulation or not at all. Leave the platform to the builder (\`--platform\` of \`docker build\`) unless the image is really single-architecture.`,
             });
           }

@@ -56,9 +56,15 @@ export default defineRule({
               : recipe.format === 'dockerfile'
                 ? 'ENV values are stored in the image config'
                 : `${step.keyword} values are stored in the image`;
+          const placeholder = step.kind === 'env' && isPlaceholder(pair);
+          // A well-known default (`RABBITMQ_PASSWORD=user`) leaks nothing, but everyone who pulls the image knows it:
+          // a weakness (like HPC-SEC-009's build passwords), not a leaked secret.
           context.report({
             range: pair.key.range,
-            message: `\`${pair.key.value}\` looks like a secret, and ${where}; use a build secret mount or a runtime variable instead.`,
+            severity: placeholder ? 'warning' : undefined,
+            message: placeholder
+              ? `\`${pair.key.value}\` is set to a default anyone can guess, and ${where}: whatever it protects (a broker, a database, a notebook) opens to everyone who knows the image; let the job set it at run time.`
+              : `\`${pair.key.value}\` looks like a secret, and ${where}; use a build secret mount or a runtime variable instead.`,
           });
         }
       } else if (step.kind === 'header' && step.key === 'regcode') {
@@ -109,6 +115,13 @@ function carriesSecret(pair: KeyValue, kind: 'env' | 'arg', format: string): boo
     return false; // %environment forwarding a host variable at run time
   }
   return true;
+}
+
+/** Values that are defaults or placeholders, not someone's secret. */
+const PLACEHOLDERS = /^(user|guest|admin|root|password|passwd|pass|changeme|change_me|changeit|secret|test|demo|example|default|dummy|none|null|xxx+|\*+|<[^>]*>)$/i;
+
+function isPlaceholder(pair: KeyValue): boolean {
+  return PLACEHOLDERS.test(pair.value?.value.trim() ?? '');
 }
 
 function secretFile(source: Word): string | undefined {
