@@ -18,6 +18,7 @@ import type {
   Stage,
   Step,
   Word,
+  Draft,
 } from './model';
 import { splitImageRef } from './image-ref';
 import { logicalLineExtents, type LineExtent } from './logical-lines';
@@ -162,7 +163,7 @@ function parseStage(state: ParserState, start: number, end: number, stageIndex: 
     }
   }
   const headers = parseHeader(state, headerLines);
-  const stage: Stage = {
+  const stage: Draft<Stage> = {
     index: stageIndex,
     base: baseOf(state, headers, start),
     steps: [...headers],
@@ -296,7 +297,7 @@ function baseOf(state: ParserState, headers: readonly HeaderStep[], stageStart: 
   const osVersion = lastHeader(headers, 'osversion');
   const agent = bootstrap ? bootstrap.value.value.trim().toLowerCase() : '';
   const anchor = from?.value ?? bootstrap?.value;
-  const base: BaseImage = {
+  const base: Draft<BaseImage> = {
     agent,
     raw: from?.value.value ?? '',
     range: anchor?.range ?? state.index.range(stageStart, stageStart),
@@ -505,7 +506,7 @@ function contentLines(state: ParserState, bodyStart: number, bodyEnd: number): A
 /** `%labels`: name up to the first space, value = rest (trimmed), as Apptainer's `GetLabels`. */
 function labelPair(state: ParserState, start: number, end: number): KeyValue {
   const keyEnd = trimEnd(state.text, start, indexIn(state.text, ' ', start, end));
-  const pair: KeyValue = { key: wordAt(state, start, keyEnd), range: state.index.range(start, end) };
+  const pair: Draft<KeyValue> = { key: wordAt(state, start, keyEnd), range: state.index.range(start, end) };
   if (keyEnd < end) {
     pair.value = wordAt(state, skipSpace(state.text, keyEnd, end), end);
   }
@@ -535,7 +536,7 @@ function fileSteps(state: ParserState, section: Section, base: StepBaseFields, b
   const steps: CopyStep[] = [];
   for (const [start, end] of contentLines(state, bodyStart, bodyEnd)) {
     const words = fileWords(state, start, end);
-    const step: CopyStep = { ...base, range: state.index.range(start, end), kind: 'copy', flags: [], sources: words.slice(0, 1) };
+    const step: Draft<CopyStep> = { ...base, range: state.index.range(start, end), kind: 'copy', flags: [], sources: words.slice(0, 1) };
     if (words[1]) {
       step.destination = words[1];
     }

@@ -25,6 +25,8 @@ import type {
   Step,
   StepBase,
   Word,
+  CopyStep,
+  Draft,
 } from './model';
 import { splitImageRef } from './image-ref';
 import { buildkitSkipPragma, parsePragmas } from './pragmas';
@@ -173,7 +175,7 @@ class DockerfileFrontEnd {
   parse(): ParsedDockerfile {
     const dockerfile = DockerfileParser.parse(this.text);
     this.escapeChar = dockerfile.getEscapeCharacter() === '`' ? '`' : '\\';
-    const stages: Stage[] = [];
+    const stages: Draft<Stage>[] = [];
     const globalArgs: ArgStep[] = [];
     const extents = new Map<number, number>();
     for (const instruction of dockerfile.getInstructions()) {
@@ -219,7 +221,7 @@ class DockerfileFrontEnd {
 
   // ------------------------------------------------------------ stages
 
-  private stage(instruction: Instruction, earlier: readonly Stage[], globalArgs: readonly ArgStep[]): Stage {
+  private stage(instruction: Instruction, earlier: readonly Stage[], globalArgs: readonly ArgStep[]): Draft<Stage> {
     const args = instruction.getArguments();
     const flags = this.flags(instruction);
     const imageArg = args[0];
@@ -235,7 +237,7 @@ class DockerfileFrontEnd {
       this.diagnostics.push({ message: 'FROM requires an image', range: instruction.getInstructionRange(), severity: 'error' });
     }
     const from: Step = { ...this.stepBase(instruction), kind: 'from', flags };
-    const stage: Stage = { index: earlier.length, base, steps: [from], range, sections: [] };
+    const stage: Draft<Stage> = { index: earlier.length, base, steps: [from], range, sections: [] };
     if (name) {
       stage.name = name;
       this.stageNames.add(name.value.toLowerCase());
@@ -244,7 +246,7 @@ class DockerfileFrontEnd {
   }
 
   private baseImage(image: Word, globalArgs: readonly ArgStep[]): BaseImage {
-    const base: BaseImage = { agent: 'docker', raw: image.text, range: image.range };
+    const base: Draft<BaseImage> = { agent: 'docker', raw: image.text, range: image.range };
     const stageName = image.value.toLowerCase();
     if (this.stageNames.has(stageName)) {
       base.stageRef = image.value;
@@ -258,9 +260,7 @@ class DockerfileFrontEnd {
       base.stageRef = resolved;
       return base;
     }
-    const ref = parseImageRef(resolved, image.range);
-    ref.raw = image.text;
-    base.image = ref;
+    base.image = { ...parseImageRef(resolved, image.range), raw: image.text };
     return base;
   }
 
@@ -341,7 +341,7 @@ class DockerfileFrontEnd {
         .filter((arg) => heredocStart === undefined || this.index.offsetAt(arg.getRange().start) < heredocStart)
         .map((arg) => this.argumentWord(arg));
     }
-    const step: Step = { ...base, kind: 'copy', flags, sources: paths.slice(0, -1) };
+    const step: Draft<CopyStep> = { ...base, kind: 'copy', flags, sources: paths.slice(0, -1) };
     if (paths.length > 0) {
       step.destination = paths[paths.length - 1];
     }
@@ -385,7 +385,7 @@ class DockerfileFrontEnd {
     return instruction.getProperties().map((property) => {
       const nameRange = property.getNameRange();
       const key: Word = { text: this.slice(nameRange), value: property.getName(), range: nameRange };
-      const pair: KeyValue = { key, range: property.getRange() };
+      const pair: Draft<KeyValue> = { key, range: property.getRange() };
       const valueRange = property.getValueRange();
       const value = property.getValue();
       if (valueRange && value !== null) {
@@ -400,7 +400,7 @@ class DockerfileFrontEnd {
       return [];
     }
     return instruction.getFlags().map((flag) => {
-      const result: Flag = { name: flag.getName(), range: flag.getRange() };
+      const result: Draft<Flag> = { name: flag.getName(), range: flag.getRange() };
       const value = flag.getValue();
       const valueRange = flag.getValueRange();
       if (value !== null && valueRange) {

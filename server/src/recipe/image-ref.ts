@@ -1,4 +1,4 @@
-import type { ImageRef, Range } from './model';
+import type { Draft, ImageRef, Range } from './model';
 
 /**
  * Splits `[registry/]repository[:tag][@digest]` as written. The registry is the first path component when
@@ -7,7 +7,7 @@ import type { ImageRef, Range } from './model';
  */
 export function splitImageRef(reference: string, raw: string, range: Range): ImageRef {
   let rest = reference;
-  const ref: ImageRef = { repository: '', raw, range };
+  const ref: Draft<ImageRef> = { repository: '', raw, range };
   const at = rest.indexOf('@');
   if (at >= 0) {
     ref.digest = rest.slice(at + 1);

@@ -1,60 +1,65 @@
 // The one recipe model both front ends produce. Rules see only this.
 // Positions are LSP-style: 0-based line and UTF-16 character; ranges end-exclusive.
+// Read only: once a front end returns a recipe nothing changes it or stores anything on it (derived facts live in
+// RecipeFacts, recipe/facts.ts). Only the front ends build it, through `Draft`.
 
 export type RecipeFormat = 'dockerfile' | 'apptainer';
 
+/** A model object while its front end builds it: its own fields writable, its lists growable. Front ends only. */
+export type Draft<T> = { -readonly [K in keyof T]: T[K] extends ReadonlyArray<infer U> ? U[] : T[K] };
+
 export interface Position {
-  line: number;
-  character: number;
+  readonly line: number;
+  readonly character: number;
 }
 
 export interface Range {
-  start: Position;
-  end: Position;
+  readonly start: Position;
+  readonly end: Position;
 }
 
 /** A piece of source text with its exact range. `text` is raw source; `value` has quotes removed. */
 export interface Word {
-  text: string;
-  value: string;
-  range: Range;
+  readonly text: string;
+  readonly value: string;
+  readonly range: Range;
 }
 
 export interface KeyValue {
-  key: Word;
+  readonly key: Word;
   /** Absent for `ARG NAME` without a default. */
-  value?: Word;
-  range: Range;
+  readonly value?: Word;
+  readonly range: Range;
 }
 
 export interface Flag {
   /** Flag name without dashes, e.g. `mount`, `from`, `checksum`, `platform`. */
-  name: string;
+  readonly name: string;
   /** Value after `=`, if any. */
-  value?: Word;
-  range: Range;
+  readonly value?: Word;
+  readonly range: Range;
 }
 
 /** Parse problem reported by a front end (becomes a diagnostic with code `HPC-DEF-000` or `dockerfile-utils/...`). */
 export interface ParseProblem {
-  message: string;
-  range: Range;
-  severity: 'error' | 'warning';
+  readonly message: string;
+  readonly range: Range;
+  readonly severity: 'error' | 'warning';
 }
 
 export interface Comment {
-  text: string;
-  range: Range;
+  readonly text: string;
+  readonly range: Range;
 }
 
 /** `# hpclint ignore=CODE,CODE -- reason` or `# hpclint global ignore=...`. */
 export interface Pragma {
-  global: boolean;
-  codes: string[];
-  reason?: string;
-  range: Range;
+  readonly global: boolean;
+  readonly codes: readonly string[];
+  readonly reason?: string;
+  readonly range: Range;
   /** For non-global pragmas: the line range (inclusive start line, inclusive end line) the pragma silences. */
-  appliesTo?: { startLine: number; endLine: number };
+  readonly appliesTo?: { startLine: number; endLine: number };
 }
 
 // ---------------------------------------------------------------- shell
@@ -63,139 +68,139 @@ export type ShellSeparator = '&&' | '||' | ';' | '|' | '&' | 'newline';
 
 export interface ShellCommand {
   /** All words of the simple command, after leading `VAR=value` assignments. */
-  words: Word[];
+  readonly words: readonly Word[];
   /** Leading `VAR=value` assignments. */
-  assignments: Word[];
+  readonly assignments: readonly Word[];
   /** Basename of the first word (`/usr/bin/pip3` → `pip3`), '' if no words. */
-  name: string;
-  range: Range;
+  readonly name: string;
+  readonly range: Range;
   /** Separator that precedes this command (undefined for the first command of a script). */
-  separatorBefore?: ShellSeparator;
+  readonly separatorBefore?: ShellSeparator;
   /** True if this command's stdout is piped into the next command. */
-  pipesToNext: boolean;
+  readonly pipesToNext: boolean;
   /** Depth of `$( … )` / backtick substitution, `( … )` subshell or `{ … }` group nesting; 0 at top level. */
-  depth: number;
+  readonly depth: number;
 }
 
 export interface Heredoc {
-  delimiter: string;
+  readonly delimiter: string;
   /** Body text (without delimiter lines). */
-  body: string;
-  range: Range;
+  readonly body: string;
+  readonly range: Range;
 }
 
 export interface ShellScript {
   /** Exact source text of the script body. */
-  text: string;
-  range: Range;
-  commands: ShellCommand[];
-  heredocs: Heredoc[];
+  readonly text: string;
+  readonly range: Range;
+  readonly commands: readonly ShellCommand[];
+  readonly heredocs: readonly Heredoc[];
   /** Shell comments inside the body. */
-  comments: Comment[];
+  readonly comments: readonly Comment[];
 }
 
 // ---------------------------------------------------------------- steps
 
 export interface StepBase {
   /** Original keyword as written: `RUN`, `%post`, `ENV`, `%environment`, `From` … */
-  keyword: string;
-  keywordRange: Range;
+  readonly keyword: string;
+  readonly keywordRange: Range;
   /** Whole instruction / section / header line, including continuation lines. */
-  range: Range;
+  readonly range: Range;
   /** For definition-file section steps: the SCIF app name of `%app*` sections. */
-  app?: string;
+  readonly app?: string;
 }
 
 /** RUN, `%post`, `%setup`, `%appinstall`. */
 export interface RunStep extends StepBase {
-  kind: 'run';
-  flags: Flag[];
-  script: ShellScript;
+  readonly kind: 'run';
+  readonly flags: readonly Flag[];
+  readonly script: ShellScript;
   /** `%post -c /bin/bash`: the interpreter requested with `-c`, if any. */
-  shell?: Word;
+  readonly shell?: Word;
 }
 
 /** ENV, `%environment`, `%appenv`. For definition files `script` holds the body and `pairs` the exports/assignments found in it. */
 export interface EnvStep extends StepBase {
-  kind: 'env';
-  pairs: KeyValue[];
-  script?: ShellScript;
+  readonly kind: 'env';
+  readonly pairs: readonly KeyValue[];
+  readonly script?: ShellScript;
 }
 
 /** ARG, `%arguments`. */
 export interface ArgStep extends StepBase {
-  kind: 'arg';
-  pairs: KeyValue[];
+  readonly kind: 'arg';
+  readonly pairs: readonly KeyValue[];
 }
 
 /** COPY, ADD, one `%files`/`%appfiles` line. */
 export interface CopyStep extends StepBase {
-  kind: 'copy';
-  flags: Flag[];
-  sources: Word[];
-  destination?: Word;
+  readonly kind: 'copy';
+  readonly flags: readonly Flag[];
+  readonly sources: readonly Word[];
+  readonly destination?: Word;
   /** `COPY --from=x` / `%files from x`. */
-  from?: Word;
+  readonly from?: Word;
 }
 
 /** LABEL, `%labels`, `%applabels`, MAINTAINER. */
 export interface LabelStep extends StepBase {
-  kind: 'label';
-  pairs: KeyValue[];
+  readonly kind: 'label';
+  readonly pairs: readonly KeyValue[];
 }
 
 /** ENTRYPOINT, CMD, `%runscript`, `%startscript`, `%apprun`, `%appstart`. */
 export interface EntrypointStep extends StepBase {
-  kind: 'entrypoint';
+  readonly kind: 'entrypoint';
   /** `exec` = JSON array form; `shell` = Dockerfile shell form; `script` = a definition-file script section. */
-  form: 'exec' | 'shell' | 'script';
+  readonly form: 'exec' | 'shell' | 'script';
   /** JSON-form arguments (exec form only). */
-  args: Word[];
+  readonly args: readonly Word[];
   /** Shell form / script section body split into commands (for exec form: the argv as one command). */
-  script: ShellScript;
+  readonly script: ShellScript;
 }
 
 /** HEALTHCHECK, `%test`, `%apptest`. */
 export interface TestStep extends StepBase {
-  kind: 'test';
-  script?: ShellScript;
+  readonly kind: 'test';
+  readonly script?: ShellScript;
 }
 
 export interface UserStep extends StepBase {
-  kind: 'user';
-  value?: Word;
+  readonly kind: 'user';
+  readonly value?: Word;
 }
 
 export interface WorkdirStep extends StepBase {
-  kind: 'workdir';
-  value?: Word;
+  readonly kind: 'workdir';
+  readonly value?: Word;
 }
 
 export interface ExposeStep extends StepBase {
-  kind: 'expose';
-  ports: Word[];
+  readonly kind: 'expose';
+  readonly ports: readonly Word[];
 }
 
 /** A definition-file header line `Key: value` (also `From:` and `Bootstrap:`). */
 export interface HeaderStep extends StepBase {
-  kind: 'header';
+  readonly kind: 'header';
   /** Lower-cased key. */
-  key: string;
-  value: Word;
+  readonly key: string;
+  readonly value: Word;
 }
 
 /** FROM in Dockerfiles (the stage's base is also in `Stage.base`). */
 export interface FromStep extends StepBase {
-  kind: 'from';
-  flags: Flag[];
+  readonly kind: 'from';
+  readonly flags: readonly Flag[];
 }
 
 /** Anything else: SHELL, VOLUME, STOPSIGNAL, ONBUILD, `%help`, `%apphelp`, `%pre` … */
 export interface OtherStep extends StepBase {
-  kind: 'other';
-  args: Word[];
+  readonly kind: 'other';
+  readonly args: readonly Word[];
   /** Raw body text for definition-file sections. */
-  body?: Word;
+  readonly body?: Word;
 }
 
 export type Step =
@@ -219,66 +224,66 @@ export type StepKind = Step['kind'];
 
 export interface ImageRef {
   /** e.g. `docker.io`, `ghcr.io`, `nvcr.io`; undefined when implicit (Docker Hub). */
-  registry?: string;
+  readonly registry?: string;
   /** e.g. `library/ubuntu`, `nvidia/cuda`, `ubuntu` (as written, without registry). */
-  repository: string;
-  tag?: string;
-  digest?: string;
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest?: string;
   /** Whole reference as written (may contain `${VAR}`). */
-  raw: string;
-  range: Range;
+  readonly raw: string;
+  readonly range: Range;
 }
 
 export interface BaseImage {
   /** `docker` for Dockerfile FROM; the bootstrap agent (lower case) for definition files. */
-  agent: string;
+  readonly agent: string;
   /** Parsed image reference for registry-based agents; absent for `scratch`, yum, debootstrap … */
-  image?: ImageRef;
+  readonly image?: ImageRef;
   /** The `From:` / FROM value as written. */
-  raw: string;
-  range: Range;
+  readonly raw: string;
+  readonly range: Range;
   /** FROM refers to an earlier stage by name. */
-  stageRef?: string;
+  readonly stageRef?: string;
   /** `OSVersion:` for yum/debootstrap/zypper agents. */
-  osVersion?: Word;
+  readonly osVersion?: Word;
 }
 
 /** A definition-file section as written (`%post -c /bin/bash`). */
 export interface Section {
   /** Lower-cased name without `%`: `post`, `environment`, `appinstall` … */
-  name: string;
+  readonly name: string;
   /** The section header word as written, e.g. `%Post`. */
-  header: Word;
+  readonly header: Word;
   /** Words after the section name on the header line. */
-  args: Word[];
+  readonly args: readonly Word[];
   /** Whole section including header line. */
-  range: Range;
+  readonly range: Range;
   /** Body only (lines after the header). */
-  bodyRange: Range;
-  body: string;
+  readonly bodyRange: Range;
+  readonly body: string;
 }
 
 export interface Stage {
-  index: number;
+  readonly index: number;
   /** `AS name` / `Stage: name`. */
-  name?: Word;
-  base: BaseImage;
-  steps: Step[];
-  range: Range;
+  readonly name?: Word;
+  readonly base: BaseImage;
+  readonly steps: readonly Step[];
+  readonly range: Range;
   /** Definition files only: sections of this stage in file order. */
-  sections: Section[];
+  readonly sections: readonly Section[];
 }
 
 export interface Recipe {
-  format: RecipeFormat;
-  text: string;
-  stages: Stage[];
+  readonly format: RecipeFormat;
+  readonly text: string;
+  readonly stages: readonly Stage[];
   /** Dockerfile `ARG`s before the first FROM (global build args). */
-  globalArgs: ArgStep[];
-  comments: Comment[];
-  pragmas: Pragma[];
+  readonly globalArgs: readonly ArgStep[];
+  readonly comments: readonly Comment[];
+  readonly pragmas: readonly Pragma[];
   /** Parse problems (the recipe may still be partially modelled). */
-  diagnostics: ParseProblem[];
+  readonly diagnostics: readonly ParseProblem[];
   /** Dockerfile escape character (`\\` or `` ` ``). */
-  escapeChar: string;
+  readonly escapeChar: string;
 }

@@ -1,4 +1,4 @@
-import type { Comment, Pragma } from './model';
+import type { Comment, Draft, Pragma } from './model';
 
 const PRAGMA = /^#\s*hpclint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,/\- ]*?)\s*(?:--\s*(.*))?$/;
 /** hadolint's own pragma (`# hadolint ignore=DL3008,SC2086 # reason`): its codes map to hpclint's (compat/). */
@@ -33,7 +33,7 @@ export function parsePragmas(
       .split(',')
       .map((code) => code.trim())
       .filter((code) => code.length > 0);
-    const pragma: Pragma = { global: Boolean(match[1]), codes, range: comment.range };
+    const pragma: Draft<Pragma> = { global: Boolean(match[1]), codes, range: comment.range };
     if (match[3]) {
       pragma.reason = match[3].trim();
     }

@@ -1,4 +1,4 @@
-import type { Comment, Heredoc, ShellCommand, ShellScript, ShellSeparator, Word } from './model';
+import type { Comment, Draft, Heredoc, ShellCommand, ShellScript, ShellSeparator, Word } from './model';
 import type { LineIndex } from './text';
 
 export interface SplitShellOptions {
@@ -43,7 +43,7 @@ interface Frame {
   depth: number;
   terminator: Terminator;
   current?: Builder;
-  last?: ShellCommand;
+  last?: Draft<ShellCommand>;
   sepForNext?: ShellSeparator;
   /** `for x in …` / `select`: words up to the next separator are not a command. */
   skipUntilSeparator: boolean;
@@ -347,7 +347,7 @@ class Splitter {
       this.slots[builder.slot] = null;
       return;
     }
-    const command: ShellCommand = {
+    const command: Draft<ShellCommand> = {
       words: builder.words,
       assignments: builder.assignments,
       name: builder.words.length > 0 ? basename(builder.words[0].value) : '',

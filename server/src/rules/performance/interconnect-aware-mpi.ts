@@ -80,7 +80,7 @@ function imageHasFabricLibraries(recipe: Recipe, stages: readonly Stage[]): bool
 }
 
 /** Stages whose content can reach `stage`: the stage, the stages it builds on, and (for multi-stage copies) every stage. */
-function relatedStages(recipe: Recipe, stage: Stage): Stage[] {
+function relatedStages(recipe: Recipe, stage: Stage): readonly Stage[] {
   return recipe.stages.length > 1 ? recipe.stages : isShipped(recipe, stage) ? finalStageChain(recipe) : [stage];
 }
 

@@ -25,7 +25,7 @@ export function entrySteps(recipe: Recipe): EntryRef[] {
  * Commands run at start; for exec form `["sh", "-c", "script"]` the script string is split too.
  * Commands after an unconditional `exec`/`exit` never run and are left out (HPC-USE-001 reports them once).
  */
-export function entryCommands(recipe: Recipe, step: EntrypointStep): ShellCommand[] {
+export function entryCommands(recipe: Recipe, step: EntrypointStep): readonly ShellCommand[] {
   const inner = step.form === 'exec' ? shellCScript(recipe, step.args) : undefined;
   const own = liveCommands(recipe, step.script);
   return inner ? [...own, ...liveCommands(recipe, inner)] : own;
@@ -59,7 +59,7 @@ function endsScript(command: ShellCommand): boolean {
   return (name === 'exec' && command.words.length > 1 && !command.words[1].value.startsWith('-')) || name === 'exit';
 }
 
-function liveCommands(recipe: Recipe, script: ShellScript): ShellCommand[] {
+function liveCommands(recipe: Recipe, script: ShellScript): readonly ShellCommand[] {
   const unreachable = deadCode(recipe, script);
   if (!unreachable) {
     return script.commands;
