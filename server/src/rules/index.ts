@@ -45,9 +45,11 @@ import noExposeInHpcImage from './networking/no-expose-in-hpc-image';
 import noIpv4OnlyAssumptions from './networking/no-ipv4-only-assumptions';
 import noSshLaunch from './networking/no-ssh-launch';
 import cleanPackageCaches from './performance/clean-package-caches';
+import deleteInSameLayer from './performance/delete-in-same-layer';
 import interconnectAwareMpi from './performance/interconnect-aware-mpi';
 import noBakedData from './performance/no-baked-data';
 import noBakedRuntimeTuning from './performance/no-baked-runtime-tuning';
+import noBuildToolsInFinalStage from './performance/no-build-tools-in-final-stage';
 import noLegacyImageBase from './performance/no-legacy-image-base';
 import targetIsaForHpcApps from './performance/target-isa-for-hpc-apps';
 import baseGlibcWindow from './portability/base-glibc-window';
@@ -134,6 +136,8 @@ export const allRules: readonly Rule[] = [
   noLegacyImageBase, // HPC-PERF-004
   noBakedRuntimeTuning, // HPC-PERF-005
   cleanPackageCaches, // HPC-PERF-006
+  deleteInSameLayer, // HPC-PERF-007
+  noBuildToolsInFinalStage, // HPC-PERF-008
   noMarchNative, // HPC-PORT-001
   noBuildCpuAutodetect, // HPC-PORT-002
   noBuildGpuTarget, // HPC-PORT-003

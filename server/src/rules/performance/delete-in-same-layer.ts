@@ -1,0 +1,216 @@
+// HPC-PERF-007: files downloaded or copied in one layer and deleted in a later one (the bytes stay in the image).
+import weights from '../../data/image-weight.json';
+import { defineRule } from '../../engine/rule';
+import type { CopyStep, RunStep, ShellCommand, Step, Word } from '../../recipe/model';
+import { effectiveName, effectiveWords } from '../util/commands';
+import { baseName, finalStageChain } from '../util/source';
+import docs from './delete-in-same-layer.md';
+
+/** A path some step put into the image. */
+interface Created {
+  path: string;
+  step: Step;
+  /** How it got there, for the message: "`COPY`", "`wget`". */
+  how: string;
+}
+
+/** Stands for the base image's working directory when no WORKDIR says it. */
+const UNKNOWN_CWD = '?';
+const ARCHIVE = /\.(tar|tgz|tbz2?|txz|tar\.(gz|bz2|xz|zst))$/i;
+const CUDA_RUNFILE = /^cuda_[\d.]+(_[\d.]+)?_linux(_[\w]+)?\.run$/;
+const URL = /^(https?|ftp):\/\//i;
+
+function normalize(path: string): string {
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '..') {
+      if (parts.length > 1) {
+        parts.pop();
+      }
+    } else if (part !== '.' && part !== '') {
+      parts.push(part);
+    }
+  }
+  return path.startsWith('/') ? '/' + parts.join('/') : parts.join('/');
+}
+
+/** `path` resolved against `cwd`; undefined for paths hpclint cannot know (variables, `~`). */
+function resolve(cwd: string, path: string): string | undefined {
+  if (path === '' || /[$`~]/.test(path)) {
+    return undefined;
+  }
+  return normalize(path.startsWith('/') ? path : `${cwd}/${path}`);
+}
+
+function urlBaseName(url: string): string {
+  return baseName(url.replace(/[?#].*$/, ''));
+}
+
+/** A glob of `rm` (`/tmp/*`, `/opt/*.run`) as a test on one path component at a time. */
+function globTest(pattern: string): (path: string) => boolean {
+  if (!/[*?[]/.test(pattern)) {
+    return (path) => path === pattern || path.startsWith(pattern + '/');
+  }
+  const source = pattern
+    .split('')
+    .map((char) => (char === '*' ? '[^/]*' : char === '?' ? '[^/]' : /[\\^$.|+(){}[\]]/.test(char) ? `\\${char}` : char))
+    .join('');
+  const regex = new RegExp(`^${source}(/|$)`);
+  return (path) => regex.test(path);
+}
+
+/** The value of an option written `-o file`, `-ofile`, `--output=file`, `--output file` or inside a cluster `-fsSLo file`. */
+function optionValue(words: readonly Word[], short: string, long: readonly string[]): string | undefined {
+  for (let i = 1; i < words.length; i++) {
+    const value = words[i].value;
+    for (const name of long) {
+      if (value === name) {
+        return words[i + 1]?.value;
+      }
+      if (value.startsWith(name + '=')) {
+        return value.slice(name.length + 1);
+      }
+    }
+    if (new RegExp(`^-[A-Za-z]*${short}$`).test(value) && !value.startsWith('--')) {
+      return words[i + 1]?.value;
+    }
+    if (value.startsWith(`-${short}`) && value.length > 2) {
+      return value.slice(2);
+    }
+  }
+  return undefined;
+}
+
+/** What a download or clone command writes, resolved against `cwd`. */
+function downloaded(command: ShellCommand, cwd: string): string[] {
+  const words = effectiveWords(command);
+  const name = effectiveName(command);
+  const urls = words.slice(1).filter((word) => URL.test(word.value));
+  if (name === 'wget') {
+    const output = optionValue(words, 'O', ['--output-document']);
+    if (output !== undefined) {
+      return output === '-' ? [] : [resolve(cwd, output)].filter((path) => path !== undefined);
+    }
+    const directory = optionValue(words, 'P', ['--directory-prefix']) ?? '.';
+    return urls.map((url) => resolve(cwd, `${directory}/${urlBaseName(url.value)}`)).filter((path) => path !== undefined);
+  }
+  if (name === 'curl') {
+    const output = optionValue(words, 'o', ['--output']);
+    if (output !== undefined) {
+      return output === '-' ? [] : [resolve(cwd, output)].filter((path) => path !== undefined);
+    }
+    const remoteName = words.some((word) => word.value === '--remote-name' || /^-[A-Za-z]*O[A-Za-z]*$/.test(word.value));
+    const directory = optionValue(words, '\u0000', ['--output-dir']) ?? '.';
+    return remoteName ? urls.map((url) => resolve(cwd, `${directory}/${urlBaseName(url.value)}`)).filter((path) => path !== undefined) : [];
+  }
+  if (name === 'git' && words[1]?.value === 'clone') {
+    const operands = words.slice(2).filter((word) => !word.value.startsWith('-'));
+    const url = operands.find((word) => URL.test(word.value) || /^git@/.test(word.value));
+    if (url === undefined) {
+      return [];
+    }
+    const target = operands[operands.indexOf(url) + 1]?.value ?? urlBaseName(url.value).replace(/\.git$/, '');
+    return [resolve(cwd, target)].filter((path) => path !== undefined);
+  }
+  return [];
+}
+
+/** What a COPY/ADD puts in the image (archives ADD unpacks and globs are left out). */
+function copied(step: CopyStep, cwd: string): string[] {
+  const destination = step.destination?.value;
+  if (destination === undefined) {
+    return [];
+  }
+  const paths: string[] = [];
+  const intoDirectory = destination.endsWith('/') || step.sources.length > 1;
+  for (const source of step.sources) {
+    const value = source.value;
+    const remote = URL.test(value);
+    if (/[*?[]/.test(value) || (step.keyword.toUpperCase() === 'ADD' && !remote && ARCHIVE.test(value))) {
+      continue;
+    }
+    const name = remote ? urlBaseName(value) : baseName(value);
+    const path = resolve(cwd, intoDirectory && name !== '' && name !== '.' ? `${destination}/${name}` : destination);
+    if (path !== undefined) {
+      paths.push(path);
+    }
+  }
+  return paths;
+}
+
+export default defineRule({
+  meta: {
+    code: 'HPC-PERF-007',
+    name: 'delete-in-same-layer',
+    category: 'performance',
+    severity: 'hint',
+    formats: ['dockerfile'],
+    fix: 'none',
+  },
+  docs,
+  check(context) {
+    const { recipe } = context;
+    const created: Created[] = [];
+    let cwd = UNKNOWN_CWD;
+    for (const stage of finalStageChain(recipe).reverse()) {
+      for (const step of stage.steps) {
+        if (step.kind === 'workdir' && step.value) {
+          cwd = resolve(cwd, step.value.value) ?? UNKNOWN_CWD;
+        } else if (step.kind === 'copy') {
+          for (const path of copied(step, cwd)) {
+            created.push({ path, step, how: `\`${step.keyword.toUpperCase()}\`` });
+          }
+        } else if (step.kind === 'run' && !/^\[/.test(step.script.text.trimStart())) {
+          checkRun(step, cwd);
+        }
+      }
+    }
+
+    function checkRun(step: RunStep, stepCwd: string): void {
+      let here = stepCwd;
+      for (const command of step.script.commands) {
+        const name = effectiveName(command);
+        const words = effectiveWords(command);
+        if (name === 'cd' && command.depth === 0) {
+          here = (words[1] && resolve(here, words[1].value)) ?? UNKNOWN_CWD + '/?';
+          continue;
+        }
+        for (const path of downloaded(command, here)) {
+          created.push({ path, step, how: name === 'git' ? '`git clone`' : `\`${name}\`` });
+        }
+        if (name !== 'rm') {
+          continue;
+        }
+        for (const operand of words.slice(1)) {
+          const path = operand.value.startsWith('-') ? undefined : resolve(here, operand.value.replace(/\/+$/, ''));
+          if (path === undefined || path === '/' || path === UNKNOWN_CWD) {
+            continue;
+          }
+          const covers = globTest(path);
+          for (let i = created.length - 1; i >= 0; i--) {
+            const entry = created[i];
+            if (!covers(entry.path)) {
+              continue;
+            }
+            created.splice(i, 1);
+            if (entry.step === step) {
+              continue; // deleted in the layer that made it: nothing ships
+            }
+            const runfile = CUDA_RUNFILE.test(baseName(entry.path));
+            const weight = runfile ? `, about ${weights.cudaRunfile.aboutMB / 1000} GB for a CUDA runfile,` : '';
+            context.report({
+              range: operand.range,
+              message:
+                `\`rm ${operand.value}\` deletes in a later layer what ${entry.how} on line ${entry.step.range.start.line + 1} put in the image: the bytes stay in that layer${weight} and every node still pulls them. ` +
+                (entry.step.kind === 'copy'
+                  ? 'Bind-mount it for the one `RUN` that needs it (`RUN --mount=type=bind,source=…,target=…`) or use it in a build stage.'
+                  : `Delete it in the same \`RUN\` that downloads it.`),
+              severity: runfile ? 'info' : undefined,
+            });
+            break;
+          }
+        }
+      }
+    }
+  },
+});
