@@ -20,6 +20,7 @@ import type {
   ParseProblem,
   Range,
   Recipe,
+  ShellCommand,
   ShellScript,
   Stage,
   Step,
@@ -30,7 +31,7 @@ import type {
 } from './model';
 import { splitImageRef } from './image-ref';
 import { buildkitSkipPragma, parsePragmas } from './pragmas';
-import { splitShell } from './shell';
+import { execFormCommands, splitShell } from './shell';
 import { LineIndex } from './text';
 
 /** Parses a Dockerfile/Containerfile. Never throws: internal failures become a ParseProblem. */
@@ -425,35 +426,32 @@ class DockerfileFrontEnd {
     if (instruction instanceof JSONInstruction) {
       const json = this.jsonWords(instruction);
       if (json) {
-        return this.execScript(instruction, json);
+        // RUN ["bash", "-c", "…"]: the script string is shell too, like `bash -c "…"` in the shell form.
+        return this.execScript(instruction, json, true);
       }
     }
     const end = Math.max(start, this.index.offsetAt(instruction.getRange().end));
     return splitShell(this.text, start, end, this.index, { escapeChar: this.escapeChar, dockerfileComments: true });
   }
 
-  private execScript(instruction: Instruction, args: Word[]): ShellScript {
+  private execScript(instruction: Instruction, args: Word[], splitScriptString = false): ShellScript {
     const start = this.argumentsStart(instruction);
     const end = Math.max(start, this.index.offsetAt(instruction.getRange().end));
-    return this.execScriptFrom(args, start, end);
+    return this.execScriptFrom(args, start, end, splitScriptString);
   }
 
-  /** The argv of an exec form as a single command. */
-  private execScriptFrom(args: Word[], start: number, end: number): ShellScript {
+  /** The argv of an exec form as a single command (followed by its script string's commands when asked to split it). */
+  private execScriptFrom(args: Word[], start: number, end: number, splitScriptString = false): ShellScript {
     const range = this.index.range(start, end);
-    const commands =
-      args.length === 0
-        ? []
-        : [
-            {
-              words: args,
-              assignments: [],
-              name: basename(args[0].value),
-              range: { start: args[0].range.start, end: args[args.length - 1].range.end },
-              pipesToNext: false,
-              depth: 0,
-            },
-          ];
+    const argv: ShellCommand = {
+      words: args,
+      assignments: [],
+      name: args.length === 0 ? '' : basename(args[0].value),
+      range: args.length === 0 ? range : { start: args[0].range.start, end: args[args.length - 1].range.end },
+      pipesToNext: false,
+      depth: 0,
+    };
+    const commands = args.length === 0 ? [] : splitScriptString ? execFormCommands(this.text, this.index, argv) : [argv];
     return { text: this.text.slice(start, end), range, commands, heredocs: [], comments: [] };
   }
 

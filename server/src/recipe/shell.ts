@@ -117,6 +117,78 @@ function isDigit(c: string): boolean {
   return c >= '0' && c <= '9';
 }
 
+/**
+ * The word holding the script string of a call that runs one: `sh -c '…'`, `bash -o pipefail -c "…"` (also behind
+ * `sudo`/`env`/`exec`), `su [-] [user] -c '…'`, `runuser -l user -c '…'`, and `eval "…"` with one operand.
+ */
+function scriptStringWord(words: readonly Word[]): Word | undefined {
+  let at = 0;
+  while (at < words.length - 1 && SHELL_C_WRAPPERS.has(basename(words[at].value))) {
+    at++;
+    // the wrapper's options and `env`'s assignments (`sudo -u app`, `env A=1`)
+    while (at < words.length - 1 && (words[at].value.startsWith('-') || ASSIGNMENT.test(words[at].value))) {
+      at += WRAPPER_OPTIONS_WITH_VALUE.has(words[at].value) ? 2 : 1;
+    }
+  }
+  if (at >= words.length) {
+    return undefined;
+  }
+  const program = basename(words[at].value);
+  if (program === 'eval') {
+    return words.length === at + 2 ? words[at + 1] : undefined;
+  }
+  if (program === 'su' || program === 'runuser') {
+    // `-c` takes the command; it may close a cluster (`su -lc '…' app`) or be spelled `--command`.
+    const option = words.findIndex((word, i) => i > at && (/^-[A-Za-z]*c$/.test(word.value) || word.value === '--command'));
+    return option > 0 ? words[option + 1] : undefined;
+  }
+  if (!SHELLS.has(program)) {
+    return undefined;
+  }
+  for (let i = at + 1; i < words.length; i++) {
+    const value = words[i].value;
+    if (OPTIONS_WITH_VALUE.has(value)) {
+      i++;
+    } else if (/^-[A-Za-z]*c[A-Za-z]*$/.test(value)) {
+      return words[i + 1];
+    } else if (!/^[-+][A-Za-z]+$/.test(value)) {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The commands of the script string `words` runs (see `scriptStringWord`), one level below `depth`; empty when
+ * there is none or it is not written in one pair of quotes. `json`: the word is a JSON string (exec form), split
+ * only when it holds no backslash escape, so that its text is the script as the shell reads it.
+ */
+function scriptStringCommands(text: string, index: LineIndex, words: readonly Word[], depth: number, heredocNesting: number, json: boolean): ShellCommand[] {
+  const body = scriptStringWord(words);
+  const quoted = body && (json ? /^"[^"\\]*"$/ : /^(?:'[^']*'|"(?:[^"\\]|\\[\s\S])*")$/).test(body.text);
+  if (!body || !quoted) {
+    return [];
+  }
+  const start = index.offsetAt(body.range.start) + 1;
+  const end = index.offsetAt(body.range.end) - 1;
+  const inner = new Splitter(text, start, end, index, {}, depth + 1, heredocNesting + 1);
+  inner.run();
+  return inner.commands();
+}
+
+/**
+ * The exec form `RUN ["bash", "-c", "…"]` as commands: the argv as one command, then the commands of its script
+ * string (when it is one, without backslash escapes), one level deeper, like `bash -c "…"` in the shell form.
+ */
+export function execFormCommands(text: string, index: LineIndex, argv: ShellCommand): ShellCommand[] {
+  const inner = scriptStringCommands(text, index, argv.words, argv.depth, 0, true);
+  if (inner.length === 0) {
+    return [argv];
+  }
+  splitShellCCalls.add(argv);
+  return [argv, ...inner];
+}
+
 class Splitter {
   readonly heredocs: Heredoc[] = [];
   readonly comments: Comment[] = [];
@@ -365,45 +437,14 @@ class Splitter {
   }
 
   /**
-   * `bash -c "…"`, `sh -ec '…'`, `bash -o pipefail -c "…"`: the script string written in one pair of quotes is shell too;
+   * `bash -c "…"`, `sh -ec '…'`, `su -c '…'`, `eval "…"`: the script string written in one pair of quotes is shell too;
    * its commands follow the call, one level deeper, with ranges inside the string.
    */
   private splitShellCString(command: ShellCommand, depth: number): void {
     if (this.heredocNesting >= MAX_HEREDOC_NESTING) {
       return;
     }
-    const words = command.words;
-    let at = 0;
-    while (at < words.length - 1 && SHELL_C_WRAPPERS.has(basename(words[at].value))) {
-      at++;
-      // the wrapper's options and `env`'s assignments (`sudo -u app`, `env A=1`)
-      while (at < words.length - 1 && (words[at].value.startsWith('-') || ASSIGNMENT.test(words[at].value))) {
-        at += WRAPPER_OPTIONS_WITH_VALUE.has(words[at].value) ? 2 : 1;
-      }
-    }
-    if (at >= words.length || !SHELLS.has(basename(words[at].value))) {
-      return;
-    }
-    let body: Word | undefined;
-    for (let i = at + 1; i < words.length && !body; i++) {
-      const value = words[i].value;
-      if (OPTIONS_WITH_VALUE.has(value)) {
-        i++;
-      } else if (/^-[A-Za-z]*c[A-Za-z]*$/.test(value)) {
-        body = words[i + 1];
-      } else if (!/^[-+][A-Za-z]+$/.test(value)) {
-        return;
-      }
-    }
-    const quoted = body && /^(?:'[^']*'|"(?:[^"\\]|\\[\s\S])*")$/.test(body.text);
-    if (!body || !quoted) {
-      return;
-    }
-    const start = this.index.offsetAt(body.range.start) + 1;
-    const end = this.index.offsetAt(body.range.end) - 1;
-    const inner = new Splitter(this.text, start, end, this.index, {}, depth + 1, this.heredocNesting + 1);
-    inner.run();
-    const commands = inner.commands();
+    const commands = scriptStringCommands(this.text, this.index, command.words, depth, this.heredocNesting, false);
     if (commands.length === 0) {
       return;
     }

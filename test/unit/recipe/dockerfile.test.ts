@@ -357,3 +357,15 @@ test('corpus: every Dockerfile parses without an internal failure', (t) => {
     assert.deepEqual(internal, [], file);
   }
 });
+
+test('RUN ["bash", "-c", "…"]: the exec form lists its argv, then the commands of its script string (no escapes) one level deeper', () => {
+  const recipe = parseDockerfile('FROM x\nRUN ["/bin/bash", "-o", "pipefail", "-c", "git clone https://h/a && make -C a"]\nRUN ["sh", "-c", "echo \\"a\\""]\n');
+  const run = only(recipe.stages[0].steps[1], 'run');
+  assert.deepEqual(
+    run.script.commands.map((command) => `${command.depth} ${command.words.map((word) => word.value).join(' ')}`),
+    ['0 /bin/bash -o pipefail -c git clone https://h/a && make -C a', '1 git clone https://h/a', '1 make -C a'],
+  );
+  assert.equal(at(run.script.commands[1].words[2].range), '1:53-1:64');
+  // A JSON escape would make the string's text differ from the script the shell reads: not split.
+  assert.equal(only(recipe.stages[0].steps[2], 'run').script.commands.length, 1);
+});

@@ -245,6 +245,26 @@ test('`sh -c` is split only when the script is one quoted string given to a shel
   assert.deepEqual(summary(wrapped), ['0 sudo[sudo,-u,app,env,A=1,bash,-c,echo "a b"]', '1 echo[echo,a b]']);
 });
 
+test('`su -c`, `runuser -c` and `eval` strings are shell like `sh -c` strings (issue #12 leftovers)', () => {
+  const script = split('su - app -c "git clone https://github.com/a/b"; runuser -l app -c \'pip install x\'; su -lc "make" app; eval "wget -q https://x/y.tgz && tar xf y.tgz"');
+  assert.deepEqual(summary(script), [
+    '0 su[su,-,app,-c,git clone https://github.com/a/b]',
+    '1 git[git,clone,https://github.com/a/b]',
+    '0 ; runuser[runuser,-l,app,-c,pip install x]',
+    '1 pip[pip,install,x]',
+    '0 ; su[su,-lc,make,app]',
+    '1 make[make]',
+    '0 ; eval[eval,wget -q https://x/y.tgz && tar xf y.tgz]',
+    '1 wget[wget,-q,https://x/y.tgz]',
+    '1 && tar[tar,xf,y.tgz]',
+  ]);
+  assert.equal(at(script.commands[1].words[2].range), '0:23-0:45');
+  assert.ok(isSplitShellCCall(script.commands[0]) && isSplitShellCCall(script.commands[6]));
+  // Near misses: `eval` of several words or of a variable, `su` without `-c`, an unquoted string.
+  const quiet = split('eval "$(ssh-agent -s)" extra; eval $CMD; su app; su -c $SCRIPT app');
+  assert.deepEqual(summary(quiet).filter((line) => line.startsWith('1 ')), ['1 ssh-agent[ssh-agent,-s]']);
+});
+
 test('unterminated heredoc runs to the end', () => {
   const script = split('cat <<EOF\nline 1\nline 2');
   assert.deepEqual(summary(script), ['0 cat[cat]']);
