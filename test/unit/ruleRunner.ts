@@ -1,6 +1,7 @@
 // Runs one rule on a recipe text, the way the engine does, without severity overrides or pragmas.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { interestsMet } from '../../server/src/engine/dispatch';
 import { applyFixes as applyEngineFixes } from '../../server/src/engine/fixes';
 import type { Finding, Fix, Rule, RuleSettings, Severity } from '../../server/src/engine/rule';
 import type { Range, Recipe, RecipeFormat } from '../../server/src/recipe/model';
@@ -27,14 +28,18 @@ export function testSettings(overrides: Partial<RuleSettings> = {}): RuleSetting
 
 export function runRule(rule: Rule, text: string, format: RecipeFormat, settings: RuleSettings = testSettings()): { recipe: Recipe; findings: RuleFinding[] } {
   const recipe = parseRecipe(text, format);
+  const facts = factsOf(recipe);
   const findings: RuleFinding[] = [];
   rule.check({
     recipe,
-    facts: factsOf(recipe),
+    facts,
     settings,
     report: (finding) => findings.push({ ...finding, severity: finding.severity ?? rule.meta.severity, fixes: finding.fixes ?? [] }),
   });
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  if (findings.length > 0 && !interestsMet(rule.meta.interests, facts)) {
+    throw new Error(`${rule.meta.code} reports on a recipe its declared interests exclude: the engine would skip it (meta.interests)`);
+  }
   return { recipe, findings };
 }
 

@@ -4,6 +4,7 @@ import { compatKeyMatches } from '../compat/match';
 import type { Range, Recipe, RecipeFormat } from '../recipe/model';
 import { parseDockerfileWithSyntaxTree } from '../recipe/dockerfile';
 import { factsOf } from '../recipe/facts';
+import { interestsMet } from './dispatch';
 import { detectFormat, parseRecipe } from '../recipe/parse';
 import { defaultConfig } from './config';
 import { fixesWithLineBreak, lineBreakOf } from './lineBreaks';
@@ -26,6 +27,8 @@ export interface EngineLintOptions extends LintOptions {
   rules: readonly Rule[];
   /** dockerfile-utils validator settings (used when `config.syntaxValidation`). */
   validatorSettings?: ValidatorSettings;
+  /** false: run every rule on every recipe of its formats, ignoring declared interests (the equivalence test). */
+  dispatch?: boolean;
 }
 
 /**
@@ -47,6 +50,7 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
   const diagnostics: HpcDiagnostic[] = [];
   const lineBreak = lineBreakOf(text);
   const rootCauses = new Map<HpcDiagnostic, { key: string; rank: number }>();
+  const dispatch = options.dispatch ?? true;
 
   for (const rule of options.rules) {
     const { meta } = rule;
@@ -54,7 +58,7 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
       continue;
     }
     const setting = overrides.forRule(meta.code, meta.name, meta.category);
-    if (setting === 'off') {
+    if (setting === 'off' || (dispatch && !interestsMet(meta.interests, facts))) {
       continue;
     }
     const findings: Finding[] = [];

@@ -1,6 +1,6 @@
 import { parseRulePage } from '../docs/rule-page';
 import type { RecipeFacts } from '../recipe/facts';
-import type { Range, Recipe, RecipeFormat } from '../recipe/model';
+import type { Range, Recipe, RecipeFormat, StepKind } from '../recipe/model';
 import type { Site } from '../site/profile';
 
 // The vocabularies of findings and settings, declared once here (types derived from the lists).
@@ -79,6 +79,20 @@ export interface RuleDocs {
   references: string[];
 }
 
+/**
+ * What a rule looks at, declared so that the engine can skip it on recipes that have none of it (engine/dispatch.ts).
+ * A recipe interests the rule when it has a step of one of `steps`, a command named one of `commands`, or mentions
+ * one of `keywords`; a rule that declares nothing runs on every recipe of its formats. Each list must be a necessary
+ * condition of every finding, whatever the settings: the rule tests and the corpus equivalence test check it.
+ */
+export interface RuleInterests {
+  readonly steps?: readonly StepKind[];
+  /** Effective command names (after `sudo`, `env A=1`, `exec` …; commands of `sh -c` strings included). */
+  readonly commands?: readonly string[];
+  /** Lower-case text the recipe must mention: its text, word values after quote removal, `sh -c` scripts. */
+  readonly keywords?: readonly string[];
+}
+
 export interface RuleMeta {
   /** `HPC-PORT-001`. */
   code: string;
@@ -91,6 +105,8 @@ export interface RuleMeta {
   formats: RecipeFormat[];
   /** Which fix kinds the rule can offer. */
   fix: 'safe' | 'unsafe' | 'both' | 'none';
+  /** What the rule looks at (absent: everything). */
+  interests?: RuleInterests;
   docs: RuleDocs;
 }
 

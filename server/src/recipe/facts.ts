@@ -5,6 +5,7 @@
 //
 // Facts are looked up by recipe (`factsOf`), so helpers that receive only the recipe reach them too; the
 // engine creates them with the recipe and hands them to rules as `context.facts`.
+import { keywordHaystack } from './keywords';
 import type { Recipe, ShellCommand, ShellScript, Stage, Step, StepKind, Word } from './model';
 import { splitShell } from './shell';
 import { LineIndex } from './text';
@@ -24,8 +25,7 @@ export class RecipeFacts {
   private stepsByKind?: Map<StepKind, Step[]>;
   private globalArgValues?: Map<string, string>;
   private readonly shellCScripts = new Map<readonly Word[], ShellScript | null>();
-  /** Lower-case recipe text and model strings, for keyword prefilters (built by rules/util/recipe-index.ts). */
-  keywordHaystack?: string;
+  private haystack?: string;
   private scriptsByStage?: Map<Stage, ScriptRef[]>;
   private stageIndexes?: Map<string, number>;
   private chain?: readonly Stage[];
@@ -36,6 +36,12 @@ export class RecipeFacts {
   readonly inheritedDefinitions = new Map<Stage, Map<string, { value?: string } | null>>();
 
   constructor(readonly recipe: Recipe) {}
+
+  /** Lower-case recipe text and every model string that differs from it (`sh -c` scripts included): keyword prefilters (recipe/keywords.ts). */
+  get keywordHaystack(): string {
+    this.haystack ??= keywordHaystack(this.recipe, (words) => this.shellCScript(words));
+    return this.haystack;
+  }
 
   /** Line/offset conversions for the recipe text. */
   get lineIndex(): LineIndex {

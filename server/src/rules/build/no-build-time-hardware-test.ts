@@ -79,6 +79,7 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
+    interests: { keywords: TOOL_KEYWORDS },
   },
   docs,
   check(context) {

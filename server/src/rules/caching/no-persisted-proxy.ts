@@ -66,6 +66,7 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
+    interests: { keywords: ['proxy'] },
   },
   docs,
   check(context) {

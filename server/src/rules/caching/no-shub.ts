@@ -14,6 +14,7 @@ export default defineRule({
     severity: 'warning',
     formats: ['apptainer'],
     fix: 'none',
+    interests: { keywords: ['shub'] },
   },
   docs,
   check(context) {

@@ -12,6 +12,7 @@ export default defineRule({
     severity: 'warning',
     formats: ['apptainer'],
     fix: 'none',
+    interests: { steps: ['copy'] },
   },
   docs,
   check(context) {

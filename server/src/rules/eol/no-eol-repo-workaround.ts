@@ -1,7 +1,7 @@
 // HPC-EOL-003: workarounds that keep an end-of-life base building (vault.centos.org, archive.debian.org, old-releases.ubuntu.com, mirrorlist rewrites).
 import { defineRule } from '../../engine/rule';
 import type { Recipe, Stage } from '../../recipe/model';
-import { repoWorkarounds, type RepoWorkaround } from '../util/repo-workarounds';
+import { REPO_WORKAROUND_KEYWORDS, repoWorkarounds, type RepoWorkaround } from '../util/repo-workarounds';
 import { baseStageOf, eolBaseCause } from '../util/source';
 import { daysUntil, freeExtendedWindow } from '../../knowledge/eol';
 import { baseHits } from '../util/eol-bases';
@@ -17,6 +17,7 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
+    interests: { keywords: REPO_WORKAROUND_KEYWORDS },
   },
   docs,
   check(context) {

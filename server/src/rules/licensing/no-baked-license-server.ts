@@ -23,6 +23,7 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
+    interests: { keywords: ['license', 'ansysli_servers'] },
   },
   docs,
   check(context) {

@@ -49,6 +49,7 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
+    interests: { keywords: KEYWORDS },
   },
   docs,
   check(context) {

@@ -12,6 +12,7 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile'],
     fix: 'none',
+    interests: { steps: ['expose'] },
   },
   docs,
   check(context) {

@@ -10,7 +10,8 @@ import docs from './no-baked-data.md';
 const DATA_FILE = /\.(h5|hdf5|he5|nc|nc4|netcdf|grib|grib2|grb|grb2|npy|npz|zarr|parquet|tfrecords?|fits|ckpt|safetensors)$/i;
 /** Directory names that almost always hold data sets or model state. */
 const DATA_DIRECTORY = /^(datasets?|checkpoints?|training[-_]data|test[-_]data)$/i;
-const DOWNLOADERS = new Set(['wget', 'curl', 'aws', 'gsutil', 'rclone', 'azcopy']);
+const DOWNLOADER_NAMES = ['wget', 'curl', 'aws', 'gsutil', 'rclone', 'azcopy'];
+const DOWNLOADERS = new Set(DOWNLOADER_NAMES);
 
 function dataKind(path: string): string | undefined {
   const trimmed = path.replace(/[*]+$/, '').replace(/\/+$/, '');
@@ -37,6 +38,7 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
+    interests: { steps: ['copy'], commands: DOWNLOADER_NAMES },
   },
   docs,
   check(context) {

@@ -123,6 +123,7 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
+    interests: { keywords: ['cuda', 'nvcr.io'] },
   },
   docs,
   check(context) {

@@ -21,6 +21,7 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
+    interests: { keywords: ['mpich'] },
   },
   docs,
   check(context) {

@@ -27,6 +27,7 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
+    interests: { keywords: KEYWORDS },
   },
   docs,
   check(context) {

@@ -16,6 +16,7 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
+    interests: { keywords: ['stricthostkeychecking', 'userknownhostsfile'] },
   },
   docs,
   check(context) {

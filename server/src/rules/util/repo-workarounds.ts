@@ -20,7 +20,7 @@ const ARCHIVES: Archive[] = [
 /** `sed` edits of the retired CentOS mirror infrastructure. */
 const MIRROR_EDIT = /mirrorlist|mirror\.centos\.org/i;
 /** Lowercase: every ARCHIVES and MIRROR_EDIT match contains one of these (all are matched in raw text). */
-const KEYWORDS = ['vault.centos.org', 'archive.debian.org', 'old-releases.ubuntu.com', 'mirrorlist', 'mirror.centos.org'];
+export const REPO_WORKAROUND_KEYWORDS = ['vault.centos.org', 'archive.debian.org', 'old-releases.ubuntu.com', 'mirrorlist', 'mirror.centos.org'];
 
 /** One place where the recipe keeps an end-of-life base building. */
 export interface RepoWorkaround {
@@ -32,7 +32,7 @@ export interface RepoWorkaround {
 
 /** Every workaround in the recipe, in file order: archive hosts in headers, ARG/ENV values, scripts and heredocs, and `sed` edits of the CentOS mirror list. */
 export function repoWorkarounds(recipe: Recipe): RepoWorkaround[] {
-  if (!recipeMentions(recipe, KEYWORDS)) {
+  if (!recipeMentions(recipe, REPO_WORKAROUND_KEYWORDS)) {
     return [];
   }
   const found: RepoWorkaround[] = [];

@@ -1,0 +1,154 @@
+// The keyword haystack of a recipe: a cheap prefilter for rules (and for the engine's dispatch by declared interests):
+// a rule whose keywords never occur anywhere in the recipe can skip its whole walk over every command and word.
+import type { RecipeFacts } from './facts';
+import type { Flag, KeyValue, Recipe, ShellScript, Stage, Step, Word } from './model';
+
+type ShellCOf = (words: readonly Word[]) => ShellScript | undefined;
+
+/** Lowercase recipe text, then every word value of the model and of `sh -c` scripts, newline-separated (RecipeFacts keeps it). */
+export function keywordHaystack(recipe: Recipe, shellCScript: ShellCOf): string {
+  // Raw source strings (`text`) are substrings of the recipe text; only strings that may differ are added.
+  const extra = new Set<string>();
+  const seen = new Set<object>();
+  for (const key of Object.keys(recipe) as (keyof Recipe)[]) {
+    if (key !== 'text' && key !== 'stages') {
+      collectValues(recipe[key], extra, seen);
+    }
+  }
+  for (const stage of recipe.stages) {
+    for (const key of Object.keys(stage) as (keyof Stage)[]) {
+      if (key === 'sections') {
+        for (const section of stage.sections) {
+          collectValues([section.name, section.header, section.args], extra, seen); // `body` is a slice of the text
+        }
+      } else if (key !== 'steps') {
+        collectValues(stage[key], extra, seen);
+      }
+    }
+    for (const step of stage.steps) {
+      collectStepValues(shellCScript, step, extra, seen);
+    }
+  }
+  return [recipe.text, ...extra].join('\n').toLowerCase();
+}
+
+function addWord(word: Word | undefined, extra: Set<string>): void {
+  if (word !== undefined && word.value !== word.text) {
+    extra.add(word.value);
+  }
+}
+
+function addFlags(flags: readonly Flag[], extra: Set<string>): void {
+  for (const flag of flags) {
+    extra.add(flag.name);
+    addWord(flag.value, extra);
+  }
+}
+
+function addPairs(pairs: readonly KeyValue[], extra: Set<string>): void {
+  for (const pair of pairs) {
+    addWord(pair.key, extra);
+    addWord(pair.value, extra);
+  }
+}
+
+/** The frequent step kinds field by field (their `keyword` is raw text); the others through the generic walk. */
+function collectStepValues(shellCScript: ShellCOf, step: Step, extra: Set<string>, seen: Set<object>): void {
+  if (step.app !== undefined) {
+    extra.add(step.app);
+  }
+  switch (step.kind) {
+    case 'run':
+      addFlags(step.flags, extra);
+      addWord(step.shell, extra);
+      collectScriptValues(shellCScript, step.script, extra, seen, 0);
+      return;
+    case 'copy':
+      addFlags(step.flags, extra);
+      step.sources.forEach((source) => addWord(source, extra));
+      addWord(step.destination, extra);
+      addWord(step.from, extra);
+      return;
+    case 'env':
+      addPairs(step.pairs, extra);
+      if (step.script) {
+        collectScriptValues(shellCScript, step.script, extra, seen, 0);
+      }
+      return;
+    case 'arg':
+    case 'label':
+      addPairs(step.pairs, extra);
+      return;
+    default:
+      for (const [key, value] of Object.entries(step)) {
+        if (key === 'script') {
+          collectScriptValues(shellCScript, value as ShellScript, extra, seen, 0);
+        } else if (key !== 'text' && key !== 'range' && key !== 'keywordRange') {
+          collectValues(value, extra, seen);
+        }
+      }
+  }
+}
+
+/** Every string reachable from the recipe model except raw `text` and a `value` equal to its `text`. */
+function collectValues(node: unknown, extra: Set<string>, seen: Set<object>): void {
+  if (typeof node === 'string') {
+    extra.add(node);
+    return;
+  }
+  if (typeof node !== 'object' || node === null || seen.has(node)) {
+    return;
+  }
+  seen.add(node);
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      collectValues(item, extra, seen);
+    }
+    return;
+  }
+  const record = node as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (key === 'range' || key === 'text' || (key === 'value' && record.value === record.text)) {
+      continue;
+    }
+    collectValues(record[key], extra, seen);
+  }
+}
+
+/** Word values of a script's commands (where they differ from the raw text), heredocs, and of nested `sh -c` scripts. */
+function collectScriptValues(shellCScript: ShellCOf, script: ShellScript, extra: Set<string>, seen: Set<object>, depth: number): void {
+  for (const command of script.commands) {
+    for (const word of command.assignments) {
+      if (word.value !== word.text) {
+        extra.add(word.value);
+      }
+    }
+    for (const word of command.words) {
+      if (word.value !== word.text) {
+        extra.add(word.value);
+      }
+    }
+    const inner = depth < 6 ? shellCScript(command.words) : undefined;
+    if (inner) {
+      collectScriptValues(shellCScript, inner, extra, seen, depth + 1);
+    }
+  }
+  collectValues(script.heredocs, extra, seen);
+}
+
+/**
+ * False only when none of `keywords` (lowercase) occurs, case-insensitively, in the recipe text, in any
+ * string of its model (word values after quote removal) or in any word of an `sh -c` script.
+ */
+export function mentions(facts: RecipeFacts, keywords: readonly string[]): boolean {
+  // One alternation scans the text once (two to three times faster than one `includes` per keyword).
+  let pattern = patterns.get(keywords);
+  if (pattern === undefined) {
+    pattern = new RegExp(keywords.map((keyword) => keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+    patterns.set(keywords, pattern);
+  }
+  return pattern.test(facts.keywordHaystack);
+}
+
+/** Keyword lists are module constants: one compiled pattern each. */
+const patterns = new WeakMap<readonly string[], RegExp>();
