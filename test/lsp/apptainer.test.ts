@@ -150,7 +150,7 @@ describe('definition files', () => {
     const agent = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 13 } });
     assert.ok(hoverValue(agent).includes(bootstrapAgent('docker')!.doc));
 
-    const body = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: 6 } });
+    const body = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 6, character: 5 } });
     assert.equal(body, null);
   });
 

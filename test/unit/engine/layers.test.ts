@@ -43,5 +43,5 @@ test('only knowledge/ reads the data files', () => {
     .filter((file) => !file.startsWith('knowledge/'));
   assert.deepEqual(readers, []);
   const knowledge = sources(join(src, 'knowledge')).filter((file) => imports(file).some((target) => target.startsWith('data/')));
-  assert.equal(knowledge.length, 4, 'eol, ngc, cuda and licensing data each have one reader');
+  assert.equal(knowledge.length, 5, 'eol, ngc, cuda, licensing and image-weight data each have one reader');
 });

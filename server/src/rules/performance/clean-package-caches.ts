@@ -1,5 +1,5 @@
 // HPC-PERF-006: package-manager caches left in the image (apt lists, dnf/yum metadata, pip's cache, conda's pkgs).
-import weights from '../../data/image-weight.json';
+import { imageWeights as weights } from '../../knowledge/imageWeight';
 import { own } from '../../engine/own';
 import { defineRule, type Fix, type Severity } from '../../engine/rule';
 import { factsOf } from '../../recipe/facts';
