@@ -1,6 +1,6 @@
 // HPC-PERF-006: package-manager caches left in the image (apt lists, dnf/yum metadata, pip's cache, conda's pkgs).
-import { imageWeights as weights } from '../../knowledge/imageWeight';
 import { own } from '../../engine/own';
+import { CACHE_WEIGHTS, PIP_PACKAGE_WEIGHTS } from '../../knowledge/image-weight';
 import { defineRule, type Fix, type Severity } from '../../engine/rule';
 import { factsOf } from '../../recipe/facts';
 import type { Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
@@ -25,7 +25,6 @@ const CONDA_FETCHES = new Set(['install', 'create', 'update', 'upgrade']);
 /** Packages pip installs that are only pip's own tooling: its cache stays small. */
 const PIP_TOOLING = new Set(['pip', 'setuptools', 'wheel']);
 const PIP_WITH_VALUE = new Set(['-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '-t', '--target', '--prefix', '--root', '--trusted-host', '--platform', '--python-version', '--implementation', '--abi', '--src', '--upgrade-strategy', '--progress-bar', '--log', '--proxy', '--timeout', '--retries', '--cert', '--client-cert', '--global-option', '--config-settings', '-C']);
-const PIP_PACKAGES: Readonly<Record<string, { aboutMB: number; what: string }>> = weights.pipPackages;
 
 /** The first word after the program that is not an option (skipping option values); its index in `words`. */
 function subcommand(words: readonly Word[], withValue: ReadonlySet<string>, from = 1): number {
@@ -139,7 +138,7 @@ function aptFinding(recipe: Recipe, layer: Layer, report: Reporter): void {
     installs && runsDirectly(command) && (recipe.format === 'apptainer' || !laterRunsNeedLists(recipe, layer))
       ? appendToLayer(recipe, layer, `rm -rf ${APT_LISTS}/*`, `Remove the apt lists at the end of this ${layer.steps[0].keyword}`)
       : undefined;
-  const lists = weights.caches['apt-lists'];
+  const lists = CACHE_WEIGHTS['apt-lists'];
   report(
     command,
     effectiveWords(command)[subcommand(effectiveWords(command), APT_WITH_VALUE)],
@@ -175,7 +174,7 @@ function rpmFinding(recipe: Recipe, layer: Layer, report: Reporter): void {
   report(
     command,
     effectiveWords(command)[subcommand(effectiveWords(command), RPM_WITH_VALUE)],
-    `\`${manager} ${subcommandValue(effectiveWords(command), RPM_WITH_VALUE)}\` leaves ${weights.caches['rpm-metadata'].what} in the image, pulled by every node with every job. ` +
+    `\`${manager} ${subcommandValue(effectiveWords(command), RPM_WITH_VALUE)}\` leaves ${CACHE_WEIGHTS['rpm-metadata'].what} in the image, pulled by every node with every job. ` +
       `End the same ${sameUnit(recipe)} with \`${manager} clean all\`.`,
     'hint',
     fix,
@@ -249,13 +248,13 @@ function pipFindings(recipe: Recipe, layer: Layer, report: Reporter): void {
     if (cleaned) {
       return;
     }
-    const heavy = packages?.map((name) => own(PIP_PACKAGES, name)).find((weight) => weight !== undefined);
+    const heavy = packages?.map((name) => own(PIP_PACKAGE_WEIGHTS, name)).find((weight) => weight !== undefined);
     const at = offsetOf(recipe, install.range.end);
     const fix: Fix = { title: 'Add `--no-cache-dir`', safe: true, edits: [{ range: rangeOf(recipe, at, at), newText: ' --no-cache-dir' }] };
     report(
       command,
       install,
-      `\`pip install\` without \`--no-cache-dir\` leaves ${weights.caches.pip.what} in the image` +
+      `\`pip install\` without \`--no-cache-dir\` leaves ${CACHE_WEIGHTS.pip.what} in the image` +
         (heavy ? `: a second copy of ${heavy.what}, about ${heavy.aboutMB} MB, ` : ', ') +
         'pulled by every node with every job. Add `--no-cache-dir` (or set `PIP_NO_CACHE_DIR=1`).',
       heavy && heavy.aboutMB > 500 ? 'info' : 'hint',
@@ -295,7 +294,7 @@ function condaFinding(recipe: Recipe, layer: Layer, report: Reporter): void {
   report(
     command,
     sub,
-    `\`${baseName(program.value)} ${sub.value}\` keeps ${weights.caches.conda.what} in the image: a second, compressed copy of every package it installed, pulled by every node with every job. ` +
+    `\`${baseName(program.value)} ${sub.value}\` keeps ${CACHE_WEIGHTS.conda.what} in the image: a second, compressed copy of every package it installed, pulled by every node with every job. ` +
       `End the same ${sameUnit(recipe)} with \`${baseName(program.value)} clean -afy\`.`,
     'info',
     fix,

@@ -1,6 +1,6 @@
 // HPC-PERF-007: files downloaded or copied in one layer and deleted in a later one (the bytes stay in the image).
-import weights from '../../data/image-weight.json';
 import { defineRule } from '../../engine/rule';
+import { CUDA_RUNFILE_WEIGHT } from '../../knowledge/image-weight';
 import type { CopyStep, RunStep, ShellCommand, Step, Word } from '../../recipe/model';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { baseName, finalStageChain } from '../util/source';
@@ -197,7 +197,7 @@ export default defineRule({
               continue; // deleted in the layer that made it: nothing ships
             }
             const runfile = CUDA_RUNFILE.test(baseName(entry.path));
-            const weight = runfile ? `, about ${weights.cudaRunfile.aboutMB / 1000} GB for a CUDA runfile,` : '';
+            const weight = runfile ? `, about ${CUDA_RUNFILE_WEIGHT.aboutMB / 1000} GB for a CUDA runfile,` : '';
             context.report({
               range: operand.range,
               message:

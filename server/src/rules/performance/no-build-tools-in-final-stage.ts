@@ -1,6 +1,6 @@
 // HPC-PERF-008: compilers, -dev/-devel packages and CUDA devel bases left in the stage that ships, next to a build that uses them.
-import weights from '../../data/image-weight.json';
 import { defineRule, type Severity } from '../../engine/rule';
+import { CUDA_DEVEL_WEIGHT } from '../../knowledge/image-weight';
 import type { Range, ShellCommand, Stage } from '../../recipe/model';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { installedPackages } from '../util/installed-packages';
@@ -104,7 +104,7 @@ export default defineRule({
     const names = [...new Set([...kept.filter((entry) => entry.cuda), ...kept.filter((entry) => !entry.cuda)].map((entry) => entry.name))];
     const listed = names.slice(0, 4).map((name) => `\`${name}\``).join(', ') + (names.length > 4 ? ` and ${names.length - 4} more` : '');
     const large = develBase !== undefined || kept.some((entry) => entry.cuda);
-    const weight = large ? ` (about ${weights.cudaDevelBase.aboutMB / 1000} GB and more for the CUDA compiler, headers and static libraries)` : '';
+    const weight = large ? ` (about ${CUDA_DEVEL_WEIGHT.aboutMB / 1000} GB and more for the CUDA compiler, headers and static libraries)` : '';
     const what = [develBase ? `the CUDA \`devel\` base \`${develBase.raw}\`` : '', names.length > 0 ? listed : ''].filter(Boolean).join(' and ');
     const severity: Severity = large ? 'info' : 'hint';
     context.report({
