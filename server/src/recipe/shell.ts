@@ -27,6 +27,19 @@ const splitShellCCalls = new WeakSet<ShellCommand>();
 export function isSplitShellCCall(command: ShellCommand): boolean {
   return splitShellCCalls.has(command);
 }
+
+/** The quote of the innermost script string a command was split from (`su -c '… git clone …'` → `'`). */
+const enclosingQuotes = new WeakMap<ShellCommand, "'" | '"'>();
+
+/** The quote character of the script string around `command`, or undefined at the top level of its script. */
+export function enclosingQuote(command: ShellCommand): "'" | '"' | undefined {
+  return enclosingQuotes.get(command);
+}
+
+/** A quoted argument that can be inserted into `command` without closing the script string around it. */
+export function quotedForCommand(command: ShellCommand, value: string): string {
+  return enclosingQuote(command) === "'" ? `"${value}"` : `'${value}'`;
+}
 /** Reserved words skipped at command start so `if curl …; then wget …` yields `curl` and `wget`. */
 const SKIPPED_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', 'esac']);
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
@@ -173,7 +186,14 @@ function scriptStringCommands(text: string, index: LineIndex, words: readonly Wo
   const end = index.offsetAt(body.range.end) - 1;
   const inner = new Splitter(text, start, end, index, {}, depth + 1, heredocNesting + 1);
   inner.run();
-  return inner.commands();
+  const commands = inner.commands();
+  const quote = body.text[0] as "'" | '"';
+  for (const command of commands) {
+    if (!enclosingQuotes.has(command)) {
+      enclosingQuotes.set(command, quote);
+    }
+  }
+  return commands;
 }
 
 /**

@@ -2,6 +2,7 @@
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { flagValue, hasFlag, scriptsOfStage } from '../../recipe/query';
+import { quotedForCommand } from '../../recipe/shell';
 import { effectiveName, effectiveWords, isPipCommand } from '../util/commands';
 import { RELEASE_TAG } from '../util/placeholders';
 import { rangeInWord } from '../util/source';
@@ -9,7 +10,6 @@ import docs from './pin-vcs-fetches.md';
 
 /** Ref names that move: a clone or checkout of these is not a pin. */
 const MOVING_REF = /^(?:origin\/)?(?:master|main|develop|devel|dev|trunk|HEAD|latest|nightly)$/i;
-const PLACEHOLDER = ` --branch '${RELEASE_TAG}'`;
 
 /** git options that take a separate value before the subcommand. */
 const GIT_VALUE_OPTIONS = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace']);
@@ -110,13 +110,13 @@ export default defineRule({
                 context.report({
                   range: branch.range,
                   message: `\`--branch ${branch.value}\` is a moving branch, not a pin: ${spack ? 'Spack `develop` and the package recipes it selects change between builds' : 'a rebuild gets different code'}; name a release tag (or check out a commit after cloning).`,
-                  fixes: [{ title: `Replace the branch with a '${RELEASE_TAG}' placeholder (fill in a real tag)`, safe: false, edits: [{ range: branch.range, newText: `'${RELEASE_TAG}'` }] }],
+                  fixes: [{ title: `Replace the branch with a '${RELEASE_TAG}' placeholder (fill in a real tag)`, safe: false, edits: [{ range: branch.range, newText: quotedForCommand(command, RELEASE_TAG) }] }],
                 }),
               );
             }
             continue;
           }
-          const insertion = PLACEHOLDER + (flagValue(command, '--depth') || command.words.some((w) => w.value.startsWith('--depth=')) ? '' : ' --depth 1');
+          const insertion = ` --branch ${quotedForCommand(command, RELEASE_TAG)}` + (flagValue(command, '--depth') || command.words.some((w) => w.value.startsWith('--depth=')) ? '' : ' --depth 1');
           const fix: Fix = {
             title: `Insert \`${insertion.trim()}\` after \`clone\` (placeholder: fill in a real tag)`,
             safe: false,
