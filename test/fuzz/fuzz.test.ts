@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { fuzz, loadFixtures, loadSeeds, makeCase, QUICK_LIMITS, reduce, Runner, signature, type Outcome } from './fuzzer';
+import { loadShapes, shapeCpuMs } from './shapes';
 
 /** The seed and size of the run in `npm test`; change the seed only together with a reason. */
 const SEED = 20261206;
@@ -23,6 +24,24 @@ test('every regression fixture from earlier fuzz runs is analysed cleanly', asyn
   for (const fixture of loadFixtures()) {
     const outcome = await runner.run({ bytes: fixture.bytes, fileName: 'Dockerfile', position: { line: 0, character: 0 } });
     assert.equal(outcome.kind, 'ok', `${fixture.name}: ${describe(outcome)}`);
+  }
+});
+
+/**
+ * Eight times the input may cost about eight times the CPU time; the quadratic code these shapes caught
+ * took 30 to 130 times as long. A ratio, not a time: it holds on a loaded machine.
+ */
+const GROWTH_LIMIT = 20;
+
+test('input shapes that were once super-linear grow linearly (test/fixtures/fuzz/shapes)', (t) => {
+  const shapes = loadShapes();
+  assert.ok(shapes.length > 0);
+  for (const shape of shapes) {
+    shapeCpuMs(shape, shape.units, 1);
+    const small = shapeCpuMs(shape, shape.units);
+    const large = shapeCpuMs(shape, shape.units * 8, 2);
+    t.diagnostic(`${shape.name}: ${small.toFixed(1)} ms → ${large.toFixed(1)} ms for 8× the input`);
+    assert.ok(large / small < GROWTH_LIMIT, `${shape.name}: 8× the input took ${(large / small).toFixed(0)}× the CPU time (${small.toFixed(1)} → ${large.toFixed(1)} ms); ${shape.why}`);
   }
 });
 

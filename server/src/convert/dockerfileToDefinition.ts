@@ -83,6 +83,8 @@ class Converter {
   private readonly index: LineIndex;
   private readonly imageStages: { image: string; name: string }[] = [];
   private outputNames = new Map<Stage, string>();
+  /** The first stage of each name, lower case (a scan per lookup made long `FROM` chains quadratic). */
+  private readonly stagesByName = new Map<string, Stage>();
   /** Numbers the staging directories of copies into /tmp and /var/tmp. */
   private stagingCount = 0;
 
@@ -92,6 +94,12 @@ class Converter {
     private readonly options: ConvertOptions,
   ) {
     this.index = new LineIndex(text);
+    for (const stage of recipe.stages) {
+      const name = stage.name?.value.toLowerCase();
+      if (name !== undefined && !this.stagesByName.has(name)) {
+        this.stagesByName.set(name, stage);
+      }
+    }
   }
 
   convert(): ConversionResult {
@@ -123,7 +131,8 @@ class Converter {
       );
       return writer;
     });
-    const skipped = stages.filter((stage) => !needed.includes(stage));
+    const kept = new Set(needed);
+    const skipped = stages.filter((stage) => !kept.has(stage));
     const preamble = ['# Converted from a Dockerfile by hpclint convert. Review the hpclint-convert notes below.'];
     if (skipped.length > 0) {
       preamble.push(`# Stages not needed by the target were left out: ${skipped.map((s) => s.name?.value ?? `#${s.index}`).join(', ')}`);
@@ -134,23 +143,23 @@ class Converter {
   // ------------------------------------------------------------ stages
 
   private stageByName(name: string): Stage | undefined {
-    const lower = name.toLowerCase();
-    return this.recipe.stages.find((stage) => stage.name?.value.toLowerCase() === lower) ?? (/^\d+$/.test(name) ? this.recipe.stages[Number(name)] : undefined);
+    return this.stagesByName.get(name.toLowerCase()) ?? (/^\d+$/.test(name) ? this.recipe.stages[Number(name)] : undefined);
   }
 
   /** `FROM earlier` chains are replayed: the root base and every step from the root down. */
   private lineage(stage: Stage): Stage[] {
     const chain: Stage[] = [stage];
     let current = stage;
-    while (current.base.stageRef !== undefined && chain.length <= this.recipe.stages.length) {
+    while (current.base.stageRef !== undefined) {
       const parent = this.stageByName(current.base.stageRef);
-      if (!parent || chain.includes(parent) || parent.index >= current.index) {
+      // Parents come earlier in the file, so the chain cannot loop.
+      if (!parent || parent.index >= current.index) {
         break;
       }
-      chain.unshift(parent);
+      chain.push(parent);
       current = parent;
     }
-    return chain;
+    return chain.reverse();
   }
 
   private copySourceStage(step: CopyStep, before: number): Stage | undefined {

@@ -65,7 +65,7 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
  */
 export function applyFixes(text: string, fixes: Iterable<Fix>): { text: string; applied: number; skipped: number } {
   const index = new LineIndex(text);
-  const chosen: OffsetEdit[] = [];
+  const chosen = new DisjointEdits();
   let applied = 0;
   let skipped = 0;
   for (const fix of fixes) {
@@ -73,17 +73,62 @@ export function applyFixes(text: string, fixes: Iterable<Fix>): { text: string; 
       continue;
     }
     const edits = toOffsets(index, fix.edits);
-    const conflicts = edits.some((edit, i) =>
-      chosen.some((other) => overlaps(edit, other)) || edits.some((second, j) => j > i && overlaps(edit, second)),
-    );
+    const own = new DisjointEdits();
+    const conflicts = edits.some((edit) => chosen.conflicts(edit) || !own.add(edit));
     if (conflicts) {
       skipped++;
       continue;
     }
-    chosen.push(...edits);
+    edits.forEach((edit) => chosen.add(edit));
     applied++;
   }
-  return { text: applied > 0 ? applyOffsetEdits(text, withLineBreaks(chosen, lineBreakOf(text))) : text, applied, skipped };
+  return { text: applied > 0 ? applyOffsetEdits(text, withLineBreaks(chosen.edits, lineBreakOf(text))) : text, applied, skipped };
+}
+
+/**
+ * Edits no two of which overlap or touch, sorted by start. Their ends then ascend too, so the edits that
+ * could conflict with a new one are found by binary search (checking every chosen edit made fix-all
+ * quadratic in the number of fixes).
+ */
+class DisjointEdits {
+  readonly edits: OffsetEdit[] = [];
+
+  conflicts(edit: OffsetEdit): boolean {
+    for (let i = this.firstEndingAtOrAfter(edit.start); i < this.edits.length && this.edits[i].start <= edit.end; i++) {
+      if (overlaps(edit, this.edits[i])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Adds `edit` unless it conflicts with one already here; false if it does. */
+  add(edit: OffsetEdit): boolean {
+    if (this.conflicts(edit)) {
+      return false;
+    }
+    this.edits.splice(this.firstWhere((other) => other.start > edit.start), 0, edit);
+    return true;
+  }
+
+  private firstEndingAtOrAfter(offset: number): number {
+    return this.firstWhere((other) => other.end >= offset);
+  }
+
+  /** Index of the first edit for which `test` holds (it holds for every edit after that one too). */
+  private firstWhere(test: (edit: OffsetEdit) => boolean): number {
+    let low = 0;
+    let high = this.edits.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (test(this.edits[middle])) {
+        high = middle;
+      } else {
+        low = middle + 1;
+      }
+    }
+    return low;
+  }
 }
 
 /** The first fix of each diagnostic with the wanted safety (safe: what fix-all applies). */

@@ -188,11 +188,58 @@ function parseStage(state: ParserState, start: number, end: number, stageIndex: 
 interface PendingHeader {
   keyword: Word;
   key: string;
-  value: string;
+  value: ContinuedValue;
   valueStart: number;
   valueEnd: number;
   lineStart: number;
   lineEnd: number;
+}
+
+/**
+ * A header value continued over lines, kept as pieces and joined once: building it line by line with
+ * string slices would copy the whole value per line (quadratic in the number of continued lines).
+ */
+class ContinuedValue {
+  private readonly pieces: string[] = [];
+  length = 0;
+
+  constructor(first: string) {
+    this.append(first);
+  }
+
+  append(piece: string): void {
+    if (piece.length > 0) {
+      this.pieces.push(piece);
+      this.length += piece.length;
+    }
+  }
+
+  /** The last `count` characters (fewer if the value is shorter). */
+  tail(count: number): string {
+    let tail = '';
+    for (let i = this.pieces.length - 1; i >= 0 && tail.length < count; i--) {
+      tail = this.pieces[i].slice(-(count - tail.length)) + tail;
+    }
+    return tail;
+  }
+
+  dropLast(count: number): void {
+    let left = Math.min(count, this.length);
+    this.length -= left;
+    while (left > 0) {
+      const last = this.pieces.pop()!;
+      if (last.length > left) {
+        this.pieces.push(last.slice(0, last.length - left));
+        left = 0;
+      } else {
+        left -= last.length;
+      }
+    }
+  }
+
+  toString(): string {
+    return this.pieces.join('');
+  }
 }
 
 /** Header lines as Apptainer's `doHeader` reads them (`#` cuts, `\` continues, no `:` is an error). */
@@ -219,7 +266,8 @@ function parseHeader(state: ParserState, lines: readonly LineSpan[]): HeaderStep
     const cut = trimEnd(text, contentStart, indexIn(text, '#', contentStart, contentEnd));
     let entry: PendingHeader;
     if (pending) {
-      entry = { ...pending, value: pending.value + text.slice(contentStart, cut), valueEnd: cut, lineEnd: contentEnd };
+      pending.value.append(text.slice(contentStart, cut));
+      entry = { ...pending, valueEnd: cut, lineEnd: contentEnd };
       pending = undefined;
     } else {
       const colon = indexIn(text, ':', contentStart, cut);
@@ -237,22 +285,22 @@ function parseHeader(state: ParserState, lines: readonly LineSpan[]): HeaderStep
       entry = {
         keyword: wordAt(state, contentStart, keyEnd),
         key: text.slice(contentStart, keyEnd).toLowerCase(),
-        value: text.slice(valueStart, cut),
+        value: new ContinuedValue(text.slice(valueStart, cut)),
         valueStart,
         valueEnd: cut,
         lineStart: contentStart,
         lineEnd: contentEnd,
       };
     }
-    if (entry.value.endsWith('\\')) {
-      let continued = entry.value.slice(0, -1);
-      if (continued.endsWith('\\n')) {
-        continued = `${continued.slice(0, -2)}\n`;
+    // A lone `\` stays the value; otherwise the trailing `\` continues the value and a `\n` before it becomes a newline.
+    if (entry.value.length > 1 && entry.value.tail(1) === '\\') {
+      entry.value.dropLast(1);
+      if (entry.value.tail(2) === '\\n') {
+        entry.value.dropLast(2);
+        entry.value.append('\n');
       }
-      if (continued.length > 0) {
-        pending = { ...entry, value: continued };
-        continue;
-      }
+      pending = entry;
+      continue;
     }
     finish(entry);
   }
@@ -275,7 +323,7 @@ function headerStep(state: ParserState, entry: PendingHeader): HeaderStep {
     key: entry.key,
     value: {
       text: state.text.slice(entry.valueStart, entry.valueEnd),
-      value: entry.value,
+      value: entry.value.toString(),
       range: state.index.range(entry.valueStart, entry.valueEnd),
     },
   };

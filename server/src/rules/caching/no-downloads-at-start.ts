@@ -107,13 +107,14 @@ export default defineRule({
         }
         return undefined;
       };
+      const guarded = guardedByArguments(step.script.commands);
       for (const command of entryCommands(recipe, step)) {
         const download = describeDownload(command);
         if (!download) {
           continue;
         }
         const where = entryLabel(step);
-        if (dependsOnArguments(flowOf(command)) || guardedByArguments(step.script.commands, command)) {
+        if (dependsOnArguments(flowOf(command)) || guarded.has(command)) {
           context.report({
             range: command.range,
             severity: 'info',
@@ -185,14 +186,18 @@ function fromArguments(command: ShellCommand, variables: ReadonlySet<string>): b
   });
 }
 
-/** `[ "$1" = install ] && git clone …`: the download runs only when the arguments ask for it. */
-function guardedByArguments(commands: readonly ShellCommand[], command: ShellCommand): boolean {
-  let index = commands.indexOf(command);
-  while (index > 0 && (commands[index].separatorBefore === '&&' || commands[index].separatorBefore === '||')) {
-    index--;
-    if (commands[index].words.some((word) => POSITIONAL.test(word.text))) {
-      return true;
+/**
+ * `[ "$1" = install ] && git clone …`: the commands whose `&&`/`||` list has an earlier command that
+ * tests the arguments, so they run only when the arguments ask for it. One pass over the script.
+ */
+function guardedByArguments(commands: readonly ShellCommand[]): Set<ShellCommand> {
+  const guarded = new Set<ShellCommand>();
+  for (let i = 1; i < commands.length; i++) {
+    const inList = commands[i].separatorBefore === '&&' || commands[i].separatorBefore === '||';
+    const previous = commands[i - 1];
+    if (inList && (guarded.has(previous) || previous.words.some((word) => POSITIONAL.test(word.text)))) {
+      guarded.add(commands[i]);
     }
   }
-  return false;
+  return guarded;
 }

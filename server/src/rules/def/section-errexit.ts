@@ -5,8 +5,22 @@ import { optionsSetErrexit, quotedShellCommand, SCRIPT_ARG_SECTIONS, errexitComm
 import { lineIndexOf } from '../util/source';
 import docs from './section-errexit.md';
 
-function stepOf<K extends 'run' | 'test'>(stage: Stage, section: Section, kind: K): Extract<RunStep | TestStep, { kind: K }> | undefined {
-  return stage.steps.find((step): step is Extract<RunStep | TestStep, { kind: K }> => step.kind === kind && step.range.start.line === section.range.start.line);
+interface SectionSteps {
+  run: Map<number, RunStep>;
+  test: Map<number, TestStep>;
+}
+
+/** The first run and test step starting on each line of a stage (a section's step starts on its header line), found once per stage. */
+function sectionSteps(stage: Stage): SectionSteps {
+  const steps: SectionSteps = { run: new Map(), test: new Map() };
+  for (const step of stage.steps) {
+    if (step.kind === 'run' && !steps.run.has(step.range.start.line)) {
+      steps.run.set(step.range.start.line, step);
+    } else if (step.kind === 'test' && !steps.test.has(step.range.start.line)) {
+      steps.test.set(step.range.start.line, step);
+    }
+  }
+  return steps;
 }
 
 function insertAfter(recipe: Recipe, end: Section['range']['end'], text: string, title: string, safe: boolean): Fix {
@@ -70,6 +84,7 @@ export default defineRule({
     const { recipe } = context;
     for (const stage of recipe.stages) {
       const appInstalls = stage.sections.some((section) => section.name === 'appinstall');
+      const steps = sectionSteps(stage);
       for (const section of stage.sections) {
         if (SCRIPT_ARG_SECTIONS.has(section.name)) {
           const shell = sectionShellWords(section);
@@ -111,7 +126,7 @@ export default defineRule({
           if (!program || optionsSetErrexit(values.slice(1))) {
             continue;
           }
-          const step = stepOf(stage, section, 'run');
+          const step = steps.run.get(section.range.start.line);
           const guard = step ? errexitCommand(step.script) : undefined;
           const lost = step ? lostFailures(step.script.commands, guard, section.name === 'post' && appInstalls) : [];
           if (lost.length === 0) {
@@ -128,7 +143,7 @@ export default defineRule({
             fixes: [insertAfter(recipe, last.range.end, ' -e', `Add \`-e\` to \`${name} -c ${shellText(shell.words)}\``, false)],
           });
         } else if (section.name === 'test' || section.name === 'apptest') {
-          const step = stepOf(stage, section, 'test');
+          const step = steps.test.get(section.range.start.line);
           if (!step?.script || CONTROL_FLOW.test(step.script.text)) {
             continue;
           }

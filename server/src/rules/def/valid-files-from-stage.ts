@@ -8,6 +8,27 @@ function stageName(stage: Stage): string | undefined {
   return stage.name?.value.trim();
 }
 
+/** How many earlier stage names a message lists, and how many of the nearest ones a did-you-mean compares. */
+const LISTED_NAMES = 10;
+const COMPARED_NAMES = 64;
+
+/**
+ * The one earlier stage whose name is a typo of `wanted` (or differs only in case). Only the nearest
+ * COMPARED_NAMES stages are compared, so a file with thousands of broken references stays linear.
+ */
+function closestStage(wanted: string, earlierNames: readonly string[]): string | undefined {
+  const nearest = earlierNames.slice(-COMPARED_NAMES);
+  return closestName(wanted, nearest) ?? nearest.find((name) => name.toLowerCase() === wanted.toLowerCase());
+}
+
+function listNames(names: readonly string[]): string {
+  const listed = names
+    .slice(0, LISTED_NAMES)
+    .map((name) => `\`${name}\``)
+    .join(', ');
+  return names.length > LISTED_NAMES ? `${listed} and ${names.length - LISTED_NAMES} more` : listed;
+}
+
 export default defineRule({
   meta: {
     code: 'HPC-DEF-008',
@@ -37,6 +58,14 @@ export default defineRule({
       }
     }
 
+    const firstByName = new Map<string, Stage>();
+    for (const stage of stages) {
+      const name = stageName(stage);
+      if (name !== undefined && !firstByName.has(name)) {
+        firstByName.set(name, stage);
+      }
+    }
+    const earlierNames: string[] = [];
     for (const stage of stages) {
       for (const section of stage.sections) {
         if (section.name !== 'files' || section.args[0]?.value.toLowerCase() !== 'from') {
@@ -54,22 +83,18 @@ export default defineRule({
         if (wanted.includes('{{')) {
           continue;
         }
-        const target = stages.find((candidate) => stageName(candidate) === wanted);
+        const target = firstByName.get(wanted);
         if (target && target.index < stage.index) {
           continue;
         }
-        const earlierNames = stages
-          .filter((candidate) => candidate.index < stage.index)
-          .map(stageName)
-          .filter((name): name is string => name !== undefined && name.length > 0);
         const fixes: Fix[] = [];
-        const close = closestName(wanted, earlierNames) ?? earlierNames.find((name) => name.toLowerCase() === wanted.toLowerCase());
+        const close = closestStage(wanted, earlierNames);
         if (close) {
           fixes.push({ title: `Copy from stage \`${close}\``, safe: true, edits: [{ range: reference.range, newText: close }] });
         } else if (earlierNames.length === 1) {
           fixes.push({ title: `Copy from stage \`${earlierNames[0]}\``, safe: false, edits: [{ range: reference.range, newText: earlierNames[0] }] });
         }
-        const known = earlierNames.length > 0 ? ` Earlier stages: ${earlierNames.map((name) => `\`${name}\``).join(', ')}.` : ' No earlier stage has a `Stage:` name.';
+        const known = earlierNames.length > 0 ? ` Earlier stages: ${listNames(earlierNames)}.` : ' No earlier stage has a `Stage:` name.';
         let message: string;
         if (target && target === stage) {
           message = `\`%files from ${wanted}\` copies from the stage it is in; files can only come from an earlier stage.${known}`;
@@ -79,6 +104,10 @@ export default defineRule({
           message = `No stage is named \`${wanted}\`; the build fails when it reaches this section.${known}`;
         }
         context.report({ range: reference.range, message, fixes });
+      }
+      const name = stageName(stage);
+      if (name !== undefined && name.length > 0) {
+        earlierNames.push(name);
       }
     }
 

@@ -1,0 +1,80 @@
+// Input shapes that once made the analysis super-linear, kept as regression fixtures: a head, a body
+// repeated `units` times (with `{i}` / `{i+1}` numbered) and a tail, analysed by the part that was slow.
+// The fuzz test checks that eight times the input costs about eight times the CPU time.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { convertDockerfile } from '../../server/src/convert/dockerfileToDefinition';
+import { applySafeFixes } from '../../server/src/engine/fixes';
+import { lint } from '../../server/src/engine/lint';
+import type { RecipeFormat } from '../../server/src/recipe/model';
+import { allRules } from '../../server/src/rules/index';
+import { FIXTURES } from './fuzzer';
+
+export const SHAPES = join(FIXTURES, 'shapes');
+
+export interface Shape {
+  name: string;
+  /** What was super-linear, and the fuzz case that found it. */
+  why: string;
+  fileName: string;
+  format: RecipeFormat;
+  /** `lint`: the engine with `rules` only (none: the front end alone); `fix`: applying the safe fixes of `rules` (one fix-all pass); `convert`: the Dockerfile converter. */
+  target: 'lint' | 'fix' | 'convert';
+  rules: string[];
+  /** Repetitions of `body` in the smaller of the two inputs measured. */
+  units: number;
+  head: string;
+  body: string;
+  tail: string;
+}
+
+export function loadShapes(): Shape[] {
+  return readdirSync(SHAPES)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => ({ name: name.replace(/\.json$/, ''), ...(JSON.parse(readFileSync(join(SHAPES, name), 'utf8')) as Omit<Shape, 'name'>) }));
+}
+
+export function shapeText(shape: Shape, units: number): string {
+  const parts = [shape.head];
+  for (let i = 0; i < units; i++) {
+    parts.push(shape.body.replaceAll('{i+1}', String(i + 1)).replaceAll('{i}', String(i)));
+  }
+  parts.push(shape.tail);
+  return parts.join('');
+}
+
+/** The work measured for a shape (anything it needs first is done here, unmeasured). */
+function measuredWork(shape: Shape, text: string): () => unknown {
+  const rules = allRules.filter((rule) => shape.rules.includes(rule.meta.code));
+  if (rules.length !== shape.rules.length) {
+    throw new Error(`${shape.name}: unknown rule in ${shape.rules.join(', ')}`);
+  }
+  const options = { fileName: shape.fileName, format: shape.format, rules };
+  switch (shape.target) {
+    case 'convert':
+      return () => convertDockerfile(text);
+    case 'fix': {
+      const { diagnostics } = lint(text, options);
+      if (!diagnostics.some((d) => d.fixes.some((fix) => fix.safe))) {
+        throw new Error(`${shape.name}: no safe fix to apply`);
+      }
+      return () => applySafeFixes(text, diagnostics);
+    }
+    default:
+      return () => lint(text, options);
+  }
+}
+
+/** The least CPU time (ms) of `runs` analyses of the shape at `units` repetitions (the least is the one load disturbed least). */
+export function shapeCpuMs(shape: Shape, units: number, runs = 3): number {
+  const work = measuredWork(shape, shapeText(shape, units));
+  let least = Infinity;
+  for (let run = 0; run < runs; run++) {
+    const started = process.cpuUsage();
+    work();
+    const used = process.cpuUsage(started);
+    least = Math.min(least, (used.user + used.system) / 1000);
+  }
+  return least;
+}
