@@ -277,7 +277,9 @@ const MUTATORS: Mutator[] = [
       const copies = random.size(Math.max(1, Math.floor(limits.maxLines / Math.max(chunk.length, 1) / 4)));
       const at = random.int(lines.length + 1);
       const repeated: string[] = [];
-      for (let i = 0; i < copies && repeated.length < limits.maxLines; i++) {
+      // Bounded in bytes too: a chunk of 1 MB lines copied thousands of times is more than a string can hold.
+      const chunkBytes = chunk.reduce((sum, line) => sum + line.length + 1, 0);
+      for (let i = 0, bytes = 0; i < copies && repeated.length < limits.maxLines && bytes <= limits.maxBytes; i++, bytes += chunkBytes) {
         repeated.push(...chunk);
       }
       lines.splice(at, 0, ...repeated);
