@@ -29,6 +29,16 @@ export interface EngineLintOptions extends LintOptions {
   validatorSettings?: ValidatorSettings;
   /** false: run every rule on every recipe of its formats, ignoring declared interests (the equivalence test). */
   dispatch?: boolean;
+  /** Asked before each rule and the syntax check: true stops the lint with `LintCancelledError` (its result is no longer wanted). */
+  cancelled?: () => boolean;
+}
+
+/** Thrown by `lint` when `options.cancelled` says stop. */
+export class LintCancelledError extends Error {
+  constructor() {
+    super('the lint was cancelled');
+    this.name = 'LintCancelledError';
+  }
 }
 
 /**
@@ -52,7 +62,13 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
   const rootCauses = new Map<HpcDiagnostic, { key: string; rank: number }>();
   const dispatch = options.dispatch ?? true;
 
+  const stopIfCancelled = (): void => {
+    if (options.cancelled?.()) {
+      throw new LintCancelledError();
+    }
+  };
   for (const rule of options.rules) {
+    stopIfCancelled();
     const { meta } = rule;
     if (!meta.formats.includes(format)) {
       continue;
@@ -99,6 +115,7 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
   if (syntaxSkip !== undefined) {
     diagnostics.push(skippedDiagnostic(syntaxSkip));
   } else if (format === 'dockerfile' && config.syntaxValidation) {
+    stopIfCancelled();
     for (const found of validateDockerfile(text, options.validatorSettings, syntaxTree)) {
       const code = dockerfileUtilsCode(found.code as number | string | undefined);
       const name = code.slice(code.indexOf('/') + 1);

@@ -29,14 +29,15 @@ export interface LintOutcome {
   fixed?: { text: string; applied: number };
 }
 
-export function runJob(job: LintJob, rules: readonly Rule[]): LintOutcome {
+/** `cancelled` is asked between rules of a `lint` job: true stops it with `LintCancelledError`. */
+export function runJob(job: LintJob, rules: readonly Rule[], cancelled?: () => boolean): LintOutcome {
   const options = { fileName: job.fileName, format: job.format, config: job.config, rules };
   if (job.kind === 'fix') {
     const fixed = fixAll(job.text, options);
     const diagnostics = job.lintFixed ? lint(fixed.text, options).diagnostics : [];
     return { format: job.format, diagnostics, fixed };
   }
-  const result = lint(job.text, options);
+  const result = lint(job.text, { ...options, cancelled });
   const outcome: LintOutcome = { format: result.format, diagnostics: result.diagnostics };
   if (job.statements) {
     outcome.statements = statementLines(result.recipe);

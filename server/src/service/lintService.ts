@@ -54,10 +54,10 @@ export class LintService {
     this.linters.interactive.warmUp?.();
   }
 
-  /** Runs a job on its lane's linter (see `laneOf`). */
-  run(job: LintJob): Promise<LintOutcome> {
+  /** Runs a job on its lane's linter (see `laneOf`); aborting `signal` withdraws it (see `Linter.run`). */
+  run(job: LintJob, signal?: AbortSignal): Promise<LintOutcome> {
     const linter = laneOf(job.text) === 'large' ? (this.linters.large ?? this.linters.interactive) : this.linters.interactive;
-    return linter.run(job);
+    return linter.run(job, signal);
   }
 
   async close(): Promise<void> {

@@ -2,12 +2,17 @@
 // HPCLINT_WORKERS=0, in-process.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { LintCancelledError } from '../engine/lint';
 import type { Rule } from '../engine/rule';
 import { runJob, type LintJob, type LintOutcome } from './jobs';
 import { WorkerPool, type WorkerPoolOptions } from './workerPool';
 
 export interface Linter {
-  run(job: LintJob): Promise<LintOutcome>;
+  /**
+   * Runs a job. Aborting `signal` withdraws it: a queued job is dropped and a running lint job stops at its
+   * next rule, both rejecting with `LintCancelledError` (a lint that finishes first still resolves).
+   */
+  run(job: LintJob, signal?: AbortSignal): Promise<LintOutcome>;
   /** Start the threads ahead of the first job (no-op in-process). */
   warmUp?(): void;
   /** Ends the worker threads (pending jobs fail). */
@@ -18,8 +23,20 @@ export interface Linter {
 export class InProcessLinter implements Linter {
   constructor(private readonly rules: readonly Rule[]) {}
 
-  run(job: LintJob): Promise<LintOutcome> {
-    return new Promise((resolve) => setImmediate(() => resolve(runJob(job, this.rules))));
+  run(job: LintJob, signal?: AbortSignal): Promise<LintOutcome> {
+    return new Promise((resolve, reject) =>
+      setImmediate(() => {
+        if (signal?.aborted) {
+          reject(new LintCancelledError());
+          return;
+        }
+        try {
+          resolve(runJob(job, this.rules, signal && (() => signal.aborted)));
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      }),
+    );
   }
 
   async close(): Promise<void> {}

@@ -1,9 +1,10 @@
 // A fixed number of lint worker threads fed from one FIFO queue. A worker that crashes, runs out of
 // memory or overruns the job time limit is replaced; only its job fails.
 import { Worker } from 'node:worker_threads';
+import { LintCancelledError } from '../engine/lint';
 import type { LintJob, LintOutcome } from './jobs';
 import type { Linter } from './linter';
-import type { JobMessage, ReadyMessage, ResultMessage } from './workerProtocol';
+import type { CancelFlag, JobMessage, ReadyMessage, ResultMessage } from './workerProtocol';
 
 export interface WorkerPoolOptions {
   /** The worker bundle (dist/worker.js). */
@@ -34,6 +35,8 @@ interface Task {
 
 interface Slot {
   worker?: Worker;
+  /** Shared with the worker: the id of its job to stop (see `CancelFlag`). */
+  cancel?: CancelFlag;
   /** The worker has loaded its rules (a fresh worker's start-up never counts against a job's time limit). */
   ready?: boolean;
   task?: Task;
@@ -52,12 +55,17 @@ export class WorkerPool implements Linter {
     this.slots = Array.from({ length: Math.max(1, options.size) }, () => ({}));
   }
 
-  run(job: LintJob): Promise<LintOutcome> {
+  run(job: LintJob, signal?: AbortSignal): Promise<LintOutcome> {
     if (this.closed) {
       return Promise.reject(new Error('the lint worker pool is closed'));
     }
+    if (signal?.aborted) {
+      return Promise.reject(new LintCancelledError());
+    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
+      const task: Task = { job, resolve, reject };
+      signal?.addEventListener('abort', () => this.withdraw(task), { once: true });
+      this.queue.push(task);
       this.dispatch();
     });
   }
@@ -85,6 +93,20 @@ export class WorkerPool implements Linter {
         await worker?.terminate();
       }),
     );
+  }
+
+  /** A queued task leaves the queue; a running one is asked to stop at its next rule. */
+  private withdraw(task: Task): void {
+    const queued = this.queue.indexOf(task);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      task.reject(new LintCancelledError());
+      return;
+    }
+    const slot = this.slots.find((candidate) => candidate.task === task);
+    if (slot?.cancel && slot.taskId !== undefined) {
+      Atomics.store(slot.cancel, 0, slot.taskId);
+    }
   }
 
   private dispatch(): void {
@@ -134,7 +156,8 @@ export class WorkerPool implements Linter {
       ...(this.options.maxHeapMb ? { maxOldGenerationSizeMb: this.options.maxHeapMb } : {}),
       ...(this.options.maxYoungMb ? { maxYoungGenerationSizeMb: this.options.maxYoungMb } : {}),
     };
-    const worker = new Worker(this.options.script, { resourceLimits, stdout: false, stderr: false });
+    slot.cancel = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    const worker = new Worker(this.options.script, { resourceLimits, stdout: false, stderr: false, workerData: { cancel: slot.cancel } });
     slot.ready = false;
     worker.on('message', (message: ResultMessage | ReadyMessage) =>
       'ready' in message ? this.onReady(slot, worker) : this.finish(slot, worker, message),
@@ -154,7 +177,7 @@ export class WorkerPool implements Linter {
     this.clearTimers(slot);
     worker.unref();
     if ('error' in message) {
-      task.reject(new Error(message.error));
+      task.reject(message.cancelled ? new LintCancelledError() : new Error(message.error));
     } else {
       task.resolve(message.outcome);
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lint, type EngineLintOptions } from '../../../server/src/engine/lint';
+import { lint, LintCancelledError, type EngineLintOptions } from '../../../server/src/engine/lint';
 import { defaultConfig } from '../../../server/src/engine/config';
 import type { Finding, Rule, RuleMeta, SeveritySetting } from '../../../server/src/engine/rule';
 import type { HpcDiagnostic, ResolvedConfig } from '../../../server/src/engine/types';
@@ -276,4 +276,15 @@ test('one finding per root cause: an end-of-life base is HPC-EOL-001 alone; off 
   // Ignoring the one finding silences the root cause: its message carried the other facts.
   const ignored = run(`# hpclint ignore=HPC-EOL-001 -- pinned on purpose\n${text}`, { rules: eol, config: config({ settings }) });
   assert.deepEqual(codes(ignored), []);
+});
+
+test('a lint whose `cancelled` turns true stops before the next rule with LintCancelledError', () => {
+  const rules = [native(), native(), native()];
+  let asked = 0;
+  assert.throws(() => run(DOCKERFILE, { rules, config: config({}), cancelled: () => ++asked > 2 }), LintCancelledError);
+  assert.deepEqual(
+    rules.map((rule) => rule.calls),
+    [1, 1, 0],
+  );
+  assert.equal(run(DOCKERFILE, { rules: [native()], config: config({}), cancelled: () => false }).length, 1);
 });

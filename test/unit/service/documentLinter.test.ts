@@ -13,16 +13,23 @@ import { DocumentLinter } from '../../../server/src/lsp/linting/documentLinter';
 import type { LintJob, LintOutcome } from '../../../server/src/service/jobs';
 import type { Linter } from '../../../server/src/service/linter';
 import { LARGE_TEXT_CHARS, LintService } from '../../../server/src/service/lintService';
+import { LintCancelledError } from '../../../server/src/engine/lint';
 import { JobTimeoutError } from '../../../server/src/service/workerPool';
 
 /** A linter whose jobs wait until `finish()`; records every job. */
 class ManualLinter implements Linter {
-  readonly jobs: Array<{ job: LintJob; finish: (outcome?: Partial<LintOutcome>) => void; fail: (error: Error) => void }> = [];
+  readonly jobs: Array<{
+    job: LintJob;
+    signal?: AbortSignal;
+    finish: (outcome?: Partial<LintOutcome>) => void;
+    fail: (error: Error) => void;
+  }> = [];
 
-  run(job: LintJob): Promise<LintOutcome> {
+  run(job: LintJob, signal?: AbortSignal): Promise<LintOutcome> {
     return new Promise((resolve, reject) => {
       this.jobs.push({
         job,
+        signal,
         finish: (outcome) => resolve({ format: job.format, diagnostics: [], statements: [], ...outcome }),
         fail: reject,
       });
@@ -103,6 +110,48 @@ describe('DocumentLinter', () => {
     assert.deepEqual(
       published.map((params) => params.version),
       [4],
+    );
+  });
+
+  test('a newer version stops the running lint of the older one, which publishes nothing; the newest starts at once', async () => {
+    const { interactive, open, change, published } = setup();
+    const document = open('file:///a/Dockerfile', 'FROM a\n');
+    await settle();
+    const first = interactive.jobs[0];
+    assert.equal(first.signal?.aborted, false);
+    change(document, 'FROM b\n');
+    assert.equal(first.signal?.aborted, true, 'the lint of version 1 is asked to stop');
+    first.fail(new LintCancelledError());
+    await settle();
+    assert.deepEqual(
+      interactive.jobs.map((entry) => entry.job.text),
+      ['FROM a\n', 'FROM b\n'],
+    );
+    assert.equal(interactive.jobs[1].signal?.aborted, false);
+    interactive.jobs[1].finish();
+    await settle();
+    assert.deepEqual(
+      published.map((params) => params.version),
+      [2],
+    );
+  });
+
+  test('closing a document stops its running lint; the next document\'s lint then starts and is not stopped', async () => {
+    const { interactive, linter, open, published } = setup();
+    open('file:///a/Dockerfile', 'FROM a\n');
+    open('file:///b/Dockerfile', 'FROM b\n');
+    await settle();
+    linter.forget('file:///a/Dockerfile');
+    assert.equal(interactive.jobs[0].signal?.aborted, true);
+    interactive.jobs[0].fail(new LintCancelledError());
+    await settle();
+    assert.equal(interactive.jobs[1].job.text, 'FROM b\n');
+    assert.equal(interactive.jobs[1].signal?.aborted, false);
+    interactive.jobs[1].finish();
+    await settle();
+    assert.deepEqual(
+      published.map((params) => params.uri),
+      ['file:///b/Dockerfile'],
     );
   });
 

@@ -6,6 +6,7 @@ import { after, describe, test } from 'node:test';
 import { defaultConfig } from '../../../server/src/engine/config';
 import { allRules } from '../../../server/src/rules/index';
 import { runJob, type LintJob } from '../../../server/src/service/jobs';
+import { LintCancelledError } from '../../../server/src/engine/lint';
 import { JobTimeoutError, WorkerPool } from '../../../server/src/service/workerPool';
 
 const script = join(__dirname, '..', '..', '..', 'dist', 'worker.js');
@@ -50,6 +51,22 @@ describe('WorkerPool', { skip: !existsSync(script) && 'dist/worker.js is not bui
     await assert.rejects(limited.run(job(slow)), JobTimeoutError);
     const outcome = await limited.run(job('FROM alpine:3.20\nRUN gcc -march=native a.c\n'));
     assert.ok(outcome.diagnostics.some((d) => d.code === 'HPC-PORT-001'));
+  });
+
+  test('a withdrawn job stops on its worker (no outcome) or leaves the queue; the worker then takes the next job', async () => {
+    const single = pool({ size: 1, jobTimeoutMs: 120_000 });
+    // Many seconds of work: without cancellation the first job would resolve with its findings.
+    const slow = `FROM ubuntu:22.04\n${'ENV A=1\nRUN echo $A $B && make -j4 install\n'.repeat(8000)}`;
+    const running = new AbortController();
+    const queued = new AbortController();
+    const first = assert.rejects(single.run(job(slow), running.signal), LintCancelledError);
+    const second = assert.rejects(single.run(job(slow), queued.signal), LintCancelledError);
+    queued.abort();
+    running.abort();
+    await Promise.all([first, second]);
+    const outcome = await single.run(job('FROM alpine:3.20\nRUN gcc -march=native a.c\n'), new AbortController().signal);
+    assert.ok(outcome.diagnostics.some((d) => d.code === 'HPC-PORT-001'));
+    await assert.rejects(single.run(job('FROM alpine:3.20\n'), AbortSignal.abort()), LintCancelledError);
   });
 
   test('a closed pool rejects new jobs', async () => {

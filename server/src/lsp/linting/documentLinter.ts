@@ -1,10 +1,11 @@
 // Lints open documents off the main thread and keeps each document's last result. A change is linted at
 // once when its lane is idle; while the lane is busy, changes coalesce into one lint of the newest
-// version. Results for versions that are no longer current are dropped. Texts above LARGE_TEXT_CHARS
-// have their own lane (worker), so a 2 MB recipe never holds up another document's diagnostics.
+// version. A lint of a version that is no longer current stops at its next rule (its result would be
+// dropped), so the newest version starts at once. Texts above LARGE_TEXT_CHARS have their own lane
+// (worker), so a 2 MB recipe never holds up another document's diagnostics.
 import type { CancellationToken, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { skippedDiagnostic } from '../../engine/lint';
+import { LintCancelledError, skippedDiagnostic } from '../../engine/lint';
 import { INTERNAL_CODE } from '../../engine/registry';
 import type { HpcDiagnostic, ResolvedConfig } from '../../engine/types';
 import type { RecipeFormat } from '../../recipe/model';
@@ -43,6 +44,9 @@ export interface DocumentLinterDependencies {
 interface LaneState {
   /** The document whose lint is running. */
   running?: string;
+  /** The version being linted, and how to stop that lint when a newer version arrives. */
+  runningVersion?: number;
+  abort?: AbortController;
   /** Documents waiting, in order of their first change since their last lint. */
   queue: Set<string>;
 }
@@ -65,6 +69,9 @@ export class DocumentLinter {
     for (const [name, state] of Object.entries(this.lanes)) {
       if (name !== lane) {
         state.queue.delete(uri);
+      }
+      if (state.running === uri && state.runningVersion !== document.version) {
+        state.abort?.abort();
       }
     }
     this.lanes[lane].queue.add(uri);
@@ -130,6 +137,9 @@ export class DocumentLinter {
     this.results.delete(uri);
     for (const lane of Object.values(this.lanes)) {
       lane.queue.delete(uri);
+      if (lane.running === uri) {
+        lane.abort?.abort();
+      }
     }
     this.wake();
   }
@@ -149,16 +159,21 @@ export class DocumentLinter {
     const uri = next.value;
     lane.queue.delete(uri);
     lane.running = uri;
-    this.lintCurrentVersion(uri)
+    lane.runningVersion = this.deps.documents.get(uri)?.version;
+    const abort = new AbortController();
+    lane.abort = abort;
+    this.lintCurrentVersion(uri, abort.signal)
       .catch((error: unknown) => this.deps.logger.error(`hpclint: linting ${uri} failed: ${describeError(error)}`))
       .finally(() => {
         lane.running = undefined;
+        lane.runningVersion = undefined;
+        lane.abort = undefined;
         this.wake();
         this.pump(lane);
       });
   }
 
-  private async lintCurrentVersion(uri: string): Promise<void> {
+  private async lintCurrentVersion(uri: string, signal: AbortSignal): Promise<void> {
     const { documents, service, publisher } = this.deps;
     const document = documents.get(uri);
     if (!document) {
@@ -182,10 +197,13 @@ export class DocumentLinter {
     let statements: StatementLines = [];
     if (settings.enable) {
       try {
-        const outcome = await service.run({ kind: 'lint', text, fileName, format, config, statements: true });
+        const outcome = await service.run({ kind: 'lint', text, fileName, format, config, statements: true }, signal);
         diagnostics = outcome.diagnostics;
         statements = outcome.statements ?? [];
       } catch (error) {
+        if (error instanceof LintCancelledError) {
+          return; // a newer version came: its lint is queued
+        }
         this.deps.logger.error(`hpclint: linting ${uri} failed: ${describeError(error)}`);
         diagnostics = [failureDiagnostic(error)];
       }
