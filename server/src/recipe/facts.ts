@@ -337,14 +337,22 @@ interface CommandFacts {
 }
 
 const factsByCommand = new WeakMap<ShellCommand, CommandFacts>();
+/** The last command asked about: rules ask about one command several times in a row (half of all lookups). */
+let lastCommand: ShellCommand | undefined;
+let lastFacts: CommandFacts | undefined;
 
 function commandFacts(command: ShellCommand): CommandFacts {
+  if (command === lastCommand && lastFacts !== undefined) {
+    return lastFacts;
+  }
   let facts = factsByCommand.get(command);
   if (facts === undefined) {
     const words = command.words.slice(effectiveStart(command.words));
     facts = { words, name: words.length > 0 ? basename(words[0].value) : '' };
     factsByCommand.set(command, facts);
   }
+  lastCommand = command;
+  lastFacts = facts;
   return facts;
 }
 

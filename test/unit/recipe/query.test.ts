@@ -44,6 +44,25 @@ test('effectiveWords skips wrappers, their options and env assignments', () => {
   assert.equal(effectiveName(command('sudo /usr/bin/pip3 install x')), 'pip3');
 });
 
+test('effectiveWords and effectiveName answer for the command asked, however calls alternate', () => {
+  const wrapped = command('sudo -u app pip install x');
+  const plain = command('make -j4 install');
+  for (const [asked, words, name] of [
+    [wrapped, ['pip', 'install', 'x'], 'pip'],
+    [wrapped, ['pip', 'install', 'x'], 'pip'],
+    [plain, ['make', '-j4', 'install'], 'make'],
+    [wrapped, ['pip', 'install', 'x'], 'pip'],
+    [plain, ['make', '-j4', 'install'], 'make'],
+  ] as const) {
+    assert.deepEqual(
+      effectiveWords(asked).map((word) => word.value),
+      words,
+    );
+    assert.equal(effectiveName(asked), name);
+    assert.equal(isPipCommand(asked), name === 'pip');
+  }
+});
+
 test('commandsNamed matches effective basenames across a script, a list or a recipe', () => {
   const body = script('sudo pip install a && /opt/bin/pip install b; pip3 install c; echo $(pip --version)');
   assert.deepEqual(
