@@ -4,6 +4,15 @@ import { ngcBase } from './ngc';
 import { isDockerHub } from './registries';
 import { compareVersions } from './versions';
 
+/** The day the release's package repositories left the default mirrors (a rebuild's package installs fail from then on). */
+export interface ReposRemoved {
+  date: string;
+  /** The hosts the images and bootstraps point at. */
+  from: string;
+  /** Where the packages went (frozen, no security fixes). */
+  archive: string;
+}
+
 export interface Cycle {
   cycle: string;
   codename?: string;
@@ -11,6 +20,7 @@ export interface Cycle {
   successor?: string;
   /** End of the product's extended window (`extendedSupport`) for this cycle. */
   extendedEol?: string;
+  reposRemoved?: ReposRemoved;
 }
 
 /** How a product's images are named (eol.json `images`): `<registry>/<repository>` (`*` = one path part) and a tag pattern whose group 1 is the cycle. */
@@ -26,7 +36,7 @@ interface Product {
   /** An extended-support window after `eol`; `free` = it reaches the public images (Debian LTS). */
   extendedSupport?: { name: string; free: boolean; source: string };
   cycles: Cycle[];
-  older?: { below: string; eol: string; successor: string; except?: string[] };
+  older?: { below: string; eol: string; successor: string; except?: string[]; reposRemoved?: ReposRemoved };
 }
 
 export const PRODUCTS = eolData.products as Record<string, Product>;
@@ -53,7 +63,7 @@ export function findCycle(product: string, version: string): Match | undefined {
   }
   const older = data.older;
   if (older && /^\d+(\.\d+)*$/.test(lower) && compareVersions(lower, older.below) < 0 && !(older.except ?? []).includes(lower)) {
-    return { product, cycle: { cycle: lower, eol: older.eol, successor: older.successor }, approximate: true };
+    return { product, cycle: { cycle: lower, eol: older.eol, successor: older.successor, reposRemoved: older.reposRemoved }, approximate: true };
   }
   return undefined;
 }

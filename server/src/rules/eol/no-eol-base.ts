@@ -2,9 +2,10 @@
 import { defineRule, type RuleContext, type Severity } from '../../engine/rule';
 import { glibcText, MINIMUM_HOST_GLIBC, oldGlibc } from '../../knowledge/glibc';
 import { daysUntil, describeCycle, freeExtendedWindow, WARN_DAYS, type Hit } from '../../knowledge/eol';
-import type { Range, Recipe, Stage } from '../../recipe/model';
+import type { Range, Recipe, ShellCommand, Stage } from '../../recipe/model';
+import { effectiveWords, scriptsOfStage } from '../../recipe/query';
 import { baseHits, successorFixes } from '../util/eol-bases';
-import { baseStageOf, eolBaseCause } from '../util/source';
+import { baseName, baseStageOf, eolBaseCause } from '../util/source';
 import { repoWorkarounds, type RepoWorkaround } from '../util/repo-workarounds';
 import docs from './no-eol-base.md';
 
@@ -39,8 +40,12 @@ function report(context: RuleContext, hit: Hit, range: Range, source: string, sh
   if (!past && !shipped) {
     return;
   }
-  // An end of life still ahead is advice: a recipe must not turn red in CI on a date while nothing about it changed.
-  const severity: Severity = shipped && past ? 'error' : 'info';
+  const workarounds = past ? baseWorkarounds(context.recipe, stage, workaroundsOf) : [];
+  const failing = past && workarounds.length === 0 && isBuilt(context.recipe, stage, shipped) ? failingInstall(context.recipe, stage, hit, today) : undefined;
+  // The build fails (the release's repositories are gone and the recipe installs from them): error. A shipped base past its
+  // end gets no security fixes: warning. An end still ahead, or a build stage that does not ship, is advice: a recipe must
+  // not turn red in CI on a date while nothing about it changed.
+  const severity: Severity = failing ? 'error' : shipped && past ? 'warning' : 'info';
   const { name, successorText } = describeCycle(hit);
   const when =
     (past ? `${hit.approximate ? 'ended no later than' : 'ended on'} ${end}` : `ends on ${end} (${days} days after ${today})`) +
@@ -49,22 +54,91 @@ function report(context: RuleContext, hit: Hit, range: Range, source: string, sh
   context.report({
     range,
     severity,
-    message: `${source} is ${name}, whose ${extended ? '' : 'standard '}security support ${when}${successorText}.${stageNote}${relatedFacts(context.recipe, hit, stage, shipped, workaroundsOf)}`,
+    message: `${source} is ${name}, whose ${extended ? '' : 'standard '}security support ${when}${successorText}.${failing ?? ''}${stageNote}${relatedFacts(hit, shipped, workarounds)}`,
     fixes: successorFixes(hit, range),
     // HPC-PORT-007 (old glibc) and HPC-EOL-003 (repository workaround) are about the same base: their facts are here.
     rootCause: eolBaseCause(context.recipe, stage, 0),
   });
 }
 
+/**
+ * Whether building the recipe builds `stage` (a stage with its own base): Apptainer builds every stage; BuildKit only
+ * the final image's stages and those another stage copies from.
+ */
+function isBuilt(recipe: Recipe, stage: Stage, shipped: boolean): boolean {
+  if (shipped || recipe.format === 'apptainer') {
+    return true;
+  }
+  const built = recipe.stages.filter((other) => baseStageOf(recipe, other) === stage);
+  const names = new Set(built.flatMap((other) => [String(other.index), ...(other.name ? [other.name.value.toLowerCase()] : [])]));
+  return recipe.stages.some((other) => other.steps.some((step) => step.kind === 'copy' && step.from !== undefined && names.has(step.from.value.toLowerCase())));
+}
+
+/** The repository workarounds (vault, archive) of the stages built on `stage`'s base. */
+function baseWorkarounds(recipe: Recipe, stage: Stage, workaroundsOf: () => RepoWorkaround[]): RepoWorkaround[] {
+  const base = baseStageOf(recipe, stage);
+  return workaroundsOf().filter((workaround) => workaround.stage !== undefined && baseStageOf(recipe, workaround.stage) === base);
+}
+
+/** Package-manager subcommands that read the release's repositories, per family. */
+const REPOSITORY_READERS: Record<'apt' | 'yum', { programs: Set<string>; subcommands: Set<string> }> = {
+  apt: { programs: new Set(['apt-get', 'apt', 'aptitude']), subcommands: new Set(['update', 'install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep', 'source']) },
+  yum: {
+    programs: new Set(['yum', 'dnf', 'microdnf']),
+    subcommands: new Set(['install', 'update', 'upgrade', 'groupinstall', 'localinstall', 'reinstall', 'makecache', 'distro-sync', 'group', 'builddep']),
+  },
+};
+const FAMILY: Record<string, keyof typeof REPOSITORY_READERS> = { debian: 'apt', ubuntu: 'apt', centos: 'yum', 'centos-stream': 'yum' };
+
+/**
+ * When the release's repositories have left the mirrors and the build reads them, the sentence that says so: a yum or
+ * debootstrap bootstrap from the default mirror, or the first package install in a stage built on this base.
+ */
+function failingInstall(recipe: Recipe, stage: Stage, hit: Hit, today: string): string | undefined {
+  const removed = hit.cycle.reposRemoved;
+  const family = FAMILY[hit.product];
+  if (!removed || !family || daysUntil(removed.date, today) > 0) {
+    return undefined;
+  }
+  const gone = `its repositories left ${removed.from} on ${removed.date} (they are frozen on ${removed.archive})`;
+  const agent = stage.base.agent;
+  if (!stage.base.image && (agent === 'yum' || agent === 'dnf' || agent === 'debootstrap')) {
+    return ` The build fails at the bootstrap: ${gone}.`;
+  }
+  const reader = REPOSITORY_READERS[family];
+  const base = baseStageOf(recipe, stage);
+  for (const other of recipe.stages) {
+    if (baseStageOf(recipe, other) !== base) {
+      continue;
+    }
+    for (const { script, step } of scriptsOfStage(recipe, other)) {
+      if (step.kind !== 'run' || step.keyword.toLowerCase() === '%setup') {
+        continue;
+      }
+      const command = script.commands.find((candidate) => readsRepositories(candidate, reader));
+      if (command) {
+        const words = effectiveWords(command);
+        const program = baseName(words[0].value);
+        const subcommand = words.slice(1).find((word) => reader.subcommands.has(word.value))?.value ?? '';
+        return ` The build fails: ${gone}, so \`${program} ${subcommand}\` on line ${command.range.start.line + 1} finds no package lists.`;
+      }
+    }
+  }
+  return undefined;
+}
+
+function readsRepositories(command: ShellCommand, reader: (typeof REPOSITORY_READERS)[keyof typeof REPOSITORY_READERS]): boolean {
+  const words = effectiveWords(command);
+  return words.length > 1 && reader.programs.has(baseName(words[0].value)) && words.slice(1).some((word) => reader.subcommands.has(word.value));
+}
+
 /** What HPC-PORT-007 and HPC-EOL-003 would say about this base, for the one finding that reports it. */
-function relatedFacts(recipe: Recipe, hit: Hit, stage: Stage, shipped: boolean, workaroundsOf: () => RepoWorkaround[]): string {
+function relatedFacts(hit: Hit, shipped: boolean, workarounds: readonly RepoWorkaround[]): string {
   let facts = '';
   const old = shipped ? oldGlibc(hit) : undefined;
   if (old) {
     facts += ` Its ${glibcText(old.glibc)} is also older than the ${MINIMUM_HOST_GLIBC} that libraries injected from the host (host MPI, \`--nv\`) commonly need.`;
   }
-  const base = baseStageOf(recipe, stage);
-  const workarounds = workaroundsOf().filter((workaround) => workaround.stage !== undefined && baseStageOf(recipe, workaround.stage) === base);
   if (workarounds.length > 0) {
     const lines = [...new Set(workarounds.map((workaround) => workaround.range.start.line + 1))];
     facts += ` The recipe keeps it building by repointing its repositories to an archive (line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}), which serves no security fixes.`;
