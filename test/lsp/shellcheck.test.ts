@@ -39,8 +39,8 @@ test('trusted workspace: ShellCheck findings follow the own findings of the same
     assert.deepEqual(
       shellcheckOnly(withShell.diagnostics).map((d) => ({ code: d.code, severity: d.severity, range: d.range, href: d.codeDescription?.href })),
       [
-        { code: 'shellcheck/SC2086', severity: 3, range: { start: { line: 2, character: 28 }, end: { line: 2, character: 43 } }, href: 'https://www.shellcheck.net/wiki/SC2086' },
-        { code: 'shellcheck/SC2154', severity: 2, range: { start: { line: 2, character: 28 }, end: { line: 2, character: 43 } }, href: 'https://www.shellcheck.net/wiki/SC2154' },
+        { code: 'shellcheck/SC2086', severity: 4, range: { start: { line: 2, character: 28 }, end: { line: 2, character: 43 } }, href: 'https://www.shellcheck.net/wiki/SC2086' },
+        { code: 'shellcheck/SC2154', severity: 3, range: { start: { line: 2, character: 28 }, end: { line: 2, character: 43 } }, href: 'https://www.shellcheck.net/wiki/SC2154' },
       ],
     );
     assert.equal(withShell.diagnostics.length - 2, first.diagnostics.length, 'own findings stay in the merged publish');

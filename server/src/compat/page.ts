@@ -92,13 +92,16 @@ ${table(left, rules, false)}
 
 ${SHELLCHECK_NOTE} See [ShellCheck on every script](../README.md#shellcheck-on-every-script).
 
-ShellCheck's levels map to hpclint's severities (error → error, warning → warning, info → info, style →
-hint), except for these codes, judged on the real-recipe corpus (\`npm run corpus:report\`):
+ShellCheck's levels map to hpclint's severities under the severity policy: error → warning (ShellCheck cannot
+know whether the build or the run fails: a \`[[\` under dash takes the else branch, \`echo -e\` prints \`-e\`),
+warning → warning, info → hint and style → hint (quoting and robustness advice about values the recipe itself
+controls), except for these codes, judged on the real-recipe corpus (\`npm run corpus:report\`,
+docs/corpus/review.md):
 
 ${shellcheckPolicies()}
 
 "In POSIX sh, … is undefined" (SC3xxx) and \`. file args\` (SC2240) are info when the base image does not say
-which shell \`/bin/sh\` is, or when it is BusyBox; SC2034 (unused variable) is info in \`%environment\`.
+which shell \`/bin/sh\` is, or when it is BusyBox.
 
 ## BuildKit build checks (\`# check=skip=\`)
 

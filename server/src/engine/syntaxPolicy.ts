@@ -1,10 +1,18 @@
-// dockerfile-utils' findings under hpclint's severity policy: style is a hint, a template placeholder is not a
-// syntax error, and a relative WORKDIR that an earlier absolute WORKDIR of the stage anchors is not reported.
+// dockerfile-utils' findings under hpclint's severity policy: style is a hint, what builds today is advice, a template
+// placeholder is not a syntax error, and checks that BuildKit no longer makes (or that dockerfile-utils' parser gets
+// wrong) are not findings at all. Each case is a shape judged on the corpus (docs/corpus/review.md).
 import type { Range, Recipe } from '../recipe/model';
 import type { Severity } from './rule';
 
 /** Checks that report style, not a failing build: MAINTAINER still works, and casing and relative WORKDIRs build fine. */
 const STYLE_CHECKS = new Set(['DEPRECATED_MAINTAINER', 'CASING_INSTRUCTION', 'CASING_DIRECTIVE', 'WORKDIR_IS_NOT_ABSOLUTE']);
+
+/**
+ * Checks whose recipe builds with today's builders: several sources into a destination without a trailing `/` (only the
+ * legacy Docker builder refuses it; BuildKit and Buildah copy into the directory), an empty continuation line (Docker
+ * warns that it is deprecated) and a second CMD/ENTRYPOINT/HEALTHCHECK in a stage (the last one wins).
+ */
+const ADVICE_CHECKS = new Set(['INVALID_DESTINATION', 'EMPTY_CONTINUATION_LINE', 'MULTIPLE_INSTRUCTIONS']);
 
 /** dockerfile-utils' message on a devcontainer template's `${templateOption:name}`, replaced before anything builds the Dockerfile. */
 const TEMPLATE_PLACEHOLDER = /^failed to process "\$\{templateOption:[^}]*\}"/;
@@ -20,7 +28,70 @@ export function syntaxFindingSeverity(name: string, reported: Severity, message:
   if (name === 'WORKDIR_IS_NOT_ABSOLUTE' && anchoredByEarlierWorkdir(recipe, range)) {
     return undefined;
   }
-  return STYLE_CHECKS.has(name) ? 'hint' : reported;
+  if (notAFinding(name, message, range, recipe)) {
+    return undefined;
+  }
+  if (STYLE_CHECKS.has(name)) {
+    return 'hint';
+  }
+  return ADVICE_CHECKS.has(name) && (reported === 'error' || reported === 'warning') ? 'info' : reported;
+}
+
+/** Shapes the builders accept but dockerfile-utils reports. */
+function notAFinding(name: string, message: string, range: Range, recipe: Recipe): boolean {
+  switch (name) {
+    case 'UNKNOWN_COPY_FLAG':
+      // `COPY -- src dst`: `--` ends the flags (BuildKit's BFlags); dockerfile-utils reports a flag with no name.
+      return /^Unknown flag: ?$/.test(message.trim());
+    case 'FLAG_INVALID_FROM_VALUE':
+      // `COPY --from=${STAGE}`: BuildKit and Buildah expand build arguments in --from.
+      return message.includes('$');
+    case 'FLAG_LESS_THAN_1MS':
+      // `--timeout=0s`: zero means "the default" to Docker; only a non-zero value under 1ms is refused.
+      return /^[\w-]+=0+(?:\.0+)?(?:ns|us|µs|ms|s|m|h)?(?:\s|$)/.test(fromStart(recipe, range));
+    case 'BASE_NAME_EMPTY':
+      return argumentWithDefault(recipe, message);
+    case 'UNKNOWN_INSTRUCTION':
+      return heredocBodyLines(recipe).has(range.start.line);
+    default:
+      return false;
+  }
+}
+
+/** The rest of the line from the start of `range` (for a flag: `name=value …`). */
+function fromStart(recipe: Recipe, range: Range): string {
+  return recipe.text.split('\n')[range.start.line]?.slice(range.start.character) ?? '';
+}
+
+/** `base name ($BASE) should not be blank` where a global `ARG BASE=alpine OTHER=x` (several in one ARG) gives it a default. */
+function argumentWithDefault(recipe: Recipe, message: string): boolean {
+  const name = /\(\$\{?(\w+)/.exec(message)?.[1];
+  return name !== undefined && recipe.globalArgs.some((step) => step.pairs.some((pair) => pair.key.value === name && (pair.value?.value ?? '') !== ''));
+}
+
+/** A BuildKit heredoc operator: `<<EOF`, `<<-EOF`, `<<"EOF"`, and with a file descriptor, `5<<EOF` (which dockerfile-utils does not read). */
+const HEREDOC = /(?<![<\w])\d*<<(-?)\s*(["']?)([A-Za-z_][\w.-]*)\2/g;
+const HEREDOC_INSTRUCTION = /^\s*(RUN|COPY|ADD)\s/i;
+
+/** Zero-based lines inside BuildKit heredoc bodies (terminators included), read the way BuildKit reads them. */
+function heredocBodyLines(recipe: Recipe): Set<number> {
+  const inside = new Set<number>();
+  const lines = recipe.text.split(/\r?\n/);
+  for (let line = 0; line < lines.length; line++) {
+    if (!HEREDOC_INSTRUCTION.test(lines[line]) || !lines[line].includes('<<')) {
+      continue;
+    }
+    const pending = [...lines[line].matchAll(HEREDOC)].filter((match) => !lines[line].slice(0, match.index).endsWith('<')).map((match) => ({ strip: match[1] === '-', word: match[3] }));
+    while (pending.length > 0 && line + 1 < lines.length) {
+      line++;
+      inside.add(line);
+      const text = pending[0].strip ? lines[line].replace(/^\t+/, '') : lines[line];
+      if (text === pending[0].word) {
+        pending.shift();
+      }
+    }
+  }
+  return inside;
 }
 
 /** The WORKDIR at `range` follows an absolute WORKDIR in the same stage, so its directory is known. */

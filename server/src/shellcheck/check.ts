@@ -93,7 +93,7 @@ function toFinding(recipe: Recipe, index: LineIndex, extracted: ExtractedScript,
   if (fix) {
     diagnostic.fixes.push(fix);
   }
-  return { diagnostic, defaultSetting: defaultSeverity(comment.code, comment.level, interpreter, extracted.role) };
+  return { diagnostic, defaultSetting: defaultSeverity(comment.code, comment.level, interpreter) };
 }
 
 /** "This expression is constant" and relatives: a placeholder on the line makes them meaningless. */

@@ -88,5 +88,5 @@ test('.hadolint.yaml ignored/override reach ShellCheck findings by their SC code
   }
   const text = 'FROM debian:12\nRUN echo $undefined && cd /tmp; make\n';
   const layer = parseHadolintConfig('ignored: [SC2154]\noverride:\n  error: [SC2164]\n', '.hadolint.yaml');
-  assert.deepEqual(compact(shellcheckFindings(text, 'dockerfile', layer)), ['2:10-2:20 info SC2086', '2:24-2:31 error SC2164']);
+  assert.deepEqual(compact(shellcheckFindings(text, 'dockerfile', layer)), ['2:10-2:20 hint SC2086', '2:24-2:31 error SC2164']);
 });

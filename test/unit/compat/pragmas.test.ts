@@ -42,8 +42,8 @@ test('ShellCheck codes in hadolint pragmas silence ShellCheck findings (instruct
     return;
   }
   assert.deepEqual(compact(shellcheckFindings(fixture('plain.Dockerfile'), 'dockerfile')), [
-    '4:55-4:66 info SC2086',
-    '4:55-4:66 warning SC2154',
+    '4:55-4:66 hint SC2086',
+    '4:55-4:66 info SC2154',
     '5:5-5:12 info SC2164',
   ]);
   assert.deepEqual(compact(shellcheckFindings(fixture('annotated.Dockerfile'), 'dockerfile')), []);
