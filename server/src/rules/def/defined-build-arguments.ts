@@ -3,7 +3,7 @@
 import { defineRule, type Fix } from '../../engine/rule';
 import type { ArgStep, Recipe, Stage } from '../../recipe/model';
 import { REPLACE_WITH } from '../util/placeholders';
-import { lineIndexOf } from '../util/source';
+import { editDistance, lineIndexOf } from '../util/source';
 import { templateUses, type TemplateUse } from '../util/templates';
 import docs from './defined-build-arguments.md';
 
@@ -52,11 +52,10 @@ export default defineRule({
     const steps = argumentSteps(recipe);
     const defined = new Set(steps.flatMap((step) => step.pairs.map((pair) => pair.key.value.trim())));
     const used = new Set(uses.map((use) => use.name));
-    // A `From:` placeholder is required on purpose; a recipe with no `%arguments` that has one is a template whose other
-    // placeholders are required too.
+    // A placeholder without a default is a build argument every build must pass: the way templates are written, advice.
+    // It is a likely failure only where the name looks like a misspelling of one `%arguments` defines.
     const fromNames = baseNames(uses);
-    const template = steps.length === 0 && fromNames.size > 0;
-    const required = (name: string): boolean => template || fromNames.has(name);
+    const misspelt = (name: string): string | undefined => [...defined].find((other) => other !== name && (other.toLowerCase() === name.toLowerCase() || (Math.min(other.length, name.length) > 3 && editDistance(other, name) <= 2)));
     // One fix per stage adds every missing default at once, so applying the fixes settles in one pass.
     const missingIn = (stage: Stage): string[] => [
       ...new Set(uses.filter((use) => use.stage === stage && use.kind !== 'afterHash' && !defined.has(use.name)).map((use) => use.name)),
@@ -97,12 +96,13 @@ export default defineRule({
       }
       const count = uses.filter((other) => other.name === use.name && other.kind === 'substituted').length;
       const times = count > 1 ? ` (used ${count} times)` : '';
+      const similar = misspelt(use.name);
       context.report({
         range: use.range,
-        severity: required(use.name) ? 'info' : undefined,
-        message: required(use.name)
-          ? `\`{{ ${use.name} }}\` is a required build argument${times}: ${fromNames.has(use.name) ? 'it chooses the base image, so' : 'this template has no `%arguments`, so'} every build must pass \`--build-arg ${use.name}=…\`.`
-          : `\`{{ ${use.name} }}\` has no default in \`%arguments\`; the build fails unless \`--build-arg ${use.name}=…\` is given${times}.`,
+        severity: similar ? undefined : 'info',
+        message: similar
+          ? `\`{{ ${use.name} }}\` has no default in \`%arguments\`, which defines \`${similar}\`: a misspelling stops the build with "build var ${use.name} is not defined" unless \`--build-arg ${use.name}=…\` is given${times}.`
+          : `\`{{ ${use.name} }}\` is a required build argument${times}: ${fromNames.has(use.name) ? 'it chooses the base image, so ' : ''}every build must pass \`--build-arg ${use.name}=…\` (without it the build stops with "build var ${use.name} is not defined"). Give it a default in \`%arguments\` if one value fits most builds.`,
         fixes: [addDefaultFix(recipe, use.stage, missingIn(use.stage))],
       });
     }

@@ -42,18 +42,24 @@ export default defineRule({
   },
   docs,
   check(context) {
-    for (const feature of features(context.recipe)) {
+    const found = features(context.recipe);
+    for (const feature of found) {
       reportFeature(context, feature);
     }
-    reportLibraryWithoutRemote(context);
+    reportLibraryWithoutRemote(
+      context,
+      found.filter((feature) => feature.need.singularityce === null),
+    );
   },
 });
 
 /**
  * `Bootstrap: library` without `Library:`: Apptainer has no default library remote, so the build stops unless the
- * builder configured one; SingularityCE uses Sylabs Cloud. Silent when every target site builds with SingularityCE only.
+ * builder configured one; SingularityCE uses Sylabs Cloud. A warning where Apptainer builds the recipe (a target site
+ * runs it, or the recipe uses Apptainer-only features), advice otherwise: the recipe cannot say which runtime builds it.
+ * Silent when every target site builds with SingularityCE only.
  */
-function reportLibraryWithoutRemote(context: RuleContext): void {
+function reportLibraryWithoutRemote(context: RuleContext, apptainerOnly: readonly Feature[]): void {
   const all = headers(context.recipe);
   if (all.some((other) => other.key === 'library' && other.value.value.trim().length > 0)) {
     return;
@@ -70,13 +76,30 @@ function reportLibraryWithoutRemote(context: RuleContext): void {
     return;
   }
   const apptainerSites = sites.filter(runsApptainer);
-  const problem =
-    'Apptainer has no default library remote, so the build stops with "remote has no library client" unless the builder has added one (`apptainer remote add --no-login SylabsCloud cloud.sylabs.io`); SingularityCE uses Sylabs Cloud. Name the library with `Library: https://library.sylabs.io` or bootstrap from a registry the builders reach.';
+  const what = '`Bootstrap: library` without `Library:`';
+  const fix = 'Name the library with `Library: https://library.sylabs.io` or bootstrap from a registry the builders reach.';
+  const failure =
+    'Apptainer has no default library remote, so the build stops with "remote has no library client" unless the builder has added one (`apptainer remote add --no-login SylabsCloud cloud.sylabs.io`)';
+  if (apptainerSites.length > 0) {
+    context.report({
+      range: bootstrap.value.range,
+      severity: 'warning',
+      message: onSite(apptainerSites, `${what}: ${failure}; SingularityCE uses Sylabs Cloud. ${fix}`),
+      site: siteFact(apptainerSites, 'runtime: Apptainer', 'runtimes'),
+    });
+    return;
+  }
+  if (apptainerOnly.length > 0) {
+    context.report({
+      range: bootstrap.value.range,
+      severity: 'warning',
+      message: `${what}: this file is written for Apptainer (${apptainerOnly[0].what}), and ${failure}. ${fix}`,
+    });
+    return;
+  }
   context.report({
     range: bootstrap.value.range,
-    severity: 'warning',
-    message: apptainerSites.length > 0 ? onSite(apptainerSites, `\`Bootstrap: library\` without \`Library:\`: ${problem}`) : `\`Bootstrap: library\` without \`Library:\`: ${problem}`,
-    ...(apptainerSites.length > 0 ? { site: siteFact(apptainerSites, 'runtime: Apptainer', 'runtimes') } : {}),
+    message: `${what} builds where SingularityCE builds it (Sylabs Cloud is its default) or where the builder has added a library remote; ${failure}. ${fix}`,
   });
 }
 
