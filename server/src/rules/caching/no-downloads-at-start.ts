@@ -33,12 +33,14 @@ export interface Download {
   what: string;
   /** A system package manager: needs root and a writable image. */
   system: boolean;
+  /** It fetches source code or a file (`git clone`, `curl`, `wget`), not packages to install. */
+  source: boolean;
 }
 
 /** What the command downloads, or undefined. */
 export function describeDownload(command: ShellCommand): Download | undefined {
   const what = describe(command);
-  return what === undefined ? undefined : { what, system: what.endsWith('(and needs root)') };
+  return what === undefined ? undefined : { what, system: what.endsWith('(and needs root)'), source: /^`(git (clone|pull|fetch)|curl|wget)`/.test(what) };
 }
 
 function describe(command: ShellCommand): string | undefined {
@@ -130,6 +132,15 @@ export default defineRule({
           });
           continue;
         }
+        const build = download.source ? buildAfter(step.script.commands, command) : undefined;
+        if (build) {
+          context.report({
+            range: command.range,
+            severity: 'info',
+            message: `${download.what} when ${where} runs, and the script then builds it (\`${baseName(effectiveWords(build)[0].value)}\` on line ${build.range.start.line + 1}): a compile container that builds the fetched source on purpose. Run it where there is internet (a login or build node), never inside a parallel job.`,
+          });
+          continue;
+        }
         if (offline.length > 0) {
           context.report({
             range: command.range,
@@ -184,6 +195,14 @@ function fromArguments(command: ShellCommand, variables: ReadonlySet<string>): b
     }
     return false;
   });
+}
+
+const BUILD_TOOLS = new Set(['configure', 'make', 'gmake', 'cmake', 'ninja', 'meson', 'autoreconf', 'scons']);
+
+/** A build command (`../FMS/configure`, `make`, `cmake`) after the download in the same script: the script compiles what it fetched. */
+function buildAfter(commands: readonly ShellCommand[], command: ShellCommand): ShellCommand | undefined {
+  const index = commands.indexOf(command);
+  return index < 0 ? undefined : commands.slice(index + 1).find((later) => BUILD_TOOLS.has(baseName(effectiveWords(later)[0]?.value ?? '')));
 }
 
 /**

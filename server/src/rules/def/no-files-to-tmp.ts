@@ -1,5 +1,8 @@
 // HPC-DEF-012: `%files` destinations under /tmp or /var/tmp.
 import { defineRule } from '../../engine/rule';
+import type { Recipe, Stage } from '../../recipe/model';
+import { scriptsOfStage } from '../../recipe/query';
+import { baseName } from '../util/source';
 import docs from './no-files-to-tmp.md';
 
 const TMP = /^\/(var\/)?tmp(\/|$)/;
@@ -30,7 +33,7 @@ export default defineRule({
             message: `\`${source.value}\` is under ${tmpOf(source.value)} of stage \`${step.from.value}\`, but whatever that stage's \`%post\` wrote there went to the build host (Apptainer binds ${tmpOf(source.value)}), not into the stage's image: the file is not there to copy. Build into e.g. /opt in that stage.`,
           });
         }
-        if (!target || !TMP.test(target.value)) {
+        if (!target || !TMP.test(target.value) || (source && copiedToHostTmp(context.recipe, stage, source.value, target.value))) {
           continue;
         }
         context.report({
@@ -41,3 +44,22 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * `%setup` copies the same file to the build host's /tmp (ExaChem: `cp usemylibrett.patch /tmp`): `%post` sees the host's
+ * /tmp, so the file is there when the build needs it.
+ */
+function copiedToHostTmp(recipe: Recipe, stage: Stage, source: string, target: string): boolean {
+  const file = baseName(target.endsWith('/') || /^\/(var\/)?tmp\/?$/.test(target) ? source : target);
+  const directory = target.slice(0, target.lastIndexOf('/') + 1) || '/tmp/';
+  return scriptsOfStage(recipe, stage).some(
+    ({ step, script }) =>
+      step.keyword.toLowerCase() === '%setup' &&
+      script.commands.some((command) => {
+        const words = command.words.map((word) => word.value);
+        return ['cp', 'mv', 'install', 'rsync'].includes(baseName(words[0] ?? '')) &&
+          words.some((word) => baseName(word) === file) &&
+          words.some((word) => word === target || word.replace(/\/?$/, '/') === directory);
+      }),
+  );
+}
