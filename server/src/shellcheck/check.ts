@@ -93,8 +93,16 @@ function toFinding(recipe: Recipe, index: LineIndex, extracted: ExtractedScript,
   if (fix) {
     diagnostic.fixes.push(fix);
   }
-  return { diagnostic, defaultSetting: defaultSeverity(comment.code, comment.level, interpreter) };
+  const declaration = comment.code === 1007 && DECLARATION.test(script.content.slice(starts[comment.line - 1] ?? 0));
+  return { diagnostic, defaultSetting: declaration ? 'info' : defaultSeverity(comment.code, comment.level, interpreter) };
 }
+
+/**
+ * `export A= B=1`: SC1007's "remove the space after =" is about `A= cmd`, which runs `cmd` with A empty. After `export`
+ * (and its relatives) the next word is only another name to declare, and the empty value is what was meant (apptainer's
+ * dist/docker Dockerfile).
+ */
+const DECLARATION = /^\s*(export|readonly|declare|typeset|local)\s/;
 
 /** "This expression is constant" and relatives: a placeholder on the line makes them meaningless. */
 const CONSTANT_EXPRESSION_CODES = new Set([2050, 2078, 2157, 2193, 2194, 2195]);

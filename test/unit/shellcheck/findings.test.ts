@@ -153,3 +153,13 @@ test('ShellCheck levels under the severity policy, on corpus shapes: errors are 
     ['warning SC2089', 'hint SC2086', 'info SC2090', 'hint SC2086', 'info SC2090', 'info SC2034', 'hint SC2006', 'info SC3036'],
   );
 });
+
+test('SC1007 after export declares an empty variable on purpose (apptainer dist/docker): info; before a command it stays a warning', (t) => {
+  if (!haveShellCheck(t)) {
+    return;
+  }
+  const exported = 'FROM debian:12\nRUN export PKG_CONFIG_PATH= \\\n    export PKG_CONFIG_SYSROOT_DIR=/sysroot && make\n';
+  assert.deepEqual(compact(shellcheckFindings(exported, 'dockerfile')).map((line) => line.replace(/^\S+ /, '')), ['info SC1007', 'info SC2316']);
+  const command = 'FROM debian:12\nRUN CC= make\n';
+  assert.deepEqual(compact(shellcheckFindings(command, 'dockerfile')).map((line) => line.replace(/^\S+ /, '')), ['warning SC1007']);
+});
