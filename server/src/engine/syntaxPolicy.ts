@@ -46,8 +46,11 @@ function notAFinding(name: string, message: string, range: Range, recipe: Recipe
     case 'FLAG_INVALID_FROM_VALUE':
       // `COPY --from=${STAGE}`: BuildKit and Buildah expand build arguments in --from.
       return message.includes('$');
+    case 'FLAG_AT_LEAST_ONE':
+      // `--retries=0`: BuildKit refuses only negative retries (frontend/dockerfile/instructions/parse.go).
+      return /\(not 0\)$/.test(message.trim());
     case 'FLAG_LESS_THAN_1MS':
-      // `--timeout=0s`: zero means "the default" to Docker; only a non-zero value under 1ms is refused.
+      // `--timeout=0s`: zero means "the default" to BuildKit (parseOptInterval); only a non-zero value under 1ms is refused.
       return /^[\w-]+=0+(?:\.0+)?(?:ns|us|µs|ms|s|m|h)?(?:\s|$)/.test(fromStart(recipe, range));
     case 'BASE_NAME_EMPTY':
       return argumentWithDefault(recipe, message);

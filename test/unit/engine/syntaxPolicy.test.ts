@@ -51,12 +51,13 @@ test('COPY --from with a build argument, `COPY --`, a zero healthcheck interval 
   // containers/buildah tests/bud/copy-from-stage-scoped-arg, arg-scope; moby/buildkit testfiles/flags, testfiles/health.
   assert.deepEqual(syntax('FROM alpine AS staging\nFROM alpine\nARG VARIANT="staging"\nCOPY --from="${VARIANT}" /variant /variant\n'), []);
   assert.deepEqual(syntax('FROM alpine\nCOPY -- foo /tmp/\n'), []);
-  assert.deepEqual(syntax('FROM alpine\nHEALTHCHECK --interval=5s --timeout=0s --start-period=0s CMD ["foo"]\n'), []);
+  assert.deepEqual(syntax('FROM alpine\nHEALTHCHECK --interval=5s --timeout=0s --start-period=0s --retries=0 CMD ["foo"]\n'), []);
   assert.deepEqual(syntax('ARG BASE=alpine BUSY=busybox\nFROM $BASE\n'), []);
 });
 
 test('what BuildKit refuses stays an error: an unknown COPY flag, a sub-millisecond interval, an empty base', () => {
   assert.deepEqual(syntax('FROM alpine\nCOPY --doit=true foo /tmp/\n'), ['2:6 error UNKNOWN_COPY_FLAG']);
   assert.deepEqual(syntax('FROM alpine\nHEALTHCHECK --timeout=1us CMD ["foo"]\n').map((line) => line.replace(/^\S+ /, '')), ['error FLAG_LESS_THAN_1MS']);
+  assert.deepEqual(syntax('FROM alpine\nHEALTHCHECK --retries=-1 CMD ["foo"]\n').map((line) => line.replace(/^\S+ /, '')), ['error FLAG_AT_LEAST_ONE']);
   assert.deepEqual(syntax('FROM $BASE\n').map((line) => line.replace(/^\S+ /, '')), ['error BASE_NAME_EMPTY']);
 });
