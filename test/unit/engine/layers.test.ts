@@ -42,6 +42,8 @@ test('only knowledge/ reads the data files', () => {
     .map((file) => relative(src, file))
     .filter((file) => !file.startsWith('knowledge/'));
   assert.deepEqual(readers, []);
-  const knowledge = sources(join(src, 'knowledge')).filter((file) => imports(file).some((target) => target.startsWith('data/')));
-  assert.equal(knowledge.length, 5, 'eol, ngc, cuda, licensing and image-weight data each have one reader');
+  const knowledge = sources(join(src, 'knowledge')).map((file) => relative(src, file));
+  for (const reader of ['knowledge/eol.ts', 'knowledge/ngc.ts', 'knowledge/cuda.ts', 'knowledge/licensing.ts', 'knowledge/image-weight.ts']) {
+    assert.ok(knowledge.includes(reader) && imports(join(src, reader)).some((target) => target.startsWith('data/')), reader);
+  }
 });
