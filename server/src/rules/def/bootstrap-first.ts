@@ -1,5 +1,6 @@
 // HPC-DEF-001: every stage needs a `Bootstrap:` header, and it must come first.
 import { defineRule, type Fix } from '../../engine/rule';
+import { insert, insertLinesBefore, remove, safeFix, unsafeFix } from '../../engine/fixBuilder';
 import type { HeaderStep, Recipe, Stage } from '../../recipe/model';
 import { headerKeyword } from '../../recipe/apptainer-spec';
 import { lineIndexOf } from '../util/source';
@@ -51,12 +52,7 @@ export default defineRule({
         const from = headers.find((step) => step.key === 'from');
         const fixes: Fix[] = [];
         if (from && looksLikeDockerReference(from.value.value)) {
-          const at = index.lineStart(anchor.start.line);
-          fixes.push({
-            title: 'Insert `Bootstrap: docker`',
-            safe: false,
-            edits: [{ range: index.range(at, at), newText: 'Bootstrap: docker\n' }],
-          });
+          fixes.push(unsafeFix('Insert `Bootstrap: docker`', insertLinesBefore(anchor.start.line, 'Bootstrap: docker')));
         }
         context.report({
           range: headers[0]?.keywordRange ?? stage.sections[0].header.range,
@@ -87,16 +83,7 @@ export default defineRule({
         message: atColumnZero
           ? `\`${first.keyword}\` comes before \`Bootstrap:\`; Apptainer splits stages at \`Bootstrap:\` lines, so the lines above it form a stage without a bootstrap agent and the build fails.`
           : `\`${first.keyword}\` comes before \`Bootstrap:\`; \`Bootstrap\` must be the first header line.`,
-        fixes: [
-          {
-            title: 'Move `Bootstrap:` to the top of the header',
-            safe: true,
-            edits: [
-              { range: index.range(insertAt, insertAt), newText: moved },
-              { range: index.range(moveStart, moveEnd), newText: '' },
-            ],
-          },
-        ],
+        fixes: [safeFix('Move `Bootstrap:` to the top of the header', insert(index.positionAt(insertAt), moved), remove(index.range(moveStart, moveEnd)))],
       });
     }
   },

@@ -1,6 +1,7 @@
 // HPC-DEF-007: `{{ name }}` placeholders need a `%arguments` default; unused defaults are dead; placeholders after a `#`
 // behave differently in Apptainer >= 1.3 (skipped) and in SingularityCE / Apptainer 1.2 (substituted).
 import { defineRule, type Fix } from '../../engine/rule';
+import { insert, insertLinesAfter, insertLinesBefore, unsafeFix } from '../../engine/fixBuilder';
 import type { ArgStep, Recipe, Stage } from '../../recipe/model';
 import { REPLACE_WITH } from '../util/placeholders';
 import { editDistance, lineIndexOf } from '../util/source';
@@ -17,18 +18,17 @@ const DEFAULT_PLACEHOLDER = `${REPLACE_WITH}VALUE`;
 /** Where to add a `name=` default for `stage`: the end of its last `%arguments` body, or a new section before its first section. */
 function addDefaultFix(recipe: Recipe, stage: Stage, names: string[]): Fix {
   const index = lineIndexOf(recipe);
-  const lines = names.map((name) => `    ${name}=${DEFAULT_PLACEHOLDER}\n`).join('');
+  const defaults = names.map((name) => `    ${name}=${DEFAULT_PLACEHOLDER}`);
+  const listed = names.map((name) => `\`${name}\``).join(', ');
   const existing = stage.sections.filter((section) => section.name === 'arguments').pop();
   if (existing) {
-    const bodyEnd = index.offsetAt(existing.range.end);
-    const at = existing.range.end.line + 1 < index.lineCount ? index.lineStart(existing.range.end.line + 1) : bodyEnd;
-    const newText = at === bodyEnd ? `\n${lines}` : lines;
-    return { title: `Add ${names.map((name) => `\`${name}\``).join(', ')} to \`%arguments\` with a placeholder default (fill it in)`, safe: false, edits: [{ range: index.range(at, at), newText }] };
+    return unsafeFix(`Add ${listed} to \`%arguments\` with a placeholder default (fill it in)`, insertLinesAfter(index, existing.range.end.line, ...defaults));
   }
+  const title = `Add a \`%arguments\` section with ${listed} and a placeholder default (fill it in)`;
   const first = stage.sections[0];
-  const at = first ? index.lineStart(first.range.start.line) : index.offsetAt(stage.range.end);
-  const newText = first ? `%arguments\n${lines}\n` : `\n\n%arguments\n${lines}`;
-  return { title: `Add a \`%arguments\` section with ${names.map((name) => `\`${name}\``).join(', ')} and a placeholder default (fill it in)`, safe: false, edits: [{ range: index.range(at, at), newText }] };
+  return first
+    ? unsafeFix(title, insertLinesBefore(first.range.start.line, '%arguments', ...defaults, ''))
+    : unsafeFix(title, insert(stage.range.end, `\n\n%arguments\n${defaults.map((line) => `${line}\n`).join('')}`));
 }
 
 /** Names the base image is chosen by (`From: {{ IMAGE }}`): the caller passes them on purpose. */

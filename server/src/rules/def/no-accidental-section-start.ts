@@ -1,5 +1,6 @@
 // HPC-DEF-006: script lines that Apptainer's parser reads as a new section or a new stage.
 import { defineRule, type Fix } from '../../engine/rule';
+import { remove, safeFix } from '../../engine/fixBuilder';
 import type { Recipe, Section, Stage } from '../../recipe/model';
 import { sectionSpec } from '../../recipe/apptainer-spec';
 import { lineIndexOf, offsetOf } from '../util/source';
@@ -108,18 +109,14 @@ export default defineRule({
           const slash = recipe.text.lastIndexOf('\\', lineStart);
           const previousLine = recipe.text.slice(index.lineStart(index.positionAt(slash).line), slash);
           if (slash >= bodyStart && !previousLine.includes("'")) {
-            fixes.push({ title: 'Join this line to the command above', safe: true, edits: [{ range: index.range(slash, lineStart), newText: '' }] });
+            fixes.push(safeFix('Join this line to the command above', remove(index.range(slash, lineStart))));
           }
           message = `This line continues the command above, but its first word starts with \`%\`, so Apptainer ends \`${previous.header.text}\` here and starts a section \`${section.header.text}\`.`;
         } else if (reason === 'heredoc' && previous) {
           message = `This line is inside a heredoc of \`${previous.header.text}\`, but its first word starts with \`%\`, so Apptainer ends the script here and starts a section \`${section.header.text}\`.`;
         } else {
           if (sectionSpec(section.name)) {
-            fixes.push({
-              title: 'Remove the indentation',
-              safe: true,
-              edits: [{ range: index.range(lineStart, offsetOf(recipe, section.header.range.start)), newText: '' }],
-            });
+            fixes.push(safeFix('Remove the indentation', remove({ start: index.positionAt(lineStart), end: section.header.range.start })));
           }
           message = `Indented section header: Apptainer reads \`${section.header.text}\` as a section with an empty name and stops with "invalid section(s) specified". Start it in column 1.`;
         }

@@ -1,5 +1,6 @@
 // HPC-DEF-011: `%environment` is not sourced during the build, so `%post`/`%setup` cannot see its variables.
 import { defineRule, type Fix } from '../../engine/rule';
+import { insertLinesBefore, unsafeFix } from '../../engine/fixBuilder';
 import type { EnvStep, KeyValue, RunStep, ShellCommand, Stage, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
 import { lineIndexOf, rangeInWord } from '../util/source';
@@ -129,13 +130,8 @@ export default defineRule({
             const fixes: Fix[] = [];
             const firstCommand = step.script.commands[0];
             if (pair.value && firstCommand) {
-              const lineStart = index.lineStart(firstCommand.range.start.line);
               const indent = index.lineText(firstCommand.range.start.line).match(/^\s*/)?.[0] ?? '';
-              fixes.push({
-                title: `Export \`${reference.name}\` in \`${step.keyword}\` too`,
-                safe: false,
-                edits: [{ range: index.range(lineStart, lineStart), newText: `${indent}export ${reference.name}=${pair.value.text}\n` }],
-              });
+              fixes.push(unsafeFix(`Export \`${reference.name}\` in \`${step.keyword}\` too`, insertLinesBefore(firstCommand.range.start.line, `${indent}export ${reference.name}=${pair.value.text}`)));
             }
             context.report({
               range: rangeInWord(recipe, reference.word, reference.start, reference.end),

@@ -1,5 +1,6 @@
 // HPC-DEF-009: `%post` runs with /bin/sh: a shebang is ignored, bash-isms fail on Debian/Ubuntu (dash).
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
+import { insert, safeFix } from '../../engine/fixBuilder';
 import type { Range, Recipe, RunStep, Section, ShellCommand, Stage } from '../../recipe/model';
 import { isSplitShellCCall } from '../../recipe/shell';
 import { effectiveName } from '../util/commands';
@@ -135,12 +136,10 @@ function firstContentLine(recipe: Recipe, section: Section): { text: string; sta
 }
 
 /** Adds `-c /bin/bash -e` (plus the `#!` line's options): bash instead of /bin/sh, and still stop at the first failing command. */
-function addShellFix(recipe: Recipe, section: Section, options: readonly string[] = []): Fix {
-  const index = lineIndexOf(recipe);
+function addShellFix(section: Section, options: readonly string[] = []): Fix {
   const end = section.args.length > 0 ? section.args[section.args.length - 1].range.end : section.header.range.end;
-  const at = index.offsetAt(end);
   const shell = optionsSetErrexit(options) ? ['/bin/bash', ...options].join(' ') : [BASH_WITH_ERREXIT, ...options].join(' ');
-  return { title: `Run \`${section.header.text}\` with \`-c ${shell}\``, safe: true, edits: [{ range: index.range(at, at), newText: ` -c ${shell}` }] };
+  return safeFix(`Run \`${section.header.text}\` with \`-c ${shell}\``, insert(end, ` -c ${shell}`));
 }
 
 export default defineRule({
@@ -204,7 +203,7 @@ function checkPost(context: RuleContext, recipe: Recipe, section: Section, debia
     context.report({
       range: found[0].command.range,
       message: `\`%post\` runs with /bin/sh${ignored}, which is dash on this Debian/Ubuntu base, but uses ${kinds.join(', ')}; add \`-c ${BASH_WITH_ERREXIT}\` to the section header.`,
-      fixes: [addShellFix(recipe, section, bash?.options)],
+      fixes: [addShellFix(section, bash?.options)],
     });
     return;
   }
@@ -216,7 +215,7 @@ function checkPost(context: RuleContext, recipe: Recipe, section: Section, debia
       range: section.header.range,
       severity: 'info',
       message: `Apptainer ignores the \`${shebang}\` line of this \`%post\` and runs it with /bin/sh; nothing in it needs bash here, but if it should run with bash write \`%post -c ${BASH_WITH_ERREXIT}\`.`,
-      fixes: bash ? [addShellFix(recipe, section, bash.options)] : [],
+      fixes: bash ? [addShellFix(section, bash.options)] : [],
     });
     return;
   }

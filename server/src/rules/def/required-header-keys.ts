@@ -1,6 +1,7 @@
 // HPC-DEF-004: header keys the stage's bootstrap agent cannot work without.
 import { own } from '../../engine/own';
-import { defineRule, type Fix } from '../../engine/rule';
+import { defineRule } from '../../engine/rule';
+import { insertLinesAfter, unsafeFix } from '../../engine/fixBuilder';
 import type { HeaderStep, Stage } from '../../recipe/model';
 import { bootstrapAgent, headerKeyword } from '../../recipe/apptainer-spec';
 import { HEADER_PLACEHOLDERS, VALUE_PLACEHOLDER } from '../util/placeholders';
@@ -57,14 +58,11 @@ export default defineRule({
       const missing = [...required].filter((key) => !present.has(key));
       const unwritten = missing.filter((key) => !headers.some((step) => step.key === key));
       // One fix inserts every unwritten key of the stage, so applying it twice changes nothing.
-      const insertAfter = bootstrap.range.end.line + 1 < index.lineCount ? index.lineStart(bootstrap.range.end.line + 1) : undefined;
       const stubLines = unwritten.map((key) => `${canonical(key)}: ${own(HEADER_PLACEHOLDERS, key) ?? VALUE_PLACEHOLDER}`);
-      const at = insertAfter ?? index.offsetAt(bootstrap.range.end);
-      const insertFix: Fix = {
-        title: `Insert ${unwritten.map((key) => `\`${canonical(key)}:\``).join(', ')} with placeholder values`,
-        safe: false,
-        edits: [{ range: index.range(at, at), newText: insertAfter === undefined ? `\n${stubLines.join('\n')}` : `${stubLines.join('\n')}\n` }],
-      };
+      const insertFix = unsafeFix(
+        `Insert ${unwritten.map((key) => `\`${canonical(key)}:\``).join(', ')} with placeholder values`,
+        insertLinesAfter(index, bootstrap.range.end.line, ...stubLines),
+      );
       for (const key of missing) {
         const name = canonical(key);
         const written = headers.find((step) => step.key === key);

@@ -1,6 +1,7 @@
 // HPC-DEF-010: features only some Apptainer / SingularityCE versions understand.
 // Without a site profile it names what to check; with one it checks the site's runtime and version.
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
+import { replace, unsafeFix } from '../../engine/fixBuilder';
 import type { HeaderStep, Range, Recipe, Word } from '../../recipe/model';
 import { BUILD_VARIABLES, bootstrapAgent, headerKeyword } from '../../recipe/apptainer-spec';
 import { allScripts } from '../../recipe/query';
@@ -199,7 +200,7 @@ function features(recipe: Recipe): Feature[] {
       generic: `\`$${name}\` is set by Apptainer only; SingularityCE sets \`$${alternative}\` (Apptainer sets both).`,
       what: `\`$${name}\``,
       failure: `it is empty in a build there; use \`$${alternative}\`, which both set`,
-      fixes: [{ title: `Use \`$${alternative}\``, safe: false, edits: ranges.map((range) => ({ range, newText: alternative })) }],
+      fixes: [unsafeFix(`Use \`$${alternative}\``, ...ranges.map((range) => replace(range, alternative)))],
     });
   }
   return found;

@@ -1,5 +1,6 @@
 // HPC-DEF-013: `%post -c <shell>` (and `%test`) scripts that run without errexit.
 import { defineRule, type Fix } from '../../engine/rule';
+import { insert, insertLinesBefore, replace, safeFix, unsafeFix } from '../../engine/fixBuilder';
 import type { Recipe, RunStep, Section, ShellCommand, Stage, TestStep } from '../../recipe/model';
 import { optionsSetErrexit, quotedShellCommand, SCRIPT_ARG_SECTIONS, errexitCommand, sectionShellWords, shellProgram, shellText } from '../util/section-shell';
 import { lineIndexOf } from '../util/source';
@@ -23,11 +24,6 @@ function sectionSteps(stage: Stage): SectionSteps {
   return steps;
 }
 
-function insertAfter(recipe: Recipe, end: Section['range']['end'], text: string, title: string, safe: boolean): Fix {
-  const index = lineIndexOf(recipe);
-  const at = index.offsetAt(end);
-  return { title, safe, edits: [{ range: index.range(at, at), newText: text }] };
-}
 
 /** `set -e` as a new first line of the section body (after a `#!` line), indented like the body. */
 function setErrexitFix(recipe: Recipe, section: Section, title: string): Fix | undefined {
@@ -42,8 +38,7 @@ function setErrexitFix(recipe: Recipe, section: Section, title: string): Fix | u
     if (target >= index.lineCount) {
       return undefined;
     }
-    const at = index.lineStart(target);
-    return { title, safe: false, edits: [{ range: index.range(at, at), newText: `${indent}set -e\n` }] };
+    return unsafeFix(title, insertLinesBefore(target, `${indent}set -e`));
   }
   return undefined;
 }
@@ -104,20 +99,13 @@ export default defineRule({
           const range = { start: shell.flag.range.start, end: last.range.end };
           if (quotedShellCommand(shell.words)) {
             const unquoted = shell.words.map((word) => word.text.replace(/["']/g, '')).join(' ');
-            const index = lineIndexOf(recipe);
             context.report({
               range,
               severity: 'error',
               message:
                 `Apptainer does not remove the quotes of \`${name} -c ${shellText(shell.words)}\`: /bin/sh looks for a program named \`${unquoted}\` and ` +
                 `the build fails with "not found". Write \`${name} -c ${unquoted}\`.`,
-              fixes: [
-                {
-                  title: `Write \`${name} -c ${unquoted}\``,
-                  safe: true,
-                  edits: [{ range: index.range(index.offsetAt(shell.words[0].range.start), index.offsetAt(last.range.end)), newText: unquoted }],
-                },
-              ],
+              fixes: [safeFix(`Write \`${name} -c ${unquoted}\``, replace({ start: shell.words[0].range.start, end: last.range.end }, unquoted))],
             });
             continue;
           }
@@ -140,7 +128,7 @@ export default defineRule({
               `\`${name} -c ${shellText(shell.words)}\` runs the script without \`-e\`${where}: Apptainer gives \`-e\` only to the /bin/sh that starts ` +
               `${program}, so a failing command${apps} no longer stops the build and a broken image is produced. Write \`${name} -c ${shellText(shell.words)} -e\` ` +
               'or start the script with `set -e`.',
-            fixes: [insertAfter(recipe, last.range.end, ' -e', `Add \`-e\` to \`${name} -c ${shellText(shell.words)}\``, false)],
+            fixes: [unsafeFix(`Add \`-e\` to \`${name} -c ${shellText(shell.words)}\``, insert(last.range.end, ' -e'))],
           });
         } else if (section.name === 'test' || section.name === 'apptest') {
           const step = steps.test.get(section.range.start.line);

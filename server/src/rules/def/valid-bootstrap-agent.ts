@@ -1,5 +1,6 @@
 // HPC-DEF-003: `Bootstrap:` must name an agent Apptainer knows.
 import { defineRule, type Fix } from '../../engine/rule';
+import { replace, safeFix } from '../../engine/fixBuilder';
 import { BOOTSTRAP_AGENTS, bootstrapAgent } from '../../recipe/apptainer-spec';
 import { closestName } from '../util/names';
 import docs from './valid-bootstrap-agent.md';
@@ -38,7 +39,7 @@ export default defineRule({
         }
         const suggestion = closestName(value, AGENT_NAMES);
         const fixes: Fix[] = suggestion
-          ? [{ title: `Change to \`${suggestion}\``, safe: true, edits: [{ range: step.value.range, newText: suggestion }] }]
+          ? [safeFix(`Change to \`${suggestion}\``, replace(step.value.range, suggestion))]
           : [];
         context.report({
           range: step.value.range,

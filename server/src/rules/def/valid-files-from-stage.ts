@@ -1,5 +1,6 @@
 // HPC-DEF-008: `%files from <stage>` must name an earlier stage; stage names must be unique.
 import { defineRule, type Fix } from '../../engine/rule';
+import { replace, safeFix, unsafeFix } from '../../engine/fixBuilder';
 import type { Stage, Word } from '../../recipe/model';
 import { closestName } from '../util/names';
 import docs from './valid-files-from-stage.md';
@@ -90,9 +91,9 @@ export default defineRule({
         const fixes: Fix[] = [];
         const close = closestStage(wanted, earlierNames);
         if (close) {
-          fixes.push({ title: `Copy from stage \`${close}\``, safe: true, edits: [{ range: reference.range, newText: close }] });
+          fixes.push(safeFix(`Copy from stage \`${close}\``, replace(reference.range, close)));
         } else if (earlierNames.length === 1) {
-          fixes.push({ title: `Copy from stage \`${earlierNames[0]}\``, safe: false, edits: [{ range: reference.range, newText: earlierNames[0] }] });
+          fixes.push(unsafeFix(`Copy from stage \`${earlierNames[0]}\``, replace(reference.range, earlierNames[0])));
         }
         const known = earlierNames.length > 0 ? ` Earlier stages: ${listNames(earlierNames)}.` : ' No earlier stage has a `Stage:` name.';
         let message: string;

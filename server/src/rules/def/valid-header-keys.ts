@@ -1,5 +1,6 @@
 // HPC-DEF-002: header lines Apptainer rejects or reads differently than written.
 import { defineRule, type Fix } from '../../engine/rule';
+import { replace, safeFix } from '../../engine/fixBuilder';
 import type { HeaderStep } from '../../recipe/model';
 import { HEADER_KEYWORDS, headerKeyword } from '../../recipe/apptainer-spec';
 import { lineIndexOf } from '../util/source';
@@ -53,13 +54,7 @@ export default defineRule({
         context.report({
           range: step.keywordRange,
           message: `\`${step.keyword}\` is not a header key: Apptainer reads the key up to the first \`:\` and stops with "invalid header keyword found". Did you mean \`${missingColon.name}:\`?`,
-          fixes: [
-            {
-              title: `Add \`:\` after \`${firstWord}\``,
-              safe: true,
-              edits: [{ range: index.range(start, end), newText: `${firstWord}:` }],
-            },
-          ],
+          fixes: [safeFix(`Add \`:\` after \`${firstWord}\``, replace(index.range(start, end), `${firstWord}:`))],
         });
         return;
       }
@@ -72,7 +67,7 @@ export default defineRule({
       }
       const suggestion = closestName(step.key, KEY_NAMES);
       const fixes: Fix[] = suggestion
-        ? [{ title: `Change to \`${suggestion}\``, safe: true, edits: [{ range: step.keywordRange, newText: suggestion }] }]
+        ? [safeFix(`Change to \`${suggestion}\``, replace(step.keywordRange, suggestion))]
         : [];
       context.report({
         range: step.keywordRange,

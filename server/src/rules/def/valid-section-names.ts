@@ -1,5 +1,6 @@
 // HPC-DEF-005: unknown `%sections`, `%app*` sections without an app name; `%pre` runs on the build host.
 import { defineRule, type Fix } from '../../engine/rule';
+import { replace, safeFix } from '../../engine/fixBuilder';
 import { SECTIONS, sectionSpec } from '../../recipe/apptainer-spec';
 import { editDistance } from '../util/source';
 import docs from './valid-section-names.md';
@@ -44,7 +45,7 @@ export default defineRule({
         if (!spec) {
           const suggestion = suggestSection(section.name);
           const fixes: Fix[] = suggestion
-            ? [{ title: `Change to \`%${suggestion}\``, safe: true, edits: [{ range: section.header.range, newText: `%${suggestion}` }] }]
+            ? [safeFix(`Change to \`%${suggestion}\``, replace(section.header.range, `%${suggestion}`))]
             : [];
           context.report({
             range: section.header.range,
