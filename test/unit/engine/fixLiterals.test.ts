@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 const rules = join(__dirname, '..', '..', '..', 'server', 'src', 'rules');
-const CONVERTED = ['def'];
+const CONVERTED = ['def', 'security', 'networking', 'usability'];
 
 test('converted rule folders build fixes with the fix builder, not `{ range, newText }` literals', () => {
   const literals = CONVERTED.flatMap((folder) =>

@@ -1,5 +1,6 @@
 // HPC-NET-001: host/fabric-specific runtime tuning (interface names, HCAs, forced transports) baked into the image.
 import { defineRule, type Fix } from '../../engine/rule';
+import { replace, unsafeFix } from '../../engine/fixBuilder';
 import type { EnvStep, KeyValue, Range, Recipe, ShellCommand, Word } from '../../recipe/model';
 import { effectiveName } from '../util/commands';
 import { outputRedirectTargets } from '../util/entry';
@@ -72,7 +73,7 @@ function commentOutFix(recipe: Recipe, step: EnvStep, pair: KeyValue): Fix | und
       return undefined;
     }
     const text = recipe.text.slice(offsetOf(recipe, step.range.start), offsetOf(recipe, step.range.end));
-    return { title: 'Comment out (set it in the job script)', safe: false, edits: [{ range: step.range, newText: `# set in the job script: ${text}` }] };
+    return unsafeFix('Comment out (set it in the job script)', replace(step.range, `# set in the job script: ${text}`));
   }
   const lineStart = offsetOf(recipe, { line: pair.range.start.line, character: 0 });
   const lineEnd = recipe.text.indexOf('\n', lineStart);
@@ -84,7 +85,7 @@ function commentOutFix(recipe: Recipe, step: EnvStep, pair: KeyValue): Fix | und
   }
   const indent = line.length - line.trimStart().length;
   const range = rangeOf(recipe, lineStart + indent, lineStart + indent + code.length);
-  return { title: 'Comment out (set it in the job script)', safe: false, edits: [{ range, newText: `# set in the job script: ${code}` }] };
+  return unsafeFix('Comment out (set it in the job script)', replace(range, `# set in the job script: ${code}`));
 }
 
 /** `echo 'export NCCL_SOCKET_IFNAME=ib0' >> $APPTAINER_ENVIRONMENT` in `%post` (or `>> /.singularity.d/env/91-environment.sh` in a RUN). */

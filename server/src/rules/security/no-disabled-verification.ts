@@ -1,11 +1,12 @@
 // HPC-SEC-004: TLS certificate or package signature checks switched off.
 import { own } from '../../engine/own';
 import { defineRule, type Finding, type Fix, type RuleContext } from '../../engine/rule';
+import { removeWord, replace, unsafeFix } from '../../engine/fixBuilder';
 import type { KeyValue, Recipe, ShellCommand, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { isSplitShellCCall } from '../../recipe/shell';
 import { effectiveWords, isPipCommand } from '../util/commands';
-import { baseName, offsetOf, rangeInWord, rangeOf, shellCScript } from '../util/source';
+import { baseName, lineIndexOf, offsetOf, rangeInWord, rangeOf, shellCScript } from '../util/source';
 import docs from './no-disabled-verification.md';
 
 interface StandaloneFlag {
@@ -253,11 +254,11 @@ function checkCurlCluster(context: RuleContext, word: Word): void {
   for (let i = 1; i < word.value.length; i++) {
     const letter = word.value[i];
     if (letter === 'k') {
-      const newText = word.value.length === 2 ? '' : word.value.slice(0, i) + word.value.slice(i + 1);
+      const without = word.value.length === 2 ? '' : word.value.slice(0, i) + word.value.slice(i + 1);
       context.report({
         range: rangeInWord(context.recipe, word, i, i + 1),
         message: `\`curl ${word.value}\` includes \`-k\` (\`--insecure\`), which switches off TLS certificate checks; install the missing CA certificate instead.`,
-        fixes: [{ title: `Remove \`k\` from \`${word.value}\``, safe: false, edits: [{ range: word.range, newText }] }],
+        fixes: [unsafeFix(`Remove \`k\` from \`${word.value}\``, replace(word.range, without))],
       });
       return;
     }
@@ -364,13 +365,5 @@ function removeWordFix(recipe: Recipe, word: Word, title: string): Fix {
 }
 
 function removeSpanFix(recipe: Recipe, startPosition: Word['range']['start'], endPosition: Word['range']['end'], title: string): Fix {
-  let start = offsetOf(recipe, startPosition);
-  let end = offsetOf(recipe, endPosition);
-  const text = recipe.text;
-  if (text[end] === ' ' || text[end] === '\t') {
-    end++;
-  } else if (text[start - 1] === ' ' || text[start - 1] === '\t') {
-    start--;
-  }
-  return { title, safe: false, edits: [{ range: rangeOf(recipe, start, end), newText: '' }] };
+  return unsafeFix(title, removeWord(lineIndexOf(recipe), { start: startPosition, end: endPosition }));
 }

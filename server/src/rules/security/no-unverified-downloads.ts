@@ -1,5 +1,6 @@
 // HPC-SEC-010: downloads over plain HTTP (and programs fetched into system paths) that nothing verifies; pip indexes over plain HTTP.
 import { defineRule, type Fix } from '../../engine/rule';
+import { replace, unsafeFix } from '../../engine/fixBuilder';
 import type { Recipe, ShellCommand, Stage, Step, Word } from '../../recipe/model';
 import { flagValue, hasFlag } from '../../recipe/query';
 import { effectiveName, effectiveWords, isPipCommand } from '../util/commands';
@@ -125,7 +126,7 @@ function httpsFix(recipe: Recipe, word: Word): Fix | undefined {
   if (at < 0) {
     return undefined;
   }
-  return { title: 'Download over HTTPS (check that the host serves it)', safe: false, edits: [{ range: rangeInWord(recipe, word, at, at + 'http://'.length), newText: 'https://' }] };
+  return unsafeFix('Download over HTTPS (check that the host serves it)', replace(rangeInWord(recipe, word, at, at + 'http://'.length), 'https://'));
 }
 
 const VERIFY_HINT = 'download over `https://` and check a published SHA-256 (`echo "<sha256>  file" | sha256sum -c -`) or signature before using it';

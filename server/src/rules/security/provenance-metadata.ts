@@ -1,9 +1,10 @@
 // HPC-SEC-008: images without provenance labels / documentation, and recipes that delete the package database.
-import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
+import { defineRule, type RuleContext } from '../../engine/rule';
+import { insert, insertLinesAfter, unsafeFix } from '../../engine/fixBuilder';
 import type { Stage, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
-import { baseName, finalStageChain, lineIndexOf, rangeOf } from '../util/source';
+import { baseName, finalStageChain, lineIndexOf } from '../util/source';
 import docs from './provenance-metadata.md';
 
 /** Last key segments that record where an image came from (OCI and the older label-schema names). */
@@ -69,19 +70,12 @@ function checkLabels(context: RuleContext, chain: readonly Stage[]): void {
     return;
   }
   const escape = recipe.escapeChar;
-  const lineAfter = from.range.end.line + 1;
-  const atEnd = lineAfter >= lineIndexOf(recipe).lineCount;
-  const insertAt = atEnd ? from.range.end : { line: lineAfter, character: 0 };
   const skeleton =
     `LABEL org.opencontainers.image.source="REPLACE_WITH_SOURCE_URL" ${escape}\n` +
     `      org.opencontainers.image.revision="REPLACE_WITH_GIT_COMMIT" ${escape}\n` +
     `      org.opencontainers.image.version="REPLACE_WITH_VERSION" ${escape}\n` +
     `      org.opencontainers.image.created="REPLACE_WITH_BUILD_DATE"`;
-  const fix: Fix = {
-    title: 'Add OCI provenance labels with placeholders',
-    safe: false,
-    edits: [{ range: { start: insertAt, end: insertAt }, newText: atEnd ? `\n${skeleton}` : `${skeleton}\n` }],
-  };
+  const fix = unsafeFix('Add OCI provenance labels with placeholders', insertLinesAfter(lineIndexOf(recipe), from.range.end.line, skeleton));
   context.report({
     range: { start: from.keywordRange.start, end: final.base.range.end },
     // Missing metadata is advice for almost every recipe: a hint, not a squiggle.
@@ -118,12 +112,6 @@ function checkSections(context: RuleContext, stage: Stage): void {
     range: anchor,
     severity: 'hint',
     message: `The image has no ${missing.map((name) => `\`${name}\``).join(' and no ')} section: \`apptainer inspect\` and \`apptainer run-help\` cannot tell users what it contains, where it came from or how to run it.`,
-    fixes: [
-      {
-        title: `Add ${missing.join(' and ')} with placeholders`,
-        safe: false,
-        edits: [{ range: rangeOf(recipe, end, end), newText: `${separator}${skeleton}` }],
-      },
-    ],
+    fixes: [unsafeFix(`Add ${missing.join(' and ')} with placeholders`, insert(lineIndexOf(recipe).positionAt(end), `${separator}${skeleton}`))],
   });
 }

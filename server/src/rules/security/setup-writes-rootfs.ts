@@ -1,10 +1,11 @@
 // HPC-SEC-006: `%setup` (run on the build host) writing to host paths instead of the container root.
 import { own } from '../../engine/own';
-import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
+import { defineRule, type RuleContext } from '../../engine/rule';
+import { insert, unsafeFix } from '../../engine/fixBuilder';
 import type { Range, Recipe, RunStep, ShellCommand, Word } from '../../recipe/model';
 import { flagValue } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
-import { baseName, offsetOf, rangeOf } from '../util/source';
+import { baseName, lineIndexOf, offsetOf, rangeOf } from '../util/source';
 import docs from './setup-writes-rootfs.md';
 
 /** Host paths that are fine to write to from `%setup` (scratch space and device files). */
@@ -69,12 +70,7 @@ function reportPath(context: RuleContext, start: Range['start'], text: string, p
     return;
   }
   const at = offsetOf(recipe, start) + quote;
-  const insert = rangeOf(recipe, at, at);
-  const fix: Fix = {
-    title: `Prefix \`${path}\` with \`${prefix}\` (writes into the image instead of the host)`,
-    safe: false,
-    edits: [{ range: insert, newText: prefix }],
-  };
+  const fix = unsafeFix(`Prefix \`${path}\` with \`${prefix}\` (writes into the image instead of the host)`, insert(lineIndexOf(recipe).positionAt(at), prefix));
   context.report({
     range: rangeOf(recipe, at, at + path.length),
     message:

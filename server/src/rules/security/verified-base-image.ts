@@ -1,5 +1,6 @@
 // HPC-SEC-001: base images that are neither pinned by digest nor verified by signature.
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
+import { insertLinesAfter, unsafeFix } from '../../engine/fixBuilder';
 import { normalizeRef } from '../../knowledge/registries';
 import type { Recipe, Stage } from '../../recipe/model';
 import { expandedBase, headerOf, isStageReference } from '../util/base-image';
@@ -70,15 +71,12 @@ function checkFingerprints(recipe: Recipe, stage: Stage, report: Report): void {
   }
   const fixes: Fix[] = [];
   if (!fingerprints) {
-    const line = from.range.end.line + 1;
-    const hasNextLine = line < lineIndexOf(recipe).lineCount;
-    const insertAt = hasNextLine ? { line, character: 0 } : from.range.end;
-    const newText = hasNextLine ? `Fingerprints: ${PLACEHOLDER}\n` : `\nFingerprints: ${PLACEHOLDER}`;
-    fixes.push({
-      title: 'Add a `Fingerprints:` header with a placeholder (replace it with the signer\'s fingerprint)',
-      safe: false,
-      edits: [{ range: { start: insertAt, end: insertAt }, newText }],
-    });
+    fixes.push(
+      unsafeFix(
+        'Add a `Fingerprints:` header with a placeholder (replace it with the signer\'s fingerprint)',
+        insertLinesAfter(lineIndexOf(recipe), from.range.end.line, `Fingerprints: ${PLACEHOLDER}`),
+      ),
+    );
   }
   const agent = stage.base.agent;
   if (CONTENT_PINNED.test(stage.base.raw.trim())) {

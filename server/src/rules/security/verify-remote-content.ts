@@ -1,9 +1,10 @@
 // HPC-SEC-003: remote content executed or added without an integrity check.
 import { defineRule } from '../../engine/rule';
+import { insert, unsafeFix } from '../../engine/fixBuilder';
 import type { CopyStep, Recipe, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveName } from '../util/commands';
-import { baseName, offsetOf, rangeOf } from '../util/source';
+import { baseName, offsetOf } from '../util/source';
 import docs from './verify-remote-content.md';
 
 const DOWNLOADERS = new Set(['curl', 'wget']);
@@ -60,7 +61,6 @@ export default defineRule({
         if (!remote) {
           continue;
         }
-        const insertAt = rangeOf(recipe, offsetOf(recipe, step.keywordRange.end), offsetOf(recipe, step.keywordRange.end));
         const git = /\.git(#|$)/.test(remote.value);
         const placeholder = git ? 'REPLACE_WITH_COMMIT_SHA' : 'sha256:REPLACE_WITH_SHA256';
         const plainHttp = /^http:\/\//i.test(remote.value);
@@ -76,11 +76,10 @@ export default defineRule({
               ? `\`ADD ${shorten(remote)}\` downloads over plain HTTP without \`--checksum\`; anyone on the path can change what the build then uses, and the content may change between builds.`
               : `\`ADD ${shorten(remote)}\` downloads without \`--checksum\`; the content is not verified and may change between builds${used ? '' : ' (nothing later in the recipe names the file: if it only busts the build cache, ignore this)'}.`,
           fixes: [
-            {
-              title: git ? 'Add `--checksum=` with a placeholder (replace it with the commit SHA)' : 'Add `--checksum=sha256:` with a placeholder (replace it with the real digest)',
-              safe: false,
-              edits: [{ range: insertAt, newText: ` --checksum=${placeholder}` }],
-            },
+            unsafeFix(
+              git ? 'Add `--checksum=` with a placeholder (replace it with the commit SHA)' : 'Add `--checksum=sha256:` with a placeholder (replace it with the real digest)',
+              insert(step.keywordRange.end, ` --checksum=${placeholder}`),
+            ),
           ],
         });
       }

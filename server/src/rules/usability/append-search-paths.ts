@@ -1,10 +1,11 @@
 // HPC-USE-006: search paths that clobber instead of append; Python images without PYTHONNOUSERSITE.
 import { defineRule, type Fix } from '../../engine/rule';
+import { insert, unsafeFix } from '../../engine/fixBuilder';
 import { normalizeRef } from '../../knowledge/registries';
 import type { KeyValue, Recipe, Stage, Word } from '../../recipe/model';
 import { pipCommands } from '../../recipe/query';
 import { expandedBase } from '../util/base-image';
-import { finalStageChain, offsetOf, rangeOf } from '../util/source';
+import { finalStageChain, lineIndexOf, offsetOf } from '../util/source';
 import docs from './append-search-paths.md';
 
 const SEARCH_PATHS = new Set(['PATH', 'LD_LIBRARY_PATH', 'PYTHONPATH']);
@@ -24,11 +25,7 @@ function appendFix(recipe: Recipe, pair: KeyValue): Fix | undefined {
   }
   const suffix = name === 'PATH' ? ':$PATH' : `\${${name}:+:$${name}}`;
   const end = offsetOf(recipe, value.range.end) - (/^"[^"]*"$/s.test(text) ? 1 : 0);
-  return {
-    title: `Append the inherited value: \`${name}=…${suffix}\``,
-    safe: false,
-    edits: [{ range: rangeOf(recipe, end, end), newText: suffix }],
-  };
+  return unsafeFix(`Append the inherited value: \`${name}=…${suffix}\``, insert(lineIndexOf(recipe).positionAt(end), suffix));
 }
 
 /** The final image is clearly a Python application: an official `python` base image. */
@@ -55,21 +52,14 @@ function noUserSiteFix(recipe: Recipe, stage: Stage): Fix | undefined {
     if (!from) {
       return undefined;
     }
-    const at = offsetOf(recipe, from.range.end);
-    return { title: 'Add `ENV PYTHONNOUSERSITE=1`', safe: false, edits: [{ range: rangeOf(recipe, at, at), newText: '\nENV PYTHONNOUSERSITE=1' }] };
+    return unsafeFix('Add `ENV PYTHONNOUSERSITE=1`', insert(from.range.end, '\nENV PYTHONNOUSERSITE=1'));
   }
   const environment = stage.sections.find((section) => section.name === 'environment');
   if (environment) {
-    const at = offsetOf(recipe, environment.header.range.end);
-    return { title: 'Export `PYTHONNOUSERSITE=1` in `%environment`', safe: false, edits: [{ range: rangeOf(recipe, at, at), newText: '\n    export PYTHONNOUSERSITE=1' }] };
+    return unsafeFix('Export `PYTHONNOUSERSITE=1` in `%environment`', insert(environment.header.range.end, '\n    export PYTHONNOUSERSITE=1'));
   }
-  const at = recipe.text.length;
   const lead = recipe.text.endsWith('\n') ? '\n' : '\n\n';
-  return {
-    title: 'Add `%environment` with `export PYTHONNOUSERSITE=1`',
-    safe: false,
-    edits: [{ range: rangeOf(recipe, at, at), newText: `${lead}%environment\n    export PYTHONNOUSERSITE=1\n` }],
-  };
+  return unsafeFix('Add `%environment` with `export PYTHONNOUSERSITE=1`', insert(lineIndexOf(recipe).positionAt(recipe.text.length), `${lead}%environment\n    export PYTHONNOUSERSITE=1\n`));
 }
 
 export default defineRule({

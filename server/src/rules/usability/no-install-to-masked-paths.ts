@@ -1,5 +1,6 @@
 // HPC-USE-004: software installed into paths that are bind-mounted over (or unreadable) at run time.
 import { defineRule, type Fix } from '../../engine/rule';
+import { remove, unsafeFix } from '../../engine/fixBuilder';
 import type { Recipe, ShellCommand, Stage, Step, Word } from '../../recipe/model';
 import { flagValue } from '../../recipe/query';
 import { effectiveWords, isPipCommand } from '../util/commands';
@@ -86,7 +87,7 @@ function pipHit(recipe: Recipe, command: ShellCommand, asRoot: boolean): Hit | u
     const start = offsetOf(recipe, user.range.start);
     const end = offsetOf(recipe, user.range.end);
     const before = recipe.text[start - 1] === ' ' ? 1 : 0;
-    const fix: Fix | undefined = asRoot ? { title: 'Install system-wide (remove `--user`)', safe: false, edits: [{ range: rangeOf(recipe, start - before, end), newText: '' }] } : undefined;
+    const fix = asRoot ? unsafeFix('Install system-wide (remove `--user`)', remove(rangeOf(recipe, start - before, end))) : undefined;
     return { word: user, what: '`pip install --user` installs into `~/.local`', fix };
   }
   const target = flagValue(command, '--prefix', '--target', '-t', '--root');
