@@ -1,5 +1,6 @@
 // HPC-BUILD-001: too many layer-creating instructions in the image that ships.
 import { defineRule, type Fix, type TextEdit } from '../../engine/rule';
+import { replace, safeFix } from '../../engine/fixBuilder';
 import type { Recipe, RunStep, Stage, Step } from '../../recipe/model';
 import { finalStageChain, offsetOf, rangeOf } from '../util/source';
 import docs from './layer-budget.md';
@@ -80,7 +81,7 @@ function mergeEdits(recipe: Recipe, group: RunStep[]): TextEdit[] {
   for (let i = 1; i < group.length; i++) {
     const start = offsetOf(recipe, group[i - 1].script.range.end);
     const end = offsetOf(recipe, group[i].script.range.start);
-    edits.push({ range: rangeOf(recipe, start, end), newText: ` && ${recipe.escapeChar}\n    ` });
+    edits.push(replace(rangeOf(recipe, start, end), ` && ${recipe.escapeChar}\n    `));
   }
   return edits;
 }
@@ -112,7 +113,7 @@ export default defineRule({
     const saved = groups.reduce((sum, group) => sum + group.length - 1, 0);
     const fixes: Fix[] =
       saved > 0
-        ? [{ title: `Merge adjacent RUN instructions (${groups.length} group${groups.length === 1 ? '' : 's'}, ${saved} fewer layers)`, safe: true, edits: groups.flatMap((group) => mergeEdits(recipe, group)) }]
+        ? [safeFix(`Merge adjacent RUN instructions (${groups.length} group${groups.length === 1 ? '' : 's'}, ${saved} fewer layers)`, ...groups.flatMap((group) => mergeEdits(recipe, group)))]
         : [];
     const stageNote = chain.length > 1 ? ` across the final stage and the ${chain.length - 1} stage${chain.length === 2 ? '' : 's'} it builds on` : ' in the final stage';
     const base = scratch ? '' : ' with the base image\'s own layer(s)';

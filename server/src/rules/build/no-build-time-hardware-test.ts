@@ -1,6 +1,7 @@
 // HPC-BUILD-004: build steps and %test sections that need GPUs, InfiniBand HCAs or an MPI launch (nvidia-smi, ibv_devinfo, rocm-smi, mpirun -np).
 import { own } from '../../engine/own';
 import { defineRule, type Fix } from '../../engine/rule';
+import { replace, unsafeFix } from '../../engine/fixBuilder';
 import type { Recipe, ShellCommand, ShellScript, Step, Word } from '../../recipe/model';
 import { allScripts, hasFlag } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
@@ -56,11 +57,7 @@ function guardFix(recipe: Recipe, script: ShellScript, index: number): Fix | und
   if (text.includes('\n')) {
     return undefined;
   }
-  return {
-    title: `Let the build continue when \`${command.name}\` finds no device: \`{ … || true; }\``,
-    safe: false,
-    edits: [{ range: command.range, newText: `{ ${text} || true; }` }],
-  };
+  return unsafeFix(`Let the build continue when \`${command.name}\` finds no device: \`{ … || true; }\``, replace(command.range, `{ ${text} || true; }`));
 }
 
 function isBuildStep(step: Step): boolean {

@@ -1,6 +1,7 @@
 // HPC-BUILD-003: definition files bootstrapped with the build host's package tools (yum, dnf, debootstrap, zypper, arch) or its network and CPU (busybox).
 import { own } from '../../engine/own';
 import { defineRule, type Fix, type TextEdit } from '../../engine/rule';
+import { remove, replace, unsafeFix } from '../../engine/fixBuilder';
 import type { HeaderStep, Recipe, Stage } from '../../recipe/model';
 import { headerOf } from '../util/base-image';
 import { offsetOf, rangeOf } from '../util/source';
@@ -73,7 +74,7 @@ function wholeLines(recipe: Recipe, step: HeaderStep): TextEdit {
   const start = offsetOf(recipe, { line: step.range.start.line, character: 0 });
   const next = recipe.text.indexOf('\n', offsetOf(recipe, step.range.end));
   const end = next < 0 ? recipe.text.length : next + 1;
-  return { range: rangeOf(recipe, start, end), newText: '' };
+  return remove(rangeOf(recipe, start, end));
 }
 
 function dockerBootstrapFix(recipe: Recipe, stage: Stage, bootstrap: HeaderStep, image: string): Fix | undefined {
@@ -81,13 +82,13 @@ function dockerBootstrapFix(recipe: Recipe, stage: Stage, bootstrap: HeaderStep,
   if (headers.some((header) => CONTENT_KEYS.includes(header.key) || header.key === 'from' || /^otherurl\d+$/.test(header.key))) {
     return undefined;
   }
-  const edits: TextEdit[] = [{ range: bootstrap.range, newText: `${bootstrap.keyword}: docker\nFrom: ${image}` }];
+  const edits = [replace(bootstrap.range, `${bootstrap.keyword}: docker\nFrom: ${image}`)];
   for (const header of headers) {
     if (AGENT_ONLY_KEYS.includes(header.key)) {
       edits.push(wholeLines(recipe, header));
     }
   }
-  return { title: `Bootstrap from the registry image \`${image}\` instead`, safe: false, edits };
+  return unsafeFix(`Bootstrap from the registry image \`${image}\` instead`, ...edits);
 }
 
 export default defineRule({

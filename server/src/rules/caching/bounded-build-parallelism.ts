@@ -1,5 +1,6 @@
 // HPC-CACHE-006: unbounded build parallelism (`make -j`, `ninja -j0`, `cmake --build -j`, `xargs -P0`) on shared build hosts.
 import { defineRule, type Fix } from '../../engine/rule';
+import { replace, safeFix } from '../../engine/fixBuilder';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
@@ -113,7 +114,7 @@ function boundFix(found: Unbounded): Fix | undefined {
   if (found.bounded === undefined) {
     return undefined;
   }
-  return { title: `Limit the jobs to the CPUs the build may use: ${found.bounded}`, safe: true, edits: [{ range: found.word.range, newText: found.bounded }] };
+  return safeFix(`Limit the jobs to the CPUs the build may use: ${found.bounded}`, replace(found.word.range, found.bounded));
 }
 
 export default defineRule({

@@ -1,9 +1,10 @@
 // HPC-CACHE-003: build-time proxy configuration that stays in the image.
 import { defineRule, type Fix } from '../../engine/rule';
+import { insert, unsafeFix } from '../../engine/fixBuilder';
 import type { Recipe, RunStep, ShellCommand } from '../../recipe/model';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { commandText, outputRedirectTargets } from '../util/entry';
-import { baseName, finalStageChain, offsetOf, rangeOf } from '../util/source';
+import { baseName, finalStageChain, offsetOf } from '../util/source';
 import docs from './no-persisted-proxy.md';
 
 const PROXY_VARIABLE = /^(https?|ftp|all)_proxy$/i;
@@ -48,9 +49,8 @@ function removalFix(recipe: Recipe, step: RunStep, file: string): Fix | undefine
   if (!last || script.heredocs.length > 0 || !/^\/etc\/apt\/apt\.conf\.d\//.test(file)) {
     return undefined;
   }
-  const at = offsetOf(recipe, last.range.end);
-  const newText = recipe.format === 'dockerfile' ? ` && rm -f ${file}` : `\n${indentOf(recipe, last)}rm -f ${file}`;
-  return { title: `Remove \`${file}\` at the end of the step`, safe: false, edits: [{ range: rangeOf(recipe, at, at), newText }] };
+  const removal = recipe.format === 'dockerfile' ? ` && rm -f ${file}` : `\n${indentOf(recipe, last)}rm -f ${file}`;
+  return unsafeFix(`Remove \`${file}\` at the end of the step`, insert(last.range.end, removal));
 }
 
 function indentOf(recipe: Recipe, command: ShellCommand): string {

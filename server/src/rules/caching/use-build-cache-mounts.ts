@@ -1,5 +1,6 @@
 // HPC-CACHE-002: package-manager RUNs without BuildKit cache mounts.
 import { defineRule, type Fix } from '../../engine/rule';
+import { replace, unsafeFix } from '../../engine/fixBuilder';
 import type { Recipe, RunStep, ShellCommand, UserStep, Word } from '../../recipe/model';
 import { effectiveWords, isPipCommand } from '../util/commands';
 import { baseName, offsetOf, rangeOf } from '../util/source';
@@ -83,7 +84,7 @@ function mountFix(recipe: Recipe, step: RunStep, managers: Manager[]): Fix | und
   const targets = [...new Set(managers.flatMap((manager) => manager.targets))];
   const at = offsetOf(recipe, step.keywordRange.end);
   const mounts = targets.map((target) => ` --mount=type=cache,target=${target},sharing=locked`).join('');
-  return { title: 'Add BuildKit cache mounts', safe: false, edits: [{ range: rangeOf(recipe, at, at), newText: mounts }] };
+  return unsafeFix('Add BuildKit cache mounts', replace(rangeOf(recipe, at, at), mounts));
 }
 
 export default defineRule({

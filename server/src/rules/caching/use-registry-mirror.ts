@@ -1,5 +1,6 @@
 // HPC-CACHE-004: Docker Hub bases pulled directly when the site has a pull-through mirror.
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
+import { insert, replace, safeFix, unsafeFix } from '../../engine/fixBuilder';
 import { normalizeRef } from '../../knowledge/registries';
 import type { Recipe, Stage, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
@@ -48,10 +49,10 @@ export default defineRule({
       const fixes: Fix[] = [];
       const prefix = mirrorPrefix(stage.base.raw, mirror);
       if (reference === stage.base.raw.trim()) {
-        fixes.push({ title: `Pull through the site mirror: \`${mirrored}\``, safe: true, edits: [{ range: stage.base.range, newText: mirrored }] });
+        fixes.push(safeFix(`Pull through the site mirror: \`${mirrored}\``, replace(stage.base.range, mirrored)));
       } else if (prefix !== undefined) {
         const start = stage.base.range.start;
-        fixes.push({ title: `Pull through the site mirror: \`${prefix}…\``, safe: true, edits: [{ range: { start, end: start }, newText: prefix }] });
+        fixes.push(safeFix(`Pull through the site mirror: \`${prefix}…\``, insert(start, prefix)));
       }
       context.report({
         range: stage.base.range,
@@ -83,7 +84,7 @@ function checkSiteMirrors(context: RuleContext, sites: readonly Site[]): void {
     context.report({
       range: stage.base.range,
       message: onSite(found.site, `\`${reference}\` comes from ${found.upstream}, which the site mirrors: pull it as \`${mirrored}\` (no rate limits, reachable from the nodes).`),
-      fixes: literal ? [{ title: `Pull through the site mirror: \`${mirrored}\``, safe: true, edits: [{ range: stage.base.range, newText: mirrored }] }] : [],
+      fixes: literal ? [safeFix(`Pull through the site mirror: \`${mirrored}\``, replace(stage.base.range, mirrored))] : [],
       site: siteFact(found.site, `registry mirror ${found.upstream} → ${found.mirror}`, 'registries.mirrors'),
     });
   }
@@ -101,7 +102,7 @@ function checkSiteMirrors(context: RuleContext, sites: readonly Site[]): void {
       context.report({
         range,
         message: onSite(found.site, `\`${found.upstream}\` has a site mirror (${found.kind}): use \`${found.mirror}\`, which the nodes reach without going to the internet.`),
-        fixes: [{ title: `Use the site mirror \`${found.mirror}\``, safe: false, edits: [{ range, newText: found.mirror }] }],
+        fixes: [unsafeFix(`Use the site mirror \`${found.mirror}\``, replace(range, found.mirror))],
         site: siteFact(found.site, `${found.kind} mirror ${found.upstream} → ${found.mirror}`, 'packageMirrors'),
       });
     }

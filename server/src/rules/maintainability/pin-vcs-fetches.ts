@@ -1,5 +1,6 @@
 // HPC-MAINT-001: VCS fetches that take whatever the default branch holds at build time.
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
+import { insert, replace, unsafeFix } from '../../engine/fixBuilder';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { flagValue, hasFlag, scriptsOfStage } from '../../recipe/query';
 import { quotedForCommand } from '../../recipe/shell';
@@ -110,18 +111,14 @@ export default defineRule({
                 context.report({
                   range: branch.range,
                   message: `\`--branch ${branch.value}\` is a moving branch, not a pin: ${spack ? 'Spack `develop` and the package recipes it selects change between builds' : 'a rebuild gets different code'}; name a release tag (or check out a commit after cloning).`,
-                  fixes: [{ title: `Replace the branch with a '${RELEASE_TAG}' placeholder (fill in a real tag)`, safe: false, edits: [{ range: branch.range, newText: quotedForCommand(command, RELEASE_TAG) }] }],
+                  fixes: [unsafeFix(`Replace the branch with a '${RELEASE_TAG}' placeholder (fill in a real tag)`, replace(branch.range, quotedForCommand(command, RELEASE_TAG)))],
                 }),
               );
             }
             continue;
           }
           const insertion = ` --branch ${quotedForCommand(command, RELEASE_TAG)}` + (flagValue(command, '--depth') || command.words.some((w) => w.value.startsWith('--depth=')) ? '' : ' --depth 1');
-          const fix: Fix = {
-            title: `Insert \`${insertion.trim()}\` after \`clone\` (placeholder: fill in a real tag)`,
-            safe: false,
-            edits: [{ range: { start: git.name.range.end, end: git.name.range.end }, newText: insertion }],
-          };
+          const fix: Fix = unsafeFix(`Insert \`${insertion.trim()}\` after \`clone\` (placeholder: fill in a real tag)`, insert(git.name.range.end, insertion));
           pending.push(() =>
             context.report({
               range: { start: git.name.range.start, end: source.range.end },

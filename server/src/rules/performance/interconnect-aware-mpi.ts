@@ -1,5 +1,6 @@
 // HPC-PERF-002: MPI built from source without any high-speed interconnect support (TCP/shared memory only).
 import { defineRule, type Fix } from '../../engine/rule';
+import { insert, replace, unsafeFix } from '../../engine/fixBuilder';
 import type { Recipe, ShellCommand, ShellScript, Stage, Word } from '../../recipe/model';
 import { allScripts, flagValue, resolveVariable } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
@@ -108,7 +109,7 @@ function checkOnSites(
 
 function appendFlagFix(configure: ShellCommand, flag: string, title: string): Fix {
   const last = configure.words[configure.words.length - 1] as Word;
-  return { title, safe: false, edits: [{ range: { start: last.range.end, end: last.range.end }, newText: ` ${flag}` }] };
+  return unsafeFix(title, insert(last.range.end, ` ${flag}`));
 }
 
 export default defineRule({
@@ -175,7 +176,7 @@ export default defineRule({
               range: device.range,
               severity: 'info',
               message: `${family} device \`${device.value}\` only speaks TCP: on InfiniBand/Slingshot nodes jobs run over Ethernet unless the host MPI is swapped in at run time. ${remedy}`,
-              fixes: project === 'mpich' ? [{ title: 'Use the libfabric device `ch4:ofi` (MPICH ≥ 3.3)', safe: false, edits: [{ range: device.range, newText: 'ch4:ofi' }] }] : [],
+              fixes: project === 'mpich' ? [unsafeFix('Use the libfabric device `ch4:ofi` (MPICH ≥ 3.3)', replace(device.range, 'ch4:ofi'))] : [],
             });
           }
         } else if (project === 'libfabric' && sites.length === 0) {

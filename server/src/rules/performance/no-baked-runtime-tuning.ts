@@ -1,5 +1,6 @@
 // HPC-PERF-005: thread counts and pinning (OMP_NUM_THREADS, MKL_NUM_THREADS, I_MPI_PIN…) fixed in the image's run-time environment.
 import { defineRule, type Fix, type Severity } from '../../engine/rule';
+import { replace, unsafeFix } from '../../engine/fixBuilder';
 import type { EnvStep, KeyValue } from '../../recipe/model';
 import { environmentFileWrites } from '../util/environment-file';
 import { finalStageChain, rangeInWord } from '../util/source';
@@ -56,11 +57,7 @@ function defaultFix(pair: KeyValue, name: string): Fix | undefined {
   if (!value || !PLAIN_VALUE.test(value.value)) {
     return undefined;
   }
-  return {
-    title: `Keep ${value.value} only as a default: \${${name}:-${value.value}}`,
-    safe: false,
-    edits: [{ range: value.range, newText: `\${${name}:-${value.value}}` }],
-  };
+  return unsafeFix(`Keep ${value.value} only as a default: \${${name}:-${value.value}}`, replace(value.range, `\${${name}:-${value.value}}`));
 }
 
 function checkEnvironment(step: EnvStep, report: (pair: KeyValue, tuning: TuningVariable, text: string, fix?: Fix) => void): void {

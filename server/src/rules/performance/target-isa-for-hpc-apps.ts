@@ -1,5 +1,6 @@
 // HPC-PERF-001: known HPC applications compiled with optimisation but for generic x86-64 (no ISA level chosen, or `-march=x86-64`).
 import { defineRule, type Fix } from '../../engine/rule';
+import { insert, replace, unsafeFix } from '../../engine/fixBuilder';
 import type { Recipe, ShellCommand, ShellScript, Stage, Word } from '../../recipe/model';
 import { allScripts, flagValue } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
@@ -97,7 +98,7 @@ function insertMarchFix(recipe: Recipe, word: Word, end: number): Fix | undefine
     return undefined; // unquoted: inserting a space would split the word
   }
   const position = rangeInWord(recipe, word, end, end).start;
-  return { title: 'Add `-march=x86-64-v3` (AVX2/FMA; nodes older than Haswell/Zen cannot run it)', safe: false, edits: [{ range: { start: position, end: position }, newText: ' -march=x86-64-v3' }] };
+  return unsafeFix('Add `-march=x86-64-v3` (AVX2/FMA; nodes older than Haswell/Zen cannot run it)', insert(position, ' -march=x86-64-v3'));
 }
 
 export default defineRule({
@@ -147,7 +148,7 @@ export default defineRule({
           context.report({
             range,
             message: `${app} is compiled with \`-march=x86-64\`, the 2003 SSE2-only baseline: its SIMD kernels run several times slower than they could. Choose a level such as \`-march=x86-64-v3\` (AVX2/FMA).`,
-            fixes: [{ title: 'Use `-march=x86-64-v3` (AVX2/FMA; nodes older than Haswell/Zen cannot run it)', safe: false, edits: [{ range, newText: '-march=x86-64-v3' }] }],
+            fixes: [unsafeFix('Use `-march=x86-64-v3` (AVX2/FMA; nodes older than Haswell/Zen cannot run it)', replace(range, '-march=x86-64-v3'))],
           });
           return;
         }

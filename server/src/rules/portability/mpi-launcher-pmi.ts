@@ -1,5 +1,6 @@
 // HPC-PORT-012: Open MPI built from source without PMI/PMIx support for the site's launcher (MPICH brings its own PMI-1).
 import { defineRule, type Fix } from '../../engine/rule';
+import { insert, unsafeFix } from '../../engine/fixBuilder';
 import type { Recipe, Word } from '../../recipe/model';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { baseName } from '../util/source';
@@ -186,11 +187,7 @@ function checkOnSites(context: RuleContext, sites: readonly Site[], configures: 
 }
 
 function addPmixFix(configure: Word): Fix {
-  return {
-    title: 'Add --with-pmix (needs PMIx headers in the image)',
-    safe: false,
-    edits: [{ range: { start: configure.range.end, end: configure.range.end }, newText: ' --with-pmix' }],
-  };
+  return unsafeFix('Add --with-pmix (needs PMIx headers in the image)', insert(configure.range.end, ' --with-pmix'));
 }
 
 export default defineRule({

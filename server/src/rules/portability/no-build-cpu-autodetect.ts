@@ -1,5 +1,6 @@
 // HPC-PORT-002: source builds that pick the CPU of the build machine unless told otherwise.
 import { defineRule, type RuleContext } from '../../engine/rule';
+import { insert, unsafeFix } from '../../engine/fixBuilder';
 import type { Recipe, Stage, Word } from '../../recipe/model';
 import { allScripts, resolveVariable } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
@@ -77,7 +78,7 @@ export default defineRule({
             context.report({
               range: words[0].range,
               message: `GROMACS \`cmake\` without \`-D${option}=\` picks the SIMD level of the build machine (correct and fast only "on the machine upon which cmake ran"); ${CRASH}.`,
-              fixes: [{ title: `Add \`-D${option}=${value}\` (changes the CPU baseline; x86 only)`, safe: false, edits: [{ range: { start: last.range.end, end: last.range.end }, newText: ` -D${option}=${value}` }] }],
+              fixes: [unsafeFix(`Add \`-D${option}=${value}\` (changes the CPU baseline; x86 only)`, insert(last.range.end, ` -D${option}=${value}`))],
             });
           }
         }
@@ -93,7 +94,7 @@ function reportOpenblas(context: RuleContext, program: Word, last: Word, tool: s
   context.report({
     range: program.range,
     message: `OpenBLAS \`${tool}\` without \`DYNAMIC_ARCH\` or \`TARGET\` compiles its kernels for the CPU of the build machine; ${CRASH}. Add \`${addition.trim()}\`.`,
-    fixes: [{ title: `Add \`${addition.trim()}\` (runtime CPU dispatch; changes the build)`, safe: false, edits: [{ range: { start: last.range.end, end: last.range.end }, newText: addition }] }],
+    fixes: [unsafeFix(`Add \`${addition.trim()}\` (runtime CPU dispatch; changes the build)`, insert(last.range.end, addition))],
   });
 }
 
@@ -126,7 +127,7 @@ function checkSpackInstall(context: RuleContext, words: readonly Word[]): void {
   context.report({
     range: words[install].range,
     message: `\`spack install\` without \`target=\` concretizes for the exact micro-architecture of the build machine; ${CRASH}. Add a generic target such as \`target=x86_64_v3\`.`,
-    fixes: [{ title: 'Add `target=x86_64_v3` (changes the CPU baseline; x86 only)', safe: false, edits: [{ range: { start: last.range.end, end: last.range.end }, newText: ' target=x86_64_v3' }] }],
+    fixes: [unsafeFix('Add `target=x86_64_v3` (changes the CPU baseline; x86 only)', insert(last.range.end, ' target=x86_64_v3'))],
   });
 }
 

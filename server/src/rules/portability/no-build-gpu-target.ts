@@ -1,5 +1,6 @@
 // HPC-PORT-003: GPU code compiled for the GPU of the build machine (`-arch=native`, `CMAKE_CUDA_ARCHITECTURES=native`, …).
 import { defineRule, type Fix } from '../../engine/rule';
+import { replace, unsafeFix } from '../../engine/fixBuilder';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { recipeMentions } from '../util/recipe-index';
@@ -60,11 +61,7 @@ export default defineRule({
           const fixes: Fix[] = [];
           if (pattern.replacement) {
             const at = start + match[0].lastIndexOf(match[1]);
-            fixes.push({
-              title: `Replace \`${match[1]}\` with \`${pattern.replacement}\` (larger binaries, longer builds)`,
-              safe: false,
-              edits: [{ range: rangeInWord(recipe, word, at, at + match[1].length), newText: pattern.replacement }],
-            });
+            fixes.push(unsafeFix(`Replace \`${match[1]}\` with \`${pattern.replacement}\` (larger binaries, longer builds)`, replace(rangeInWord(recipe, word, at, at + match[1].length), pattern.replacement)));
           }
           context.report({
             range,
@@ -87,7 +84,7 @@ export default defineRule({
             context.report({
               range: { start: word.range.start, end: next.range.end },
               message: `\`${word.value} native\` makes nvcc compile GPU code for the GPU of the build machine; ${WHY}. List the target architectures explicitly.`,
-              fixes: [{ title: 'Replace `native` with `all-major` (larger binaries, longer builds)', safe: false, edits: [{ range: next.range, newText: 'all-major' }] }],
+              fixes: [unsafeFix('Replace `native` with `all-major` (larger binaries, longer builds)', replace(next.range, 'all-major'))],
             });
           }
         });
@@ -106,7 +103,7 @@ export default defineRule({
             context.report({
               range: pair.range,
               message: `\`${pair.key.value}=native\` makes CMake compile GPU code for the GPU of the build machine; ${WHY}. List the target architectures explicitly.`,
-              fixes: pair.key.value === 'CMAKE_HIP_ARCHITECTURES' ? [] : [{ title: 'Replace `native` with `all-major` (larger binaries, longer builds)', safe: false, edits: [{ range: pair.value.range, newText: 'all-major' }] }],
+              fixes: pair.key.value === 'CMAKE_HIP_ARCHITECTURES' ? [] : [unsafeFix('Replace `native` with `all-major` (larger binaries, longer builds)', replace(pair.value.range, 'all-major'))],
             });
           } else if (pair.value) {
             scanWord(pair.value);
@@ -155,7 +152,7 @@ function checkTargetsOnSites(context: RuleContext, sites: readonly Site[]): void
             `${failing.every(({ gpu }) => gpu.vendor === 'amd') ? 'the program stops with `hipErrorNoBinaryForGpu` (no code object for the device)' : 'kernels fail with `no kernel image is available for execution on the device`'}. ${buildFor(siteGpuTargets([site]), failing)}`,
         ),
         severity: 'error',
-        fixes: fix ? [{ title: `Replace \`${first.value.slice(valuePrefix.length)}\` with \`${fix}\` (the site's GPUs)`, safe: false, edits: [{ range: first.range, newText: fix }] }] : [],
+        fixes: fix ? [unsafeFix(`Replace \`${first.value.slice(valuePrefix.length)}\` with \`${fix}\` (the site's GPUs)`, replace(first.range, fix))] : [],
         site: siteFact(site, `partition ${failing[0].partition.name}: ${failing[0].gpu.model ?? failing[0].gpu.vendor} ${failing[0].label}`, `partitions.${failing[0].partition.name}.gpus`),
       });
     }

@@ -1,5 +1,6 @@
 // HPC-PORT-005: GPU kernel or user-mode driver installed into the image.
 import { defineRule } from '../../engine/rule';
+import { insert, safeFix } from '../../engine/fixBuilder';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
@@ -78,7 +79,7 @@ export default defineRule({
           context.report({
             range: amdgpuInstall.range,
             message: `\`amdgpu-install\` without \`--no-dkms\` builds and installs the amdgpu kernel module into the image. ${HOST_DRIVER} Add \`--no-dkms\` to install only the ROCm user space.`,
-            fixes: [{ title: 'Add `--no-dkms` (install only the ROCm user space)', safe: true, edits: [{ range: { start: amdgpuInstall.range.end, end: amdgpuInstall.range.end }, newText: ' --no-dkms' }] }],
+            fixes: [safeFix('Add `--no-dkms` (install only the ROCm user space)', insert(amdgpuInstall.range.end, ' --no-dkms'))],
           });
         }
         const runfile = driverInstaller(command);

@@ -1,6 +1,7 @@
 // HPC-PORT-006: kernel modules, kernel headers of one kernel and `uname -r` in image builds.
 import { own } from '../../engine/own';
 import { defineRule, type Finding, type Severity } from '../../engine/rule';
+import { insert, safeFix } from '../../engine/fixBuilder';
 import type { Range, ShellCommand, Word } from '../../recipe/model';
 import { allScripts, hasFlag } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
@@ -121,7 +122,7 @@ function checkOfedInstaller(command: ShellCommand, program: Word, report: (findi
   report({
     range: program.range,
     message: `\`mlnxofedinstall\` without \`--user-space-only\` builds and installs MLNX_OFED kernel modules (and may try a firmware update); ${HOST_KERNEL}. Add \`${missing.trim()}\`.`,
-    fixes: [{ title: `Add \`${missing.trim()}\``, safe: true, edits: [{ range: { start: program.range.end, end: program.range.end }, newText: missing }] }],
+    fixes: [safeFix(`Add \`${missing.trim()}\``, insert(program.range.end, missing))],
   });
 }
 

@@ -1,5 +1,6 @@
 // HPC-PORT-001: compiler flags that target the build machine's CPU (`-march=native`, `-xHost`, …).
 import { defineRule, type Fix, type RuleContext, type Severity } from '../../engine/rule';
+import { replace, unsafeFix } from '../../engine/fixBuilder';
 import type { ArgStep, EnvStep, KeyValue, Recipe, Stage, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveName } from '../util/commands';
@@ -109,9 +110,9 @@ export default defineRule({
           const range = rangeInWord(recipe, word, match.index, match.index + match[0].length);
           const fixes: Fix[] = [];
           const advice = sites.length > 0 && !pattern.intelOnly ? hostFlagAdvice(sites, match[0]) : undefined;
-          const newText = advice ? advice.replacement : pattern.replacement?.(match);
-          if (newText !== undefined) {
-            fixes.push({ title: `Replace \`${match[0]}\` with \`${newText}\` (changes the CPU baseline)`, safe: false, edits: [{ range, newText }] });
+          const replacement = advice ? advice.replacement : pattern.replacement?.(match);
+          if (replacement !== undefined) {
+            fixes.push(unsafeFix(`Replace \`${match[0]}\` with \`${replacement}\` (changes the CPU baseline)`, replace(range, replacement)));
           }
           context.report({
             range,
@@ -222,7 +223,7 @@ function checkTargetsOnSites(context: RuleContext, word: Word, sites: readonly S
           fixes:
             replacement === undefined || replacement === match[0]
               ? []
-              : [{ title: `Replace \`${match[0]}\` with \`${replacement}\` (the highest target every partition runs)`, safe: false, edits: [{ range, newText: replacement }] }],
+              : [unsafeFix(`Replace \`${match[0]}\` with \`${replacement}\` (the highest target every partition runs)`, replace(range, replacement))],
           site: siteFact(site, `partition ${failing[0].partition.name}: ${cpuLabel(failing[0].partition)}`, `partitions.${failing[0].partition.name}.cpu`),
         });
       }
@@ -263,8 +264,7 @@ function reportDefinitions(context: RuleContext, used: Map<KeyValue, { flag: str
     const value = definition.value as Word;
     const fixes: Fix[] = [];
     if (flag === '-march=') {
-      const newText = value.text.replace(/native|host/, 'x86-64-v3');
-      fixes.push({ title: `Set ${definition.key.value} to \`x86-64-v3\` (changes the CPU baseline)`, safe: false, edits: [{ range: value.range, newText }] });
+      fixes.push(unsafeFix(`Set ${definition.key.value} to \`x86-64-v3\` (changes the CPU baseline)`, replace(value.range, value.text.replace(/native|host/, 'x86-64-v3'))));
     }
     context.report({
       range: value.range,

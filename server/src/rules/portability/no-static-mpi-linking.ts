@@ -1,5 +1,6 @@
 // HPC-PORT-013 (formerly HPC-LIC-005): static linking of MPI/fabric/CUDA libraries, which blocks host MPI/driver injection.
 import { defineRule, type RuleContext } from '../../engine/rule';
+import { replace, unsafeFix } from '../../engine/fixBuilder';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
 import { recipeMentions } from '../util/recipe-index';
@@ -78,7 +79,7 @@ function checkConfigure(words: Word[], directory: string, report: Report): void 
   report({
     range: disable.range,
     message: `\`${disable.value}\` builds ${library} as static archives only; host MPI/fabric injection (Shifter, Sarus, Apptainer bind) swaps shared libraries and cannot replace it — build it shared.`,
-    fixes: [{ title: 'Replace with `--enable-shared` (changes the build)', safe: false, edits: [{ range: disable.range, newText: '--enable-shared' }] }],
+    fixes: [unsafeFix('Replace with `--enable-shared` (changes the build)', replace(disable.range, '--enable-shared'))],
   });
 }
 

@@ -1,5 +1,6 @@
 // The end-of-life releases a recipe's bases name, located in the text (HPC-EOL-001/002/003, HPC-PORT-007).
 import type { Fix } from '../../engine/rule';
+import { replace, unsafeFix } from '../../engine/fixBuilder';
 import { codenameCycle, findCycle, parseReference, productsOfImage, successorCodename, type Hit } from '../../knowledge/eol';
 import type { Range, Recipe, Stage, Word } from '../../recipe/model';
 import { finalStageChain, lineIndexOf, offsetOf } from './source';
@@ -30,7 +31,7 @@ export function baseHits(recipe: Recipe): (LocatedHit & { shipped: boolean; stag
 /** The unsafe successor fix of a hit, if one is known. */
 export function successorFixes(hit: Hit, range: Range): Fix[] {
   const replacement = hit.span?.replacement;
-  return replacement ? [{ title: `Replace with \`${replacement}\` (new OS/runtime release: rebuild and test)`, safe: false, edits: [{ range, newText: replacement }] }] : [];
+  return replacement ? [unsafeFix(`Replace with \`${replacement}\` (new OS/runtime release: rebuild and test)`, replace(range, replacement))] : [];
 }
 
 function stageHits(recipe: Recipe, stage: Stage): LocatedHit[] {
