@@ -48,7 +48,7 @@ test('the tables cover the releases the audit asked for', () => {
   for (const product of ['fedora', 'opensuse-leap', 'sles', 'amazonlinux', 'oraclelinux'] as const) {
     assert.ok(cycles(product).length > 0, product);
   }
-  for (const product of ['almalinux', 'rocky', 'ubi'] as const) {
+  for (const product of ['almalinux', 'rocky', 'ubi', 'oraclelinux'] as const) {
     assert.ok(cycles(product).includes('10'), `${product} 10`);
   }
   assert.deepEqual(

@@ -59,7 +59,7 @@ export function bindsAnything(site: Site): boolean {
 
 /** Enterprise Linux 10 userland is built for x86-64-v3 (AVX2, FMA, BMI2, MOVBE). */
 export function needsX86Level(product: string, cycle: string, tag: string | undefined): number | undefined {
-  const el = ['rocky', 'almalinux', 'ubi', 'centos-stream'].includes(product) && cycle === '10';
+  const el = ['rocky', 'almalinux', 'ubi', 'centos-stream', 'oraclelinux'].includes(product) && cycle === '10';
   if (!el) {
     return undefined;
   }

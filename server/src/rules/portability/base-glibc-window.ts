@@ -1,6 +1,6 @@
 // HPC-PORT-007: base OS whose glibc is too old for libraries HPC runtimes inject from the host.
 import { defineRule } from '../../engine/rule';
-import type { Range, Recipe } from '../../recipe/model';
+import type { Range, Recipe, Stage } from '../../recipe/model';
 import { MINIMUM_HOST_GLIBC as MINIMUM, glibcText, oldGlibc } from '../../knowledge/glibc';
 import { baseHits } from '../util/eol-bases';
 import { eolBaseCause, finalStageChain, rangeInWord } from '../util/source';
@@ -142,8 +142,12 @@ function checkOtherBases(recipe: Recipe, report: (range: Range, source: string, 
   }
 }
 
-/** Oracle Linux 10 (not in the end-of-life table yet) follows RHEL 10's x86-64-v3 baseline. */
-const ORACLE_10 = { repository: /^oraclelinux$/, tag: /^10(\.\d+)?(-|$)/ };
+/** The `MirrorURL:` header of a host-tool bootstrap stage ('' when none). */
+function mirrorUrlOf(stage: Stage): string {
+  const mirror = stage.steps.find((step) => step.kind === 'header' && step.key === 'mirrorurl');
+  return mirror?.kind === 'header' ? mirror.value.value : '';
+}
+
 /** Ubuntu's and Docker's x86-64-v3 variants: `…amd64v3…` tags, `--platform=linux/amd64/v3`. */
 const AMD64_V3 = /amd64v3|amd64\/v3/i;
 
@@ -161,10 +165,12 @@ function checkCpuLevelWithoutSite(context: RuleContext): void {
         '`Fatal glibc error: CPU does not support x86-64-v3`. Check the oldest CPU of the clusters you target, or use an Enterprise Linux 9 base (or AlmaLinux 10\'s x86_64_v2 build).',
     });
   };
-  for (const { hit, range, source, shipped } of baseHits(recipe)) {
-    const tag = source.replace(/`/g, '').split(':')[1];
+  for (const { hit, range, source, shipped, stage } of baseHits(recipe)) {
+    // `Bootstrap: yum`/`dnf`: the mirror's path names AlmaLinux's x86_64_v2 build.
+    const bootstrapped = stage.base.image === undefined;
+    const tag = bootstrapped ? mirrorUrlOf(stage) : source.replace(/`/g, '').split(':')[1];
     if (shipped && needsX86Level(hit.product, hit.cycle.cycle, tag) === 3) {
-      report(range, `${source} (Enterprise Linux ${hit.cycle.cycle})`);
+      report(range, `${source}${bootstrapped ? ` of \`Bootstrap: ${stage.base.agent}\`` : ''} (Enterprise Linux ${hit.cycle.cycle})`);
     }
   }
   for (const stage of finalStageChain(recipe)) {
@@ -174,8 +180,6 @@ function checkCpuLevelWithoutSite(context: RuleContext): void {
       report(platform.value.range, `\`--platform=${platform.value.value}\``);
     } else if (image?.tag !== undefined && AMD64_V3.test(image.tag)) {
       report(image.range, `\`${image.raw}\``);
-    } else if (image?.tag !== undefined && ORACLE_10.repository.test(image.repository.split('/').pop() ?? '') && ORACLE_10.tag.test(image.tag)) {
-      report(image.range, `\`${image.raw}\` (Oracle Linux 10)`);
     }
   }
 }

@@ -79,7 +79,17 @@ function bootstrapHit(stage: Stage, osVersion: Word): Hit | undefined {
   if (stage.base.agent === 'yum' || stage.base.agent === 'dnf') {
     const mirror = stage.steps.find((step) => step.kind === 'header' && step.key === 'mirrorurl');
     const url = mirror && mirror.kind === 'header' ? mirror.value.value.toLowerCase() : '';
-    const product = /centos/.test(url) ? 'centos' : /rockylinux|rocky/.test(url) ? 'rocky' : /almalinux/.test(url) ? 'almalinux' : undefined;
+    const product = /stream\.centos\.org|\/\d+-stream\//.test(url)
+      ? 'centos-stream'
+      : /centos/.test(url)
+        ? 'centos'
+        : /rockylinux|rocky/.test(url)
+          ? 'rocky'
+          : /almalinux/.test(url)
+            ? 'almalinux'
+            : /yum\.oracle\.com|oraclelinux/.test(url)
+              ? 'oraclelinux'
+              : undefined;
     const major = /^(\d+)/.exec(value)?.[1];
     const found = product && major ? findCycle(product, major) : undefined;
     return found ? { ...found, span: undefined } : undefined;
