@@ -1,5 +1,5 @@
 // HPC-EOL-003: workarounds that keep an end-of-life base building (vault.centos.org, archive.debian.org, old-releases.ubuntu.com, mirrorlist rewrites).
-import { defineRule } from '../../engine/rule';
+import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Recipe, Stage } from '../../recipe/model';
 import { REPO_WORKAROUND_KEYWORDS, repoWorkarounds, type RepoWorkaround } from '../util/repo-workarounds';
 import { baseStageOf, eolBaseCause } from '../util/source';
@@ -17,7 +17,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    interests: { keywords: REPO_WORKAROUND_KEYWORDS },
+    // `mirrorurl`: the retired-mirror check reads a bootstrap's MirrorURL header.
+    interests: { keywords: [...REPO_WORKAROUND_KEYWORDS, 'mirrorurl'] },
   },
   docs,
   check(context) {
@@ -28,6 +29,7 @@ export default defineRule({
       const base = workaround.stage && baseStageOf(recipe, workaround.stage);
       byBase.set(base, [...(byBase.get(base) ?? []), workaround]);
     }
+    retiredMirrors(context);
     for (const [base, [first, ...more]] of byBase) {
       if (base && supportedBase(recipe, base, context.settings.today)) {
         continue; // a left-over edit on a supported base (after a move to AlmaLinux 9, say) repoints nothing
@@ -49,4 +51,50 @@ export default defineRule({
 function supportedBase(recipe: Recipe, base: Stage, today: string): boolean {
   const hits = baseHits(recipe).filter((located) => located.stage === base);
   return hits.length > 0 && hits.every(({ hit }) => daysUntil(freeExtendedWindow(hit)?.end ?? hit.cycle.eol, today) > 0);
+}
+
+/** Mirrors that drop a release when it reaches end of life, with where it goes. */
+const RETIRING_MIRRORS: { product: string; host: RegExp; archive: string }[] = [
+  { product: 'fedora', host: /(dl|download)\.fedoraproject\.org/i, archive: '`archives.fedoraproject.org`' },
+  { product: 'debian', host: /(deb|ftp|httpredir|ftp\.[a-z]{2})\.debian\.org/i, archive: '`archive.debian.org`' },
+  { product: 'ubuntu', host: /(^|\/\/|\.)(archive|ports)\.ubuntu\.com/i, archive: '`old-releases.ubuntu.com`' },
+];
+
+/**
+ * `MirrorURL:` of a host-tool bootstrap that no longer serves the release: `mirror.centos.org` (CentOS Linux 7 and 8
+ * moved to the vault; an error, the bootstrap cannot fetch anything), and Fedora, Debian and Ubuntu mirrors asked for a
+ * release past end of life (they move such releases to their archives: a warning, the date of the move varies; Ubuntu
+ * LTS releases stay).
+ */
+function retiredMirrors(context: RuleContext): void {
+  const { recipe } = context;
+  for (const stage of recipe.stages) {
+    const mirror = stage.steps.find((step) => step.kind === 'header' && step.key === 'mirrorurl');
+    if (mirror?.kind !== 'header' || stage.base.image !== undefined) {
+      continue;
+    }
+    const url = mirror.value.value;
+    if (/(^|[/.@])mirror\.centos\.org/i.test(url)) {
+      context.report({
+        range: mirror.value.range,
+        severity: 'error',
+        message:
+          '`mirror.centos.org` no longer serves CentOS Linux: the trees of CentOS 6, 7 and 8 moved to `vault.centos.org` at their end of life, so the bootstrap fails to download any package. ' +
+          'Move to a supported release (`Bootstrap: docker` with `From: rockylinux/rockylinux:9`, say).',
+      });
+      continue;
+    }
+    const hit = baseHits(recipe).find((located) => located.stage === stage)?.hit;
+    const retiring = hit && RETIRING_MIRRORS.find((candidate) => candidate.product === hit.product && candidate.host.test(url));
+    // Ubuntu keeps its LTS releases (xx.04 of even years) on archive.ubuntu.com through ESM; interim ones move.
+    const keptOnMirror = hit?.product === 'ubuntu' && /^\d*[02468]\.04$/.test(hit.cycle.cycle);
+    if (hit && retiring && !keptOnMirror && daysUntil(freeExtendedWindow(hit)?.end ?? hit.cycle.eol, context.settings.today) < 0) {
+      context.report({
+        range: mirror.value.range,
+        message:
+          `This mirror is asked for ${hit.product === 'fedora' ? 'Fedora' : hit.product === 'debian' ? 'Debian' : 'Ubuntu'} ${hit.cycle.cycle}, past its end of life (${freeExtendedWindow(hit)?.end ?? hit.cycle.eol}): such releases move to ${retiring.archive}, and the bootstrap then fails to find them. ` +
+          'Move to a supported release (see HPC-EOL-001).',
+      });
+    }
+  }
 }

@@ -89,7 +89,9 @@ function bootstrapHit(stage: Stage, osVersion: Word): Hit | undefined {
             ? 'almalinux'
             : /yum\.oracle\.com|oraclelinux/.test(url)
               ? 'oraclelinux'
-              : undefined;
+              : /fedoraproject\.org/.test(url)
+                ? 'fedora'
+                : undefined;
     const major = /^(\d+)/.exec(value)?.[1];
     const found = product && major ? findCycle(product, major) : undefined;
     return found ? { ...found, span: undefined } : undefined;
