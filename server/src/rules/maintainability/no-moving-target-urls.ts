@@ -1,6 +1,7 @@
 // HPC-MAINT-002: downloads from URLs whose content changes over time (branch archives, `latest` releases, unversioned installers).
 import { defineRule } from '../../engine/rule';
-import type { Word } from '../../recipe/model';
+import type { ShellCommand, Word } from '../../recipe/model';
+import { effectiveName, effectiveWords } from '../util/commands';
 import { allScripts } from '../../recipe/query';
 import { rangeInWord } from '../util/source';
 import docs from './no-moving-target-urls.md';
@@ -97,6 +98,53 @@ export default defineRule({
         command.words.forEach(checkWord);
         command.assignments.forEach(checkWord);
       }
+      latestLookups(script.commands, (first, what) => {
+        const words = first.words;
+        context.report({
+          range: { start: words[0].range.start, end: words[words.length - 1].range.end },
+          message:
+            `${what} picks the newest release at build time: a rebuild gets whatever was tagged since, with no record of which one was built; ` +
+            'name the version in an `ARG` (`ARG UCX_VERSION=1.17.0`) and fetch that tag.',
+        });
+      });
     }
   },
 });
+
+/** A pipeline command that keeps one line: `tail -1`, `tail -n 1`, `head -n1`. */
+function keepsOneLine(command: ShellCommand): boolean {
+  const name = effectiveName(command);
+  const args = effectiveWords(command).slice(1).map((word) => word.value);
+  return (name === 'tail' || name === 'head') && args.some((value, i) => /^-n?1$/.test(value) || (value === '-n' && args[i + 1] === '1') || value === '--lines=1');
+}
+
+/**
+ * "Latest release" lookups: a pipeline from `git ls-remote` or a listing `git tag` that keeps one line
+ * (`git ls-remote --tags URL | sort -V | tail -1`), and `git rev-list --tags --max-count=1` (the newest tag's commit).
+ */
+function latestLookups(commands: readonly ShellCommand[], report: (first: ShellCommand, what: string) => void): void {
+  for (let i = 0; i < commands.length; i++) {
+    const command = commands[i];
+    const words = effectiveWords(command);
+    if (effectiveName(command) !== 'git' || words.length < 2) {
+      continue;
+    }
+    const sub = words[1].value;
+    if (sub === 'rev-list' && words.some((word) => word.value === '--tags') && words.some((word) => /^(--max-count=1|-1|-n1)$/.test(word.value))) {
+      report(command, '`git rev-list --tags --max-count=1`');
+      continue;
+    }
+    const lists = sub === 'ls-remote' || (sub === 'tag' && words.slice(2).every((word) => word.value.startsWith('-')));
+    if (!lists || !command.pipesToNext) {
+      continue;
+    }
+    const pipeline: ShellCommand[] = [];
+    for (let j = i + 1; j < commands.length && commands[j - 1].pipesToNext; j++) {
+      pipeline.push(commands[j]);
+    }
+    const last = pipeline.find(keepsOneLine);
+    if (last) {
+      report(command, `\`git ${sub} … | ${last.words.map((word) => word.value).join(' ')}\``);
+    }
+  }
+}
