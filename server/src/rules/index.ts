@@ -83,6 +83,7 @@ import noInstallToMaskedPaths from './usability/no-install-to-masked-paths';
 import noMpiLauncherInEntry from './usability/no-mpi-launcher-in-entry';
 import noRootAtStart from './usability/no-root-at-start';
 import noRuntimeNamespaceTricks from './usability/no-runtime-namespace-tricks';
+import noSiteStoragePaths from './usability/no-site-storage-paths';
 import worldReadableInstall from './usability/world-readable-install';
 
 export const allRules: readonly Rule[] = [
@@ -170,4 +171,5 @@ export const allRules: readonly Rule[] = [
   appendSearchPaths, // HPC-USE-006
   worldReadableInstall, // HPC-USE-007
   noRuntimeNamespaceTricks, // HPC-USE-008
+  noSiteStoragePaths, // HPC-USE-009
 ];
