@@ -111,7 +111,7 @@ export default defineRule({
       range: develBase?.range ?? kept[0].range,
       severity,
       message:
-        `The image that ships keeps the build tools ${what}${weight}, which every node pulls with every job. ` +
+        `The image that ships keeps build tools (${what})${weight}, which every node pulls with every job. ` +
         (recipe.format === 'apptainer'
           ? 'Build in a first stage (`Stage: build`) and copy only the result into a runtime base with `%files from build`.'
           : `Build in a first stage and \`COPY --from\` only the result into a runtime base${large ? ' (a CUDA `-runtime` image)' : ''}.`),
