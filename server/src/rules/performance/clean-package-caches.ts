@@ -290,7 +290,10 @@ function condaFinding(recipe: Recipe, layer: Layer, report: Reporter): void {
   const fix = runsDirectly(command) && /^[\w./$-]+$/.test(program.text)
     ? appendToLayer(recipe, layer, `${program.text} clean -afy`, `Run \`${baseName(program.value)} clean -afy\` at the end of this ${layer.steps[0].keyword}`)
     : undefined;
-  const sub = effectiveWords(command)[subcommand(effectiveWords(command), CONDA_WITH_VALUE)];
+  const words = effectiveWords(command);
+  const at = subcommand(words, CONDA_WITH_VALUE);
+  // `conda env create`: name both words.
+  const sub = words[at].value === 'env' && words[at + 1] !== undefined ? { ...words[at + 1], value: `env ${words[at + 1].value}` } : words[at];
   report(
     command,
     sub,
