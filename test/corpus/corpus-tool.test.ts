@@ -82,13 +82,22 @@ test('report and sample run end to end on a small corpus', () => {
   const report = runTool(['report', '--corpus', MINI]);
   assert.equal(report.status, 0, report.stderr);
   assert.match(report.stdout, /^HPC-SEC-004 +0 +1 +0 +0 +1$/m);
-  assert.match(report.stdout, /^files linted: 2$/m);
+  assert.match(report.stdout, /^files linted: 3$/m);
   assert.match(report.stdout, /Changes against the baseline/, 'the mini corpus differs from the real baseline');
 
   const sample = runTool(['sample', 'HPC-SEC-004', '2', '--corpus', MINI, '--context', '1']);
   assert.equal(sample.status, 0, sample.stderr);
   assert.match(sample.stdout, /^\[1\/1\] HPC-SEC-004 warning {2}dockerfile\/acme__tools\/Dockerfile:2:\d+ {2}\(acme\/tools\)$/m);
   assert.match(sample.stdout, /^ {2}> 2 \| RUN wget --no-check-certificate/m);
+});
+
+test('each recipe is linted in a clone of its MANIFEST repository (the catalog\'s upstream for its copies)', () => {
+  const report = runTool(['report', '--corpus', MINI]);
+  assert.equal(report.status, 0, report.stderr);
+  // acme/tools clones itself (info) and other/lib (warning); the catalog copy of lab/pipeline clones lab/pipeline (info).
+  assert.match(report.stdout, /^HPC-MAINT-001 +0 +1 +2 +0 +2$/m);
+  const sample = runTool(['sample', 'HPC-MAINT-001', '2', '--severity', 'warning', '--corpus', MINI, '--context', '0']);
+  assert.match(sample.stdout, /^\[1\/1\] HPC-MAINT-001 warning {2}dockerfile\/acme__tools\/build__Dockerfile:4:\d+ {2}\(acme\/tools\)$/m);
 });
 
 test('without a corpus the check says so and does not fail', () => {

@@ -55,6 +55,14 @@ function hostileWorkspace(name: string): { root: string; marker: string; outside
   mkdirSync(join(root, 'linked'));
   symlinkSync(join(outside, 'secret.yaml'), join(root, 'linked', '.hpclint.yaml'));
   writeFileSync(join(root, 'linked', 'Dockerfile'), 'FROM ubuntu:24.04\n');
+  // Git metadata linked or pointing out of the tree: the own-repository lookup must not read it.
+  mkdirSync(join(outside, 'dotgit'));
+  writeFileSync(join(outside, 'dotgit', 'config'), `[remote "origin"]\n\turl = https://github.com/${SECRET}8/x.git\n`);
+  writeFileSync(join(outside, 'dotgit', 'commondir'), '.\n');
+  symlinkSync(join(outside, 'dotgit'), join(root, 'linked', '.git'));
+  mkdirSync(join(root, 'pointer'));
+  writeFileSync(join(root, 'pointer', '.git'), `gitdir: ${join(outside, 'dotgit')}\n`);
+  writeFileSync(join(root, 'pointer', 'Dockerfile'), 'FROM ubuntu:24.04\nRUN git clone https://github.com/example/tool.git\n');
   return { root, marker, outside };
 }
 
@@ -115,6 +123,7 @@ async function exerciseServer(client: RawClient, root: string): Promise<Set<numb
     { uri: fileUri(join(root, 'Dockerfile')), languageId: 'dockerfile' },
     { uri: fileUri(join(root, 'Singularity')), languageId: 'apptainer' },
     { uri: fileUri(join(root, 'linked', 'Dockerfile')), languageId: 'dockerfile' },
+    { uri: fileUri(join(root, 'pointer', 'Dockerfile')), languageId: 'dockerfile' },
   ];
   for (const { uri, languageId } of docs) {
     const path = new URL(uri).pathname;
@@ -231,6 +240,7 @@ test('the CLI: no socket, network or workspace code in any format; a process onl
   assert.ok(quiet.some((r) => r.kind === 'start'));
   assert.deepEqual(untouchedKinds(quiet), [], 'with --no-shellcheck nothing is started');
   assert.deepEqual(readsOutside(quiet, [root, BUNDLES, outside]).filter((p) => !/\.hpclint\.(yaml|yml|json)$/.test(p)), []);
+  assert.deepEqual(readsOutside(quiet, [root, BUNDLES]).filter((p) => p.includes('dotgit')), [], 'no git metadata out of the tree');
 
   rmSync(log);
   const withShellCheck = runCli(log, ['--format', 'json', '.'], root, { PATH: path });

@@ -122,6 +122,11 @@ export interface RuleSettings {
   today: string;
   /** Target sites from a site profile (`--site`, `site:`, `hpclint.site`); absent or empty = no profile, generic answers. */
   sites?: readonly Site[];
+  /**
+   * The recipe's own repositories as `host/owner/name` (`github.com/foo/bar`, compared without case): the git remotes
+   * of the checkout it lives in, read by the service (service/ownRepository.ts), never from a config file.
+   */
+  ownRepositories?: readonly string[];
 }
 
 export interface Finding {

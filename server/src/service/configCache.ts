@@ -1,6 +1,6 @@
 // Configuration layering and its cache, shared by the CLI and the language server:
 //   defaults < nearest `.hadolint.yaml` < editor settings < config file (`--config`, `hpclint.configFile`, or the nearest
-//   `.hpclint.yaml`) < CLI flags.
+//   `.hpclint.yaml`) < CLI flags; plus `settings.ownRepositories`, the git remotes of the checkout (ownRepository.ts).
 // Lookups and loads are cached until `invalidate()`: the language server calls it on file-watcher events
 // and settings changes, so a keystroke never walks directories, stats or reads a config file.
 import { statSync } from 'node:fs';
@@ -17,6 +17,7 @@ import {
 import type { Rule } from '../engine/rule';
 import { findHadolintConfig, loadHadolintConfig } from '../compat/hadolintConfig';
 import type { ResolvedConfig } from '../engine/types';
+import { findOwnRepository, type OwnRepository } from './ownRepository';
 
 /** Everything above the defaults. Pass the same object for the same settings: results are cached per layers object. */
 export interface ConfigLayers {
@@ -57,6 +58,7 @@ export class ConfigCache {
   /** Directory → nearest config file (undefined = none). */
   private readonly discovered = new Map<string, string | undefined>();
   private readonly discoveredHadolint = new Map<string, string | undefined>();
+  private readonly discoveredRepository = new Map<string, OwnRepository | undefined>();
   private readonly loaded = new Map<string, Loaded>();
   private resolved = new WeakMap<ConfigLayers, Map<string, DirectoryConfig>>();
 
@@ -74,10 +76,11 @@ export class ConfigCache {
       byPath = new Map();
       this.resolved.set(layers, byPath);
     }
-    const key = `${path ?? ''}\0${hadolintPath ?? ''}`;
+    const own = directory === undefined ? [] : (this.discoverRepository(directory)?.identities ?? []);
+    const key = `${path ?? ''}\0${hadolintPath ?? ''}\0${own.join(' ')}`;
     let result = byPath.get(key);
     if (!result) {
-      result = this.layer(path, hadolintPath, layers);
+      result = this.layer(path, hadolintPath, layers, own);
       byPath.set(key, result);
     }
     return result;
@@ -90,6 +93,7 @@ export class ConfigCache {
   invalidate(changedPath?: string): void {
     this.discovered.clear();
     this.discoveredHadolint.clear();
+    this.discoveredRepository.clear();
     this.resolved = new WeakMap();
     if (changedPath !== undefined) {
       const changed = resolve(changedPath);
@@ -117,6 +121,7 @@ export class ConfigCache {
     // A new config file may have appeared between a recipe and the one that applied.
     this.discovered.clear();
     this.discoveredHadolint.clear();
+    this.discoveredRepository.clear();
     if (changed) {
       this.resolved = new WeakMap();
     }
@@ -129,6 +134,14 @@ export class ConfigCache {
       this.discoveredHadolint.set(directory, findHadolintConfig(directory, this.stopFor(directory)));
     }
     return this.discoveredHadolint.get(directory);
+  }
+
+  /** Directory → the checkout it is in and its remotes (read once per directory until `invalidate`/`recheck`). */
+  private discoverRepository(directory: string): OwnRepository | undefined {
+    if (!this.discoveredRepository.has(directory)) {
+      this.discoveredRepository.set(directory, findOwnRepository(directory, this.stopFor(directory)));
+    }
+    return this.discoveredRepository.get(directory);
   }
 
   private discover(directory: string): string | undefined {
@@ -150,7 +163,7 @@ export class ConfigCache {
     return best;
   }
 
-  private layer(path: string | undefined, hadolintPath: string | undefined, layers: ConfigLayers): DirectoryConfig {
+  private layer(path: string | undefined, hadolintPath: string | undefined, layers: ConfigLayers, ownRepositories: readonly string[]): DirectoryConfig {
     let config = defaultConfig();
     const hadolint = hadolintPath === undefined ? undefined : this.load(hadolintPath, loadHadolintConfig);
     if (hadolint && !(hadolint instanceof ConfigError)) {
@@ -167,6 +180,9 @@ export class ConfigCache {
     }
     if (layers.flags) {
       config = mergeConfig(config, layers.flags, this.rules);
+    }
+    if (ownRepositories.length > 0) {
+      config = { ...config, settings: { ...config.settings, ownRepositories } };
     }
     const result: DirectoryConfig = { config };
     if (path !== undefined) {

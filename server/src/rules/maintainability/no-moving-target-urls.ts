@@ -3,6 +3,7 @@ import { defineRule } from '../../engine/rule';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { allScripts } from '../../recipe/query';
+import { ownRepositoryFinding, ownRepositoryOf } from '../util/own-repository';
 import { rangeInWord } from '../util/source';
 import docs from './no-moving-target-urls.md';
 
@@ -50,6 +51,23 @@ const TARGETS: MovingTarget[] = [
   },
 ];
 
+/** A licence or notice file (`LICENSE`, `LICENSE.txt`, `COPYING`, `NOTICE.md`): not build input. */
+const LICENCE_FILE = /\/(?:LICEN[CS]E|COPYING|NOTICE)(?:[.-][\w.-]*)?$/i;
+
+/** The whitespace-, quote- or `=`-delimited piece of `text` around `index` (the URL a target was found in). */
+function urlAround(text: string, index: number): string {
+  const delimiter = /[\s"'=(),;]/;
+  let start = index;
+  while (start > 0 && !delimiter.test(text[start - 1])) {
+    start--;
+  }
+  let end = index;
+  while (end < text.length && !delimiter.test(text[end])) {
+    end++;
+  }
+  return text.slice(start, end);
+}
+
 /** `scheme://` or a bare `host.domain/` prefix (`github.com/…`). */
 const URL_LIKE = /:\/\/|(?:^|["'=@])[\w-]+(?:\.[\w-]+)+\//;
 
@@ -73,10 +91,20 @@ export default defineRule({
       for (const target of TARGETS) {
         const match = target.pattern.exec(word.text);
         if (match) {
-          context.report({
-            range: rangeInWord(recipe, word, match.index, match.index + match[0].length),
-            message: `This URL downloads ${target.what(match)}: a rebuild can get different content; ${target.pin}.`,
-          });
+          const range = rangeInWord(recipe, word, match.index, match.index + match[0].length);
+          const url = urlAround(word.text, match.index);
+          const own = ownRepositoryOf(url, context.settings);
+          if (own) {
+            context.report(ownRepositoryFinding(range, `This URL downloads ${target.what(match)}`, own));
+          } else if (LICENCE_FILE.test(url.replace(/[?#].*$/, ''))) {
+            context.report({
+              range,
+              severity: 'info',
+              message: `This URL downloads a licence text, ${target.what(match)}: nothing the build compiles or runs changes with it, so this is advice; take the text from the release you install, so that it matches that version.`,
+            });
+          } else {
+            context.report({ range, message: `This URL downloads ${target.what(match)}: a rebuild can get different content; ${target.pin}.` });
+          }
           return;
         }
       }

@@ -5,6 +5,7 @@ import type { ShellCommand, Word } from '../../recipe/model';
 import { flagValue, hasFlag, scriptsOfStage } from '../../recipe/query';
 import { quotedForCommand } from '../../recipe/shell';
 import { effectiveName, effectiveWords, isPipCommand } from '../util/commands';
+import { ownRepositoryFinding, ownRepositoryOf } from '../util/own-repository';
 import { RELEASE_TAG } from '../util/placeholders';
 import { rangeInWord } from '../util/source';
 import docs from './pin-vcs-fetches.md';
@@ -103,28 +104,35 @@ export default defineRule({
           }
           const spack = /(?:^|[/:])spack\/spack(?:\.git)?\/?$/i.test(source.value);
           const what = spack ? 'Spack is cloned at its default branch (`develop`): Spack itself, and the package recipes it selects, change between builds' : `\`git clone ${source.value}\` takes the default branch as it is at build time`;
+          const own = ownRepositoryOf(source.value, context.settings);
           const branch = flagValue(command, '--branch', '-b');
           if (branch) {
             if (MOVING_REF.test(branch.value)) {
               // Like an unpinned clone: a later `git checkout <sha>` / `git reset --hard <ref>` pins it.
+              const fixes: Fix[] = [unsafeFix(`Replace the branch with a '${RELEASE_TAG}' placeholder (fill in a real tag)`, replace(branch.range, quotedForCommand(command, RELEASE_TAG)))];
               pending.push(() =>
-                context.report({
-                  range: branch.range,
-                  message: `\`--branch ${branch.value}\` is a moving branch, not a pin: ${spack ? 'Spack `develop` and the package recipes it selects change between builds' : 'a rebuild gets different code'}; name a release tag (or check out a commit after cloning).`,
-                  fixes: [unsafeFix(`Replace the branch with a '${RELEASE_TAG}' placeholder (fill in a real tag)`, replace(branch.range, quotedForCommand(command, RELEASE_TAG)))],
-                }),
+                context.report(
+                  own
+                    ? ownRepositoryFinding(branch.range, `This clones the \`${branch.value}\` branch`, own, fixes)
+                    : {
+                        range: branch.range,
+                        message: `\`--branch ${branch.value}\` is a moving branch, not a pin: ${spack ? 'Spack `develop` and the package recipes it selects change between builds' : 'a rebuild gets different code'}; name a release tag (or check out a commit after cloning).`,
+                        fixes,
+                      },
+                ),
               );
             }
             continue;
           }
           const insertion = ` --branch ${quotedForCommand(command, RELEASE_TAG)}` + (flagValue(command, '--depth') || command.words.some((w) => w.value.startsWith('--depth=')) ? '' : ' --depth 1');
           const fix: Fix = unsafeFix(`Insert \`${insertion.trim()}\` after \`clone\` (placeholder: fill in a real tag)`, insert(git.name.range.end, insertion));
+          const range = { start: git.name.range.start, end: source.range.end };
           pending.push(() =>
-            context.report({
-              range: { start: git.name.range.start, end: source.range.end },
-              message: `${what}; pin a release tag (\`--branch <tag> --depth 1\`) or check out a commit after cloning.`,
-              fixes: [fix],
-            }),
+            context.report(
+              own
+                ? ownRepositoryFinding(range, 'This clones the default branch', own, [fix])
+                : { range, message: `${what}; pin a release tag (\`--branch <tag> --depth 1\`) or check out a commit after cloning.`, fixes: [fix] },
+            ),
           );
           continue;
         }
@@ -154,6 +162,11 @@ function checkPipAndGo(context: RuleContext, command: ShellCommand): void {
       const start = word.text.indexOf('git+');
       const urlEnd = start >= 0 ? start + m[0].length : -1;
       const range = start >= 0 && word.text.slice(start, urlEnd) === m[0] ? rangeInWord(recipe, word, start, urlEnd) : word.range;
+      const own = ownRepositoryOf(m[0], context.settings);
+      if (own) {
+        context.report(ownRepositoryFinding(range, ref ? `pip installs the \`${ref}\` branch` : 'pip installs the default branch', own));
+        continue;
+      }
       context.report({
         range,
         message: ref
@@ -168,10 +181,13 @@ function checkPipAndGo(context: RuleContext, command: ShellCommand): void {
       const at = word.value.lastIndexOf('@');
       if (at > 0 && /^(latest|master|main|HEAD)$/.test(word.value.slice(at + 1))) {
         const offset = word.text.lastIndexOf('@');
-        context.report({
-          range: offset >= 0 ? rangeInWord(recipe, word, offset, word.text.length) : word.range,
-          message: `\`go ${words[1].value} ${word.value}\` resolves the newest version at build time; pin a module version (\`@v1.2.3\`).`,
-        });
+        const range = offset >= 0 ? rangeInWord(recipe, word, offset, word.text.length) : word.range;
+        const own = ownRepositoryOf(word.value, context.settings);
+        context.report(
+          own
+            ? ownRepositoryFinding(range, `\`go ${words[1].value} …@${word.value.slice(at + 1)}\` takes the newest version`, own)
+            : { range, message: `\`go ${words[1].value} ${word.value}\` resolves the newest version at build time; pin a module version (\`@v1.2.3\`).` },
+        );
       }
     }
   }
