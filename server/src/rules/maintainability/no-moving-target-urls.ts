@@ -83,6 +83,8 @@ export default defineRule({
   docs,
   check(context) {
     const { recipe } = context;
+    // A URL inside a `bash -c "…"` string is a word of the outer command and of the command split from the string.
+    const reported = new Set<string>();
     const checkWord = (word: Word): void => {
       // URLs only: `chmod +x Miniconda3-latest-Linux-x86_64.sh` names the downloaded file, not the download.
       if (!URL_LIKE.test(word.text)) {
@@ -92,6 +94,11 @@ export default defineRule({
         const match = target.pattern.exec(word.text);
         if (match) {
           const range = rangeInWord(recipe, word, match.index, match.index + match[0].length);
+          const key = `${range.start.line}:${range.start.character}`;
+          if (reported.has(key)) {
+            return;
+          }
+          reported.add(key);
           const url = urlAround(word.text, match.index);
           const own = ownRepositoryOf(url, context.settings);
           if (own) {
