@@ -6,8 +6,6 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 const rules = join(__dirname, '..', '..', '..', 'server', 'src', 'rules');
-/** Rules landed alongside the conversion, still to convert (each entry goes when its file is converted). */
-const PENDING = new Set(['performance/clean-package-caches.ts', 'util/append-command.ts']);
 
 test('rules build fixes with the fix builder, not `{ range, newText }` literals', () => {
   const folders = readdirSync(rules, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
@@ -16,8 +14,7 @@ test('rules build fixes with the fix builder, not `{ range, newText }` literals'
     readdirSync(join(rules, folder))
       .filter((file) => file.endsWith('.ts'))
       .filter((file) => /\bnewText\b|\bsafe: (true|false)\b/.test(readFileSync(join(rules, folder, file), 'utf8')))
-      .map((file) => `${folder}/${file}`)
-      .filter((file) => !PENDING.has(file)),
+      .map((file) => `${folder}/${file}`),
   );
   assert.deepEqual(literals, [], 'use safeFix/unsafeFix with replace/remove/insert/insertLinesAfter/addLabel (engine/fixBuilder.ts)');
 });

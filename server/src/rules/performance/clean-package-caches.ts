@@ -2,13 +2,14 @@
 import { own } from '../../engine/own';
 import { CACHE_WEIGHTS, PIP_PACKAGE_WEIGHTS } from '../../knowledge/image-weight';
 import { defineRule, type Fix, type Severity } from '../../engine/rule';
+import { insert, safeFix } from '../../engine/fixBuilder';
 import { factsOf } from '../../recipe/facts';
 import type { Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
 import { resolveVariable } from '../../recipe/query';
 import { appendToLayer } from '../util/append-command';
 import { effectiveName, effectiveWords, isPipCommand } from '../util/commands';
 import { mountedOver, shippedLayers, type Layer, type LayerCommand } from '../util/layers';
-import { baseName, rangeOf, offsetOf } from '../util/source';
+import { baseName, lineIndexOf, offsetOf } from '../util/source';
 import docs from './clean-package-caches.md';
 
 const APT = new Set(['apt-get', 'apt', 'aptitude']);
@@ -250,7 +251,7 @@ function pipFindings(recipe: Recipe, layer: Layer, report: Reporter): void {
     }
     const heavy = packages?.map((name) => own(PIP_PACKAGE_WEIGHTS, name)).find((weight) => weight !== undefined);
     const at = offsetOf(recipe, install.range.end);
-    const fix: Fix = { title: 'Add `--no-cache-dir`', safe: true, edits: [{ range: rangeOf(recipe, at, at), newText: ' --no-cache-dir' }] };
+    const fix = safeFix('Add `--no-cache-dir`', insert(lineIndexOf(recipe).positionAt(at), ' --no-cache-dir'));
     report(
       command,
       install,

@@ -1,10 +1,11 @@
 // A command appended to the end of a layer (`&& rm -rf /var/lib/apt/lists/*` after a RUN, a new last line of `%post`),
 // offered only where the result is plainly the old script followed by the new command.
 import type { Fix } from '../../engine/rule';
+import { insert, safeFix } from '../../engine/fixBuilder';
 import type { Recipe } from '../../recipe/model';
 import { effectiveName } from './commands';
 import type { Layer } from './layers';
-import { offsetOf, rangeOf } from './source';
+import { lineIndexOf, offsetOf } from './source';
 
 /** Script text that cannot take `&& cmd` (or a new line) after it: a separator, a continuation, or an open construct. */
 const OPEN_END = /(?:[;&|\\(]|\bthen|\bdo|\belse|\bin)$/;
@@ -31,13 +32,13 @@ export function appendToLayer(recipe: Recipe, layer: Layer, command: string, tit
   }
   const lastLineStart = text.lastIndexOf('\n') + 1;
   const indent = /^[ \t]*/.exec(text.slice(lastLineStart))?.[0] ?? '';
-  let newText: string;
+  let appended: string;
   if (recipe.format === 'apptainer') {
-    newText = `\n${indent}${command}`;
+    appended = `\n${indent}${command}`;
   } else if (lastLineStart > 0) {
-    newText = ` ${recipe.escapeChar}\n${indent === '' ? '    ' : indent}&& ${command}`;
+    appended = ` ${recipe.escapeChar}\n${indent === '' ? '    ' : indent}&& ${command}`;
   } else {
-    newText = ` && ${command}`;
+    appended = ` && ${command}`;
   }
-  return { title, safe: true, edits: [{ range: rangeOf(recipe, end, end), newText }] };
+  return safeFix(title, insert(lineIndexOf(recipe).positionAt(end), appended));
 }
