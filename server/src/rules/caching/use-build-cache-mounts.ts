@@ -95,6 +95,7 @@ export default defineRule({
     severity: 'hint',
     formats: ['dockerfile'],
     fix: 'unsafe',
+    interests: { keywords: ['syntax', 'mount'] },
   },
   docs,
   check(context) {

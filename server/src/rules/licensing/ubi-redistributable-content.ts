@@ -20,6 +20,7 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
+    interests: { keywords: ['ubi'] },
   },
   docs,
   check(context) {

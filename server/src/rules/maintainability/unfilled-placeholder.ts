@@ -83,6 +83,7 @@ export default defineRule({
     severity: 'error',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
+    interests: { keywords: [REPLACE_WITH.toLowerCase(), ...ANGLE_PLACEHOLDERS] },
   },
   docs,
   check(context) {
