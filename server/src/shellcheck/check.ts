@@ -93,7 +93,7 @@ function toFinding(recipe: Recipe, index: LineIndex, extracted: ExtractedScript,
   if (fix) {
     diagnostic.fixes.push(fix);
   }
-  const declaration = comment.code === 1007 && DECLARATION.test(script.content.slice(starts[comment.line - 1] ?? 0));
+  const declaration = comment.code === 1007 && DECLARATION.test(script.content.slice(starts[comment.line - 1] ?? 0, scriptStart));
   return { diagnostic, defaultSetting: declaration ? 'info' : defaultSeverity(comment.code, comment.level, interpreter) };
 }
 
@@ -102,7 +102,7 @@ function toFinding(recipe: Recipe, index: LineIndex, extracted: ExtractedScript,
  * (and its relatives) the next word is only another name to declare, and the empty value is what was meant (apptainer's
  * dist/docker Dockerfile).
  */
-const DECLARATION = /^\s*(export|readonly|declare|typeset|local)\s/;
+const DECLARATION = /(?:^|[;&|(])\s*(?:export|readonly|declare|typeset|local)\s[^;&|]*$/;
 
 /** "This expression is constant" and relatives: a placeholder on the line makes them meaningless. */
 const CONSTANT_EXPRESSION_CODES = new Set([2050, 2078, 2157, 2193, 2194, 2195]);

@@ -158,7 +158,7 @@ test('SC1007 after export declares an empty variable on purpose (apptainer dist/
   if (!haveShellCheck(t)) {
     return;
   }
-  const exported = 'FROM debian:12\nRUN export PKG_CONFIG_PATH= \\\n    export PKG_CONFIG_SYSROOT_DIR=/sysroot && make\n';
+  const exported = 'FROM debian:12\nRUN . /buildenv.sh && \\\n    export PKG_CONFIG_PATH= \\\n    export PKG_CONFIG_SYSROOT_DIR=/sysroot && make\n';
   assert.deepEqual(compact(shellcheckFindings(exported, 'dockerfile')).map((line) => line.replace(/^\S+ /, '')), ['info SC1007', 'info SC2316']);
   const command = 'FROM debian:12\nRUN CC= make\n';
   assert.deepEqual(compact(shellcheckFindings(command, 'dockerfile')).map((line) => line.replace(/^\S+ /, '')), ['warning SC1007']);
