@@ -110,6 +110,7 @@ export default defineRule({
         return undefined;
       };
       const guarded = guardedByArguments(step.script.commands);
+      let builds: Map<ShellCommand, ShellCommand> | undefined;
       for (const command of entryCommands(recipe, step)) {
         const download = describeDownload(command);
         if (!download) {
@@ -132,7 +133,7 @@ export default defineRule({
           });
           continue;
         }
-        const build = download.source ? buildAfter(step.script.commands, command) : undefined;
+        const build = download.source ? (builds ??= buildsAfter(step.script.commands)).get(command) : undefined;
         if (build) {
           context.report({
             range: command.range,
@@ -199,10 +200,22 @@ function fromArguments(command: ShellCommand, variables: ReadonlySet<string>): b
 
 const BUILD_TOOLS = new Set(['configure', 'make', 'gmake', 'cmake', 'ninja', 'meson', 'autoreconf', 'scons']);
 
-/** A build command (`../FMS/configure`, `make`, `cmake`) after the download in the same script: the script compiles what it fetched. */
-function buildAfter(commands: readonly ShellCommand[], command: ShellCommand): ShellCommand | undefined {
-  const index = commands.indexOf(command);
-  return index < 0 ? undefined : commands.slice(index + 1).find((later) => BUILD_TOOLS.has(baseName(effectiveWords(later)[0]?.value ?? '')));
+/**
+ * For each command, the first build command (`../FMS/configure`, `make`, `cmake`) after it in the same script: a download
+ * followed by one is a script that compiles what it fetched. One pass over the script.
+ */
+function buildsAfter(commands: readonly ShellCommand[]): Map<ShellCommand, ShellCommand> {
+  const next = new Map<ShellCommand, ShellCommand>();
+  let build: ShellCommand | undefined;
+  for (let i = commands.length - 1; i >= 0; i--) {
+    if (build) {
+      next.set(commands[i], build);
+    }
+    if (BUILD_TOOLS.has(baseName(effectiveWords(commands[i])[0]?.value ?? ''))) {
+      build = commands[i];
+    }
+  }
+  return next;
 }
 
 /**
