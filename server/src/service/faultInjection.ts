@@ -1,6 +1,7 @@
 // Test-only fault for a lint worker, switched on by HPCLINT_FAULT_INJECTION=1 (test/lsp/abuse.test.ts):
 // a job whose text contains `HPCLINT-FAULT-EXIT` ends the worker thread, as a native crash or running out
-// of memory would. It proves that one document's crash never takes the others down.
+// of memory would. It proves that one document's crash never takes the others down. A job whose text contains
+// `HPCLINT-FAULT-HANG` blocks its worker for a minute, as a runaway analysis would (test/unit/service/workerPool.test.ts).
 import type { MessagePort } from 'node:worker_threads';
 import type { JobMessage } from './workerProtocol';
 
@@ -8,6 +9,9 @@ export function injectFaults(port: MessagePort): void {
   port.on('message', ({ job }: JobMessage) => {
     if (job.text.includes('HPCLINT-FAULT-EXIT')) {
       process.exit(70);
+    }
+    if (job.text.includes('HPCLINT-FAULT-HANG')) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
     }
   });
 }
