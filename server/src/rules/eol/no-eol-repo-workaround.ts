@@ -81,6 +81,8 @@ function retiredMirrors(context: RuleContext): void {
         message:
           '`mirror.centos.org` no longer serves CentOS Linux: the trees of CentOS 6, 7 and 8 moved to `vault.centos.org` at their end of life, so the bootstrap fails to download any package. ' +
           'Move to a supported release (`Bootstrap: docker` with `From: rockylinux/rockylinux:9`, say).',
+        // When HPC-EOL-001 reports this base (its repositories are gone), that finding speaks for the build failure.
+        rootCause: eolBaseCause(recipe, stage, 1),
       });
       continue;
     }
@@ -94,6 +96,7 @@ function retiredMirrors(context: RuleContext): void {
         message:
           `This mirror is asked for ${hit.product === 'fedora' ? 'Fedora' : hit.product === 'debian' ? 'Debian' : 'Ubuntu'} ${hit.cycle.cycle}, past its end of life (${freeExtendedWindow(hit)?.end ?? hit.cycle.eol}): such releases move to ${retiring.archive}, and the bootstrap then fails to find them. ` +
           'Move to a supported release (see HPC-EOL-001).',
+        rootCause: eolBaseCause(recipe, stage, 1),
       });
     }
   }
