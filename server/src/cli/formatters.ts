@@ -103,6 +103,9 @@ export function formatText(files: readonly FileReport[], tool: ToolInfo, paint: 
         `${paint.path(file.path)}:${start.line + 1}:${start.character + 1} ${paint.severity(diagnostic.severity, diagnostic.severity)} ` +
           `${paint.code(diagnostic.code)} ${oneLine(diagnostic.message)}`,
       );
+      for (const related of diagnostic.related ?? []) {
+        out.push(`  ${paint.path(related.path)}:${related.range.start.line + 1}:${related.range.start.character + 1} ${paint.dim('(the line in the script)')}`);
+      }
       const hint = fixHint(diagnostic, tool.rules);
       if (hint) {
         out.push(`  ${paint.dim(oneLine(hint))}`);
@@ -165,10 +168,15 @@ export function formatJson(files: readonly FileReport[], tool: ToolInfo): string
         endColumn: d.range.end.character + 1,
         fixable: isFixable(d),
         ...(d.site ? { site: d.site } : {}),
+        ...(d.related ? { related: d.related.map((related) => ({ path: related.path, message: related.message, ...jsonRange(related.range) })) } : {}),
       })),
     })),
   };
   return JSON.stringify(report, null, 2) + '\n';
+}
+
+function jsonRange(range: HpcDiagnostic['range']): { line: number; column: number; endLine: number; endColumn: number } {
+  return { line: range.start.line + 1, column: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1 };
 }
 
 // ---------------------------------------------------------------- github
@@ -312,6 +320,23 @@ export function formatSarif(files: readonly FileReport[], tool: ToolInfo): strin
             },
           },
         ],
+        ...(d.related
+          ? {
+              relatedLocations: d.related.map((related, id) => ({
+                id,
+                message: { text: related.message },
+                physicalLocation: {
+                  artifactLocation: { uri: artifactUri(related.path) },
+                  region: {
+                    startLine: related.range.start.line + 1,
+                    startColumn: related.range.start.character + 1,
+                    endLine: related.range.end.line + 1,
+                    endColumn: related.range.end.character + 1,
+                  },
+                },
+              })),
+            }
+          : {}),
       });
     }
   }

@@ -1,6 +1,6 @@
 // `hpclint` command line: lint files, print a report, exit 0/1/2; `hpclint lsp --stdio` starts the language server.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import packageJson from '../../../package.json';
 import { homepageUrl, ruleDocUrl } from '../docs/links';
 import { renderRuleDoc } from '../docs/render';
@@ -10,7 +10,9 @@ import { encodeRecipe, type RecipeEncoding } from './recipeBytes';
 import { skippedDiagnostic, tooLargeMessage } from '../engine/lint';
 import { isNonRuleCode, ruleByCodeOrName } from '../engine/registry';
 import type { Severity, SeveritySetting } from '../engine/rule';
-import type { ResolvedConfig } from '../engine/types';
+import type { HpcDiagnostic, ResolvedConfig } from '../engine/types';
+import type { ScriptContext } from '../io/copiedScripts';
+import { repositoryRoot } from '../io/boundedRead';
 import { formatFromName, parseRecipe } from '../recipe/parse';
 import { allRules } from '../rules/index';
 import type { ConfigLayers } from '../service/configCache';
@@ -127,7 +129,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       const name = options.stdinFilename;
       const text = io.readStdin();
       const config = configs.forDirectory(name ? dirname(resolve(io.cwd, name)) : io.cwd);
-      reports.push(lintFile(service, { path: name ? displayPath(name, io.cwd) : '<stdin>', text, config: config.resolved }, shellcheck));
+      const absolute = name ? resolve(io.cwd, name) : undefined;
+      reports.push(lintFile(service, { path: name ? displayPath(name, io.cwd) : '<stdin>', text, config: config.resolved, absolute }, shellcheck));
     } else {
       const { found, directories } = collectFiles(options.paths, { cwd: io.cwd, ignoreUnknown: options.ignoreUnknown });
       service = cliLintService(found.length);
@@ -160,7 +163,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
           reports.push({ path: file.path, format, diagnostics: [{ ...skippedDiagnostic(tooLargeMessage(read.bytes)), severity: 'warning' }] });
           continue;
         }
-        const work = { path: file.path, text: read.text, config: config.resolved };
+        const work = { path: file.path, text: read.text, config: config.resolved, absolute };
         reports.push(
           options.fix
             ? fixFile(service, { ...work, absolute, encoding: read.encoding }, io, shellcheck).then((fixed) => {
@@ -264,13 +267,25 @@ interface FileWork {
   path: string;
   text: string;
   config: ResolvedConfig;
+  /** The file on disk (its directory is the build context of the scripts it copies in); none for stdin without a name. */
+  absolute?: string;
+}
+
+/** The recipe's directory as the build context, read no further than its repository. */
+function scriptContext(absolute: string | undefined): ScriptContext | undefined {
+  return absolute === undefined ? undefined : { directory: dirname(absolute), root: repositoryRoot(absolute) };
+}
+
+/** Related locations in copied scripts, as paths the way the report shows the recipe's (next to it). */
+function withScriptPaths(path: string, diagnostics: HpcDiagnostic[]): HpcDiagnostic[] {
+  return diagnostics.map((d) => (d.related ? { ...d, related: d.related.map((related) => ({ ...related, path: join(dirname(path), related.path) })) } : d));
 }
 
 /** Lints one file (its scripts go to ShellCheck later); a file whose format cannot be detected is linted as a Dockerfile. */
-async function lintFile(service: LintService, { path, text, config }: FileWork, shellcheck: CliShellCheck): Promise<FileReport> {
+async function lintFile(service: LintService, { path, text, config, absolute }: FileWork, shellcheck: CliShellCheck): Promise<FileReport> {
   const format = service.formatFor({ fileName: path, text }) ?? 'dockerfile';
-  const outcome = await service.run({ kind: 'lint', text, fileName: path, format, config });
-  return withShellCheck({ path, format: outcome.format, diagnostics: outcome.diagnostics, text }, config, shellcheck);
+  const outcome = await service.run({ kind: 'lint', text, fileName: path, format, config }, { scripts: scriptContext(absolute) });
+  return withShellCheck({ path, format: outcome.format, diagnostics: withScriptPaths(path, outcome.diagnostics), text }, config, shellcheck);
 }
 
 /** ShellCheck needs the recipe model, which stays on the lint worker: parse the text again here, only when ShellCheck runs. */
@@ -290,10 +305,10 @@ async function fixFile(
 ): Promise<{ report: FileReport; writeFailed: boolean }> {
   const { path, text, config } = work;
   const format = service.formatFor({ fileName: path, text }) ?? 'dockerfile';
-  const outcome = await service.run({ kind: 'fix', text, fileName: path, format, config, lintFixed: true });
+  const outcome = await service.run({ kind: 'fix', text, fileName: path, format, config, lintFixed: true }, { scripts: scriptContext(work.absolute) });
   const fixed = outcome.fixed;
   if (!fixed || fixed.applied === 0 || fixed.text === text) {
-    return { report: withShellCheck({ path, format, diagnostics: outcome.diagnostics, text }, config, shellcheck), writeFailed: false };
+    return { report: withShellCheck({ path, format, diagnostics: withScriptPaths(path, outcome.diagnostics), text }, config, shellcheck), writeFailed: false };
   }
   const bytes = encodeRecipe(fixed.text, work.encoding);
   if (!bytes) {
@@ -307,7 +322,7 @@ async function fixFile(
     io.stderr(`hpclint: cannot write ${path}: ${describeError(error)}\n`);
     writeFailed = true;
   }
-  return { report: withShellCheck({ path, format, diagnostics: outcome.diagnostics, text: fixed.text }, config, shellcheck), writeFailed };
+  return { report: withShellCheck({ path, format, diagnostics: withScriptPaths(path, outcome.diagnostics), text: fixed.text }, config, shellcheck), writeFailed };
 }
 
 interface DirectoryConfig {

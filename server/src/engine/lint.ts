@@ -3,7 +3,9 @@ import type { ValidatorSettings } from 'dockerfile-utils';
 import { compatKeyMatches } from '../compat/match';
 import type { Range, Recipe, RecipeFormat } from '../recipe/model';
 import { parseDockerfileWithSyntaxTree } from '../recipe/dockerfile';
-import { factsOf } from '../recipe/facts';
+import type { CopiedScript } from '../recipe/copied-scripts';
+import { factsOf, type RecipeFacts } from '../recipe/facts';
+import { scriptRecipe, wantedScripts } from './copiedScripts';
 import { interestsMet } from './dispatch';
 import { detectFormat, parseRecipe } from '../recipe/parse';
 import { defaultConfig } from './config';
@@ -31,6 +33,8 @@ export interface EngineLintOptions extends LintOptions {
   dispatch?: boolean;
   /** Asked before each rule and the syntax check: true stops the lint with `LintCancelledError` (its result is no longer wanted). */
   cancelled?: () => boolean;
+  /** A model to lint instead of parsing `text` (a copied script's, made by `scriptRecipe`). */
+  model?: Recipe;
 }
 
 /** Thrown by `lint` when `options.cancelled` says stop. */
@@ -50,12 +54,19 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
   const config = options.config ?? defaultConfig();
   const skip = skipReason(text);
   if (skip !== undefined) {
-    return { format, recipe: emptyRecipe(format, text), diagnostics: [skippedDiagnostic(skip)] };
+    return { format, recipe: emptyRecipe(format, text), diagnostics: [skippedDiagnostic(skip)], wantedScripts: [] };
   }
 
   // dockerfile-ast's tree of a Dockerfile serves the syntax check too (one parse instead of two).
-  const { recipe, syntaxTree } = format === 'dockerfile' ? parseDockerfileWithSyntaxTree(text) : { recipe: parseRecipe(text, format), syntaxTree: undefined };
+  const { recipe, syntaxTree } = options.model
+    ? { recipe: options.model, syntaxTree: undefined }
+    : format === 'dockerfile'
+      ? parseDockerfileWithSyntaxTree(text)
+      : { recipe: parseRecipe(text, format), syntaxTree: undefined };
   const facts = factsOf(recipe);
+  facts.scriptInputs = options.scripts;
+  // A copied script's own model runs no scripts of its own: one level deep.
+  const copied = options.model ? [] : copiedScriptsOrNone(facts);
   const overrides = new Overrides(config);
   const diagnostics: HpcDiagnostic[] = [];
   const lineBreak = lineBreakOf(text);
@@ -135,9 +146,48 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
   // One finding per root cause among what the settings keep; an ignore pragma then silences that finding and the root
   // cause with it (the user has seen its facts), while a rule turned off lets the next one report.
   const single = rootCauses.size > 0 ? onePerRootCause(settled, rootCauses) : settled;
-  const kept = recipe.pragmas.length > 0 ? single.filter((d) => !suppressed(d, recipe, names)) : single;
+  const inScripts = copied.flatMap((script) => (script.text === undefined ? [] : scriptFindings(recipe, { ...script, text: script.text }, options, config)));
+  const found = inScripts.length > 0 ? [...single, ...inScripts] : single;
+  const kept = recipe.pragmas.length > 0 ? found.filter((d) => !suppressed(d, recipe, names)) : found;
   kept.sort(compareDiagnostics);
-  return { format, recipe, diagnostics: kept };
+  return { format, recipe, diagnostics: kept, wantedScripts: wantedScripts(copied) };
+}
+
+/** The copied scripts the recipe runs; none if finding them fails (HPC-USE-010 then reports the crash as `hpclint/internal`). */
+function copiedScriptsOrNone(facts: RecipeFacts): readonly CopiedScript[] {
+  try {
+    return facts.copiedScripts;
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The findings of every rule inside a copied script, linted as the body of the step that runs it, each
+ * reported on the command that runs the script with the script's own line as related information.
+ * Only findings that start on one of the script's commands count: the rest concern the recipe (its
+ * base, its labels), which the recipe's own lint reports.
+ */
+function scriptFindings(recipe: Recipe, script: CopiedScript & { text: string }, options: EngineLintOptions, config: ResolvedConfig): HpcDiagnostic[] {
+  const source = script.source ?? script.path.value;
+  const model = scriptRecipe(recipe, script);
+  const result = lint(script.text, { ...options, model, scripts: undefined, config: { ...config, syntaxValidation: false } });
+  const commands = model.stages.flatMap((stage) => stage.steps.flatMap((step) => (step.kind === 'run' ? step.script.commands : [])));
+  return result.diagnostics
+    .filter((d) => commands.some((command) => startsIn(command.range, d.range)))
+    .map((d) => ({
+      ...d,
+      range: script.command.range,
+      message: `${source} line ${d.range.start.line + 1} (run here): ${d.message}`,
+      fixes: [],
+      related: [{ path: source, range: d.range, message: d.message }],
+    }));
+}
+
+/** True when `inner` starts inside `outer` (a finding on a pipeline runs from one command into the next). */
+function startsIn(outer: Range, inner: Range): boolean {
+  const notAfter = (a: Range['start'], b: Range['start']): boolean => a.line < b.line || (a.line === b.line && a.character <= b.character);
+  return notAfter(outer.start, inner.start) && notAfter(inner.start, outer.end);
 }
 
 /** Of the findings that share a root cause, keeps those of the best (lowest) rank; findings without one are kept. */

@@ -1,4 +1,5 @@
 import type { Range, Recipe, RecipeFormat } from '../recipe/model';
+import type { ScriptInputs } from '../recipe/copied-scripts';
 import type { Category, Fix, RuleSettings, Severity, SeveritySetting, SiteFact } from './rule';
 
 /** One finding after severity overrides and pragmas: what the CLI prints and the server publishes. */
@@ -17,6 +18,15 @@ export interface HpcDiagnostic {
   source: 'hpclint' | 'dockerfile-utils' | 'shellcheck';
   /** The site and profile fact behind a site-specific finding. */
   site?: SiteFact;
+  /** Where else the finding is: for a finding inside a copied script, the script's line (`path` relative to the build context). */
+  related?: RelatedLocation[];
+}
+
+export interface RelatedLocation {
+  /** Build-context path (relative to the recipe's directory, `/`-separated). */
+  path: string;
+  range: Range;
+  message: string;
 }
 
 /** Effective configuration for one recipe: VS Code settings / CLI flags merged with `.hpclint.yaml`. */
@@ -42,10 +52,17 @@ export interface LintOptions {
   /** Forces the format; otherwise detected from file name and content. */
   format?: RecipeFormat;
   config?: ResolvedConfig;
+  /**
+   * Build-context files that the recipe copies in and runs, read by the caller (the engine reads nothing):
+   * their findings are reported on the commands that run them. Undefined: there is no build context.
+   */
+  scripts?: ScriptInputs;
 }
 
 export interface LintResult {
   format: RecipeFormat;
   recipe: Recipe;
   diagnostics: HpcDiagnostic[];
+  /** Build-context paths of the copied scripts the recipe runs (what the caller may read and pass as `scripts`). */
+  wantedScripts: string[];
 }

@@ -149,19 +149,23 @@ export function realpathOrSelf(path: string): string {
  * own directory). Undefined when it stays inside.
  */
 export function repositoryEscape(path: string, anchor: string = path): string | undefined {
-  let root = dirname(resolve(anchor));
-  for (let dir = root; ; ) {
-    if (existsSync(join(dir, '.git'))) {
-      root = dir;
-      break;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) {
-      break;
-    }
-    dir = parent;
-  }
+  const root = repositoryRoot(anchor);
   const real = realpathOrSelf(path);
   const realRoot = realpathOrSelf(root);
   return isInside(real, realRoot) ? undefined : `${real} is outside ${realRoot}; not read`;
+}
+
+/** The repository a file belongs to: the nearest directory above it with `.git`, else the file's own directory. */
+export function repositoryRoot(file: string): string {
+  const own = dirname(resolve(file));
+  for (let dir = own; ; ) {
+    if (existsSync(join(dir, '.git'))) {
+      return dir;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) {
+      return own;
+    }
+    dir = parent;
+  }
 }

@@ -1,6 +1,6 @@
 // The hpclint language server: the state every request handler shares. Handlers live in
 // `handlers/`, one file per request or notification, and are registered by `handlers/index.ts`.
-import { MessageType, ShowMessageNotification, TextDocuments, type Connection, type TextDocumentIdentifier } from 'vscode-languageserver';
+import { DidChangeWatchedFilesNotification, MessageType, ShowMessageNotification, TextDocuments, type Connection, type Disposable, type TextDocumentIdentifier } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Recipe, RecipeFormat } from '../recipe/model';
 import { allRules } from '../rules/index';
@@ -16,9 +16,10 @@ import { SettingsStore } from './documents/settings';
 import { DockerfileFeatures } from './features/dockerfileFeatures';
 import { dockerfileSwitches, type DockerfileSwitches } from './features/dockerfileSwitches';
 import { FormattingRegistrations } from './features/formattingRegistrations';
-import type { Logger } from './guard';
+import { describeError, type Logger } from './guard';
 import { registerHandlers } from './handlers/index';
 import { DocumentLinter } from './linting/documentLinter';
+import { ScriptWatch } from './linting/scriptWatch';
 import { createServerConnection, logProcessErrors } from './transport';
 import { baseNameOf } from './uri';
 
@@ -51,6 +52,9 @@ export class HpclintServer {
   readonly configs: DocumentConfigs;
   readonly publisher: DiagnosticPublisher;
   readonly linter: DocumentLinter;
+  /** Copied scripts the open recipes run (build contexts, watchers, who to lint again). */
+  readonly scripts: ScriptWatch;
+  private scriptWatchers?: Promise<Disposable>;
   /** Slower diagnostic sources merged into a second publish (see diagnostics/extraDiagnostics.ts). */
   readonly extraDiagnostics: ExtraDiagnostics;
   readonly recipes = new RecipeCache();
@@ -83,6 +87,9 @@ export class HpclintServer {
       });
     }, () => this.dockerExtensions);
     this.publisher = new DiagnosticPublisher(connection, this.logger);
+    this.scripts = new ScriptWatch(() => this.workspaceFolders, {
+      watch: (files) => void this.watchScripts(files),
+    });
     this.linter = new DocumentLinter({
       documents: this.documents,
       service: this.service,
@@ -90,6 +97,7 @@ export class HpclintServer {
       configs: this.configs,
       publisher: this.publisher,
       logger: this.logger,
+      scripts: this.scripts,
     });
     this.extraDiagnostics = new ExtraDiagnostics(this.publisher, this.logger, () => this.workspaceTrusted);
     this.extraDiagnostics.register(new ShellCheckProvider(this.logger));
@@ -142,6 +150,26 @@ export class HpclintServer {
   /** The parsed recipe of an open document's current version (main thread; for editing features). */
   recipe(target: OpenRecipe): Recipe {
     return this.recipes.get(target.document, target.format);
+  }
+
+  /** Asks the client to watch the copied scripts open recipes run (replacing the previous watchers), when it can. */
+  private async watchScripts(files: ReadonlyArray<{ directory: string; name: string }>): Promise<void> {
+    if (!this.client.registersFileWatchers) {
+      return;
+    }
+    const previous = this.scriptWatchers;
+    this.scriptWatchers = undefined;
+    try {
+      (await previous)?.dispose();
+      if (files.length > 0) {
+        this.scriptWatchers = this.connection.client.register(DidChangeWatchedFilesNotification.type, {
+          watchers: files.map(({ directory, name }) => ({ globPattern: { baseUri: directory, pattern: name } })),
+        });
+        await this.scriptWatchers;
+      }
+    } catch (error) {
+      this.logger.warn(`hpclint: the client did not register watchers for copied scripts (${describeError(error)}); edits to them show after the recipe changes`);
+    }
   }
 
   /** Settings, config files, workspace folders or trust changed: lint every open document again. */

@@ -5,6 +5,7 @@
 //
 // Facts are looked up by recipe (`factsOf`), so helpers that receive only the recipe reach them too; the
 // engine creates them with the recipe and hands them to rules as `context.facts`.
+import { copiedScriptsOf, type CopiedScript, type ScriptInputs } from './copied-scripts';
 import { keywordHaystack } from './keywords';
 import type { Recipe, ShellCommand, ShellScript, Stage, Step, StepKind, Word } from './model';
 import { splitShell } from './shell';
@@ -32,6 +33,9 @@ export class RecipeFacts {
   private chainMembers?: ReadonlySet<Stage>;
   private exactNames?: Map<string, Stage>;
   private referenceCycle?: boolean;
+  /** Build-context files the engine was given for the copied scripts the recipe runs (undefined: no build context). */
+  scriptInputs?: ScriptInputs;
+  private copied?: readonly CopiedScript[];
   /** Per stage and variable name: the last definition in the stages it builds on (see `resolveVariable`); null = none. */
   readonly inheritedDefinitions = new Map<Stage, Map<string, { value?: string } | null>>();
 
@@ -41,6 +45,12 @@ export class RecipeFacts {
   get keywordHaystack(): string {
     this.haystack ??= keywordHaystack(this.recipe, (words) => this.shellCScript(words));
     return this.haystack;
+  }
+
+  /** Files copied in from the build context and run, with their texts where `scriptInputs` has them. */
+  get copiedScripts(): readonly CopiedScript[] {
+    this.copied ??= copiedScriptsOf(this.recipe, this.scriptInputs);
+    return this.copied;
   }
 
   /** Line/offset conversions for the recipe text. */

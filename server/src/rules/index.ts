@@ -84,6 +84,7 @@ import noMpiLauncherInEntry from './usability/no-mpi-launcher-in-entry';
 import noRootAtStart from './usability/no-root-at-start';
 import noRuntimeNamespaceTricks from './usability/no-runtime-namespace-tricks';
 import noSiteStoragePaths from './usability/no-site-storage-paths';
+import unseenCopiedScript from './usability/unseen-copied-script';
 import worldReadableInstall from './usability/world-readable-install';
 
 export const allRules: readonly Rule[] = [
@@ -172,4 +173,5 @@ export const allRules: readonly Rule[] = [
   worldReadableInstall, // HPC-USE-007
   noRuntimeNamespaceTricks, // HPC-USE-008
   noSiteStoragePaths, // HPC-USE-009
+  unseenCopiedScript, // HPC-USE-010
 ];

@@ -3,6 +3,7 @@ import { fixAll } from '../engine/fixes';
 import { lint } from '../engine/lint';
 import type { Rule } from '../engine/rule';
 import type { HpcDiagnostic, ResolvedConfig } from '../engine/types';
+import type { ScriptInputs } from '../recipe/copied-scripts';
 import type { RecipeFormat } from '../recipe/model';
 import { statementLines, type StatementLines } from './statements';
 
@@ -18,6 +19,8 @@ export interface LintJob {
   statements?: boolean;
   /** `fix`: also return the findings left in the fixed text. */
   lintFixed?: boolean;
+  /** Build-context files the recipe copies in and runs, as the service read them (undefined: no build context). */
+  scripts?: ScriptInputs;
 }
 
 export interface LintOutcome {
@@ -27,18 +30,20 @@ export interface LintOutcome {
   statements?: StatementLines;
   /** `fix`: the fixed text and how many fixes it took. */
   fixed?: { text: string; applied: number };
+  /** Build-context paths of the copied scripts the (fixed) text runs: what the service reads for `scripts`. */
+  wantedScripts?: string[];
 }
 
 /** `cancelled` is asked between rules of a `lint` job: true stops it with `LintCancelledError`. */
 export function runJob(job: LintJob, rules: readonly Rule[], cancelled?: () => boolean): LintOutcome {
-  const options = { fileName: job.fileName, format: job.format, config: job.config, rules };
+  const options = { fileName: job.fileName, format: job.format, config: job.config, rules, scripts: job.scripts };
   if (job.kind === 'fix') {
     const fixed = fixAll(job.text, options);
-    const diagnostics = job.lintFixed ? lint(fixed.text, options).diagnostics : [];
-    return { format: job.format, diagnostics, fixed };
+    const left = job.lintFixed ? lint(fixed.text, options) : undefined;
+    return { format: job.format, diagnostics: left?.diagnostics ?? [], fixed, wantedScripts: left?.wantedScripts ?? [] };
   }
   const result = lint(job.text, { ...options, cancelled });
-  const outcome: LintOutcome = { format: result.format, diagnostics: result.diagnostics };
+  const outcome: LintOutcome = { format: result.format, diagnostics: result.diagnostics, wantedScripts: result.wantedScripts };
   if (job.statements) {
     outcome.statements = statementLines(result.recipe);
   }

@@ -1,6 +1,7 @@
 // The one way the CLI and the language server lint: format detection, skipping, configuration
-// layering (cached) and running the engine on worker threads.
+// layering (cached), reading the scripts a recipe copies in and runs, and running the engine on worker threads.
 import { skipReason } from '../engine/lint';
+import { readScripts, type ScriptContext } from '../io/copiedScripts';
 import type { Rule } from '../engine/rule';
 import type { RecipeFormat } from '../recipe/model';
 import { ConfigCache, type ConfigCacheOptions, type ConfigLayers, type DirectoryConfig } from './configCache';
@@ -23,8 +24,20 @@ export function laneOf(text: string): Lane {
   return text.length > LARGE_TEXT_CHARS ? 'large' : 'interactive';
 }
 
+export interface RunOptions {
+  /** Aborting it withdraws the job (see `Linter.run`). */
+  signal?: AbortSignal;
+  /** Where the recipe's copied scripts are read from; none: they are not read. */
+  scripts?: ScriptContext;
+}
+
+/** How many files' copied-script paths the service remembers (the oldest are forgotten first). */
+const MAX_REMEMBERED_FILES = 1000;
+
 export class LintService {
   readonly configs: ConfigCache;
+  /** Per build context and file name: the copied scripts its last lint wanted (read before the next one). */
+  private readonly wantedByFile = new Map<string, readonly string[]>();
 
   constructor(
     readonly rules: readonly Rule[],
@@ -54,10 +67,37 @@ export class LintService {
     this.linters.interactive.warmUp?.();
   }
 
-  /** Runs a job on its lane's linter (see `laneOf`); aborting `signal` withdraws it (see `Linter.run`). */
-  run(job: LintJob, signal?: AbortSignal): Promise<LintOutcome> {
+  /**
+   * Runs a job on its lane's linter (see `laneOf`); aborting `signal` withdraws it (see `Linter.run`). With a
+   * build context (`scripts`), the copied scripts the recipe runs are read here (never in the engine or a
+   * rule) and passed in: the ones the last lint of this file wanted first, then, when the recipe now runs
+   * others, those too and the job once more.
+   */
+  async run(job: LintJob, { signal, scripts: context }: RunOptions = {}): Promise<LintOutcome> {
     const linter = laneOf(job.text) === 'large' ? (this.linters.large ?? this.linters.interactive) : this.linters.interactive;
-    return linter.run(job, signal);
+    if (!context) {
+      return linter.run(job, signal);
+    }
+    const key = `${context.directory}\0${job.fileName ?? ''}`;
+    let scripts = readScripts(context, this.wantedByFile.get(key) ?? []);
+    let outcome = await linter.run({ ...job, scripts }, signal);
+    const missing = (outcome.wantedScripts ?? []).filter((path) => !Object.hasOwn(scripts, path));
+    if (missing.length > 0) {
+      scripts = { ...scripts, ...readScripts(context, missing) };
+      outcome = await linter.run({ ...job, scripts }, signal);
+    }
+    this.rememberWanted(key, outcome.wantedScripts ?? []);
+    return outcome;
+  }
+
+  private rememberWanted(key: string, paths: readonly string[]): void {
+    this.wantedByFile.delete(key);
+    if (paths.length > 0) {
+      this.wantedByFile.set(key, paths);
+      if (this.wantedByFile.size > MAX_REMEMBERED_FILES) {
+        this.wantedByFile.delete(this.wantedByFile.keys().next().value!);
+      }
+    }
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,6 @@
 // HpcDiagnostic → LSP Diagnostic, and back to what code actions need (`data`).
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { Fix, Severity } from '../../engine/rule';
 import type { HpcDiagnostic } from '../../engine/types';
@@ -25,6 +27,13 @@ export function toLspDiagnostic(finding: HpcDiagnostic): Diagnostic {
     source: finding.source,
     message: finding.message,
   };
+  const related = (finding.related ?? []).filter((location) => isAbsolute(location.path));
+  if (related.length > 0) {
+    diagnostic.relatedInformation = related.map((location) => ({
+      location: { uri: pathToFileURL(location.path).href, range: location.range },
+      message: location.message,
+    }));
+  }
   const href = ruleDocHref(finding.code);
   if (href !== undefined) {
     diagnostic.codeDescription = { href };

@@ -1,4 +1,5 @@
-// `workspace/didChangeWatchedFiles`: a `.hpclint.yaml`, a `.hadolint.yaml` or a `*.hpclint-site.yaml` profile was created, changed or deleted.
+// `workspace/didChangeWatchedFiles`: a `.hpclint.yaml`, a `.hadolint.yaml` or a `*.hpclint-site.yaml` profile, or a
+// script copied in and run by an open recipe, was created, changed or deleted.
 import { HADOLINT_CONFIG_NAMES } from '../../compat/hadolintConfig';
 import { CONFIG_FILE_NAMES } from '../../engine/config';
 import { isSiteProfileName } from '../../site/load';
@@ -12,6 +13,13 @@ const WATCHED_NAMES = new Set<string>([...CONFIG_FILE_NAMES, ...HADOLINT_CONFIG_
 export function registerWatchedFiles(server: HpclintServer): void {
   server.connection.onDidChangeWatchedFiles(
     guardedNotification(server.logger, 'didChangeWatchedFiles', (params) => {
+      // A copied script that an open recipe runs: lint that recipe again.
+      for (const change of params.changes) {
+        const path = filePathOf(change.uri);
+        for (const uri of path === undefined ? [] : server.scripts.documentsUsing(path)) {
+          server.linter.request(uri);
+        }
+      }
       const changed = params.changes
         .filter((change) => WATCHED_NAMES.has(baseNameOf(change.uri)) || isSiteProfileName(baseNameOf(change.uri)))
         .map((change) => filePathOf(change.uri));

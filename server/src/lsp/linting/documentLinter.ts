@@ -9,6 +9,7 @@ import { LintCancelledError, skippedDiagnostic } from '../../engine/lint';
 import { INTERNAL_CODE } from '../../engine/registry';
 import type { HpcDiagnostic, ResolvedConfig } from '../../engine/types';
 import type { RecipeFormat } from '../../recipe/model';
+import { scriptPath, type ScriptContext } from '../../io/copiedScripts';
 import { laneOf, type Lane, type LintService } from '../../service/lintService';
 import type { StatementLines } from '../../service/statements';
 import { JobTimeoutError } from '../../service/workerPool';
@@ -18,6 +19,7 @@ import type { DocumentConfigs } from '../documents/documentConfigs';
 import type { HpclintSettings, SettingsStore } from '../documents/settings';
 import { describeError, type Logger } from '../guard';
 import { baseNameOf } from '../uri';
+import type { ScriptWatch } from './scriptWatch';
 
 /** The published result of one document version. */
 export interface DocumentLint {
@@ -39,6 +41,8 @@ export interface DocumentLinterDependencies {
   configs: DocumentConfigs;
   publisher: DiagnosticPublisher;
   logger: Logger;
+  /** Build contexts for copied scripts, and which documents run which (none: scripts are not read). */
+  scripts?: ScriptWatch;
 }
 
 interface LaneState {
@@ -123,7 +127,8 @@ export class DocumentLinter {
       return undefined;
     }
     const { config } = this.deps.configs.resolve(document.uri, settings);
-    const outcome = await this.deps.service.run({ kind: 'fix', text: document.getText(), fileName: baseNameOf(document.uri), format, config });
+    const context = this.deps.scripts?.contextOf(document.uri);
+    const outcome = await this.deps.service.run({ kind: 'fix', text: document.getText(), fileName: baseNameOf(document.uri), format, config }, { scripts: context });
     return token?.isCancellationRequested || document.version !== version ? undefined : outcome.fixed?.text;
   }
 
@@ -135,6 +140,7 @@ export class DocumentLinter {
   /** Document closed. */
   forget(uri: string): void {
     this.results.delete(uri);
+    this.deps.scripts?.forget(uri);
     for (const lane of Object.values(this.lanes)) {
       lane.queue.delete(uri);
       if (lane.running === uri) {
@@ -197,9 +203,11 @@ export class DocumentLinter {
     let statements: StatementLines = [];
     if (settings.enable) {
       try {
-        const outcome = await service.run({ kind: 'lint', text, fileName, format, config, statements: true }, signal);
-        diagnostics = outcome.diagnostics;
+        const context = this.deps.scripts?.contextOf(uri);
+        const outcome = await service.run({ kind: 'lint', text, fileName, format, config, statements: true }, { signal, scripts: context });
+        diagnostics = withScriptPaths(outcome.diagnostics, context);
         statements = outcome.statements ?? [];
+        this.deps.scripts?.update(uri, context, outcome.wantedScripts ?? []);
       } catch (error) {
         if (error instanceof LintCancelledError) {
           return; // a newer version came: its lint is queued
@@ -224,6 +232,14 @@ export class DocumentLinter {
       waiter();
     }
   }
+}
+
+/** Related locations in copied scripts as absolute paths (they become the diagnostics' relatedInformation). */
+function withScriptPaths(diagnostics: HpcDiagnostic[], context: ScriptContext | undefined): HpcDiagnostic[] {
+  if (!context) {
+    return diagnostics;
+  }
+  return diagnostics.map((d) => (d.related ? { ...d, related: d.related.map((related) => ({ ...related, path: scriptPath(context, related.path) })) } : d));
 }
 
 /** What the user sees when the analysis itself failed: a time-out is reported as skipped, a crash as a bug. */
