@@ -55,7 +55,7 @@ function notAFinding(name: string, message: string, range: Range, recipe: Recipe
     case 'BASE_NAME_EMPTY':
       return argumentWithDefault(recipe, message);
     case 'UNKNOWN_INSTRUCTION':
-      return heredocBodyLines(recipe).has(range.start.line);
+      return heredocBodyLinesOf(recipe).has(range.start.line);
     default:
       return false;
   }
@@ -63,7 +63,21 @@ function notAFinding(name: string, message: string, range: Range, recipe: Recipe
 
 /** The rest of the line from the start of `range` (for a flag: `name=value …`). */
 function fromStart(recipe: Recipe, range: Range): string {
-  return recipe.text.split('\n')[range.start.line]?.slice(range.start.character) ?? '';
+  return linesOf(recipe)[range.start.line]?.slice(range.start.character) ?? '';
+}
+
+/** Per recipe, computed once: a recipe with thousands of syntax findings asks for each of them. */
+const textLines = new WeakMap<Recipe, readonly string[]>();
+const heredocLines = new WeakMap<Recipe, ReadonlySet<number>>();
+
+/** The recipe's lines split at `\n` (a `\r` stays at the end of its line). */
+function linesOf(recipe: Recipe): readonly string[] {
+  let lines = textLines.get(recipe);
+  if (lines === undefined) {
+    lines = recipe.text.split('\n');
+    textLines.set(recipe, lines);
+  }
+  return lines;
 }
 
 /** `base name ($BASE) should not be blank` where a global `ARG BASE=alpine OTHER=x` (several in one ARG) gives it a default. */
@@ -75,6 +89,15 @@ function argumentWithDefault(recipe: Recipe, message: string): boolean {
 /** A BuildKit heredoc operator: `<<EOF`, `<<-EOF`, `<<"EOF"`, and with a file descriptor, `5<<EOF` (which dockerfile-utils does not read). */
 const HEREDOC = /(?<![<\w])\d*<<(-?)\s*(["']?)([A-Za-z_][\w.-]*)\2/g;
 const HEREDOC_INSTRUCTION = /^\s*(RUN|COPY|ADD)\s/i;
+
+function heredocBodyLinesOf(recipe: Recipe): ReadonlySet<number> {
+  let lines = heredocLines.get(recipe);
+  if (lines === undefined) {
+    lines = heredocBodyLines(recipe);
+    heredocLines.set(recipe, lines);
+  }
+  return lines;
+}
 
 /** Zero-based lines inside BuildKit heredoc bodies (terminators included), read the way BuildKit reads them. */
 function heredocBodyLines(recipe: Recipe): Set<number> {
