@@ -13,17 +13,22 @@ export type Safety = 'safe' | 'unsafe';
 
 /** A fix of one or more edits that apply together (ranges refer to the text the rule saw; they must not overlap). */
 export function fix(title: string, safety: Safety, ...edits: TextEdit[]): Fix {
+  return fixOf(title, safety, edits);
+}
+
+/** A fix of a list of edits: for fixes that can have thousands of edits, which overflow the stack as spread arguments. */
+export function fixOf(title: string, safety: Safety, edits: TextEdit[]): Fix {
   return { title, safe: safety === 'safe', edits };
 }
 
 /** A fix that preserves behaviour (see `Safety`). */
 export function safeFix(title: string, ...edits: TextEdit[]): Fix {
-  return fix(title, 'safe', ...edits);
+  return fixOf(title, 'safe', edits);
 }
 
 /** A fix that changes behaviour or leaves a placeholder to fill in (see `Safety`). */
 export function unsafeFix(title: string, ...edits: TextEdit[]): Fix {
-  return fix(title, 'unsafe', ...edits);
+  return fixOf(title, 'unsafe', edits);
 }
 
 /** The text at `range` (a word, a key, part of a word) becomes `newText`. */

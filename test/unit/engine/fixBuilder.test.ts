@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyFixes } from '../../../server/src/engine/fixes';
-import { addLabel, fix, insert, insertLinesAfter, insertLinesBefore, remove, removeWord, replace, safeFix, unsafeFix } from '../../../server/src/engine/fixBuilder';
+import { addLabel, fix, fixOf, insert, insertLinesAfter, insertLinesBefore, remove, removeWord, replace, safeFix, unsafeFix } from '../../../server/src/engine/fixBuilder';
 import type { TextEdit } from '../../../server/src/engine/rule';
 import { parseRecipe } from '../../../server/src/recipe/parse';
 import { LineIndex } from '../../../server/src/recipe/text';
@@ -54,4 +54,12 @@ test('addLabel: after FROM, after the last %labels entry with its indent, into a
   assert.equal(label('Bootstrap: docker\nFrom: a\n\n%labels\n  x y\n\n%post\n  true\n', 'apptainer'), 'Bootstrap: docker\nFrom: a\n\n%labels\n  x y\n  k v\n\n%post\n  true\n');
   assert.equal(label('Bootstrap: docker\nFrom: a\n\n%labels\n%post\n  true\n', 'apptainer'), 'Bootstrap: docker\nFrom: a\n\n%labels\n    k v\n%post\n  true\n');
   assert.equal(label('Bootstrap: docker\nFrom: a\n', 'apptainer'), 'Bootstrap: docker\nFrom: a\n\n%labels\n    k v\n');
+});
+
+test('fixOf builds a fix from a list, so a fix of hundreds of thousands of edits does not overflow the stack', () => {
+  // HPC-BUILD-001's merge of every RUN in a 925 KB Dockerfile (fuzz 598288531:830) spread its edits as arguments.
+  const edits = Array.from({ length: 300_000 }, (_, line) => ({ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: '' }));
+  const built = fixOf('Merge', 'safe', edits);
+  assert.equal(built.edits.length, 300_000);
+  assert.equal(built.safe, true);
 });

@@ -1,6 +1,6 @@
 // HPC-BUILD-001: too many layer-creating instructions in the image that ships.
 import { defineRule, type Fix, type TextEdit } from '../../engine/rule';
-import { replace, safeFix } from '../../engine/fixBuilder';
+import { fixOf, replace } from '../../engine/fixBuilder';
 import type { Recipe, RunStep, Stage, Step } from '../../recipe/model';
 import { finalStageChain, offsetOf, rangeOf } from '../util/source';
 import docs from './layer-budget.md';
@@ -113,7 +113,7 @@ export default defineRule({
     const saved = groups.reduce((sum, group) => sum + group.length - 1, 0);
     const fixes: Fix[] =
       saved > 0
-        ? [safeFix(`Merge adjacent RUN instructions (${groups.length} group${groups.length === 1 ? '' : 's'}, ${saved} fewer layers)`, ...groups.flatMap((group) => mergeEdits(recipe, group)))]
+        ? [fixOf(`Merge adjacent RUN instructions (${groups.length} group${groups.length === 1 ? '' : 's'}, ${saved} fewer layers)`, 'safe', groups.flatMap((group) => mergeEdits(recipe, group)))]
         : [];
     const stageNote = chain.length > 1 ? ` across the final stage and the ${chain.length - 1} stage${chain.length === 2 ? '' : 's'} it builds on` : ' in the final stage';
     const base = scratch ? '' : ' with the base image\'s own layer(s)';

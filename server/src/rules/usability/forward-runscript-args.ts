@@ -1,6 +1,6 @@
 // HPC-USE-001: runscripts that drop the arguments of `apptainer run`; shell-form ENTRYPOINT.
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
-import { insert, unsafeFix } from '../../engine/fixBuilder';
+import { fixOf, insert, unsafeFix } from '../../engine/fixBuilder';
 import type { EntrypointStep, Recipe, ShellCommand } from '../../recipe/model';
 import { commandText, deadCode, entryCommands, entryLabel, entrySteps, type DeadCode } from '../util/entry';
 import docs from './forward-runscript-args.md';
@@ -74,7 +74,7 @@ export default defineRule({
       const [first, ...others] = silentApps;
       const fixes = silentApps.flatMap((step) => execFix(recipe, step, entryCommands(recipe, step).slice(-1)[0]) ?? []);
       const fix: Fix | undefined =
-        fixes.length <= 1 ? fixes[0] : unsafeFix('Run the last command of each app with `exec … "$@"`', ...fixes.flatMap((f) => f.edits));
+        fixes.length <= 1 ? fixes[0] : fixOf('Run the last command of each app with `exec … "$@"`', 'unsafe', fixes.flatMap((f) => f.edits));
       const more = others.length > 0 ? ` (nor do ${others.map((step) => `\`${step.app}\``).join(', ')})` : '';
       context.report({
         range: first.keywordRange,
