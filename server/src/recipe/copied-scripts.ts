@@ -207,17 +207,26 @@ class CopyIndexes {
 
   private lookup(copies: StageCopies, before: number, target: string): { copy: CopyStep; sources: string[] } | undefined {
     let best: { copy: CopyStep; order: number; sources: string[] } | undefined;
+    // A key's provisions are in step order: only the copies of the last step before `before` count.
     const consider = (key: string, toSource: (provision: Provision) => string): void => {
-      for (const provision of copies.provisions.get(key) ?? []) {
-        if (provision.order >= before || (best && provision.order < best.order)) {
-          continue;
-        }
-        const source = toSource(provision);
-        if (best && best.order === provision.order) {
-          best.sources.push(source);
-        } else {
-          best = { copy: provision.copy, order: provision.order, sources: [source] };
-        }
+      const provisions = copies.provisions.get(key) ?? [];
+      const last = lastBefore(provisions, before);
+      if (last < 0) {
+        return;
+      }
+      const order = provisions[last].order;
+      if (best && order < best.order) {
+        return;
+      }
+      if (!best || order > best.order) {
+        best = { copy: provisions[last].copy, order, sources: [] };
+      }
+      let first = last;
+      while (first > 0 && provisions[first - 1].order === order) {
+        first--;
+      }
+      for (let i = first; i <= last; i++) {
+        best.sources.push(toSource(provisions[i]));
       }
     };
     consider(target, (provision) => provision.source);
@@ -311,4 +320,19 @@ function looksLikeDirectory(source: string): boolean {
 function contextPath(source: string): string {
   const normal = posix.normalize(source.replace(/^\/+/, ''));
   return normal === '' ? '.' : normal.replace(/\/+$/, '');
+}
+
+/** The index of the last provision whose step comes before `before` (provisions in step order), or -1. */
+function lastBefore(provisions: readonly Provision[], before: number): number {
+  let low = 0;
+  let high = provisions.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (provisions[middle].order < before) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  return low - 1;
 }
