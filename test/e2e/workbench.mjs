@@ -6,8 +6,12 @@ const EDITOR = '.part.editor .editor-instance .monaco-editor';
 const QUICK_INPUT = '.quick-input-widget';
 const QUICK_INPUT_ROWS = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
 
+// Generous: on a loaded 2-core CI machine a fix or a re-lint has been seen to take 18 s and more to reach the editor
+// (under investigation, see CHANGELOG); a real failure still fails, only later.
+const E2E_TIMEOUT_MS = 90_000;
+
 /** Polls `probe` until it returns a truthy value; throws with `what` after `timeout` ms. */
-export async function waitFor(what, probe, { timeout = 30_000, interval = 150 } = {}) {
+export async function waitFor(what, probe, { timeout = E2E_TIMEOUT_MS, interval = 150 } = {}) {
   const deadline = Date.now() + timeout;
   let lastError;
   for (;;) {
@@ -165,7 +169,7 @@ export class Workbench {
     }, { timeout });
   }
 
-  waitForNoSquiggle(needle, timeout = 30_000) {
+  waitForNoSquiggle(needle, timeout = E2E_TIMEOUT_MS) {
     return waitFor(`no squiggle under "${needle}"`, async () => (await this.squigglesAt(needle)).length === 0, {
       timeout,
     });
@@ -184,7 +188,7 @@ export class Workbench {
   }
 
   /** Hovers `needle` and returns the visible hover's text once it contains `expected`. */
-  async hover(needle, expected, timeout = 30_000) {
+  async hover(needle, expected, timeout = E2E_TIMEOUT_MS) {
     const hover = this.page.locator('.monaco-hover:not(.hidden)');
     let attempt = 0;
     return waitFor(`a hover over "${needle}" containing "${expected}"`, async () => {
@@ -202,7 +206,7 @@ export class Workbench {
   }
 
   /** Opens the Problems panel and returns the text of its rows once `predicate(rows)` holds. */
-  async problems(predicate, what, timeout = 30_000) {
+  async problems(predicate, what, timeout = E2E_TIMEOUT_MS) {
     const panel = this.page.locator('.markers-panel');
     if (!(await panel.isVisible())) {
       await this.page.keyboard.press('Control+Shift+M');
@@ -223,7 +227,7 @@ export class Workbench {
   }
 
   /** Waits until a status-bar entry's text matches `pattern`; returns its text. */
-  statusBarEntry(pattern, timeout = 30_000) {
+  statusBarEntry(pattern, timeout = E2E_TIMEOUT_MS) {
     return waitFor(`a status-bar entry matching ${pattern}`, async () => {
       const texts = await this.page.locator('.part.statusbar .statusbar-item').allTextContents();
       return texts.find((text) => pattern.test(text.trim()));
