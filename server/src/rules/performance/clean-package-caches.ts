@@ -182,19 +182,43 @@ function rpmFinding(recipe: Recipe, layer: Layer, report: Reporter): void {
   );
 }
 
+const PIP_NO_CACHE_DIR = /^PIP_NO_CACHE_DIR=/;
+
+/** Where in a layer pip's cache is turned off by `export` and removed (`pip cache …`, `rm -rf ~/.cache`): one pass per layer. */
+interface PipCacheMarks {
+  /** Index of the first `export PIP_NO_CACHE_DIR=…`; Infinity when none. */
+  firstExport: number;
+  /** Index of the last command that removes pip's cache; -1 when none. */
+  lastCleanup: number;
+}
+
+function pipCacheMarks(layer: Layer): PipCacheMarks {
+  let firstExport = Infinity;
+  let lastCleanup = -1;
+  layer.commands.forEach(({ command }, index) => {
+    if (firstExport === Infinity && command.name === 'export' && command.words.some((word) => PIP_NO_CACHE_DIR.test(word.value))) {
+      firstExport = index;
+    }
+    const removesCache =
+      (isPipCommand(command) && effectiveWords(command).some((word) => word.value === 'cache')) || deletes(command, (removed) => /(^|\/)\.cache(\/pip)?$/.test(removed));
+    if (removesCache) {
+      lastCleanup = index;
+    }
+  });
+  return { firstExport, lastCleanup };
+}
+
 /** Whether pip's cache is off for this command: option, variable on the command, exported earlier, or ENV. */
-function pipCacheOff(recipe: Recipe, layer: Layer, index: number): boolean {
+function pipCacheOff(recipe: Recipe, layer: Layer, index: number, marks: PipCacheMarks): boolean {
   const { command, step } = layer.commands[index];
   const words = effectiveWords(command);
   if (words.some((word) => word.value.startsWith('--no-cache') || word.value === '--cache-dir' || word.value.startsWith('--cache-dir='))) {
     return true;
   }
-  const variable = /^PIP_NO_CACHE_DIR=/;
-  if (command.assignments.some((word) => variable.test(word.value)) || command.words.some((word) => variable.test(word.value))) {
+  if (command.assignments.some((word) => PIP_NO_CACHE_DIR.test(word.value)) || command.words.some((word) => PIP_NO_CACHE_DIR.test(word.value))) {
     return true;
   }
-  const exported = layer.commands.slice(0, index).some(({ command: earlier }) => earlier.name === 'export' && earlier.words.some((word) => variable.test(word.value)));
-  if (exported || resolveVariable(recipe, layer.stage, 'PIP_NO_CACHE_DIR', step.range.start.line) !== undefined) {
+  if (marks.firstExport < index || resolveVariable(recipe, layer.stage, 'PIP_NO_CACHE_DIR', step.range.start.line) !== undefined) {
     return true;
   }
   return mountedOver(step, '/root/.cache/pip') || step.flags.some((flag) => flag.name === 'mount' && /target=[^,]*\.cache/.test(flag.value?.value ?? ''));
@@ -229,24 +253,22 @@ function pipPackages(words: readonly Word[]): string[] | undefined {
 }
 
 function pipFindings(recipe: Recipe, layer: Layer, report: Reporter): void {
+  let marks: PipCacheMarks | undefined;
   layer.commands.forEach(({ command }, index) => {
     if (!isPipCommand(command)) {
       return;
     }
     const words = effectiveWords(command);
     const install = words.find((word) => word.value === 'install');
-    if (install === undefined || pipCacheOff(recipe, layer, index)) {
+    marks ??= pipCacheMarks(layer);
+    if (install === undefined || pipCacheOff(recipe, layer, index, marks)) {
       return;
     }
     const packages = pipPackages(words);
     if (packages !== undefined && packages.every((name) => PIP_TOOLING.has(name))) {
       return;
     }
-    const cleaned = after(layer, index).some(({ command: later }) => {
-      const laterWords = effectiveWords(later);
-      return (isPipCommand(later) && laterWords.some((word) => word.value === 'cache')) || deletes(later, (removed) => /(^|\/)\.cache(\/pip)?$/.test(removed));
-    });
-    if (cleaned) {
+    if (marks.lastCleanup > index) {
       return;
     }
     const heavy = packages?.map((name) => own(PIP_PACKAGE_WEIGHTS, name)).find((weight) => weight !== undefined);
