@@ -27,6 +27,8 @@ export class RecipeFacts {
   private globalArgValues?: Map<string, string>;
   private readonly shellCScripts = new Map<readonly Word[], ShellScript | null>();
   private haystack?: string;
+  /** Per keyword list (a module constant): whether the haystack mentions one of them (recipe/keywords.ts `mentions`). */
+  readonly keywordAnswers = new Map<readonly string[], boolean>();
   private scriptsByStage?: Map<Stage, ScriptRef[]>;
   private stageIndexes?: Map<string, number>;
   private chain?: readonly Stage[];

@@ -141,13 +141,19 @@ function collectScriptValues(shellCScript: ShellCOf, script: ShellScript, extra:
  * string of its model (word values after quote removal) or in any word of an `sh -c` script.
  */
 export function mentions(facts: RecipeFacts, keywords: readonly string[]): boolean {
-  // One alternation scans the text once (two to three times faster than one `includes` per keyword).
-  let pattern = patterns.get(keywords);
-  if (pattern === undefined) {
-    pattern = new RegExp(keywords.map((keyword) => keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
-    patterns.set(keywords, pattern);
+  // Asked by the dispatch and again by the rule's own prefilter: the haystack is scanned once per list and recipe.
+  let answer = facts.keywordAnswers.get(keywords);
+  if (answer === undefined) {
+    // One alternation scans the text once (two to three times faster than one `includes` per keyword).
+    let pattern = patterns.get(keywords);
+    if (pattern === undefined) {
+      pattern = new RegExp(keywords.map((keyword) => keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+      patterns.set(keywords, pattern);
+    }
+    answer = pattern.test(facts.keywordHaystack);
+    facts.keywordAnswers.set(keywords, answer);
   }
-  return pattern.test(facts.keywordHaystack);
+  return answer;
 }
 
 /** Keyword lists are module constants: one compiled pattern each. */

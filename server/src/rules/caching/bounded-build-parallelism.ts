@@ -125,6 +125,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'safe',
+    // `make`/`gmake`/`cmake`, `ninja` or `xargs`.
+    interests: { keywords: ['make', 'ninja', 'xargs'] },
   },
   docs,
   check(context) {

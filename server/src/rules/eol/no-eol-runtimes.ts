@@ -87,6 +87,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
+    // OpenSSL 1.x, Python or GCC 4 sources, a conda `python=` pin, or a distro `python2`/`python-dev` package.
+    interests: { keywords: ['openssl', 'python', 'gcc-4'] },
   },
   docs,
   check(context) {

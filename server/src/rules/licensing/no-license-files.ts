@@ -20,6 +20,8 @@ export default defineRule({
     severity: 'error',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
+    // A licence file's name (`.lic`, `license.dat`, `lservrc`, `.flexlmrc`) or a FlexLM line (SERVER, FEATURE, INCREMENT).
+    interests: { keywords: ['.lic', 'license.dat', 'licence.dat', 'lservrc', '.flexlmrc', 'server', 'feature', 'increment'] },
   },
   docs,
   check(context) {

@@ -80,6 +80,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
+    // `git clone`, `pip install git+…`, or `go install …@latest` (or another moving ref).
+    interests: { keywords: ['git', '@latest', '@master', '@main', '@head'] },
   },
   docs,
   check(context) {

@@ -23,6 +23,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
+    // An SSH server package or daemon (`openssh-server`, `sshd`, `dropbear`), an ssh/rsh launcher setting, or EXPOSE (port 22).
+    interests: { steps: ['expose'], keywords: ['ssh', 'rsh', 'dropbear'] },
   },
   docs,
   check(context) {

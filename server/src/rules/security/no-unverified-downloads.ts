@@ -139,6 +139,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
+    // A curl/wget command, or a pip index over plain HTTP.
+    interests: { keywords: [...DOWNLOADERS, 'http'] },
   },
   docs,
   check(context) {

@@ -20,6 +20,8 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
+    // A curl/wget command or substitution, or `ADD http(s)://…`.
+    interests: { keywords: [...DOWNLOADERS, 'http'] },
   },
   docs,
   check(context) {

@@ -30,6 +30,7 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
+    interests: { steps: ['entrypoint'] },
   },
   docs,
   check(context) {

@@ -15,6 +15,7 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
+    interests: { steps: ['entrypoint'] },
   },
   docs,
   check(context) {

@@ -79,6 +79,7 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
+    interests: { steps: ['entrypoint'] },
   },
   docs,
   check(context) {
