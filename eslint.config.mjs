@@ -64,4 +64,12 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  {
+    // The front ends build every model object: V8 gives each `{ ...object, more }` copy a hidden class of its
+    // own, and a model of 80,000 such steps made every rule's reads megamorphic (docs/engine.md, Cost).
+    files: ['server/src/recipe/dockerfile.ts', 'server/src/recipe/apptainer.ts', 'server/src/recipe/shell.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: 'ObjectExpression > SpreadElement', message: 'Write the fields out: a spread copy gets a hidden class of its own (docs/engine.md, Cost).' }],
+    },
+  },
 );

@@ -13,10 +13,12 @@ import type {
   ParseProblem,
   Range,
   Recipe,
+  RunStep,
   Section,
   ShellScript,
   Stage,
   Step,
+  StepBase,
   Word,
   Draft,
 } from './model';
@@ -267,7 +269,8 @@ function parseHeader(state: ParserState, lines: readonly LineSpan[]): HeaderStep
     let entry: PendingHeader;
     if (pending) {
       pending.value.append(text.slice(contentStart, cut));
-      entry = { ...pending, valueEnd: cut, lineEnd: contentEnd };
+      const { keyword, key, value, valueStart, lineStart } = pending;
+      entry = { keyword, key, value, valueStart, valueEnd: cut, lineStart, lineEnd: contentEnd };
       pending = undefined;
     } else {
       const colon = indexIn(text, ':', contentStart, cut);
@@ -401,12 +404,12 @@ function parseSectionHeader(state: ParserState, line: LineSpan, bodyEnd: number)
 
 function sectionSteps(state: ParserState, section: Section): Step[] {
   const spec = sectionSpec(section.name);
-  const base = {
-    keyword: section.header.text,
-    keywordRange: section.header.range,
-    range: section.range,
-    ...appOf(state, section, spec),
-  };
+  // Object literals with the fields written out, not `{ ...base, more }`: V8 gives each such copy a hidden
+  // class of its own, which made every rule's reads of 8,000 steps megamorphic.
+  const keyword = section.header.text;
+  const keywordRange = section.header.range;
+  const range = section.range;
+  const app = appOf(state, section, spec);
   const bodyStart = state.index.offsetAt(section.bodyRange.start);
   const bodyEnd = bodyStart + section.body.length;
   const script = (): ShellScript => {
@@ -419,38 +422,49 @@ function sectionSteps(state: ParserState, section: Section): Step[] {
     }
     return result;
   };
+  const one = (step: Step): Step[] => {
+    if (app !== undefined) {
+      (step as Draft<StepBase>).app = app;
+    }
+    return [step];
+  };
   switch (spec?.kind) {
     case 'script':
       if (spec.step === 'run') {
-        return [{ ...base, kind: 'run', flags: [], script: script(), ...shellOf(section) }];
+        const run: Draft<RunStep> = { keyword, keywordRange, range, kind: 'run', flags: [], script: script() };
+        const shell = shellOf(section);
+        if (shell !== undefined) {
+          run.shell = shell;
+        }
+        return one(run);
       }
       if (spec.step === 'test') {
-        return [{ ...base, kind: 'test', script: script() }];
+        return one({ keyword, keywordRange, range, kind: 'test', script: script() });
       }
       if (spec.step === 'entrypoint') {
-        return [{ ...base, kind: 'entrypoint', form: 'script', args: [], script: script() }];
+        return one({ keyword, keywordRange, range, kind: 'entrypoint', form: 'script', args: [], script: script() });
       }
       // `%pre`: still a shell script (its comments can be pragmas), kept as text for the rules.
       script();
-      return [{ ...base, kind: 'other', args: section.args, body: bodyWord(section) }];
+      return one({ keyword, keywordRange, range, kind: 'other', args: section.args, body: bodyWord(section) });
     case 'environment': {
       const envScript = script();
-      return [{ ...base, kind: 'env', script: envScript, pairs: exportedPairs(state, envScript) }];
+      return one({ keyword, keywordRange, range, kind: 'env', script: envScript, pairs: exportedPairs(state, envScript) });
     }
     case 'arguments':
-      return [{ ...base, kind: 'arg', pairs: lineValues(state, bodyStart, bodyEnd, argumentPair) }];
+      return one({ keyword, keywordRange, range, kind: 'arg', pairs: lineValues(state, bodyStart, bodyEnd, argumentPair) });
     case 'labels':
-      return [{ ...base, kind: 'label', pairs: lineValues(state, bodyStart, bodyEnd, labelPair) }];
+      return one({ keyword, keywordRange, range, kind: 'label', pairs: lineValues(state, bodyStart, bodyEnd, labelPair) });
     case 'files':
-      return fileSteps(state, section, base, bodyStart, bodyEnd);
+      return fileSteps(state, section, { keyword, keywordRange, app }, bodyStart, bodyEnd);
     default:
-      return [{ ...base, kind: 'other', args: section.args, body: bodyWord(section) }];
+      return one({ keyword, keywordRange, range, kind: 'other', args: section.args, body: bodyWord(section) });
   }
 }
 
-function appOf(state: ParserState, section: Section, spec: SectionSpec | undefined): { app?: string } {
+function appOf(state: ParserState, section: Section, spec: SectionSpec | undefined): string | undefined {
   if (!spec?.app) {
-    return {};
+    return undefined;
   }
   const app = section.args[0];
   if (!app) {
@@ -459,16 +473,15 @@ function appOf(state: ParserState, section: Section, spec: SectionSpec | undefin
       range: section.header.range,
       severity: 'error',
     });
-    return {};
+    return undefined;
   }
-  return { app: app.value };
+  return app.value;
 }
 
 /** `%post -c /bin/bash` → the `/bin/bash` word. */
-function shellOf(section: Section): { shell?: Word } {
+function shellOf(section: Section): Word | undefined {
   const flag = section.args.findIndex((arg) => arg.value === '-c');
-  const shell = flag >= 0 ? section.args[flag + 1] : undefined;
-  return shell ? { shell } : {};
+  return flag >= 0 ? section.args[flag + 1] : undefined;
 }
 
 function bodyWord(section: Section): Word {
@@ -576,15 +589,17 @@ function argumentPair(state: ParserState, start: number, end: number): KeyValue 
   };
 }
 
-type StepBaseFields = Pick<CopyStep, 'keyword' | 'keywordRange' | 'range' | 'app'>;
-
 /** One CopyStep per `src [dst]` line of `%files [from <stage>]` / `%appfiles <app>`. */
-function fileSteps(state: ParserState, section: Section, base: StepBaseFields, bodyStart: number, bodyEnd: number): CopyStep[] {
+function fileSteps(state: ParserState, section: Section, base: { keyword: string; keywordRange: Range; app?: string }, bodyStart: number, bodyEnd: number): CopyStep[] {
   const from = section.name === 'files' && section.args[0]?.value.toLowerCase() === 'from' ? section.args[1] : undefined;
+  const { keyword, keywordRange, app } = base;
   const steps: CopyStep[] = [];
   for (const [start, end] of contentLines(state, bodyStart, bodyEnd)) {
     const words = fileWords(state, start, end);
-    const step: Draft<CopyStep> = { ...base, range: state.index.range(start, end), kind: 'copy', flags: [], sources: words.slice(0, 1) };
+    const step: Draft<CopyStep> = { keyword, keywordRange, range: state.index.range(start, end), kind: 'copy', flags: [], sources: words.slice(0, 1) };
+    if (app !== undefined) {
+      step.app = app;
+    }
     if (words[1]) {
       step.destination = words[1];
     }
