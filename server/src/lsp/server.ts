@@ -5,6 +5,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Recipe, RecipeFormat } from '../recipe/model';
 import { allRules } from '../rules/index';
 import { createLinter } from '../service/linter';
+import { compileOnWorkerThreads, INTERACTIVE_WORKER_YOUNG_MB } from './memory';
 import { LintService } from '../service/lintService';
 import type { ClientSupport } from './capabilities';
 import { ShellCheckProvider } from '../shellcheck/lspProvider';
@@ -66,7 +67,7 @@ export class HpclintServer {
     this.service = new LintService(
       allRules,
       {
-        interactive: createLinter(allRules, { size: 1, jobTimeoutMs: 30_000, maxHeapMb: 1024, maxYoungMb: 4 }),
+        interactive: createLinter(allRules, { size: 1, jobTimeoutMs: 30_000, maxHeapMb: 1024, maxYoungMb: INTERACTIVE_WORKER_YOUNG_MB }),
         large: createLinter(allRules, { size: 1, jobTimeoutMs: 60_000, maxHeapMb: 2048, idleTimeoutMs: 30_000 }),
       },
       {
@@ -187,6 +188,7 @@ export class HpclintServer {
 
 /** Starts a server on the transport named on the command line. */
 export function startServer(connection: Connection = createServerConnection()): HpclintServer {
+  compileOnWorkerThreads();
   logProcessErrors(connection);
   const server = new HpclintServer(connection);
   server.listen();
