@@ -127,26 +127,14 @@ async function main() {
   console.log(`• chromium started … ${seconds(from)}s`);
 
   const results = [];
-  // A scenario that fails is run once more (printing the first failure): code-server's quick open and its
-  // delivery of fixes have flaked under load (CHANGELOG, known issues). A scenario that fails twice fails.
-  async function attempt(body, timeout) {
-    await bench.reset();
-    await Promise.race([
-      body(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`scenario timed out after ${timeout / 1000}s`)), timeout).unref()),
-    ]);
-  }
-
   async function scenario(name, body, { timeout = 120_000 } = {}) {
     const begin = Date.now();
     try {
-      try {
-        await attempt(body, timeout);
-      } catch (first) {
-        console.log(`RETRY ${name} (${seconds(begin)}s)\n  ${String(first?.stack ?? first).split('\n').slice(0, 2).join('\n  ')}`);
-        await printFailureContext();
-        await attempt(body, timeout);
-      }
+      await bench.reset();
+      await Promise.race([
+        body(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error(`scenario timed out after ${timeout / 1000}s`)), timeout).unref()),
+      ]);
       results.push({ name, passed: true });
       console.log(`PASS ${name} (${seconds(begin)}s)`);
     } catch (error) {

@@ -6,12 +6,8 @@ const EDITOR = '.part.editor .editor-instance .monaco-editor';
 const QUICK_INPUT = '.quick-input-widget';
 const QUICK_INPUT_ROWS = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
 
-// Generous: on a loaded 2-core CI machine a fix or a re-lint has been seen to take 18 s and more to reach the editor
-// (under investigation, see CHANGELOG); a real failure still fails, only later.
-const E2E_TIMEOUT_MS = 90_000;
-
 /** Polls `probe` until it returns a truthy value; throws with `what` after `timeout` ms. */
-export async function waitFor(what, probe, { timeout = E2E_TIMEOUT_MS, interval = 150 } = {}) {
+export async function waitFor(what, probe, { timeout = 30_000, interval = 150 } = {}) {
   const deadline = Date.now() + timeout;
   let lastError;
   for (;;) {
@@ -96,8 +92,8 @@ export class Workbench {
 
   /**
    * Opens `fileName` with Quick Open and checks that the active tab is exactly that file: the list re-sorts
-   * while results stream in, so a click can land on another row ("hpc.Dockerfile" for "Dockerfile"); then
-   * it tries again.
+   * while results stream in, so the file is taken with the keyboard once it is the focused row (a mouse click
+   * can land on another row, "hpc.Dockerfile" for "Dockerfile"); if another file opened all the same, it tries again.
    */
   async quickOpen(fileName) {
     const activeName = this.page.locator('.part.editor .tab.active .label-name').first();
@@ -106,10 +102,7 @@ export class Workbench {
       await this.page.keyboard.press('Control+P');
       await this.page.locator(QUICK_INPUT).waitFor({ state: 'visible' });
       await this.page.keyboard.type(fileName);
-      const row = this.page.locator(QUICK_INPUT_ROWS).filter({
-        has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(fileName)}$`) }),
-      });
-      await row.first().click({ timeout: 20_000 });
+      await this.acceptQuickInputRow(fileName);
       await this.page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 10_000 });
       return waitFor(`the active tab to settle on ${fileName}`, async () => (await activeName.textContent())?.trim() === fileName, {
         timeout: 5_000,
@@ -118,16 +111,39 @@ export class Workbench {
     await this.page.locator(`${EDITOR} .view-lines .view-line`).first().waitFor({ timeout: 20_000 });
   }
 
+  /**
+   * Presses Enter in the open quick input once its focused row is exactly `label` (two polls in a row, so the
+   * list has settled); moves the focus down when a row with that label is listed but another stays focused.
+   */
+  async acceptQuickInputRow(label, timeout = 20_000) {
+    const labelsOf = (rows) => rows.locator('.label-name').allTextContents();
+    const focused = this.page.locator(`${QUICK_INPUT_ROWS}.focused`);
+    let settled = 0;
+    let elsewhere = 0;
+    await waitFor(`"${label}" focused in the quick input`, async () => {
+      const focusedLabel = (await labelsOf(focused))[0]?.trim();
+      if (focusedLabel === label) {
+        elsewhere = 0;
+        return ++settled >= 2;
+      }
+      settled = 0;
+      const listed = (await labelsOf(this.page.locator(QUICK_INPUT_ROWS))).map((text) => text.trim());
+      if (listed.includes(label) && ++elsewhere >= 3) {
+        elsewhere = 0;
+        await this.page.keyboard.press('ArrowDown');
+      }
+      return false;
+    }, { timeout, interval: 100 });
+    await this.page.keyboard.press('Enter');
+  }
+
   /** Runs a command from the command palette (F1) by its exact label. */
   async runCommand(label) {
     await this.dismissQuickInput();
     await this.page.keyboard.press('F1');
     await this.page.locator(QUICK_INPUT).waitFor({ state: 'visible' });
     await this.page.keyboard.type(label);
-    const row = this.page.locator(QUICK_INPUT_ROWS).filter({
-      has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }),
-    });
-    await row.first().click({ timeout: 15_000 });
+    await this.acceptQuickInputRow(label);
     await this.page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 15_000 });
   }
 
@@ -169,7 +185,7 @@ export class Workbench {
     }, { timeout });
   }
 
-  waitForNoSquiggle(needle, timeout = E2E_TIMEOUT_MS) {
+  waitForNoSquiggle(needle, timeout = 30_000) {
     return waitFor(`no squiggle under "${needle}"`, async () => (await this.squigglesAt(needle)).length === 0, {
       timeout,
     });
@@ -188,7 +204,7 @@ export class Workbench {
   }
 
   /** Hovers `needle` and returns the visible hover's text once it contains `expected`. */
-  async hover(needle, expected, timeout = E2E_TIMEOUT_MS) {
+  async hover(needle, expected, timeout = 30_000) {
     const hover = this.page.locator('.monaco-hover:not(.hidden)');
     let attempt = 0;
     return waitFor(`a hover over "${needle}" containing "${expected}"`, async () => {
@@ -206,7 +222,7 @@ export class Workbench {
   }
 
   /** Opens the Problems panel and returns the text of its rows once `predicate(rows)` holds. */
-  async problems(predicate, what, timeout = E2E_TIMEOUT_MS) {
+  async problems(predicate, what, timeout = 30_000) {
     const panel = this.page.locator('.markers-panel');
     if (!(await panel.isVisible())) {
       await this.page.keyboard.press('Control+Shift+M');
@@ -227,7 +243,7 @@ export class Workbench {
   }
 
   /** Waits until a status-bar entry's text matches `pattern`; returns its text. */
-  statusBarEntry(pattern, timeout = E2E_TIMEOUT_MS) {
+  statusBarEntry(pattern, timeout = 30_000) {
     return waitFor(`a status-bar entry matching ${pattern}`, async () => {
       const texts = await this.page.locator('.part.statusbar .statusbar-item').allTextContents();
       return texts.find((text) => pattern.test(text.trim()));
@@ -246,15 +262,8 @@ export class Workbench {
     await this.page.keyboard.press('F1');
     await this.page.locator(QUICK_INPUT).waitFor({ state: 'visible' });
     await this.page.keyboard.type(label);
-    const command = this.page.locator(QUICK_INPUT_ROWS).filter({
-      has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }),
-    });
-    await command.first().waitFor({ timeout: 15_000 });
-    await this.page.keyboard.press('Enter');
-    const row = this.page.locator(QUICK_INPUT_ROWS).filter({
-      has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(choice)}$`) }),
-    });
-    await row.first().click({ timeout: 15_000 });
+    await this.acceptQuickInputRow(label);
+    await this.acceptQuickInputRow(choice);
     await this.page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 15_000 });
   }
 
@@ -345,8 +354,4 @@ export class Workbench {
         .join('\n'),
     );
   }
-}
-
-function escapeRegExp(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

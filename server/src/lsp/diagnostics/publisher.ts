@@ -1,11 +1,16 @@
 // Pushes each document's diagnostics (`textDocument/publishDiagnostics`, so every client works): hpclint's
-// own findings merged with the latest results of slower extra sources (see extraDiagnostics.ts).
+// own findings merged with the latest results of slower extra sources (see extraDiagnostics.ts). A version's
+// diagnostics are sent again only when they changed: VS Code drops a quick-fix or Fix All request still in
+// flight whenever a document's markers change (its code-action model re-triggers), so a re-lint with the same
+// result (settings, config files, a slower source that found nothing new) must not reach the editor.
 import type { Connection, Diagnostic } from 'vscode-languageserver';
 import { describeError, type Logger } from '../guard';
 
 interface Published {
   version: number;
   own: Diagnostic[];
+  /** What the client last received for this document: its version and diagnostics. */
+  sent?: { version: number; diagnostics: Diagnostic[] };
   /** Source → its latest diagnostics; kept across versions until the source reports again (no flicker). */
   extra: Map<string, Diagnostic[]>;
 }
@@ -48,6 +53,10 @@ export class DiagnosticPublisher {
 
   private send(uri: string, state: Published): void {
     const diagnostics = state.extra.size === 0 ? state.own : state.own.concat(...state.extra.values());
+    if (state.sent?.version === state.version && sameDiagnostics(state.sent.diagnostics, diagnostics)) {
+      return;
+    }
+    state.sent = { version: state.version, diagnostics };
     this.sendSafely({ uri, version: state.version, diagnostics });
   }
 
@@ -56,4 +65,9 @@ export class DiagnosticPublisher {
       this.logger.error(`hpclint: publishing diagnostics for ${params.uri} failed: ${describeError(error)}`);
     });
   }
+}
+
+/** Equal as the client sees them (JSON): compared only for a second send of the same version. */
+function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+  return a === b || (a.length === b.length && JSON.stringify(a) === JSON.stringify(b));
 }
