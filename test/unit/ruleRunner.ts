@@ -1,7 +1,7 @@
 // Runs one rule on a recipe text, the way the engine does, without severity overrides or pragmas.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { interestsMet } from '../../server/src/engine/dispatch';
+import { interestsMet, runRule as dispatchRule } from '../../server/src/engine/dispatch';
 import { applyFixes as applyEngineFixes } from '../../server/src/engine/fixes';
 import type { Finding, Fix, Rule, RuleSettings, Severity } from '../../server/src/engine/rule';
 import type { Range, Recipe, RecipeFormat } from '../../server/src/recipe/model';
@@ -29,13 +29,17 @@ export function testSettings(overrides: Partial<RuleSettings> = {}): RuleSetting
 export function runRule(rule: Rule, text: string, format: RecipeFormat, settings: RuleSettings = testSettings()): { recipe: Recipe; findings: RuleFinding[] } {
   const recipe = parseRecipe(text, format);
   const facts = factsOf(recipe);
-  const findings: RuleFinding[] = [];
-  rule.check({
-    recipe,
-    facts,
-    settings,
-    report: (finding) => findings.push({ ...finding, severity: finding.severity ?? rule.meta.severity, fixes: finding.fixes ?? [] }),
-  });
+  // The engine's way: the rule's handlers dispatched from RecipeFacts' indexes.
+  const reported: Finding[] = [];
+  dispatchRule(rule, { recipe, facts, settings, report: (finding) => reported.push(finding) }, true);
+  if (rule.parts) {
+    const walked: Finding[] = [];
+    rule.check({ recipe, facts, settings, report: (finding) => walked.push(finding) });
+    if (JSON.stringify(walked) !== JSON.stringify(reported)) {
+      throw new Error(`${rule.meta.code}: its handlers report other findings when dispatched than in its own walk (rule.check)`);
+    }
+  }
+  const findings: RuleFinding[] = reported.map((finding) => ({ ...finding, severity: finding.severity ?? rule.meta.severity, fixes: finding.fixes ?? [] }));
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   if (findings.length > 0 && !interestsMet(rule.meta.interests, facts)) {
     throw new Error(`${rule.meta.code} reports on a recipe its declared interests exclude: the engine would skip it (meta.interests)`);

@@ -6,7 +6,7 @@ import { parseDockerfileWithSyntaxTree } from '../recipe/dockerfile';
 import type { CopiedScript } from '../recipe/copied-scripts';
 import { factsOf, type RecipeFacts } from '../recipe/facts';
 import { scriptRecipe, wantedScripts } from './copiedScripts';
-import { interestsMet } from './dispatch';
+import { interestsMet, runRule } from './dispatch';
 import { detectFormat, parseRecipe } from '../recipe/parse';
 import { defaultConfig } from './config';
 import { fixesWithLineBreak, lineBreakOf } from './lineBreaks';
@@ -90,7 +90,7 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
     }
     const findings: Finding[] = [];
     try {
-      rule.check({ recipe, facts, settings: config.settings, report: (finding) => findings.push(finding) });
+      runRule(rule, { recipe, facts, settings: config.settings, report: (finding) => findings.push(finding) }, dispatch);
     } catch (error) {
       diagnostics.push(internalDiagnostic(rule, error));
       continue;

@@ -1,6 +1,7 @@
 import { parseRulePage } from '../docs/rule-page';
-import type { RecipeFacts } from '../recipe/facts';
-import type { Range, Recipe, RecipeFormat, StepKind } from '../recipe/model';
+import type { RecipeFacts, ScriptRef } from '../recipe/facts';
+import type { Range, Recipe, RecipeFormat, ShellCommand, Stage, Step, StepKind } from '../recipe/model';
+import { walkHandlers } from './dispatch';
 import type { Site } from '../site/profile';
 
 // The vocabularies of findings and settings, declared once here (types derived from the lists).
@@ -87,7 +88,7 @@ export interface RuleDocs {
  */
 export interface RuleInterests {
   readonly steps?: readonly StepKind[];
-  /** Effective command names (after `sudo`, `env A=1`, `exec` …; commands of `sh -c` strings included). */
+  /** Effective command names (after `sudo`, `env A=1`, `exec` …) of the recipe's scripts (`RecipeFacts.commands`; not `sh -c` strings). */
   readonly commands?: readonly string[];
   /** Lower-case text the recipe must mention: its text, word values after quote removal, `sh -c` scripts. */
   readonly keywords?: readonly string[];
@@ -165,22 +166,50 @@ export interface RuleContext {
   report(finding: Finding): void;
 }
 
-export interface Rule {
-  meta: RuleMeta;
-  check(context: RuleContext): void;
+/** A part of a rule called once per command (in recipe order) whose effective name is one of `names`. */
+export interface CommandHandler {
+  readonly names: readonly string[];
+  check(command: ShellCommand, where: ScriptRef, context: RuleContext): void;
 }
 
-/** What a rule file exports through `defineRule`: metadata without docs, its page, its check. */
-export interface RuleDefinition {
+/** A part of a rule called once per step (in recipe order) of one of `kinds`. */
+export interface StepHandler<K extends StepKind = StepKind> {
+  readonly kinds: readonly K[];
+  check(step: Extract<Step, { kind: K }>, stage: Stage, context: RuleContext): void;
+}
+
+/**
+ * What a rule looks at the recipe with: its own `check`, and handlers the engine calls on the commands and steps they
+ * name, found in RecipeFacts' indexes (one walk each, shared by every rule). The engine runs `check`, then `onStep`,
+ * then `onCommand` (engine/dispatch.ts).
+ */
+export interface RuleParts<K extends StepKind = StepKind> {
+  check?(context: RuleContext): void;
+  onStep?: StepHandler<K>;
+  onCommand?: CommandHandler;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  /** The whole rule on one recipe: its parts, the handlers on the commands and steps found by a walk of their own. */
+  check(context: RuleContext): void;
+  /** Its parts, when it has handlers: the engine dispatches them (`runRule`), and `check` is their undispatched twin. */
+  parts?: RuleParts;
+}
+
+/** What a rule file exports through `defineRule`: metadata without docs, its page, its check and handlers. */
+export interface RuleDefinition<K extends StepKind = StepKind> extends RuleParts<K> {
   meta: Omit<RuleMeta, 'docs'>;
   /** The rule's page, `<name>.md` beside the rule file (imported as text); parsed into `meta.docs`. */
   docs: string;
-  check(context: RuleContext): void;
 }
 
-/** A rule from its definition; throws when the page does not parse or its title is not `# <code> <name>`. */
-export function defineRule(definition: RuleDefinition): Rule {
-  const { meta, docs, check } = definition;
+/**
+ * A rule from its definition; throws when the page does not parse or its title is not `# <code> <name>`. A rule made
+ * of handlers only is interested in what they name (`meta.interests`, unless it declares its own).
+ */
+export function defineRule<K extends StepKind>(definition: RuleDefinition<K>): Rule {
+  const { meta, docs, check, onStep, onCommand } = definition;
   let page;
   try {
     page = parseRulePage(docs);
@@ -190,5 +219,17 @@ export function defineRule(definition: RuleDefinition): Rule {
   if (page.code !== meta.code || page.name !== meta.name) {
     throw new Error(`${meta.code} ${meta.name}: ${meta.name}.md is titled \`# ${page.code} ${page.name}\``);
   }
-  return { meta: { ...meta, docs: page.docs }, check };
+  if (!onStep && !onCommand) {
+    if (!check) {
+      throw new Error(`${meta.code} ${meta.name}: the rule has neither a check nor a handler`);
+    }
+    return { meta: { ...meta, docs: page.docs }, check };
+  }
+  const parts = { check, onStep, onCommand } as RuleParts;
+  const interests = meta.interests ?? (check ? undefined : { ...(onStep ? { steps: onStep.kinds } : {}), ...(onCommand ? { commands: onCommand.names } : {}) });
+  return {
+    meta: { ...meta, ...(interests ? { interests } : {}), docs: page.docs },
+    check: (context) => walkHandlers(parts, context),
+    parts,
+  };
 }

@@ -18,12 +18,21 @@ export interface ScriptRef {
   stage: Stage;
 }
 
+/** A step with its stage and its position among all steps of all stages (recipe order). */
+export interface StepRef {
+  readonly step: Step;
+  readonly stage: Stage;
+  readonly order: number;
+}
+
 export class RecipeFacts {
   private lines?: LineIndex;
   private scriptRefs?: readonly ScriptRef[];
   private commandList?: readonly ShellCommand[];
+  private commandScripts?: readonly ScriptRef[];
   private commandsByName?: Map<string, number[]>;
   private stepsByKind?: Map<StepKind, Step[]>;
+  private stepRefsByKind?: Map<StepKind, StepRef[]>;
   private globalArgValues?: Map<string, string>;
   private readonly shellCScripts = new Map<readonly Word[], ShellScript | null>();
   private haystack?: string;
@@ -94,18 +103,27 @@ export class RecipeFacts {
     return this.scriptsByStage.get(stage) ?? [];
   }
 
-  /** Every command of every script, in script order. */
+  /** Every command of every script, in script order (the commands of `sh -c` strings are not among them). */
   get commands(): readonly ShellCommand[] {
     if (this.commandList === undefined) {
       const commands: ShellCommand[] = [];
-      for (const { script } of this.scripts) {
-        for (const command of script.commands) {
+      const scripts: ScriptRef[] = [];
+      for (const ref of this.scripts) {
+        for (const command of ref.script.commands) {
           commands.push(command);
+          scripts.push(ref);
         }
       }
       this.commandList = commands;
+      this.commandScripts = scripts;
     }
     return this.commandList;
+  }
+
+  /** The script (with its step and stage) of the command at `position` in `commands`. */
+  scriptOfCommand(position: number): ScriptRef {
+    void this.commands;
+    return (this.commandScripts as readonly ScriptRef[])[position];
   }
 
   /** Positions in `commands` of the commands with each effective name (see `effectiveName`). */
@@ -128,8 +146,37 @@ export class RecipeFacts {
 
   /** The steps of one kind over all stages, in order. */
   stepsOfKind(kind: StepKind): readonly Step[] {
-    this.stepsByKind ??= groupByKind(this.recipe.stages.flatMap((stage) => stage.steps));
+    if (this.stepsByKind === undefined) {
+      this.stepsByKind = new Map();
+      for (const [stepKind, refs] of this.stepRefsByKindMap()) {
+        this.stepsByKind.set(stepKind, refs.map((ref) => ref.step));
+      }
+    }
     return this.stepsByKind.get(kind) ?? [];
+  }
+
+  /** The steps of one kind over all stages with their stages, in order. */
+  stepRefsOfKind(kind: StepKind): readonly StepRef[] {
+    return this.stepRefsByKindMap().get(kind) ?? [];
+  }
+
+  private stepRefsByKindMap(): Map<StepKind, StepRef[]> {
+    if (this.stepRefsByKind === undefined) {
+      this.stepRefsByKind = new Map();
+      let order = 0;
+      for (const stage of this.recipe.stages) {
+        for (const step of stage.steps) {
+          const ref = { step, stage, order: order++ };
+          const list = this.stepRefsByKind.get(step.kind);
+          if (list) {
+            list.push(ref);
+          } else {
+            this.stepRefsByKind.set(step.kind, [ref]);
+          }
+        }
+      }
+    }
+    return this.stepRefsByKind;
   }
 
   /** Default values of the global (before the first FROM) ARGs; the last one wins. */

@@ -1,9 +1,8 @@
 // HPC-PERF-003: data sets copied or downloaded into the image that ships (COPY/ADD/%files of HDF5, NetCDF, GRIB, NumPy… files, data directories, dataset downloads).
 import { defineRule } from '../../engine/rule';
 import type { Word } from '../../recipe/model';
-import { allScripts } from '../../recipe/query';
-import { effectiveName, effectiveWords } from '../util/commands';
-import { baseName, finalStageChain, isShipped } from '../util/source';
+import { effectiveWords } from '../util/commands';
+import { baseName, isShipped } from '../util/source';
 import docs from './no-baked-data.md';
 
 /** File formats that hold data, not software (names only: sizes cannot be known from the recipe). */
@@ -11,7 +10,6 @@ const DATA_FILE = /\.(h5|hdf5|he5|nc|nc4|netcdf|grib|grib2|grb|grb2|npy|npz|zarr
 /** Directory names that almost always hold data sets or model state. */
 const DATA_DIRECTORY = /^(datasets?|checkpoints?|training[-_]data|test[-_]data)$/i;
 const DOWNLOADER_NAMES = ['wget', 'curl', 'aws', 'gsutil', 'rclone', 'azcopy'];
-const DOWNLOADERS = new Set(DOWNLOADER_NAMES);
 
 function dataKind(path: string): string | undefined {
   const trimmed = path.replace(/[*]+$/, '').replace(/\/+$/, '');
@@ -38,47 +36,41 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    interests: { steps: ['copy'], commands: DOWNLOADER_NAMES },
   },
   docs,
-  check(context) {
-    const { recipe } = context;
-    const shipped = finalStageChain(recipe);
-    for (const stage of shipped) {
-      for (const step of stage.steps) {
-        if (step.kind !== 'copy' || step.from) {
-          continue;
-        }
-        for (const source of step.sources) {
-          const url = urlPath(source);
-          const kind = dataKind(url ?? source.value);
-          if (kind) {
-            context.report({
-              range: source.range,
-              message: `${step.keyword} bakes ${kind} into the image: every node pulls it with each job and every data change needs a new image. Keep data on the cluster file system and bind it at run time.`,
-            });
-          }
+  onStep: {
+    kinds: ['copy'],
+    check(step, stage, context) {
+      if (step.from || !isShipped(context.recipe, stage)) {
+        return;
+      }
+      for (const source of step.sources) {
+        const url = urlPath(source);
+        const kind = dataKind(url ?? source.value);
+        if (kind) {
+          context.report({
+            range: source.range,
+            message: `${step.keyword} bakes ${kind} into the image: every node pulls it with each job and every data change needs a new image. Keep data on the cluster file system and bind it at run time.`,
+          });
         }
       }
-    }
-    for (const { script, step, stage } of allScripts(recipe)) {
-      if (!isShipped(recipe, stage) || step.kind !== 'run') {
-        continue;
+    },
+  },
+  onCommand: {
+    names: DOWNLOADER_NAMES,
+    check(command, { step, stage }, context) {
+      if (step.kind !== 'run' || !isShipped(context.recipe, stage)) {
+        return;
       }
-      for (const command of script.commands) {
-        if (!DOWNLOADERS.has(effectiveName(command))) {
-          continue;
-        }
-        for (const word of effectiveWords(command).slice(1)) {
-          const url = urlPath(word);
-          if (url && DATA_FILE.test(baseName(url))) {
-            context.report({
-              range: word.range,
-              message: `This downloads the data file \`${baseName(url)}\` into the image at build time: every node pulls it with each job and a new data version needs a new image. Download it to the cluster file system and bind it at run time.`,
-            });
-          }
+      for (const word of effectiveWords(command).slice(1)) {
+        const url = urlPath(word);
+        if (url && DATA_FILE.test(baseName(url))) {
+          context.report({
+            range: word.range,
+            message: `This downloads the data file \`${baseName(url)}\` into the image at build time: every node pulls it with each job and a new data version needs a new image. Download it to the cluster file system and bind it at run time.`,
+          });
         }
       }
-    }
+    },
   },
 });

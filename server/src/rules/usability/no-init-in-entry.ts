@@ -2,7 +2,7 @@
 import { defineRule } from '../../engine/rule';
 import { effectiveWords } from '../util/commands';
 import { baseName } from '../util/source';
-import { entryCommands, entryLabel, entrySteps } from '../util/entry';
+import { entryCommands, entryLabel } from '../util/entry';
 import docs from './no-init-in-entry.md';
 
 /** What the entry starts, and whether it fails under Apptainer (it needs PID 1, root or systemd) or is only redundant. */
@@ -25,12 +25,12 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    interests: { steps: ['entrypoint'] },
   },
   docs,
-  check(context) {
-    const { recipe } = context;
-    for (const { step } of entrySteps(recipe)) {
+  onStep: {
+    kinds: ['entrypoint'],
+    check(step, _stage, context) {
+      const { recipe } = context;
       for (const command of entryCommands(recipe, step)) {
         const words = effectiveWords(command);
         const name = baseName(words[0]?.value ?? '');
@@ -49,6 +49,6 @@ export default defineRule({
           });
         }
       }
-    }
+    },
   },
 });

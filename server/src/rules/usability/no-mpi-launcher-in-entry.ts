@@ -1,7 +1,7 @@
 // HPC-USE-002: an MPI launcher inside ENTRYPOINT/CMD or a runscript.
 import { defineRule } from '../../engine/rule';
 import { effectiveName } from '../util/commands';
-import { entryCommands, entryLabel, entrySteps } from '../util/entry';
+import { entryCommands, entryLabel } from '../util/entry';
 import docs from './no-mpi-launcher-in-entry.md';
 
 /** mpirun, mpiexec, mpiexec.hydra, mpirun.openmpi, orterun, prterun, srun, oshrun, hydra_* … */
@@ -15,12 +15,12 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    interests: { steps: ['entrypoint'] },
   },
   docs,
-  check(context) {
-    const { recipe } = context;
-    for (const { step } of entrySteps(recipe)) {
+  onStep: {
+    kinds: ['entrypoint'],
+    check(step, _stage, context) {
+      const { recipe } = context;
       for (const command of entryCommands(recipe, step)) {
         const name = effectiveName(command);
         if (!LAUNCHER.test(name)) {
@@ -37,6 +37,6 @@ export default defineRule({
             : `\`${name}\` starts MPI ranks inside the container (${entryLabel(step)}); launch from the host instead (\`srun --mpi=pmix apptainer exec image.sif app\`) so the scheduler places and wires up the ranks.`,
         });
       }
-    }
+    },
   },
 });

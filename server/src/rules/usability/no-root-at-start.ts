@@ -3,7 +3,7 @@ import { defineRule } from '../../engine/rule';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
 import { baseName } from '../util/source';
-import { entryCommands, entryLabel, entrySteps, outputRedirectTargets } from '../util/entry';
+import { entryCommands, entryLabel, outputRedirectTargets } from '../util/entry';
 import docs from './no-root-at-start.md';
 
 const ACCOUNT_TOOLS = new Set(['useradd', 'adduser', 'usermod', 'groupadd', 'addgroup', 'groupmod', 'userdel', 'chpasswd']);
@@ -79,12 +79,12 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    interests: { steps: ['entrypoint'] },
   },
   docs,
-  check(context) {
-    const { recipe } = context;
-    for (const { step } of entrySteps(recipe)) {
+  onStep: {
+    kinds: ['entrypoint'],
+    check(step, _stage, context) {
+      const { recipe } = context;
       for (const command of entryCommands(recipe, step)) {
         const problem = problemOf(command, outputRedirectTargets(recipe, command));
         if (problem) {
@@ -94,6 +94,6 @@ export default defineRule({
           });
         }
       }
-    }
+    },
   },
 });

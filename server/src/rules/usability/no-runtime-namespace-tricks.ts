@@ -2,7 +2,7 @@
 import { own } from '../../engine/own';
 import { defineRule } from '../../engine/rule';
 import { effectiveName, effectiveWords } from '../util/commands';
-import { entryCommands, entryLabel, entrySteps } from '../util/entry';
+import { entryCommands, entryLabel } from '../util/entry';
 import docs from './no-runtime-namespace-tricks.md';
 
 const NAMESPACE_TOOLS: Record<string, string> = {
@@ -28,12 +28,12 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
-    interests: { steps: ['entrypoint'] },
   },
   docs,
-  check(context) {
-    const { recipe } = context;
-    for (const { step } of entrySteps(recipe)) {
+  onStep: {
+    kinds: ['entrypoint'],
+    check(step, _stage, context) {
+      const { recipe } = context;
       for (const command of entryCommands(recipe, step)) {
         const words = effectiveWords(command);
         const name = effectiveName(command);
@@ -52,6 +52,6 @@ export default defineRule({
             'so this fails at start with "Operation not permitted". Do the work at build time, or run it from the job script on the host.',
         });
       }
-    }
+    },
   },
 });
