@@ -1,6 +1,7 @@
 // dockerfile-utils' findings under hpclint's severity policy: style is a hint, what builds today is advice, a template
 // placeholder is not a syntax error, and checks that BuildKit no longer makes (or that dockerfile-utils' parser gets
 // wrong) are not findings at all. Each case is a shape judged on the corpus (docs/corpus/review.md).
+import { factsOf } from '../recipe/facts';
 import type { Range, Recipe } from '../recipe/model';
 import type { Severity } from './rule';
 
@@ -55,7 +56,7 @@ function notAFinding(name: string, message: string, range: Range, recipe: Recipe
     case 'BASE_NAME_EMPTY':
       return argumentWithDefault(recipe, message);
     case 'UNKNOWN_INSTRUCTION':
-      return heredocBodyLinesOf(recipe).has(range.start.line);
+      return factsOf(recipe).heredocBodyLines.has(range.start.line);
     default:
       return false;
   }
@@ -63,61 +64,13 @@ function notAFinding(name: string, message: string, range: Range, recipe: Recipe
 
 /** The rest of the line from the start of `range` (for a flag: `name=value …`). */
 function fromStart(recipe: Recipe, range: Range): string {
-  return linesOf(recipe)[range.start.line]?.slice(range.start.character) ?? '';
-}
-
-/** Per recipe, computed once: a recipe with thousands of syntax findings asks for each of them. */
-const textLines = new WeakMap<Recipe, readonly string[]>();
-const heredocLines = new WeakMap<Recipe, ReadonlySet<number>>();
-
-/** The recipe's lines split at `\n` (a `\r` stays at the end of its line). */
-function linesOf(recipe: Recipe): readonly string[] {
-  let lines = textLines.get(recipe);
-  if (lines === undefined) {
-    lines = recipe.text.split('\n');
-    textLines.set(recipe, lines);
-  }
-  return lines;
+  return factsOf(recipe).lineIndex.lineText(range.start.line).slice(range.start.character);
 }
 
 /** `base name ($BASE) should not be blank` where a global `ARG BASE=alpine OTHER=x` (several in one ARG) gives it a default. */
 function argumentWithDefault(recipe: Recipe, message: string): boolean {
   const name = /\(\$\{?(\w+)/.exec(message)?.[1];
   return name !== undefined && recipe.globalArgs.some((step) => step.pairs.some((pair) => pair.key.value === name && (pair.value?.value ?? '') !== ''));
-}
-
-/** A BuildKit heredoc operator: `<<EOF`, `<<-EOF`, `<<"EOF"`, and with a file descriptor, `5<<EOF` (which dockerfile-utils does not read). */
-const HEREDOC = /(?<![<\w])\d*<<(-?)\s*(["']?)([A-Za-z_][\w.-]*)\2/g;
-const HEREDOC_INSTRUCTION = /^\s*(RUN|COPY|ADD)\s/i;
-
-function heredocBodyLinesOf(recipe: Recipe): ReadonlySet<number> {
-  let lines = heredocLines.get(recipe);
-  if (lines === undefined) {
-    lines = heredocBodyLines(recipe);
-    heredocLines.set(recipe, lines);
-  }
-  return lines;
-}
-
-/** Zero-based lines inside BuildKit heredoc bodies (terminators included), read the way BuildKit reads them. */
-function heredocBodyLines(recipe: Recipe): Set<number> {
-  const inside = new Set<number>();
-  const lines = recipe.text.split(/\r?\n/);
-  for (let line = 0; line < lines.length; line++) {
-    if (!HEREDOC_INSTRUCTION.test(lines[line]) || !lines[line].includes('<<')) {
-      continue;
-    }
-    const pending = [...lines[line].matchAll(HEREDOC)].filter((match) => !lines[line].slice(0, match.index).endsWith('<')).map((match) => ({ strip: match[1] === '-', word: match[3] }));
-    while (pending.length > 0 && line + 1 < lines.length) {
-      line++;
-      inside.add(line);
-      const text = pending[0].strip ? lines[line].replace(/^\t+/, '') : lines[line];
-      if (text === pending[0].word) {
-        pending.shift();
-      }
-    }
-  }
-  return inside;
 }
 
 /** The WORKDIR at `range` follows an absolute WORKDIR in the same stage, so its directory is known. */

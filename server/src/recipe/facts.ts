@@ -27,6 +27,7 @@ export interface StepRef {
 
 export class RecipeFacts {
   private lines?: LineIndex;
+  private heredocLines?: ReadonlySet<number>;
   private scriptRefs?: readonly ScriptRef[];
   private commandList?: readonly ShellCommand[];
   private commandScripts?: readonly ScriptRef[];
@@ -68,6 +69,12 @@ export class RecipeFacts {
   get lineIndex(): LineIndex {
     this.lines ??= new LineIndex(this.recipe.text);
     return this.lines;
+  }
+
+  /** Zero-based lines inside BuildKit heredoc bodies (terminators included), read from the text the way BuildKit reads it. */
+  get heredocBodyLines(): ReadonlySet<number> {
+    this.heredocLines ??= heredocBodyLines(this.recipe.text);
+    return this.heredocLines;
   }
 
   /** Every shell script of RUN/`%post`…, ENTRYPOINT/CMD/`%runscript`…, HEALTHCHECK/`%test` and `%environment` steps, in order. */
@@ -580,6 +587,32 @@ function splitShellCScript(recipe: Recipe, index: LineIndex, words: readonly Wor
   const end = index.offsetAt(body.range.end);
   const quoted = body.text.length >= 2 && /^(["']).*\1$/s.test(body.text);
   return splitShell(recipe.text, quoted ? start + 1 : start, quoted ? end - 1 : end, index);
+}
+
+// ---------------------------------------------------------------- lines
+
+/** A BuildKit heredoc operator: `<<EOF`, `<<-EOF`, `<<"EOF"`, and with a file descriptor, `5<<EOF` (which dockerfile-utils does not read). */
+const HEREDOC = /(?<![<\w])\d*<<(-?)\s*(["']?)([A-Za-z_][\w.-]*)\2/g;
+const HEREDOC_INSTRUCTION = /^\s*(RUN|COPY|ADD)\s/i;
+
+function heredocBodyLines(text: string): Set<number> {
+  const inside = new Set<number>();
+  const lines = text.split(/\r?\n/);
+  for (let line = 0; line < lines.length; line++) {
+    if (!HEREDOC_INSTRUCTION.test(lines[line]) || !lines[line].includes('<<')) {
+      continue;
+    }
+    const pending = [...lines[line].matchAll(HEREDOC)].filter((match) => !lines[line].slice(0, match.index).endsWith('<')).map((match) => ({ strip: match[1] === '-', word: match[3] }));
+    while (pending.length > 0 && line + 1 < lines.length) {
+      line++;
+      inside.add(line);
+      const text = pending[0].strip ? lines[line].replace(/^\t+/, '') : lines[line];
+      if (text === pending[0].word) {
+        pending.shift();
+      }
+    }
+  }
+  return inside;
 }
 
 // ---------------------------------------------------------------- steps
