@@ -59,6 +59,15 @@ describe('ignore actions', () => {
     );
   });
 
+  test('a code added to a pragma with a reason goes into its list, not into the reason', () => {
+    const text = 'FROM alpine:3.20\n# hpclint ignore=HPC-SEC-003 -- vendor installer\nRUN gcc -march=native x.c\n';
+    const actions = actionsFor(text, 'dockerfile', [diagnostic('HPC-PORT-001', 2, 8, 21)]);
+    assert.equal(
+      applyAction(text, byTitle(actions, 'Ignore HPC-PORT-001 for this line')),
+      'FROM alpine:3.20\n# hpclint ignore=HPC-SEC-003,HPC-PORT-001 -- vendor installer\nRUN gcc -march=native x.c\n',
+    );
+  });
+
   test('an existing ignore pragma above the instruction is extended', () => {
     const text = 'FROM alpine:3.20\n# hpclint ignore=HPC-SEC-003\nRUN gcc -march=native x.c\n';
     const actions = actionsFor(text, 'dockerfile', [diagnostic('HPC-PORT-001', 2, 8, 21)]);

@@ -29,10 +29,7 @@ export function parsePragmas(
     if (!match) {
       continue;
     }
-    const codes = match[2]
-      .split(',')
-      .map((code) => code.trim())
-      .filter((code) => code.length > 0);
+    const codes = codesOf(match[2]);
     const pragma: Draft<Pragma> = { global: Boolean(match[1]), codes, range: comment.range };
     if (match[3]) {
       pragma.reason = match[3].trim();
@@ -46,6 +43,33 @@ export function parsePragmas(
     pragmas.push(pragma);
   }
   return pragmas;
+}
+
+/** The comment of an ignore pragma for `codes` as `parsePragmas` reads it: `# hpclint [global ]ignore=A,B[ -- reason]`. */
+export function writePragma(codes: readonly string[], options: { global?: boolean; reason?: string } = {}): string {
+  const reason = options.reason?.trim();
+  return `# hpclint ${options.global ? 'global ' : ''}ignore=${codes.join(',')}${reason ? ` -- ${reason}` : ''}`;
+}
+
+/**
+ * An hpclint ignore pragma that is the whole of `line`: whether it is global, its codes, and the character after its
+ * last code (where `,CODE` adds one more, before any ` -- reason`). Undefined for any other line.
+ */
+export function pragmaOnLine(line: string): { global: boolean; codes: string[]; codesEnd: number } | undefined {
+  const match = PRAGMA.exec(line.trim());
+  if (!match || !match[2].trim()) {
+    return undefined;
+  }
+  const codesAt = match[0].indexOf(match[2], match[0].indexOf('=') + 1);
+  const codesEnd = line.length - line.trimStart().length + codesAt + match[2].length;
+  return { global: Boolean(match[1]), codes: codesOf(match[2]), codesEnd };
+}
+
+function codesOf(list: string): string[] {
+  return list
+    .split(',')
+    .map((code) => code.trim())
+    .filter((code) => code.length > 0);
 }
 
 /** BuildKit's `# check=skip=A,B` directive as a whole-file pragma with keys `buildkit/A`, `buildkit/B` (`skip=all` → `buildkit/all`). */

@@ -14,6 +14,7 @@ import type { HpcDiagnostic } from '../../engine/types';
 import { sectionSpec } from '../../recipe/apptainer-spec';
 import type { RecipeFormat } from '../../recipe/model';
 import { splitShell } from '../../recipe/shell';
+import { pragmaOnLine, writePragma } from '../../recipe/pragmas';
 import { LineIndex } from '../../recipe/text';
 import { statementStartAt, type StatementLines } from '../../service/statements';
 import { diagnosticData, toLspDiagnostic, type DiagnosticData } from '../diagnostics/lspDiagnostics';
@@ -21,8 +22,6 @@ import { lineBreakOf } from '../../engine/lineBreaks';
 import { FIX_ALL_KIND, SHOW_DOCUMENTATION_COMMAND } from '../protocol';
 import type { DockerfileFeatures } from './dockerfileFeatures';
 
-const PRAGMA_LINE = /^(\s*)#\s*hpclint\s+ignore\s*=\s*([A-Za-z0-9_,/\- ]*?)\s*$/;
-const GLOBAL_PRAGMA_LINE = /^(\s*)#\s*hpclint\s+global\s+ignore\s*=\s*([A-Za-z0-9_,/\- ]*?)\s*$/;
 /** Dockerfile parser directives (`# syntax=…`, `# escape=…`, `# check=…`) must stay first. */
 const PARSER_DIRECTIVE = /^#\s*[A-Za-z][A-Za-z0-9_-]*\s*=/;
 
@@ -187,16 +186,17 @@ function ignoreLineAction(context: CodeActionContextData, diagnostic: Diagnostic
     return undefined;
   }
   const target = statementStartLine(context, diagnostic.range.start.line);
-  const previous = target > 0 ? PRAGMA_LINE.exec(lineText(document, target - 1)) : null;
+  const found = target > 0 ? pragmaOnLine(lineText(document, target - 1)) : undefined;
+  const previous = found?.global === false ? found : undefined;
   let edit: TextEdit;
-  if (previous && !previous[2].split(',').map((c) => c.trim()).includes(code)) {
-    const end = lineText(document, target - 1).length;
+  if (previous && !previous.codes.includes(code)) {
+    const end = previous.codesEnd;
     edit = { range: { start: { line: target - 1, character: end }, end: { line: target - 1, character: end } }, newText: `,${code}` };
   } else if (previous || commentIsReadAt(context, target)) {
     const indentation = /^\s*/.exec(lineText(document, target))?.[0] ?? '';
     edit = {
       range: { start: { line: target, character: 0 }, end: { line: target, character: 0 } },
-      newText: `${indentation}# hpclint ignore=${code}${eol(document)}`,
+      newText: `${indentation}${writePragma([code])}${eol(document)}`,
     };
   } else {
     return undefined;
@@ -259,9 +259,10 @@ function ignoreFileAction(context: CodeActionContextData, diagnostic: Diagnostic
   let edit: TextEdit | undefined;
   for (let current = line; current < document.lineCount; current++) {
     const text = lineText(document, current);
-    const existing = GLOBAL_PRAGMA_LINE.exec(text);
-    if (existing) {
-      edit = { range: { start: { line: current, character: text.length }, end: { line: current, character: text.length } }, newText: `,${code}` };
+    const existing = pragmaOnLine(text);
+    if (existing?.global) {
+      const end = existing.codesEnd;
+      edit = { range: { start: { line: current, character: end }, end: { line: current, character: end } }, newText: `,${code}` };
       break;
     }
     if (text.trim().length > 0 && !text.trim().startsWith('#')) {
@@ -273,7 +274,7 @@ function ignoreFileAction(context: CodeActionContextData, diagnostic: Diagnostic
   const separator = line > 0 && lineText(document, line).trim().length > 0 ? eol(document) : '';
   edit ??= {
     range: { start: { line, character: 0 }, end: { line, character: 0 } },
-    newText: `${separator}# hpclint global ignore=${code}${eol(document)}`,
+    newText: `${separator}${writePragma([code], { global: true })}${eol(document)}`,
   };
   return {
     title: `Ignore ${code} in this file`,
