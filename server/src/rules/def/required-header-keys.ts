@@ -26,6 +26,7 @@ export default defineRule({
     severity: 'error',
     formats: ['apptainer'],
     fix: 'unsafe',
+    interests: { steps: ['header'] },
   },
   docs,
   check(context) {

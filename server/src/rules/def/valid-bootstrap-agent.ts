@@ -15,6 +15,7 @@ export default defineRule({
     severity: 'error',
     formats: ['apptainer'],
     fix: 'safe',
+    interests: { steps: ['header'] },
   },
   docs,
   check(context) {

@@ -17,6 +17,7 @@ export default defineRule({
     severity: 'error',
     formats: ['apptainer'],
     fix: 'safe',
+    interests: { steps: ['header'] },
   },
   docs,
   check(context) {

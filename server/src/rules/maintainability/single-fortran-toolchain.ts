@@ -58,6 +58,8 @@ export default defineRule({
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
+    // A Fortran compiler other than gfortran (`mpiifort` contains `ifort`, `amdflang` `flang`): every finding names one.
+    interests: { keywords: ['ifx', 'ifort', 'nvfortran', 'pgfortran', 'pgf9', 'flang', 'xlf'] },
   },
   docs,
   check(context) {

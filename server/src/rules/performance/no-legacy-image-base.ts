@@ -14,6 +14,7 @@ export default defineRule({
     severity: 'info',
     formats: ['apptainer'],
     fix: 'none',
+    interests: { keywords: ['localimage'] },
   },
   docs,
   check(context) {

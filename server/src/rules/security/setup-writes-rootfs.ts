@@ -34,6 +34,7 @@ export default defineRule({
     severity: 'warning',
     formats: ['apptainer'],
     fix: 'unsafe',
+    interests: { keywords: ['%setup'] },
   },
   docs,
   check(context) {
