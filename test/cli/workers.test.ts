@@ -1,7 +1,7 @@
 // With enough files the CLI lints on worker threads; the report, exit status and --fix result are
 // byte for byte those of the in-process run (HPCLINT_WORKERS=0), in input order.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { after, test } from 'node:test';
@@ -65,4 +65,21 @@ test('--fix on worker threads writes exactly what the in-process run writes', ()
   const before = readAll(original);
   const changed = Object.entries(readAll(one)).filter(([name, text]) => before[name] !== text);
   assert.ok(changed.length >= 5, `--fix changed ${changed.length} files`);
+});
+
+test('ShellCheck problems on worker threads are reported in input order, as in-process', () => {
+  const dir = join(temp, 'shellcheck-fails');
+  copyRecipes(dir);
+  const fake = join(temp, 'shellcheck');
+  writeFileSync(fake, '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "version: 0.9.0"; exit 0; fi\necho "not json"\nexit 1\n');
+  chmodSync(fake, 0o755);
+  const args = ['--format', 'json', '--shellcheck', fake, dir];
+  const inProcess = runCli(args, { env: { HPCLINT_WORKERS: '0' } });
+  const threaded = runCli(args);
+  const lines = threaded.stderr.trimEnd().split('\n');
+  assert.ok(lines.length >= 64, `${lines.length} lines`);
+  assert.ok(lines.every((line) => line.includes(': shellcheck printed output that is not JSON')));
+  assert.equal(threaded.stderr, inProcess.stderr);
+  const files = lines.map((line) => /^hpclint: shellcheck: (.*?): line \d+/.exec(line)?.[1]);
+  assert.deepEqual(files, [...files].sort());
 });

@@ -13,10 +13,11 @@ import type { Severity, SeveritySetting } from '../engine/rule';
 import type { HpcDiagnostic, ResolvedConfig } from '../engine/types';
 import type { ScriptContext } from '../io/copiedScripts';
 import { repositoryRoot } from '../io/boundedRead';
-import { formatFromName, parseRecipe } from '../recipe/parse';
+import { formatFromName } from '../recipe/parse';
 import { allRules } from '../rules/index';
 import type { ConfigLayers } from '../service/configCache';
 import { createLinter } from '../service/linter';
+import type { LintOutcome } from '../service/jobs';
 import { LintService } from '../service/lintService';
 import { FAIL_ON_RANK, LSP_USAGE, parseArgs, SEVERITY_RANK, USAGE, UsageError, type CliOptions, type FailOn } from './args';
 import { collectFiles, ignoreMatcher, readFoundFile, unreadableDiagnostic, type ReadOutcome } from './files';
@@ -118,7 +119,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (options.config !== undefined) {
     layers.configFile = resolve(io.cwd, options.config);
   }
-  const shellcheck = new CliShellCheck(options.shellcheck, options.shellcheckPath);
+  const shellcheck = new CliShellCheck(options.shellcheck, options.shellcheckPath, availableParallelism());
   let service: LintService | undefined;
   const reports: Array<FileReport | Promise<FileReport>> = [];
   let failed = false;
@@ -201,7 +202,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   } finally {
     await service?.close();
   }
-  for (const problem of await shellcheck.run(availableParallelism())) {
+  for (const problem of await shellcheck.finish(done)) {
     io.stderr(`hpclint: shellcheck: ${problem}\n`);
   }
   const failOn: FailOn = options.quiet ? 'error' : options.failOnGiven ? options.failOn : (hadolintFailOn(io.cwd) ?? options.failOn);
@@ -281,18 +282,19 @@ function withScriptPaths(path: string, diagnostics: HpcDiagnostic[]): HpcDiagnos
   return diagnostics.map((d) => (d.related ? { ...d, related: d.related.map((related) => ({ ...related, path: join(dirname(path), related.path) })) } : d));
 }
 
-/** Lints one file (its scripts go to ShellCheck later); a file whose format cannot be detected is linted as a Dockerfile. */
+/** Lints one file (its scripts go to ShellCheck's queue); a file whose format cannot be detected is linted as a Dockerfile. */
 async function lintFile(service: LintService, { path, text, config, absolute }: FileWork, shellcheck: CliShellCheck): Promise<FileReport> {
   const format = service.formatFor({ fileName: path, text }) ?? 'dockerfile';
-  const outcome = await service.run({ kind: 'lint', text, fileName: path, format, config }, { scripts: scriptContext(absolute) });
-  return withShellCheck({ path, format: outcome.format, diagnostics: withScriptPaths(path, outcome.diagnostics), text }, config, shellcheck);
+  const outcome = await service.run(
+    { kind: 'lint', text, fileName: path, format, config, shellScripts: shellcheck.active },
+    { scripts: scriptContext(absolute) },
+  );
+  return withShellCheck({ path, format: outcome.format, diagnostics: withScriptPaths(path, outcome.diagnostics), text }, config, shellcheck, outcome);
 }
 
-/** ShellCheck needs the recipe model, which stays on the lint worker: parse the text again here, only when ShellCheck runs. */
-function withShellCheck(report: FileReport, config: ResolvedConfig, shellcheck: CliShellCheck): FileReport {
-  if (shellcheck.active && report.text !== undefined) {
-    shellcheck.add(report, parseRecipe(report.text, report.format), config);
-  }
+/** Queues the scripts the lint found (`outcome.shellScripts`) for ShellCheck. */
+function withShellCheck(report: FileReport & { text: string }, config: ResolvedConfig, shellcheck: CliShellCheck, outcome: LintOutcome): FileReport {
+  shellcheck.add(report, config, outcome.shellScripts ?? []);
   return report;
 }
 
@@ -305,10 +307,13 @@ async function fixFile(
 ): Promise<{ report: FileReport; writeFailed: boolean }> {
   const { path, text, config } = work;
   const format = service.formatFor({ fileName: path, text }) ?? 'dockerfile';
-  const outcome = await service.run({ kind: 'fix', text, fileName: path, format, config, lintFixed: true }, { scripts: scriptContext(work.absolute) });
+  const outcome = await service.run(
+    { kind: 'fix', text, fileName: path, format, config, lintFixed: true, shellScripts: shellcheck.active },
+    { scripts: scriptContext(work.absolute) },
+  );
   const fixed = outcome.fixed;
   if (!fixed || fixed.applied === 0 || fixed.text === text) {
-    return { report: withShellCheck({ path, format, diagnostics: withScriptPaths(path, outcome.diagnostics), text }, config, shellcheck), writeFailed: false };
+    return { report: withShellCheck({ path, format, diagnostics: withScriptPaths(path, outcome.diagnostics), text }, config, shellcheck, outcome), writeFailed: false };
   }
   const bytes = encodeRecipe(fixed.text, work.encoding);
   if (!bytes) {
@@ -322,7 +327,7 @@ async function fixFile(
     io.stderr(`hpclint: cannot write ${path}: ${describeError(error)}\n`);
     writeFailed = true;
   }
-  return { report: withShellCheck({ path, format, diagnostics: withScriptPaths(path, outcome.diagnostics), text: fixed.text }, config, shellcheck), writeFailed };
+  return { report: withShellCheck({ path, format, diagnostics: withScriptPaths(path, outcome.diagnostics), text: fixed.text }, config, shellcheck, outcome), writeFailed };
 }
 
 interface DirectoryConfig {

@@ -1,31 +1,36 @@
-// ShellCheck in the CLI: after every file is linted, the scripts of all of them go through ShellCheck in a
-// few batched processes, and the findings join each file's report. Without the binary nothing happens.
+// ShellCheck in the CLI: the lint of each file returns the texts of its scripts (extracted on the lint worker,
+// from the model it built), and they go to one queue for the whole run (queue.ts), which checks every distinct
+// script once, in batches on every core, while the other files are still being linted. At the end, only a file
+// whose scripts ShellCheck said something about is parsed again here, to place the findings in its report.
+// Without the binary nothing happens.
 import type { ResolvedConfig } from '../engine/types';
 import { compareDiagnostics } from '../engine/lint';
-import type { Recipe } from '../recipe/model';
+import { parseRecipe } from '../recipe/parse';
 import { outcomeOf, scriptsToCheck } from '../shellcheck/check';
-import { DEFAULT_TIMEOUT_MS, locateShellCheck, ShellCheckRunner, type Availability } from '../shellcheck/runner';
-import type { ExtractedScript } from '../shellcheck/scripts';
+import { ShellCheckQueue } from '../shellcheck/queue';
+import { DEFAULT_TIMEOUT_MS, locateShellCheck, ShellCheckRunner, type Availability, type ScriptResult } from '../shellcheck/runner';
 import type { FileReport } from './formatters';
 
 interface Pending {
-  report: FileReport;
-  recipe: Recipe;
+  report: FileReport & { text: string };
   config: ResolvedConfig;
-  scripts: ExtractedScript[];
+  texts: readonly string[];
+  results: Promise<ScriptResult[]>;
 }
 
 export class CliShellCheck {
   private readonly pending: Pending[] = [];
   private availability?: Availability;
+  private queue?: ShellCheckQueue;
 
-  /** `enabled` false = `--no-shellcheck`; `executable` = `--shellcheck FILE`. */
+  /** `enabled` false = `--no-shellcheck`; `executable` = `--shellcheck FILE`; `processes` ShellCheck processes at a time. */
   constructor(
     private readonly enabled: boolean,
-    private readonly executable?: string,
+    private readonly executable: string | undefined,
+    private readonly processes: number,
   ) {}
 
-  /** Enabled and the binary is there: callers then hand over each linted file with its recipe. */
+  /** Enabled and the binary is there: callers then ask each lint for its scripts (`shellScripts`) and hand them over. */
   get active(): boolean {
     return this.enabled && this.located().available;
   }
@@ -35,22 +40,22 @@ export class CliShellCheck {
     return this.availability;
   }
 
-  /** Remembers a linted file whose scripts ShellCheck should see. */
-  add(report: FileReport, recipe: Recipe, config: ResolvedConfig): void {
-    if (!this.enabled) {
+  /** Hands over a linted file (`report.text` is what was linted) with the texts of its scripts, which are queued at once. */
+  add(report: FileReport & { text: string }, config: ResolvedConfig, scripts: readonly string[]): void {
+    const availability = this.enabled ? this.located() : undefined;
+    if (!availability?.available || scripts.length === 0) {
       return;
     }
-    const scripts = scriptsToCheck(recipe, config);
-    if (scripts.length > 0) {
-      this.pending.push({ report, recipe, config, scripts });
-    }
+    // The processes share the cores with each other and with the lint workers: each may take that many times longer than one alone before it counts as hung.
+    this.queue ??= new ShellCheckQueue(new ShellCheckRunner(availability, { timeoutMs: DEFAULT_TIMEOUT_MS * 2 * this.processes }), this.processes);
+    this.pending.push({ report, config, texts: scripts, results: this.queue.check(scripts) });
   }
 
   /**
-   * Runs ShellCheck on everything added, `processes` at a time, and adds its findings to the reports;
-   * returns one line per script it could not check.
+   * Waits for the scripts of every file added and adds their findings to the reports; returns one line per
+   * script that could not be checked, in the order of `reports` (every report the run prints).
    */
-  async run(processes: number): Promise<string[]> {
+  async finish(reports: readonly FileReport[]): Promise<string[]> {
     if (!this.enabled) {
       return [];
     }
@@ -59,26 +64,26 @@ export class CliShellCheck {
       // Graceful absence: `hpclint --list-rules` says why; an explicit --shellcheck FILE that fails is worth a line.
       return this.executable !== undefined ? [availability.reason] : [];
     }
-    if (this.pending.length === 0) {
-      return [];
-    }
-    // The processes share the cores: each may take that many times longer than one alone before it counts as hung.
-    const runner = new ShellCheckRunner(availability, { timeoutMs: DEFAULT_TIMEOUT_MS * Math.max(1, processes) });
-    const results = await runner.checkConcurrently(
-      this.pending.flatMap((file) => file.scripts.map((script) => script.script.content)),
-      processes,
-    );
+    this.queue?.drain();
+    const order = new Map(reports.map((report, index) => [report, index]));
+    const files = this.pending.splice(0).sort((a, b) => (order.get(a.report) ?? 0) - (order.get(b.report) ?? 0));
     const problems: string[] = [];
-    let at = 0;
-    for (const file of this.pending) {
-      const outcome = outcomeOf(file.recipe, file.config, file.scripts, results.slice(at, at + file.scripts.length));
-      at += file.scripts.length;
+    for (const file of files) {
+      const results = await file.results;
+      if (results.every((result) => Array.isArray(result) && result.length === 0)) {
+        continue; // nothing to place: most files
+      }
+      const recipe = parseRecipe(file.report.text, file.report.format);
+      const scripts = scriptsToCheck(recipe, file.config);
+      const texts = scripts.map((script) => script.script.content);
+      // The same front end and extraction as on the worker; were they ever to differ, the scripts found here are checked.
+      const same = texts.length === file.texts.length && texts.every((text, i) => text === file.texts[i]);
+      const outcome = outcomeOf(recipe, file.config, scripts, same ? results : await this.queue!.check(texts));
       if (outcome.diagnostics.length > 0) {
         file.report.diagnostics = [...file.report.diagnostics, ...outcome.diagnostics].sort(compareDiagnostics);
       }
       problems.push(...outcome.errors.map((error) => `${file.report.path}: ${error}`));
     }
-    this.pending.length = 0;
     return problems;
   }
 }

@@ -4,7 +4,8 @@ import { lint } from '../engine/lint';
 import type { Rule } from '../engine/rule';
 import type { HpcDiagnostic, ResolvedConfig } from '../engine/types';
 import type { ScriptInputs } from '../recipe/copied-scripts';
-import type { RecipeFormat } from '../recipe/model';
+import type { Recipe, RecipeFormat } from '../recipe/model';
+import { scriptsToCheck } from '../shellcheck/check';
 import { statementLines, type StatementLines } from './statements';
 
 export interface LintJob {
@@ -21,6 +22,8 @@ export interface LintJob {
   lintFixed?: boolean;
   /** Build-context files the recipe copies in and runs, as the service read them (undefined: no build context). */
   scripts?: ScriptInputs;
+  /** Also return the scripts ShellCheck would check (the CLI queues them without parsing the recipe again). */
+  shellScripts?: boolean;
 }
 
 export interface LintOutcome {
@@ -32,6 +35,8 @@ export interface LintOutcome {
   fixed?: { text: string; applied: number };
   /** Build-context paths of the copied scripts the (fixed) text runs: what the service reads for `scripts`. */
   wantedScripts?: string[];
+  /** With `shellScripts`: the text of each script of the (fixed) text that ShellCheck checks, in `scriptsToCheck` order. */
+  shellScripts?: string[];
 }
 
 /** `cancelled` is asked between rules of a `lint` job: true stops it with `LintCancelledError`. */
@@ -40,12 +45,20 @@ export function runJob(job: LintJob, rules: readonly Rule[], cancelled?: () => b
   if (job.kind === 'fix') {
     const fixed = fixAll(job.text, options);
     const left = job.lintFixed ? lint(fixed.text, options) : undefined;
-    return { format: job.format, diagnostics: left?.diagnostics ?? [], fixed, wantedScripts: left?.wantedScripts ?? [] };
+    const outcome: LintOutcome = { format: job.format, diagnostics: left?.diagnostics ?? [], fixed, wantedScripts: left?.wantedScripts ?? [] };
+    return left && job.shellScripts ? { ...outcome, shellScripts: shellScriptsOf(left.recipe, job.config) } : outcome;
   }
   const result = lint(job.text, { ...options, cancelled });
   const outcome: LintOutcome = { format: result.format, diagnostics: result.diagnostics, wantedScripts: result.wantedScripts };
   if (job.statements) {
     outcome.statements = statementLines(result.recipe);
   }
+  if (job.shellScripts) {
+    outcome.shellScripts = shellScriptsOf(result.recipe, job.config);
+  }
   return outcome;
+}
+
+function shellScriptsOf(recipe: Recipe, config: ResolvedConfig): string[] {
+  return scriptsToCheck(recipe, config).map((script) => script.script.content);
 }

@@ -39,8 +39,8 @@ export const INSTALL_HINT = 'install it (Debian/Ubuntu: apt-get install shellche
 
 const VERSION_TIMEOUT_MS = 5_000;
 /** Scripts per process and characters per process: keeps command lines and memory small. */
-const BATCH_FILES = 100;
-const BATCH_CHARS = 1_000_000;
+export const BATCH_FILES = 100;
+export const BATCH_CHARS = 1_000_000;
 /** A script longer than this is not checked (ShellCheck's run time grows quickly on huge inputs). */
 export const MAX_SCRIPT_CHARS = 200_000;
 const CACHE_ENTRIES = 4_000;
@@ -138,23 +138,13 @@ export class ShellCheckRunner {
     return this.withCache(scripts, (batch) => this.runSync(batch));
   }
 
-  /**
-   * Checks `scripts` with up to `processes` ShellCheck processes at a time (the CLI: one per core, since
-   * ShellCheck's analysis, not hpclint's, is most of a CLI run's time when it is installed).
-   */
-  async checkConcurrently(scripts: readonly string[], processes: number): Promise<ScriptResult[]> {
-    const results: ScriptResult[] = new Array<ScriptResult>(scripts.length);
-    const missing = this.fromCache(scripts, results);
-    const queue = batches(missing.map((index) => scripts[index]));
-    let next = 0;
-    const drain = async (): Promise<void> => {
-      while (next < queue.length) {
-        const batch = queue[next++];
-        this.store(batch, await this.runAsync(batch.texts), missing, results);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(processes, queue.length)) }, drain));
-    return results;
+  /** Checks one batch in one process, without the cache (the CLI's queue keeps its own, see queue.ts). */
+  async runBatch(texts: readonly string[]): Promise<ScriptResult[]> {
+    try {
+      return await this.runAsync(texts);
+    } catch (error) {
+      return texts.map(() => ({ error: `shellcheck could not be run: ${error instanceof Error ? error.message : String(error)}` }));
+    }
   }
 
   /** Checks `scripts` in the background; one ShellCheck process at a time per runner. */
