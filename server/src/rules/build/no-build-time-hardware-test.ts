@@ -26,15 +26,31 @@ const TOOL_KEYWORDS = [...Object.keys(DEVICE_TOOLS), ...MPI_LAUNCHERS].map((name
 const PRESENCE_CHECKS = new Set(['command', 'which', 'type', 'hash', 'test', '[', '[[']);
 
 /** True when a failure of `command` cannot fail the script: `cmd || …`, `cmd | …`, or an earlier presence check of the tool. */
-function isGuarded(script: ShellScript, index: number, tool: string): boolean {
+function isGuarded(script: ShellScript, index: number, tool: string, checks: () => ReadonlyMap<string, number>): boolean {
   const command = script.commands[index];
   const next = script.commands[index + 1];
   if (command.pipesToNext || next?.separatorBefore === '||') {
     return true;
   }
-  return script.commands
-    .slice(0, index)
-    .some((earlier) => PRESENCE_CHECKS.has(earlier.name) && earlier.words.some((word) => word.value === tool || word.value.endsWith(`/${tool}`)));
+  return (checks().get(tool) ?? Infinity) < index;
+}
+
+/** Per tool (a word of a presence check, or its last path component), the index of the first command of the script that checks for it. */
+function firstPresenceChecks(script: ShellScript): Map<string, number> {
+  const first = new Map<string, number>();
+  script.commands.forEach((command, index) => {
+    if (!PRESENCE_CHECKS.has(command.name)) {
+      return;
+    }
+    for (const { value } of command.words) {
+      for (const tool of [value, value.slice(value.lastIndexOf('/') + 1)]) {
+        if (!first.has(tool)) {
+          first.set(tool, index);
+        }
+      }
+    }
+  });
+  return first;
 }
 
 function launchesRanks(command: ShellCommand): boolean {
@@ -90,6 +106,7 @@ export default defineRule({
       if (!atBuild && !inTest) {
         continue;
       }
+      let checks: Map<string, number> | undefined;
       script.commands.forEach((command, index) => {
         const name = effectiveName(command);
         const word: Word | undefined = effectiveWords(command)[0];
@@ -98,7 +115,7 @@ export default defineRule({
         }
         const device = own(DEVICE_TOOLS, name);
         const mpi = MPI_LAUNCHERS.has(name) && launchesRanks(command);
-        if ((!device && !mpi) || isGuarded(script, index, name)) {
+        if ((!device && !mpi) || isGuarded(script, index, name, () => (checks ??= firstPresenceChecks(script)))) {
           return;
         }
         const label = mpi ? `\`${name} ${launchFlag(command)}\`` : `\`${name}\``;

@@ -42,7 +42,7 @@ function isConfigure(command: ShellCommand): boolean {
 }
 
 /** The application a build command builds: its source-dir/`--prefix`/`-DCMAKE_INSTALL_PREFIX`, else the last `cd` (or tarball/clone) before it. */
-function appOf(script: ShellScript, index: number, command: ShellCommand): string | undefined {
+function appOf(command: ShellCommand, appBefore: () => string | undefined): string | undefined {
   const words = effectiveWords(command);
   const name = effectiveName(command);
   const own = [
@@ -51,29 +51,37 @@ function appOf(script: ShellScript, index: number, command: ShellCommand): strin
     ...(name === 'cmake' ? words.slice(1).filter((word) => !word.value.startsWith('-')).map((word) => word.value) : []),
     flagValue(command, '-S', '-C')?.value,
   ].filter((value): value is string => value !== undefined);
-  const fromOwn = appIn(own.join(' '));
-  if (fromOwn) {
-    return fromOwn;
+  return appIn(own.join(' ')) ?? appBefore();
+}
+
+/** What an earlier command says about the application built after it: a name, `null` for a `cd` elsewhere, undefined for nothing. */
+function appNamedBy(command: ShellCommand): string | null | undefined {
+  const name = effectiveName(command);
+  const isCd = name === 'cd' || name === 'pushd';
+  if (!isCd && !['tar', 'wget', 'curl', 'git', 'unzip'].includes(name)) {
+    return undefined;
   }
-  for (let i = index - 1; i >= 0; i--) {
-    const earlier = script.commands[i];
-    const earlierName = effectiveName(earlier);
-    const args = effectiveWords(earlier).slice(1).map((word) => word.value).join(' ');
-    if (earlierName === 'cd' || earlierName === 'pushd') {
-      const found = appIn(args);
-      if (found || /^[/~$]/.test(args)) {
-        return found;
-      }
-      continue; // `cd build` inside the source tree: keep looking
-    }
-    if (['tar', 'wget', 'curl', 'git', 'unzip'].includes(earlierName)) {
-      const found = appIn(args);
-      if (found) {
-        return found;
-      }
+  const args = effectiveWords(command).slice(1).map((word) => word.value).join(' ');
+  const found = appIn(args);
+  if (found) {
+    return found;
+  }
+  // `cd build` inside the source tree says nothing; a `cd` to an absolute path leaves it.
+  return isCd && /^[/~$]/.test(args) ? null : undefined;
+}
+
+/** Per command of the script, the application its earlier commands name: the nearest that says one way or the other (one pass). */
+function appsBefore(script: ShellScript): (string | undefined)[] {
+  const apps: (string | undefined)[] = [];
+  let current: string | undefined;
+  for (const command of script.commands) {
+    apps.push(current);
+    const named = appNamedBy(command);
+    if (named !== undefined) {
+      current = named ?? undefined;
     }
   }
-  return undefined;
+  return apps;
 }
 
 /** ISA choices made by ENV/ARG values of the stage (CFLAGS, GMX_SIMD…) or global ARGs. */
@@ -86,9 +94,10 @@ function definitionsChooseIsa(recipe: Recipe, stage: Stage): boolean {
   return recipe.globalArgs.some((step) => step.pairs.some((pair) => ISA_CHOICE.test(`${pair.key.value}=${pair.value?.value ?? ''}`)));
 }
 
-/** ISA choices made by earlier `export`s / assignments in the script. */
-function scriptChoosesIsaBefore(script: ShellScript, index: number): boolean {
-  return script.commands.slice(0, index).some((command) => [...command.assignments, ...command.words].some((word) => ISA_CHOICE.test(word.value)));
+/** Index of the first command of the script whose `export`s / assignments choose an ISA; Infinity when none. */
+function firstIsaChoice(script: ShellScript): number {
+  const at = script.commands.findIndex((command) => [...command.assignments, ...command.words].some((word) => ISA_CHOICE.test(word.value)));
+  return at < 0 ? Infinity : at;
 }
 
 function insertMarchFix(recipe: Recipe, word: Word, end: number): Fix | undefined {
@@ -127,6 +136,9 @@ export default defineRule({
       if (step.kind !== 'run') {
         continue;
       }
+      // What earlier commands of the script say, found once per script (asking per command was quadratic).
+      let apps: (string | undefined)[] | undefined;
+      let isaChoice: number | undefined;
       script.commands.forEach((command, index) => {
         const name = effectiveName(command);
         if (!BUILD_TOOLS.has(name) && !isConfigure(command)) {
@@ -138,7 +150,7 @@ export default defineRule({
         if (!generic && !optimised) {
           return;
         }
-        const app = appOf(script, index, command);
+        const app = appOf(command, () => (apps ??= appsBefore(script))[index]);
         if (!app) {
           return;
         }
@@ -152,7 +164,7 @@ export default defineRule({
           });
           return;
         }
-        if (words.some((word) => ISA_CHOICE.test(word.text)) || stageChoosesIsa(stage) || scriptChoosesIsaBefore(script, index)) {
+        if (words.some((word) => ISA_CHOICE.test(word.text)) || stageChoosesIsa(stage) || (isaChoice ??= firstIsaChoice(script)) < index) {
           return;
         }
         const word = optimised as Word;

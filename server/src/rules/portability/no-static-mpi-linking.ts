@@ -91,6 +91,12 @@ function checkStaticLink(command: ShellCommand, words: Word[], name: string, rep
     return;
   }
   const wrapper = MPI_WRAPPERS.has(name) ? name : 'an MPI compiler wrapper';
+  let lastDynamic = -1;
+  all.forEach((word, i) => {
+    if (/-Bdynamic/.test(word.value)) {
+      lastDynamic = i;
+    }
+  });
   for (let i = 0; i < all.length; i++) {
     const word = all[i];
     const previous = all[i - 1]?.value;
@@ -102,7 +108,7 @@ function checkStaticLink(command: ShellCommand, words: Word[], name: string, rep
       word.value === '-Bstatic' ||
       (linkerArgument && STATIC_TOKEN.test(word.value)) ||
       /^-(Wl,|Xlinker=|Xcompiler=)(.*,)?-B?static(,|$)/.test(word.value);
-    const selectiveOnly = /Bstatic/.test(word.value) && all.slice(i + 1).some((later) => /-Bdynamic/.test(later.value));
+    const selectiveOnly = /Bstatic/.test(word.value) && lastDynamic > i;
     if (isStatic && !selectiveOnly) {
       report({
         range: word.range,
