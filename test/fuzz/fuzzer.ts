@@ -738,21 +738,28 @@ export interface RunSummary {
   failures: Failure[];
   /** The slowest case relative to its bound (cpuMs / boundMs). */
   worstRatio: number;
+  /** That case (to replay it). */
+  worstCase?: FuzzCase;
 }
 
 export async function fuzz(runner: Runner, seeds: readonly SeedRecipe[], options: RunOptions): Promise<RunSummary> {
   const failures: Failure[] = [];
   let worstRatio = 0;
+  let worstCase: FuzzCase | undefined;
   let index = 0;
   for (; (options.cases === undefined || index < options.cases) && (options.until === undefined || Date.now() < options.until); index++) {
     const fuzzCase = makeCase(options.seed, index, seeds, options.limits);
     const outcome = await runner.run(fuzzCase);
     if (outcome.kind === 'ok') {
-      worstRatio = Math.max(worstRatio, outcome.cpuMs / timeBoundMs(fuzzCase.bytes.length));
+      const ratio = outcome.cpuMs / timeBoundMs(fuzzCase.bytes.length);
+      if (ratio > worstRatio) {
+        worstRatio = ratio;
+        worstCase = fuzzCase;
+      }
     } else {
       failures.push({ fuzzCase, outcome });
     }
     options.onCase?.(fuzzCase, outcome);
   }
-  return { cases: index, failures, worstRatio };
+  return { cases: index, failures, worstRatio, worstCase };
 }

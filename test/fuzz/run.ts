@@ -168,7 +168,8 @@ async function main(): Promise<number> {
       }
     }
     console.log(
-      `\nfuzz: ${summary.cases} cases, ${summary.failures.length} findings; slowest passing case at ${(summary.worstRatio * 100).toFixed(0)}% of its CPU bound`,
+      `\nfuzz: ${summary.cases} cases, ${summary.failures.length} findings; slowest passing case at ${(summary.worstRatio * 100).toFixed(0)}% of its CPU bound` +
+        (summary.worstCase ? ` (${summary.worstCase.id}, ${summary.worstCase.bytes.length} bytes: ${summary.worstCase.description})` : ''),
     );
     for (const fixture of kept) {
       console.log(`  kept ${fixture}`);
