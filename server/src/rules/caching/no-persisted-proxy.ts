@@ -31,16 +31,42 @@ function proxyFileWritten(recipe: Recipe, command: ShellCommand): string | undef
   return targets.find((target) => (apt ? APT_CONF.test(target) : YUM_CONF.test(target)));
 }
 
-/** A later command removes or edits the file again (`rm -f /etc/apt/apt.conf.d/01proxy`, `sed -i '/proxy/d' /etc/yum.conf`). */
-function removedLater(commands: readonly ShellCommand[], from: number, file: string): boolean {
-  return commands.slice(from + 1).some((command) => {
+/** Where the step's commands remove or edit files (`rm -f /etc/apt/apt.conf.d/01proxy`, `sed -i '/proxy/d' /etc/yum.conf`): the last index per path and per glob. */
+interface Removals {
+  paths: Map<string, number>;
+  globs: Map<string, { pattern: RegExp; last: number }>;
+}
+
+function removalsOf(commands: readonly ShellCommand[]): Removals {
+  const removals: Removals = { paths: new Map(), globs: new Map() };
+  commands.forEach((command, index) => {
     const words = effectiveWords(command);
     const name = baseName(words[0]?.value ?? '');
     if (name !== 'rm' && name !== 'sed' && name !== 'mv') {
-      return false;
+      return;
     }
-    return words.slice(1).some((word) => word.value === file || (word.value.includes('*') && globToRegExp(word.value).test(file)));
+    for (const { value } of words.slice(1)) {
+      removals.paths.set(value, index);
+      if (value.includes('*')) {
+        const glob = removals.globs.get(value);
+        removals.globs.set(value, { pattern: glob?.pattern ?? globToRegExp(value), last: index });
+      }
+    }
   });
+  return removals;
+}
+
+/** A command after position `from` removes or edits the file again. */
+function removedLater(removals: Removals, from: number, file: string): boolean {
+  if ((removals.paths.get(file) ?? -1) > from) {
+    return true;
+  }
+  for (const { pattern, last } of removals.globs.values()) {
+    if (last > from && pattern.test(file)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 function removalFix(recipe: Recipe, step: RunStep, file: string): Fix | undefined {
@@ -88,9 +114,10 @@ export default defineRule({
           continue;
         }
         const commands = step.script.commands;
+        let removals: Removals | undefined;
         for (let i = 0; i < commands.length; i++) {
           const file = proxyFileWritten(recipe, commands[i]);
-          if (file && !removedLater(commands, i, file)) {
+          if (file && !removedLater((removals ??= removalsOf(commands)), i, file)) {
             const fix = removalFix(recipe, step, file);
             context.report({
               range: commands[i].range,

@@ -36,32 +36,36 @@ function projectIn(text: string): Project | undefined {
  * Which source tree a `configure` call builds: its `--prefix`, else the last `cd` before it in the same script
  * (a `cd` to something else means another project), else the last tarball, download or clone mentioned before it.
  */
-function projectOf(script: ShellScript, index: number, configure: ShellCommand): Project | undefined {
+function projectOf(configure: ShellCommand, projectBefore: () => Project | undefined): Project | undefined {
   const prefix = flagValue(configure, '--prefix');
-  const fromPrefix = prefix ? projectIn(prefix.value) : undefined;
-  if (fromPrefix) {
-    return fromPrefix;
+  return (prefix ? projectIn(prefix.value) : undefined) ?? projectBefore();
+}
+
+/** The project a command points later commands at: a `cd` into a tree, a tarball, download or clone; undefined when it says nothing. */
+function projectNamedBy(command: ShellCommand): Project | undefined {
+  const name = effectiveName(command);
+  const isCd = name === 'cd' || name === 'pushd';
+  if (!isCd && !['tar', 'wget', 'curl', 'git', 'unzip'].includes(name)) {
+    return undefined;
   }
-  for (let i = index - 1; i >= 0; i--) {
-    const command = script.commands[i];
-    const name = effectiveName(command);
-    const args = effectiveWords(command).slice(1);
-    if (name === 'cd' || name === 'pushd') {
-      const target = args.map((word) => word.value).join(' ');
-      const found = projectIn(target);
-      if (found || /^[/~$]/.test(target) || target === '..' || target === '') {
-        return found ?? 'other';
-      }
-      continue; // `cd build` inside the source tree: keep looking
-    }
-    if (['tar', 'wget', 'curl', 'git', 'unzip'].includes(name)) {
-      const found = projectIn(args.map((word) => word.value).join(' '));
-      if (found) {
-        return found;
-      }
-    }
+  const target = effectiveWords(command)
+    .slice(1)
+    .map((word) => word.value)
+    .join(' ');
+  const found = projectIn(target);
+  // `cd build` inside the source tree says nothing; a `cd` elsewhere means another project.
+  return found ?? (isCd && (/^[/~$]/.test(target) || target === '..' || target === '') ? 'other' : undefined);
+}
+
+/** Per command of the script, the project its earlier commands point at (the nearest that says one; one pass). */
+function projectsBefore(script: ShellScript): (Project | undefined)[] {
+  const projects: (Project | undefined)[] = [];
+  let current: Project | undefined;
+  for (const command of script.commands) {
+    projects.push(current);
+    current = projectNamedBy(command) ?? current;
   }
-  return undefined;
+  return projects;
 }
 
 function isConfigure(command: ShellCommand): boolean {
@@ -135,11 +139,12 @@ export default defineRule({
       return found;
     };
     for (const { script, stage } of allScripts(recipe)) {
+      let projects: (Project | undefined)[] | undefined; // once per script: looking back from each configure was quadratic
       script.commands.forEach((command, index) => {
         if (!isConfigure(command)) {
           return;
         }
-        const project = projectOf(script, index, command);
+        const project = projectOf(command, () => (projects ??= projectsBefore(script))[index]);
         const words = effectiveWords(command).slice(1);
         // Expanding variables is costly (resolveVariable scans the stage): only the MPI projects need it.
         const expanded = (): string[] => words.flatMap((word) => expandWord(recipe, stage, word));

@@ -30,32 +30,85 @@ function canonical(path: string): string {
   return path.replace(/^["']|["']$/g, '').replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, '/root').replace(/\/+$/, '');
 }
 
-function covers(operand: string, path: string): boolean {
-  const target = canonical(operand);
-  if (target === '' || target === '/') {
-    return false;
-  }
-  if (target.endsWith('/*')) {
-    return path.startsWith(target.slice(0, -1));
-  }
-  return path === target || path.startsWith(`${target}/`);
-}
+/**
+ * Where later commands leave nothing of a path: a `mv` (of the path or a parent, as a source) or `rm` (of it, a parent
+ * or a parent's `*`). Found in one pass over the build commands; each question then looks up the path's parents
+ * (scanning the later commands for every install was quadratic).
+ */
+class Relocations {
+  /** Per path a `mv`/`rm` operand clears with everything below it (`/root/cases`): the last command that does. */
+  private readonly paths = new Map<string, number>();
+  /** Per directory whose contents an operand clears (`/root/*`): the last command that does. */
+  private readonly contents = new Map<string, number>();
+  /** Per command, the greatest start line of the steps up to it (non-decreasing: binary search). */
+  private readonly lines: number[] = [];
+  private readonly indexes = new Map<ShellCommand, number>();
 
-/** A later `mv` (of the path or a parent, as a source) or `rm` (of it, a parent or a parent's `*`) leaves nothing there. */
-function relocatedLater(path: string | undefined, later: readonly ShellCommand[]): boolean {
-  if (path === undefined) {
+  constructor(commands: readonly { step: Step; command: ShellCommand }[]) {
+    let line = -Infinity;
+    commands.forEach(({ step, command }, index) => {
+      line = Math.max(line, step.range.start.line);
+      this.lines.push(line);
+      if (!this.indexes.has(command)) {
+        this.indexes.set(command, index);
+      }
+      const words = effectiveWords(command);
+      const name = baseName(words[0]?.value ?? '');
+      if (name !== 'mv' && name !== 'rm') {
+        return;
+      }
+      const operands = words.slice(1).map((word) => word.value).filter((value) => !value.startsWith('-'));
+      for (const operand of name === 'mv' ? operands.slice(0, -1) : operands) {
+        const target = canonical(operand);
+        if (target.endsWith('/*')) {
+          this.contents.set(target.slice(0, -2), index);
+        } else if (target !== '' && target !== '/') {
+          this.paths.set(target, index);
+        }
+      }
+    });
+  }
+
+  /** Position of the first build command after `command` (after `step` when it runs none; every command without a step); -1 for none. */
+  firstAfter(step: Step | undefined, command?: ShellCommand): number {
+    if (step === undefined) {
+      return 0;
+    }
+    const index = command ? (this.indexes.get(command) ?? -1) : -1;
+    if (index >= 0) {
+      return index + 1;
+    }
+    let low = 0;
+    let high = this.lines.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.lines[middle] > step.range.start.line) {
+        high = middle;
+      } else {
+        low = middle + 1;
+      }
+    }
+    return low < this.lines.length ? low : -1;
+  }
+
+  /** True when a command at position `from` or later leaves nothing at `path`. */
+  clearedFrom(path: string, from: number): boolean {
+    if (from < 0) {
+      return false;
+    }
+    const wanted = canonical(path);
+    const later = (last: number | undefined): boolean => last !== undefined && last >= from;
+    if (later(this.paths.get(wanted))) {
+      return true;
+    }
+    for (let slash = wanted.indexOf('/'); slash >= 0; slash = wanted.indexOf('/', slash + 1)) {
+      const parent = wanted.slice(0, slash);
+      if (later(this.paths.get(parent)) || later(this.contents.get(parent))) {
+        return true;
+      }
+    }
     return false;
   }
-  const wanted = canonical(path);
-  return later.some((command) => {
-    const words = effectiveWords(command);
-    const name = baseName(words[0]?.value ?? '');
-    const operands = words.slice(1).map((word) => word.value).filter((value) => !value.startsWith('-'));
-    if (name === 'mv') {
-      return operands.slice(0, -1).some((operand) => covers(operand, wanted));
-    }
-    return name === 'rm' && operands.some((operand) => covers(operand, wanted));
-  });
 }
 
 /** `/home/user` from `HOME=/home/user` or `export HOME=/home/user`. */
@@ -156,15 +209,14 @@ export default defineRule({
     const { recipe } = context;
     const chain = finalStageChain(recipe);
     const asRoot = runsAsRoot(chain);
-    const commands = buildCommands(chain);
+    let relocations: Relocations | undefined;
     // Apptainer copies %files before %post runs, wherever the sections sit in the file.
-    const laterThan = (step: Step | undefined, command?: ShellCommand): ShellCommand[] => {
-      if (step === undefined) {
-        return commands.map((entry) => entry.command);
+    const relocatedLater = (path: string | undefined, step: Step | undefined, command?: ShellCommand): boolean => {
+      if (path === undefined) {
+        return false;
       }
-      const index = command ? commands.findIndex((entry) => entry.command === command) : -1;
-      const from = index >= 0 ? index + 1 : commands.findIndex((entry) => entry.step.range.start.line > step.range.start.line);
-      return from < 0 ? [] : commands.slice(from).map((entry) => entry.command);
+      relocations ??= new Relocations(buildCommands(chain));
+      return relocations.clearedFrom(path, relocations.firstAfter(step, command));
     };
     const report = (word: Word, path: string, message: (where: string) => string, fix?: Fix): void => {
       const otherHome = OTHER_HOME.test(canonical(path));
@@ -192,12 +244,12 @@ export default defineRule({
             continue;
           }
           if (recipe.format === 'apptainer' && HOME_PATH.test(destination.value)) {
-            if (!relocatedLater(destination.value, laterThan(undefined))) {
+            if (!relocatedLater(destination.value, undefined)) {
               report(destination, destination.value, (why) => `${step.keyword} puts files into \`${destination.value}\`; ${why}, so they are missing at run time — copy to \`/opt/<app>\` instead.`);
             }
           } else if (homeWorkdir && !destination.value.startsWith('/') && !destination.value.startsWith('$')) {
             const workdir = homeWorkdir;
-            if (!relocatedLater(workdir.value, laterThan(step))) {
+            if (!relocatedLater(workdir.value, step)) {
               report(workdir, workdir.value, (why) => `\`WORKDIR ${workdir.value}\` holds application files copied by ${step.keyword}; ${why}, so the files are missing at run time — use \`WORKDIR /opt/<app>\`.`);
             }
             homeWorkdir = undefined;
@@ -212,7 +264,7 @@ export default defineRule({
           home = homeAssignment(command) ?? home;
           const hit = commandHit(recipe, command, asRoot);
           const path = home === undefined ? hit?.path : hit?.path?.replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, home);
-          if (hit && !relocatedLater(path, laterThan(step, command))) {
+          if (hit && !relocatedLater(path, step, command)) {
             report(hit.word, path ?? home ?? '~', (why) => `${hit.what}; ${why}, so it is missing at run time — install into \`/opt/<app>\` or \`/usr/local\`.`, hit.fix);
           }
         }
