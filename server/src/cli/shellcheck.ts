@@ -1,7 +1,7 @@
 // ShellCheck in the CLI: the lint of each file returns the texts of its scripts (extracted on the lint worker,
 // from the model it built), and they go to one queue for the whole run (queue.ts), which checks every distinct
-// script once, in batches on every core, while the other files are still being linted. At the end, only a file
-// whose scripts ShellCheck said something about is parsed again here, to place the findings in its report.
+// script once, in batches on every core, while the other files are still being linted. As a file's scripts are
+// checked, it is parsed again here only when ShellCheck said something about them, to place the findings in its report.
 // Without the binary nothing happens.
 import type { ResolvedConfig } from '../engine/types';
 import { compareDiagnostics } from '../engine/lint';
@@ -12,10 +12,9 @@ import { DEFAULT_TIMEOUT_MS, locateShellCheck, ShellCheckRunner, type Availabili
 import type { FileReport } from './formatters';
 
 interface Pending {
-  report: FileReport & { text: string };
-  config: ResolvedConfig;
-  texts: readonly string[];
-  results: Promise<ScriptResult[]>;
+  report: FileReport;
+  /** Resolves when ShellCheck's findings are in the report, with the scripts it could not check. */
+  placed: Promise<string[]>;
 }
 
 export class CliShellCheck {
@@ -48,7 +47,10 @@ export class CliShellCheck {
     }
     // The processes share the cores with each other and with the lint workers: each may take that many times longer than one alone before it counts as hung.
     this.queue ??= new ShellCheckQueue(new ShellCheckRunner(availability, { timeoutMs: DEFAULT_TIMEOUT_MS * 2 * this.processes }), this.processes);
-    this.pending.push({ report, config, texts: scripts, results: this.queue.check(scripts) });
+    const queue = this.queue;
+    const placed = queue.check(scripts).then((results) => place(report, config, scripts, results, queue));
+    placed.catch(() => undefined); // awaited in finish(); a run that ends before it leaves no unhandled rejection
+    this.pending.push({ report, placed });
   }
 
   /**
@@ -69,23 +71,36 @@ export class CliShellCheck {
     const files = this.pending.splice(0).sort((a, b) => (order.get(a.report) ?? 0) - (order.get(b.report) ?? 0));
     const problems: string[] = [];
     for (const file of files) {
-      const results = await file.results;
-      if (results.every((result) => Array.isArray(result) && result.length === 0)) {
-        continue; // nothing to place: most files
-      }
-      const recipe = parseRecipe(file.report.text, file.report.format);
-      const scripts = scriptsToCheck(recipe, file.config);
-      const texts = scripts.map((script) => script.script.content);
-      // The same front end and extraction as on the worker; were they ever to differ, the scripts found here are checked.
-      const same = texts.length === file.texts.length && texts.every((text, i) => text === file.texts[i]);
-      const outcome = outcomeOf(recipe, file.config, scripts, same ? results : await this.queue!.check(texts));
-      if (outcome.diagnostics.length > 0) {
-        file.report.diagnostics = [...file.report.diagnostics, ...outcome.diagnostics].sort(compareDiagnostics);
-      }
-      problems.push(...outcome.errors.map((error) => `${file.report.path}: ${error}`));
+      problems.push(...(await file.placed).map((error) => `${file.report.path}: ${error}`));
     }
     return problems;
   }
+}
+
+/**
+ * Adds ShellCheck's findings to the report as soon as the file's scripts are checked (while others still are);
+ * returns the scripts it could not check. Only a file ShellCheck said something about is parsed again.
+ */
+async function place(
+  report: FileReport & { text: string },
+  config: ResolvedConfig,
+  checked: readonly string[],
+  results: ScriptResult[],
+  queue: ShellCheckQueue,
+): Promise<string[]> {
+  if (results.every((result) => Array.isArray(result) && result.length === 0)) {
+    return []; // nothing to place: most files
+  }
+  const recipe = parseRecipe(report.text, report.format);
+  const scripts = scriptsToCheck(recipe, config);
+  const texts = scripts.map((script) => script.script.content);
+  // The same front end and extraction as on the worker; were they ever to differ, the scripts found here are checked.
+  const same = texts.length === checked.length && texts.every((text, i) => text === checked[i]);
+  const outcome = outcomeOf(recipe, config, scripts, same ? results : await queue.check(texts));
+  if (outcome.diagnostics.length > 0) {
+    report.diagnostics = [...report.diagnostics, ...outcome.diagnostics].sort(compareDiagnostics);
+  }
+  return outcome.errors;
 }
 
 /** The line `--list-rules` prints about ShellCheck. */
