@@ -22,6 +22,7 @@ import type {
   Word,
   Draft,
 } from './model';
+import { EMPTY_LIST, finishedList } from './model';
 import { splitImageRef } from './image-ref';
 import { logicalLineExtents, type LineExtent } from './logical-lines';
 import { parsePragmas } from './pragmas';
@@ -182,6 +183,8 @@ function parseStage(state: ParserState, start: number, end: number, stageIndex: 
     stage.sections.push(section);
     stage.steps.push(...sectionSteps(state, section));
   });
+  stage.steps = finishedList(stage.steps);
+  stage.sections = finishedList(stage.sections);
   return stage;
 }
 
@@ -431,7 +434,7 @@ function sectionSteps(state: ParserState, section: Section): Step[] {
   switch (spec?.kind) {
     case 'script':
       if (spec.step === 'run') {
-        const run: Draft<RunStep> = { keyword, keywordRange, range, kind: 'run', flags: [], script: script() };
+        const run: Draft<RunStep> = { keyword, keywordRange, range, kind: 'run', flags: EMPTY_LIST, script: script() };
         const shell = shellOf(section);
         if (shell !== undefined) {
           run.shell = shell;
@@ -442,7 +445,7 @@ function sectionSteps(state: ParserState, section: Section): Step[] {
         return one({ keyword, keywordRange, range, kind: 'test', script: script() });
       }
       if (spec.step === 'entrypoint') {
-        return one({ keyword, keywordRange, range, kind: 'entrypoint', form: 'script', args: [], script: script() });
+        return one({ keyword, keywordRange, range, kind: 'entrypoint', form: 'script', args: EMPTY_LIST, script: script() });
       }
       // `%pre`: still a shell script (its comments can be pragmas), kept as text for the rules.
       script();
@@ -596,7 +599,7 @@ function fileSteps(state: ParserState, section: Section, base: { keyword: string
   const steps: CopyStep[] = [];
   for (const [start, end] of contentLines(state, bodyStart, bodyEnd)) {
     const words = fileWords(state, start, end);
-    const step: Draft<CopyStep> = { keyword, keywordRange, range: state.index.range(start, end), kind: 'copy', flags: [], sources: words.slice(0, 1) };
+    const step: Draft<CopyStep> = { keyword, keywordRange, range: state.index.range(start, end), kind: 'copy', flags: EMPTY_LIST, sources: words.slice(0, 1) };
     if (app !== undefined) {
       step.app = app;
     }

@@ -29,6 +29,7 @@ import type {
   CopyStep,
   Draft,
 } from './model';
+import { EMPTY_LIST, finishedList } from './model';
 import { splitImageRef } from './image-ref';
 import { buildkitSkipPragma, parsePragmas } from './pragmas';
 import { execFormCommands, splitShell } from './shell';
@@ -110,8 +111,8 @@ export function withMemoizedArguments<T>(run: () => T): T {
   if (typeof original !== 'function') {
     return run();
   }
-  const byInstance = new WeakMap<object, Argument[]>();
-  const byDocument = new WeakMap<object, Map<number, ArgumentsEntry[]>>();
+  const byInstance = new Map<object, Argument[]>();
+  const byDocument = new Map<object, Map<number, ArgumentsEntry[]>>();
   const compute = (instruction: RawArgumentsOwner): Argument[] => {
     const { document, range, instructionRange, escapeChar } = instruction;
     if (!document || !range || !instructionRange) {
@@ -202,6 +203,9 @@ class DockerfileFrontEnd {
         });
       }
     }
+    for (const stage of stages) {
+      stage.steps = finishedList(stage.steps);
+    }
     const comments = this.comments(dockerfile.getComments().map((comment) => comment.getRange()), dockerfile.getDirectives().map((directive) => directive.getRange()));
     const pragmas = parsePragmas(comments, this.index, (line) => ({ startLine: line, endLine: extents.get(line) ?? line }));
     if (this.checkDirective) {
@@ -239,7 +243,7 @@ class DockerfileFrontEnd {
     }
     const { keyword, keywordRange } = this.stepBase(instruction);
     const from: Step = { keyword, keywordRange, range, kind: 'from', flags };
-    const stage: Draft<Stage> = { index: earlier.length, base, steps: [from], range, sections: [] };
+    const stage: Draft<Stage> = { index: earlier.length, base, steps: [from], range, sections: EMPTY_LIST };
     if (name) {
       stage.name = name;
       this.stageNames.add(name.value.toLowerCase());
@@ -319,7 +323,7 @@ class DockerfileFrontEnd {
     if (json) {
       return { keyword, keywordRange, range, kind: 'entrypoint', form: 'exec', args: json, script: this.execScript(instruction, json) };
     }
-    return { keyword, keywordRange, range, kind: 'entrypoint', form: 'shell', args: [], script: this.script(instruction, this.argumentsStart(instruction)) };
+    return { keyword, keywordRange, range, kind: 'entrypoint', form: 'shell', args: EMPTY_LIST, script: this.script(instruction, this.argumentsStart(instruction)) };
   }
 
   private healthcheck(instruction: Instruction, { keyword, keywordRange, range }: StepBase): Step {
@@ -404,8 +408,8 @@ class DockerfileFrontEnd {
   }
 
   private flags(instruction: Instruction): Flag[] {
-    if (!(instruction instanceof ModifiableInstruction)) {
-      return [];
+    if (!(instruction instanceof ModifiableInstruction) || instruction.getFlags().length === 0) {
+      return EMPTY_LIST;
     }
     return instruction.getFlags().map((flag) => {
       const result: Draft<Flag> = { name: flag.getName(), range: flag.getRange() };
@@ -452,14 +456,14 @@ class DockerfileFrontEnd {
     const range = this.index.range(start, end);
     const argv: ShellCommand = {
       words: args,
-      assignments: [],
+      assignments: EMPTY_LIST,
       name: args.length === 0 ? '' : basename(args[0].value),
       range: args.length === 0 ? range : { start: args[0].range.start, end: args[args.length - 1].range.end },
       pipesToNext: false,
       depth: 0,
     };
     const commands = args.length === 0 ? [] : splitScriptString ? execFormCommands(this.text, this.index, argv) : [argv];
-    return { text: this.text.slice(start, end), range, commands, heredocs: [], comments: [] };
+    return { text: this.text.slice(start, end), range, commands, heredocs: EMPTY_LIST, comments: EMPTY_LIST };
   }
 
   /** JSON-array arguments (exec form), or undefined for the shell form. */

@@ -8,6 +8,20 @@ export type RecipeFormat = 'dockerfile' | 'apptainer';
 /** A model object while its front end builds it: its own fields writable, its lists growable. Front ends only. */
 export type Draft<T> = { -readonly [K in keyof T]: T[K] extends ReadonlyArray<infer U> ? U[] : T[K] };
 
+/**
+ * The model's one empty list: most lists of a step are empty (flags, assignments, heredocs, comments), and an
+ * array per empty field was a sixth of the model. Frozen (typed `never[]`, nothing can be added to it).
+ */
+export const EMPTY_LIST: never[] = Object.freeze([]) as unknown as never[];
+
+/**
+ * A finished list of the model at its exact size: `EMPTY_LIST` when empty, else a copy (an array grown by
+ * `push` keeps room for 16 more elements, 128 bytes each time, in a model of hundreds of thousands of lists).
+ */
+export function finishedList<T>(list: T[]): T[] {
+  return list.length === 0 ? EMPTY_LIST : list.slice();
+}
+
 export interface Position {
   readonly line: number;
   readonly character: number;

@@ -1,4 +1,4 @@
-import type { Comment, Draft, Heredoc, ShellCommand, ShellScript, ShellSeparator, Word } from './model';
+import { finishedList, type Comment, type Draft, type Heredoc, type ShellCommand, type ShellScript, type ShellSeparator, type Word } from './model';
 import type { LineIndex } from './text';
 
 export interface SplitShellOptions {
@@ -108,8 +108,8 @@ export function splitShell(
     text: text.slice(from, to),
     range: index.range(from, to),
     commands: splitter.commands(),
-    heredocs: splitter.heredocs,
-    comments: splitter.comments,
+    heredocs: finishedList(splitter.heredocs),
+    comments: finishedList(splitter.comments),
   };
 }
 
@@ -244,7 +244,7 @@ class Splitter {
   }
 
   commands(): ShellCommand[] {
-    return this.slots.filter((command): command is ShellCommand => command !== null);
+    return finishedList(this.slots.filter((command): command is ShellCommand => command !== null));
   }
 
   // ------------------------------------------------------------ lists and commands
@@ -440,8 +440,8 @@ class Splitter {
       return;
     }
     const command: Draft<ShellCommand> = {
-      words: builder.words,
-      assignments: builder.assignments,
+      words: finishedList(builder.words),
+      assignments: finishedList(builder.assignments),
       name: builder.words.length > 0 ? basename(builder.words[0].value) : '',
       range: this.index.range(builder.start, builder.end),
       pipesToNext: false,
