@@ -113,6 +113,10 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'unsafe',
+    // The variable names of PATTERNS (lower case): every finding names one.
+    interests: {
+      keywords: ['_if_include', '_if_exclude', '_socket_ifname', 'i_mpi_hydra_iface', 'ucx_net_devices', 'nccl_ib', '_gid_index', 'ompi_mca_btl', 'ompi_mca_pml', 'ucx_tls', 'fi_provider', 'i_mpi_fabrics', 'mpich_gpu_support_enabled', 'fi_cxi_', 'psm2_', 'psm3_'],
+    },
   },
   docs,
   check(context) {

@@ -24,6 +24,7 @@ export default defineRule({
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
     fix: 'none',
+    interests: { keywords: ['umask', 'chmod'] },
   },
   docs,
   check(context) {
