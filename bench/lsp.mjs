@@ -56,8 +56,15 @@ function insertionLine(lines, format, from) {
   return from;
 }
 
+/** The server's HPCLINT_TIMING line for `version` of `uri`: its worker job's wall and thread CPU time. */
+function jobTiming(logs, uri, version) {
+  const line = logs.find((text) => text.startsWith(`hpclint timing: ${uri} v${version}:`));
+  const match = line && /\(job ([\d.]+) ms, thread CPU ([\d.?]+) ms\)/.exec(line);
+  return match ? { jobMs: Number(match[1]), threadCpuMs: match[2] === '?' ? NaN : Number(match[2]) } : undefined;
+}
+
 export async function measureKeystrokes({ serverPath, format, text, keystrokes, burstKeystrokes }) {
-  const client = await LspClient.start(serverPath);
+  const client = await LspClient.start(serverPath, { env: { HPCLINT_TIMING: '1' } });
   try {
     const uri = pathToFileURL(`/bench/keystroke/${format === 'dockerfile' ? 'Dockerfile' : 'app.def'}`).href;
     client.notify('textDocument/didOpen', { textDocument: { uri, languageId: format, version: 1, text } });
@@ -69,9 +76,11 @@ export async function measureKeystrokes({ serverPath, format, text, keystrokes, 
     let line = insertionLine(editor.lines, format, Math.floor(editor.lines.length / 2));
     await client.waitForPublish(uri, editor.type(line, 0, '\n'));
     const paced = [];
+    const pacedVersions = [];
     for (let i = 0; i < keystrokes; i++) {
       const version = editor.type(line, i, typed[i % typed.length]);
       paced.push(editor.latency(await client.waitForPublish(uri, version)));
+      pacedVersions.push(version);
     }
 
     // A burst with code-action requests interleaved.
@@ -107,10 +116,17 @@ export async function measureKeystrokes({ serverPath, format, text, keystrokes, 
     }
     const last = await client.waitForPublish(uri, editor.version);
     const rss = client.rssMb();
+    // Where the paced time went: the lint job on the worker, and everything else (both transports, queueing,
+    // the worker round trip's copies, conversion, publish). The timing lines follow their publishes.
+    const jobs = pacedVersions.map((version) => jobTiming(client.logs, uri, version));
+    const timed = jobs.every((job) => job !== undefined);
     return {
       lines: text.split('\n').length - 1,
       pacedP50: quantile(paced, 0.5),
       pacedP95: quantile(paced, 0.95),
+      pacedJobP50: timed ? quantile(jobs.map((job) => job.jobMs), 0.5) : NaN,
+      pacedThreadCpuP50: timed ? quantile(jobs.map((job) => job.threadCpuMs), 0.5) : NaN,
+      pacedOutsideJobP50: timed ? quantile(paced.map((ms, i) => ms - jobs[i].jobMs), 0.5) : NaN,
       burstFinal: editor.latency(last),
       codeActionP95: actionTimes.length ? quantile(actionTimes, 0.95) : NaN,
       codeActionsAnswered: actionTimes.length,

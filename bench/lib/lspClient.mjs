@@ -30,6 +30,8 @@ export class LspClient {
     /** uri → [{ version, diagnostics, at }] */
     this.published = new Map();
     this.waiters = new Set();
+    /** window/logMessage texts (with HPCLINT_TIMING=1, the server's timing lines). */
+    this.logs = [];
     this.buffer = Buffer.alloc(0);
     child.stderr.on('data', () => {});
     child.stdout.on('data', (chunk) => this.read(chunk));
@@ -60,6 +62,8 @@ export class LspClient {
     } else if (message.id !== undefined) {
       const result = message.method === 'workspace/configuration' ? (message.params?.items ?? []).map(() => ({})) : null;
       this.send({ id: message.id, result });
+    } else if (message.method === 'window/logMessage') {
+      this.logs.push(message.params.message);
     } else if (message.method === 'textDocument/publishDiagnostics') {
       const { uri, version, diagnostics } = message.params;
       const list = this.published.get(uri) ?? [];

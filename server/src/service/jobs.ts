@@ -6,6 +6,7 @@ import type { HpcDiagnostic, ResolvedConfig } from '../engine/types';
 import type { ScriptInputs } from '../recipe/copied-scripts';
 import type { Recipe, RecipeFormat } from '../recipe/model';
 import { scriptsToCheck } from '../shellcheck/check';
+import type { JobTiming } from './lintTiming';
 import { statementLines, type StatementLines } from './statements';
 
 export interface LintJob {
@@ -37,6 +38,8 @@ export interface LintOutcome {
   wantedScripts?: string[];
   /** With `shellScripts`: the text of each script of the (fixed) text that ShellCheck checks, in `scriptsToCheck` order. */
   shellScripts?: string[];
+  /** With HPCLINT_TIMING=1: how long the job took on its worker (see lintTiming.ts). */
+  timing?: JobTiming;
 }
 
 /** `cancelled` is asked between rules of a `lint` job: true stops it with `LintCancelledError`. */

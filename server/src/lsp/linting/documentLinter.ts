@@ -12,6 +12,7 @@ import type { RecipeFormat } from '../../recipe/model';
 import { scriptPath, type ScriptContext } from '../../io/copiedScripts';
 import { laneOf, type Lane, type LintService } from '../../service/lintService';
 import type { StatementLines } from '../../service/statements';
+import { TIMING, type JobTiming } from '../../service/lintTiming';
 import { JobTimeoutError } from '../../service/workerPool';
 import { toLspDiagnostic } from '../diagnostics/lspDiagnostics';
 import type { DiagnosticPublisher } from '../diagnostics/publisher';
@@ -20,6 +21,14 @@ import type { HpclintSettings, SettingsStore } from '../documents/settings';
 import { describeError, type Logger } from '../guard';
 import { baseNameOf } from '../uri';
 import type { ScriptWatch } from './scriptWatch';
+
+/** HPCLINT_TIMING=1: the moments of one lint on this thread, and the job's own timing from its worker. */
+interface LintTiming {
+  started: number;
+  sent: number;
+  returned: number;
+  job?: JobTiming;
+}
 
 /** The published result of one document version. */
 export interface DocumentLint {
@@ -60,6 +69,8 @@ export class DocumentLinter {
   private readonly lanes: Record<Lane, LaneState> = { interactive: { queue: new Set() }, large: { queue: new Set() } };
   private readonly waiters = new Set<() => void>();
   private readonly listeners: Array<(lint: DocumentLint, text: string) => void> = [];
+  /** HPCLINT_TIMING=1: when each document's latest change arrived (see logTiming). */
+  private readonly changedAt = new Map<string, number>();
 
   constructor(private readonly deps: DocumentLinterDependencies) {}
 
@@ -68,6 +79,9 @@ export class DocumentLinter {
     const document = this.deps.documents.get(uri);
     if (!document) {
       return;
+    }
+    if (TIMING) {
+      this.changedAt.set(uri, performance.now());
     }
     const lane = laneOf(document.getText());
     for (const [name, state] of Object.entries(this.lanes)) {
@@ -186,6 +200,7 @@ export class DocumentLinter {
       return;
     }
     const version = document.version;
+    const started = performance.now();
     const settings = await this.deps.settings.get(uri);
     if (documents.get(uri)?.version !== version) {
       return; // changed while the settings arrived: that change queued its own lint
@@ -201,10 +216,13 @@ export class DocumentLinter {
     const { config } = this.deps.configs.resolve(uri, settings);
     let diagnostics: HpcDiagnostic[] = [];
     let statements: StatementLines = [];
+    let timing: LintTiming | undefined;
     if (settings.enable) {
       try {
         const context = this.deps.scripts?.contextOf(uri);
+        const sent = performance.now();
         const outcome = await service.run({ kind: 'lint', text, fileName, format, config, statements: true }, { signal, scripts: context });
+        timing = TIMING ? { started, sent, returned: performance.now(), job: outcome.timing } : undefined;
         diagnostics = withScriptPaths(outcome.diagnostics, context);
         statements = outcome.statements ?? [];
         this.deps.scripts?.update(uri, context, outcome.wantedScripts ?? []);
@@ -222,9 +240,27 @@ export class DocumentLinter {
     const lint: DocumentLint = { uri, version, format, diagnostics, statements, settings, config };
     this.results.set(uri, lint);
     publisher.publish(uri, version, diagnostics.map(toLspDiagnostic));
+    if (timing) {
+      this.logTiming(uri, version, diagnostics.length, timing);
+    }
     for (const listener of this.listeners) {
       listener(lint, text);
     }
+  }
+
+  /**
+   * One line per published lint (HPCLINT_TIMING=1; `npm run bench` reads them): from the document's latest change
+   * to the lint's start, the worker's round trip and the job in it (wall and thread CPU), and the conversion and
+   * publish on this thread.
+   */
+  private logTiming(uri: string, version: number, count: number, timing: LintTiming): void {
+    const published = performance.now();
+    const ms = (value: number | undefined) => (value === undefined ? '?' : value.toFixed(1));
+    const since = this.changedAt.get(uri) ?? timing.started;
+    this.deps.logger.info(
+      `hpclint timing: ${uri} v${version}: to lint start ${ms(timing.sent - since)} ms, worker round trip ${ms(timing.returned - timing.sent)} ms ` +
+        `(job ${ms(timing.job?.jobMs)} ms, thread CPU ${ms(timing.job?.threadCpuMs)} ms), convert and publish ${ms(published - timing.returned)} ms, ${count} diagnostics`,
+    );
   }
 
   private wake(): void {
