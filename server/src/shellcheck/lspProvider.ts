@@ -38,7 +38,7 @@ export class ShellCheckProvider implements ExtraDiagnosticsProvider {
     for (const error of outcome.errors) {
       this.logger.warn(`hpclint: ShellCheck on ${lint.uri}: ${error}`);
     }
-    return token.isCancellationRequested ? [] : outcome.diagnostics.map(toLspDiagnostic);
+    return token.isCancellationRequested ? [] : outcome.diagnostics.map((finding) => toLspDiagnostic(finding, { withFixes: true }));
   }
 
   private runner(path: string): ShellCheckRunner | undefined {

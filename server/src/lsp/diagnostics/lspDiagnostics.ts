@@ -6,11 +6,19 @@ import type { Fix, Severity } from '../../engine/rule';
 import type { HpcDiagnostic } from '../../engine/types';
 import { ruleDocHref } from '../features/documentation';
 
-/** What code actions need from a published diagnostic. */
+/** What code actions need from a diagnostic: its code, and the fixes of the finding it shows. */
 export interface DiagnosticData {
   code: string;
   fixes: Fix[];
 }
+
+/**
+ * What hpclint's own published diagnostics carry in `data`: their code only. Their fixes stay on the server
+ * with the document's result (code actions take them from there), so a keystroke does not serialise every fix
+ * of the recipe (about half of a 4,000-line Dockerfile's publish) for the client to parse and keep. Slower
+ * sources the server does not keep (ShellCheck) send their fixes along.
+ */
+export type PublishedData = Pick<DiagnosticData, 'code'> & Partial<DiagnosticData>;
 
 const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -19,7 +27,7 @@ const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-export function toLspDiagnostic(finding: HpcDiagnostic): Diagnostic {
+export function toLspDiagnostic(finding: HpcDiagnostic, { withFixes = false }: { withFixes?: boolean } = {}): Diagnostic {
   const diagnostic: Diagnostic = {
     range: finding.range,
     severity: SEVERITIES[finding.severity],
@@ -38,7 +46,7 @@ export function toLspDiagnostic(finding: HpcDiagnostic): Diagnostic {
   if (href !== undefined) {
     diagnostic.codeDescription = { href };
   }
-  const data: DiagnosticData = { code: finding.code, fixes: finding.fixes };
+  const data: PublishedData = withFixes ? { code: finding.code, fixes: finding.fixes } : { code: finding.code };
   diagnostic.data = data;
   return diagnostic;
 }

@@ -108,22 +108,27 @@ function requestedDiagnostics(params: CodeActionParams, findings: readonly HpcDi
   }
   const { start, end } = params.range;
   const before = (a: Position, b: Position): boolean => a.line < b.line || (a.line === b.line && a.character < b.character);
-  return findings.filter((finding) => !before(finding.range.end, start) && !before(end, finding.range.start)).map(toLspDiagnostic);
+  return findings.filter((finding) => !before(finding.range.end, start) && !before(end, finding.range.start)).map((finding) => toLspDiagnostic(finding));
 }
 
-/** A diagnostic that came back without `data`: take the fixes of the current finding with its code and range. */
+/**
+ * The fixes of the document's current finding with the diagnostic's code, range and message (published
+ * diagnostics carry no fixes, see `PublishedData`); fixes the diagnostic brought along when no current
+ * finding matches.
+ */
 function withCurrentFixes(
   data: DiagnosticData | undefined,
   diagnostic: Diagnostic,
   findings: readonly HpcDiagnostic[] | undefined,
 ): DiagnosticData | undefined {
-  if (!data || diagnostic.data !== undefined || !findings) {
+  if (!data || !findings) {
     return data;
   }
   const { start, end } = diagnostic.range;
   const same = findings.find(
     (finding) =>
       finding.code === data.code &&
+      finding.message === diagnostic.message &&
       finding.range.start.line === start.line &&
       finding.range.start.character === start.character &&
       finding.range.end.line === end.line &&

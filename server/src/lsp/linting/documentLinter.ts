@@ -239,7 +239,7 @@ export class DocumentLinter {
     }
     const lint: DocumentLint = { uri, version, format, diagnostics, statements, settings, config };
     this.results.set(uri, lint);
-    publisher.publish(uri, version, diagnostics.map(toLspDiagnostic));
+    publisher.publish(uri, version, diagnostics.map((finding) => toLspDiagnostic(finding)));
     if (timing) {
       this.logTiming(uri, version, diagnostics.length, timing);
     }
