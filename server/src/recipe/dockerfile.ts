@@ -179,10 +179,9 @@ class DockerfileFrontEnd {
     this.escapeChar = dockerfile.getEscapeCharacter() === '`' ? '`' : '\\';
     const stages: Draft<Stage>[] = [];
     const globalArgs: ArgStep[] = [];
-    const extents = new Map<number, number>();
-    for (const instruction of dockerfile.getInstructions()) {
+    const instructions = dockerfile.getInstructions();
+    for (const instruction of instructions) {
       const range = instruction.getRange();
-      extents.set(range.start.line, range.end.line);
       const keyword = instruction.getKeyword();
       if (keyword === 'FROM') {
         stages.push(this.stage(instruction, stages, globalArgs));
@@ -207,7 +206,13 @@ class DockerfileFrontEnd {
       stage.steps = finishedList(stage.steps);
     }
     const comments = this.comments(dockerfile.getComments().map((comment) => comment.getRange()), dockerfile.getDirectives().map((directive) => directive.getRange()));
-    const pragmas = parsePragmas(comments, this.index, (line) => ({ startLine: line, endLine: extents.get(line) ?? line }));
+    // Where each instruction ends, only when a pragma asks (a table of 80,000 instructions for none was a waste).
+    let extents: Map<number, number> | undefined;
+    const extentOf = (line: number): { startLine: number; endLine: number } => {
+      extents ??= new Map(instructions.map((instruction) => [instruction.getRange().start.line, instruction.getRange().end.line]));
+      return { startLine: line, endLine: extents.get(line) ?? line };
+    };
+    const pragmas = parsePragmas(comments, this.index, extentOf);
     if (this.checkDirective) {
       pragmas.push(buildkitSkipPragma(this.checkDirective.value, this.checkDirective.range));
     }
