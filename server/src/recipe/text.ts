@@ -5,6 +5,10 @@ export class LineIndex {
   private readonly lineStarts: number[];
   /** Line of the previous `positionAt`: parsers ask for offsets in (mostly) increasing order. */
   private lastLine = 0;
+  private recentOffset = -1;
+  private recentPosition?: Position;
+  private previousOffset = -1;
+  private previousPosition?: Position;
 
   constructor(readonly text: string) {
     const starts = [0];
@@ -20,8 +24,28 @@ export class LineIndex {
     return this.lineStarts.length;
   }
 
+  /**
+   * The position of an offset. The last two answers are remembered and given again (positions are read only):
+   * a command's range ends where its last word ends and its script's range spans the same offsets, so the
+   * model shares those positions instead of holding a copy of each.
+   */
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
+    if (clamped === this.recentOffset && this.recentPosition !== undefined) {
+      return this.recentPosition;
+    }
+    if (clamped === this.previousOffset && this.previousPosition !== undefined) {
+      return this.previousPosition;
+    }
+    const position = this.computePosition(clamped);
+    this.previousOffset = this.recentOffset;
+    this.previousPosition = this.recentPosition;
+    this.recentOffset = clamped;
+    this.recentPosition = position;
+    return position;
+  }
+
+  private computePosition(clamped: number): Position {
     const starts = this.lineStarts;
     const last = this.lastLine;
     if (starts[last] <= clamped) {
