@@ -36,6 +36,7 @@ export class RecipeFacts {
   private stepRefsByKind?: Map<StepKind, StepRef[]>;
   private globalArgValues?: Map<string, string>;
   private readonly shellCScripts = new Map<readonly Word[], ShellScript | null>();
+  private readonly shellCInLists = new WeakMap<readonly ShellCommand[], boolean>();
   private haystack?: string;
   /** Per keyword list (a module constant): whether the haystack mentions one of them (recipe/keywords.ts `mentions`). */
   readonly keywordAnswers = new Map<readonly string[], boolean>();
@@ -212,6 +213,16 @@ export class RecipeFacts {
       this.shellCScripts.set(words, script);
     }
     return script ?? undefined;
+  }
+
+  /** Whether one of `commands` (a script's list) is an `sh -c "…"` call whose string has commands; kept per list. */
+  hasShellCScripts(commands: readonly ShellCommand[]): boolean {
+    let answer = this.shellCInLists.get(commands);
+    if (answer === undefined) {
+      answer = commands.some((command) => (this.shellCScript(command.words)?.commands.length ?? 0) > 0);
+      this.shellCInLists.set(commands, answer);
+    }
+    return answer;
   }
 
   /** Index of the first stage with each name, lower case (Docker compares stage names case-insensitively). */
@@ -444,11 +455,17 @@ export function effectiveName(command: ShellCommand): string {
  * long recipe (the facts table of 100,000 commands is asked millions of times).
  */
 function runsWrapper(command: ShellCommand): boolean {
-  return Object.hasOwn(WRAPPERS, command.name);
+  // A Set, not `Object.hasOwn(WRAPPERS, name)`: a name sliced from the text is not internalized, and the object
+  // lookup interned it again on every one of the millions of calls.
+  return WRAPPER_NAMES.has(command.name);
 }
 
 /** `pip`, `pip3`, `pip3.11`, `/opt/venv/bin/pip` and `python3 -m pip …` commands. */
 export function isPipCommand(command: ShellCommand): boolean {
+  if (!runsWrapper(command)) {
+    // Its own words: no table entry (every name that runs pip starts with `p`).
+    return command.name.charCodeAt(0) === 0x70 && runsPip(command.words);
+  }
   const facts = commandFacts(command);
   facts.pip ??= runsPip(facts.words);
   return facts.pip;
@@ -507,6 +524,8 @@ const WRAPPERS: Record<string, WrapperSpec> = {
     withValue: new Set(['-a', '-d', '-E', '-e', '-I', '-i', '-L', '-l', '-n', '-P', '-s', '--arg-file', '--delimiter', '--max-args', '--max-procs', '--replace']),
   },
 };
+
+const WRAPPER_NAMES: ReadonlySet<string> = new Set(Object.keys(WRAPPERS));
 
 /** Index of the first word `effectiveWords` keeps. */
 function effectiveStart(words: readonly Word[]): number {

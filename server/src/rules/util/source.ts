@@ -115,7 +115,7 @@ const MAX_SHELL_C_DEPTH = 4;
  * Returns `commands` itself when there is nothing to expand; callers must not mutate the result.
  */
 function expandShellC(recipe: Recipe, commands: readonly ShellCommand[], keepCalls: boolean, depth: number): readonly ShellCommand[] {
-  if (depth >= MAX_SHELL_C_DEPTH || !commands.some((command) => (shellCScript(recipe, command.words)?.commands.length ?? 0) > 0)) {
+  if (depth >= MAX_SHELL_C_DEPTH || !factsOf(recipe).hasShellCScripts(commands)) {
     return commands;
   }
   const result: ShellCommand[] = [];
