@@ -1,11 +1,14 @@
 // ShellCheck in the language server: a second publish after hpclint's own findings, only in trusted workspaces
 // (an untrusted one never starts the process, even with shellcheck on the PATH), graceful without the binary.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { CancellationToken, CancellationTokenSource, type Diagnostic } from 'vscode-languageserver-protocol';
+import { defaultConfig } from '../../server/src/engine/config';
+import { defaultSettings } from '../../server/src/lsp/documents/settings';
+import { ShellCheckProvider } from '../../server/src/shellcheck/lspProvider';
 import { haveShellCheck, availability } from '../unit/shellcheck/helpers';
 import { TestClient } from './client';
 
@@ -115,6 +118,44 @@ test('without the binary: one info line in the log, hpclint\'s own findings, no 
     assert.deepEqual(client.messages, [], 'no pop-up');
   } finally {
     await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('while someone types, a version whose ShellCheck turn comes after a newer one was published is never checked', async (t) => {
+  if (!haveShellCheck(t) || !availability.available) {
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'hpclint-sc-turns-'));
+  try {
+    // Records the scripts each ShellCheck process is given, then runs the real one.
+    const seen = join(dir, 'seen');
+    const recorder = join(dir, 'shellcheck');
+    writeFileSync(recorder, `#!/bin/sh\nfor f; do case "$f" in -*) ;; *) cat "$f" >> '${seen}';; esac; done\nexec '${availability.path}' "$@"\n`);
+    chmodSync(recorder, 0o755);
+    const provider = new ShellCheckProvider({ error() {}, warn() {}, info() {}, log() {} });
+    const settings = defaultSettings();
+    settings.shellcheck.path = recorder;
+    const input = (version: number, script: string) => {
+      const text = `FROM debian:12\nRUN ${script}\n`;
+      const lint = { uri: URI, version, format: 'dockerfile' as const, diagnostics: [], statements: [], settings, config: defaultConfig() };
+      return { lint, text };
+    };
+    const first = provider.provide(input(1, 'echo first $one'), CancellationToken.None);
+    // Version 2 is published while version 1 is being checked, and version 3 before version 2's turn.
+    const typing = new CancellationTokenSource();
+    const skipped = provider.provide(input(2, 'echo typing $two'), typing.token);
+    typing.cancel();
+    const last = provider.provide(input(3, 'echo last $three'), CancellationToken.None);
+
+    const [one, two, three] = await Promise.all([first, skipped, last]);
+    assert.ok(one.some((d) => d.code === 'shellcheck/SC2154'), JSON.stringify(one));
+    assert.deepEqual(two, []);
+    assert.ok(three.some((d) => d.code === 'shellcheck/SC2154'), JSON.stringify(three));
+    const checked = readFileSync(seen, 'utf8');
+    assert.ok(checked.includes('echo first') && checked.includes('echo last'), checked);
+    assert.ok(!checked.includes('echo typing'), `version 2 was checked: ${checked}`);
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

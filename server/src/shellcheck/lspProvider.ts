@@ -19,10 +19,26 @@ export class ShellCheckProvider implements ExtraDiagnosticsProvider {
   readonly requiresTrust = true;
   /** Per configured path ('' = the PATH): the runner, or why there is none (logged once). */
   private readonly runners = new Map<string, ShellCheckRunner | Availability>();
+  /** The check in progress (see `provide`). */
+  private turns: Promise<void> = Promise.resolve();
 
   constructor(private readonly logger: Logger) {}
 
-  async provide({ lint, text }: ExtraDiagnosticsInput, token: CancellationToken): Promise<Diagnostic[]> {
+  /**
+   * One check at a time, and a check starts only if its version is still wanted when its turn comes: while
+   * someone types, the versions in between are neither parsed on this thread nor checked by a process (each
+   * publish cancels the previous version's check), so ShellCheck never piles up behind the keystrokes.
+   */
+  provide(input: ExtraDiagnosticsInput, token: CancellationToken): Promise<Diagnostic[]> {
+    const turn = this.turns.then(() => (token.isCancellationRequested ? [] : this.check(input, token)));
+    this.turns = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    return turn;
+  }
+
+  private async check({ lint, text }: ExtraDiagnosticsInput, token: CancellationToken): Promise<Diagnostic[]> {
     const { settings, config } = lint;
     if (!settings.enable || !settings.shellcheck.enable || config.categories[SHELL_CATEGORY] === 'off') {
       return [];
@@ -31,14 +47,17 @@ export class ShellCheckProvider implements ExtraDiagnosticsProvider {
       return [];
     }
     const runner = this.runner(settings.shellcheck.path);
-    if (!runner || token.isCancellationRequested) {
+    if (!runner) {
       return [];
     }
     const outcome = await checkRecipe(parseRecipe(text, lint.format), config, runner);
+    if (token.isCancellationRequested) {
+      return [];
+    }
     for (const error of outcome.errors) {
       this.logger.warn(`hpclint: ShellCheck on ${lint.uri}: ${error}`);
     }
-    return token.isCancellationRequested ? [] : outcome.diagnostics.map((finding) => toLspDiagnostic(finding, { withFixes: true }));
+    return outcome.diagnostics.map((finding) => toLspDiagnostic(finding, { withFixes: true }));
   }
 
   private runner(path: string): ShellCheckRunner | undefined {
