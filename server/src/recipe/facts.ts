@@ -46,6 +46,8 @@ export class RecipeFacts {
   private chainMembers?: ReadonlySet<Stage>;
   private exactNames?: Map<string, Stage>;
   private referenceCycle?: boolean;
+  private bases?: Map<Stage, Stage>;
+  private stagesByBase?: Map<Stage, Stage[]>;
   /** Build-context files the engine was given for the copied scripts the recipe runs (undefined: no build context). */
   scriptInputs?: ScriptInputs;
   private copied?: readonly CopiedScript[];
@@ -305,6 +307,40 @@ export class RecipeFacts {
       }
     }
     return this.referenceCycle;
+  }
+
+  /**
+   * The stage whose base image `stage` is built on: itself, or the first stage of its `FROM <stage>` chain (each name
+   * refers to the first stage so named, any case, if that comes earlier). Found for every stage in one pass.
+   */
+  baseStage(stage: Stage): Stage {
+    if (this.bases === undefined) {
+      const bases = new Map<Stage, Stage>();
+      for (const each of this.recipe.stages) {
+        const ref = each.base.stageRef;
+        const earlier = ref === undefined ? undefined : this.earlierStageNamed(ref, each);
+        bases.set(each, earlier === undefined ? each : (bases.get(earlier) ?? earlier));
+      }
+      this.bases = bases;
+    }
+    return this.bases.get(stage) ?? stage;
+  }
+
+  /** The stages built on `base`'s base image (those whose `baseStage` it is), in recipe order. */
+  stagesOnBase(base: Stage): readonly Stage[] {
+    if (this.stagesByBase === undefined) {
+      this.stagesByBase = new Map();
+      for (const stage of this.recipe.stages) {
+        const key = this.baseStage(stage);
+        const list = this.stagesByBase.get(key);
+        if (list) {
+          list.push(stage);
+        } else {
+          this.stagesByBase.set(key, [stage]);
+        }
+      }
+    }
+    return this.stagesByBase.get(base) ?? [];
   }
 
   /** True for the stages of `finalStageChain` (what ends up in the image). */

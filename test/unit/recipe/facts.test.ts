@@ -75,3 +75,16 @@ test('stage references that loop (exact names differ from the case-insensitive m
   assert.equal(resolveVariable(recipe, x, 'W'), '1');
   assert.equal(resolveVariable(recipe, x, 'V'), undefined);
 });
+
+test('each stage has the base of the first stage of its FROM chain, and each base lists the stages built on it in order', () => {
+  const recipe = parseDockerfile('FROM centos:7 AS Base\nFROM base AS a\nFROM ubuntu:24.04 AS other\nFROM A AS b\nFROM later AS c\nFROM alpine AS later\nFROM other\n');
+  const [base, a, other, b, c, later, last] = recipe.stages;
+  const facts = factsOf(recipe);
+  assert.deepEqual([base, a, other, b, c, later, last].map((stage) => facts.baseStage(stage)), [base, base, other, base, c, later, other]);
+  assert.deepEqual(facts.stagesOnBase(base), [base, a, b]);
+  assert.deepEqual(facts.stagesOnBase(other), [other, last]);
+  assert.deepEqual(facts.stagesOnBase(a), []);
+  const long = parseDockerfile(chain(20_000));
+  assert.equal(factsOf(long).baseStage(long.stages[19_999]), long.stages[0]);
+  assert.equal(factsOf(long).stagesOnBase(long.stages[0]).length, 20_000);
+});

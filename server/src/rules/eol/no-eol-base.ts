@@ -3,6 +3,7 @@ import { defineRule, type RuleContext, type Severity } from '../../engine/rule';
 import { glibcText, MINIMUM_HOST_GLIBC, oldGlibc } from '../../knowledge/glibc';
 import { daysUntil, describeCycle, freeExtendedWindow, WARN_DAYS, type Hit } from '../../knowledge/eol';
 import type { Range, Recipe, ShellCommand, Stage } from '../../recipe/model';
+import { factsOf } from '../../recipe/facts';
 import { effectiveWords, scriptsOfStage } from '../../recipe/query';
 import { baseHits, successorFixes } from '../util/eol-bases';
 import { baseName, baseStageOf, eolBaseCause } from '../util/source';
@@ -20,14 +21,55 @@ export default defineRule({
   },
   docs,
   check(context) {
-    let workarounds: RepoWorkaround[] | undefined;
-    for (const { hit, range, source, shipped, stage } of baseHits(context.recipe)) {
-      report(context, hit, range, source, shipped, stage, () => (workarounds ??= repoWorkarounds(context.recipe)));
+    const { recipe } = context;
+    let workarounds: Map<Stage, RepoWorkaround[]> | undefined;
+    let copied: Set<string> | undefined;
+    const recipeFacts: RecipeWide = {
+      workarounds: () => (workarounds ??= workaroundsByBase(recipe)),
+      copiedFrom: () => (copied ??= stagesCopiedFrom(recipe)),
+    };
+    for (const { hit, range, source, shipped, stage } of baseHits(recipe)) {
+      report(context, hit, range, source, shipped, stage, recipeFacts);
     }
   },
 });
 
-function report(context: RuleContext, hit: Hit, range: Range, source: string, shipped: boolean, stage: Stage, workaroundsOf: () => RepoWorkaround[]): void {
+/** What every hit of one recipe asks about, found once (on first use). */
+interface RecipeWide {
+  workarounds(): Map<Stage, RepoWorkaround[]>;
+  /** `COPY --from` values, lower case. */
+  copiedFrom(): Set<string>;
+}
+
+function stagesCopiedFrom(recipe: Recipe): Set<string> {
+  const names = new Set<string>();
+  for (const step of factsOf(recipe).stepsOfKind('copy')) {
+    if (step.kind === 'copy' && step.from !== undefined) {
+      names.add(step.from.value.toLowerCase());
+    }
+  }
+  return names;
+}
+
+/** The repository workarounds (vault, archive) of each base, in recipe order. */
+function workaroundsByBase(recipe: Recipe): Map<Stage, RepoWorkaround[]> {
+  const byBase = new Map<Stage, RepoWorkaround[]>();
+  for (const workaround of repoWorkarounds(recipe)) {
+    if (workaround.stage === undefined) {
+      continue;
+    }
+    const base = baseStageOf(recipe, workaround.stage);
+    const list = byBase.get(base);
+    if (list) {
+      list.push(workaround);
+    } else {
+      byBase.set(base, [workaround]);
+    }
+  }
+  return byBase;
+}
+
+function report(context: RuleContext, hit: Hit, range: Range, source: string, shipped: boolean, stage: Stage, recipeWide: RecipeWide): void {
   const today = context.settings.today;
   // A free extended window (Debian LTS) still patches the public image: judge by its end (the window itself is HPC-EOL-002).
   const extended = freeExtendedWindow(hit);
@@ -40,8 +82,8 @@ function report(context: RuleContext, hit: Hit, range: Range, source: string, sh
   if (!past && !shipped) {
     return;
   }
-  const workarounds = past ? baseWorkarounds(context.recipe, stage, workaroundsOf) : [];
-  const failing = past && workarounds.length === 0 && isBuilt(context.recipe, stage, shipped) ? failingInstall(context.recipe, stage, hit, today) : undefined;
+  const workarounds = past ? (recipeWide.workarounds().get(baseStageOf(context.recipe, stage)) ?? []) : [];
+  const failing = past && workarounds.length === 0 && isBuilt(context.recipe, stage, shipped, recipeWide.copiedFrom) ? failingInstall(context.recipe, stage, hit, today) : undefined;
   // The build fails (the release's repositories are gone and the recipe installs from them): error. A shipped base past its
   // end gets no security fixes: warning. An end still ahead, or a build stage that does not ship, is advice: a recipe must
   // not turn red in CI on a date while nothing about it changed.
@@ -65,19 +107,14 @@ function report(context: RuleContext, hit: Hit, range: Range, source: string, sh
  * Whether building the recipe builds `stage` (a stage with its own base): Apptainer builds every stage; BuildKit only
  * the final image's stages and those another stage copies from.
  */
-function isBuilt(recipe: Recipe, stage: Stage, shipped: boolean): boolean {
+function isBuilt(recipe: Recipe, stage: Stage, shipped: boolean, copiedFrom: () => Set<string>): boolean {
   if (shipped || recipe.format === 'apptainer') {
     return true;
   }
-  const built = recipe.stages.filter((other) => baseStageOf(recipe, other) === stage);
-  const names = new Set(built.flatMap((other) => [String(other.index), ...(other.name ? [other.name.value.toLowerCase()] : [])]));
-  return recipe.stages.some((other) => other.steps.some((step) => step.kind === 'copy' && step.from !== undefined && names.has(step.from.value.toLowerCase())));
-}
-
-/** The repository workarounds (vault, archive) of the stages built on `stage`'s base. */
-function baseWorkarounds(recipe: Recipe, stage: Stage, workaroundsOf: () => RepoWorkaround[]): RepoWorkaround[] {
-  const base = baseStageOf(recipe, stage);
-  return workaroundsOf().filter((workaround) => workaround.stage !== undefined && baseStageOf(recipe, workaround.stage) === base);
+  const names = copiedFrom();
+  return factsOf(recipe)
+    .stagesOnBase(stage)
+    .some((other) => names.has(String(other.index)) || (other.name !== undefined && names.has(other.name.value.toLowerCase())));
 }
 
 /** Package-manager subcommands that read the release's repositories, per family. */
@@ -106,11 +143,7 @@ function failingInstall(recipe: Recipe, stage: Stage, hit: Hit, today: string): 
     return ` The build fails at the bootstrap: ${gone}.`;
   }
   const reader = REPOSITORY_READERS[family];
-  const base = baseStageOf(recipe, stage);
-  for (const other of recipe.stages) {
-    if (baseStageOf(recipe, other) !== base) {
-      continue;
-    }
+  for (const other of factsOf(recipe).stagesOnBase(baseStageOf(recipe, stage))) {
     for (const { script, step } of scriptsOfStage(recipe, other)) {
       if (step.kind !== 'run' || step.keyword.toLowerCase() === '%setup') {
         continue;

@@ -4,7 +4,7 @@ import type { Recipe, Stage } from '../../recipe/model';
 import { REPO_WORKAROUND_KEYWORDS, repoWorkarounds, type RepoWorkaround } from '../util/repo-workarounds';
 import { baseStageOf, eolBaseCause } from '../util/source';
 import { daysUntil, freeExtendedWindow } from '../../knowledge/eol';
-import { baseHits } from '../util/eol-bases';
+import { baseHits, type LocatedHit } from '../util/eol-bases';
 import docs from './no-eol-repo-workaround.md';
 
 const ADVICE = 'the base is past end of life and gets no security fixes — move to a supported release (see HPC-EOL-001) instead of repointing its repositories';
@@ -27,11 +27,17 @@ export default defineRule({
     const byBase = new Map<Stage | undefined, RepoWorkaround[]>();
     for (const workaround of repoWorkarounds(recipe)) {
       const base = workaround.stage && baseStageOf(recipe, workaround.stage);
-      byBase.set(base, [...(byBase.get(base) ?? []), workaround]);
+      const list = byBase.get(base);
+      if (list) {
+        list.push(workaround);
+      } else {
+        byBase.set(base, [workaround]);
+      }
     }
     retiredMirrors(context);
+    let hits: Map<Stage, LocatedHit[]> | undefined;
     for (const [base, [first, ...more]] of byBase) {
-      if (base && supportedBase(recipe, base, context.settings.today)) {
+      if (base && supportedBase((hits ??= hitsByStage(recipe)), base, context.settings.today)) {
         continue; // a left-over edit on a supported base (after a move to AlmaLinux 9, say) repoints nothing
       }
       const lines = [...new Set(more.map((other) => other.range.start.line + 1))].filter((line) => line !== first.range.start.line + 1);
@@ -47,9 +53,23 @@ export default defineRule({
 });
 
 
+/** HPC-EOL-001's base hits per stage. */
+function hitsByStage(recipe: Recipe): Map<Stage, LocatedHit[]> {
+  const byStage = new Map<Stage, LocatedHit[]>();
+  for (const located of baseHits(recipe)) {
+    const list = byStage.get(located.stage);
+    if (list) {
+      list.push(located);
+    } else {
+      byStage.set(located.stage, [located]);
+    }
+  }
+  return byStage;
+}
+
 /** The stage's base is a release HPC-EOL-001 knows and that is still supported (by its free extended window too). */
-function supportedBase(recipe: Recipe, base: Stage, today: string): boolean {
-  const hits = baseHits(recipe).filter((located) => located.stage === base);
+function supportedBase(hitsByStage: ReadonlyMap<Stage, readonly LocatedHit[]>, base: Stage, today: string): boolean {
+  const hits = hitsByStage.get(base) ?? [];
   return hits.length > 0 && hits.every(({ hit }) => daysUntil(freeExtendedWindow(hit)?.end ?? hit.cycle.eol, today) > 0);
 }
 

@@ -44,19 +44,7 @@ export function isShipped(recipe: Recipe, stage: Stage): boolean {
 
 /** The stage whose base image `stage` is built on: itself, or the stage its `FROM <stage>` chain starts from. */
 export function baseStageOf(recipe: Recipe, stage: Stage): Stage {
-  let current = stage;
-  const seen = new Set<Stage>();
-  while (current.base.stageRef !== undefined && !seen.has(current)) {
-    seen.add(current);
-    const ref = current.base.stageRef.toLowerCase();
-    const before = current;
-    const earlier = recipe.stages.find((candidate) => candidate.index < before.index && candidate.name?.value.toLowerCase() === ref);
-    if (!earlier) {
-      break;
-    }
-    current = earlier;
-  }
-  return current;
+  return factsOf(recipe).baseStage(stage);
 }
 
 /** The root cause shared by findings about one stage's end-of-life base (HPC-EOL-001 first, then PORT-007, EOL-003). */
