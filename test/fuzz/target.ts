@@ -1,5 +1,6 @@
 // What one fuzz case runs: the CLI's decoding and format detection, the engine in both formats (every
-// rule, dockerfile-utils), the safe fixes, the converter and the definition-file editor features.
+// rule, dockerfile-utils), the scripts handed to ShellCheck (extracted, not run), the safe fixes, the
+// converter and the definition-file editor features.
 // Bundled by test/fuzz/fuzzer.ts into one CommonJS file that a child process loads, like the shipped
 // bundles are built.
 import { validate } from 'dockerfile-utils';
@@ -11,6 +12,7 @@ import { lint, skipReason } from '../../server/src/engine/lint';
 import type { HpcDiagnostic } from '../../server/src/engine/types';
 import { apptainerCompletion, apptainerFolding, apptainerHover, apptainerSymbols } from '../../server/src/lsp/features/apptainerFeatures';
 import type { RecipeFormat } from '../../server/src/recipe/model';
+import { extractScripts } from '../../server/src/shellcheck/scripts';
 import { detectFormat } from '../../server/src/recipe/parse';
 import { allRules } from '../../server/src/rules/index';
 
@@ -51,6 +53,7 @@ export function analyse(bytes: Uint8Array, fileName: string, position: { line: n
     const result = lint(text, { fileName, format, rules: allRules });
     assertNoSwallowedCrash(result.diagnostics, text);
     findings[format] = result.diagnostics.length;
+    extractScripts(result.recipe);
     if (result.diagnostics.some((d) => d.fixes.some((fix) => fix.safe))) {
       fixAll(text, { fileName, format, rules: allRules });
     }

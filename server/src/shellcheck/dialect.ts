@@ -157,7 +157,11 @@ const BOOTSTRAP_FAMILIES: Record<string, BinSh> = { debootstrap: 'dash', yum: 'b
 
 /** What `/bin/sh` is on the stage's base, following `FROM <earlier stage>` to the image it starts from. */
 export function binShOf(recipe: Recipe, stage: Stage): BinSh | undefined {
-  const root = rootStage(recipe, stage);
+  return binShOfRoot(rootStage(recipe, stage));
+}
+
+/** What `/bin/sh` is on the image a root stage (one not built `FROM <stage>`) starts from. */
+function binShOfRoot(root: Stage): BinSh | undefined {
   const agentFamily = BOOTSTRAP_FAMILIES[root.base.agent];
   if (agentFamily) {
     return agentFamily;
@@ -179,8 +183,8 @@ export function binShOf(recipe: Recipe, stage: Stage): BinSh | undefined {
 }
 
 /** Windows bases run `cmd` (or PowerShell): nothing for ShellCheck. */
-export function isWindowsBase(recipe: Recipe, stage: Stage): boolean {
-  const image = rootStage(recipe, stage).base.image;
+function isWindowsImage(root: Stage): boolean {
+  const image = root.base.image;
   if (!image) {
     return false;
   }
@@ -212,37 +216,56 @@ function stageNamed(recipe: Recipe, name: string, before: number): Stage | undef
 
 // ---------------------------------------------------------------- Dockerfile SHELL
 
-/** The interpreter of shell-form instructions at `step` in `stage`: the latest `SHELL`, inherited through `FROM <stage>`. */
-export function dockerfileShell(recipe: Recipe, stage: Stage, step: Step): Interpreter | { none: string } {
-  const binSh = binShOf(recipe, stage);
-  const shell = lastShellBefore(recipe, stage, step);
-  if (shell) {
-    return interpreterOfCommand(shell, binSh) ?? { none: shell.join(' ') };
-  }
-  if (isWindowsBase(recipe, stage)) {
-    return { none: 'cmd /S /C (Windows base)' };
-  }
-  return binShInterpreter(binSh);
-}
+/**
+ * The interpreters of a Dockerfile's shell-form instructions: the latest `SHELL` before each step, inherited through
+ * `FROM <stage>` (the nearest earlier stage of that name, any case), else the base's `/bin/sh`. Each stage's parent, root
+ * and `SHELL`s are found in one pass over the recipe (walking the chain again for every step was quadratic, and worse,
+ * in long stage chains).
+ */
+export class DockerfileShells {
+  private readonly roots = new Map<Stage, Stage>();
+  private readonly shellBefore = new Map<Step, string[] | undefined>();
 
-function lastShellBefore(recipe: Recipe, stage: Stage, step: Step | undefined): string[] | undefined {
-  const limit = step ? stage.steps.indexOf(step) : stage.steps.length;
-  for (let i = (limit < 0 ? stage.steps.length : limit) - 1; i >= 0; i--) {
-    const candidate = stage.steps[i];
-    if (candidate.kind === 'other' && candidate.keyword.toUpperCase() === 'SHELL') {
-      const words = shellWords(recipe, candidate);
-      if (words) {
-        return words;
+  constructor(recipe: Recipe) {
+    const latest = new Map<string, Stage>();
+    const shellAtEnd = new Map<Stage, string[] | undefined>();
+    for (const stage of recipe.stages) {
+      const ref = stage.base.stageRef;
+      const parent = ref === undefined ? undefined : latest.get(ref.toLowerCase());
+      this.roots.set(stage, parent === undefined ? stage : (this.roots.get(parent) ?? parent));
+      let shell = parent === undefined ? undefined : shellAtEnd.get(parent);
+      for (const step of stage.steps) {
+        this.shellBefore.set(step, shell);
+        if (step.kind === 'other' && step.keyword.toUpperCase() === 'SHELL') {
+          shell = shellWords(recipe, step) ?? shell;
+        }
+      }
+      shellAtEnd.set(stage, shell);
+      const name = stage.name?.value.toLowerCase();
+      if (name !== undefined) {
+        latest.set(name, stage);
       }
     }
   }
-  if (stage.base.stageRef !== undefined) {
-    const parent = stageNamed(recipe, stage.base.stageRef, stage.index);
-    if (parent) {
-      return lastShellBefore(recipe, parent, undefined);
+
+  /** The interpreter of shell-form instructions at `step` of `stage`. */
+  interpreter(stage: Stage, step: Step): Interpreter | { none: string } {
+    const root = this.roots.get(stage) ?? stage;
+    const binSh = binShOfRoot(root);
+    const shell = this.shellBefore.get(step);
+    if (shell) {
+      return interpreterOfCommand(shell, binSh) ?? { none: shell.join(' ') };
     }
+    if (isWindowsImage(root)) {
+      return { none: 'cmd /S /C (Windows base)' };
+    }
+    return binShInterpreter(binSh);
   }
-  return undefined;
+
+  /** What `/bin/sh` is on the stage's base. */
+  binSh(stage: Stage): BinSh | undefined {
+    return binShOfRoot(this.roots.get(stage) ?? stage);
+  }
 }
 
 /** `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` → its words (JSON form only, as Docker requires). */

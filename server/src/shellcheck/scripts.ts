@@ -8,9 +8,10 @@ import type { LineIndex } from '../recipe/text';
 import {
   binShInterpreter,
   binShOf,
-  dockerfileShell,
+  DockerfileShells,
   interpreterOfCommand,
   interpreterOfShebang,
+  type BinSh,
   type Interpreter,
 } from './dialect';
 import type { ScriptRole } from './codes';
@@ -48,9 +49,11 @@ export function extractScripts(recipe: Recipe): ExtractedScript[] {
 
 function dockerfileScripts(recipe: Recipe): ExtractedScript[] {
   const found: ExtractedScript[] = [];
+  const shells = new DockerfileShells(recipe);
+  const inherited = inheritedEnv(recipe);
   for (const stage of recipe.stages) {
     const args = new Set<string>();
-    const env = new Set<string>(inheritedEnv(recipe, stage));
+    const env = new Set<string>(inherited.get(stage));
     for (const step of stage.steps) {
       if (step.kind === 'arg') {
         step.pairs.forEach((pair) => args.add(pair.key.value));
@@ -61,9 +64,9 @@ function dockerfileScripts(recipe: Recipe): ExtractedScript[] {
         if (!script || isExecForm(script)) {
           continue;
         }
-        const shell = dockerfileShell(recipe, stage, step);
+        const shell = shells.interpreter(stage, step);
         const declared = step.kind === 'run' ? [...DOCKER_PROXY_ARGS, ...args, ...env] : [...env];
-        const extracted = dockerfileScript(recipe, step, script, shell, declared, step.kind === 'run' ? 'build' : 'runtime');
+        const extracted = dockerfileScript(recipe, step, script, { shell, binSh: shells.binSh(stage) }, declared, step.kind === 'run' ? 'build' : 'runtime');
         if (extracted) {
           found.push(extracted);
         }
@@ -73,26 +76,28 @@ function dockerfileScripts(recipe: Recipe): ExtractedScript[] {
   return found;
 }
 
-/** ENV set by the stages this one is built `FROM` (ARGs do not carry over). */
-function inheritedEnv(recipe: Recipe, stage: Stage): string[] {
-  const names: string[] = [];
-  const seen = new Set<Stage>([stage]);
-  let current: Stage | undefined = stage;
-  while (current?.base.stageRef !== undefined) {
-    const reference: string = current.base.stageRef.toLowerCase();
-    const before: number = current.index;
-    current = recipe.stages.find((candidate) => candidate.index < before && candidate.name?.value.toLowerCase() === reference);
-    if (!current || seen.has(current)) {
-      break;
-    }
-    seen.add(current);
-    for (const step of current.steps) {
-      if (step.kind === 'env') {
-        step.pairs.forEach((pair) => names.push(pair.key.value));
+/**
+ * Per stage, the ENV names set by the stages it is built `FROM` (ARGs do not carry over), nearest first: each name
+ * refers to the first stage so named, any case, if that comes earlier. One pass in stage order.
+ */
+function inheritedEnv(recipe: Recipe): Map<Stage, string[]> {
+  const facts = factsOf(recipe);
+  const inherited = new Map<Stage, string[]>();
+  for (const stage of recipe.stages) {
+    const ref = stage.base.stageRef;
+    const parent = ref === undefined ? undefined : facts.earlierStageNamed(ref, stage);
+    const names: string[] = [];
+    if (parent !== undefined) {
+      for (const step of parent.steps) {
+        if (step.kind === 'env') {
+          step.pairs.forEach((pair) => names.push(pair.key.value));
+        }
       }
+      names.push(...(inherited.get(parent) ?? []));
     }
+    inherited.set(stage, names);
   }
-  return names;
+  return inherited;
 }
 
 function isExecForm(script: ShellScript): boolean {
@@ -111,7 +116,7 @@ function dockerfileScript(
   recipe: Recipe,
   step: Step,
   script: ShellScript,
-  shell: Interpreter | { none: string },
+  { shell, binSh }: { shell: Interpreter | { none: string }; binSh: BinSh | undefined },
   declared: readonly string[],
   role: ScriptRole,
 ): ExtractedScript | undefined {
@@ -128,8 +133,8 @@ function dockerfileScript(
       // `RUN bash <<EOF` / `RUN <<EOF bash`: the body is bash's script.
       const inner =
         body.command.length === 0
-          ? (interpreterOfShebang(recipe.text.slice(body.bodyStart, index.lineEnd(index.positionAt(body.bodyStart).line)), binShOfStep(recipe, step)) ?? shell)
-          : interpreterOfCommand(body.command, binShOfStep(recipe, step));
+          ? (interpreterOfShebang(recipe.text.slice(body.bodyStart, index.lineEnd(index.positionAt(body.bodyStart).line)), binSh) ?? shell)
+          : interpreterOfCommand(body.command, binSh);
       if (inner && 'dialect' in inner) {
         return bodyScript(recipe, index, step, [[body.bodyStart, body.bodyEnd]], inner, role, declared);
       }
@@ -178,11 +183,6 @@ function heredocBody(recipe: Recipe, index: LineIndex, script: ShellScript, star
   }
   const bodyStart = index.offsetAt(heredoc.range.start);
   return { command: words, bodyStart, bodyEnd: bodyStart + heredoc.body.length };
-}
-
-function binShOfStep(recipe: Recipe, step: Step): ReturnType<typeof binShOf> {
-  const stage = recipe.stages.find((candidate) => candidate.steps.includes(step));
-  return stage ? binShOf(recipe, stage) : undefined;
 }
 
 /** `<<WORD` operators (not `<<<`) on the lines that are not heredoc bodies. */

@@ -102,3 +102,20 @@ test('app sections: %apprun sees %environment and its own %appenv, not another a
   assert.equal(apprun?.content, '#!/bin/sh\nexport g=1 a_home=1\n    exec a\n');
   assert.equal(apprun?.shell, '/bin/sh (BusyBox ash on this base)');
 });
+
+test('SHELL, ENV and the base follow FROM <stage> chains of any length (found in one pass, not per step)', () => {
+  const lines = ['FROM alpine:3.20 AS s0', 'SHELL ["/bin/bash", "-c"]', 'ENV first=1'];
+  for (let i = 1; i < 20_000; i++) {
+    lines.push(`FROM s${i - 1} AS s${i}`, i === 19_998 ? 'ENV late=1' : `RUN echo ${i}`);
+  }
+  const found = extractScripts(parseRecipe(lines.join('\n') + '\n', 'dockerfile'));
+  assert.equal(found.length, 19_998);
+  const last = found[found.length - 1];
+  assert.equal(last.interpreter.label, 'bash');
+  assert.equal(last.script.content, `#!/bin/bash\nexport ${PROXIES} late=1 first=1\necho 19999\n`);
+});
+
+test('a stage name used twice: SHELL comes from the nearest earlier stage of that name', () => {
+  const text = 'FROM debian:12 AS base\nSHELL ["/bin/bash", "-c"]\nFROM debian:12 AS base\nFROM base\nRUN echo x\n';
+  assert.equal(scripts(text, 'dockerfile')[0].shell, '/bin/sh (dash on this Debian/Ubuntu base)');
+});
