@@ -69,12 +69,22 @@ function before(a: Range['start'], b: Range['start']): boolean {
 /** Heredoc bodies read by bash (`bash <<EOF`, `/bin/bash -s <<'EOF'`): their commands run under bash, not /bin/sh. */
 function bashHeredocs(step: RunStep): Range[] {
   const ranges: Range[] = [];
+  const commands = step.script.commands;
+  // Commands before `end` start before the heredoc; with heredocs in order, `end` only moves on.
+  let end = 0;
+  let previous: Range['start'] | undefined;
   for (const heredoc of step.script.heredocs) {
+    if (previous !== undefined && before(heredoc.range.start, previous)) {
+      end = 0;
+    }
+    previous = heredoc.range.start;
+    while (end < commands.length && before(commands[end].range.start, heredoc.range.start)) {
+      end++;
+    }
+    // The reader: the last of those on an earlier line that is not inside a bash heredoc found so far.
     let reader: ShellCommand | undefined;
-    for (const command of step.script.commands) {
-      if (!before(command.range.start, heredoc.range.start)) {
-        break;
-      }
+    for (let i = end - 1; i >= 0 && reader === undefined; i--) {
+      const command = commands[i];
       if (command.range.start.line < heredoc.range.start.line && !ranges.some((range) => inside(command.range, range))) {
         reader = command;
       }
@@ -102,25 +112,36 @@ function bashisms(recipe: Recipe, step: RunStep): Bashism[] {
   const found: Bashism[] = [];
   const bashBodies = bashHeredocs(step);
   for (const command of step.script.commands) {
-    if (bashBodies.some((range) => inside(command.range, range))) {
-      continue;
-    }
-    const first = command.words[0]?.value;
-    if (first === '[[') {
-      found.push({ command, what: '`[[ … ]]` tests' });
-    } else if (first === 'source') {
-      found.push({ command, what: '`source` (dash only has `.`)' });
-    } else if (first === 'set' && command.words.some((word) => word.value === 'pipefail')) {
-      found.push({ command, what: '`set -o pipefail` (not in older dash)' });
-    } else if (first === 'declare' || first === 'typeset' || first === 'shopt' || first === 'function') {
-      found.push({ command, what: `\`${first}\`` });
-    } else if (command.assignments.some((word) => word.value.endsWith('=') && recipe.text[offsetOf(recipe, word.range.end)] === '(')) {
-      found.push({ command, what: 'array assignments' });
-    } else if (command.words.some((word) => word.text === '<<<')) {
-      found.push({ command, what: '`<<<` here-strings' });
+    const what = bashismOf(recipe, command);
+    if (what !== undefined && !bashBodies.some((range) => inside(command.range, range))) {
+      found.push({ command, what });
     }
   }
   return found;
+}
+
+/** What in `command` dash cannot run, if anything. */
+function bashismOf(recipe: Recipe, command: ShellCommand): string | undefined {
+  const first = command.words[0]?.value;
+  if (first === '[[') {
+    return '`[[ … ]]` tests';
+  }
+  if (first === 'source') {
+    return '`source` (dash only has `.`)';
+  }
+  if (first === 'set' && command.words.some((word) => word.value === 'pipefail')) {
+    return '`set -o pipefail` (not in older dash)';
+  }
+  if (first === 'declare' || first === 'typeset' || first === 'shopt' || first === 'function') {
+    return `\`${first}\``;
+  }
+  if (command.assignments.some((word) => word.value.endsWith('=') && recipe.text[offsetOf(recipe, word.range.end)] === '(')) {
+    return 'array assignments';
+  }
+  if (command.words.some((word) => word.text === '<<<')) {
+    return '`<<<` here-strings';
+  }
+  return undefined;
 }
 
 function firstContentLine(recipe: Recipe, section: Section): { text: string; start: number; end: number } | undefined {
