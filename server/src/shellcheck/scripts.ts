@@ -3,7 +3,7 @@
 // as Docker does; heredocs), and definition-file script sections (%post, %setup, %test, %runscript,
 // %startscript, %environment and their %app* forms).
 import { factsOf } from '../recipe/facts';
-import type { Recipe, ShellScript, Stage, Step } from '../recipe/model';
+import type { Recipe, Section, ShellScript, Stage, Step } from '../recipe/model';
 import type { LineIndex } from '../recipe/text';
 import {
   binShInterpreter,
@@ -315,14 +315,19 @@ function definitionScripts(recipe: Recipe): ExtractedScript[] {
       group.scripts.push(script);
       groups.set(key, group);
     }
-    const environmentOf = (app: string | undefined): string[] =>
-      stage.steps.flatMap((step) => (step.kind === 'env' && (step.app === undefined || step.app === app) ? step.pairs.map((pair) => pair.key.value) : []));
+    const environmentOf = environmentNames(stage);
+    const sectionsByLine = new Map<number, Section>();
+    for (const section of stage.sections) {
+      if (!sectionsByLine.has(section.header.range.start.line)) {
+        sectionsByLine.set(section.header.range.start.line, section);
+      }
+    }
     for (const { section, role, steps, scripts } of groups.values()) {
       const text = scripts.map((script) => script.text).join('');
       if (text.trim().length === 0) {
         continue;
       }
-      const interpreter = sectionInterpreter(stage, steps, section, role, binSh, text);
+      const interpreter = sectionInterpreter(sectionsByLine, steps, section, role, binSh, text);
       if (!interpreter) {
         continue;
       }
@@ -343,8 +348,35 @@ function definitionScripts(recipe: Recipe): ExtractedScript[] {
   return found;
 }
 
+/**
+ * The ENV names a section of an app (or of no app) sees, in file order: those of `%environment` and, for an app, its
+ * own `%appenv`. The stage's ENV steps are grouped by app once (scanning every step for every app was quadratic).
+ */
+function environmentNames(stage: Stage): (app: string | undefined) => string[] {
+  const byApp = new Map<string | undefined, { position: number; names: string[] }[]>();
+  stage.steps.forEach((step, position) => {
+    if (step.kind === 'env' && step.pairs.length > 0) {
+      const list = byApp.get(step.app) ?? [];
+      list.push({ position, names: step.pairs.map((pair) => pair.key.value) });
+      byApp.set(step.app, list);
+    }
+  });
+  return (app) => {
+    const everyApp = byApp.get(undefined) ?? [];
+    const own = app === undefined ? [] : (byApp.get(app) ?? []);
+    const names: string[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < everyApp.length || j < own.length) {
+      const next = j >= own.length || (i < everyApp.length && everyApp[i].position < own[j].position) ? everyApp[i++] : own[j++];
+      names.push(...next.names);
+    }
+    return names;
+  };
+}
+
 function sectionInterpreter(
-  stage: Stage,
+  sectionsByLine: ReadonlyMap<number, Section>,
   steps: readonly Step[],
   section: string,
   role: ScriptRole,
@@ -353,7 +385,7 @@ function sectionInterpreter(
 ): Interpreter | undefined {
   const stageBinSh = role === 'host' ? undefined : binSh;
   if (SECTION_SCRIPT_SECTIONS.has(section)) {
-    const command = shellCommandOf(stage, steps);
+    const command = shellCommandOf(sectionsByLine, steps);
     if (command) {
       return interpreterOfCommand(command, stageBinSh);
     }
@@ -370,10 +402,10 @@ function sectionInterpreter(
 }
 
 /** The words after `-c` in the arguments of the last header with arguments (`%post -c /bin/bash -e` → `/bin/bash -e`). */
-function shellCommandOf(stage: Stage, steps: readonly Step[]): string[] | undefined {
+function shellCommandOf(sectionsByLine: ReadonlyMap<number, Section>, steps: readonly Step[]): string[] | undefined {
   let args: string[] = [];
   for (const step of steps) {
-    const section = stage.sections.find((candidate) => candidate.header.range.start.line === step.keywordRange.start.line);
+    const section = sectionsByLine.get(step.keywordRange.start.line);
     const own = section?.args.map((arg) => arg.value) ?? [];
     const words = step.app !== undefined ? own.slice(1) : own;
     if (words.length > 0) {

@@ -119,3 +119,17 @@ test('a stage name used twice: SHELL comes from the nearest earlier stage of tha
   const text = 'FROM debian:12 AS base\nSHELL ["/bin/bash", "-c"]\nFROM debian:12 AS base\nFROM base\nRUN echo x\n';
   assert.equal(scripts(text, 'dockerfile')[0].shell, '/bin/sh (dash on this Debian/Ubuntu base)');
 });
+
+test('an app section sees %environment and its own %appenv names in file order, not other apps\'; thousands of apps stay fast', () => {
+  const text =
+    'Bootstrap: docker\nFrom: ubuntu:24.04\n%environment\n    export one=1\n%appenv a\n    export mine=1\n%appenv b\n    export theirs=1\n' +
+    '%environment\n    export two=2\n%apprun a\n    echo run\n';
+  const run = scripts(text, 'apptainer').find((s) => s.keyword === '%apprun');
+  assert.equal(run?.content.split('\n')[1], 'export one=1 mine=1 two=1');
+  const apps = ['Bootstrap: docker', 'From: ubuntu:24.04'];
+  for (let i = 0; i < 20_000; i++) {
+    apps.push(`%appenv app${i}`, `    export v${i}=1`, `%apprun app${i}`, '    echo run');
+  }
+  const found = extractScripts(parseRecipe(apps.join('\n') + '\n', 'apptainer'));
+  assert.equal(found.length, 40_000);
+});
