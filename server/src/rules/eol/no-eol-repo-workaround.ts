@@ -34,10 +34,11 @@ export default defineRule({
         byBase.set(base, [workaround]);
       }
     }
-    retiredMirrors(context);
     let hits: Map<Stage, LocatedHit[]> | undefined;
+    const hitsOf = (): Map<Stage, LocatedHit[]> => (hits ??= hitsByStage(recipe));
+    retiredMirrors(context, hitsOf);
     for (const [base, [first, ...more]] of byBase) {
-      if (base && supportedBase((hits ??= hitsByStage(recipe)), base, context.settings.today)) {
+      if (base && supportedBase(hitsOf(), base, context.settings.today)) {
         continue; // a left-over edit on a supported base (after a move to AlmaLinux 9, say) repoints nothing
       }
       const lines = [...new Set(more.map((other) => other.range.start.line + 1))].filter((line) => line !== first.range.start.line + 1);
@@ -86,7 +87,7 @@ const RETIRING_MIRRORS: { product: string; host: RegExp; archive: string }[] = [
  * release past end of life (they move such releases to their archives: a warning, the date of the move varies; Ubuntu
  * LTS releases stay).
  */
-function retiredMirrors(context: RuleContext): void {
+function retiredMirrors(context: RuleContext, hitsOf: () => ReadonlyMap<Stage, readonly LocatedHit[]>): void {
   const { recipe } = context;
   for (const stage of recipe.stages) {
     const mirror = stage.steps.find((step) => step.kind === 'header' && step.key === 'mirrorurl');
@@ -106,7 +107,7 @@ function retiredMirrors(context: RuleContext): void {
       });
       continue;
     }
-    const hit = baseHits(recipe).find((located) => located.stage === stage)?.hit;
+    const hit = hitsOf().get(stage)?.[0]?.hit;
     const retiring = hit && RETIRING_MIRRORS.find((candidate) => candidate.product === hit.product && candidate.host.test(url));
     // Ubuntu keeps its LTS releases (xx.04 of even years) on archive.ubuntu.com through ESM; interim ones move.
     const keptOnMirror = hit?.product === 'ubuntu' && /^\d*[02468]\.04$/.test(hit.cycle.cycle);
