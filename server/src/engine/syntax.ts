@@ -11,6 +11,7 @@ import { validate, type ValidatorSettings } from 'dockerfile-utils';
 import { DockerfileParser, Instruction, type Dockerfile } from 'dockerfile-ast';
 import { ImageTemplate } from 'dockerfile-ast/lib/imageTemplate';
 import { withMemoizedArguments } from '../recipe/dockerfile';
+import { withLinearCommentPlacement } from '../recipe/dockerfile-comments';
 import { defuseStageNames, restoreStageName } from './syntaxTraps';
 
 type Validation = ReturnType<typeof validate>;
@@ -220,7 +221,7 @@ export function validateDockerfile(text: string, settings?: ValidatorSettings, s
     // The parser's argument memo (2-3x), cached instruction lists and indexed variable lookups (linear in the length).
     // The tree is for `text`: a text whose stage names had to be defused is parsed again.
     const found = withParsedTree(text, syntaxTree, () =>
-      withMemoizedArguments(() => withCachedInstructionLists(() => withIndexedVariableLookups(() => validate(defused.text, settings)))),
+      withMemoizedArguments(() => withLinearCommentPlacement(() => withCachedInstructionLists(() => withIndexedVariableLookups(() => validate(defused.text, settings))))),
     );
     if (defused.names.size > 0) {
       for (const diagnostic of found) {

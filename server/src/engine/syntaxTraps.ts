@@ -7,6 +7,7 @@
 // first letter is replaced by `!` (same length, so every range stays put) and the regex fails at once;
 // the message of the finding is given back its original name.
 import { DockerfileParser } from 'dockerfile-ast';
+import { withLinearCommentPlacement } from '../recipe/dockerfile-comments';
 
 /** The same language as dockerfile-utils' stage-name regex, without the nested quantifier. */
 const STAGE_NAME = /^[a-z][a-z0-9_\-.]*$/;
@@ -25,7 +26,7 @@ export function defuseStageNames(text: string): DefusedText {
     return { text, names };
   }
   const characters = text.split('');
-  const document = DockerfileParser.parse(text);
+  const document = withLinearCommentPlacement(() => DockerfileParser.parse(text));
   const lines = lineStarts(text);
   for (const from of document.getFROMs()) {
     const argument = from.getArguments()[2];

@@ -29,6 +29,7 @@ import type {
   CopyStep,
   Draft,
 } from './model';
+import { withLinearCommentPlacement } from './dockerfile-comments';
 import { EMPTY_LIST, finishedList } from './model';
 import { splitImageRef } from './image-ref';
 import { buildkitSkipPragma, parsePragmas } from './pragmas';
@@ -51,7 +52,7 @@ export interface ParsedDockerfile {
 export function parseDockerfileWithSyntaxTree(text: string): ParsedDockerfile {
   const index = new LineIndex(text);
   try {
-    return withMemoizedArguments(() => new DockerfileFrontEnd(text, index).parse());
+    return withMemoizedArguments(() => withLinearCommentPlacement(() => new DockerfileFrontEnd(text, index).parse()));
   } catch (error) {
     return {
       recipe: {
