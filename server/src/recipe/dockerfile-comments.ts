@@ -18,6 +18,9 @@ interface CommentOrganizer {
   buildStages: CommentHolder[];
 }
 
+/** dockerfile-ast does not export its Dockerfile class: its prototype is taken once from an empty parse. */
+const DOCKERFILE_PROTOTYPE = Object.getPrototypeOf(DockerfileParser.parse('')) as CommentOrganizer;
+
 const before = (a: Position, b: Position): boolean => a.line < b.line || (a.line === b.line && a.character < b.character);
 
 /** dockerfile-ast's `Util.isInsideRange`: the ends included. */
@@ -70,7 +73,7 @@ function organizeComments(this: CommentOrganizer, original: (this: CommentOrgani
 
 /** Runs `run` with dockerfile-ast placing comments in stages by binary search; the library is restored afterwards. */
 export function withLinearCommentPlacement<T>(run: () => T): T {
-  const prototype = Object.getPrototypeOf(DockerfileParser.parse('')) as CommentOrganizer;
+  const prototype = DOCKERFILE_PROTOTYPE;
   const original = prototype.organizeComments;
   if (typeof original !== 'function') {
     return run();
