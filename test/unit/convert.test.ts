@@ -463,3 +463,31 @@ test('language-server request handler: result with suggested file name, or an er
   assert.deepEqual(convertDocument({ uri: 'untitled:Untitled-1', text: '# empty\n' }), { error: 'no FROM instruction: nothing to convert' });
   assert.deepEqual(convertDocument({ uri: 1, text: 'FROM alpine' } as never), { error: 'hpclint/convertDockerfile needs { uri, text }' });
 });
+
+test('an ENV value that doubles on every line stops being substituted past 64 KiB, with a note (fuzz 609429364:119)', () => {
+  const exports = ['    export X="ab"', ...Array.from({ length: 16 }, () => '    export X="$X$X"')].join('\n');
+  check(
+    `FROM ubuntu:24.04\nENV X=ab\n${'ENV X=$X$X\n'.repeat(16)}WORKDIR /opt/$X\n`,
+    `# Converted from a Dockerfile by hpclint convert. Review the hpclint-convert notes below.
+
+Bootstrap: docker
+From: ubuntu:24.04
+
+%environment
+${exports}
+
+%post
+${exports}
+    # hpclint-convert: $X is longer than 65536 characters here: left as written
+    mkdir -p '/opt/$X' && cd '/opt/$X'
+`,
+    [[43, 'warning', '$X is longer than 65536 characters here: left as written']],
+  );
+});
+
+test('an ENV value just under 64 KiB is still substituted', () => {
+  const result = convertDockerfile(`FROM ubuntu:24.04\nENV X=ab\n${'ENV X=$X$X\n'.repeat(14)}WORKDIR /opt/$X\n`);
+  const path = `/opt/${'ab'.repeat(2 ** 14)}`;
+  assert.ok(result.text.includes(`    mkdir -p ${path} && cd ${path}\n`));
+  assert.deepEqual(result.notes, []);
+});

@@ -53,9 +53,11 @@ export const EXISTING_DIRECTORIES = new Set([
   '/usr/local/src', '/usr/sbin', '/usr/share', '/usr/src', '/var', '/var/lib', '/var/tmp',
 ]);
 const STAGING = '/opt/.hpclint-staging';
+/** A longer ENV value is not substituted into later steps: `ENV X=$X$X`, repeated, doubles it on every line. */
+const MAX_SUBSTITUTED_LENGTH = 65_536;
 const VERSION_COMMENT = '# %arguments needs Apptainer >= 1.2 or SingularityCE >= 4.0 (pass values with --build-arg NAME=value)';
 
-type Binding = { kind: 'arg'; template: boolean; literal: string } | { kind: 'env'; literal: string };
+type Binding = { kind: 'arg'; template: boolean; literal: string } | { kind: 'env'; literal: string; tooLong?: true };
 
 interface StageState {
   writer: StageWriter;
@@ -472,7 +474,9 @@ class Converter {
     const exports = pairs.map(([name, value]) => {
       const parts = dockerWordParts(value.text, this.recipe.escapeChar);
       const line = `${INDENT}export ${name}="${this.shellValue(state, parts)}"`;
-      state.scope.set(name, { kind: 'env', literal: this.literal(state, parts, []) });
+      const literal = this.literal(state, parts, []);
+      const tooLong = literal.length > MAX_SUBSTITUTED_LENGTH || parts.some((part) => 'variable' in part && this.isTooLong(state, part.variable));
+      state.scope.set(name, tooLong ? { kind: 'env', literal: '', tooLong } : { kind: 'env', literal });
       return line;
     });
     state.writer.add('environment', entry(exports));
@@ -789,6 +793,10 @@ class Converter {
         if (binding?.kind === 'arg' && binding.template) {
           return `{{ ${part.variable} }}`;
         }
+        if (binding?.kind === 'env' && binding.tooLong) {
+          notes.push({ message: `${part.raw} is longer than ${MAX_SUBSTITUTED_LENGTH} characters here: left as written`, severity: 'warning' });
+          return part.raw;
+        }
         if (binding) {
           return binding.literal;
         }
@@ -796,6 +804,11 @@ class Converter {
         return part.raw;
       })
       .join('');
+  }
+
+  private isTooLong(state: StageState, variable: string): boolean {
+    const binding = state.scope.get(variable);
+    return binding?.kind === 'env' && binding.tooLong === true;
   }
 
   private resolvePath(state: StageState, path: string): string {
