@@ -81,6 +81,11 @@ test('the harness notices an exception, a dead process and a hang, and reduces a
     assert.equal((await planted.run({ ...at, bytes: Buffer.from('FROM ubuntu:24.04\n') })).kind, 'ok');
     const reduced = await reduce(input('THROW'), async (candidate) => signature(await planted.run({ ...at, bytes: candidate })) === signature(thrown));
     assert.equal(reduced.toString(), 'FUZZ-SELF-TEST-THROW');
+    // Out of time, the reduction keeps what it has: here, the whole input, without running a candidate.
+    let runs = 0;
+    const unreduced = await reduce(input('THROW'), async () => ++runs > 0, 400, -1);
+    assert.equal(unreduced.toString(), input('THROW').toString());
+    assert.equal(runs, 0);
   } finally {
     planted.close();
   }

@@ -643,12 +643,14 @@ export class Runner {
 
 /**
  * Delta debugging over lines, then over characters of what is left: the smallest input found (within
- * `budget` runs) for which `fails` still holds.
+ * `budget` runs and `budgetMs` of wall time: a large crash that takes seconds per run would otherwise
+ * keep a ten-minute run busy for hours) for which `fails` still holds.
  */
-export async function reduce(bytes: Buffer, fails: (candidate: Buffer) => Promise<boolean>, budget = 400): Promise<Buffer> {
+export async function reduce(bytes: Buffer, fails: (candidate: Buffer) => Promise<boolean>, budget = 400, budgetMs = 120_000): Promise<Buffer> {
   let runs = 0;
+  const deadline = Date.now() + budgetMs;
   const tryCandidate = async (candidate: Buffer): Promise<boolean> => {
-    if (runs >= budget) {
+    if (runs >= budget || Date.now() > deadline) {
       return false;
     }
     runs++;

@@ -101,6 +101,7 @@ async function keep(runner: Runner, failure: Failure, save: boolean): Promise<st
     return undefined;
   }
   const wanted = signature(outcome);
+  console.log(`\nreducing ${fuzzCase.id} (${fuzzCase.bytes.length} bytes; at most 400 runs or two minutes)…`);
   const reduced = await reduce(fuzzCase.bytes, async (candidate) => signature(await runner.run({ ...fuzzCase, bytes: candidate })) === wanted);
   const name = fixtureName(outcome, reduced);
   if (save) {
