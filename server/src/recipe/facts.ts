@@ -41,6 +41,7 @@ export class RecipeFacts {
   /** Per keyword list (a module constant): whether the haystack mentions one of them (recipe/keywords.ts `mentions`). */
   readonly keywordAnswers = new Map<readonly string[], boolean>();
   private scriptsByStage?: Map<Stage, ScriptRef[]>;
+  private scriptsByStep?: Map<Step, ScriptRef[]>;
   private stageIndexes?: Map<string, number>;
   private chain?: readonly Stage[];
   private chainMembers?: ReadonlySet<Stage>;
@@ -99,18 +100,14 @@ export class RecipeFacts {
 
   /** The `scripts` of one stage. */
   scriptsOf(stage: Stage): readonly ScriptRef[] {
-    if (this.scriptsByStage === undefined) {
-      this.scriptsByStage = new Map();
-      for (const ref of this.scripts) {
-        const list = this.scriptsByStage.get(ref.stage);
-        if (list) {
-          list.push(ref);
-        } else {
-          this.scriptsByStage.set(ref.stage, [ref]);
-        }
-      }
-    }
+    this.scriptsByStage ??= groupBy(this.scripts, (ref) => ref.stage);
     return this.scriptsByStage.get(stage) ?? [];
+  }
+
+  /** The `scripts` of one step. */
+  scriptsOfStep(step: Step): readonly ScriptRef[] {
+    this.scriptsByStep ??= groupBy(this.scripts, (ref) => ref.step);
+    return this.scriptsByStep.get(step) ?? [];
   }
 
   /** Every command of every script, in script order (the commands of `sh -c` strings are not among them). */
@@ -388,7 +385,7 @@ function stageFacts(stage: Stage): StageFacts {
 /** The steps of one kind in a stage, in order. */
 export function stageStepsOfKind(stage: Stage, kind: StepKind): readonly Step[] {
   const facts = stageFacts(stage);
-  facts.stepsByKind ??= groupByKind(stage.steps);
+  facts.stepsByKind ??= groupBy(stage.steps, (step) => step.kind);
   return facts.stepsByKind.get(kind) ?? [];
 }
 
@@ -427,17 +424,19 @@ export function stageDefinitions(stage: Stage): StageDefinitions {
   return facts.definitions;
 }
 
-function groupByKind(steps: readonly Step[]): Map<StepKind, Step[]> {
-  const byKind = new Map<StepKind, Step[]>();
-  for (const step of steps) {
-    const list = byKind.get(step.kind);
+/** The items by key, each list in the items' order. */
+function groupBy<K, T>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = groups.get(key);
     if (list) {
-      list.push(step);
+      list.push(item);
     } else {
-      byKind.set(step.kind, [step]);
+      groups.set(key, [item]);
     }
   }
-  return byKind;
+  return groups;
 }
 
 // ---------------------------------------------------------------- facts of one command (reached from the command alone)

@@ -1,7 +1,7 @@
 // HPC-MAINT-006: placeholders that hpclint's quick fixes insert (`REPLACE_WITH_…`, `<release-tag>`, `<mirror-url>`) and nobody filled in.
 import { defineRule, type Severity } from '../../engine/rule';
 import type { Range, Recipe, Step } from '../../recipe/model';
-import { allScripts } from '../../recipe/query';
+import { factsOf } from '../../recipe/facts';
 import { effectiveName } from '../util/commands';
 import { ANGLE_PLACEHOLDERS, RELEASE_TAG, REPLACE_WITH } from '../util/placeholders';
 import { offsetOf, rangeOf } from '../util/source';
@@ -16,20 +16,44 @@ interface Hit {
   token: string;
 }
 
-function commentSpans(recipe: Recipe): Array<[number, number]> {
-  const comments = [...recipe.comments, ...allScripts(recipe).flatMap(({ script }) => script.comments)];
-  return comments.map((comment) => [offsetOf(recipe, comment.range.start), offsetOf(recipe, comment.range.end)]);
+/** Whether an offset lies in a comment; asked with non-decreasing offsets (one pass over the comments, sorted by start). */
+function commentTest(recipe: Recipe): (offset: number) => boolean {
+  const comments = [...recipe.comments, ...factsOf(recipe).scripts.flatMap(({ script }) => script.comments)];
+  const spans = comments.map((comment): [number, number] => [offsetOf(recipe, comment.range.start), offsetOf(recipe, comment.range.end)]).sort((a, b) => a[0] - b[0]);
+  let next = 0;
+  let furthestEnd = -1;
+  return (offset) => {
+    for (; next < spans.length && spans[next][0] <= offset; next++) {
+      furthestEnd = Math.max(furthestEnd, spans[next][1]);
+    }
+    return offset < furthestEnd;
+  };
 }
 
-function stepAt(recipe: Recipe, offset: number): Step | undefined {
-  for (const stage of recipe.stages) {
-    for (const step of stage.steps) {
-      if (offset >= offsetOf(recipe, step.range.start) && offset < offsetOf(recipe, step.range.end)) {
-        return step;
+/** The first step, in recipe order, whose range holds an offset: by binary search when the steps follow each other, else by a scan. */
+function stepFinder(recipe: Recipe): (offset: number) => Step | undefined {
+  const steps = recipe.stages.flatMap((stage) => stage.steps);
+  const starts = steps.map((step) => offsetOf(recipe, step.range.start));
+  const ends = steps.map((step) => offsetOf(recipe, step.range.end));
+  const ordered = starts.every((start, i) => i === 0 || start >= ends[i - 1]);
+  return (offset) => {
+    if (!ordered) {
+      return steps.find((_, i) => offset >= starts[i] && offset < ends[i]);
+    }
+    let low = 0;
+    let high = steps.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (starts[middle] > offset) {
+        high = middle - 1;
+      } else if (ends[middle] <= offset) {
+        low = middle + 1;
+      } else {
+        return steps[middle];
       }
     }
-  }
-  return undefined;
+    return undefined;
+  };
 }
 
 /** Whether an angle-bracket token is a fix's placeholder here: a whole header value or inside a `git` command (also under `sudo`, `env`…). */
@@ -37,14 +61,11 @@ function angleIsPlaceholder(recipe: Recipe, step: Step, hit: Hit): boolean {
   if (step.kind === 'header') {
     return step.value.value.trim() === hit.token;
   }
-  return allScripts(recipe).some(
-    ({ script, step: owner }) =>
-      owner === step &&
-      script.commands.some(
-        (command) =>
-          effectiveName(command) === 'git' &&
-          command.words.some((word) => hit.start >= offsetOf(recipe, word.range.start) && hit.end <= offsetOf(recipe, word.range.end)),
-      ),
+  return factsOf(recipe).scriptsOfStep(step).some(({ script }) =>
+    script.commands.some(
+      (command) =>
+        effectiveName(command) === 'git' && command.words.some((word) => hit.start >= offsetOf(recipe, word.range.start) && hit.end <= offsetOf(recipe, word.range.end)),
+    ),
   );
 }
 
@@ -95,12 +116,13 @@ export default defineRule({
     if (hits.length === 0) {
       return;
     }
-    const comments = commentSpans(recipe);
+    const inComment = commentTest(recipe);
+    const stepAt = stepFinder(recipe);
     for (const hit of hits) {
-      if (comments.some(([start, end]) => hit.start >= start && hit.start < end)) {
+      if (inComment(hit.start)) {
         continue;
       }
-      const step = stepAt(recipe, hit.start);
+      const step = stepAt(hit.start);
       if (!step || (ANGLE_PLACEHOLDERS.has(hit.token) && !angleIsPlaceholder(recipe, step, hit))) {
         continue;
       }
