@@ -89,6 +89,7 @@ export default defineRule({
     const { recipe } = context;
     const baseSeverity: Severity = context.settings.publish === 'public' ? 'error' : 'warning';
     const usedDefinitions = new Map<KeyValue, { flag: string; use: string; line: number }>();
+    const findDefinition = definitionFinder(recipe);
 
     const sites = activeSites(context.settings);
     const scanWord = (word: Word): void => {
@@ -132,7 +133,7 @@ export default defineRule({
       VARIABLE_USE.lastIndex = 0;
       for (let match = VARIABLE_USE.exec(text); match; match = VARIABLE_USE.exec(text)) {
         const name = match[2] ?? match[3] ?? match[4];
-        const definition = findDefinition(recipe, stage, name);
+        const definition = findDefinition(stage, name);
         const value = definition?.value?.value.trim();
         const hostValue = value !== undefined && (match[1] === '-x' ? value.toLowerCase() === 'host' : HOST_VALUES.has(value));
         if (!definition || !hostValue) {
@@ -275,29 +276,49 @@ function reportDefinitions(context: RuleContext, used: Map<KeyValue, { flag: str
   }
 }
 
-/** The ARG/ENV/%arguments pair that defines `name` for `stage` (stage first, then global ARGs / other stages' %arguments). */
-function findDefinition(recipe: Recipe, stage: Stage | undefined, name: string): KeyValue | undefined {
-  const stages = stage ? [stage, ...recipe.stages.filter((s) => s !== stage)] : recipe.stages;
-  const candidates: KeyValue[][] = [];
-  for (const s of stages) {
-    const pairs: KeyValue[] = [];
-    for (const step of s.steps) {
-      if (step.kind === 'arg' || step.kind === 'env') {
-        pairs.push(...step.pairs);
+/**
+ * The ARG/ENV/%arguments pair that defines a name for a stage: the stage's last definition with a value, then (definition
+ * files) the first other stage's, then the global ARGs'. Each stage's definitions are gathered once.
+ */
+function definitionFinder(recipe: Recipe): (stage: Stage | undefined, name: string) => KeyValue | undefined {
+  const lastDefinitions = (pairs: Iterable<KeyValue>): Map<string, KeyValue> => {
+    const last = new Map<string, KeyValue>();
+    for (const pair of pairs) {
+      if (pair.value !== undefined) {
+        last.set(pair.key.value, pair);
       }
     }
-    candidates.push(pairs);
-    if (recipe.format === 'dockerfile') {
-      break; // Dockerfile variables never cross stages
+    return last;
+  };
+  const byStage = new Map<Stage, Map<string, KeyValue>>();
+  const ofStage = (stage: Stage): Map<string, KeyValue> => {
+    let last = byStage.get(stage);
+    if (last === undefined) {
+      last = lastDefinitions(stage.steps.flatMap((step) => (step.kind === 'arg' || step.kind === 'env' ? step.pairs : [])));
+      byStage.set(stage, last);
     }
-  }
-  candidates.push(recipe.globalArgs.flatMap((step) => step.pairs));
-  for (const pairs of candidates) {
-    const found = [...pairs].reverse().find((pair) => pair.key.value === name && pair.value !== undefined);
-    if (found) {
-      return found;
+    return last;
+  };
+  let global: Map<string, KeyValue> | undefined;
+  let firstStageWith: Map<string, KeyValue> | undefined;
+  const inFirstStageWith = (name: string): KeyValue | undefined => {
+    if (firstStageWith === undefined) {
+      firstStageWith = new Map();
+      for (const stage of recipe.stages) {
+        for (const [key, pair] of ofStage(stage)) {
+          if (!firstStageWith.has(key)) {
+            firstStageWith.set(key, pair);
+          }
+        }
+      }
     }
-  }
-  return undefined;
+    return firstStageWith.get(name);
+  };
+  return (stage, name) => {
+    const first = stage ?? recipe.stages[0];
+    // Dockerfile variables never cross stages
+    const found = first === undefined ? undefined : recipe.format === 'dockerfile' ? ofStage(first).get(name) : (ofStage(first).get(name) ?? inFirstStageWith(name));
+    global ??= lastDefinitions(recipe.globalArgs.flatMap((step) => step.pairs));
+    return found ?? global.get(name);
+  };
 }
-
