@@ -56,12 +56,15 @@ export default defineRule({
   docs,
   check(context) {
     const { recipe } = context;
-    const reported: Range[] = [];
+    // A `uname -r` inside a reported word (`linux-headers-$(uname -r)`) is not reported again.
+    const earlierScripts = new RangeList();
+    let inScript: Range[] = [];
     const report = (finding: Finding): void => {
-      reported.push(finding.range);
+      inScript.push(finding.range);
       context.report(finding);
     };
     for (const { script } of allScripts(recipe)) {
+      inScript = [];
       const substitutions: ShellCommand[] = [];
       for (const command of withShellCScripts(recipe, script.commands)) {
         const words = effectiveWords(command);
@@ -100,16 +103,19 @@ export default defineRule({
           }
         }
       }
+      const inWords = substitutions.length > 0 ? containedIn(inScript) : undefined;
+      const unames = new RangeList();
       for (const uname of substitutions) {
         const start = offsetOf(recipe, uname.range.start);
-        const inside = reported.some((range) => contains(range, uname.range));
+        const inside = inWords?.(uname.range) || unames.containsOne(uname.range) || earlierScripts.containsOne(uname.range);
         if (!inside) {
-          report({
-            range: rangeOf(recipe, start, offsetOf(recipe, uname.range.end)),
-            message: `\`uname -r\` returns the kernel of the machine running the build, not of the nodes that will run the image; ${HOST_KERNEL}.`,
-          });
+          const range = rangeOf(recipe, start, offsetOf(recipe, uname.range.end));
+          context.report({ range, message: `\`uname -r\` returns the kernel of the machine running the build, not of the nodes that will run the image; ${HOST_KERNEL}.` });
+          unames.add(range);
         }
       }
+      earlierScripts.addAll(inScript);
+      earlierScripts.addAll(unames.ranges);
     }
   },
 });
@@ -126,9 +132,60 @@ function checkOfedInstaller(command: ShellCommand, program: Word, report: (findi
   });
 }
 
+type Position = Range['start'];
+
+function notAfter(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character <= b.character);
+}
+
 function contains(outer: Range, inner: Range): boolean {
-  const before = (a: Range['start'], b: Range['start']): boolean => a.line < b.line || (a.line === b.line && a.character <= b.character);
-  return before(outer.start, inner.start) && before(inner.end, outer.end);
+  return notAfter(outer.start, inner.start) && notAfter(inner.end, outer.end);
+}
+
+/** Whether one of `ranges` contains a range: the furthest end among those starting at or before it, by binary search. */
+function containedIn(ranges: readonly Range[]): (inner: Range) => boolean {
+  const sorted = [...ranges].sort((a, b) => (notAfter(a.start, b.start) ? (notAfter(b.start, a.start) ? 0 : -1) : 1));
+  const furthestEnd: Position[] = [];
+  for (const range of sorted) {
+    const previous = furthestEnd[furthestEnd.length - 1];
+    furthestEnd.push(previous !== undefined && notAfter(range.end, previous) ? previous : range.end);
+  }
+  return (inner) => {
+    let low = 0;
+    let high = sorted.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (notAfter(sorted[middle].start, inner.start)) {
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return high >= 0 && notAfter(inner.end, furthestEnd[high]);
+  };
+}
+
+/** Ranges that mostly come in text order: none contains a range that ends after all of them, so most questions need no scan. */
+class RangeList {
+  readonly ranges: Range[] = [];
+  private furthestEnd?: Position;
+
+  add(range: Range): void {
+    this.ranges.push(range);
+    if (this.furthestEnd === undefined || notAfter(this.furthestEnd, range.end)) {
+      this.furthestEnd = range.end;
+    }
+  }
+
+  addAll(ranges: readonly Range[]): void {
+    for (const range of ranges) {
+      this.add(range);
+    }
+  }
+
+  containsOne(inner: Range): boolean {
+    return this.furthestEnd !== undefined && notAfter(inner.end, this.furthestEnd) && this.ranges.some((range) => contains(range, inner));
+  }
 }
 
 function shorten(value: string): string {
