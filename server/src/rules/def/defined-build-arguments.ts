@@ -55,11 +55,28 @@ export default defineRule({
     // A placeholder without a default is a build argument every build must pass: the way templates are written, advice.
     // It is a likely failure only where the name looks like a misspelling of one `%arguments` defines.
     const fromNames = baseNames(uses);
-    const misspelt = (name: string): string | undefined => [...defined].find((other) => other !== name && (other.toLowerCase() === name.toLowerCase() || (Math.min(other.length, name.length) > 3 && editDistance(other, name) <= 2)));
+    const definedNames = [...defined];
+    const misspelt = (name: string): string | undefined => definedNames.find((other) => other !== name && (other.toLowerCase() === name.toLowerCase() || (Math.min(other.length, name.length) > 3 && editDistance(other, name) <= 2)));
     // One fix per stage adds every missing default at once, so applying the fixes settles in one pass.
-    const missingIn = (stage: Stage): string[] => [
-      ...new Set(uses.filter((use) => use.stage === stage && use.kind !== 'afterHash' && !defined.has(use.name)).map((use) => use.name)),
-    ];
+    let missingByStage: Map<Stage, Set<string>> | undefined;
+    const missingIn = (stage: Stage): string[] => {
+      if (missingByStage === undefined) {
+        missingByStage = new Map();
+        for (const use of uses) {
+          if (use.kind !== 'afterHash' && !defined.has(use.name)) {
+            const names = missingByStage.get(use.stage) ?? new Set<string>();
+            missingByStage.set(use.stage, names.add(use.name));
+          }
+        }
+      }
+      return [...(missingByStage.get(stage) ?? [])];
+    };
+    const substitutions = new Map<string, number>();
+    for (const use of uses) {
+      if (use.kind === 'substituted') {
+        substitutions.set(use.name, (substitutions.get(use.name) ?? 0) + 1);
+      }
+    }
 
     // One finding per name and kind, at its first use (the count tells how many places need it).
     const reported = new Set<string>();
@@ -94,7 +111,7 @@ export default defineRule({
         });
         continue;
       }
-      const count = uses.filter((other) => other.name === use.name && other.kind === 'substituted').length;
+      const count = substitutions.get(use.name) ?? 0;
       const times = count > 1 ? ` (used ${count} times)` : '';
       const similar = misspelt(use.name);
       context.report({

@@ -36,6 +36,29 @@ function startsComment(line: string, hash: number): boolean {
   return !single && !double;
 }
 
+/** The first stage whose lines hold a line: by binary search when the stages' starts and ends both run in order, else by a scan. */
+function stageFinder(stages: readonly Stage[]): (line: number) => Stage | undefined {
+  const ordered = stages.every((stage, i) => i === 0 || (stage.range.start.line >= stages[i - 1].range.start.line && stage.range.end.line >= stages[i - 1].range.end.line));
+  return (line) => {
+    if (!ordered) {
+      return stages.find((candidate) => candidate.range.start.line <= line && line <= candidate.range.end.line);
+    }
+    // The first stage ending at or after the line; a later one cannot hold it if this one starts after it.
+    let low = 0;
+    let high = stages.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (stages[middle].range.end.line < line) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+    const stage = stages[low];
+    return stage !== undefined && stage.range.start.line <= line ? stage : undefined;
+  };
+}
+
 /** Every `{{ name }}` with the stage it is in, classified the way Apptainer >= 1.3 reads the file. */
 export function templateUses(recipe: Recipe): TemplateUse[] {
   const text = recipe.text;
@@ -43,6 +66,7 @@ export function templateUses(recipe: Recipe): TemplateUse[] {
     return [];
   }
   const index = lineIndexOf(recipe);
+  const stageAt = stageFinder(recipe.stages);
   const uses: TemplateUse[] = [];
   // Apptainer looks back to the last newline, but never before the end of the last placeholder it substituted.
   let substitutedEnd = 0;
@@ -54,7 +78,7 @@ export function templateUses(recipe: Recipe): TemplateUse[] {
     const from = Math.max(newline, substitutedEnd);
     const before = text.slice(from, start);
     const range = index.range(start, end);
-    const stage = recipe.stages.find((candidate) => candidate.range.start.line <= range.start.line && range.start.line <= candidate.range.end.line) ?? recipe.stages[recipe.stages.length - 1];
+    const stage = stageAt(range.start.line) ?? recipe.stages[recipe.stages.length - 1];
     if (!stage) {
       continue;
     }
