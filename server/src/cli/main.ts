@@ -30,6 +30,7 @@ import { locateShellCheck } from '../shellcheck/runner';
 import { referenceFromArgument, resolveSiteReference } from '../site/load';
 import type { Site } from '../site/profile';
 import { runSite } from './site';
+import { tierUpLater } from './jit';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -481,6 +482,7 @@ export async function main(): Promise<void> {
     });
     return;
   }
+  tierUpLater();
   let status: number;
   try {
     status = await run(argv, {
