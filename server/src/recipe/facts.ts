@@ -35,6 +35,7 @@ export class RecipeFacts {
   private stepsByKind?: Map<StepKind, Step[]>;
   private stepRefsByKind?: Map<StepKind, StepRef[]>;
   private globalArgValues?: Map<string, string>;
+  private stageVariableNames?: ReadonlySet<string>;
   private readonly shellCScripts = new Map<readonly Word[], ShellScript | null>();
   private readonly shellCInLists = new WeakMap<readonly ShellCommand[], boolean>();
   private haystack?: string;
@@ -184,6 +185,24 @@ export class RecipeFacts {
       }
     }
     return this.stepRefsByKind;
+  }
+
+  /** Whether an ENV or ARG step of any stage defines `name` (when none does, only the global ARGs can give it a value). */
+  stagesDefine(name: string): boolean {
+    if (this.stageVariableNames === undefined) {
+      const names = new Set<string>();
+      for (const stage of this.recipe.stages) {
+        for (const step of stage.steps) {
+          if (step.kind === 'env' || step.kind === 'arg') {
+            for (const pair of step.pairs) {
+              names.add(pair.key.value);
+            }
+          }
+        }
+      }
+      this.stageVariableNames = names;
+    }
+    return this.stageVariableNames.has(name);
   }
 
   /** Default values of the global (before the first FROM) ARGs; the last one wins. */

@@ -162,14 +162,14 @@ export function stepsOf<K extends StepKind>(source: Recipe | Stage, kind: K): St
  * Undefined when unknown or declared without a value.
  */
 export function resolveVariable(recipe: Recipe, stage: Stage | undefined, name: string, beforeLine?: number): string | undefined {
-  if (stage === undefined) {
+  const facts = factsOf(recipe);
+  if (stage === undefined || !facts.stagesDefine(name)) {
     return globalArg(recipe, name);
   }
   const found = lastDefinition(stage, name, beforeLine);
   if (found !== undefined) {
     return found.value ?? globalArg(recipe, name);
   }
-  const facts = factsOf(recipe);
   const inherited = facts.stageReferencesCycle ? walkedDefinition(facts, stage, name) : inheritedDefinition(facts, stage, name);
   return inherited?.value ?? globalArg(recipe, name);
 }
