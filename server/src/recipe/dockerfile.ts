@@ -1,6 +1,5 @@
 // Dockerfile front end: dockerfile-ast instructions → the recipe model.
 import {
-  DockerfileParser,
   Healthcheck,
   Instruction as InstructionClass,
   JSONInstruction,
@@ -30,6 +29,7 @@ import type {
   Draft,
 } from './model';
 import { withLinearCommentPlacement } from './dockerfile-comments';
+import { parseDockerfileTree } from './dockerfile-tree';
 import { EMPTY_LIST, finishedList } from './model';
 import { splitImageRef } from './image-ref';
 import { buildkitSkipPragma, parsePragmas } from './pragmas';
@@ -100,7 +100,8 @@ function sameRange(a: Range, b: Range): boolean {
 /**
  * dockerfile-ast re-tokenises an instruction's arguments on every `getArguments()`, `getArgumentsRange()`,
  * `getRawArgumentsContent()`… call (several times per instruction while parsing, more while we read it),
- * and its parser builds every instruction twice. The result only depends on the document, the instruction's
+ * and its own parser builds every instruction twice (recipe/dockerfile-tree.ts builds most of them once; the two
+ * builds of one that may hold a heredoc share the result). The result only depends on the document, the instruction's
  * ranges and the escape character, so while one of OUR parses runs (synchronously) it is computed once per
  * instruction; callers get a copy because `ModifiableInstruction.getArguments` shifts flags off the array.
  * The library's own behaviour is restored afterwards. Also safe around other synchronous dockerfile-ast
@@ -176,7 +177,7 @@ class DockerfileFrontEnd {
   ) {}
 
   parse(): ParsedDockerfile {
-    const dockerfile = DockerfileParser.parse(this.text);
+    const dockerfile = parseDockerfileTree(this.text);
     this.escapeChar = dockerfile.getEscapeCharacter() === '`' ? '`' : '\\';
     const stages: Draft<Stage>[] = [];
     const globalArgs: ArgStep[] = [];

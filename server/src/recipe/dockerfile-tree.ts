@@ -1,0 +1,56 @@
+// dockerfile-ast's tree of a Dockerfile, without the instructions its parser builds only to throw away.
+//
+// The parser builds every instruction with arguments twice: once in `processArguments`, only to hand it to
+// `processHeredocs`, which looks for an argument starting with `<<` (a heredoc whose body lines it must skip),
+// and again for the tree. Building one is most of the parse (a RUN tokenises its arguments and scans them for a
+// JSON array in its constructor). An argument is read from the instruction's own text, so where that text holds
+// no `<` there is no heredoc and `processHeredocs` would return its offset unchanged: the first build is skipped
+// there, and the tree is the library's own, instruction for instruction.
+import type { Dockerfile, Instruction } from 'dockerfile-ast';
+import { Parser } from 'dockerfile-ast/lib/parser';
+
+/** The parser's steps involved, private in its typings. */
+interface ParserSteps {
+  parse(buffer: string): Dockerfile;
+  processArguments(dockerfile: Dockerfile, instruction: string, instructionEnd: number, start: number, offset: number): number;
+  createInstruction(dockerfile: Dockerfile, instruction: string, start: number, instructionEnd: number, end: number): Instruction;
+  processHeredocs(instruction: Instruction, offset: number): number;
+}
+
+const LIBRARY_STEPS = Parser.prototype as unknown as ParserSteps;
+
+/** Stands for an instruction without heredocs that was not built; only `processHeredocs` ever sees it. */
+const WITHOUT_HEREDOCS = Object.freeze({}) as Instruction;
+
+/** `DockerfileParser.parse(text)`: the same tree, built with one instruction object per instruction. */
+export function parseDockerfileTree(text: string): Dockerfile {
+  const parser = new Parser() as unknown as ParserSteps;
+  let readingArguments = false;
+  // The first `<` at or after the start of the last instruction asked about (starts only grow: linear in the text).
+  let nextAngle = -1;
+  const mayHoldHeredoc = (start: number, end: number): boolean => {
+    if (nextAngle < start) {
+      const found = text.indexOf('<', start);
+      nextAngle = found < 0 ? Infinity : found;
+    }
+    return nextAngle < end;
+  };
+  parser.processArguments = function (this: ParserSteps, dockerfile, instruction, instructionEnd, start, offset) {
+    readingArguments = true;
+    try {
+      return LIBRARY_STEPS.processArguments.call(this, dockerfile, instruction, instructionEnd, start, offset);
+    } finally {
+      readingArguments = false;
+    }
+  };
+  parser.createInstruction = function (this: ParserSteps, dockerfile, instruction, start, instructionEnd, end) {
+    if (readingArguments && !mayHoldHeredoc(start, end)) {
+      return WITHOUT_HEREDOCS;
+    }
+    return LIBRARY_STEPS.createInstruction.call(this, dockerfile, instruction, start, instructionEnd, end);
+  };
+  parser.processHeredocs = function (this: ParserSteps, instruction, offset) {
+    return instruction === WITHOUT_HEREDOCS ? offset : LIBRARY_STEPS.processHeredocs.call(this, instruction, offset);
+  };
+  return parser.parse(text);
+}
