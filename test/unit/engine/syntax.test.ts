@@ -1,8 +1,6 @@
 // dockerfile-utils' syntax check with hpclint's speed-ups gives exactly the library's own findings,
 // and stays linear in the length of a stage.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { DockerfileParser, Instruction } from 'dockerfile-ast';
 import { ImageTemplate } from 'dockerfile-ast/lib/imageTemplate';
@@ -12,15 +10,7 @@ import { lint } from '../../../server/src/engine/lint';
 import { MAX_SYNTAX_CHECK_STAGES, validateDockerfile } from '../../../server/src/engine/syntax';
 import { parseDockerfileWithSyntaxTree } from '../../../server/src/recipe/dockerfile';
 import { allRules } from '../../../server/src/rules/index';
-
-const CORPUS = join(__dirname, '../../../../shared/corpus/dockerfile');
-
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((entry) => {
-    const path = join(dir, entry);
-    return statSync(path).isDirectory() ? files(path) : [path];
-  });
-}
+import { corpusDockerfileTexts } from '../corpusDockerfiles';
 
 const EDGE_CASES = [
   // Redefinitions, two values for one name in one ENV, ENV over ARG, ARG before FROM, per-stage scope.
@@ -34,11 +24,7 @@ const EDGE_CASES = [
 
 test('the speed-ups change no finding: edge cases and every corpus Dockerfile', (t) => {
   const texts = [...EDGE_CASES];
-  if (existsSync(CORPUS)) {
-    texts.push(...files(CORPUS).map((path) => readFileSync(path, 'utf8')));
-  } else {
-    t.diagnostic(`corpus not found at ${CORPUS}: edge cases only`);
-  }
+  texts.push(...corpusDockerfileTexts(t));
   for (const text of texts) {
     const expected = validate(text);
     assert.deepEqual(validateDockerfile(text), expected, text.slice(0, 200));

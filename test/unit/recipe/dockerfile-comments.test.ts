@@ -1,20 +1,10 @@
 // dockerfile-ast places comments in stages by binary search during hpclint's parses: exactly the library's own
 // placement, and the library is restored afterwards.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { DockerfileParser, type Dockerfile } from 'dockerfile-ast';
 import { withLinearCommentPlacement } from '../../../server/src/recipe/dockerfile-comments';
-
-const CORPUS = join(__dirname, '../../../../shared/corpus/dockerfile');
-
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((entry) => {
-    const path = join(dir, entry);
-    return statSync(path).isDirectory() ? files(path) : [path];
-  });
-}
+import { corpusDockerfileTexts } from '../corpusDockerfiles';
 
 const EDGE_CASES = [
   '# syntax=docker/dockerfile:1\n# a comment before everything\nARG BASE=alpine\n# between ARG and FROM\nFROM $BASE AS one\n# in one\nRUN echo 1 \\\n# inside a continuation\n  && echo 2\n# after one\n\nFROM one\n    # indented, in two\nRUN <<EOF\n# heredoc text\nEOF\n# trailing\n',
@@ -36,11 +26,7 @@ function placement(dockerfile: Dockerfile): Placement {
 
 test('comments land in the same stages as with the library alone: edge cases and every corpus Dockerfile', (t) => {
   const texts = [...EDGE_CASES];
-  if (existsSync(CORPUS)) {
-    texts.push(...files(CORPUS).map((path) => readFileSync(path, 'utf8')));
-  } else {
-    t.diagnostic(`corpus not found at ${CORPUS}: edge cases only`);
-  }
+  texts.push(...corpusDockerfileTexts(t));
   let placed = 0;
   for (const text of texts) {
     const expected = placement(DockerfileParser.parse(text));

@@ -1,21 +1,11 @@
 // hpclint's parse of a Dockerfile into dockerfile-ast's tree builds each instruction once where the library builds
 // it twice, and gives the library's own tree: same instructions, arguments, flags, heredocs and comments.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { DockerfileParser, ModifiableInstruction, type Dockerfile, type Instruction } from 'dockerfile-ast';
 import { Parser } from 'dockerfile-ast/lib/parser';
 import { parseDockerfileTree } from '../../../server/src/recipe/dockerfile-tree';
-
-const CORPUS = join(__dirname, '../../../../shared/corpus/dockerfile');
-
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((entry) => {
-    const path = join(dir, entry);
-    return statSync(path).isDirectory() ? files(path) : [path];
-  });
-}
+import { corpusDockerfileTexts } from '../corpusDockerfiles';
 
 const EDGE_CASES = [
   'FROM alpine\nRUN <<EOF\necho hi\nEOF\nRUN echo after\n',
@@ -52,11 +42,7 @@ function describe(dockerfile: Dockerfile): unknown {
 
 test('the tree is the library parse’s: edge cases and every corpus Dockerfile', (t) => {
   const texts = [...EDGE_CASES];
-  if (existsSync(CORPUS)) {
-    texts.push(...files(CORPUS).map((path) => readFileSync(path, 'utf8')));
-  } else {
-    t.diagnostic(`corpus not found at ${CORPUS}: edge cases only`);
-  }
+  texts.push(...corpusDockerfileTexts(t));
   let heredocs = 0;
   for (const text of texts) {
     const expected = describe(DockerfileParser.parse(text)) as { instructions: { heredocs: unknown[] }[] };
