@@ -37,6 +37,8 @@ export interface CliOptions {
   shellcheck: boolean;
   /** ShellCheck executable to use instead of `shellcheck` on the PATH. */
   shellcheckPath?: string;
+  /** `--shellcheck-cache FILE`: keep ShellCheck's results between runs in this file. */
+  shellcheckCache?: string;
 }
 
 /** A bad command line; printed as one line on stderr, exit status 2. */
@@ -92,6 +94,8 @@ Options:
       --no-shellcheck               Do not run ShellCheck on RUN lines and script sections
                                     (by default it runs when shellcheck is on the PATH; codes shellcheck/SC<NNNN>)
       --shellcheck FILE             ShellCheck executable to run instead of the one on the PATH
+      --shellcheck-cache FILE       Keep ShellCheck's results in FILE between runs (by script text and
+                                    ShellCheck version); a script checked before is not checked again
       --stdin                       Read one recipe from standard input
       --stdin-filename NAME         File name for --stdin (format detection, config lookup, output)
       --explain CODE                Print a rule's documentation (code or name)
@@ -211,6 +215,14 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--shellcheck':
         options.shellcheckPath = value();
         break;
+      case '--shellcheck-cache': {
+        const file = value();
+        if (file.trim() === '') {
+          throw new UsageError('--shellcheck-cache needs a file');
+        }
+        options.shellcheckCache = file;
+        break;
+      }
       case '--color':
         options.color = inline === undefined && !COLOR_MODES.includes(argv[i + 1] as ColorMode) ? 'always' : oneOf(value(), COLOR_MODES, name);
         break;

@@ -120,7 +120,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (options.config !== undefined) {
     layers.configFile = resolve(io.cwd, options.config);
   }
-  const shellcheck = new CliShellCheck(options.shellcheck, options.shellcheckPath, availableParallelism());
+  const cacheFile = options.shellcheckCache === undefined ? undefined : resolve(io.cwd, options.shellcheckCache);
+  const shellcheck = new CliShellCheck(options.shellcheck, options.shellcheckPath, availableParallelism(), cacheFile);
   let service: LintService | undefined;
   const reports: Array<FileReport | Promise<FileReport>> = [];
   let failed = false;

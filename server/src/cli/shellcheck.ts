@@ -8,6 +8,7 @@ import { compareDiagnostics } from '../engine/lint';
 import { parseRecipe } from '../recipe/parse';
 import { outcomeOf, scriptsToCheck } from '../shellcheck/check';
 import { ShellCheckQueue } from '../shellcheck/queue';
+import { ShellCheckResultCache } from '../shellcheck/resultCache';
 import { DEFAULT_TIMEOUT_MS, locateShellCheck, ShellCheckRunner, type Availability, type ScriptResult } from '../shellcheck/runner';
 import type { FileReport } from './formatters';
 
@@ -21,12 +22,17 @@ export class CliShellCheck {
   private readonly pending: Pending[] = [];
   private availability?: Availability;
   private queue?: ShellCheckQueue;
+  private cache?: ShellCheckResultCache;
 
-  /** `enabled` false = `--no-shellcheck`; `executable` = `--shellcheck FILE`; `processes` ShellCheck processes at a time. */
+  /**
+   * `enabled` false = `--no-shellcheck`; `executable` = `--shellcheck FILE`; `processes` ShellCheck processes at a time;
+   * `cacheFile` = `--shellcheck-cache FILE` (absolute).
+   */
   constructor(
     private readonly enabled: boolean,
     private readonly executable: string | undefined,
     private readonly processes: number,
+    private readonly cacheFile?: string,
   ) {}
 
   /** Enabled and the binary is there: callers then ask each lint for its scripts (`shellScripts`) and hand them over. */
@@ -46,7 +52,11 @@ export class CliShellCheck {
       return;
     }
     // The processes share the cores with each other and with the lint workers: each may take that many times longer than one alone before it counts as hung.
-    this.queue ??= new ShellCheckQueue(new ShellCheckRunner(availability, { timeoutMs: DEFAULT_TIMEOUT_MS * 2 * this.processes }), this.processes);
+    if (!this.queue) {
+      const runner = new ShellCheckRunner(availability, { timeoutMs: DEFAULT_TIMEOUT_MS * 2 * this.processes });
+      this.cache = this.cacheFile === undefined ? undefined : new ShellCheckResultCache(this.cacheFile, runner.identity);
+      this.queue = new ShellCheckQueue(runner, this.processes, this.cache);
+    }
     const queue = this.queue;
     const placed = queue.check(scripts).then((results) => place(report, config, scripts, results, queue));
     placed.catch(() => undefined); // awaited in finish(); a run that ends before it leaves no unhandled rejection
@@ -72,6 +82,10 @@ export class CliShellCheck {
     const problems: string[] = [];
     for (const file of files) {
       problems.push(...(await file.placed).map((error) => `${file.report.path}: ${error}`));
+    }
+    const unsaved = this.cache?.save();
+    if (unsaved !== undefined) {
+      problems.push(`cannot write the cache ${this.cacheFile}: ${unsaved}`);
     }
     return problems;
   }

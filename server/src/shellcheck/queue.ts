@@ -1,5 +1,7 @@
 // ShellCheck for a whole CLI run: scripts are handed over as each file's lint finishes, every distinct text is
-// checked once, and batches start while the lints go on, up to `processes` ShellCheck processes at a time.
+// checked once (or not at all when the run's cache has it), and batches start while the lints go on, up to
+// `processes` ShellCheck processes at a time.
+import type { ShellCheckResultCache } from './resultCache';
 import { BATCH_CHARS, BATCH_FILES, MAX_SCRIPT_CHARS, type ScriptResult, type ShellCheckRunner } from './runner';
 
 interface Waiting {
@@ -18,6 +20,7 @@ export class ShellCheckQueue {
   constructor(
     private readonly runner: ShellCheckRunner,
     private readonly processes: number,
+    private readonly cache?: ShellCheckResultCache,
   ) {}
 
   /** The results for `texts`, in their order; a text seen before is not checked again. */
@@ -36,10 +39,13 @@ export class ShellCheckQueue {
   private resultOf(text: string): Promise<ScriptResult> {
     let result = this.results.get(text);
     if (!result) {
+      const cached = text.length > MAX_SCRIPT_CHARS ? undefined : this.cache?.get(text);
       result =
         text.length > MAX_SCRIPT_CHARS
           ? Promise.resolve({ error: `script longer than ${MAX_SCRIPT_CHARS} characters, not checked` })
-          : new Promise<ScriptResult>((settle) => {
+          : cached
+            ? Promise.resolve(cached)
+            : new Promise<ScriptResult>((settle) => {
               this.waiting.push({ text, settle });
               this.waitingChars += text.length;
             });
@@ -74,7 +80,13 @@ export class ShellCheckQueue {
   private start(batch: Waiting[]): void {
     this.running++;
     void this.runner.runBatch(batch.map((script) => script.text)).then((outcome) => {
-      batch.forEach((script, i) => script.settle(outcome[i]));
+      batch.forEach((script, i) => {
+        const result = outcome[i];
+        if (Array.isArray(result)) {
+          this.cache?.set(script.text, result);
+        }
+        script.settle(result);
+      });
       this.running--;
       this.pump();
     });

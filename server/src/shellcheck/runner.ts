@@ -205,6 +205,11 @@ export class ShellCheckRunner {
     });
   }
 
+  /** What a script's result depends on besides its text: the binary's version and the options hpclint runs it with. */
+  get identity(): string {
+    return `ShellCheck ${this.binary.version} ${this.arguments([]).join(' ')}`;
+  }
+
   private arguments(files: readonly string[]): string[] {
     const args = ['--format=json1', '--severity=style'];
     if (compareVersions(this.binary.version, '0.8.0') >= 0) {
@@ -339,6 +344,22 @@ function parseOutput(stdout: string, status: number | null, stderr: string, file
     }
   }
   return files.map((file) => byFile.get(file) ?? []);
+}
+
+/** Comments as `json1` gives them (or as the CLI's cache stored them), checked field by field; undefined if `raw` is no list. */
+export function commentsFrom(raw: unknown): ShellCheckComment[] | undefined {
+  if (!Array.isArray(raw)) {
+    return undefined;
+  }
+  const comments: ShellCheckComment[] = [];
+  for (const item of raw as Json1Comment[]) {
+    const comment = item !== null && typeof item === 'object' ? toComment(item) : undefined;
+    if (!comment) {
+      return undefined;
+    }
+    comments.push(comment);
+  }
+  return comments;
 }
 
 function toComment(raw: Json1Comment): ShellCheckComment | undefined {
