@@ -1,4 +1,5 @@
 // The engine: detect format, guard size, parse, run rules, apply overrides and pragmas, merge syntax checks.
+import type { Dockerfile } from 'dockerfile-ast';
 import type { ValidatorSettings } from 'dockerfile-utils';
 import { compatKeyMatches } from '../compat/match';
 import type { Range, Recipe, RecipeFormat } from '../recipe/model';
@@ -37,6 +38,22 @@ export interface EngineLintOptions extends LintOptions {
   model?: Recipe;
 }
 
+/**
+ * The recipe to lint and, when the syntax check will run, dockerfile-ast's tree of the Dockerfile (the check reuses
+ * it: one parse instead of two). Otherwise the tree is not kept: it is ~40 MB for 40,000 stages, which the syntax
+ * check skips, and the rules' garbage collections would mark it again and again.
+ */
+function parseForLint(text: string, format: RecipeFormat, model: Recipe | undefined, keepTree: boolean): { recipe: Recipe; syntaxTree?: Dockerfile } {
+  if (model) {
+    return { recipe: model };
+  }
+  if (format !== 'dockerfile') {
+    return { recipe: parseRecipe(text, format) };
+  }
+  const parsed = parseDockerfileWithSyntaxTree(text);
+  return keepTree ? parsed : { recipe: parsed.recipe };
+}
+
 /** Thrown by `lint` when `options.cancelled` says stop. */
 export class LintCancelledError extends Error {
   constructor() {
@@ -57,12 +74,9 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
     return { format, recipe: emptyRecipe(format, text), diagnostics: [skippedDiagnostic(skip)], wantedScripts: [] };
   }
 
-  // dockerfile-ast's tree of a Dockerfile serves the syntax check too (one parse instead of two).
-  const { recipe, syntaxTree } = options.model
-    ? { recipe: options.model, syntaxTree: undefined }
-    : format === 'dockerfile'
-      ? parseDockerfileWithSyntaxTree(text)
-      : { recipe: parseRecipe(text, format), syntaxTree: undefined };
+  const syntaxCheck = format === 'dockerfile' && config.syntaxValidation;
+  const syntaxSkip = syntaxCheck ? syntaxCheckSkipReason(text) : undefined;
+  const { recipe, syntaxTree } = parseForLint(text, format, options.model, syntaxCheck && syntaxSkip === undefined);
   const facts = factsOf(recipe);
   facts.scriptInputs = options.scripts;
   // A copied script's own model runs no scripts of its own: one level deep.
@@ -122,10 +136,9 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
     }
   }
 
-  const syntaxSkip = format === 'dockerfile' && config.syntaxValidation ? syntaxCheckSkipReason(text) : undefined;
   if (syntaxSkip !== undefined) {
     diagnostics.push(skippedDiagnostic(syntaxSkip));
-  } else if (format === 'dockerfile' && config.syntaxValidation) {
+  } else if (syntaxCheck) {
     stopIfCancelled();
     for (const found of validateDockerfile(text, options.validatorSettings, syntaxTree)) {
       const code = dockerfileUtilsCode(found.code as number | string | undefined);
