@@ -1,9 +1,8 @@
 // The engine: detect format, guard size, parse, run rules, apply overrides and pragmas, merge syntax checks.
-import type { Dockerfile } from 'dockerfile-ast';
 import type { ValidatorSettings } from 'dockerfile-utils';
 import { compatKeyMatches } from '../compat/match';
 import type { Range, Recipe, RecipeFormat } from '../recipe/model';
-import { parseDockerfileWithSyntaxTree } from '../recipe/dockerfile';
+import { parseDockerfileWithSyntaxTree, type DockerfileSyntaxTree } from '../recipe/dockerfile';
 import type { CopiedScript } from '../recipe/copied-scripts';
 import { factsOf, type RecipeFacts } from '../recipe/facts';
 import { scriptRecipe, wantedScripts } from './copiedScripts';
@@ -43,7 +42,7 @@ export interface EngineLintOptions extends LintOptions {
  * it: one parse instead of two). Otherwise the tree is not kept: it is ~40 MB for 40,000 stages, which the syntax
  * check skips, and the rules' garbage collections would mark it again and again.
  */
-function parseForLint(text: string, format: RecipeFormat, model: Recipe | undefined, keepTree: boolean): { recipe: Recipe; syntaxTree?: Dockerfile } {
+function parseForLint(text: string, format: RecipeFormat, model: Recipe | undefined, keepTree: boolean): { recipe: Recipe; syntaxTree?: DockerfileSyntaxTree } {
   if (model) {
     return { recipe: model };
   }

@@ -10,7 +10,7 @@
 import { validate, type ValidatorSettings } from 'dockerfile-utils';
 import { DockerfileParser, Instruction, type Dockerfile } from 'dockerfile-ast';
 import { ImageTemplate } from 'dockerfile-ast/lib/imageTemplate';
-import { withMemoizedArguments } from '../recipe/dockerfile';
+import { withMemoizedArguments, type DockerfileSyntaxTree } from '../recipe/dockerfile';
 import { withLinearCommentPlacement } from '../recipe/dockerfile-comments';
 import { defuseStageNames, restoreStageName } from './syntaxTraps';
 
@@ -212,16 +212,21 @@ function withParsedTree<T>(text: string, tree: Dockerfile | undefined, run: () =
 
 /**
  * dockerfile-utils' findings for a Dockerfile; its own crashes (e.g. on a stage named `constructor`) become one info
- * finding. `syntaxTree` is dockerfile-ast's parse of `text`, when the caller has one.
+ * finding. `syntaxTree` is the front end's parse of `text` (dockerfile-ast's tree and the raw arguments of its
+ * instructions), when the caller has one.
  */
-export function validateDockerfile(text: string, settings?: ValidatorSettings, syntaxTree?: Dockerfile): Validation {
+export function validateDockerfile(text: string, settings?: ValidatorSettings, syntaxTree?: DockerfileSyntaxTree): Validation {
   try {
     // Stage names that would send its stage-name pattern into exponential backtracking are defused first.
     const defused = defuseStageNames(text);
-    // The parser's argument memo (2-3x), cached instruction lists and indexed variable lookups (linear in the length).
-    // The tree is for `text`: a text whose stage names had to be defused is parsed again.
-    const found = withParsedTree(text, syntaxTree, () =>
-      withMemoizedArguments(() => withLinearCommentPlacement(() => withCachedInstructionLists(() => withIndexedVariableLookups(() => validate(defused.text, settings))))),
+    // The parser's argument memo (2-3x; the front end's, which has every instruction of its tree), cached instruction
+    // lists and indexed variable lookups (linear in the length). The tree is for `text`: a text whose stage names had
+    // to be defused is parsed again.
+    const found = withParsedTree(text, syntaxTree?.dockerfile, () =>
+      withMemoizedArguments(
+        () => withLinearCommentPlacement(() => withCachedInstructionLists(() => withIndexedVariableLookups(() => validate(defused.text, settings)))),
+        syntaxTree?.arguments,
+      ),
     );
     if (defused.names.size > 0) {
       for (const diagnostic of found) {

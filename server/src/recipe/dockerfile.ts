@@ -41,18 +41,26 @@ export function parseDockerfile(text: string): Recipe {
   return parseDockerfileWithSyntaxTree(text).recipe;
 }
 
+/** dockerfile-ast's tree of a Dockerfile and the raw arguments of its instructions, as the front end computed them. */
+export interface DockerfileSyntaxTree {
+  dockerfile: Dockerfile;
+  arguments: ArgumentsMemo;
+}
+
 /** A parsed Dockerfile and dockerfile-ast's tree of it (absent when the parse failed). */
 export interface ParsedDockerfile {
   recipe: Recipe;
-  /** Read-only: dockerfile-utils' syntax check reuses it instead of parsing the text again. */
-  syntaxTree?: Dockerfile;
+  /** Read-only: dockerfile-utils' syntax check reuses it instead of parsing the text and tokenising its instructions again. */
+  syntaxTree?: DockerfileSyntaxTree;
 }
 
 /** `parseDockerfile`, keeping dockerfile-ast's tree for the syntax check of the same text. */
 export function parseDockerfileWithSyntaxTree(text: string): ParsedDockerfile {
   const index = new LineIndex(text);
   try {
-    return withMemoizedArguments(() => withLinearCommentPlacement(() => new DockerfileFrontEnd(text, index).parse()));
+    const memo = new ArgumentsMemo();
+    const { recipe, dockerfile } = withMemoizedArguments(() => withLinearCommentPlacement(() => new DockerfileFrontEnd(text, index).parse()), memo);
+    return { recipe, syntaxTree: { dockerfile, arguments: memo } };
   } catch (error) {
     return {
       recipe: {
@@ -98,6 +106,15 @@ function sameRange(a: Range, b: Range): boolean {
 }
 
 /**
+ * The raw arguments computed for dockerfile-ast instructions, by instruction and by document and ranges (see
+ * `withMemoizedArguments`). A memo is only valid for the documents it was filled from, which never change.
+ */
+export class ArgumentsMemo {
+  readonly byInstance = new Map<object, Argument[]>();
+  readonly byDocument = new Map<object, Map<number, ArgumentsEntry[]>>();
+}
+
+/**
  * dockerfile-ast re-tokenises an instruction's arguments on every `getArguments()`, `getArgumentsRange()`,
  * `getRawArgumentsContent()`… call (several times per instruction while parsing, more while we read it),
  * and its own parser builds every instruction twice (recipe/dockerfile-tree.ts builds most of them once; the two
@@ -105,16 +122,16 @@ function sameRange(a: Range, b: Range): boolean {
  * ranges and the escape character, so while one of OUR parses runs (synchronously) it is computed once per
  * instruction; callers get a copy because `ModifiableInstruction.getArguments` shifts flags off the array.
  * The library's own behaviour is restored afterwards. Also safe around other synchronous dockerfile-ast
- * users such as dockerfile-utils' `validate` (same results over the corpus, about 3x faster).
+ * users such as dockerfile-utils' `validate` (same results over the corpus, about 3x faster), which reads the
+ * front end's tree with the front end's `memo`, so a lint tokenises each instruction once.
  */
-export function withMemoizedArguments<T>(run: () => T): T {
+export function withMemoizedArguments<T>(run: () => T, memo = new ArgumentsMemo()): T {
   const prototype = InstructionClass.prototype as unknown as RawArgumentsOwner;
   const original = prototype.getRawArguments;
   if (typeof original !== 'function') {
     return run();
   }
-  const byInstance = new Map<object, Argument[]>();
-  const byDocument = new Map<object, Map<number, ArgumentsEntry[]>>();
+  const { byInstance, byDocument } = memo;
   const compute = (instruction: RawArgumentsOwner): Argument[] => {
     const { document, range, instructionRange, escapeChar } = instruction;
     if (!document || !range || !instructionRange) {
@@ -176,7 +193,7 @@ class DockerfileFrontEnd {
     private readonly index: LineIndex,
   ) {}
 
-  parse(): ParsedDockerfile {
+  parse(): { recipe: Recipe; dockerfile: Dockerfile } {
     const dockerfile = parseDockerfileTree(this.text);
     this.escapeChar = dockerfile.getEscapeCharacter() === '`' ? '`' : '\\';
     const stages: Draft<Stage>[] = [];
@@ -228,7 +245,7 @@ class DockerfileFrontEnd {
       diagnostics: this.diagnostics,
       escapeChar: this.escapeChar,
     };
-    return { recipe, syntaxTree: dockerfile };
+    return { recipe, dockerfile };
   }
 
   // ------------------------------------------------------------ stages

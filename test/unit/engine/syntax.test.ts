@@ -51,6 +51,31 @@ test('a lint parses a Dockerfile once: the syntax check reuses the front end\'s 
   assert.equal(parses, 1);
 });
 
+test('a lint tokenises each instruction once: the syntax check reuses the front end\'s raw arguments', () => {
+  const prototype = Instruction.prototype as unknown as { getRawArguments(): unknown };
+  const original = prototype.getRawArguments;
+  const tokenised: string[] = [];
+  prototype.getRawArguments = function counted(this: Instruction) {
+    const { start, end } = this.getRange();
+    tokenised.push(`${start.line}:${start.character}-${end.line}:${end.character}`);
+    return original.call(this);
+  };
+  try {
+    for (const text of EDGE_CASES) {
+      tokenised.length = 0;
+      parseDockerfileWithSyntaxTree(text);
+      const byParse = tokenised.length;
+      tokenised.length = 0;
+      lint(text, { format: 'dockerfile', rules: allRules });
+      // The check reads instructions the front end did not tokenise (ARG, ENV), never one it did.
+      assert.ok(tokenised.length > byParse, text);
+      assert.equal(new Set(tokenised).size, tokenised.length, `${text}: ${tokenised.join(' ')}`);
+    }
+  } finally {
+    prototype.getRawArguments = original;
+  }
+});
+
 test('dockerfile-ast is restored after each check', () => {
   const patched = () => [
     DockerfileParser.parse,
