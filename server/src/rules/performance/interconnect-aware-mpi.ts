@@ -129,15 +129,9 @@ export default defineRule({
   check(context) {
     const { recipe } = context;
     const sites = activeSites(context.settings).filter((site) => site.profile.interconnect);
-    const fabricByStage = new Map<Stage, boolean>();
-    const hasFabric = (stage: Stage): boolean => {
-      let found = fabricByStage.get(stage);
-      if (found === undefined) {
-        found = imageHasFabricLibraries(recipe, relatedStages(recipe, stage));
-        fabricByStage.set(stage, found);
-      }
-      return found;
-    };
+    // One answer per recipe: with several stages every stage's related stages are all of them, with one there is one stage.
+    let fabric: boolean | undefined;
+    const hasFabric = (stage: Stage): boolean => (fabric ??= imageHasFabricLibraries(recipe, relatedStages(recipe, stage)));
     for (const { script, stage } of allScripts(recipe)) {
       let projects: (Project | undefined)[] | undefined; // once per script: looking back from each configure was quadratic
       script.commands.forEach((command, index) => {
