@@ -1,8 +1,8 @@
 // HPC-MAINT-005: distribution MPI/HDF5/NetCDF Fortran packages (built with gfortran) used with another Fortran compiler.
 import { defineRule } from '../../engine/rule';
-import type { Recipe, Stage, Word } from '../../recipe/model';
+import type { Stage, Word } from '../../recipe/model';
 import { factsOf } from '../../recipe/facts';
-import { allScripts, scriptsOfStage } from '../../recipe/query';
+import { scriptsOfStage } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { installedPackages } from '../util/installed-packages';
 import { baseName, rangeInWord } from '../util/source';
@@ -36,20 +36,17 @@ function compilerIn(word: Word): CompilerUse | undefined {
   return undefined;
 }
 
-/** The stage and the stages it inherits from through `FROM <stage>` / stage references. */
-function chainOf(recipe: Recipe, stage: Stage): Stage[] {
-  const chain: Stage[] = [];
-  const seen = new Set<Stage>();
-  let current: Stage | undefined = stage;
-  while (current && !seen.has(current)) {
-    chain.push(current);
-    seen.add(current);
-    const ref: string | undefined = current.base.stageRef;
-    current = ref === undefined ? undefined : factsOf(recipe).earlierStageNamed(ref, current);
-  }
-  return chain;
+/** What a stage's chain (the stage and those it inherits from through `FROM <stage>`, stage first) says, folded once per stage. */
+interface ChainSummary {
+  /** The gfortran-built packages' names, first mention first. */
+  names: readonly string[];
+  /** The first such package installed. */
+  first: Word | undefined;
+  /** The first module a Fortran `use` of the recipe's source names. */
+  module: string | undefined;
 }
 
+const NO_CHAIN: ChainSummary = { names: [], first: undefined, module: undefined };
 export default defineRule({
   meta: {
     code: 'HPC-MAINT-005',
@@ -64,10 +61,11 @@ export default defineRule({
   docs,
   check(context) {
     const { recipe } = context;
-    const scripts = allScripts(recipe);
+    const facts = factsOf(recipe);
     const packagesOf = (stage: Stage): Word[] =>
-      scripts
-        .filter((ref) => ref.stage === stage && ref.step.kind === 'run')
+      facts
+        .scriptsOf(stage)
+        .filter((ref) => ref.step.kind === 'run')
         .flatMap((ref) => ref.script.commands)
         .flatMap((command) => installedPackages(command))
         .filter((pkg) => pkg.manager !== 'conda' && GFORTRAN_PACKAGES.test(pkg.name))
@@ -103,21 +101,41 @@ export default defineRule({
       return uses;
     };
 
+    const summaries = new Map<Stage, ChainSummary>();
+    const parentOf = (stage: Stage): Stage | undefined => (stage.base.stageRef === undefined ? undefined : facts.earlierStageNamed(stage.base.stageRef, stage));
+    const summaryOf = (stage: Stage): ChainSummary => {
+      // Up the chain to a stage already folded, then fold back down (a parent is always an earlier stage: no cycle).
+      const unfolded: Stage[] = [];
+      for (let current: Stage | undefined = stage; current !== undefined && !summaries.has(current); current = parentOf(current)) {
+        unfolded.push(current);
+      }
+      for (const member of unfolded.reverse()) {
+        const parent = parentOf(member);
+        const inherited = (parent && summaries.get(parent)) ?? NO_CHAIN;
+        const packages = packagesOf(member);
+        const module = facts
+          .scriptsOf(member)
+          .map((ref) => USES_MODULE.exec(ref.script.text)?.[1])
+          .find((name) => name !== undefined);
+        summaries.set(member, {
+          names: packages.length === 0 ? inherited.names : [...new Set([...packages.map((word) => word.value), ...inherited.names])],
+          first: packages[0] ?? inherited.first,
+          module: module ?? inherited.module,
+        });
+      }
+      return summaries.get(stage) as ChainSummary;
+    };
+
     for (const stage of recipe.stages) {
       const use = usesOf(stage)[0];
       if (!use) {
         continue;
       }
-      const packages = chainOf(recipe, stage).flatMap(packagesOf);
-      if (packages.length === 0) {
+      const { names, first, module } = summaryOf(stage);
+      if (first === undefined) {
         continue;
       }
-      const names = [...new Set(packages.map((word) => word.value))];
-      const line = packages[0].range.start.line + 1;
-      const module = chainOf(recipe, stage)
-        .flatMap((member) => scriptsOfStage(recipe, member))
-        .map((ref) => USES_MODULE.exec(ref.script.text)?.[1])
-        .find((name) => name !== undefined);
+      const line = first.range.start.line + 1;
       context.report({
         // Source that `use`s the gfortran-built module does not compile with the other compiler: a certain failure of
         // that build step, so more than advice; without such source in view it stays advice.
