@@ -1,5 +1,5 @@
 // Growth sweep (#15): times every rule alone on a recipe made of its own fixture files repeated k and 8k times
-// (and, with --corpus, on the largest corpus recipes repeated 1 and 8 times) and prints the CPU-time ratio.
+// (or, with --corpus, the largest corpus recipes) and prints the CPU-time ratio.
 // Linear work gives about 8; a rule that rescans earlier or later steps per candidate gives 30 and more.
 //   node --expose-gc --import ./scripts/text-loader.mjs --import tsx test/fuzz/growth.ts [--only CODE[,CODE]] [--one-stage | --corpus [N]] [--over RATIO] [--max-kb SMALLER_INPUT_KB]
 // Measured per run: RecipeFacts and the rule (the engine's dispatch), on a fresh parse (the parse itself is not
@@ -119,11 +119,11 @@ function ruleCpuMs(rule: Rule, input: Input, text: string, runs: number): number
   return least;
 }
 
-function measure(rule: Rule, input: Input, fixedUnits?: number): { units: number; small: number; large: number } {
-  let units = fixedUnits ?? 1;
+function measure(rule: Rule, input: Input): { units: number; small: number; large: number } {
+  let units = 1;
   ruleCpuMs(rule, input, input.head + input.unit.repeat(units), 1);
   let small = ruleCpuMs(rule, input, input.head + input.unit.repeat(units), 5);
-  while (fixedUnits === undefined && small < MIN_SMALL_MS && input.unit.length * units * 2 <= maxSmallBytes) {
+  while (small < MIN_SMALL_MS && input.unit.length * units * 2 <= maxSmallBytes) {
     units *= 2;
     small = ruleCpuMs(rule, input, input.head + input.unit.repeat(units), 5);
   }
@@ -156,7 +156,7 @@ function main(argv: readonly string[]): void {
   for (const rule of rules) {
     const inputs = corpus > 0 ? fromCorpus.filter((input) => rule.meta.formats.includes(input.format)) : fixtureInputs(rule, oneStage);
     for (const input of inputs) {
-      const { units, small, large } = measure(rule, input, corpus > 0 ? 1 : undefined);
+      const { units, small, large } = measure(rule, input);
       const ratio = large / Math.max(small, 0.001);
       if (ratio >= over) {
         console.log(`${rule.meta.code}\t${input.label}\tx${units}: ${small.toFixed(2)} ms\tx${units * 8}: ${large.toFixed(2)} ms\t${ratio.toFixed(1)}x`);
