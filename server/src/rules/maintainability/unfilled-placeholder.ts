@@ -56,17 +56,39 @@ function stepFinder(recipe: Recipe): (offset: number) => Step | undefined {
   };
 }
 
-/** Whether an angle-bracket token is a fix's placeholder here: a whole header value or inside a `git` command (also under `sudo`, `env`…). */
-function angleIsPlaceholder(recipe: Recipe, step: Step, hit: Hit): boolean {
-  if (step.kind === 'header') {
-    return step.value.value.trim() === hit.token;
-  }
-  return factsOf(recipe).scriptsOfStep(step).some(({ script }) =>
-    script.commands.some(
-      (command) =>
-        effectiveName(command) === 'git' && command.words.some((word) => hit.start >= offsetOf(recipe, word.range.start) && hit.end <= offsetOf(recipe, word.range.end)),
-    ),
-  );
+/** Per step, whether an offset span lies inside a word of a `git` command (also under `sudo`, `env`…): by binary search over the words' spans. */
+function gitWordTest(recipe: Recipe): (step: Step, start: number, end: number) => boolean {
+  const byStep = new Map<Step, (start: number, end: number) => boolean>();
+  return (step, start, end) => {
+    let test = byStep.get(step);
+    if (test === undefined) {
+      const spans = factsOf(recipe)
+        .scriptsOfStep(step)
+        .flatMap(({ script }) => script.commands.filter((command) => effectiveName(command) === 'git'))
+        .flatMap((command) => command.words.map((word): [number, number] => [offsetOf(recipe, word.range.start), offsetOf(recipe, word.range.end)]))
+        .sort((a, b) => a[0] - b[0]);
+      // The furthest end among the spans starting at or before each one.
+      const furthest: number[] = [];
+      for (const [, spanEnd] of spans) {
+        furthest.push(Math.max(spanEnd, furthest[furthest.length - 1] ?? -1));
+      }
+      test = (from, to) => {
+        let low = 0;
+        let high = spans.length - 1;
+        while (low <= high) {
+          const middle = (low + high) >> 1;
+          if (spans[middle][0] <= from) {
+            low = middle + 1;
+          } else {
+            high = middle - 1;
+          }
+        }
+        return high >= 0 && furthest[high] >= to;
+      };
+      byStep.set(step, test);
+    }
+    return test(start, end);
+  };
 }
 
 /** Labels and help text: the image builds, but its metadata carries the placeholder. */
@@ -118,12 +140,15 @@ export default defineRule({
     }
     const inComment = commentTest(recipe);
     const stepAt = stepFinder(recipe);
+    // A fix's `<word>` is a placeholder only as a whole header value or inside a `git` command's word.
+    const inGitWord = gitWordTest(recipe);
     for (const hit of hits) {
       if (inComment(hit.start)) {
         continue;
       }
       const step = stepAt(hit.start);
-      if (!step || (ANGLE_PLACEHOLDERS.has(hit.token) && !angleIsPlaceholder(recipe, step, hit))) {
+      const angleIsPlaceholder = (found: Step): boolean => (found.kind === 'header' ? found.value.value.trim() === hit.token : inGitWord(found, hit.start, hit.end));
+      if (!step || (ANGLE_PLACEHOLDERS.has(hit.token) && !angleIsPlaceholder(step))) {
         continue;
       }
       const severity: Severity | undefined = isMetadata(step) ? 'hint' : undefined;
