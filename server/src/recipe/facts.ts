@@ -10,6 +10,7 @@ import { keywordHaystack } from './keywords';
 import type { Recipe, ShellCommand, ShellScript, Stage, Step, StepKind, Word } from './model';
 import { splitShell } from './shell';
 import { LineIndex } from './text';
+import { groupBy } from './collections';
 
 /** A shell script of the recipe with the step and stage it belongs to. */
 export interface ScriptRef {
@@ -445,21 +446,6 @@ export function stageDefinitions(stage: Stage): StageDefinitions {
   });
   facts.definitions = { byName, startLines, sorted };
   return facts.definitions;
-}
-
-/** The items by key, each list in the items' order. */
-function groupBy<K, T>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const list = groups.get(key);
-    if (list) {
-      list.push(item);
-    } else {
-      groups.set(key, [item]);
-    }
-  }
-  return groups;
 }
 
 // ---------------------------------------------------------------- facts of one command (reached from the command alone)

@@ -3,6 +3,7 @@ import { defineRule, type RuleContext, type Severity } from '../../engine/rule';
 import { glibcText, MINIMUM_HOST_GLIBC, oldGlibc } from '../../knowledge/glibc';
 import { daysUntil, describeCycle, freeExtendedWindow, WARN_DAYS, type Hit } from '../../knowledge/eol';
 import type { Range, Recipe, ShellCommand, Stage } from '../../recipe/model';
+import { groupBy } from '../../recipe/collections';
 import { factsOf } from '../../recipe/facts';
 import { effectiveWords, scriptsOfStage } from '../../recipe/query';
 import { baseHits, successorFixes } from '../util/eol-bases';
@@ -53,20 +54,8 @@ function stagesCopiedFrom(recipe: Recipe): Set<string> {
 
 /** The repository workarounds (vault, archive) of each base, in recipe order. */
 function workaroundsByBase(recipe: Recipe): Map<Stage, RepoWorkaround[]> {
-  const byBase = new Map<Stage, RepoWorkaround[]>();
-  for (const workaround of repoWorkarounds(recipe)) {
-    if (workaround.stage === undefined) {
-      continue;
-    }
-    const base = baseStageOf(recipe, workaround.stage);
-    const list = byBase.get(base);
-    if (list) {
-      list.push(workaround);
-    } else {
-      byBase.set(base, [workaround]);
-    }
-  }
-  return byBase;
+  const inStages = repoWorkarounds(recipe).filter((workaround): workaround is RepoWorkaround & { stage: Stage } => workaround.stage !== undefined);
+  return groupBy(inStages, (workaround) => baseStageOf(recipe, workaround.stage));
 }
 
 function report(context: RuleContext, hit: Hit, range: Range, source: string, shipped: boolean, stage: Stage, recipeWide: RecipeWide): void {
