@@ -1,7 +1,7 @@
 // V8 settings of the language server process that keep its resident memory down (docs/engine.md, Cost).
 import { setFlagsFromString } from 'node:v8';
 
-/** Young-generation limit of the interactive lint worker (MB): 2 MB semi-spaces instead of 4 MB. */
+/** Young-generation limit of the interactive lint worker (MB, `resourceLimits.maxYoungGenerationSizeMb`; docs/engine.md, Memory, compares 4 MB). */
 export const INTERACTIVE_WORKER_YOUNG_MB = 2;
 
 /**

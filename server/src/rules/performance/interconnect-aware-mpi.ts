@@ -140,7 +140,7 @@ export default defineRule({
         }
         const project = projectOf(command, () => (projects ??= projectsBefore(script))[index]);
         const words = effectiveWords(command).slice(1);
-        // Expanding variables is costly (resolveVariable scans the stage): only the MPI projects need it.
+        // Variables are expanded only for the MPI projects, the only ones whose flags are read.
         const expanded = (): string[] => words.flatMap((word) => expandWord(recipe, stage, word));
         const name = effectiveWords(command)[0] as Word;
         if (sites.length > 0 && project !== undefined && project !== 'other') {
