@@ -66,15 +66,22 @@ function measuredWork(shape: Shape, text: string): () => unknown {
   }
 }
 
-/** The least CPU time (ms) of `runs` analyses of the shape at `units` repetitions (the least is the one load disturbed least). */
-export function shapeCpuMs(shape: Shape, units: number, runs = 3): number {
+/**
+ * The CPU time (ms) of one analysis of the shape at `units` repetitions: the least, over `runs` tries, of
+ * `repeat` back-to-back analyses divided by `repeat`. The least is the try load disturbed least; repeating
+ * a small input keeps each timed block long enough that the kernel's CPU accounting (which can tick in
+ * milliseconds) and one GC pause do not decide the ratio.
+ */
+export function shapeCpuMs(shape: Shape, units: number, runs = 3, repeat = 1): number {
   const work = measuredWork(shape, shapeText(shape, units));
   let least = Infinity;
   for (let run = 0; run < runs; run++) {
     const started = process.cpuUsage();
-    work();
+    for (let i = 0; i < repeat; i++) {
+      work();
+    }
     const used = process.cpuUsage(started);
-    least = Math.min(least, (used.user + used.system) / 1000);
+    least = Math.min(least, (used.user + used.system) / 1000 / repeat);
   }
   return least;
 }
