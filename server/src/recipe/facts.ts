@@ -11,6 +11,8 @@ import type { Recipe, ShellCommand, ShellScript, Stage, Step, StepKind, Word } f
 import { splitShell } from './shell';
 import { LineIndex } from './text';
 import { groupBy } from './collections';
+// The type of one fact that rules/util computes (it reads knowledge/eol.ts, which the model does not import).
+import type { BaseHit } from '../rules/util/eol-bases';
 
 /** A shell script of the recipe with the step and stage it belongs to. */
 export interface ScriptRef {
@@ -56,6 +58,11 @@ export class RecipeFacts {
   private copied?: readonly CopiedScript[];
   /** Per stage and variable name: the last definition in the stages it builds on (see `resolveVariable`); null = none. */
   readonly inheritedDefinitions = new Map<Stage, Map<string, { value?: string } | null>>();
+  /**
+   * The releases the stages' bases name, located in the text: rules/util/eol-bases.ts `baseHits` fills it on first use
+   * (HPC-EOL-001/002/003 and HPC-PORT-007 ask up to five times per recipe). Read only.
+   */
+  baseHits?: readonly BaseHit[];
 
   constructor(readonly recipe: Recipe) {}
 

@@ -2,8 +2,9 @@
 import type { Fix } from '../../engine/rule';
 import { replace, unsafeFix } from '../../engine/fixBuilder';
 import { codenameCycle, findCycle, parseReference, productsOfImage, successorCodename, type Hit } from '../../knowledge/eol';
+import { factsOf } from '../../recipe/facts';
 import type { Range, Recipe, Stage, Word } from '../../recipe/model';
-import { finalStageChain, lineIndexOf, offsetOf } from './source';
+import { lineIndexOf, offsetOf } from './source';
 
 export interface LocatedHit {
   hit: Hit;
@@ -14,14 +15,26 @@ export interface LocatedHit {
   shipped?: boolean;
 }
 
-/** Every release named by the bases of all stages (stage references excluded). */
-export function baseHits(recipe: Recipe): (LocatedHit & { shipped: boolean; stage: Stage })[] {
-  const shipped = new Set(finalStageChain(recipe));
-  const all: (LocatedHit & { shipped: boolean; stage: Stage })[] = [];
+/** A release named by the base of a stage. */
+export type BaseHit = LocatedHit & { shipped: boolean; stage: Stage };
+
+/**
+ * Every release named by the bases of all stages (stage references excluded), found once per recipe and kept in
+ * its RecipeFacts (four rules ask, PORT-007 twice). Shared: never mutate the list or its entries.
+ */
+export function baseHits(recipe: Recipe): readonly BaseHit[] {
+  const facts = factsOf(recipe);
+  facts.baseHits ??= locateBaseHits(recipe);
+  return facts.baseHits;
+}
+
+function locateBaseHits(recipe: Recipe): BaseHit[] {
+  const facts = factsOf(recipe);
+  const all: BaseHit[] = [];
   for (const stage of recipe.stages) {
     if (stage.base.stageRef === undefined) {
       for (const located of stageHits(recipe, stage)) {
-        all.push({ ...located, shipped: shipped.has(stage), stage });
+        all.push({ ...located, shipped: facts.isShipped(stage), stage });
       }
     }
   }
