@@ -93,10 +93,12 @@ interface RawArgumentsOwner {
 }
 
 interface ArgumentsEntry {
-  range: Range;
-  instructionRange: Range;
-  escapeChar: string;
-  args: Argument[];
+  readonly range: Range;
+  readonly instructionRange: Range;
+  readonly escapeChar: string;
+  readonly args: Argument[];
+  /** Another instruction starting on the same line (an ONBUILD's trigger), if any. */
+  next?: ArgumentsEntry;
 }
 
 function sameRange(a: Range, b: Range): boolean {
@@ -106,12 +108,34 @@ function sameRange(a: Range, b: Range): boolean {
 }
 
 /**
- * The raw arguments computed for dockerfile-ast instructions, by instruction and by document and ranges (see
- * `withMemoizedArguments`). A memo is only valid for the documents it was filled from, which never change.
+ * The raw arguments computed for dockerfile-ast instructions, by document and ranges (see `withMemoizedArguments`).
+ * A memo is only valid for the documents it was filled from, which never change.
  */
 export class ArgumentsMemo {
-  readonly byInstance = new Map<object, Argument[]>();
-  readonly byDocument = new Map<object, Map<number, ArgumentsEntry[]>>();
+  /** Per document, the entries by their instruction's start line: an array, not a table keyed by instruction (hashing 80,000 instructions was a tenth of the parse). */
+  private readonly byDocument = new Map<object, (ArgumentsEntry | undefined)[]>();
+
+  /** The raw arguments of an instruction of a document, computed by the library's `getRawArguments` the first time. */
+  argumentsOf(instruction: RawArgumentsOwner, compute: (this: RawArgumentsOwner) => Argument[]): Argument[] {
+    const { document, range, instructionRange, escapeChar } = instruction;
+    let byLine = this.byDocument.get(document);
+    if (byLine === undefined) {
+      byLine = [];
+      this.byDocument.set(document, byLine);
+    }
+    const line = range.start.line;
+    for (let entry = byLine[line]; entry !== undefined; entry = entry.next) {
+      if (entry.escapeChar === escapeChar && sameRange(entry.range, range) && sameRange(entry.instructionRange, instructionRange)) {
+        return entry.args;
+      }
+    }
+    const args = compute.call(instruction);
+    while (byLine.length <= line) {
+      byLine.push(undefined); // kept dense: instructions are asked about in (mostly) increasing line order
+    }
+    byLine[line] = { range, instructionRange, escapeChar, args, next: byLine[line] };
+    return args;
+  }
 }
 
 /**
@@ -131,38 +155,11 @@ export function withMemoizedArguments<T>(run: () => T, memo = new ArgumentsMemo(
   if (typeof original !== 'function') {
     return run();
   }
-  const { byInstance, byDocument } = memo;
-  const compute = (instruction: RawArgumentsOwner): Argument[] => {
-    const { document, range, instructionRange, escapeChar } = instruction;
-    if (!document || !range || !instructionRange) {
-      return original.call(instruction);
-    }
-    let byStartLine = byDocument.get(document);
-    if (byStartLine === undefined) {
-      byStartLine = new Map();
-      byDocument.set(document, byStartLine);
-    }
-    let entries = byStartLine.get(range.start.line);
-    if (entries === undefined) {
-      entries = [];
-      byStartLine.set(range.start.line, entries);
-    }
-    for (const entry of entries) {
-      if (entry.escapeChar === escapeChar && sameRange(entry.range, range) && sameRange(entry.instructionRange, instructionRange)) {
-        return entry.args;
-      }
-    }
-    const args = original.call(instruction);
-    entries.push({ range, instructionRange, escapeChar, args });
-    return args;
-  };
   prototype.getRawArguments = function memoizedRawArguments(this: RawArgumentsOwner): Argument[] {
-    let args = byInstance.get(this);
-    if (args === undefined) {
-      args = compute(this);
-      byInstance.set(this, args);
+    if (!this.document || !this.range || !this.instructionRange) {
+      return original.call(this);
     }
-    return args.slice();
+    return memo.argumentsOf(this, original).slice();
   };
   try {
     return run();
