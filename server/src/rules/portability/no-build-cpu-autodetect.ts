@@ -25,14 +25,15 @@ export default defineRule({
   check(context) {
     const { recipe } = context;
     const spackTargetSet = spackTargetConfigured(recipe);
-    const openblasSetByStage = new Map<Stage, boolean>();
+    // Scripts come stage by stage: the answer for the last stage is all that is kept (a table of 40,000 stages was not free).
+    let lastStage: Stage | undefined;
+    let lastAnswer = false;
     const openblasSetIn = (stage: Stage): boolean => {
-      let set = openblasSetByStage.get(stage);
-      if (set === undefined) {
-        set = ['DYNAMIC_ARCH', 'TARGET'].some((name) => resolveVariable(recipe, stage, name) !== undefined);
-        openblasSetByStage.set(stage, set);
+      if (stage !== lastStage) {
+        lastStage = stage;
+        lastAnswer = ['DYNAMIC_ARCH', 'TARGET'].some((name) => resolveVariable(recipe, stage, name) !== undefined);
       }
-      return set;
+      return lastAnswer;
     };
     for (const { script, stage } of allScripts(recipe)) {
       let directory = '';
