@@ -245,14 +245,24 @@ export class RecipeFacts {
     return script ?? undefined;
   }
 
-  /** Whether one of `commands` (a script's list) is an `sh -c "…"` call whose string has commands; kept per list. */
+  /**
+   * Whether one of `commands` (a script's list) is an `sh -c "…"` call whose string has commands; kept per list of
+   * several commands (a list of one is answered at once: a table of 40,000 of them cost more than it saved).
+   */
   hasShellCScripts(commands: readonly ShellCommand[]): boolean {
+    if (commands.length === 1) {
+      return this.runsShellC(commands[0]);
+    }
     let answer = this.shellCInLists.get(commands);
     if (answer === undefined) {
-      answer = commands.some((command) => (this.shellCScript(command.words)?.commands.length ?? 0) > 0);
+      answer = commands.some((command) => this.runsShellC(command));
       this.shellCInLists.set(commands, answer);
     }
     return answer;
+  }
+
+  private runsShellC(command: ShellCommand): boolean {
+    return (this.shellCScript(command.words)?.commands.length ?? 0) > 0;
   }
 
   /** Index of the first stage with each name, lower case (Docker compares stage names case-insensitively). */
