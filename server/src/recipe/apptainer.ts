@@ -22,6 +22,7 @@ import type {
   Word,
   Draft,
 } from './model';
+import { factsOf } from './facts';
 import { EMPTY_LIST, finishedList } from './model';
 import { splitImageRef } from './image-ref';
 import { logicalLineExtents, type LineExtent } from './logical-lines';
@@ -64,7 +65,7 @@ export function parseDefinitionFile(text: string): Recipe {
     index,
     (line) => state.headerExtents.get(line) ?? state.scriptExtents.get(line) ?? { startLine: line, endLine: line },
   );
-  return {
+  const recipe: Recipe = {
     format: 'apptainer',
     text,
     stages,
@@ -74,6 +75,8 @@ export function parseDefinitionFile(text: string): Recipe {
     diagnostics: state.diagnostics,
     escapeChar: '\\',
   };
+  factsOf(recipe).adoptLineIndex(index);
+  return recipe;
 }
 
 // ---------------------------------------------------------------- stages

@@ -30,6 +30,7 @@ import type {
 } from './model';
 import { withLinearCommentPlacement } from './dockerfile-comments';
 import { parseDockerfileTree } from './dockerfile-tree';
+import { factsOf } from './facts';
 import { EMPTY_LIST, finishedList } from './model';
 import { splitImageRef } from './image-ref';
 import { buildkitSkipPragma, parsePragmas } from './pragmas';
@@ -60,6 +61,7 @@ export function parseDockerfileWithSyntaxTree(text: string): ParsedDockerfile {
   try {
     const memo = new ArgumentsMemo();
     const { recipe, dockerfile } = withMemoizedArguments(() => withLinearCommentPlacement(() => new DockerfileFrontEnd(text, index).parse()), memo);
+    factsOf(recipe).adoptLineIndex(index);
     return { recipe, syntaxTree: { dockerfile, arguments: memo } };
   } catch (error) {
     return {

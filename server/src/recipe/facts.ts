@@ -78,10 +78,17 @@ export class RecipeFacts {
     return this.copied;
   }
 
-  /** Line/offset conversions for the recipe text. */
+  /** Line/offset conversions for the recipe text: the front end's own index (`adoptLineIndex`), or one built on first use. */
   get lineIndex(): LineIndex {
     this.lines ??= new LineIndex(this.recipe.text);
     return this.lines;
+  }
+
+  /** Called by a front end with the index it parsed the recipe's text with, so that the text is not indexed twice. */
+  adoptLineIndex(index: LineIndex): void {
+    if (index.text === this.recipe.text) {
+      this.lines ??= index;
+    }
   }
 
   /** Zero-based lines inside BuildKit heredoc bodies (terminators included), read from the text the way BuildKit reads it. */
