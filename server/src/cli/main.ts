@@ -30,7 +30,7 @@ import { locateShellCheck } from '../shellcheck/runner';
 import { referenceFromArgument, resolveSiteReference } from '../site/load';
 import type { Site } from '../site/profile';
 import { runSite } from './site';
-import { tierUpLater } from './jit';
+import { tierUpLater } from '../service/jit';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;

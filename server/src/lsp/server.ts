@@ -6,6 +6,7 @@ import type { Recipe, RecipeFormat } from '../recipe/model';
 import { allRules } from '../rules/index';
 import { createLinter } from '../service/linter';
 import { compileOnWorkerThreads, INTERACTIVE_WORKER_YOUNG_MB } from './memory';
+import { tierUpLater } from '../service/jit';
 import { LintService } from '../service/lintService';
 import type { ClientSupport } from './capabilities';
 import { ShellCheckProvider } from '../shellcheck/lspProvider';
@@ -189,6 +190,7 @@ export class HpclintServer {
 /** Starts a server on the transport named on the command line. */
 export function startServer(connection: Connection = createServerConnection()): HpclintServer {
   compileOnWorkerThreads();
+  tierUpLater();
   logProcessErrors(connection);
   const server = new HpclintServer(connection);
   server.listen();
