@@ -133,7 +133,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       const text = io.readStdin();
       const config = configs.forDirectory(name ? dirname(resolve(io.cwd, name)) : io.cwd);
       const absolute = name ? resolve(io.cwd, name) : undefined;
-      reports.push(lintFile(service, { path: name ? displayPath(name, io.cwd) : '<stdin>', text, config: config.resolved, absolute }, shellcheck));
+      const scripts = absolute === undefined ? undefined : configs.buildContext(dirname(absolute));
+      reports.push(lintFile(service, { path: name ? displayPath(name, io.cwd) : '<stdin>', text, config: config.resolved, scripts }, shellcheck));
     } else {
       const { found, directories } = collectFiles(options.paths, { cwd: io.cwd, ignoreUnknown: options.ignoreUnknown });
       service = cliLintService(found.length);
@@ -166,7 +167,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
           reports.push({ path: file.path, format, diagnostics: [{ ...skippedDiagnostic(tooLargeMessage(read.bytes)), severity: 'warning' }] });
           continue;
         }
-        const work = { path: file.path, text: read.text, config: config.resolved, absolute };
+        const work = { path: file.path, text: read.text, config: config.resolved, scripts: configs.buildContext(dirname(absolute)) };
         reports.push(
           options.fix
             ? fixFile(service, { ...work, absolute, encoding: read.encoding }, io, shellcheck).then((fixed) => {
@@ -270,13 +271,8 @@ interface FileWork {
   path: string;
   text: string;
   config: ResolvedConfig;
-  /** The file on disk (its directory is the build context of the scripts it copies in); none for stdin without a name. */
-  absolute?: string;
-}
-
-/** The recipe's directory as the build context, read no further than its repository. */
-function scriptContext(absolute: string | undefined): ScriptContext | undefined {
-  return absolute === undefined ? undefined : { directory: dirname(absolute), root: repositoryRoot(absolute) };
+  /** Where the scripts it copies in are read from (the file's directory); none for stdin without a name. */
+  scripts?: ScriptContext;
 }
 
 /** Related locations in copied scripts, as paths the way the report shows the recipe's (next to it). */
@@ -285,11 +281,11 @@ function withScriptPaths(path: string, diagnostics: HpcDiagnostic[]): HpcDiagnos
 }
 
 /** Lints one file (its scripts go to ShellCheck's queue); a file whose format cannot be detected is linted as a Dockerfile. */
-async function lintFile(service: LintService, { path, text, config, absolute }: FileWork, shellcheck: CliShellCheck): Promise<FileReport> {
+async function lintFile(service: LintService, { path, text, config, scripts }: FileWork, shellcheck: CliShellCheck): Promise<FileReport> {
   const format = service.formatFor({ fileName: path, text }) ?? 'dockerfile';
   const outcome = await service.run(
     { kind: 'lint', text, fileName: path, format, config, shellScripts: shellcheck.active },
-    { scripts: scriptContext(absolute) },
+    { scripts },
   );
   return withShellCheck({ path, format: outcome.format, diagnostics: withScriptPaths(path, outcome.diagnostics), text }, config, shellcheck, outcome);
 }
@@ -311,7 +307,7 @@ async function fixFile(
   const format = service.formatFor({ fileName: path, text }) ?? 'dockerfile';
   const outcome = await service.run(
     { kind: 'fix', text, fileName: path, format, config, lintFixed: true, shellScripts: shellcheck.active },
-    { scripts: scriptContext(work.absolute) },
+    { scripts: work.scripts },
   );
   const fixed = outcome.fixed;
   if (!fixed || fixed.applied === 0 || fixed.text === text) {
@@ -337,9 +333,13 @@ interface DirectoryConfig {
   ignores: (absolutePath: string) => boolean;
 }
 
-/** The LintService's layered configuration per directory (`--config` or the nearest file, then `--rule` flags), with its `ignorePaths`. */
+/**
+ * The LintService's layered configuration per directory (`--config` or the nearest file, then `--rule` flags), with its
+ * `ignorePaths`, and the directory as the build context of its recipes.
+ */
 class DirectoryConfigs {
   private readonly matchers = new Map<string, (absolutePath: string) => boolean>();
+  private readonly contexts = new Map<string, ScriptContext>();
 
   constructor(
     private readonly service: LintService,
@@ -353,6 +353,16 @@ class DirectoryConfigs {
       throw error;
     }
     return { resolved: config, ignores: configFile && ignorePaths ? this.matcher(configFile, ignorePaths) : () => false };
+  }
+
+  /** The directory as a build context, read no further than its repository. */
+  buildContext(dir: string): ScriptContext {
+    let context = this.contexts.get(dir);
+    if (!context) {
+      context = { directory: dir, root: repositoryRoot(dir) };
+      this.contexts.set(dir, context);
+    }
+    return context;
   }
 
   private matcher(configFile: string, patterns: readonly string[]): (absolutePath: string) => boolean {

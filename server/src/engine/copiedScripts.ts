@@ -2,7 +2,7 @@
 // reads the files (io/copiedScripts.ts) and passes their texts in `scripts`; the engine lints each text
 // as the body of the RUN / `%post` that runs it, on that stage's base, and reports every finding on the
 // command that runs the script, with the script's own location as related information.
-import type { CopiedScript } from '../recipe/copied-scripts';
+import { wantedPaths, type CopiedScript } from '../recipe/copied-scripts';
 import { logicalLineExtents } from '../recipe/logical-lines';
 import type { BaseImage, Range, Recipe, RunStep, Stage } from '../recipe/model';
 import { parsePragmas } from '../recipe/pragmas';
@@ -11,7 +11,7 @@ import { LineIndex } from '../recipe/text';
 
 /** Every context path the lint would like to read (what the service reads and passes in `scripts`). */
 export function wantedScripts(scripts: readonly CopiedScript[]): string[] {
-  return [...new Set(scripts.flatMap((script) => script.sources))];
+  return wantedPaths(scripts);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Range, Recipe, RecipeFormat } from '../recipe/model';
-import type { ScriptInputs } from '../recipe/copied-scripts';
+import type { ScriptInputs, ScriptReader } from '../recipe/copied-scripts';
 import type { Category, Fix, RuleSettings, Severity, SeveritySetting, SiteFact } from './rule';
 
 /** One finding after severity overrides and pragmas: what the CLI prints and the server publishes. */
@@ -53,10 +53,11 @@ export interface LintOptions {
   format?: RecipeFormat;
   config?: ResolvedConfig;
   /**
-   * Build-context files that the recipe copies in and runs, read by the caller (the engine reads nothing):
-   * their findings are reported on the commands that run them. Undefined: there is no build context.
+   * Build-context files that the recipe copies in and runs, read by the caller (the engine reads nothing), or the
+   * caller's reader, asked once for the paths the recipe wants: their findings are reported on the commands that run
+   * them. Undefined: there is no build context.
    */
-  scripts?: ScriptInputs;
+  scripts?: ScriptInputs | ScriptReader;
 }
 
 export interface LintResult {

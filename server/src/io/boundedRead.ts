@@ -155,9 +155,9 @@ export function repositoryEscape(path: string, anchor: string = path): string | 
   return isInside(real, realRoot) ? undefined : `${real} is outside ${realRoot}; not read`;
 }
 
-/** The repository a file belongs to: the nearest directory above it with `.git`, else the file's own directory. */
-export function repositoryRoot(file: string): string {
-  const own = dirname(resolve(file));
+/** The repository of the files in `directory`: the nearest directory from it upwards with `.git`, else `directory`. */
+export function repositoryRoot(directory: string): string {
+  const own = resolve(directory);
   for (let dir = own; ; ) {
     if (existsSync(join(dir, '.git'))) {
       return dir;

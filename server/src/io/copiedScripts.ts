@@ -16,12 +16,7 @@ export interface ScriptContext {
   root: string;
 }
 
-/** Reads each build-context path of `paths` (relative, `/`-separated, as the engine names them). */
-export function readScripts(context: ScriptContext, paths: readonly string[]): Record<string, ScriptInput> {
-  // fromEntries makes own properties, also of a path named `__proto__`.
-  return Object.fromEntries(paths.map((path) => [path, readScript(context, path)]));
-}
-
+/** Reads one build-context path (relative, `/`-separated, as the engine names it). */
 export function readScript(context: ScriptContext, path: string): ScriptInput {
   const normal = posix.normalize(path);
   if (posix.isAbsolute(normal) || normal === '..' || normal.startsWith('../')) {

@@ -39,13 +39,22 @@ export type ScriptInput = { text: string } | { unreadable: string };
 /** Build-context files by context path (relative, normalised, `/`-separated). */
 export type ScriptInputs = Readonly<Record<string, ScriptInput>>;
 
+/**
+ * Reads build-context files (the caller's, e.g. io/copiedScripts.ts): the engine asks it once per recipe, for every
+ * context path it would like to see (`wantedScripts`), as soon as it knows them, so that a lint reads and lints its
+ * copied scripts in one pass.
+ */
+export type ScriptReader = (paths: readonly string[]) => ScriptInputs;
+
 /** Why no file was read when the lint has no build context at all. */
 export const NO_BUILD_CONTEXT = 'no build context to read it from: an unsaved file, a file outside the workspace, or stdin without --stdin-filename';
 
 /** The copied scripts that `recipe` runs, each with the first of its context paths that has a text. */
-export function copiedScriptsOf(recipe: Recipe, inputs: ScriptInputs | undefined): CopiedScript[] {
+export function copiedScriptsOf(recipe: Recipe, given: ScriptInputs | ScriptReader | undefined): CopiedScript[] {
   const scripts: CopiedScript[] = [];
-  for (const run of copiedScriptRuns(recipe)) {
+  const runs = copiedScriptRuns(recipe);
+  const inputs = typeof given === 'function' ? given(wantedPaths(runs)) : given;
+  for (const run of runs) {
     let unreadable: string | undefined;
     let text: { source: string; text: string } | undefined;
     for (const source of run.sources) {
@@ -64,6 +73,11 @@ export function copiedScriptsOf(recipe: Recipe, inputs: ScriptInputs | undefined
     }
   }
   return scripts;
+}
+
+/** Every context path the runs may come from, once, in order (what a lint would like to read). */
+export function wantedPaths(runs: readonly CopiedScriptRun[]): string[] {
+  return [...new Set(runs.flatMap((run) => run.sources))];
 }
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'zsh', 'mksh']);

@@ -5,7 +5,7 @@
 //
 // Facts are looked up by recipe (`factsOf`), so helpers that receive only the recipe reach them too; the
 // engine creates them with the recipe and hands them to rules as `context.facts`.
-import { copiedScriptsOf, type CopiedScript, type ScriptInputs } from './copied-scripts';
+import { copiedScriptsOf, type CopiedScript, type ScriptInputs, type ScriptReader } from './copied-scripts';
 import { keywordHaystack } from './keywords';
 import type { Recipe, ShellCommand, ShellScript, Stage, Step, StepKind, Word } from './model';
 import { splitShell } from './shell';
@@ -53,8 +53,8 @@ export class RecipeFacts {
   private referenceCycle?: boolean;
   private bases?: Map<Stage, Stage>;
   private stagesByBase?: Map<Stage, Stage[]>;
-  /** Build-context files the engine was given for the copied scripts the recipe runs (undefined: no build context). */
-  scriptInputs?: ScriptInputs;
+  /** Build-context files the engine was given for the copied scripts the recipe runs, or their reader (undefined: no build context). */
+  scriptInputs?: ScriptInputs | ScriptReader;
   private copied?: readonly CopiedScript[];
   /** Per stage and variable name: the last definition in the stages it builds on (see `resolveVariable`); null = none. */
   readonly inheritedDefinitions = new Map<Stage, Map<string, { value?: string } | null>>();

@@ -3,7 +3,8 @@ import { fixAll } from '../engine/fixes';
 import { lint } from '../engine/lint';
 import type { Rule } from '../engine/rule';
 import type { HpcDiagnostic, ResolvedConfig } from '../engine/types';
-import type { ScriptInputs } from '../recipe/copied-scripts';
+import { readScript, type ScriptContext } from '../io/copiedScripts';
+import type { ScriptInput, ScriptReader } from '../recipe/copied-scripts';
 import type { Recipe, RecipeFormat } from '../recipe/model';
 import { scriptsToCheck } from '../shellcheck/check';
 import type { JobTiming } from './lintTiming';
@@ -21,8 +22,11 @@ export interface LintJob {
   statements?: boolean;
   /** `fix`: also return the findings left in the fixed text. */
   lintFixed?: boolean;
-  /** Build-context files the recipe copies in and runs, as the service read them (undefined: no build context). */
-  scripts?: ScriptInputs;
+  /**
+   * Where the copied scripts the recipe runs are read from, on the thread that lints, as soon as the parse names them
+   * (undefined: no build context).
+   */
+  scripts?: ScriptContext;
   /** Also return the scripts ShellCheck would check (the CLI queues them without parsing the recipe again). */
   shellScripts?: boolean;
 }
@@ -44,7 +48,8 @@ export interface LintOutcome {
 
 /** `cancelled` is asked between rules of a `lint` job: true stops it with `LintCancelledError`. */
 export function runJob(job: LintJob, rules: readonly Rule[], cancelled?: () => boolean): LintOutcome {
-  const options = { fileName: job.fileName, format: job.format, config: job.config, rules, scripts: job.scripts };
+  const scripts = job.scripts && scriptReader(job.scripts);
+  const options = { fileName: job.fileName, format: job.format, config: job.config, rules, scripts };
   if (job.kind === 'fix') {
     const fixed = fixAll(job.text, options);
     const left = job.lintFixed ? lint(fixed.text, options) : undefined;
@@ -60,6 +65,21 @@ export function runJob(job: LintJob, rules: readonly Rule[], cancelled?: () => b
     outcome.shellScripts = shellScriptsOf(result.recipe, job.config);
   }
   return outcome;
+}
+
+/** Reads each build-context path once per job (a fix job lints several times). */
+function scriptReader(context: ScriptContext): ScriptReader {
+  const read = new Map<string, ScriptInput>();
+  const input = (path: string): ScriptInput => {
+    let found = read.get(path);
+    if (!found) {
+      found = readScript(context, path);
+      read.set(path, found);
+    }
+    return found;
+  };
+  // fromEntries makes own properties, also of a path named `__proto__`.
+  return (paths) => Object.fromEntries(paths.map((path) => [path, input(path)]));
 }
 
 function shellScriptsOf(recipe: Recipe, config: ResolvedConfig): string[] {

@@ -1,7 +1,7 @@
 // The one way the CLI and the language server lint: format detection, skipping, configuration
-// layering (cached), reading the scripts a recipe copies in and runs, and running the engine on worker threads.
+// layering (cached), and running the engine on worker threads, which read the scripts a recipe copies in and runs.
 import { skipReason } from '../engine/lint';
-import { readScripts, type ScriptContext } from '../io/copiedScripts';
+import type { ScriptContext } from '../io/copiedScripts';
 import type { Rule } from '../engine/rule';
 import type { RecipeFormat } from '../recipe/model';
 import { ConfigCache, type ConfigCacheOptions, type ConfigLayers, type DirectoryConfig } from './configCache';
@@ -31,13 +31,8 @@ export interface RunOptions {
   scripts?: ScriptContext;
 }
 
-/** How many files' copied-script paths the service remembers (the oldest are forgotten first). */
-const MAX_REMEMBERED_FILES = 1000;
-
 export class LintService {
   readonly configs: ConfigCache;
-  /** Per build context and file name: the copied scripts its last lint wanted (read before the next one). */
-  private readonly wantedByFile = new Map<string, readonly string[]>();
 
   constructor(
     readonly rules: readonly Rule[],
@@ -69,35 +64,12 @@ export class LintService {
 
   /**
    * Runs a job on its lane's linter (see `laneOf`); aborting `signal` withdraws it (see `Linter.run`). With a
-   * build context (`scripts`), the copied scripts the recipe runs are read here (never in the engine or a
-   * rule) and passed in: the ones the last lint of this file wanted first, then, when the recipe now runs
-   * others, those too and the job once more.
+   * build context (`scripts`), the job reads the copied scripts the recipe runs on the thread that lints it (never in
+   * the engine or a rule), as soon as the parse names them: each file is linted once.
    */
-  async run(job: LintJob, { signal, scripts: context }: RunOptions = {}): Promise<LintOutcome> {
+  run(job: LintJob, { signal, scripts: context }: RunOptions = {}): Promise<LintOutcome> {
     const linter = laneOf(job.text) === 'large' ? (this.linters.large ?? this.linters.interactive) : this.linters.interactive;
-    if (!context) {
-      return linter.run(job, signal);
-    }
-    const key = `${context.directory}\0${job.fileName ?? ''}`;
-    let scripts = readScripts(context, this.wantedByFile.get(key) ?? []);
-    let outcome = await linter.run({ ...job, scripts }, signal);
-    const missing = (outcome.wantedScripts ?? []).filter((path) => !Object.hasOwn(scripts, path));
-    if (missing.length > 0) {
-      scripts = { ...scripts, ...readScripts(context, missing) };
-      outcome = await linter.run({ ...job, scripts }, signal);
-    }
-    this.rememberWanted(key, outcome.wantedScripts ?? []);
-    return outcome;
-  }
-
-  private rememberWanted(key: string, paths: readonly string[]): void {
-    this.wantedByFile.delete(key);
-    if (paths.length > 0) {
-      this.wantedByFile.set(key, paths);
-      if (this.wantedByFile.size > MAX_REMEMBERED_FILES) {
-        this.wantedByFile.delete(this.wantedByFile.keys().next().value!);
-      }
-    }
+    return linter.run(context ? { ...job, scripts: context } : job, signal);
   }
 
   async close(): Promise<void> {

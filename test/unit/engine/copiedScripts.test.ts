@@ -11,7 +11,7 @@ import { MAX_SCRIPT_BYTES, readScript } from '../../../server/src/io/copiedScrip
 import { copiedScriptRuns } from '../../../server/src/recipe/copied-scripts';
 import { parseRecipe } from '../../../server/src/recipe/parse';
 import { allRules } from '../../../server/src/rules/index';
-import { InProcessLinter } from '../../../server/src/service/linter';
+import { InProcessLinter, type Linter } from '../../../server/src/service/linter';
 import { LintService } from '../../../server/src/service/lintService';
 import { defaultConfig } from '../../../server/src/engine/config';
 
@@ -124,9 +124,33 @@ test('reads stay inside the build context and the workspace: no ../, no link out
   }
 });
 
-test('the service reads the scripts a recipe runs and passes them to the engine; a link out of the workspace is not read', async () => {
+test('given a reader, the engine asks it once, for every path it wants, and finds what it finds with those texts given', () => {
+  const text = [...DOCKERFILE.trimEnd().split('\n'), 'COPY tools/ /opt/tools/', 'RUN bash /opt/tools/setup.sh', ''].join('\n');
+  const inputs = { 'build.sh': { text: BUILD_SH }, 'tools/setup.sh': { unreadable: 'tools/setup.sh is not in the build context' } };
+  const asked: string[][] = [];
+  const read = (paths: readonly string[]) => {
+    asked.push([...paths]);
+    return Object.fromEntries(paths.map((path) => [path, inputs[path as keyof typeof inputs]]));
+  };
+  const result = lint(text, { fileName: 'Dockerfile', format: 'dockerfile', rules: allRules, scripts: read });
+  assert.deepEqual(asked, [['build.sh', 'tools/setup.sh']]);
+  assert.deepEqual(result.wantedScripts, ['build.sh', 'tools/setup.sh']);
+  assert.deepEqual(result.diagnostics, lintDockerfile(text, inputs));
+  assert.ok(result.diagnostics.some((d) => d.code === 'HPC-MAINT-001' && d.related?.[0].path === 'build.sh'));
+});
+
+test('the service lints each recipe once, reading the scripts it runs on the way; a link out of the workspace is not read', async () => {
   const base = mkdtempSync(join(tmpdir(), 'hpclint-scripts-'));
-  const service = new LintService(allRules, { interactive: new InProcessLinter(allRules) });
+  const linter = new InProcessLinter(allRules);
+  let jobs = 0;
+  const counting: Linter = {
+    run: (job, signal) => {
+      jobs++;
+      return linter.run(job, signal);
+    },
+    close: () => linter.close(),
+  };
+  const service = new LintService(allRules, { interactive: counting });
   try {
     const workspace = join(base, 'workspace');
     mkdirSync(workspace);
@@ -134,12 +158,14 @@ test('the service reads the scripts a recipe runs and passes them to the engine;
     writeFileSync(join(workspace, 'build.sh'), BUILD_SH);
     const job = { kind: 'lint' as const, text: DOCKERFILE, fileName: 'Dockerfile', format: 'dockerfile' as const, config: defaultConfig() };
     const seen = await service.run(job, { scripts: { directory: workspace, root: workspace } });
+    assert.equal(jobs, 1);
     assert.deepEqual(seen.wantedScripts, ['build.sh']);
     assert.deepEqual(seen.diagnostics.filter((d) => d.code === 'HPC-MAINT-001' || d.code === 'HPC-USE-010').map(summary), ['HPC-MAINT-001 warning 3:25-3:35']);
 
     rmSync(join(workspace, 'build.sh'));
     symlinkSync(join(base, 'outside.sh'), join(workspace, 'build.sh'));
     const escaped = await service.run(job, { scripts: { directory: workspace, root: workspace } });
+    assert.equal(jobs, 2);
     const codes = escaped.diagnostics.filter((d) => d.code === 'HPC-MAINT-001' || d.code === 'HPC-USE-010');
     assert.deepEqual(codes.map(summary), ['HPC-USE-010 info 3:25-3:35']);
     assert.match(codes[0].message, /build\.sh leads outside the workspace/);
