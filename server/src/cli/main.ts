@@ -200,12 +200,15 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 
   let done: FileReport[];
+  let problems: string[];
   try {
     done = await Promise.all(reports);
+    // ShellCheck's findings are placed on the lint workers (see shellcheck.ts): the pool closes after them.
+    problems = await shellcheck.finish(done);
   } finally {
     await service?.close();
   }
-  for (const problem of await shellcheck.finish(done)) {
+  for (const problem of problems) {
     io.stderr(`hpclint: shellcheck: ${problem}\n`);
   }
   const failOn: FailOn = options.quiet ? 'error' : options.failOnGiven ? options.failOn : (hadolintFailOn(io.cwd) ?? options.failOn);
@@ -287,12 +290,18 @@ async function lintFile(service: LintService, { path, text, config, scripts }: F
     { kind: 'lint', text, fileName: path, format, config, shellScripts: shellcheck.active },
     { scripts },
   );
-  return withShellCheck({ path, format: outcome.format, diagnostics: withScriptPaths(path, outcome.diagnostics), text }, config, shellcheck, outcome);
+  return withShellCheck({ path, format: outcome.format, diagnostics: withScriptPaths(path, outcome.diagnostics), text }, config, shellcheck, outcome, service);
 }
 
 /** Queues the scripts the lint found (`outcome.shellScripts`) for ShellCheck. */
-function withShellCheck(report: FileReport & { text: string }, config: ResolvedConfig, shellcheck: CliShellCheck, outcome: LintOutcome): FileReport {
-  shellcheck.add(report, config, outcome.shellScripts ?? []);
+function withShellCheck(
+  report: FileReport & { text: string },
+  config: ResolvedConfig,
+  shellcheck: CliShellCheck,
+  outcome: LintOutcome,
+  service: LintService,
+): FileReport {
+  shellcheck.add(report, config, outcome.shellScripts ?? [], service);
   return report;
 }
 
@@ -311,7 +320,7 @@ async function fixFile(
   );
   const fixed = outcome.fixed;
   if (!fixed || fixed.applied === 0 || fixed.text === text) {
-    return { report: withShellCheck({ path, format, diagnostics: withScriptPaths(path, outcome.diagnostics), text }, config, shellcheck, outcome), writeFailed: false };
+    return { report: withShellCheck({ path, format, diagnostics: withScriptPaths(path, outcome.diagnostics), text }, config, shellcheck, outcome, service), writeFailed: false };
   }
   const bytes = encodeRecipe(fixed.text, work.encoding);
   if (!bytes) {
@@ -325,7 +334,7 @@ async function fixFile(
     io.stderr(`hpclint: cannot write ${path}: ${describeError(error)}\n`);
     writeFailed = true;
   }
-  return { report: withShellCheck({ path, format, diagnostics: withScriptPaths(path, outcome.diagnostics), text: fixed.text }, config, shellcheck, outcome), writeFailed };
+  return { report: withShellCheck({ path, format, diagnostics: withScriptPaths(path, outcome.diagnostics), text: fixed.text }, config, shellcheck, outcome, service), writeFailed };
 }
 
 interface DirectoryConfig {

@@ -1,12 +1,12 @@
 // ShellCheck in the CLI: the lint of each file returns the texts of its scripts (extracted on the lint worker,
 // from the model it built), and they go to one queue for the whole run (queue.ts), which checks every distinct
 // script once, in batches on every core, while the other files are still being linted. As a file's scripts are
-// checked, it is parsed again here only when ShellCheck said something about them, to place the findings in its report.
-// Without the binary nothing happens.
+// checked, and only when ShellCheck said something about them, a `shellcheck` job (service/jobs.ts) parses the file
+// again on a lint worker to place the findings, which are added to its report. Without the binary nothing happens.
 import type { ResolvedConfig } from '../engine/types';
 import { compareDiagnostics } from '../engine/lint';
-import { parseRecipe } from '../recipe/parse';
-import { outcomeOf, scriptsToCheck } from '../shellcheck/check';
+import type { LintOutcome } from '../service/jobs';
+import type { LintService } from '../service/lintService';
 import { ShellCheckQueue } from '../shellcheck/queue';
 import { ShellCheckResultCache } from '../shellcheck/resultCache';
 import { DEFAULT_TIMEOUT_MS, locateShellCheck, ShellCheckRunner, type Availability, type ScriptResult } from '../shellcheck/runner';
@@ -45,8 +45,11 @@ export class CliShellCheck {
     return this.availability;
   }
 
-  /** Hands over a linted file (`report.text` is what was linted) with the texts of its scripts, which are queued at once. */
-  add(report: FileReport & { text: string }, config: ResolvedConfig, scripts: readonly string[]): void {
+  /**
+   * Hands over a linted file (`report.text` is what was linted) with the texts of its scripts, which are queued at
+   * once; `service` places the findings, and must stay open until `finish` has returned.
+   */
+  add(report: FileReport & { text: string }, config: ResolvedConfig, scripts: readonly string[], service: LintService): void {
     const availability = this.enabled ? this.located() : undefined;
     if (!availability?.available || scripts.length === 0) {
       return;
@@ -58,7 +61,7 @@ export class CliShellCheck {
       this.queue = new ShellCheckQueue(runner, this.processes, this.cache);
     }
     const queue = this.queue;
-    const placed = queue.check(scripts).then((results) => place(report, config, scripts, results, queue));
+    const placed = queue.check(scripts).then((results) => place(report, config, scripts, results, queue, service));
     placed.catch(() => undefined); // awaited in finish(); a run that ends before it leaves no unhandled rejection
     this.pending.push({ report, placed });
   }
@@ -101,20 +104,27 @@ async function place(
   checked: readonly string[],
   results: ScriptResult[],
   queue: ShellCheckQueue,
+  service: LintService,
 ): Promise<string[]> {
   if (results.every((result) => Array.isArray(result) && result.length === 0)) {
     return []; // nothing to place: most files
   }
-  const recipe = parseRecipe(report.text, report.format);
-  const scripts = scriptsToCheck(recipe, config);
-  const texts = scripts.map((script) => script.script.content);
-  // The same front end and extraction as on the worker; were they ever to differ, the scripts found here are checked.
-  const same = texts.length === checked.length && texts.every((text, i) => text === checked[i]);
-  const outcome = outcomeOf(recipe, config, scripts, same ? results : await queue.check(texts));
+  const job = { kind: 'shellcheck', text: report.text, format: report.format, config } as const;
+  let outcome: LintOutcome;
+  try {
+    outcome = await service.run({ ...job, shellcheck: { scripts: checked, results } });
+    if (outcome.shellScripts) {
+      // The worker found other scripts than the lint did (see jobs.ts): those are checked and placed.
+      const scripts = outcome.shellScripts;
+      outcome = await service.run({ ...job, shellcheck: { scripts, results: await queue.check(scripts) } });
+    }
+  } catch (error) {
+    return [`its findings could not be placed: ${error instanceof Error ? error.message : String(error)}`];
+  }
   if (outcome.diagnostics.length > 0) {
     report.diagnostics = [...report.diagnostics, ...outcome.diagnostics].sort(compareDiagnostics);
   }
-  return outcome.errors;
+  return outcome.shellcheckErrors ?? [];
 }
 
 /** The line `--list-rules` prints about ShellCheck. */

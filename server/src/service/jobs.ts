@@ -6,13 +6,18 @@ import type { HpcDiagnostic, ResolvedConfig } from '../engine/types';
 import { readScript, type ScriptContext } from '../io/copiedScripts';
 import type { ScriptInput, ScriptReader } from '../recipe/copied-scripts';
 import type { Recipe, RecipeFormat } from '../recipe/model';
-import { scriptsToCheck } from '../shellcheck/check';
+import { parseRecipe } from '../recipe/parse';
+import { outcomeOf, scriptsToCheck } from '../shellcheck/check';
+import type { ScriptResult } from '../shellcheck/runner';
 import type { JobTiming } from './lintTiming';
 import { statementLines, type StatementLines } from './statements';
 
 export interface LintJob {
-  /** `lint`: findings of `text`; `fix`: apply every safe fix (`--fix`, `source.fixAll`). */
-  kind: 'lint' | 'fix';
+  /**
+   * `lint`: findings of `text`; `fix`: apply every safe fix (`--fix`, `source.fixAll`); `shellcheck`: ShellCheck's
+   * findings in `text` from the results in `shellcheck` (the CLI checks the scripts a lint returned, then places them here).
+   */
+  kind: 'lint' | 'fix' | 'shellcheck';
   text: string;
   /** Used in messages and for format-dependent rules; the format itself is decided before. */
   fileName?: string;
@@ -29,6 +34,8 @@ export interface LintJob {
   scripts?: ScriptContext;
   /** Also return the scripts ShellCheck would check (the CLI queues them without parsing the recipe again). */
   shellScripts?: boolean;
+  /** `shellcheck`: the scripts a lint of `text` returned in `shellScripts`, and ShellCheck's result for each. */
+  shellcheck?: { scripts: readonly string[]; results: readonly ScriptResult[] };
 }
 
 export interface LintOutcome {
@@ -40,14 +47,22 @@ export interface LintOutcome {
   fixed?: { text: string; applied: number };
   /** Build-context paths of the copied scripts the (fixed) text runs: what the service reads for `scripts`. */
   wantedScripts?: string[];
-  /** With `shellScripts`: the text of each script of the (fixed) text that ShellCheck checks, in `scriptsToCheck` order. */
+  /**
+   * With `shellScripts`: the text of each script of the (fixed) text that ShellCheck checks, in `scriptsToCheck` order.
+   * `shellcheck`: present (and no findings) when they are not the scripts the job gave results for.
+   */
   shellScripts?: string[];
+  /** `shellcheck`: the scripts ShellCheck could not check, one line each. */
+  shellcheckErrors?: string[];
   /** With HPCLINT_TIMING=1: how long the job took on its worker (see lintTiming.ts). */
   timing?: JobTiming;
 }
 
 /** `cancelled` is asked between rules of a `lint` job: true stops it with `LintCancelledError`. */
 export function runJob(job: LintJob, rules: readonly Rule[], cancelled?: () => boolean): LintOutcome {
+  if (job.kind === 'shellcheck') {
+    return shellCheckFindings(job);
+  }
   const scripts = job.scripts && scriptReader(job.scripts);
   const options = { fileName: job.fileName, format: job.format, config: job.config, rules, scripts };
   if (job.kind === 'fix') {
@@ -80,6 +95,19 @@ function scriptReader(context: ScriptContext): ScriptReader {
   };
   // fromEntries makes own properties, also of a path named `__proto__`.
   return (paths) => Object.fromEntries(paths.map((path) => [path, input(path)]));
+}
+
+/** ShellCheck's findings placed in the recipe, settled against its configuration and pragmas. */
+function shellCheckFindings({ text, format, config, shellcheck }: LintJob): LintOutcome {
+  const recipe = parseRecipe(text, format);
+  const scripts = scriptsToCheck(recipe, config);
+  const texts = scripts.map((script) => script.script.content);
+  // The same front end and extraction as the lint's; were they ever to differ, the caller checks the scripts found here.
+  if (!shellcheck || texts.length !== shellcheck.scripts.length || texts.some((script, i) => script !== shellcheck.scripts[i])) {
+    return { format, diagnostics: [], shellScripts: texts };
+  }
+  const { diagnostics, errors } = outcomeOf(recipe, config, scripts, shellcheck.results);
+  return { format, diagnostics, shellcheckErrors: errors };
 }
 
 function shellScriptsOf(recipe: Recipe, config: ResolvedConfig): string[] {

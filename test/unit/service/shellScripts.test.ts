@@ -1,5 +1,5 @@
 // A lint job asked for `shellScripts` returns the texts ShellCheck checks, the same as extracting them from a
-// fresh parse of the linted text (the CLI queues these and parses a file again only to place findings).
+// fresh parse of the linted text (the CLI queues these); a `shellcheck` job places ShellCheck's results for them.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +10,8 @@ import type { RecipeFormat } from '../../../server/src/recipe/model';
 import { parseRecipe } from '../../../server/src/recipe/parse';
 import { allRules } from '../../../server/src/rules/index';
 import { runJob, type LintJob } from '../../../server/src/service/jobs';
-import { scriptsToCheck } from '../../../server/src/shellcheck/check';
+import { outcomeOf, scriptsToCheck } from '../../../server/src/shellcheck/check';
+import type { ScriptResult } from '../../../server/src/shellcheck/runner';
 
 const root = join(__dirname, '../../..');
 const config = defaultConfig();
@@ -49,4 +50,31 @@ test('no scripts when the shell category is off, or when the text is skipped as 
   assert.deepEqual(runJob(job(text, 'dockerfile', { config: shellOff }), allRules).shellScripts, []);
   assert.deepEqual(runJob(job(`${text}\0`, 'dockerfile'), allRules).shellScripts, []);
   assert.equal(extracted(`${text}\0`, 'dockerfile').length, 1, 'a parse of the binary text would find the RUN');
+});
+
+test("a shellcheck job places ShellCheck's results in the text, as the editor does after a parse of its own", () => {
+  const text = 'FROM alpine:3.20\nRUN echo hello\nRUN cd /src; make\n';
+  const scripts = runJob(job(text, 'dockerfile'), allRules).shellScripts ?? [];
+  assert.equal(scripts.length, 2);
+  const cdLine = scripts[1].split('\n').findIndex((line) => line.startsWith('cd /src')) + 1;
+  const results: ScriptResult[] = [[], [{ line: cdLine, column: 1, endLine: cdLine, endColumn: 8, level: 'warning', code: 2164, message: 'Use cd ... || exit.' }]];
+  const placed = runJob({ kind: 'shellcheck', text, format: 'dockerfile', config, shellcheck: { scripts, results } }, allRules);
+  const expected = outcomeOf(parseRecipe(text, 'dockerfile'), config, scriptsToCheck(parseRecipe(text, 'dockerfile'), config), results);
+  assert.deepEqual(placed.diagnostics, expected.diagnostics);
+  assert.deepEqual(
+    placed.diagnostics.map((d) => `${d.code} ${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`),
+    ['shellcheck/SC2164 2:4-2:11'],
+  );
+  assert.deepEqual(placed.shellcheckErrors, []);
+  assert.equal(placed.shellScripts, undefined);
+
+  const failed = runJob({ kind: 'shellcheck', text, format: 'dockerfile', config, shellcheck: { scripts, results: [[], { error: 'shellcheck failed: boom' }] } }, allRules);
+  assert.deepEqual(failed.shellcheckErrors, ['line 3: RUN: shellcheck failed: boom']);
+});
+
+test('a shellcheck job given the results of other scripts places nothing and names the scripts of the text', () => {
+  const text = 'FROM alpine:3.20\nRUN echo hello\n';
+  const outcome = runJob({ kind: 'shellcheck', text, format: 'dockerfile', config, shellcheck: { scripts: ['echo other'], results: [[]] } }, allRules);
+  assert.deepEqual(outcome.diagnostics, []);
+  assert.deepEqual(outcome.shellScripts, extracted(text, 'dockerfile'));
 });
