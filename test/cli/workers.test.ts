@@ -42,7 +42,7 @@ test('enough files to use worker threads: the same report as in-process', () => 
   const dir = join(temp, 'lint');
   copyRecipes(dir);
   assert.ok(readdirSync(dir).length >= 64, 'enough files for two workers');
-  // With ShellCheck (when installed) the workers also place ShellCheck's findings.
+  // With ShellCheck (when installed) one lint worker, which also places ShellCheck's findings; without it one per core.
   for (const args of [['--format', 'json', dir], ['--format', 'json', '--no-shellcheck', dir]]) {
     const inProcess = runCli(args, { env: { HPCLINT_WORKERS: '0' } });
     const threaded = runCli(args);
