@@ -149,7 +149,7 @@ export function realpathOrSelf(path: string): string {
  * own directory). Undefined when it stays inside.
  */
 export function repositoryEscape(path: string, anchor: string = path): string | undefined {
-  const root = repositoryRoot(anchor);
+  const root = repositoryRoot(dirname(resolve(anchor)));
   const real = realpathOrSelf(path);
   const realRoot = realpathOrSelf(root);
   return isInside(real, realRoot) ? undefined : `${real} is outside ${realRoot}; not read`;
