@@ -3,6 +3,8 @@
 // The fuzz test checks that eight times the input costs about eight times the CPU time.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { convertDockerfile } from '../../server/src/convert/dockerfileToDefinition';
 import { applySafeFixes } from '../../server/src/engine/fixes';
 import { lint } from '../../server/src/engine/lint';
@@ -70,12 +72,14 @@ function measuredWork(shape: Shape, text: string): () => unknown {
  * The CPU time (ms) of one analysis of the shape at `units` repetitions: the least, over `runs` tries, of
  * `repeat` back-to-back analyses divided by `repeat`. The least is the try load disturbed least; repeating
  * a small input keeps each timed block long enough that the kernel's CPU accounting (which can tick in
- * milliseconds) and one GC pause do not decide the ratio.
+ * milliseconds) and one GC pause do not decide the ratio. Each block starts on a collected heap, so it does not
+ * pay for the garbage of the work before it.
  */
 export function shapeCpuMs(shape: Shape, units: number, runs = 3, repeat = 1): number {
   const work = measuredWork(shape, shapeText(shape, units));
   let least = Infinity;
   for (let run = 0; run < runs; run++) {
+    collectGarbage();
     const started = process.cpuUsage();
     for (let i = 0; i < repeat; i++) {
       work();
@@ -84,4 +88,10 @@ export function shapeCpuMs(shape: Shape, units: number, runs = 3, repeat = 1): n
     least = Math.min(least, (used.user + used.system) / 1000 / repeat);
   }
   return least;
+}
+
+/** A full garbage collection, without starting node with `--expose-gc`. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }
