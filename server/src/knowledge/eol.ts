@@ -1,5 +1,6 @@
 // End-of-life dates of OS releases and runtimes (data/eol.json): which release an image names and when its support ends.
 import eolData from '../data/eol.json';
+import type { Range, Stage } from '../recipe/model';
 import { ngcBase } from './ngc';
 import { isDockerHub } from './registries';
 import { compareVersions } from './versions';
@@ -83,11 +84,23 @@ export function successorCodename(match: Match): string | undefined {
 }
 
 /** A finding candidate: product cycle plus where in the text it was read and how to replace it. */
-/** A finding candidate: product cycle plus where in the text it was read and how to replace it. */
 export interface Hit extends Match {
   /** Offsets (into the recipe text) of the text naming the cycle, when it is literal. */
   span?: { start: number; end: number; replacement?: string };
 }
+
+/** A release named in a recipe, with where it is named. */
+export interface LocatedHit {
+  hit: Hit;
+  range: Range;
+  /** How the base is written, for the message. */
+  source: string;
+  /** The stage is the final image or one it inherits from. */
+  shipped?: boolean;
+}
+
+/** A release named by the base of a stage (rules/util/eol-bases.ts locates them; RecipeFacts keeps them). */
+export type BaseHit = LocatedHit & { shipped: boolean; stage: Stage };
 
 export interface ParsedRef {
   registry?: string;

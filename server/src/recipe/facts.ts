@@ -11,8 +11,8 @@ import type { Recipe, ShellCommand, ShellScript, Stage, Step, StepKind, Word } f
 import { splitShell } from './shell';
 import { LineIndex } from './text';
 import { groupBy } from './collections';
-// The type of one fact that rules/util computes (it reads knowledge/eol.ts, which the model does not import).
-import type { BaseHit } from '../rules/util/eol-bases';
+// Type only: the model does not import knowledge/ at run time (rules/util/eol-bases.ts computes the fact).
+import type { BaseHit } from '../knowledge/eol';
 
 /** A shell script of the recipe with the step and stage it belongs to. */
 export interface ScriptRef {

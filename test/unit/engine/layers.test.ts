@@ -47,3 +47,12 @@ test('only knowledge/ reads the data files', () => {
     assert.ok(knowledge.includes(reader) && imports(join(src, reader)).some((target) => target.startsWith('data/')), reader);
   }
 });
+
+test('the recipe model imports nothing from rules/, not even a type from rules/util/', () => {
+  const crossing = sources(join(src, 'recipe')).flatMap((file) =>
+    imports(file)
+      .filter((target) => target.startsWith('rules/'))
+      .map((target) => `${relative(src, file)} → ${target}`),
+  );
+  assert.deepEqual(crossing, []);
+});

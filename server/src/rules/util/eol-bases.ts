@@ -1,22 +1,12 @@
 // The end-of-life releases a recipe's bases name, located in the text (HPC-EOL-001/002/003, HPC-PORT-007).
 import type { Fix } from '../../engine/rule';
 import { replace, unsafeFix } from '../../engine/fixBuilder';
-import { codenameCycle, findCycle, parseReference, productsOfImage, successorCodename, type Hit } from '../../knowledge/eol';
+import { codenameCycle, findCycle, parseReference, productsOfImage, successorCodename, type BaseHit, type Hit, type LocatedHit } from '../../knowledge/eol';
 import { factsOf } from '../../recipe/facts';
 import type { Range, Recipe, Stage, Word } from '../../recipe/model';
 import { lineIndexOf, offsetOf } from './source';
 
-export interface LocatedHit {
-  hit: Hit;
-  range: Range;
-  /** How the base is written, for the message. */
-  source: string;
-  /** The stage is the final image or one it inherits from. */
-  shipped?: boolean;
-}
-
-/** A release named by the base of a stage. */
-export type BaseHit = LocatedHit & { shipped: boolean; stage: Stage };
+export type { BaseHit, LocatedHit } from '../../knowledge/eol';
 
 /**
  * Every release named by the bases of all stages (stage references excluded), found once per recipe and kept in
