@@ -1,7 +1,7 @@
 // HPC-SEC-010: downloads over plain HTTP (and programs fetched into system paths) that nothing verifies; pip indexes over plain HTTP.
 import { defineRule, type Fix } from '../../engine/rule';
 import { replace, unsafeFix } from '../../engine/fixBuilder';
-import type { Recipe, ShellCommand, Stage, Step, Word } from '../../recipe/model';
+import type { Recipe, RunStep, ShellCommand, Stage, Step, Word } from '../../recipe/model';
 import { flagValue, hasFlag } from '../../recipe/query';
 import { effectiveName, effectiveWords, isPipCommand } from '../util/commands';
 import { commandText } from '../util/entry';
@@ -59,7 +59,19 @@ interface StageCommand {
 
 /** The commands of a stage's build steps in order, `sh -c` strings included. */
 function stageCommands(recipe: Recipe, stage: Stage): StageCommand[] {
-  return stage.steps.flatMap((step) => (step.kind === 'run' ? withShellCScripts(recipe, step.script.commands).map((command) => ({ command, step })) : []));
+  const commands: StageCommand[] = [];
+  for (const step of stage.steps) {
+    if (step.kind === 'run') {
+      addStepCommands(commands, recipe, step);
+    }
+  }
+  return commands;
+}
+
+function addStepCommands(commands: StageCommand[], recipe: Recipe, step: RunStep): void {
+  for (const command of withShellCScripts(recipe, step.script.commands)) {
+    commands.push({ command, step });
+  }
 }
 
 function checksOf(recipe: Recipe, commands: readonly StageCommand[]): Check[] {
