@@ -1,5 +1,5 @@
 // HPC-PERF-007: files downloaded or copied in one layer and deleted in a later one (the bytes stay in the image).
-import { defineRule } from '../../engine/rule';
+import { defineRule, type RuleContext } from '../../engine/rule';
 import { CUDA_RUNFILE_WEIGHT } from '../../knowledge/image-weight';
 import type { CopyStep, RunStep, ShellCommand, Step, Word } from '../../recipe/model';
 import { effectiveName, effectiveWords } from '../util/commands';
@@ -46,17 +46,23 @@ function urlBaseName(url: string): string {
   return baseName(url.replace(/[?#].*$/, ''));
 }
 
-/** A glob of `rm` (`/tmp/*`, `/opt/*.run`) as a test on one path component at a time. */
-function globTest(pattern: string): (path: string) => boolean {
+/** A path `rm` names (covering what is under it), or its glob (`/tmp/*`, `/opt/*.run`) as a test on one path component at a time. */
+type RemovedPath = string | RegExp;
+
+function removedPath(pattern: string): RemovedPath {
   if (!/[*?[]/.test(pattern)) {
-    return (path) => path === pattern || path.startsWith(pattern + '/');
+    return pattern;
   }
-  const source = pattern
-    .split('')
-    .map((char) => (char === '*' ? '[^/]*' : char === '?' ? '[^/]' : /[\\^$.|+(){}[\]]/.test(char) ? `\\${char}` : char))
-    .join('');
-  const regex = new RegExp(`^${source}(/|$)`);
-  return (path) => regex.test(path);
+  const source = pattern.split('').map(globCharSource).join('');
+  return new RegExp(`^${source}(/|$)`);
+}
+
+function globCharSource(char: string): string {
+  return char === '*' ? '[^/]*' : char === '?' ? '[^/]' : /[\\^$.|+(){}[\]]/.test(char) ? `\\${char}` : char;
+}
+
+function covers(removed: RemovedPath, path: string): boolean {
+  return typeof removed === 'string' ? path === removed || path.startsWith(removed + '/') : removed.test(path);
 }
 
 /** The value of an option written `-o file`, `-ofile`, `--output=file`, `--output file` or inside a cluster `-fsSLo file`. */
@@ -81,11 +87,15 @@ function optionValue(words: readonly Word[], short: string, long: readonly strin
   return undefined;
 }
 
+function isUrlWord(word: Word): boolean {
+  return URL.test(word.value);
+}
+
 /** What a download or clone command writes, resolved against `cwd`. */
 function downloaded(command: ShellCommand, cwd: string): string[] {
   const words = effectiveWords(command);
   const name = effectiveName(command);
-  const urls = words.slice(1).filter((word) => URL.test(word.value));
+  const urls = words.slice(1).filter(isUrlWord);
   if (name === 'wget') {
     const output = optionValue(words, 'O', ['--output-document']);
     if (output !== undefined) {
@@ -161,56 +171,57 @@ export default defineRule({
             created.push({ path, step, how: `\`${step.keyword.toUpperCase()}\`` });
           }
         } else if (step.kind === 'run' && !/^\[/.test(step.script.text.trimStart())) {
-          checkRun(step, cwd);
-        }
-      }
-    }
-
-    function checkRun(step: RunStep, stepCwd: string): void {
-      let here = stepCwd;
-      for (const command of step.script.commands) {
-        const name = effectiveName(command);
-        const words = effectiveWords(command);
-        if (name === 'cd' && command.depth === 0) {
-          here = (words[1] && resolve(here, words[1].value)) ?? UNKNOWN_CWD + '/?';
-          continue;
-        }
-        for (const path of downloaded(command, here)) {
-          created.push({ path, step, how: name === 'git' ? '`git clone`' : `\`${name}\`` });
-        }
-        if (name !== 'rm') {
-          continue;
-        }
-        for (const operand of words.slice(1)) {
-          const path = operand.value.startsWith('-') ? undefined : resolve(here, operand.value.replace(/\/+$/, ''));
-          if (path === undefined || path === '/' || path === UNKNOWN_CWD) {
-            continue;
-          }
-          const covers = globTest(path);
-          for (let i = created.length - 1; i >= 0; i--) {
-            const entry = created[i];
-            if (!covers(entry.path)) {
-              continue;
-            }
-            created.splice(i, 1);
-            if (entry.step === step) {
-              continue; // deleted in the layer that made it: nothing ships
-            }
-            const runfile = CUDA_RUNFILE.test(baseName(entry.path));
-            const weight = runfile ? `, about ${CUDA_RUNFILE_WEIGHT.aboutMB / 1000} GB for a CUDA runfile,` : '';
-            context.report({
-              range: operand.range,
-              message:
-                `\`rm ${operand.value}\` deletes in a later layer what ${entry.how} on line ${entry.step.range.start.line + 1} put in the image: the bytes stay in that layer${weight} and every node still pulls them. ` +
-                (entry.step.kind === 'copy'
-                  ? 'Bind-mount it for the one `RUN` that needs it (`RUN --mount=type=bind,source=…,target=…`) or use it in a build stage.'
-                  : `Delete it in the same \`RUN\` that downloads it.`),
-              severity: runfile ? 'info' : undefined,
-            });
-            break;
-          }
+          checkRun(context, created, step, cwd);
         }
       }
     }
   },
 });
+
+/** Records what a RUN downloads and reports what its `rm` deletes of an earlier layer's files (`created` is updated). */
+function checkRun(context: RuleContext, created: Created[], step: RunStep, stepCwd: string): void {
+  let here = stepCwd;
+  for (const command of step.script.commands) {
+    const name = effectiveName(command);
+    const words = effectiveWords(command);
+    if (name === 'cd' && command.depth === 0) {
+      here = (words[1] && resolve(here, words[1].value)) ?? UNKNOWN_CWD + '/?';
+      continue;
+    }
+    for (const path of downloaded(command, here)) {
+      created.push({ path, step, how: name === 'git' ? '`git clone`' : `\`${name}\`` });
+    }
+    if (name !== 'rm') {
+      continue;
+    }
+    for (const operand of words.slice(1)) {
+      const path = operand.value.startsWith('-') ? undefined : resolve(here, operand.value.replace(/\/+$/, ''));
+      if (path === undefined || path === '/' || path === UNKNOWN_CWD) {
+        continue;
+      }
+      const removed = removedPath(path);
+      for (let i = created.length - 1; i >= 0; i--) {
+        const entry = created[i];
+        if (!covers(removed, entry.path)) {
+          continue;
+        }
+        created.splice(i, 1);
+        if (entry.step === step) {
+          continue; // deleted in the layer that made it: nothing ships
+        }
+        const runfile = CUDA_RUNFILE.test(baseName(entry.path));
+        const weight = runfile ? `, about ${CUDA_RUNFILE_WEIGHT.aboutMB / 1000} GB for a CUDA runfile,` : '';
+        context.report({
+          range: operand.range,
+          message:
+            `\`rm ${operand.value}\` deletes in a later layer what ${entry.how} on line ${entry.step.range.start.line + 1} put in the image: the bytes stay in that layer${weight} and every node still pulls them. ` +
+            (entry.step.kind === 'copy'
+              ? 'Bind-mount it for the one `RUN` that needs it (`RUN --mount=type=bind,source=…,target=…`) or use it in a build stage.'
+              : `Delete it in the same \`RUN\` that downloads it.`),
+          severity: runfile ? 'info' : undefined,
+        });
+        break;
+      }
+    }
+  }
+}
