@@ -52,48 +52,17 @@ export default defineRule({
     if (!recipeMentions(recipe, KEYWORDS)) {
       return; // every pattern, the `-arch native` pair and the CMake variables need `native`; the Kokkos check needs its CUDA option
     }
-    const scanWord = (word: Word): void => {
-      for (const pattern of PATTERNS) {
-        pattern.regex.lastIndex = 0;
-        for (let match = pattern.regex.exec(word.text); match; match = pattern.regex.exec(word.text)) {
-          const start = match.index;
-          const range = rangeInWord(recipe, word, start, start + match[0].length);
-          const fixes: Fix[] = [];
-          if (pattern.replacement) {
-            const at = start + match[0].lastIndexOf(match[1]);
-            fixes.push(unsafeFix(`Replace \`${match[1]}\` with \`${pattern.replacement}\` (larger binaries, longer builds)`, replace(rangeInWord(recipe, word, at, at + match[1].length), pattern.replacement)));
-          }
-          context.report({
-            range,
-            message: `\`${match[0]}\` makes ${pattern.what} compile GPU code for the GPU of the build machine; ${WHY}. List the target architectures explicitly.`,
-            fixes,
-          });
-        }
-      }
-    };
     for (const { script, step } of allScripts(recipe)) {
       if (step.kind === 'env') {
         continue; // checked through its pairs
       }
       for (const command of script.commands) {
         const words = [...command.assignments, ...command.words];
-        words.forEach(scanWord);
-        words.forEach((word, i) => {
-          const next = words[i + 1];
-          if (/^(-arch|--gpu-architecture|-gpu-architecture)$/.test(word.value) && next?.value === 'native') {
-            context.report({
-              range: { start: word.range.start, end: next.range.end },
-              message: `\`${word.value} native\` makes nvcc compile GPU code for the GPU of the build machine; ${WHY}. List the target architectures explicitly.`,
-              fixes: [unsafeFix('Replace `native` with `all-major` (larger binaries, longer builds)', replace(next.range, 'all-major'))],
-            });
-          }
-        });
-        checkKokkos(command, (word) =>
-          context.report({
-            range: word.range,
-            message: `Kokkos with \`${word.value}\` and no GPU architecture option detects the GPU of the build machine; ${WHY}. Add \`-DKokkos_ARCH_<GPU>=ON\` (e.g. \`-DKokkos_ARCH_AMPERE80=ON\`).`,
-          }),
-        );
+        for (const word of words) {
+          scanWord(context, word);
+        }
+        checkArchNative(context, words);
+        checkKokkos(context, command);
       }
     }
     for (const step of [...recipe.globalArgs, ...recipe.stages.flatMap((stage) => stage.steps)]) {
@@ -106,13 +75,49 @@ export default defineRule({
               fixes: pair.key.value === 'CMAKE_HIP_ARCHITECTURES' ? [] : [unsafeFix('Replace `native` with `all-major` (larger binaries, longer builds)', replace(pair.value.range, 'all-major'))],
             });
           } else if (pair.value) {
-            scanWord(pair.value);
+            scanWord(context, pair.value);
           }
         }
       }
     }
   },
 });
+
+/** Reports the `native` patterns in one word (a command word or a pair's value). */
+function scanWord(context: RuleContext, word: Word): void {
+  for (const pattern of PATTERNS) {
+    pattern.regex.lastIndex = 0;
+    for (let match = pattern.regex.exec(word.text); match; match = pattern.regex.exec(word.text)) {
+      const start = match.index;
+      const range = rangeInWord(context.recipe, word, start, start + match[0].length);
+      const fixes: Fix[] = [];
+      if (pattern.replacement) {
+        const at = start + match[0].lastIndexOf(match[1]);
+        fixes.push(unsafeFix(`Replace \`${match[1]}\` with \`${pattern.replacement}\` (larger binaries, longer builds)`, replace(rangeInWord(context.recipe, word, at, at + match[1].length), pattern.replacement)));
+      }
+      context.report({
+        range,
+        message: `\`${match[0]}\` makes ${pattern.what} compile GPU code for the GPU of the build machine; ${WHY}. List the target architectures explicitly.`,
+        fixes,
+      });
+    }
+  }
+}
+
+/** `-arch native` written as two words. */
+function checkArchNative(context: RuleContext, words: readonly Word[]): void {
+  for (let i = 0; i + 1 < words.length; i++) {
+    const word = words[i];
+    const next = words[i + 1];
+    if (/^(-arch|--gpu-architecture|-gpu-architecture)$/.test(word.value) && next.value === 'native') {
+      context.report({
+        range: { start: word.range.start, end: next.range.end },
+        message: `\`${word.value} native\` makes nvcc compile GPU code for the GPU of the build machine; ${WHY}. List the target architectures explicitly.`,
+        fixes: [unsafeFix('Replace `native` with `all-major` (larger binaries, longer builds)', replace(next.range, 'all-major'))],
+      });
+    }
+  }
+}
 
 /** Words and values that name GPU targets (the site check only looks at commands and pairs that have one). */
 const TARGET_WORD = /^(?:-arch|--gpu-architecture|-gpu-architecture|-gencode|--generate-code|--offload-arch|--cuda-gpu-arch|--amdgpu-target|(?:-D)?(?:CMAKE_CUDA_ARCHITECTURES|CUDAARCHS|TORCH_CUDA_ARCH_LIST|CMAKE_HIP_ARCHITECTURES|AMDGPU_TARGETS|GPU_TARGETS|HIP_ARCHITECTURES)(?::STRING)?)(=|$)/;
@@ -206,9 +211,20 @@ function targetFix(word: Word, targets: GpuTargets, wanted: { nvidia: string[]; 
   return undefined;
 }
 
-function checkKokkos(command: ShellCommand, report: (word: Word) => void): void {
-  const cuda = command.words.find((word) => /^-DKokkos_ENABLE_CUDA(:BOOL)?=(ON|TRUE|1|YES)$/i.test(word.value));
-  if (cuda && !command.words.some((word) => GPU_KOKKOS_ARCH.test(word.value))) {
-    report(cuda);
+function checkKokkos(context: RuleContext, command: ShellCommand): void {
+  const cuda = command.words.find(isKokkosCudaOn);
+  if (cuda && !command.words.some(isKokkosGpuArch)) {
+    context.report({
+      range: cuda.range,
+      message: `Kokkos with \`${cuda.value}\` and no GPU architecture option detects the GPU of the build machine; ${WHY}. Add \`-DKokkos_ARCH_<GPU>=ON\` (e.g. \`-DKokkos_ARCH_AMPERE80=ON\`).`,
+    });
   }
+}
+
+function isKokkosCudaOn(word: Word): boolean {
+  return /^-DKokkos_ENABLE_CUDA(:BOOL)?=(ON|TRUE|1|YES)$/i.test(word.value);
+}
+
+function isKokkosGpuArch(word: Word): boolean {
+  return GPU_KOKKOS_ARCH.test(word.value);
 }
