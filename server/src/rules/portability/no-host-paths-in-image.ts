@@ -27,30 +27,34 @@ function hostEntries(value: string): HostEntry[] {
   return found;
 }
 
+/** Adds the host-only roots that `text` names to `roots`. */
+function noteHostRoots(roots: Set<string>, text: string): void {
+  for (const piece of text.split(/[\s=:'",;]+/)) {
+    const match = HOST_ROOT.exec(piece);
+    if (match) {
+      roots.add(match[1]);
+    }
+  }
+}
+
 /** Roots the recipe itself creates or installs into (`mkdir /gpfs`, `--prefix=/apps/x`, `COPY … /apps/`, `WORKDIR /sw/…`). */
 function rootsCreatedInImage(recipe: Recipe, stages: readonly Stage[]): Set<string> {
   const roots = new Set<string>();
-  const note = (text: string): void => {
-    for (const piece of text.split(/[\s=:'",;]+/)) {
-      const match = HOST_ROOT.exec(piece);
-      if (match) {
-        roots.add(match[1]);
-      }
-    }
-  };
   for (const stage of recipe.format === 'dockerfile' ? recipe.stages : stages) {
     for (const step of stage.steps) {
       if (step.kind === 'run') {
         const writes = new Set(ldconfigWrites(recipe, step.script.commands));
         for (const command of step.script.commands) {
           if (!writes.has(command)) {
-            command.words.forEach((word) => note(word.value));
+            for (const word of command.words) {
+              noteHostRoots(roots, word.value);
+            }
           }
         }
       } else if (step.kind === 'copy' && step.destination) {
-        note(step.destination.value);
+        noteHostRoots(roots, step.destination.value);
       } else if (step.kind === 'workdir' && step.value) {
-        note(step.value.value);
+        noteHostRoots(roots, step.value.value);
       }
     }
   }
@@ -64,20 +68,33 @@ function isLdconfigWrite(recipe: Recipe, command: ShellCommand): boolean {
 
 /** `echo /opt/cray/pe/lib64 > /etc/ld.so.conf.d/cray.conf`, also `echo … | tee -a /etc/ld.so.conf.d/…`. */
 function ldconfigWrites(recipe: Recipe, commands: readonly ShellCommand[]): ShellCommand[] {
-  return commands.filter((command, i) => {
-    if (isLdconfigWrite(recipe, command)) {
-      return true;
+  const writes: ShellCommand[] = [];
+  for (let i = 0; i < commands.length; i++) {
+    if (writesLdconfig(recipe, commands, i)) {
+      writes.push(commands[i]);
     }
-    const next = commands[i + 1];
-    const name = effectiveName(command);
-    return (
-      (name === 'echo' || name === 'printf') &&
-      command.pipesToNext &&
-      next !== undefined &&
-      effectiveName(next) === 'tee' &&
-      effectiveWords(next).some((word) => LDCONFIG_FILE.test(word.value))
-    );
-  });
+  }
+  return writes;
+}
+
+function writesLdconfig(recipe: Recipe, commands: readonly ShellCommand[], i: number): boolean {
+  const command = commands[i];
+  if (isLdconfigWrite(recipe, command)) {
+    return true;
+  }
+  const next = commands[i + 1];
+  const name = effectiveName(command);
+  return (
+    (name === 'echo' || name === 'printf') &&
+    command.pipesToNext &&
+    next !== undefined &&
+    effectiveName(next) === 'tee' &&
+    effectiveWords(next).some(isLdconfigFileWord)
+  );
+}
+
+function isLdconfigFileWord(word: Word): boolean {
+  return LDCONFIG_FILE.test(word.value);
 }
 
 function listed(entries: readonly HostEntry[]): string {
