@@ -123,18 +123,30 @@ function runsDirectly(command: ShellCommand): boolean {
   return command.words.length > 0 && effectiveWords(command)[0] === command.words[0];
 }
 
+function isAptUpdate({ command }: LayerCommand): boolean {
+  return APT.has(effectiveName(command)) && subcommandValue(effectiveWords(command), APT_WITH_VALUE) === 'update';
+}
+
+function cleansAptLists({ command }: LayerCommand): boolean {
+  return deletes(command, covers(APT_LISTS)) || (APT.has(effectiveName(command)) && /^dist-?clean$/.test(subcommandValue(effectiveWords(command), APT_WITH_VALUE)));
+}
+
+function installsWithApt({ command }: LayerCommand): boolean {
+  return APT.has(effectiveName(command)) && APT_INSTALLS.has(subcommandValue(effectiveWords(command), APT_WITH_VALUE));
+}
+
 function aptFinding(recipe: Recipe, layer: Layer, report: Reporter): void {
-  const index = layer.commands.findIndex(({ command }) => APT.has(effectiveName(command)) && subcommandValue(effectiveWords(command), APT_WITH_VALUE) === 'update');
+  const index = layer.commands.findIndex(isAptUpdate);
   if (index < 0) {
     return;
   }
   const { command, step } = layer.commands[index];
   const rest = after(layer, index);
-  const cleaned = rest.some(({ command: later }) => deletes(later, covers(APT_LISTS)) || (APT.has(effectiveName(later)) && /^dist-?clean$/.test(subcommandValue(effectiveWords(later), APT_WITH_VALUE))));
+  const cleaned = rest.some(cleansAptLists);
   if (cleaned || mountedOver(step, APT_LISTS)) {
     return;
   }
-  const installs = rest.some(({ command: later }) => APT.has(effectiveName(later)) && APT_INSTALLS.has(subcommandValue(effectiveWords(later), APT_WITH_VALUE)));
+  const installs = rest.some(installsWithApt);
   const fix =
     installs && runsDirectly(command) && (recipe.format === 'apptainer' || !laterRunsNeedLists(recipe, layer))
       ? appendToLayer(recipe, layer, `rm -rf ${APT_LISTS}/*`, `Remove the apt lists at the end of this ${layer.steps[0].keyword}`)
@@ -150,18 +162,31 @@ function aptFinding(recipe: Recipe, layer: Layer, report: Reporter): void {
   );
 }
 
+function isRpmFetch({ command }: LayerCommand): boolean {
+  return RPM.has(effectiveName(command)) && RPM_FETCHES.has(subcommandValue(effectiveWords(command), RPM_WITH_VALUE));
+}
+
+function cleansRpmCaches({ command }: LayerCommand): boolean {
+  const words = effectiveWords(command);
+  const at = subcommand(words, RPM_WITH_VALUE);
+  if (RPM.has(effectiveName(command)) && at >= 0 && words[at].value === 'clean' && words.slice(at + 1).some((word) => word.value === 'all')) {
+    return true;
+  }
+  for (const cache of RPM_CACHES) {
+    if (deletes(command, covers(cache))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 function rpmFinding(recipe: Recipe, layer: Layer, report: Reporter): void {
-  const index = layer.commands.findIndex(({ command }) => RPM.has(effectiveName(command)) && RPM_FETCHES.has(subcommandValue(effectiveWords(command), RPM_WITH_VALUE)));
+  const index = layer.commands.findIndex(isRpmFetch);
   if (index < 0) {
     return;
   }
   const { command, step } = layer.commands[index];
-  const cleaned = after(layer, index).some(({ command: later }) => {
-    const words = effectiveWords(later);
-    const at = subcommand(words, RPM_WITH_VALUE);
-    const cleansAll = RPM.has(effectiveName(later)) && at >= 0 && words[at].value === 'clean' && words.slice(at + 1).some((word) => word.value === 'all');
-    return cleansAll || RPM_CACHES.some((cache) => deletes(later, covers(cache)));
-  });
+  const cleaned = after(layer, index).some(cleansRpmCaches);
   // A cache mount named for dnf/yum, or a bind-mounted dnf.conf (which may move the cache there), keeps it out.
   const mounted = step.flags.some((flag) => {
     const value = flag.value?.value ?? '';
@@ -192,19 +217,23 @@ interface PipCacheMarks {
   lastCleanup: number;
 }
 
+function isPipCachePath(removed: string): boolean {
+  return /(^|\/)\.cache(\/pip)?$/.test(removed);
+}
+
 function pipCacheMarks(layer: Layer): PipCacheMarks {
   let firstExport = Infinity;
   let lastCleanup = -1;
-  layer.commands.forEach(({ command }, index) => {
+  for (let index = 0; index < layer.commands.length; index++) {
+    const { command } = layer.commands[index];
     if (firstExport === Infinity && command.name === 'export' && command.words.some((word) => PIP_NO_CACHE_DIR.test(word.value))) {
       firstExport = index;
     }
-    const removesCache =
-      (isPipCommand(command) && effectiveWords(command).some((word) => word.value === 'cache')) || deletes(command, (removed) => /(^|\/)\.cache(\/pip)?$/.test(removed));
+    const removesCache = (isPipCommand(command) && effectiveWords(command).some((word) => word.value === 'cache')) || deletes(command, isPipCachePath);
     if (removesCache) {
       lastCleanup = index;
     }
-  });
+  }
   return { firstExport, lastCleanup };
 }
 
@@ -286,26 +315,34 @@ function pipFindings(recipe: Recipe, layer: Layer, report: Reporter): void {
   });
 }
 
+function isCondaFetch({ command }: LayerCommand): boolean {
+  const words = effectiveWords(command);
+  if (!CONDA.has(effectiveName(command))) {
+    return false;
+  }
+  const at = subcommand(words, CONDA_WITH_VALUE);
+  const sub = at < 0 ? '' : words[at].value;
+  return CONDA_FETCHES.has(sub) || (sub === 'env' && /^(create|update)$/.test(words[at + 1]?.value ?? ''));
+}
+
+function cleansCondaPackages({ command }: LayerCommand): boolean {
+  const words = effectiveWords(command);
+  const at = subcommand(words, CONDA_WITH_VALUE);
+  const cleans = CONDA.has(effectiveName(command)) && at >= 0 && words[at].value === 'clean' && words.slice(at + 1).some((word) => /^(-[a-z]*[atp][a-z]*|--all|--tarballs|--packages)$/.test(word.value));
+  return cleans || deletes(command, isCondaPackagesPath);
+}
+
+function isCondaPackagesPath(removed: string): boolean {
+  return /\/pkgs$/.test(removed);
+}
+
 function condaFinding(recipe: Recipe, layer: Layer, report: Reporter): void {
-  const index = layer.commands.findIndex(({ command }) => {
-    const words = effectiveWords(command);
-    if (!CONDA.has(effectiveName(command))) {
-      return false;
-    }
-    const at = subcommand(words, CONDA_WITH_VALUE);
-    const sub = at < 0 ? '' : words[at].value;
-    return CONDA_FETCHES.has(sub) || (sub === 'env' && /^(create|update)$/.test(words[at + 1]?.value ?? ''));
-  });
+  const index = layer.commands.findIndex(isCondaFetch);
   if (index < 0) {
     return;
   }
   const { command, step } = layer.commands[index];
-  const cleaned = after(layer, index).some(({ command: later }) => {
-    const words = effectiveWords(later);
-    const at = subcommand(words, CONDA_WITH_VALUE);
-    const cleans = CONDA.has(effectiveName(later)) && at >= 0 && words[at].value === 'clean' && words.slice(at + 1).some((word) => /^(-[a-z]*[atp][a-z]*|--all|--tarballs|--packages)$/.test(word.value));
-    return cleans || deletes(later, (removed) => /\/pkgs$/.test(removed));
-  });
+  const cleaned = after(layer, index).some(cleansCondaPackages);
   if (cleaned || step.flags.some((flag) => flag.name === 'mount' && /target=[^,]*\/pkgs\/?(,|$)/.test(flag.value?.value ?? ''))) {
     return;
   }
