@@ -95,6 +95,16 @@ function buildIndex(image: ImageLike): VariableIndex {
   return { length: image.instructions.length, env, arg };
 }
 
+/** The image's index in `indexes`, built again when the image has other instructions than when it was indexed. */
+function variableIndexOf(indexes: WeakMap<object, VariableIndex>, image: ImageLike): VariableIndex {
+  let index = indexes.get(image);
+  if (index === undefined || index.length !== image.instructions.length) {
+    index = buildIndex(image);
+    indexes.set(image, index);
+  }
+  return index;
+}
+
 /** Runs `run` with dockerfile-ast's ENV/ARG lookups indexed per image; the library is restored afterwards. */
 export function withIndexedVariableLookups<T>(run: () => T): T {
   const images = ImageTemplate.prototype as unknown as { resolveVariable(this: ImageLike, variable: string, line: number): string | null | undefined };
@@ -104,16 +114,8 @@ export function withIndexedVariableLookups<T>(run: () => T): T {
   const originalResolve = images.resolveVariable;
   const originalIsBuild = instructions.isBuildVariable;
   const indexes = new WeakMap<object, VariableIndex>();
-  const indexOf = (image: ImageLike): VariableIndex => {
-    let index = indexes.get(image);
-    if (index === undefined || index.length !== image.instructions.length) {
-      index = buildIndex(image);
-      indexes.set(image, index);
-    }
-    return index;
-  };
   images.resolveVariable = function indexedResolveVariable(this: ImageLike, variable: string, line: number): string | null | undefined {
-    const index = indexOf(this);
+    const index = variableIndexOf(indexes, this);
     const fromEnv = definedBefore(index.env.get(variable), line);
     if (fromEnv !== NOT_DEFINED) {
       return fromEnv;
@@ -127,7 +129,7 @@ export function withIndexedVariableLookups<T>(run: () => T): T {
     if (image === null) {
       return originalIsBuild.call(this, variable, line);
     }
-    const index = indexOf(image);
+    const index = variableIndexOf(indexes, image);
     if (definedBefore(index.env.get(variable), line) !== NOT_DEFINED) {
       return false;
     }

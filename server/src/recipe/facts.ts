@@ -241,7 +241,7 @@ export class RecipeFacts {
    */
   shellCScript(words: readonly Word[]): ShellScript | undefined {
     // Most commands name no shell: answered without a table entry (72,000 of them were a Map of nulls).
-    if (!words.some((word) => mayBeShell(word.value))) {
+    if (!words.some(mayNameShell)) {
       return undefined;
     }
     let script = this.shellCScripts.get(words);
@@ -262,7 +262,7 @@ export class RecipeFacts {
     }
     let answer = this.shellCInLists.get(commands);
     if (answer === undefined) {
-      answer = commands.some((command) => this.runsShellC(command));
+      answer = commands.some(this.runsShellC, this);
       this.shellCInLists.set(commands, answer);
     }
     return answer;
@@ -653,6 +653,14 @@ function mayBeShell(value: string): boolean {
   return last === 0x68 || last === 0x2f;
 }
 
+function mayNameShell(word: Word): boolean {
+  return mayBeShell(word.value);
+}
+
+function namesShell(word: Word): boolean {
+  return mayBeShell(word.value) && SHELL_NAMES.has(pathBaseName(word.value));
+}
+
 /** The last path component, ignoring trailing slashes. */
 function pathBaseName(path: string): string {
   const trimmed = path.endsWith('/') ? path.replace(/\/+$/, '') : path;
@@ -661,7 +669,7 @@ function pathBaseName(path: string): string {
 }
 
 function splitShellCScript(recipe: Recipe, index: LineIndex, words: readonly Word[]): ShellScript | undefined {
-  const shellAt = words.findIndex((word) => mayBeShell(word.value) && SHELL_NAMES.has(pathBaseName(word.value)));
+  const shellAt = words.findIndex(namesShell);
   if (shellAt < 0) {
     return undefined;
   }
