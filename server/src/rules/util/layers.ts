@@ -1,7 +1,7 @@
 // What ends up in one image layer: the unit image-weight rules reason about. In a Dockerfile each RUN is a layer,
 // so a file deleted by a later RUN still ships; Apptainer squashes a stage into one image, so its `%post` and
 // `%appinstall` sections count as one unit (`%setup` runs on the build host and writes nothing of its own).
-import type { Recipe, RunStep, ShellCommand, Stage } from '../../recipe/model';
+import type { Recipe, RunStep, ShellCommand, Stage, Step } from '../../recipe/model';
 import { finalStageChain } from './source';
 
 export interface LayerCommand {
@@ -17,23 +17,32 @@ export interface Layer {
   commands: LayerCommand[];
 }
 
-function isBuildSection(step: RunStep): boolean {
-  return !/^%setup$/i.test(step.keyword);
+/** A RUN, or a section that builds the image (`%setup` runs on the host). */
+function isBuildRun(step: Step): step is RunStep {
+  return step.kind === 'run' && !/^%setup$/i.test(step.keyword);
+}
+
+function layerCommands(step: RunStep): LayerCommand[] {
+  const commands: LayerCommand[] = [];
+  for (const command of step.script.commands) {
+    commands.push({ command, step });
+  }
+  return commands;
 }
 
 /** The layers of the stages that ship (the final stage and those it builds on), in recipe order. */
 export function shippedLayers(recipe: Recipe): Layer[] {
   const layers: Layer[] = [];
   for (const stage of finalStageChain(recipe).reverse()) {
-    const runs = stage.steps.filter((step): step is RunStep => step.kind === 'run' && isBuildSection(step));
+    const runs = stage.steps.filter(isBuildRun);
     if (recipe.format === 'apptainer') {
       if (runs.length > 0) {
-        layers.push({ stage, steps: runs, commands: runs.flatMap((step) => step.script.commands.map((command) => ({ command, step }))) });
+        layers.push({ stage, steps: runs, commands: runs.flatMap(layerCommands) });
       }
       continue;
     }
     for (const step of runs) {
-      layers.push({ stage, steps: [step], commands: step.script.commands.map((command) => ({ command, step })) });
+      layers.push({ stage, steps: [step], commands: layerCommands(step) });
     }
   }
   return layers;

@@ -1,7 +1,7 @@
 // Helpers shared by the licensing rules (HPC-LIC-*).
 import { addLabel, unsafeFix } from '../../engine/fixBuilder';
 import type { Fix, RuleSettings, Severity } from '../../engine/rule';
-import type { KeyValue, LabelStep, Recipe, Stage } from '../../recipe/model';
+import type { KeyValue, Recipe, Stage } from '../../recipe/model';
 import { isLicenseLabelKey, LICENSE_LABEL_KEY } from '../../knowledge/licensing';
 import { finalStageChain, lineIndexOf } from './source';
 
@@ -27,7 +27,15 @@ export function finalLicenseLabels(recipe: Recipe): KeyValue[] {
 }
 
 function labelPairs(stages: readonly Stage[]): KeyValue[] {
-  return stages.flatMap((stage) => stage.steps.filter((step): step is LabelStep => step.kind === 'label' && !step.app).flatMap((step) => step.pairs));
+  const pairs: KeyValue[] = [];
+  for (const stage of stages) {
+    for (const step of stage.steps) {
+      if (step.kind === 'label' && !step.app) {
+        pairs.push(...step.pairs);
+      }
+    }
+  }
+  return pairs;
 }
 
 /** An unsafe fix that adds `org.opencontainers.image.licenses` = `value` to the final stage (after FROM / in `%labels`, or a new `%labels`). */
