@@ -74,11 +74,15 @@ function cmakeUnbounded(args: readonly Word[]): Unbounded | undefined {
   return undefined;
 }
 
+function isXargs(word: Word): boolean {
+  return word.value === 'xargs' || word.value.endsWith('/xargs');
+}
+
 /** `xargs -P0` / `-P 0` / `--max-procs=0`: as many processes as possible. */
 function xargsUnbounded(command: ShellCommand): Unbounded | undefined {
   // effectiveWords skips `xargs` and its options (it is a wrapper), so read the command's own words up to the command xargs runs.
   const words = command.words;
-  const start = words.findIndex((word) => word.value === 'xargs' || word.value.endsWith('/xargs'));
+  const start = words.findIndex(isXargs);
   const end = words.length - effectiveWords(command).length;
   for (let i = start + 1; start >= 0 && i < Math.max(end, start + 1); i++) {
     const word = words[i];
@@ -90,7 +94,7 @@ function xargsUnbounded(command: ShellCommand): Unbounded | undefined {
 }
 
 function unboundedOf(command: ShellCommand): Unbounded | undefined {
-  if (command.words.some((word) => word.value === 'xargs' || word.value.endsWith('/xargs'))) {
+  if (command.words.some(isXargs)) {
     const found = xargsUnbounded(command);
     if (found) {
       return found;

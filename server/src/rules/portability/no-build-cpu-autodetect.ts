@@ -12,6 +12,14 @@ const CRASH = 'the result can die with `Illegal instruction` on nodes with older
 const OPENBLAS_VARIABLES = /^(NO_CBLAS|NO_LAPACKE|NO_LAPACK|INTERFACE64|USE_OPENMP|USE_THREAD|NUM_THREADS|NO_AFFINITY|BINARY|DYNAMIC_OLDER|NO_AVX512|NO_AVX2)=/;
 const SPACK_CONFIG_FILES = new Set(['packages.yaml', 'spack.yaml', 'spack.lock']);
 
+function setsOpenblasTarget(word: Word): boolean {
+  return /^(DYNAMIC_ARCH|TARGET)=/.test(word.value);
+}
+
+function namesSpackConfig(word: Word): boolean {
+  return mayNameSpackConfig(word.value) && SPACK_CONFIG_FILES.has(baseName(word.value));
+}
+
 export default defineRule({
   meta: {
     code: 'HPC-PORT-002',
@@ -48,7 +56,7 @@ export default defineRule({
         if (program === 'cd' && words[1]) {
           directory = words[1].value;
         }
-        if (words.some((word) => /^(DYNAMIC_ARCH|TARGET)=/.test(word.value)) || command.assignments.some((word) => /^(DYNAMIC_ARCH|TARGET)=/.test(word.value))) {
+        if (words.some(setsOpenblasTarget) || command.assignments.some(setsOpenblasTarget)) {
           openblasJudged = true; // `export DYNAMIC_ARCH=1`, `TARGET=… make`, `make DYNAMIC_ARCH=1`
           continue;
         }
@@ -158,7 +166,7 @@ function spackTargetConfigured(recipe: Recipe): boolean {
           return true;
         }
       }
-      if (program !== 'spack' && words.some((word) => mayNameSpackConfig(word.value) && SPACK_CONFIG_FILES.has(baseName(word.value)))) {
+      if (program !== 'spack' && words.some(namesSpackConfig)) {
         return true; // a packages.yaml/spack.yaml written or copied by a command
       }
     }

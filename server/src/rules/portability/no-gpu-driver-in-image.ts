@@ -40,6 +40,15 @@ const HOST_DRIVER =
   'The GPU driver comes from the host: its user-mode libraries must match the kernel module of the node exactly, and `apptainer --nv`/`--rocm` or the NVIDIA Container Toolkit bind them in at run time.';
 const NVIDIA_RUNFILE = /^NVIDIA-Linux-[\w.${}-]*\.run$/;
 
+function driverPackage(name: string): DriverPackage | undefined {
+  for (const candidate of DRIVER_PACKAGES) {
+    if (candidate.pattern.test(name)) {
+      return candidate;
+    }
+  }
+  return undefined;
+}
+
 export default defineRule({
   meta: {
     code: 'HPC-PORT-005',
@@ -58,7 +67,7 @@ export default defineRule({
         const drivers = installedPackages(command)
           .filter((installed) => installed.manager !== 'conda' && installed.manager !== 'apk') // conda `cuda` is the toolkit; Alpine has no NVIDIA driver packages
           .flatMap((installed) => {
-            const driver = DRIVER_PACKAGES.find((candidate) => candidate.pattern.test(installed.name));
+            const driver = driverPackage(installed.name);
             return driver && (resolvesDependencies || !driver.throughDependencies) ? [{ installed, driver }] : [];
           });
         if (drivers.length > 0) {

@@ -1,6 +1,6 @@
 // HPC-PORT-004: recipes that can only build for one CPU architecture (arch in download URLs, FROM --platform, MirrorURL).
 import { defineRule } from '../../engine/rule';
-import type { ShellScript, Word } from '../../recipe/model';
+import type { ShellCommand, ShellScript, Word } from '../../recipe/model';
 import { allScripts, hasFlag } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { baseName, rangeInWord } from '../util/source';
@@ -85,13 +85,20 @@ function archAware(script: ShellScript): boolean {
   if (ARCH_VARIABLES.test(script.text)) {
     return true; // also covers `case "$(uname -m)" in …`, whose subject the splitter does not model as a command
   }
-  return script.commands.some((command) => {
-    const name = effectiveName(command);
-    return (
-      (name === 'uname' && hasFlag(command, '-m', '-a', '--machine', '--all')) ||
-      (name === 'dpkg' && hasFlag(command, '--print-architecture')) ||
-      name === 'arch' ||
-      [...command.assignments, ...command.words].some((word) => ARCH_VARIABLES.test(word.text))
-    );
-  });
+  return script.commands.some(readsMachineArch);
+}
+
+function readsMachineArch(command: ShellCommand): boolean {
+  const name = effectiveName(command);
+  return (
+    (name === 'uname' && hasFlag(command, '-m', '-a', '--machine', '--all')) ||
+    (name === 'dpkg' && hasFlag(command, '--print-architecture')) ||
+    name === 'arch' ||
+    command.assignments.some(namesArchVariable) ||
+    command.words.some(namesArchVariable)
+  );
+}
+
+function namesArchVariable(word: Word): boolean {
+  return ARCH_VARIABLES.test(word.text);
 }

@@ -44,6 +44,15 @@ const BUILD_TOOLS = new Set(['make', 'gmake', 'configure', 'cmake']);
 
 const HOST_KERNEL = 'the kernel is the host\'s, not the image\'s, so anything built or loaded for a kernel at image-build time does not match the nodes';
 
+function kernelPackage(name: string): KernelPackage | undefined {
+  for (const candidate of KERNEL_PACKAGES) {
+    if (candidate.pattern.test(name)) {
+      return candidate;
+    }
+  }
+  return undefined;
+}
+
 export default defineRule({
   meta: {
     code: 'HPC-PORT-006',
@@ -91,7 +100,7 @@ export default defineRule({
           if (installed.manager === 'apk' || installed.manager === 'conda') {
             continue;
           }
-          const kernel = KERNEL_PACKAGES.find((candidate) => candidate.pattern.test(installed.name));
+          const kernel = kernelPackage(installed.name);
           if (kernel) {
             report({ range: installed.word.range, severity: kernel.severity, message: `\`${installed.word.value}\` installs ${kernel.what}; ${HOST_KERNEL}. Install only user-space libraries.` });
           }

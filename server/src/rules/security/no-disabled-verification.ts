@@ -2,7 +2,7 @@
 import { own } from '../../engine/own';
 import { defineRule, type Finding, type Fix, type RuleContext } from '../../engine/rule';
 import { removeWord, replace, unsafeFix } from '../../engine/fixBuilder';
-import type { KeyValue, Recipe, ShellCommand, Word } from '../../recipe/model';
+import type { Heredoc, KeyValue, Recipe, ShellCommand, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { isSplitShellCCall } from '../../recipe/shell';
 import { effectiveWords, isPipCommand } from '../util/commands';
@@ -127,11 +127,10 @@ export default defineRule({
         continue; // %environment: its assignments are checked as pairs below
       }
       for (const command of expandShellC(recipe, script.commands)) {
-        reportOnce(context, (collecting) => checkCommand(collecting, command));
+        reportOnce(context, checkCommand, command);
       }
       for (const heredoc of script.heredocs) {
-        const start = offsetOf(recipe, heredoc.range.start);
-        reportOnce(context, (collecting) => scanText(collecting, recipe.text.slice(start, offsetOf(recipe, heredoc.range.end)), start));
+        reportOnce(context, scanHeredoc, heredoc);
       }
     }
     for (const stage of [undefined, ...recipe.stages]) {
@@ -152,14 +151,17 @@ export default defineRule({
  * writes `gpgcheck=0` and `sslverify=0` is one insecure command. The finding sits on the first switch, names the
  * others, and its fix removes them all when each has a fix (safe only when every one is).
  */
-function reportOnce(context: RuleContext, check: (collecting: RuleContext) => void): void {
+function reportOnce<T>(context: RuleContext, check: (collecting: RuleContext, subject: T) => void, subject: T): void {
   const findings: Finding[] = [];
-  check({
-    ...context,
-    report: (finding) => {
-      findings.push(finding);
+  check(
+    {
+      ...context,
+      report: (finding) => {
+        findings.push(finding);
+      },
     },
-  });
+    subject,
+  );
   const [first, ...more] = findings;
   if (!first || more.length === 0) {
     findings.forEach((finding) => context.report(finding));
@@ -318,6 +320,11 @@ function checkEnvPair(context: RuleContext, pair: KeyValue, keyword: string): vo
       message: `${keyword} \`${pair.key.value}=${value}\` ${switchOff.message} for every later step${keyword.toUpperCase() === 'ENV' || keyword.startsWith('%') ? ' and at run time' : ''}; install the site's CA certificate instead.`,
     });
   }
+}
+
+function scanHeredoc(context: RuleContext, heredoc: Heredoc): void {
+  const start = offsetOf(context.recipe, heredoc.range.start);
+  scanText(context, context.recipe.text.slice(start, offsetOf(context.recipe, heredoc.range.end)), start);
 }
 
 function scanText(context: RuleContext, text: string, start: number): void {

@@ -102,7 +102,7 @@ function checkCommand(context: RuleContext, command: ShellCommand, targetOf: () 
   } else if (own(INSTALLERS, name)) {
     const subcommand = args.findIndex((word) => !word.value.startsWith('-'));
     if (subcommand >= 0 && own(INSTALLERS, name)!.has(args[subcommand].value)) {
-      const sudo = args.slice(subcommand + 1).find((word) => /^sudo([=<>-][\d.:~+-]*)?$/.test(word.value) && !word.value.startsWith('sudo-'));
+      const sudo = args.slice(subcommand + 1).find(isSudoPackage);
       if (sudo) {
         context.report({
           range: sudo.range,
@@ -124,9 +124,18 @@ function checkCommand(context: RuleContext, command: ShellCommand, targetOf: () 
   }
 }
 
+/** The `sudo` package, also pinned (`sudo=1.9.9-1`), not `sudo-ldap`. */
+function isSudoPackage(word: Word): boolean {
+  return /^sudo([=<>-][\d.:~+-]*)?$/.test(word.value) && !word.value.startsWith('sudo-');
+}
+
+function isChmodOperand(word: Word): boolean {
+  return !/^-[a-zA-Z]+$/.test(word.value) && !word.value.startsWith('--');
+}
+
 function checkChmod(context: RuleContext, args: readonly Word[], targetOf: () => Target): void {
   const recursive = args.some((word) => word.value === '--recursive' || /^-[a-zA-Z]*R[a-zA-Z]*$/.test(word.value));
-  const operands = args.filter((word) => !/^-[a-zA-Z]+$/.test(word.value) && !word.value.startsWith('--'));
+  const operands = args.filter(isChmodOperand);
   const mode = operands[0];
   if (!mode) {
     return;

@@ -147,13 +147,17 @@ function pipHit(recipe: Recipe, command: ShellCommand, asRoot: boolean): Hit | u
   return target && masked(target.value) ? { word: target, what: `\`pip install\` installs into \`${target.value}\``, path: target.value } : undefined;
 }
 
+function wordValue(word: Word): string {
+  return word.value;
+}
+
 function commandHit(recipe: Recipe, command: ShellCommand, asRoot: boolean): Hit | undefined {
   if (isPipCommand(command)) {
     return pipHit(recipe, command, asRoot);
   }
   const words = effectiveWords(command);
   const name = baseName(words[0]?.value ?? '');
-  const values = words.map((word) => word.value);
+  const values = words.map(wordValue);
   if (['conda', 'mamba', 'micromamba'].includes(name) && ['create', 'install', 'env'].includes(values[1] ?? '')) {
     const prefix = flagValue(command, '-p', '--prefix');
     return prefix && masked(prefix.value) ? { word: prefix, what: `\`${name} ${values[1]}\` creates its environment in \`${prefix.value}\``, path: prefix.value } : undefined;
