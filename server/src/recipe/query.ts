@@ -78,10 +78,14 @@ export function wordsAfter(command: ShellCommand, index: number): Word[] {
 
 // ---------------------------------------------------------------- flags
 
+function isEndOfOptions(word: Word): boolean {
+  return word.value === '--';
+}
+
 /** Argument words of the effective command up to a `--` end-of-options marker. */
 function optionWords(command: ShellCommand): Word[] {
   const args = effectiveWords(command).slice(1);
-  const end = args.findIndex((word) => word.value === '--');
+  const end = args.findIndex(isEndOfOptions);
   return end >= 0 ? args.slice(0, end) : args;
 }
 
@@ -106,7 +110,14 @@ function matchesFlag(value: string, flag: string): boolean {
  * `--name` also matches `--name=value`; a single-letter `-k` also matches inside `-fsSLk`.
  */
 export function hasFlag(command: ShellCommand, ...flags: string[]): boolean {
-  return optionWords(command).some((word) => flags.some((flag) => matchesFlag(word.value, flag)));
+  for (const word of optionWords(command)) {
+    for (const flag of flags) {
+      if (matchesFlag(word.value, flag)) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** The word holding `flag`'s value: `--flag=value`, `--flag value`, `-o value` or `-ovalue`. */

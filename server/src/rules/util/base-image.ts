@@ -33,7 +33,12 @@ export function expandedBase(recipe: Recipe, stage: Stage): string | undefined {
 
 /** The stage's header line with this (lower-case) key, definition files only. */
 export function headerOf(stage: Stage, key: string): HeaderStep | undefined {
-  return stage.steps.find((step): step is HeaderStep => step.kind === 'header' && step.key === key);
+  for (const step of stage.steps) {
+    if (step.kind === 'header' && step.key === key) {
+      return step;
+    }
+  }
+  return undefined;
 }
 
 /** Earlier stage a FROM refers to (`FROM build`), case-insensitive like Docker. */

@@ -1,6 +1,6 @@
 // Where a recipe keeps an end-of-life base building: archive hosts (vault.centos.org, archive.debian.org,
 // old-releases.ubuntu.com) and CentOS mirror-list rewrites. HPC-EOL-003 reports them; HPC-EOL-001 names them.
-import type { Range, Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
+import type { KeyValue, Range, Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveName, effectiveWords } from './commands';
 import { recipeMentions } from './recipe-index';
@@ -36,42 +36,26 @@ export function repoWorkarounds(recipe: Recipe): RepoWorkaround[] {
     return [];
   }
   const found: RepoWorkaround[] = [];
-  const archiveIn = (text: string): { archive: Archive; index: number; length: number } | undefined => {
-    for (const archive of ARCHIVES) {
-      const m = archive.pattern.exec(text);
-      if (m) {
-        return { archive, index: m.index, length: m[0].length };
-      }
-    }
-    return undefined;
-  };
-  const checkWord = (word: Word, stage: Stage | undefined): boolean => {
-    const hit = archiveIn(word.text);
-    if (hit) {
-      found.push({ range: rangeInWord(recipe, word, hit.index, hit.index + hit.length), what: hit.archive.what, stage });
-    }
-    return hit !== undefined;
-  };
 
   for (const stage of recipe.stages) {
     for (const step of stage.steps) {
       if (step.kind === 'header' && step.key === 'mirrorurl') {
-        checkWord(step.value, stage);
+        noteArchive(found, recipe, step.value, stage);
       } else if (step.kind === 'arg' || (step.kind === 'env' && !step.script)) {
         // `%environment` bodies are scripts and are read below.
-        step.pairs.forEach((pair) => pair.value && checkWord(pair.value, stage));
+        notePairArchives(found, recipe, step.pairs, stage);
       }
     }
   }
   for (const global of recipe.globalArgs) {
-    global.pairs.forEach((pair) => pair.value && checkWord(pair.value, undefined));
+    notePairArchives(found, recipe, global.pairs, undefined);
   }
 
   const index = lineIndexOf(recipe);
   for (const { script, stage } of allScripts(recipe)) {
     for (const command of script.commands) {
-      const words = effectiveWords(command).filter((word) => !unusedAssignment(recipe, command, word));
-      if (words.some((word) => checkWord(word, stage))) {
+      const words = usedWords(recipe, command);
+      if (noteFirstArchive(found, recipe, words, stage)) {
         continue;
       }
       if (effectiveName(command) === 'sed') {
@@ -96,6 +80,54 @@ export function repoWorkarounds(recipe: Recipe): RepoWorkaround[] {
     }
   }
   return found.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+function archiveIn(text: string): { archive: Archive; index: number; length: number } | undefined {
+  for (const archive of ARCHIVES) {
+    const m = archive.pattern.exec(text);
+    if (m) {
+      return { archive, index: m.index, length: m[0].length };
+    }
+  }
+  return undefined;
+}
+
+/** Adds the archive host `word` names to `found`; whether it names one. */
+function noteArchive(found: RepoWorkaround[], recipe: Recipe, word: Word, stage: Stage | undefined): boolean {
+  const hit = archiveIn(word.text);
+  if (hit) {
+    found.push({ range: rangeInWord(recipe, word, hit.index, hit.index + hit.length), what: hit.archive.what, stage });
+  }
+  return hit !== undefined;
+}
+
+function notePairArchives(found: RepoWorkaround[], recipe: Recipe, pairs: readonly KeyValue[], stage: Stage | undefined): void {
+  for (const pair of pairs) {
+    if (pair.value) {
+      noteArchive(found, recipe, pair.value, stage);
+    }
+  }
+}
+
+/** Notes the first of `words` that names an archive host; whether one does. */
+function noteFirstArchive(found: RepoWorkaround[], recipe: Recipe, words: readonly Word[], stage: Stage | undefined): boolean {
+  for (const word of words) {
+    if (noteArchive(found, recipe, word, stage)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The command's words without assignments the recipe never reads (see `unusedAssignment`). */
+function usedWords(recipe: Recipe, command: ShellCommand): Word[] {
+  const words: Word[] = [];
+  for (const word of effectiveWords(command)) {
+    if (!unusedAssignment(recipe, command, word)) {
+      words.push(word);
+    }
+  }
+  return words;
 }
 
 /**
