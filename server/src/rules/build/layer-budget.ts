@@ -41,23 +41,29 @@ function changesState(step: RunStep): boolean {
   );
 }
 
+function isShellInstruction(step: Step): boolean {
+  return step.keyword.toUpperCase() === 'SHELL';
+}
+
+/** Keeps `current` in `groups` when it merges several RUNs; returns the next, empty group. */
+function closeGroup(groups: RunStep[][], current: RunStep[]): RunStep[] {
+  if (current.length > 1) {
+    groups.push(current);
+  }
+  return [];
+}
+
 /** Groups of adjacent mergeable RUNs (no comment or other instruction between; a state-changing RUN ends its group). */
 export function mergeGroups(recipe: Recipe, stage: Stage): RunStep[][] {
-  if (stage.steps.some((step) => step.keyword.toUpperCase() === 'SHELL')) {
+  if (stage.steps.some(isShellInstruction)) {
     return []; // a custom shell may not understand `&&`
   }
   const commentLines = new Set(recipe.comments.map((comment) => comment.range.start.line));
   const groups: RunStep[][] = [];
   let current: RunStep[] = [];
-  const close = (): void => {
-    if (current.length > 1) {
-      groups.push(current);
-    }
-    current = [];
-  };
   for (const step of stage.steps) {
     if (!isMergeable(step)) {
-      close();
+      current = closeGroup(groups, current);
       continue;
     }
     const previous = current[current.length - 1];
@@ -67,12 +73,12 @@ export function mergeGroups(recipe: Recipe, stage: Stage): RunStep[][] {
         separated ||= commentLines.has(line);
       }
       if (separated || changesState(previous)) {
-        close();
+        current = closeGroup(groups, current);
       }
     }
     current.push(step);
   }
-  close();
+  closeGroup(groups, current);
   return groups;
 }
 

@@ -1,7 +1,7 @@
 // HPC-DEF-009: `%post` runs with /bin/sh: a shebang is ignored, bash-isms fail on Debian/Ubuntu (dash).
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import { insert, safeFix } from '../../engine/fixBuilder';
-import type { Range, Recipe, RunStep, Section, ShellCommand, Stage } from '../../recipe/model';
+import type { Range, Recipe, RunStep, Section, ShellCommand, Stage, Word } from '../../recipe/model';
 import { isSplitShellCCall } from '../../recipe/shell';
 import { effectiveName } from '../util/commands';
 import { BASH_WITH_ERREXIT, optionsSetErrexit } from '../util/section-shell';
@@ -138,7 +138,7 @@ function bashismOf(recipe: Recipe, command: ShellCommand): string | undefined {
   if (command.assignments.some((word) => word.value.endsWith('=') && recipe.text[offsetOf(recipe, word.range.end)] === '(')) {
     return 'array assignments';
   }
-  if (command.words.some((word) => word.text === '<<<')) {
+  if (command.words.some(isHereStringOperator)) {
     return '`<<<` here-strings';
   }
   return undefined;
@@ -161,6 +161,10 @@ function addShellFix(section: Section, options: readonly string[] = []): Fix {
   const end = section.args.length > 0 ? section.args[section.args.length - 1].range.end : section.header.range.end;
   const shell = optionsSetErrexit(options) ? ['/bin/bash', ...options].join(' ') : [BASH_WITH_ERREXIT, ...options].join(' ');
   return safeFix(`Run \`${section.header.text}\` with \`-c ${shell}\``, insert(end, ` -c ${shell}`));
+}
+
+function isHereStringOperator(word: Word): boolean {
+  return word.text === '<<<';
 }
 
 export default defineRule({

@@ -160,6 +160,10 @@ function checkCopy(step: CopyStep, report: Reporter): void {
   }
 }
 
+function isRemoveVerb(word: Word): boolean {
+  return REMOVE_WORDS.has(word.value) || word.value === '-e' || word.value === '--purge' || word.value === '-P';
+}
+
 /** Package names/globs removed by `apt-get purge|remove`, `yum|dnf remove` … in `commands`. */
 function removedIn(commands: readonly ShellCommand[]): string[] {
   const names: string[] = [];
@@ -169,7 +173,7 @@ function removedIn(commands: readonly ShellCommand[]): string[] {
     if (!INSTALL_MANAGERS.has(manager) && manager !== 'rpm' && manager !== 'dpkg') {
       continue;
     }
-    const verb = words.findIndex((word) => REMOVE_WORDS.has(word.value) || word.value === '-e' || word.value === '--purge' || word.value === '-P');
+    const verb = words.findIndex(isRemoveVerb);
     if (verb >= 0) {
       names.push(...words.slice(verb + 1).filter((word) => !word.value.startsWith('-')).map((word) => word.value));
     }

@@ -73,6 +73,15 @@ function isConfigure(command: ShellCommand): boolean {
   return /(^|\/)configure$/.test(first) && first !== 'configure';
 }
 
+function namesFabricLibrary(command: ShellCommand): boolean {
+  for (const word of command.words) {
+    if (FABRIC_LIBRARY.test(word.value)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** True when something in the image (packages, source builds, base image name) provides fabric libraries. */
 function imageHasFabricLibraries(recipe: Recipe, stages: readonly Stage[]): boolean {
   if (stages.some((stage) => FABRIC_LIBRARY.test(stage.base.raw))) {
@@ -80,7 +89,7 @@ function imageHasFabricLibraries(recipe: Recipe, stages: readonly Stage[]): bool
   }
   const members = new Set(stages);
   return allScripts(recipe).some(
-    ({ script, stage }) => members.has(stage) && script.commands.some((command) => command.words.some((word) => FABRIC_LIBRARY.test(word.value))),
+    ({ script, stage }) => members.has(stage) && script.commands.some(namesFabricLibrary),
   );
 }
 

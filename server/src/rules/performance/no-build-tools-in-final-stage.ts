@@ -1,7 +1,7 @@
 // HPC-PERF-008: compilers, -dev/-devel packages and CUDA devel bases left in the stage that ships, next to a build that uses them.
 import { defineRule, type Severity } from '../../engine/rule';
 import { CUDA_DEVEL_WEIGHT } from '../../knowledge/image-weight';
-import type { Range, ShellCommand, Stage } from '../../recipe/model';
+import type { Range, ShellCommand, Stage, Word } from '../../recipe/model';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { installedPackages } from '../util/installed-packages';
 import { finalStageChain } from '../util/source';
@@ -26,13 +26,17 @@ function compiles(command: ShellCommand): boolean {
   return (/^python[\d.]*$/.test(name) && words.some((word) => /(^|\/)setup\.py$/.test(word.value))) || (name === 'spack' && words[1]?.value === 'install');
 }
 
+function isRemoveWord(word: Word): boolean {
+  return REMOVE_WORDS.has(word.value);
+}
+
 /** `apt-get purge …`, `dnf remove …`: the names removed; `*` when a variable names them (`$BUILD_DEPS`). */
 function removedNames(command: ShellCommand): string[] {
   if (!REMOVERS.has(effectiveName(command))) {
     return [];
   }
   const words = effectiveWords(command).slice(1);
-  const at = words.findIndex((word) => REMOVE_WORDS.has(word.value));
+  const at = words.findIndex(isRemoveWord);
   if (at < 0) {
     return [];
   }

@@ -42,7 +42,7 @@ export default defineRule({
         if (words.length === 0 || !DOWNLOADERS.has(baseName(words[0].value))) {
           continue;
         }
-        const url = words.slice(1).find((word) => /^["']?[a-z][\w+.-]*:\/\//i.test(word.text) && ARCH.test(word.value));
+        const url = words.slice(1).find(isArchSpecificUrl);
         if (url) {
           const arch = ARCH.exec(url.value)?.[1];
           report(url, `This download is fixed to \`${arch}\`; the recipe cannot build for other CPU architectures. Map \`$TARGETARCH\` or \`$(uname -m)\` to the vendor's naming instead.`);
@@ -86,6 +86,11 @@ function archAware(script: ShellScript): boolean {
     return true; // also covers `case "$(uname -m)" in …`, whose subject the splitter does not model as a command
   }
   return script.commands.some(readsMachineArch);
+}
+
+/** A URL (quoted or not) that names one CPU architecture. */
+function isArchSpecificUrl(word: Word): boolean {
+  return /^["']?[a-z][\w+.-]*:\/\//i.test(word.text) && ARCH.test(word.value);
 }
 
 function readsMachineArch(command: ShellCommand): boolean {

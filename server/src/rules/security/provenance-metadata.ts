@@ -60,7 +60,16 @@ export default defineRule({
 
 function checkLabels(context: RuleContext, chain: readonly Stage[]): void {
   const { recipe } = context;
-  const keys = chain.flatMap((stage) => stage.steps.flatMap((step) => (step.kind === 'label' ? step.pairs.map((pair) => pair.key.value.toLowerCase()) : [])));
+  const keys: string[] = [];
+  for (const stage of chain) {
+    for (const step of stage.steps) {
+      if (step.kind === 'label') {
+        for (const pair of step.pairs) {
+          keys.push(pair.key.value.toLowerCase());
+        }
+      }
+    }
+  }
   if (keys.some((key) => PROVENANCE_KEYS.has(key.slice(key.lastIndexOf('.') + 1)))) {
     return;
   }
