@@ -48,6 +48,7 @@ export class RecipeFacts {
   private scriptsByStep?: Map<Step, ScriptRef[]>;
   private stageIndexes?: Map<string, number>;
   private chain?: readonly Stage[];
+  private chainInOrder?: readonly Stage[];
   private chainMembers?: ReadonlySet<Stage>;
   private exactNames?: Map<string, Stage>;
   private referenceCycle?: boolean;
@@ -109,7 +110,7 @@ export class RecipeFacts {
           }
         }
       }
-      this.scriptRefs = refs;
+      this.scriptRefs = Object.freeze(refs);
     }
     return this.scriptRefs;
   }
@@ -304,10 +305,18 @@ export class RecipeFacts {
         const ref: string | undefined = stage.base.stageRef;
         stage = ref === undefined ? undefined : this.earlierStageNamed(ref, stage);
       }
-      this.chain = chain;
+      this.chain = Object.freeze(chain);
       this.chainMembers = members;
     }
     return this.chain;
+  }
+
+  /** `finalStageChain` in recipe order: the stage the chain starts from first, the last stage last. */
+  get finalStageChainInOrder(): readonly Stage[] {
+    if (this.chainInOrder === undefined) {
+      this.chainInOrder = Object.freeze([...this.finalStageChain].reverse());
+    }
+    return this.chainInOrder;
   }
 
   /** The first stage named exactly `name`. */

@@ -19,14 +19,17 @@ export type StepOfKind<K extends StepKind> = Extract<Step, { kind: K }>;
 // The per-recipe, per-stage and per-command facts these helpers answer from are computed once, in
 // facts.ts (RecipeFacts). Arrays handed to callers are fresh copies unless a helper says otherwise.
 
-/** Every shell script of RUN/`%post`…, ENTRYPOINT/CMD/`%runscript`…, HEALTHCHECK/`%test` and `%environment` steps (a fresh array). */
-export function allScripts(recipe: Recipe): ScriptRef[] {
-  return factsOf(recipe).scripts.slice();
+/**
+ * Every shell script of RUN/`%post`…, ENTRYPOINT/CMD/`%runscript`…, HEALTHCHECK/`%test` and `%environment` steps
+ * (the recipe's one list: some thirty rules ask for it, and a copy each was 40,000 entries in a 40,000-stage recipe).
+ */
+export function allScripts(recipe: Recipe): readonly ScriptRef[] {
+  return factsOf(recipe).scripts;
 }
 
-/** The scripts of one stage, in order (a fresh array). */
-export function scriptsOfStage(recipe: Recipe, stage: Stage): ScriptRef[] {
-  return factsOf(recipe).scriptsOf(stage).slice();
+/** The scripts of one stage, in order (the stage's one list). */
+export function scriptsOfStage(recipe: Recipe, stage: Stage): readonly ScriptRef[] {
+  return factsOf(recipe).scriptsOf(stage);
 }
 
 /** Commands of `source`; for a recipe the shared list (callers only read it). */

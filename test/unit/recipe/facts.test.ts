@@ -5,7 +5,7 @@ import { factsOf } from '../../../server/src/recipe/facts';
 import { parseDockerfile } from '../../../server/src/recipe/dockerfile';
 import { allScripts, resolveVariable, scriptsOfStage } from '../../../server/src/recipe/query';
 import { isStageReference } from '../../../server/src/rules/util/base-image';
-import { finalStageChain, isShipped } from '../../../server/src/rules/util/source';
+import { finalStageChain, finalStageChainInOrder, isShipped } from '../../../server/src/rules/util/source';
 
 /** `n` stages, each `FROM` the one before; stage 0 defines A, stage 2 declares B without a value. */
 function chain(n: number): string {
@@ -34,15 +34,18 @@ test('stage references are case-insensitive and only point backwards', () => {
   assert.equal(isShipped(recipe, build), false);
 });
 
-test('the final stage chain follows FROM <stage> to the base, final first, and callers get their own copy', () => {
+test('the final stage chain follows FROM <stage> to the base, final first, one frozen list per recipe and order', () => {
   const recipe = parseDockerfile(chain(5));
   const names = finalStageChain(recipe).map((stage) => stage.name?.value);
   assert.deepEqual(names, ['s4', 's3', 's2', 's1', 's0']);
-  finalStageChain(recipe).reverse();
+  assert.equal(finalStageChain(recipe), finalStageChain(recipe));
+  assert.ok(Object.isFrozen(finalStageChain(recipe)));
   assert.deepEqual(
-    finalStageChain(recipe).map((stage) => stage.name?.value),
-    names,
+    finalStageChainInOrder(recipe).map((stage) => stage.name?.value),
+    ['s0', 's1', 's2', 's3', 's4'],
   );
+  assert.equal(finalStageChainInOrder(recipe), finalStageChainInOrder(recipe));
+  assert.ok(Object.isFrozen(finalStageChainInOrder(recipe)));
   assert.ok(recipe.stages.every((stage) => isShipped(recipe, stage)));
 });
 

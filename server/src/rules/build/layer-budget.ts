@@ -2,7 +2,7 @@
 import { defineRule, type Fix, type TextEdit } from '../../engine/rule';
 import { fixOf, replace } from '../../engine/fixBuilder';
 import type { Recipe, RunStep, Stage, Step } from '../../recipe/model';
-import { finalStageChain, offsetOf, rangeOf } from '../util/source';
+import { finalStageChainInOrder, offsetOf, rangeOf } from '../util/source';
 import docs from './layer-budget.md';
 
 export const WARN_LAYERS = 100;
@@ -54,11 +54,10 @@ function closeGroup(groups: RunStep[][], current: RunStep[]): RunStep[] {
 }
 
 /** Groups of adjacent mergeable RUNs (no comment or other instruction between; a state-changing RUN ends its group). */
-export function mergeGroups(recipe: Recipe, stage: Stage): RunStep[][] {
+export function mergeGroups(stage: Stage, commentLines: ReadonlySet<number>): RunStep[][] {
   if (stage.steps.some(isShellInstruction)) {
     return []; // a custom shell may not understand `&&`
   }
-  const commentLines = new Set(recipe.comments.map((comment) => comment.range.start.line));
   const groups: RunStep[][] = [];
   let current: RunStep[] = [];
   for (const step of stage.steps) {
@@ -104,7 +103,7 @@ export default defineRule({
   docs,
   check(context) {
     const { recipe } = context;
-    const chain = finalStageChain(recipe).reverse();
+    const chain = finalStageChainInOrder(recipe);
     const layers = chain.flatMap((stage) => stage.steps.filter(isLayerStep));
     if (layers.length < WARN_LAYERS) {
       return;
@@ -115,7 +114,8 @@ export default defineRule({
     const failing = layers.length >= errorAt;
     const limit = failing ? errorAt : WARN_LAYERS;
     const step = layers[limit - 1];
-    const groups = chain.flatMap((stage) => mergeGroups(recipe, stage));
+    const commentLines = new Set(recipe.comments.map((comment) => comment.range.start.line));
+    const groups = chain.flatMap((stage) => mergeGroups(stage, commentLines));
     const saved = groups.reduce((sum, group) => sum + group.length - 1, 0);
     const fixes: Fix[] =
       saved > 0

@@ -3,7 +3,7 @@ import { defineRule, type RuleContext } from '../../engine/rule';
 import { CUDA_RUNFILE_WEIGHT } from '../../knowledge/image-weight';
 import type { CopyStep, RunStep, ShellCommand, Step, Word } from '../../recipe/model';
 import { effectiveName, effectiveWords } from '../util/commands';
-import { baseName, finalStageChain } from '../util/source';
+import { baseName, finalStageChainInOrder } from '../util/source';
 import docs from './delete-in-same-layer.md';
 
 /** A path some step put into the image. */
@@ -162,7 +162,7 @@ export default defineRule({
     const { recipe } = context;
     const created: Created[] = [];
     let cwd = UNKNOWN_CWD;
-    for (const stage of finalStageChain(recipe).reverse()) {
+    for (const stage of finalStageChainInOrder(recipe)) {
       for (const step of stage.steps) {
         if (step.kind === 'workdir' && step.value) {
           cwd = resolve(cwd, step.value.value) ?? UNKNOWN_CWD;

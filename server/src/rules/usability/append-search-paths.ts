@@ -29,7 +29,7 @@ function appendFix(recipe: Recipe, pair: KeyValue): Fix | undefined {
 }
 
 /** The final image is clearly a Python application: an official `python` base image. */
-function isPythonImage(recipe: Recipe, chain: Stage[]): boolean {
+function isPythonImage(recipe: Recipe, chain: readonly Stage[]): boolean {
   const root = chain[chain.length - 1];
   const reference = root ? expandedBase(recipe, root) : undefined;
   if (!reference || root.base.image === undefined) {
@@ -39,7 +39,7 @@ function isPythonImage(recipe: Recipe, chain: Stage[]): boolean {
   return registry === 'docker.io' && repository === 'library/python';
 }
 
-function setsNoUserSite(chain: Stage[]): boolean {
+function setsNoUserSite(chain: readonly Stage[]): boolean {
   return chain.some((stage) => stage.steps.some((step) => step.kind === 'env' && step.pairs.some((pair) => pair.key.value === 'PYTHONNOUSERSITE')));
 }
 

@@ -14,6 +14,8 @@ import docs from './no-install-to-masked-paths.md';
 const HOME_PATH = /^(~|\$HOME|\$\{HOME\}|\/root|\/home\/[^/]+)(\/|$)/;
 const CONDA_INSTALLER = /(mini|ana)conda|miniforge|mambaforge|micromamba/i;
 const SHELLS = new Set(['sh', 'bash']);
+/** The commands `commandHit` knows besides pip, a shell running an installer and `python -m venv`. */
+const INSTALLING_NAMES = new Set(['conda', 'mamba', 'micromamba', 'configure', 'cmake', 'make', 'ninja', 'virtualenv', 'uv']);
 
 interface Hit {
   word: Word;
@@ -157,6 +159,9 @@ function commandHit(recipe: Recipe, command: ShellCommand, asRoot: boolean): Hit
   }
   const words = effectiveWords(command);
   const name = baseName(words[0]?.value ?? '');
+  if (!INSTALLING_NAMES.has(name) && !SHELLS.has(name) && !CONDA_INSTALLER.test(name) && !/^python[\d.]*$/.test(name)) {
+    return undefined;
+  }
   const values = words.map(wordValue);
   if (['conda', 'mamba', 'micromamba'].includes(name) && ['create', 'install', 'env'].includes(values[1] ?? '')) {
     const prefix = flagValue(command, '-p', '--prefix');
@@ -195,7 +200,7 @@ function commandHit(recipe: Recipe, command: ShellCommand, asRoot: boolean): Hit
   return undefined;
 }
 
-function runsAsRoot(chain: Stage[]): boolean {
+function runsAsRoot(chain: readonly Stage[]): boolean {
   return !chain.some((stage) => stage.steps.some((step) => step.kind === 'user' && !/^(root|0)(:|$)/.test(step.value?.value ?? 'root')));
 }
 

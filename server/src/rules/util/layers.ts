@@ -2,7 +2,7 @@
 // so a file deleted by a later RUN still ships; Apptainer squashes a stage into one image, so its `%post` and
 // `%appinstall` sections count as one unit (`%setup` runs on the build host and writes nothing of its own).
 import type { Recipe, RunStep, ShellCommand, Stage, Step } from '../../recipe/model';
-import { finalStageChain } from './source';
+import { finalStageChainInOrder } from './source';
 
 export interface LayerCommand {
   command: ShellCommand;
@@ -33,7 +33,7 @@ function layerCommands(step: RunStep): LayerCommand[] {
 /** The layers of the stages that ship (the final stage and those it builds on), in recipe order. */
 export function shippedLayers(recipe: Recipe): Layer[] {
   const layers: Layer[] = [];
-  for (const stage of finalStageChain(recipe).reverse()) {
+  for (const stage of finalStageChainInOrder(recipe)) {
     const runs = stage.steps.filter(isBuildRun);
     if (recipe.format === 'apptainer') {
       if (runs.length > 0) {

@@ -32,9 +32,14 @@ export function baseName(path: string): string {
   return slash >= 0 ? trimmed.slice(slash + 1) : trimmed;
 }
 
-/** The last stage and every stage it inherits from through `FROM <stage>` (final first; a fresh array). */
-export function finalStageChain(recipe: Recipe): Stage[] {
-  return factsOf(recipe).finalStageChain.slice();
+/** The last stage and every stage it inherits from through `FROM <stage>`, final first (the recipe's one list). */
+export function finalStageChain(recipe: Recipe): readonly Stage[] {
+  return factsOf(recipe).finalStageChain;
+}
+
+/** `finalStageChain` in recipe order, the last stage last (the recipe's one list). */
+export function finalStageChainInOrder(recipe: Recipe): readonly Stage[] {
+  return factsOf(recipe).finalStageChainInOrder;
 }
 
 /** True for the stages of `finalStageChain` (what ends up in the image). */
