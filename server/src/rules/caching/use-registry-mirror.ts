@@ -11,6 +11,7 @@ import { expandedBase, isStageReference } from '../util/base-image';
 import { recipeMentions } from '../util/recipe-index';
 import { rangeInWord } from '../util/source';
 import docs from './use-registry-mirror.md';
+import { assignmentsAndWords } from '../util/commands';
 
 export default defineRule({
   meta: {
@@ -109,7 +110,7 @@ function checkSiteMirrors(context: RuleContext, sites: readonly Site[]): void {
   };
   for (const { script } of allScripts(recipe)) {
     for (const command of script.commands) {
-      for (const word of [...command.assignments, ...command.words]) {
+      for (const word of assignmentsAndWords(command)) {
         if (word.text.includes('://')) {
           checkWord(word);
         }

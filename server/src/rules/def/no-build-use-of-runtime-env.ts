@@ -2,7 +2,7 @@
 import { defineRule, type Fix } from '../../engine/rule';
 import { insertLinesBefore, unsafeFix } from '../../engine/fixBuilder';
 import type { EnvStep, KeyValue, RunStep, ShellCommand, Stage, Word } from '../../recipe/model';
-import { effectiveWords } from '../util/commands';
+import { assignmentsAndWords, effectiveWords } from '../util/commands';
 import { lineIndexOf, rangeInWord } from '../util/source';
 import docs from './no-build-use-of-runtime-env.md';
 
@@ -76,7 +76,7 @@ function mayReferenceAny(text: string, variables: ReadonlyMap<string, KeyValue>)
 
 function references(command: ShellCommand): Reference[] {
   const found: Reference[] = [];
-  for (const word of [...command.assignments, ...command.words]) {
+  for (const word of assignmentsAndWords(command)) {
     if (word.text.startsWith("'") || !word.text.includes('$')) {
       continue; // single-quoted, or no `$` for REFERENCE to match
     }

@@ -10,6 +10,7 @@ import { rangeInWord } from '../util/source';
 import { templateUses } from '../util/templates';
 import { runtimeVerdicts, type RuntimeNeed } from '../../site/runtime';
 import docs from './runtime-dialect-features.md';
+import { assignmentsAndWords } from '../util/commands';
 
 const APPTAINER_ONLY_VARIABLES = BUILD_VARIABLES.filter((spec) => spec.dialect === 'apptainer');
 const VARIABLE = /\$\{?(APPTAINER_[A-Z_]+)\b/g;
@@ -227,7 +228,7 @@ function apptainerVariableUses(recipe: Recipe): Map<string, Range[]> {
   };
   for (const { script } of allScripts(recipe)) {
     for (const command of script.commands) {
-      [...command.assignments, ...command.words].forEach(collect);
+      assignmentsAndWords(command).forEach(collect);
     }
   }
   return uses;

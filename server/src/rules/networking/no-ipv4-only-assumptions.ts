@@ -3,7 +3,7 @@
 import { own } from '../../engine/own';
 import { defineRule } from '../../engine/rule';
 import type { Word } from '../../recipe/model';
-import { effectiveName, effectiveWords } from '../util/commands';
+import { assignmentsAndWords, effectiveName, effectiveWords } from '../util/commands';
 import { rangeInWord } from '../util/source';
 import docs from './no-ipv4-only-assumptions.md';
 
@@ -111,7 +111,7 @@ export default defineRule({
         continue;
       }
       for (const command of step.script?.commands ?? []) {
-        for (const word of [...command.assignments, ...command.words]) {
+        for (const word of assignmentsAndWords(command)) {
           scanUrls(word);
           scanIpv6Urls(word);
         }
@@ -125,6 +125,10 @@ export default defineRule({
         }
         const name = effectiveName(command);
         const forceIpv4 = own(FORCE_IPV4, name);
+        const forceIpv6 = own(FORCE_IPV6, name);
+        if (!forceIpv4 && !forceIpv6 && step.kind !== 'entrypoint' && name !== 'sysctl') {
+          continue;
+        }
         const words = effectiveWords(command).slice(1);
         if (forceIpv4) {
           const flag = words.find((word) => forceIpv4.test(word.value));
@@ -135,7 +139,6 @@ export default defineRule({
             });
           }
         }
-        const forceIpv6 = own(FORCE_IPV6, name);
         const flag6 = forceIpv6 ? words.find((word) => forceIpv6.test(word.value)) : undefined;
         if (flag6) {
           context.report({

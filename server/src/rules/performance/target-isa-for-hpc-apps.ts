@@ -3,7 +3,7 @@ import { defineRule, type Fix } from '../../engine/rule';
 import { insert, replace, unsafeFix } from '../../engine/fixBuilder';
 import type { Recipe, ShellCommand, ShellScript, Stage, Word } from '../../recipe/model';
 import { allScripts, flagValue } from '../../recipe/query';
-import { effectiveName, effectiveWords } from '../util/commands';
+import { assignmentsAndWords, effectiveName, effectiveWords } from '../util/commands';
 import { rangeInWord } from '../util/source';
 import docs from './target-isa-for-hpc-apps.md';
 
@@ -96,7 +96,7 @@ function definitionsChooseIsa(recipe: Recipe, stage: Stage): boolean {
 
 /** Index of the first command of the script whose `export`s / assignments choose an ISA; Infinity when none. */
 function firstIsaChoice(script: ShellScript): number {
-  const at = script.commands.findIndex((command) => [...command.assignments, ...command.words].some((word) => ISA_CHOICE.test(word.value)));
+  const at = script.commands.findIndex((command) => assignmentsAndWords(command).some((word) => ISA_CHOICE.test(word.value)));
   return at < 0 ? Infinity : at;
 }
 

@@ -10,6 +10,7 @@ import type { RuleContext } from '../../engine/rule';
 import { activeSites, onSite, siteFact } from '../../site/checks';
 import { describeCode, gpuTargetsOfWords, partitionsWithoutCode, siteGpuTargets, type GpuTargets } from '../../site/gpu';
 import type { Site } from '../../site/profile';
+import { assignmentsAndWords } from '../util/commands';
 
 interface NativePattern {
   regex: RegExp;
@@ -57,7 +58,7 @@ export default defineRule({
         continue; // checked through its pairs
       }
       for (const command of script.commands) {
-        const words = [...command.assignments, ...command.words];
+        const words = assignmentsAndWords(command);
         for (const word of words) {
           scanWord(context, word);
         }
@@ -167,7 +168,7 @@ function checkTargetsOnSites(context: RuleContext, sites: readonly Site[]): void
       continue;
     }
     for (const command of script.commands) {
-      const words = [...command.assignments, ...command.words];
+      const words = assignmentsAndWords(command);
       if (words.some((word) => TARGET_TEXT.test(word.value))) {
         check(words);
       }

@@ -29,6 +29,9 @@ function hostEntries(value: string): HostEntry[] {
 
 /** Adds the host-only roots that `text` names to `roots`. */
 function noteHostRoots(roots: Set<string>, text: string): void {
+  if (!text.includes('/')) {
+    return; // every root starts with one, and most words have none: no split, no array
+  }
   for (const piece of text.split(/[\s=:'",;]+/)) {
     const match = HOST_ROOT.exec(piece);
     if (match) {
@@ -43,9 +46,9 @@ function rootsCreatedInImage(recipe: Recipe, stages: readonly Stage[]): Set<stri
   for (const stage of recipe.format === 'dockerfile' ? recipe.stages : stages) {
     for (const step of stage.steps) {
       if (step.kind === 'run') {
-        const writes = new Set(ldconfigWrites(recipe, step.script.commands));
+        const writes = ldconfigWrites(recipe, step.script.commands);
         for (const command of step.script.commands) {
-          if (!writes.has(command)) {
+          if (writes.length === 0 || !writes.includes(command)) {
             for (const word of command.words) {
               noteHostRoots(roots, word.value);
             }

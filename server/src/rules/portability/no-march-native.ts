@@ -3,7 +3,7 @@ import { defineRule, type Fix, type RuleContext, type Severity } from '../../eng
 import { replace, unsafeFix } from '../../engine/fixBuilder';
 import type { ArgStep, EnvStep, KeyValue, Recipe, Stage, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
-import { effectiveName } from '../util/commands';
+import { assignmentsAndWords, effectiveName } from '../util/commands';
 import { offsetOf, oncePerRange, rangeInWord, rangeOf, withShellCScriptsInstead } from '../util/source';
 import { activeSites, onSite, siteFact } from '../../site/checks';
 import { intelCodeTarget, targetFeatures } from '../../site/cpu';
@@ -160,7 +160,7 @@ export default defineRule({
         if (TEXT_TOOLS.has(effectiveName(command))) {
           continue;
         }
-        for (const word of [...command.assignments, ...command.words]) {
+        for (const word of assignmentsAndWords(command)) {
           scanWord(word);
         }
         const start = offsetOf(recipe, command.range.start);
