@@ -6,7 +6,7 @@ import { allScripts } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { expandedBase, isStageReference } from '../util/base-image';
 import { installedPackages } from '../util/installed-packages';
-import { baseName, finalStageChain } from '../util/source';
+import { baseName, isShipped } from '../util/source';
 import docs from './cuda-host-driver.md';
 import type { RuleContext } from '../../engine/rule';
 import { activeSites, onSite, siteFact } from '../../site/checks';
@@ -130,7 +130,6 @@ export default defineRule({
     const { recipe } = context;
     const uses: CudaUse[] = [];
     const reported = new Set<string>();
-    const shipped = new Set(finalStageChain(recipe));
     for (const stage of recipe.stages) {
       if (isStageReference(recipe, stage)) {
         continue;
@@ -139,7 +138,7 @@ export default defineRule({
       const version = reference === undefined ? undefined : cudaOfImage(reference);
       if (version) {
         const raw = (stage.base.image?.raw ?? stage.base.raw).replace(/^"(.*)"$/, '$1');
-        uses.push({ version, range: stage.base.image?.range ?? stage.base.range, source: raw === reference ? `\`${raw}\`` : `\`${raw}\` = \`${reference}\``, shipped: shipped.has(stage) });
+        uses.push({ version, range: stage.base.image?.range ?? stage.base.range, source: raw === reference ? `\`${raw}\`` : `\`${raw}\` = \`${reference}\``, shipped: isShipped(recipe, stage) });
       }
     }
     for (const { script, step, stage } of allScripts(recipe)) {
@@ -154,7 +153,7 @@ export default defineRule({
           }
         }
         for (const { version, word } of installVersions(command)) {
-          uses.push({ version, range: word.range, source: `\`${baseName(word.value)}\``, shipped: stage !== undefined && shipped.has(stage) });
+          uses.push({ version, range: word.range, source: `\`${baseName(word.value)}\``, shipped: stage !== undefined && isShipped(recipe, stage) });
         }
       }
     }

@@ -5,7 +5,7 @@ import type { ShellCommand, Word } from '../../recipe/model';
 import { allScripts, stepsOf } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
 import { hpcMarker } from '../util/hpc-image';
-import { baseName, finalStageChain } from '../util/source';
+import { baseName, finalStageChain, isShipped } from '../util/source';
 import docs from './no-privilege-assumptions.md';
 
 const INSTALLERS: Record<string, Set<string>> = {
@@ -42,13 +42,12 @@ export default defineRule({
   check(context) {
     const { recipe } = context;
     const chain = finalStageChain(recipe);
-    const shipped = new Set(chain);
     // Setuid and capabilities matter where the image runs under Apptainer: a definition file, or a Docker image with an
     // MPI/fabric/scheduler/CUDA stack. Elsewhere (a Kubernetes controller, a systemd demo) they work as meant: a note.
     let target: Target | undefined;
     const targetOf = (): Target => (target ??= recipe.format === 'apptainer' ? { hpc: true } : { hpc: hpcMarker(recipe, chain, { cuda: true }) !== undefined });
     for (const { script, step, stage } of allScripts(recipe)) {
-      if (!shipped.has(stage) || step.kind !== 'run' || step.keyword.toLowerCase() === '%setup') {
+      if (!isShipped(recipe, stage) || step.kind !== 'run' || step.keyword.toLowerCase() === '%setup') {
         continue;
       }
       for (const command of script.commands) {

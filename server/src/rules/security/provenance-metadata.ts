@@ -4,7 +4,7 @@ import { insert, insertLinesAfter, unsafeFix } from '../../engine/fixBuilder';
 import type { Stage, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
-import { baseName, finalStageChain, lineIndexOf } from '../util/source';
+import { baseName, finalStageChain, isShipped, lineIndexOf } from '../util/source';
 import docs from './provenance-metadata.md';
 
 /** Last key segments that record where an image came from (OCI and the older label-schema names). */
@@ -33,9 +33,8 @@ export default defineRule({
     } else {
       checkSections(context, chain[0]);
     }
-    const shipped = new Set(chain);
     for (const { script, step, stage } of allScripts(recipe)) {
-      if (!shipped.has(stage) || step.kind !== 'run') {
+      if (!isShipped(recipe, stage) || step.kind !== 'run') {
         continue;
       }
       for (const command of script.commands) {
