@@ -315,6 +315,12 @@ function pipFindings(recipe: Recipe, layer: Layer, report: Reporter): void {
   });
 }
 
+/** Whether a finding may start at this command (an apt, dnf/yum, conda/mamba or pip command). */
+function mayLeaveCache(command: ShellCommand): boolean {
+  const name = effectiveName(command);
+  return APT.has(name) || RPM.has(name) || CONDA.has(name) || isPipCommand(command);
+}
+
 function isCondaFetch({ command }: LayerCommand): boolean {
   const words = effectiveWords(command);
   if (!CONDA.has(effectiveName(command))) {
@@ -383,6 +389,9 @@ export default defineRule({
   docs,
   check(context) {
     const { recipe } = context;
+    if (!factsOf(recipe).commands.some(mayLeaveCache)) {
+      return; // no layer needs building: every finding starts at such a command
+    }
     const report: Reporter = (command, last, message, severity, fix) => {
       const first = effectiveWords(command)[0] ?? last;
       context.report({ range: { start: first.range.start, end: last.range.end }, message, severity, fixes: fix ? [fix] : undefined });
