@@ -111,3 +111,35 @@ test('the harness notices an exception, a dead process and a hang, and reduces a
     planted.close();
   }
 });
+
+// A reduction checked its budget only between candidates, so one candidate could run for its whole hang limit
+// (over three minutes for 2 MB) past it, and a crash that takes half a minute per run kept a finished ten-minute
+// run busy for many minutes with nothing printed. Each candidate now gets what is left of the budget.
+test('a reduction ends within its time budget even when a candidate hangs', { timeout: 30_000 }, async () => {
+  // Without the cap the first candidate would hang for the runner's own limit, past the test's timeout.
+  const planted = await Runner.create({ env: { HPCLINT_FUZZ_SELF_TEST: '1' }, hangAfterMs: 60_000 });
+  try {
+    const at = { fileName: 'Dockerfile', position: { line: 0, character: 0 } };
+    const outcomes: Outcome[] = [];
+    const input = Buffer.from('FROM ubuntu:24.04\nRUN make\n# FUZZ-SELF-TEST-HANG\nRUN echo done\n');
+    const reduced = await reduce(
+      input,
+      async (candidate, remainingMs) => {
+        const outcome = await planted.run({ ...at, bytes: candidate }, remainingMs);
+        outcomes.push(outcome);
+        return outcome.kind === 'hang';
+      },
+      400,
+      2000,
+    );
+    assert.ok(outcomes.length > 0);
+    for (const outcome of outcomes) {
+      assert.ok(outcome.kind !== 'hang' || outcome.wallMs < 30_000, JSON.stringify(outcome));
+    }
+    assert.ok(reduced.toString().includes('FUZZ-SELF-TEST-HANG'));
+    // The runner goes on with its own limit afterwards.
+    assert.equal((await planted.run({ ...at, bytes: Buffer.from('FROM ubuntu:24.04\n') })).kind, 'ok');
+  } finally {
+    planted.close();
+  }
+});

@@ -563,21 +563,25 @@ export class Runner {
     return new Runner(script, directory, options);
   }
 
-  async run(fuzzCase: Pick<FuzzCase, 'bytes' | 'fileName' | 'position'>): Promise<Outcome> {
+  /**
+   * Analyses one case in the child. `hangAfterMs` lowers the wall time after which the child is killed and the
+   * case counts as a hang (a reduction passes what is left of its budget, so that it ends within it).
+   */
+  async run(fuzzCase: Pick<FuzzCase, 'bytes' | 'fileName' | 'position'>, hangAfterMs = Infinity): Promise<Outcome> {
     if (!this.child) {
       // Compiling the bundle's code costs a second or more of CPU time; that belongs to no case, so a
       // fresh child analyses a small recipe first and the case after it is measured warm.
       this.start();
-      await this.measure(WARM_UP);
+      await this.measure(WARM_UP, Infinity);
     }
-    return this.measure(fuzzCase);
+    return this.measure(fuzzCase, hangAfterMs);
   }
 
-  private async measure(fuzzCase: Pick<FuzzCase, 'bytes' | 'fileName' | 'position'>): Promise<Outcome> {
+  private async measure(fuzzCase: Pick<FuzzCase, 'bytes' | 'fileName' | 'position'>, hangAfterMs: number): Promise<Outcome> {
     const child = this.start();
     const id = this.nextId++;
     const bound = timeBoundMs(fuzzCase.bytes.length);
-    const hardLimit = this.options.hangAfterMs ?? 5 * bound + 10_000;
+    const hardLimit = Math.max(0, Math.min(this.options.hangAfterMs ?? 5 * bound + 10_000, hangAfterMs));
     const started = Date.now();
     return new Promise<Outcome>((resolve) => {
       const finish = (outcome: Outcome): void => {
@@ -646,15 +650,23 @@ export class Runner {
  * `budget` runs and `budgetMs` of wall time: a large crash that takes seconds per run would otherwise
  * keep a ten-minute run busy for hours) for which `fails` still holds.
  */
-export async function reduce(bytes: Buffer, fails: (candidate: Buffer) => Promise<boolean>, budget = 400, budgetMs = 120_000): Promise<Buffer> {
+export async function reduce(
+  bytes: Buffer,
+  fails: (candidate: Buffer, remainingMs: number) => Promise<boolean>,
+  budget = 400,
+  budgetMs = 120_000,
+): Promise<Buffer> {
   let runs = 0;
   const deadline = Date.now() + budgetMs;
   const tryCandidate = async (candidate: Buffer): Promise<boolean> => {
-    if (runs >= budget || Date.now() > deadline) {
+    const remainingMs = deadline - Date.now();
+    if (runs >= budget || remainingMs <= 0) {
       return false;
     }
     runs++;
-    return fails(candidate);
+    // `fails` gets the time that is left: one candidate must not run past the budget (a 2 MB one may take
+    // its whole hang limit, over three minutes).
+    return fails(candidate, remainingMs);
   };
   const text = bytes.toString('latin1');
   const lines = await ddmin(text.split(/(?<=\n)/), (parts) => tryCandidate(Buffer.from(parts.join(''), 'latin1')));

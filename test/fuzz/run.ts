@@ -102,7 +102,7 @@ async function keep(runner: Runner, failure: Failure, save: boolean): Promise<st
   }
   const wanted = signature(outcome);
   console.log(`\nreducing ${fuzzCase.id} (${fuzzCase.bytes.length} bytes; at most 400 runs or two minutes)…`);
-  const reduced = await reduce(fuzzCase.bytes, async (candidate) => signature(await runner.run({ ...fuzzCase, bytes: candidate })) === wanted);
+  const reduced = await reduce(fuzzCase.bytes, async (candidate, remainingMs) => signature(await runner.run({ ...fuzzCase, bytes: candidate }, remainingMs)) === wanted);
   const name = fixtureName(outcome, reduced);
   if (save) {
     mkdirSync(FIXTURES, { recursive: true });
