@@ -29,7 +29,13 @@ export function closestName(name: string, candidates: readonly string[]): string
   let bestDistance = limit + 1;
   let tie = false;
   for (const candidate of candidates) {
-    const distance = typoDistance(lower, candidate.toLowerCase());
+    // The distance is at least the difference in length: a name too long or too short is no typo of this
+    // candidate, and is not measured (a header value of 2 MB took 40 s of CPU time against the agents' names).
+    const candidateLower = candidate.toLowerCase();
+    if (Math.abs(lower.length - candidateLower.length) > limit) {
+      continue;
+    }
+    const distance = typoDistance(lower, candidateLower);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
