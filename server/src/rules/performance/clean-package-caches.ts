@@ -100,19 +100,35 @@ function laterRunsNeedLists(recipe: Recipe, layer: Layer): boolean {
     if (!family.has(stage)) {
       continue;
     }
+    const last = lastRunNeedingLists(stage);
+    if (stage === layer.stage ? last > step.range.start.line : last >= 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Start line of the stage's last RUN whose first apt command is not `update` (-1: none), found once per stage. */
+const lastRunNeedingListsByStage = new WeakMap<Stage, number>();
+
+function lastRunNeedingLists(stage: Stage): number {
+  let last = lastRunNeedingListsByStage.get(stage);
+  if (last === undefined) {
+    last = -1;
     for (const other of stage.steps) {
-      if (other.kind !== 'run' || (stage === layer.stage && other.range.start.line <= step.range.start.line)) {
-        continue;
+      if (other.kind === 'run' && runNeedsLists(other.script.commands)) {
+        last = Math.max(last, other.range.start.line);
       }
-      for (const command of other.script.commands) {
-        if (!isAptCommand(command)) {
-          continue;
-        }
-        if (subcommandValue(effectiveWords(command), APT_WITH_VALUE) === 'update') {
-          break;
-        }
-        return true;
-      }
+    }
+    lastRunNeedingListsByStage.set(stage, last);
+  }
+  return last;
+}
+
+function runNeedsLists(commands: readonly ShellCommand[]): boolean {
+  for (const command of commands) {
+    if (isAptCommand(command)) {
+      return subcommandValue(effectiveWords(command), APT_WITH_VALUE) !== 'update';
     }
   }
   return false;
