@@ -8,6 +8,7 @@
 import { copiedScriptsOf, type CopiedScript, type ScriptInputs, type ScriptReader } from './copied-scripts';
 import { keywordHaystack } from './keywords';
 import type { Recipe, ShellCommand, ShellScript, Stage, Step, StepKind, Word } from './model';
+import { packagesOf, type InstalledPackage } from './packages';
 import { splitShell } from './shell';
 import { LineIndex } from './text';
 import { groupBy } from './collections';
@@ -488,6 +489,8 @@ interface CommandFacts {
   words: Word[];
   name: string;
   pip?: boolean;
+  /** `installedPackages`, shared: never mutate. */
+  packages?: readonly InstalledPackage[];
 }
 
 const factsByCommand = new WeakMap<ShellCommand, CommandFacts>();
@@ -501,7 +504,7 @@ function commandFacts(command: ShellCommand): CommandFacts {
   }
   let facts = factsByCommand.get(command);
   if (facts === undefined) {
-    const words = command.words.slice(effectiveStart(command.words));
+    const words = runsWrapper(command) ? command.words.slice(effectiveStart(command.words)) : (command.words as Word[]);
     facts = { words, name: words.length > 0 ? basename(words[0].value) : '' };
     factsByCommand.set(command, facts);
   }
@@ -535,6 +538,16 @@ function runsWrapper(command: ShellCommand): boolean {
   // A Set, not `Object.hasOwn(WRAPPERS, name)`: a name sliced from the text is not internalized, and the object
   // lookup interned it again on every one of the millions of calls.
   return WRAPPER_NAMES.has(command.name);
+}
+
+/**
+ * Packages a command installs (`apt-get install`, `dnf install`, `conda create`, `dpkg -i x.deb` …), once per command
+ * and lint: a dozen rules ask about the commands they read. Shared: never mutate; empty when it installs nothing.
+ */
+export function installedPackages(command: ShellCommand): readonly InstalledPackage[] {
+  const facts = commandFacts(command);
+  facts.packages ??= packagesOf(facts.words);
+  return facts.packages;
 }
 
 /** `pip`, `pip3`, `pip3.11`, `/opt/venv/bin/pip` and `python3 -m pip …` commands. */

@@ -102,3 +102,10 @@ export class LineIndex {
     return this.text.slice(this.lineStart(line), this.lineEnd(line));
   }
 }
+
+/** The last segment of a path, ignoring trailing slashes (`/opt/pkg/` → `pkg`). */
+export function baseName(path: string): string {
+  const trimmed = path.endsWith('/') ? path.replace(/\/+$/, '') : path;
+  const slash = trimmed.lastIndexOf('/');
+  return slash >= 0 ? trimmed.slice(slash + 1) : trimmed;
+}

@@ -2,8 +2,7 @@
 import { defineRule } from '../../engine/rule';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
-import { effectiveName, effectiveWords } from '../util/commands';
-import { installedPackages } from '../util/installed-packages';
+import { effectiveName, effectiveWords, installedPackages } from '../util/commands';
 import { rangeInWord, withShellCScripts } from '../util/source';
 import { daysUntil, findCycle } from '../../knowledge/eol';
 import docs from './no-eol-runtimes.md';

@@ -3,8 +3,7 @@ import { defineRule } from '../../engine/rule';
 import type { Stage, Word } from '../../recipe/model';
 import { factsOf } from '../../recipe/facts';
 import { scriptsOfStage } from '../../recipe/query';
-import { effectiveName, effectiveWords } from '../util/commands';
-import { installedPackages } from '../util/installed-packages';
+import { effectiveName, effectiveWords, installedPackages } from '../util/commands';
 import { baseName, rangeInWord } from '../util/source';
 import docs from './single-fortran-toolchain.md';
 

@@ -1,8 +1,7 @@
 // HPC-NET-003: SSH-based multi-node launch inside the container (sshd/dropbear, EXPOSE 22, OMPI_MCA_plm_rsh_agent, I_MPI_HYDRA_BOOTSTRAP=ssh).
 import { defineRule } from '../../engine/rule';
-import { effectiveName, effectiveWords } from '../util/commands';
+import { effectiveName, effectiveWords, installedPackages } from '../util/commands';
 import { entryCommands, entryLabel } from '../util/entry';
-import { installedPackages } from '../util/installed-packages';
 import { finalStageChain } from '../util/source';
 import docs from './no-ssh-launch.md';
 

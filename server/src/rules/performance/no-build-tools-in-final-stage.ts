@@ -2,8 +2,7 @@
 import { defineRule, type Severity } from '../../engine/rule';
 import { CUDA_DEVEL_WEIGHT } from '../../knowledge/image-weight';
 import type { Range, ShellCommand, Stage, Word } from '../../recipe/model';
-import { effectiveName, effectiveWords } from '../util/commands';
-import { installedPackages } from '../util/installed-packages';
+import { effectiveName, effectiveWords, installedPackages } from '../util/commands';
 import { finalStageChain } from '../util/source';
 import docs from './no-build-tools-in-final-stage.md';
 

@@ -3,9 +3,8 @@ import { CONDA_CUDA, CUDA_COMPAT, CUDA_PACKAGE, CUDA_RUNFILE, cudaOfImage, drive
 import { defineRule } from '../../engine/rule';
 import type { Range, ShellCommand, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
-import { effectiveName, effectiveWords } from '../util/commands';
+import { effectiveName, effectiveWords, installedPackages } from '../util/commands';
 import { expandedBase, isStageReference } from '../util/base-image';
-import { installedPackages } from '../util/installed-packages';
 import { baseName, isShipped } from '../util/source';
 import docs from './cuda-host-driver.md';
 import type { RuleContext } from '../../engine/rule';

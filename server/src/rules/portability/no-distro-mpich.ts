@@ -4,7 +4,7 @@ import type { Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { activeSites, onSite, siteFact } from '../../site/checks';
 import type { Site } from '../../site/profile';
-import { installedPackages } from '../util/installed-packages';
+import { installedPackages } from '../util/commands';
 import { DISTRO_MPICH_PACKAGE } from '../../knowledge/mpi';
 import docs from './no-distro-mpich.md';
 

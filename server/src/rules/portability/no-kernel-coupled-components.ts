@@ -4,8 +4,7 @@ import { defineRule, type Finding, type Severity } from '../../engine/rule';
 import { insert, safeFix } from '../../engine/fixBuilder';
 import type { Range, ShellCommand, Word } from '../../recipe/model';
 import { allScripts, hasFlag } from '../../recipe/query';
-import { effectiveWords } from '../util/commands';
-import { installedPackages } from '../util/installed-packages';
+import { effectiveWords, installedPackages } from '../util/commands';
 import { baseName, offsetOf, rangeOf, withShellCScripts } from '../util/source';
 import docs from './no-kernel-coupled-components.md';
 

@@ -2,7 +2,8 @@
 // computed once per command by recipe/facts.ts. The words are shared: never mutate them.
 import type { ShellCommand, Word } from '../../recipe/model';
 
-export { effectiveName, effectiveWords, isPipCommand } from '../../recipe/facts';
+export { effectiveName, effectiveWords, installedPackages, isPipCommand } from '../../recipe/facts';
+export type { InstalledPackage, PackageManager } from '../../recipe/packages';
 
 /** The command's assignments, then its words: its own list of words when it has no assignments (most have none). */
 export function assignmentsAndWords(command: ShellCommand): readonly Word[] {

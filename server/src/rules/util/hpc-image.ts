@@ -1,8 +1,7 @@
 // Whether a Dockerfile's final image is meant for an HPC system: the MPI, fabric, scheduler or CUDA stack it builds on
 // or installs. Rules that apply HPC-runtime semantics to Docker images (no ports, no setuid) ask this first.
 import type { Recipe, Stage } from '../../recipe/model';
-import { effectiveName } from './commands';
-import { installedPackages } from './installed-packages';
+import { effectiveName, installedPackages } from './commands';
 
 /** Package names that mark an HPC image: MPI implementations, fabric libraries, scheduler/PMI. */
 const HPC_PACKAGE = /openmpi|mpich|mvapich|intel-oneapi-mpi|impi|hpcx|slurm|pmix|libfabric|^ucx|rdma-core|ibverbs|psm2|mpi4py/i;

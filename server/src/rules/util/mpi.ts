@@ -3,8 +3,7 @@
 import { namesMpichAbiImage, packageMpiFamily, spackMpiFamily, tarballMpiFamily, type MpiFamily } from '../../knowledge/mpi';
 import type { Recipe, ShellCommand, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
-import { effectiveName, effectiveWords } from './commands';
-import { installedPackages } from './installed-packages';
+import { effectiveName, effectiveWords, installedPackages } from './commands';
 import { baseName } from './source';
 
 export interface MpiSource {

@@ -5,6 +5,8 @@ import { factsOf } from '../../recipe/facts';
 import { isSplitShellCCall } from '../../recipe/shell';
 import type { LineIndex } from '../../recipe/text';
 
+export { baseName } from '../../recipe/text';
+
 /** The line index of a recipe's text (one per recipe, see RecipeFacts). */
 export function lineIndexOf(recipe: Recipe): LineIndex {
   return factsOf(recipe).lineIndex;
@@ -26,11 +28,6 @@ export function offsetOf(recipe: Recipe, position: Range['start']): number {
   return lineIndexOf(recipe).offsetAt(position);
 }
 
-export function baseName(path: string): string {
-  const trimmed = path.endsWith('/') ? path.replace(/\/+$/, '') : path;
-  const slash = trimmed.lastIndexOf('/');
-  return slash >= 0 ? trimmed.slice(slash + 1) : trimmed;
-}
 
 /** The last stage and every stage it inherits from through `FROM <stage>`, final first (the recipe's one list). */
 export function finalStageChain(recipe: Recipe): readonly Stage[] {

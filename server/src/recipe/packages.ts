@@ -1,8 +1,6 @@
 // Package names installed by package-manager commands (apt, dnf/yum, zypper, apk, conda, dpkg/rpm files).
-import { own } from '../../engine/own';
-import { EMPTY_LIST, type ShellCommand, type Word } from '../../recipe/model';
-import { effectiveWords } from './commands';
-import { baseName } from './source';
+import { EMPTY_LIST, type Word } from './model';
+import { baseName } from './text';
 
 export type PackageManager = 'apt' | 'rpm' | 'zypper' | 'apk' | 'conda' | 'file';
 
@@ -35,39 +33,26 @@ const CONDA: ManagerSpec = {
   withValue: new Set(['-c', '--channel', '-n', '--name', '-p', '--prefix', '--file', '--override-channels-from']),
 };
 
-const MANAGERS: Record<string, ManagerSpec> = {
-  'apt-get': APT,
-  apt: APT,
-  aptitude: APT,
-  yum: RPM_MANAGERS,
-  dnf: RPM_MANAGERS,
-  microdnf: RPM_MANAGERS,
-  tdnf: RPM_MANAGERS,
-  zypper: ZYPPER,
-  apk: APK,
-  conda: CONDA,
-  mamba: CONDA,
-  micromamba: CONDA,
-};
+const MANAGERS = new Map<string, ManagerSpec>([
+  ['apt-get', APT],
+  ['apt', APT],
+  ['aptitude', APT],
+  ['yum', RPM_MANAGERS],
+  ['dnf', RPM_MANAGERS],
+  ['microdnf', RPM_MANAGERS],
+  ['tdnf', RPM_MANAGERS],
+  ['zypper', ZYPPER],
+  ['apk', APK],
+  ['conda', CONDA],
+  ['mamba', CONDA],
+  ['micromamba', CONDA],
+]);
 
 /**
- * What each install command installs, computed once per lint (12 rules ask about the commands they read): a list
- * per package with a name sliced from the text was a tenth of what a definition file's lint allocates.
+ * Packages installed by a command whose effective words (`effectiveWords`) are `words`; empty (`EMPTY_LIST`) when it
+ * is not an install command. Rules ask through `installedPackages`, which keeps the answer with the command's facts.
  */
-const installedByCommand = new WeakMap<ShellCommand, readonly InstalledPackage[]>();
-
-/** Packages a command installs (shared: never mutate); empty (`EMPTY_LIST`) when it is not an install command. */
-export function installedPackages(command: ShellCommand): readonly InstalledPackage[] {
-  let found = installedByCommand.get(command);
-  if (found === undefined) {
-    found = packagesOf(command);
-    installedByCommand.set(command, found);
-  }
-  return found;
-}
-
-function packagesOf(command: ShellCommand): readonly InstalledPackage[] {
-  const words = effectiveWords(command);
+export function packagesOf(words: readonly Word[]): readonly InstalledPackage[] {
   if (words.length === 0) {
     return EMPTY_LIST;
   }
@@ -75,7 +60,7 @@ function packagesOf(command: ShellCommand): readonly InstalledPackage[] {
   if (program === 'dpkg' || program === 'rpm') {
     return packageFiles(words.slice(1), program === 'dpkg' ? /^-\w*i\w*$|^--install$/ : /^-\w*[iU]\w*$|^--(install|upgrade)$/);
   }
-  const spec = own(MANAGERS, program);
+  const spec = MANAGERS.get(program);
   if (!spec) {
     return EMPTY_LIST;
   }
