@@ -93,14 +93,14 @@ function stageAndDescendants(recipe: Recipe, stage: Stage): Set<Stage> {
 }
 
 /** True when a later RUN of the stage (or of stages built on it) uses apt before its own `apt-get update`. */
-function laterRunsNeedLists(recipe: Recipe, layer: Layer): boolean {
+function laterRunsNeedLists(recipe: Recipe, layer: Layer, lastNeeding: Map<Stage, number>): boolean {
   const family = stageAndDescendants(recipe, layer.stage);
   const step = layer.steps[layer.steps.length - 1];
   for (const stage of recipe.stages) {
     if (!family.has(stage)) {
       continue;
     }
-    const last = lastRunNeedingLists(stage);
+    const last = lastRunNeedingLists(stage, lastNeeding);
     if (stage === layer.stage ? last > step.range.start.line : last >= 0) {
       return true;
     }
@@ -108,11 +108,9 @@ function laterRunsNeedLists(recipe: Recipe, layer: Layer): boolean {
   return false;
 }
 
-/** Start line of the stage's last RUN whose first apt command is not `update` (-1: none), found once per stage. */
-const lastRunNeedingListsByStage = new WeakMap<Stage, number>();
-
-function lastRunNeedingLists(stage: Stage): number {
-  let last = lastRunNeedingListsByStage.get(stage);
+/** Start line of the stage's last RUN whose first apt command is not `update` (-1: none), found once per stage and lint. */
+function lastRunNeedingLists(stage: Stage, lastNeeding: Map<Stage, number>): number {
+  let last = lastNeeding.get(stage);
   if (last === undefined) {
     last = -1;
     for (const other of stage.steps) {
@@ -120,7 +118,7 @@ function lastRunNeedingLists(stage: Stage): number {
         last = Math.max(last, other.range.start.line);
       }
     }
-    lastRunNeedingListsByStage.set(stage, last);
+    lastNeeding.set(stage, last);
   }
   return last;
 }
@@ -151,7 +149,7 @@ function installsWithApt({ command }: LayerCommand): boolean {
   return APT.has(effectiveName(command)) && APT_INSTALLS.has(subcommandValue(effectiveWords(command), APT_WITH_VALUE));
 }
 
-function aptFinding(recipe: Recipe, layer: Layer, report: Reporter): void {
+function aptFinding(recipe: Recipe, layer: Layer, report: Reporter, lastNeeding: Map<Stage, number>): void {
   const index = layer.commands.findIndex(isAptUpdate);
   if (index < 0) {
     return;
@@ -164,7 +162,7 @@ function aptFinding(recipe: Recipe, layer: Layer, report: Reporter): void {
   }
   const installs = rest.some(installsWithApt);
   const fix =
-    installs && runsDirectly(command) && (recipe.format === 'apptainer' || !laterRunsNeedLists(recipe, layer))
+    installs && runsDirectly(command) && (recipe.format === 'apptainer' || !laterRunsNeedLists(recipe, layer, lastNeeding))
       ? appendToLayer(recipe, layer, `rm -rf ${APT_LISTS}/*`, `Remove the apt lists at the end of this ${layer.steps[0].keyword}`)
       : undefined;
   const lists = CACHE_WEIGHTS['apt-lists'];
@@ -412,8 +410,9 @@ export default defineRule({
       const first = effectiveWords(command)[0] ?? last;
       context.report({ range: { start: first.range.start, end: last.range.end }, message, severity, fixes: fix ? [fix] : undefined });
     };
+    const lastNeeding = new Map<Stage, number>();
     for (const layer of shippedLayers(recipe)) {
-      aptFinding(recipe, layer, report);
+      aptFinding(recipe, layer, report, lastNeeding);
       rpmFinding(recipe, layer, report);
       pipFindings(recipe, layer, report);
       condaFinding(recipe, layer, report);
