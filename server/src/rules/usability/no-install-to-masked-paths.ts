@@ -14,8 +14,9 @@ import docs from './no-install-to-masked-paths.md';
 const HOME_PATH = /^(~|\$HOME|\$\{HOME\}|\/root|\/home\/[^/]+)(\/|$)/;
 const CONDA_INSTALLER = /(mini|ana)conda|miniforge|mambaforge|micromamba/i;
 const SHELLS = new Set(['sh', 'bash']);
-/** The commands `commandHit` knows besides pip, a shell running an installer and `python -m venv`. */
-const INSTALLING_NAMES = new Set(['conda', 'mamba', 'micromamba', 'configure', 'cmake', 'make', 'ninja', 'virtualenv', 'uv']);
+const CONDA_NAMES = new Set(['conda', 'mamba', 'micromamba']);
+/** The commands `commandHit` knows besides conda, pip, a shell running an installer and `python -m venv`. */
+const INSTALLING_NAMES = new Set(['configure', 'cmake', 'make', 'ninja', 'virtualenv', 'uv']);
 
 interface Hit {
   word: Word;
@@ -159,11 +160,11 @@ function commandHit(recipe: Recipe, command: ShellCommand, asRoot: boolean): Hit
   }
   const words = effectiveWords(command);
   const name = baseName(words[0]?.value ?? '');
-  if (!INSTALLING_NAMES.has(name) && !SHELLS.has(name) && !CONDA_INSTALLER.test(name) && !/^python[\d.]*$/.test(name)) {
+  if (!CONDA_NAMES.has(name) && !INSTALLING_NAMES.has(name) && !SHELLS.has(name) && !CONDA_INSTALLER.test(name) && !/^python[\d.]*$/.test(name)) {
     return undefined;
   }
   const values = words.map(wordValue);
-  if (['conda', 'mamba', 'micromamba'].includes(name) && ['create', 'install', 'env'].includes(values[1] ?? '')) {
+  if (CONDA_NAMES.has(name) && ['create', 'install', 'env'].includes(values[1] ?? '')) {
     const prefix = flagValue(command, '-p', '--prefix');
     return prefix && masked(prefix.value) ? { word: prefix, what: `\`${name} ${values[1]}\` creates its environment in \`${prefix.value}\``, path: prefix.value } : undefined;
   }
