@@ -8,10 +8,10 @@ import { activeSites, onSite, siteFact } from '../../site/checks';
 import { packageMirrorFor, registryMirrorFor } from '../../site/mirrors';
 import type { Site } from '../../site/profile';
 import { expandedBase, isStageReference } from '../util/base-image';
+import { assignmentsAndWords } from '../util/commands';
 import { recipeMentions } from '../util/recipe-index';
 import { rangeInWord } from '../util/source';
 import docs from './use-registry-mirror.md';
-import { assignmentsAndWords } from '../util/commands';
 
 export default defineRule({
   meta: {

@@ -6,11 +6,11 @@ import type { HeaderStep, Range, Recipe, Word } from '../../recipe/model';
 import { BUILD_VARIABLES, bootstrapAgent, headerKeyword } from '../../recipe/apptainer-spec';
 import { allScripts } from '../../recipe/query';
 import { activeSites, onSite, siteFact } from '../../site/checks';
+import { assignmentsAndWords } from '../util/commands';
 import { rangeInWord } from '../util/source';
 import { templateUses } from '../util/templates';
 import { runtimeVerdicts, type RuntimeNeed } from '../../site/runtime';
 import docs from './runtime-dialect-features.md';
-import { assignmentsAndWords } from '../util/commands';
 
 const APPTAINER_ONLY_VARIABLES = BUILD_VARIABLES.filter((spec) => spec.dialect === 'apptainer');
 const VARIABLE = /\$\{?(APPTAINER_[A-Z_]+)\b/g;

@@ -3,6 +3,7 @@ import { defineRule, type Fix } from '../../engine/rule';
 import { replace, unsafeFix } from '../../engine/fixBuilder';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
+import { assignmentsAndWords } from '../util/commands';
 import { recipeMentions } from '../util/recipe-index';
 import { oncePerRange, rangeInWord } from '../util/source';
 import docs from './no-build-gpu-target.md';
@@ -10,7 +11,6 @@ import type { RuleContext } from '../../engine/rule';
 import { activeSites, onSite, siteFact } from '../../site/checks';
 import { describeCode, gpuTargetsOfWords, partitionsWithoutCode, siteGpuTargets, type GpuTargets } from '../../site/gpu';
 import type { Site } from '../../site/profile';
-import { assignmentsAndWords } from '../util/commands';
 
 interface NativePattern {
   regex: RegExp;

@@ -28,7 +28,6 @@ export function offsetOf(recipe: Recipe, position: Range['start']): number {
   return lineIndexOf(recipe).offsetAt(position);
 }
 
-
 /** The last stage and every stage it inherits from through `FROM <stage>`, final first (the recipe's one list). */
 export function finalStageChain(recipe: Recipe): readonly Stage[] {
   return factsOf(recipe).finalStageChain;
