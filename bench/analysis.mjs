@@ -90,12 +90,12 @@ export async function measureAnalysis(root, recipes, { rounds, warmUp, slice = 2
     return {
       dockerfiles: dockerfiles.length,
       rounds,
-      ratio: median(ratios),
+      ratio: quantile(ratios, 0.5),
       lowest: ratios[0],
       highest: ratios[ratios.length - 1],
-      threadRatio: median(perRound.map((r) => r.lint.threadMs / r.validate.threadMs)),
-      lint: { cpuMs: median(perRound.map((r) => r.lint.cpuMs)), findings: perRound[0].lint.findings },
-      validate: { cpuMs: median(perRound.map((r) => r.validate.cpuMs)), findings: perRound[0].validate.findings },
+      threadRatio: quantile(perRound.map((r) => r.lint.threadMs / r.validate.threadMs), 0.5),
+      lint: { cpuMs: quantile(perRound.map((r) => r.lint.cpuMs), 0.5), findings: perRound[0].lint.findings },
+      validate: { cpuMs: quantile(perRound.map((r) => r.validate.cpuMs), 0.5), findings: perRound[0].validate.findings },
       all: { recipes: recipes.length, findings: everyRecipe.findings },
     };
   } finally {
@@ -114,8 +114,6 @@ const answerOf = (child) =>
       resolve(answer);
     });
   });
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
 /** In-process lint of a one-character edit of `text`, `runs` times (median, p95). */
 export function measureLintOfEdit(engine, config, format, text, runs) {
