@@ -39,7 +39,7 @@ import { LineIndex } from './text';
 
 /** Parses a Dockerfile/Containerfile. Never throws: internal failures become a ParseProblem. */
 export function parseDockerfile(text: string): Recipe {
-  return parseDockerfileWithSyntaxTree(text).recipe;
+  return parseDockerfileWithSyntaxTree(text, false).recipe;
 }
 
 /** dockerfile-ast's tree of a Dockerfile and the raw arguments of its instructions, as the front end computed them. */
@@ -48,21 +48,25 @@ export interface DockerfileSyntaxTree {
   arguments: ArgumentsMemo;
 }
 
-/** A parsed Dockerfile and dockerfile-ast's tree of it (absent when the parse failed). */
+/** A parsed Dockerfile and dockerfile-ast's tree of it (absent when the parse failed or the tree was not kept). */
 export interface ParsedDockerfile {
   recipe: Recipe;
   /** Read-only: dockerfile-utils' syntax check reuses it instead of parsing the text and tokenising its instructions again. */
   syntaxTree?: DockerfileSyntaxTree;
 }
 
-/** `parseDockerfile`, keeping dockerfile-ast's tree for the syntax check of the same text. */
-export function parseDockerfileWithSyntaxTree(text: string): ParsedDockerfile {
+/**
+ * `parseDockerfile`, keeping dockerfile-ast's tree and every instruction's raw arguments for the syntax check of the
+ * same text when `keepTree`. Without it only the arguments of the instruction read last are kept while parsing: the
+ * memo of them all was ~53 MB for 40,000 stages, promoted by every scavenge of the parse and then dropped.
+ */
+export function parseDockerfileWithSyntaxTree(text: string, keepTree: boolean): ParsedDockerfile {
   const index = new LineIndex(text);
   try {
-    const memo = new ArgumentsMemo();
+    const memo = keepTree ? new ArgumentsMemo() : new LastArguments();
     const { recipe, dockerfile } = withMemoizedArguments(() => withLinearCommentPlacement(() => new DockerfileFrontEnd(text, index).parse()), memo);
     factsOf(recipe).adoptLineIndex(index);
-    return { recipe, syntaxTree: { dockerfile, arguments: memo } };
+    return memo instanceof ArgumentsMemo ? { recipe, syntaxTree: { dockerfile, arguments: memo } } : { recipe };
   } catch (error) {
     return {
       recipe: {
@@ -109,11 +113,16 @@ function sameRange(a: Range, b: Range): boolean {
   );
 }
 
+/** Answers dockerfile-ast's `getRawArguments` while one of our parses runs (see `withMemoizedArguments`). */
+interface RawArgumentsSource {
+  argumentsOf(instruction: RawArgumentsOwner, compute: (this: RawArgumentsOwner) => Argument[]): Argument[];
+}
+
 /**
  * The raw arguments computed for dockerfile-ast instructions, by document and ranges (see `withMemoizedArguments`).
  * A memo is only valid for the documents it was filled from, which never change.
  */
-export class ArgumentsMemo {
+export class ArgumentsMemo implements RawArgumentsSource {
   /** Per document, the entries by their instruction's start line: an array, not a table keyed by instruction (hashing 80,000 instructions was a tenth of the parse). */
   private readonly byDocument = new Map<object, (ArgumentsEntry | undefined)[]>();
 
@@ -141,6 +150,26 @@ export class ArgumentsMemo {
 }
 
 /**
+ * The raw arguments of the instruction asked about last: dockerfile-ast's parser and the front end each ask several
+ * times about one instruction before the next, so this answers most questions without keeping every instruction's
+ * arguments (a RUN's are computed twice: once while the parser builds it, once when the front end reads it).
+ */
+class LastArguments implements RawArgumentsSource {
+  private last?: ArgumentsEntry & { readonly document: object };
+
+  argumentsOf(instruction: RawArgumentsOwner, compute: (this: RawArgumentsOwner) => Argument[]): Argument[] {
+    const { document, range, instructionRange, escapeChar } = instruction;
+    const last = this.last;
+    if (last?.document === document && last.escapeChar === escapeChar && sameRange(last.range, range) && sameRange(last.instructionRange, instructionRange)) {
+      return last.args;
+    }
+    const args = compute.call(instruction);
+    this.last = { document, range, instructionRange, escapeChar, args };
+    return args;
+  }
+}
+
+/**
  * dockerfile-ast re-tokenises an instruction's arguments on every `getArguments()`, `getArgumentsRange()`,
  * `getRawArgumentsContent()`… call (several times per instruction while parsing, more while we read it),
  * and its own parser builds every instruction twice (recipe/dockerfile-tree.ts builds most of them once; the two
@@ -151,7 +180,7 @@ export class ArgumentsMemo {
  * users such as dockerfile-utils' `validate` (same results over the corpus, about 3x faster), which reads the
  * front end's tree with the front end's `memo`, so a lint tokenises each instruction once.
  */
-export function withMemoizedArguments<T>(run: () => T, memo = new ArgumentsMemo()): T {
+export function withMemoizedArguments<T>(run: () => T, memo: RawArgumentsSource = new ArgumentsMemo()): T {
   const prototype = InstructionClass.prototype as unknown as RawArgumentsOwner;
   const original = prototype.getRawArguments;
   if (typeof original !== 'function') {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Range, Step } from '../../../server/src/recipe/model';
-import { parseDockerfile, parseImageRef } from '../../../server/src/recipe/dockerfile';
+import { parseDockerfile, parseDockerfileWithSyntaxTree, parseImageRef } from '../../../server/src/recipe/dockerfile';
+import { corpusDockerfileTexts } from '../corpusDockerfiles';
 
 function at(range: Range): string {
   return `${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}`;
@@ -368,4 +369,20 @@ test('RUN ["bash", "-c", "…"]: the exec form lists its argv, then the commands
   assert.equal(at(run.script.commands[1].words[2].range), '1:53-1:64');
   // A JSON escape would make the string's text differ from the script the shell reads: not split.
   assert.equal(only(recipe.stages[0].steps[2], 'run').script.commands.length, 1);
+});
+
+test('the model is the same whether the parse keeps every instruction’s arguments for the syntax check or not', (t) => {
+  const texts = [
+    'ARG BASE=alpine\nFROM $BASE AS one\nRUN --mount=type=cache,target=/c make -j4 \\\n    install\nONBUILD RUN echo $A\nFROM one\n',
+    'FROM a\nCOPY --from=one --chmod=755 <<EOF /x\nhi\nEOF\nHEALTHCHECK --interval=5s CMD ["curl", "-f", "http://x"]\nENV A=1 B="two words"\n',
+    '#escape=`\nFROM a\nRUN echo `\n  done\nCMD [ "sh", "-c", "echo hi" ]\nLABEL a=b\nEXPOSE 80 443\nUSER app\nWORKDIR /w\n',
+    ...corpusDockerfileTexts(t),
+  ];
+  for (const text of texts) {
+    const kept = parseDockerfileWithSyntaxTree(text, true);
+    const notKept = parseDockerfileWithSyntaxTree(text, false);
+    assert.ok(kept.syntaxTree);
+    assert.equal(notKept.syntaxTree, undefined);
+    assert.deepEqual(JSON.stringify(notKept.recipe), JSON.stringify(kept.recipe), text.slice(0, 200));
+  }
 });
