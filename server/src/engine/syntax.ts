@@ -13,6 +13,7 @@ import { ImageTemplate } from 'dockerfile-ast/lib/imageTemplate';
 import { withMemoizedArguments, type DockerfileSyntaxTree } from '../recipe/dockerfile';
 import { withLinearCommentPlacement } from '../recipe/dockerfile-comments';
 import { defuseStageNames, restoreStageName } from './syntaxTraps';
+import { withVariableCheckWhereItCanReport } from './syntaxVariableCheck';
 
 type Validation = ReturnType<typeof validate>;
 
@@ -222,11 +223,14 @@ export function validateDockerfile(text: string, settings?: ValidatorSettings, s
     // Stage names that would send its stage-name pattern into exponential backtracking are defused first.
     const defused = defuseStageNames(text);
     // The parser's argument memo (2-3x; the front end's, which has every instruction of its tree), cached instruction
-    // lists and indexed variable lookups (linear in the length). The tree is for `text`: a text whose stage names had
-    // to be defused is parsed again.
+    // lists, indexed variable lookups (linear in the length) and no variable check where it can find nothing. The
+    // tree is for `text`: a text whose stage names had to be defused is parsed again.
     const found = withParsedTree(text, syntaxTree?.dockerfile, () =>
       withMemoizedArguments(
-        () => withLinearCommentPlacement(() => withCachedInstructionLists(() => withIndexedVariableLookups(() => validate(defused.text, settings)))),
+        () =>
+          withLinearCommentPlacement(() =>
+            withCachedInstructionLists(() => withIndexedVariableLookups(() => withVariableCheckWhereItCanReport(() => validate(defused.text, settings)))),
+          ),
         syntaxTree?.arguments,
       ),
     );
