@@ -3,6 +3,8 @@
 import type { Fix } from '../../engine/rule';
 import { insert, safeFix } from '../../engine/fixBuilder';
 import type { Recipe } from '../../recipe/model';
+import { splitShell } from '../../recipe/shell';
+import { LineIndex } from '../../recipe/text';
 import { effectiveName } from './commands';
 import type { Layer } from './layers';
 import { lineIndexOf, offsetOf } from './source';
@@ -40,5 +42,20 @@ export function appendToLayer(recipe: Recipe, layer: Layer, command: string, tit
   } else {
     appended = ` && ${command}`;
   }
+  if (!readsAsCommandOfItsOwn(recipe, text, appended)) {
+    return undefined;
+  }
   return safeFix(title, insert(lineIndexOf(recipe).positionAt(end), appended));
+}
+
+/**
+ * Whether the shell reads `appended` after `text` as a command of its own: after an unclosed quote, `${` or `$(` it
+ * would be part of the last word (and the finding, with its fix, would come back after every Fix All).
+ */
+function readsAsCommandOfItsOwn(recipe: Recipe, text: string, appended: string): boolean {
+  const fixed = text + appended;
+  const index = new LineIndex(fixed);
+  const options = recipe.format === 'dockerfile' ? { escapeChar: recipe.escapeChar, dockerfileComments: true } : {};
+  const last = splitShell(fixed, 0, fixed.length, index, options).commands.at(-1);
+  return last !== undefined && last.depth === 0 && index.offsetAt(last.range.start) >= text.length;
 }
