@@ -53,7 +53,7 @@ const MANAGERS = new Map<string, ManagerSpec>([
  * is not an install command. Rules ask through `installedPackages`, which keeps the answer with the command's facts.
  */
 export function packagesOf(words: readonly Word[]): readonly InstalledPackage[] {
-  if (words.length === 0) {
+  if (!mayInstallPackages(words)) {
     return EMPTY_LIST;
   }
   const program = baseName(words[0].value);
@@ -92,6 +92,15 @@ export function packagesOf(words: readonly Word[]): readonly InstalledPackage[] 
     result.push({ manager: spec.manager, word, name: packageName(value, spec.manager) });
   }
   return result;
+}
+
+/** False when `packagesOf(words)` is empty whatever the other words: the program is no package manager, `dpkg` or `rpm`. */
+export function mayInstallPackages(words: readonly Word[]): boolean {
+  if (words.length === 0) {
+    return false;
+  }
+  const program = baseName(words[0].value);
+  return program === 'dpkg' || program === 'rpm' || MANAGERS.has(program);
 }
 
 function packageFiles(args: readonly Word[], installFlag: RegExp): readonly InstalledPackage[] {

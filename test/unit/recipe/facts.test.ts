@@ -1,11 +1,13 @@
 // RecipeFacts: the per-recipe facts rules share answer like the walks they replace, on long stage chains too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { factsOf } from '../../../server/src/recipe/facts';
+import { effectiveWords, factsOf, installedPackages } from '../../../server/src/recipe/facts';
+import { packagesOf } from '../../../server/src/recipe/packages';
 import { parseDockerfile } from '../../../server/src/recipe/dockerfile';
 import { allScripts, resolveVariable, scriptsOfStage } from '../../../server/src/recipe/query';
 import { isStageReference } from '../../../server/src/rules/util/base-image';
 import { finalStageChain, finalStageChainInOrder, isShipped } from '../../../server/src/rules/util/source';
+import { corpusDockerfileTexts } from '../corpusDockerfiles';
 
 /** `n` stages, each `FROM` the one before; stage 0 defines A, stage 2 declares B without a value. */
 function chain(n: number): string {
@@ -90,4 +92,20 @@ test('each stage has the base of the first stage of its FROM chain, and each bas
   const long = parseDockerfile(chain(20_000));
   assert.equal(factsOf(long).baseStage(long.stages[19_999]), long.stages[0]);
   assert.equal(factsOf(long).stagesOnBase(long.stages[0]).length, 20_000);
+});
+
+test('installed packages: what the install commands name, through wrappers; nothing for other commands', (t) => {
+  const recipe = parseDockerfile(
+    'FROM ubuntu:24.04\n' +
+      'RUN apt-get update && apt-get install -y --no-install-recommends gcc libfoo=1.2 && make -j4 install\n' +
+      'RUN sudo -u root env A=1 dnf install -y openmpi && /usr/bin/apt-get/ install x && dpkg -i ./cuda_12_amd64.deb && pip install numpy\n',
+  );
+  const named = factsOf(recipe).commands.map((command) => installedPackages(command).map((p) => `${p.manager}:${p.name}`).join(' '));
+  assert.deepEqual(named, ['', 'apt:gcc apt:libfoo', '', 'rpm:openmpi', 'apt:x', 'file:cuda', '']);
+  // Every corpus command: the same packages as the words it runs give.
+  for (const text of corpusDockerfileTexts(t)) {
+    for (const command of factsOf(parseDockerfile(text)).commands) {
+      assert.deepEqual(installedPackages(command), packagesOf(effectiveWords(command)), command.words.map((w) => w.text).join(' '));
+    }
+  }
 });
