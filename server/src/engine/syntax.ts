@@ -221,7 +221,7 @@ function withParsedTree<T>(text: string, tree: Dockerfile | undefined, run: () =
 export function validateDockerfile(text: string, settings?: ValidatorSettings, syntaxTree?: DockerfileSyntaxTree): Validation {
   try {
     // Stage names that would send its stage-name pattern into exponential backtracking are defused first.
-    const defused = defuseStageNames(text);
+    const defused = defuseStageNames(text, syntaxTree?.dockerfile);
     // The parser's argument memo (2-3x; the front end's, which has every instruction of its tree), cached instruction
     // lists, indexed variable lookups (linear in the length) and no variable check where it can find nothing. The
     // tree is for `text`: a text whose stage names had to be defused is parsed again.

@@ -6,7 +6,7 @@
 // (a stray continuation, found by the fuzzer) took four minutes. Such a name is invalid anyway, so its
 // first letter is replaced by `!` (same length, so every range stays put) and the regex fails at once;
 // the message of the finding is given back its original name.
-import { DockerfileParser } from 'dockerfile-ast';
+import { DockerfileParser, type Dockerfile } from 'dockerfile-ast';
 import { withLinearCommentPlacement } from '../recipe/dockerfile-comments';
 
 /** The same language as dockerfile-utils' stage-name regex, without the nested quantifier. */
@@ -20,13 +20,14 @@ export interface DefusedText {
   names: Map<string, string>;
 }
 
-export function defuseStageNames(text: string): DefusedText {
+/** `tree`: dockerfile-ast's parse of `text`, when the caller has one (the front end's). */
+export function defuseStageNames(text: string, tree?: Dockerfile): DefusedText {
   const names = new Map<string, string>();
   if (!hasSuspectFrom(text)) {
     return { text, names };
   }
   const characters = text.split('');
-  const document = withLinearCommentPlacement(() => DockerfileParser.parse(text));
+  const document = tree ?? withLinearCommentPlacement(() => DockerfileParser.parse(text));
   const lines = lineStarts(text);
   for (const from of document.getFROMs()) {
     const argument = from.getArguments()[2];

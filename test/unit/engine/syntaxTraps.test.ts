@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { validate } from 'dockerfile-utils';
+import { Parser } from 'dockerfile-ast/lib/parser';
 import { lint } from '../../../server/src/engine/lint';
 import { defuseStageNames } from '../../../server/src/engine/syntaxTraps';
 import { allRules } from '../../../server/src/rules/index';
@@ -33,4 +34,21 @@ test('a long invalid stage name (a stray continuation after FROM) is checked at 
   ]);
   assert.equal(defuseStageNames('FROM ubuntu AS good.name\n').names.size, 0);
   assert.equal(defuseStageNames('FROM ubuntu\nRUN make\n').text, 'FROM ubuntu\nRUN make\n');
+});
+
+test('a FROM that must be looked at does not cost a second parse: the front end\'s tree is read (fuzz 647335787:1415)', () => {
+  const text = 'FROM ubuntu:24.04 \\\n  AS build\nRUN make\nFROM build AS final\n';
+  assert.deepEqual(syntax(text), validate(text).map((d) => `dockerfile-utils/${String(d.code)} ${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${String(d.message)}`));
+  const original = Parser.prototype.parse;
+  let parses = 0;
+  Parser.prototype.parse = function counted(this: Parser, content: string) {
+    parses++;
+    return original.call(this, content);
+  };
+  try {
+    lint(text, { rules: allRules, format: 'dockerfile' });
+  } finally {
+    Parser.prototype.parse = original;
+  }
+  assert.equal(parses, 1);
 });
