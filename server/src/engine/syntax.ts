@@ -14,6 +14,7 @@ import { withMemoizedArguments, type DockerfileSyntaxTree } from '../recipe/dock
 import { withLinearCommentPlacement } from '../recipe/dockerfile-comments';
 import { defuseStageNames, restoreStageName } from './syntaxTraps';
 import { withVariableCheckWhereItCanReport } from './syntaxVariableCheck';
+import { withLinearVariableParsing } from './syntaxVariableParse';
 
 type Validation = ReturnType<typeof validate>;
 
@@ -223,16 +224,11 @@ export function validateDockerfile(text: string, settings?: ValidatorSettings, s
     // Stage names that would send its stage-name pattern into exponential backtracking are defused first.
     const defused = defuseStageNames(text, syntaxTree?.dockerfile);
     // The parser's argument memo (2-3x; the front end's, which has every instruction of its tree), cached instruction
-    // lists, indexed variable lookups (linear in the length) and no variable check where it can find nothing. The
-    // tree is for `text`: a text whose stage names had to be defused is parsed again.
+    // lists, indexed variable lookups, variables parsed in linear time (all linear in the length) and no variable check
+    // where it can find nothing. The tree is for `text`: a text whose stage names had to be defused is parsed again.
+    const check = () => withVariableCheckWhereItCanReport(() => withLinearVariableParsing(() => validate(defused.text, settings)));
     const found = withParsedTree(text, syntaxTree?.dockerfile, () =>
-      withMemoizedArguments(
-        () =>
-          withLinearCommentPlacement(() =>
-            withCachedInstructionLists(() => withIndexedVariableLookups(() => withVariableCheckWhereItCanReport(() => validate(defused.text, settings)))),
-          ),
-        syntaxTree?.arguments,
-      ),
+      withMemoizedArguments(() => withLinearCommentPlacement(() => withCachedInstructionLists(() => withIndexedVariableLookups(check))), syntaxTree?.arguments),
     );
     if (defused.names.size > 0) {
       for (const diagnostic of found) {
