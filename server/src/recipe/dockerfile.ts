@@ -215,6 +215,7 @@ class DockerfileFrontEnd {
   private checkDirective?: { value: string; range: Range };
   /** Lower-case names of the stages parsed so far (a FROM may name an earlier stage). */
   private readonly stageNames = new Set<string>();
+  private readonly keywords = new Map<string, string>();
 
   constructor(
     private readonly text: string,
@@ -357,6 +358,16 @@ class DockerfileFrontEnd {
     }
   }
 
+  /** One string per keyword as written (`RUN`, `run`): dockerfile-ast slices a new one for every instruction. */
+  private keyword(written: string): string {
+    const known = this.keywords.get(written);
+    if (known !== undefined) {
+      return known;
+    }
+    this.keywords.set(written, written);
+    return written;
+  }
+
   /**
    * Every step is an object literal with its fields written out: V8 gives each object made by
    * `{ ...base, more }` a hidden class of its own, and 80,000 steps with 80,000 shapes made every
@@ -364,7 +375,7 @@ class DockerfileFrontEnd {
    */
   private stepBase(instruction: Instruction): StepBase {
     return {
-      keyword: instruction.getInstruction(),
+      keyword: this.keyword(instruction.getInstruction()),
       keywordRange: instruction.getInstructionRange(),
       range: instruction.getRange(),
     };
@@ -577,7 +588,9 @@ class DockerfileFrontEnd {
 
   private argumentWord(arg: Argument): Word {
     const range = arg.getRange();
-    return { text: this.slice(range), value: unquote(arg.getValue()), range };
+    const text = this.slice(range);
+    const value = unquote(arg.getValue());
+    return { text, value: value === text ? text : value, range };
   }
 
   /**

@@ -766,11 +766,9 @@ class Splitter {
   }
 
   private makeWord(scanned: ScannedWord): Word {
-    return {
-      text: this.text.slice(scanned.start, scanned.end),
-      value: scanned.value,
-      range: this.index.range(scanned.start, scanned.end),
-    };
+    const text = this.text.slice(scanned.start, scanned.end);
+    // Most words are written without quotes or escapes: one string for both (the model keeps every word).
+    return { text, value: scanned.value === text ? text : scanned.value, range: this.index.range(scanned.start, scanned.end) };
   }
 
   private isWordEnd(p: number): boolean {
