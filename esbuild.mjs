@@ -1,4 +1,6 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -35,11 +37,61 @@ const renderRuleDocs = {
   },
 };
 
-const builds = [
+/** The bundles that ship (the .vsix and the npm package): their third-party code is listed in dist/ThirdPartyNotices.txt. */
+const shipped = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/worker.ts'], outfile: 'dist/worker.js' },
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+].map((build) => ({ ...build, metafile: true }));
+
+// dist/ThirdPartyNotices.txt: the name, version, licence and licence text of every npm package bundled into the
+// shipped files (their MIT and similar licences ask that the notice travel with the code).
+const LICENSE_FILE = /^(licen[cs]e|copying)(\.(md|txt))?$/i;
+
+/** The package directories (relative to the root) of the inputs under node_modules, e.g. node_modules/@scope/name. */
+function bundledPackageDirs(metafiles) {
+  const dirs = new Set();
+  for (const metafile of metafiles) {
+    for (const input of Object.keys(metafile.inputs)) {
+      const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+      if (match) {
+        dirs.add(match[1]);
+      }
+    }
+  }
+  return [...dirs].sort();
+}
+
+function licenseText(dir) {
+  const file = readdirSync(dir).find((name) => LICENSE_FILE.test(name));
+  return file ? readFileSync(join(dir, file), 'utf8').trim() : undefined;
+}
+
+/** The notices for the packages in `metafiles`; throws when a bundled package has no licence text to ship. */
+function thirdPartyNotices(root, metafiles) {
+  const sections = [];
+  for (const dir of bundledPackageDirs(metafiles)) {
+    const manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
+    const text = licenseText(join(root, dir));
+    if (!text) {
+      throw new Error(`${dir} is bundled but has no licence file to put in dist/ThirdPartyNotices.txt`);
+    }
+    sections.push(`${manifest.name} ${manifest.version} (${manifest.license ?? 'see below'})\n\n${text}`);
+  }
+  sections.sort();
+  const header = 'hpclint bundles the following npm packages into dist/. Their licences follow.';
+  return `${[header, ...sections].join(`\n\n${'-'.repeat(78)}\n\n`)}\n`;
+}
+
+function writeThirdPartyNotices(root, metafiles) {
+  if (existsSync(join(root, 'dist'))) {
+    writeFileSync(join(root, 'dist', 'ThirdPartyNotices.txt'), thirdPartyNotices(root, metafiles));
+  }
+}
+
+const builds = [
+  ...shipped,
   {
     entryPoints: ['server/src/docs/generate.ts'],
     outfile: 'dist/docs.js',
@@ -53,6 +105,7 @@ const contexts = await Promise.all(builds.map((b) => esbuild.context({ ...common
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
-  await Promise.all(contexts.map((c) => c.rebuild()));
+  const results = await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
+  writeThirdPartyNotices(root, results.map((result) => result.metafile).filter(Boolean));
 }

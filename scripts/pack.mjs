@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { buildProduction, root, stage } from './package.mjs';
 
 /** What ships besides the manifest (also the `files` list of the packed manifest). */
-export const packedFiles = ['dist/cli.js', 'dist/server.js', 'dist/worker.js', 'docs/rules', 'README.md', 'CHANGELOG.md', 'LICENSE'];
+export const packedFiles = ['dist/cli.js', 'dist/server.js', 'dist/worker.js', 'dist/ThirdPartyNotices.txt', 'docs/rules', 'README.md', 'CHANGELOG.md', 'LICENSE'];
 
 const MANIFEST_FIELDS = ['name', 'version', 'description', 'keywords', 'homepage', 'bugs', 'repository', 'license', 'engines', 'bin'];
 

@@ -18,6 +18,7 @@ export const allowedFiles = [
   /^changelog\.md$/i,
   /^LICENSE(\.txt)?$/,
   /^dist\/(client|server|worker)\.js$/,
+  /^dist\/ThirdPartyNotices\.txt$/,
   /^syntaxes\/[\w.-]+\.json$/,
   /^snippets\/[\w.-]+\.(json|code-snippets)$/,
   /^languages\/[\w.-]+\.json$/,

@@ -1,6 +1,6 @@
 // Builds the real .vsix into a temporary folder and checks what it holds.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,7 @@ test('the .vsix holds the bundles, manifest, licence, readme and icon', () => {
     'extension/dist/client.js',
     'extension/dist/server.js',
     'extension/dist/worker.js',
+    'extension/dist/ThirdPartyNotices.txt',
     'extension/readme.md',
     'extension/LICENSE.txt',
     'extension/images/icon.png',
@@ -72,6 +73,15 @@ test('every file the packaged manifest points to is inside the .vsix', () => {
     const name = `extension/${path.replace(/^\.\//, '')}`;
     assert.ok(names().includes(name), `${name} (referenced by package.json) is not in the .vsix`);
   }
+});
+
+test('the .vsix carries the licence text of the npm packages bundled into it', () => {
+  const notices = packaged.entries.find((e) => e.name === 'extension/dist/ThirdPartyNotices.txt')?.read().toString('utf8') ?? '';
+  for (const bundled of ['dockerfile-ast', 'dockerfile-utils', 'dockerfile-language-service', 'vscode-languageserver', 'vscode-languageclient', 'yaml']) {
+    const manifest = JSON.parse(readFileSync(join(script.root, 'node_modules', bundled, 'package.json'), 'utf8')) as { version: string };
+    assert.ok(notices.includes(`\n${bundled} ${manifest.version} (`), `${bundled} ${manifest.version} is listed`);
+  }
+  assert.ok(notices.includes('Copyright (c) 2017-2021 Remy Suen'), 'dockerfile-ast\'s copyright notice travels with its code');
 });
 
 test('the packaged bundles are production builds without source maps', () => {
