@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { fuzz, loadFixtures, loadSeeds, makeCase, QUICK_LIMITS, reduce, Runner, signature, type Outcome } from './fuzzer';
-import { loadShapes, shapeCpuMs, type Shape } from './shapes';
+import { cpuMs, cpuMsUntil, loadShapes, shapeWork, type Shape } from './shapes';
 
 /** The seed and size of the run in `npm test`; change the seed only together with a reason. */
 const SEED = 20261206;
@@ -32,37 +32,51 @@ test('every regression fixture from earlier fuzz runs is analysed cleanly', asyn
  * took 30 to 130 times as long. A ratio, not a time: it holds on a loaded machine.
  */
 const GROWTH_LIMIT = 20;
-
-/** Measurements of a shape before it fails: a quadratic shape fails each, a burst of load or a GC does not. */
-const ATTEMPTS = 3;
+/**
+ * A ratio measured below this is linear beyond doubt (linear shapes measure 5-11x), so the shape needs no more
+ * measurements. Load can lower a measured ratio only by slowing the small input's block, and a quadratic shape
+ * (30x and more) would need that block slowed some 2.5-fold.
+ */
+const CLEARLY_LINEAR = 12;
+/**
+ * …and one at or above this after two measurements is super-linear beyond doubt (the worst a loaded machine ever
+ * made of a linear shape was 27x, with blocks of a few milliseconds), so a regression fails without five
+ * measurements of its slow large input.
+ */
+const CLEARLY_SUPER_LINEAR = 2 * GROWTH_LIMIT;
+/** Measurements (a timed block of each input) of a shape at most: a quadratic shape stays over the limit in each, a burst of load or a GC does not. */
+const MEASUREMENTS = 5;
 /** Each timed block lasts at least this long (ms), so that the kernel's CPU accounting does not round it away. */
 const BLOCK_MS = 40;
 
 /**
- * CPU time of 8× the input over that of the input: the small input is timed as 8 back-to-back analyses for each
- * analysis of the large one (the same work), and both are repeated until a block lasts `BLOCK_MS`.
+ * CPU time of 8× the input over that of the input: a timed block of the large input (repeated until it lasts
+ * `BLOCK_MS`), then one of eight times as many runs of the small input (the same work), the least of each over the
+ * measurements so far, measured again while the ratio is in doubt. The first block also compiles the code: it can only
+ * raise the first ratio.
  */
-function growthRatio(shape: Shape): { small: number; large: number; ratio: number } {
-  const once = shapeCpuMs(shape, shape.units * 8, 1);
-  const repeat = Math.max(1, Math.ceil(BLOCK_MS / Math.max(once, 1)));
-  const small = shapeCpuMs(shape, shape.units, 3, 8 * repeat);
-  const large = shapeCpuMs(shape, shape.units * 8, 3, repeat);
-  return { small, large, ratio: large / small };
+function growthRatio(shape: Shape): { small: number; large: number; ratio: number; measurements: number } {
+  const large = shapeWork(shape, shape.units * 8);
+  const small = shapeWork(shape, shape.units);
+  let largeMs = Infinity;
+  let smallMs = Infinity;
+  let measurements = 0;
+  const inDoubt = (ratio: number): boolean => ratio >= CLEARLY_LINEAR && (measurements < 2 || ratio < CLEARLY_SUPER_LINEAR);
+  do {
+    const block = cpuMsUntil(large, BLOCK_MS);
+    largeMs = Math.min(largeMs, block.ms / block.runs);
+    smallMs = Math.min(smallMs, cpuMs(small, 8 * block.runs) / (8 * block.runs));
+    measurements++;
+  } while (measurements < MEASUREMENTS && inDoubt(largeMs / smallMs));
+  return { small: smallMs, large: largeMs, ratio: largeMs / smallMs, measurements };
 }
 
 test('input shapes that were once super-linear grow linearly (test/fixtures/fuzz/shapes)', (t) => {
   const shapes = loadShapes();
   assert.ok(shapes.length > 0);
   for (const shape of shapes) {
-    shapeCpuMs(shape, shape.units, 1);
-    let growth = growthRatio(shape);
-    for (let attempt = 2; attempt <= ATTEMPTS && growth.ratio >= GROWTH_LIMIT; attempt++) {
-      t.diagnostic(`${shape.name}: ${growth.ratio.toFixed(0)}x, measuring again (${attempt} of ${ATTEMPTS})`);
-      const again = growthRatio(shape);
-      growth = again.ratio < growth.ratio ? again : growth;
-    }
-    const { small, large, ratio } = growth;
-    t.diagnostic(`${shape.name}: ${small.toFixed(1)} ms → ${large.toFixed(1)} ms for 8× the input`);
+    const { small, large, ratio, measurements } = growthRatio(shape);
+    t.diagnostic(`${shape.name}: ${small.toFixed(1)} ms → ${large.toFixed(1)} ms for 8× the input (${ratio.toFixed(1)}×, ${measurements} measured)`);
     assert.ok(ratio < GROWTH_LIMIT, `${shape.name}: 8× the input took ${ratio.toFixed(0)}× the CPU time (${small.toFixed(1)} → ${large.toFixed(1)} ms); ${shape.why}`);
   }
 });

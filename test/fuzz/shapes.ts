@@ -46,8 +46,9 @@ export function shapeText(shape: Shape, units: number): string {
   return parts.join('');
 }
 
-/** The work measured for a shape (anything it needs first is done here, unmeasured). */
-function measuredWork(shape: Shape, text: string): () => unknown {
+/** The work measured for a shape at `units` repetitions (anything it needs first is done here, unmeasured). */
+export function shapeWork(shape: Shape, units: number): () => unknown {
+  const text = shapeText(shape, units);
   const rules = allRules.filter((rule) => shape.rules.includes(rule.meta.code));
   if (rules.length !== shape.rules.length) {
     throw new Error(`${shape.name}: unknown rule in ${shape.rules.join(', ')}`);
@@ -69,25 +70,40 @@ function measuredWork(shape: Shape, text: string): () => unknown {
 }
 
 /**
- * The CPU time (ms) of one analysis of the shape at `units` repetitions: the least, over `runs` tries, of
- * `repeat` back-to-back analyses divided by `repeat`. The least is the try load disturbed least; repeating
- * a small input keeps each timed block long enough that the kernel's CPU accounting (which can tick in
- * milliseconds) and one GC pause do not decide the ratio. Each block starts on a collected heap, so it does not
- * pay for the garbage of the work before it.
+ * CPU time (ms) of `runs` back-to-back calls of `work`. The block starts on a collected heap, so it does not pay for
+ * the garbage of the work before it (the collection also drops some compiled code: the first call pays for compiling
+ * it again, in every block alike).
  */
-export function shapeCpuMs(shape: Shape, units: number, runs = 3, repeat = 1): number {
-  const work = measuredWork(shape, shapeText(shape, units));
-  let least = Infinity;
-  for (let run = 0; run < runs; run++) {
-    collectGarbage();
-    const started = process.cpuUsage();
-    for (let i = 0; i < repeat; i++) {
-      work();
-    }
-    const used = process.cpuUsage(started);
-    least = Math.min(least, (used.user + used.system) / 1000 / repeat);
+export function cpuMs(work: () => unknown, runs: number): number {
+  collectGarbage();
+  const started = process.cpuUsage();
+  for (let i = 0; i < runs; i++) {
+    work();
   }
-  return least;
+  return cpuMsSince(started);
+}
+
+/**
+ * Back-to-back calls of `work` until they took `minMs` of CPU time (on a collected heap, as `cpuMs`): that time and
+ * the calls made. A block that long is not rounded away by the kernel's CPU accounting (which can tick in milliseconds)
+ * nor decided by one GC pause.
+ */
+export function cpuMsUntil(work: () => unknown, minMs: number): { ms: number; runs: number } {
+  collectGarbage();
+  const started = process.cpuUsage();
+  let runs = 0;
+  let ms: number;
+  do {
+    work();
+    runs++;
+    ms = cpuMsSince(started);
+  } while (ms < minMs);
+  return { ms, runs };
+}
+
+function cpuMsSince(started: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(started);
+  return (used.user + used.system) / 1000;
 }
 
 /** A full garbage collection, without starting node with `--expose-gc`. */
