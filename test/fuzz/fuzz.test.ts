@@ -103,57 +103,62 @@ test('cases are repeatable: the same seed and index give the same bytes', () => 
   assert.ok(!makeCase(SEED, 1, seeds, QUICK_LIMITS).bytes.equals(makeCase(SEED, 2, seeds, QUICK_LIMITS).bytes));
 });
 
+/**
+ * A runner whose child fails on purpose on inputs marked FUZZ-SELF-TEST-THROW, -HANG or -EXIT, shared by the
+ * harness's own tests. Its own hang limit is a minute: a case that hangs is cut short by the limit the test gives it.
+ */
+let planted: Runner | undefined;
+async function plantedRunner(): Promise<Runner> {
+  planted ??= await Runner.create({ env: { HPCLINT_FUZZ_SELF_TEST: '1' }, hangAfterMs: 60_000 });
+  return planted;
+}
+after(() => planted?.close());
+
+/** A hang is noticed after this long (ms). */
+const HANG_MS = 1000;
+const at = { fileName: 'Dockerfile', position: { line: 0, character: 0 } };
+
 test('the harness notices an exception, a dead process and a hang, and reduces a crash to its cause', async () => {
-  const planted = await Runner.create({ env: { HPCLINT_FUZZ_SELF_TEST: '1' }, hangAfterMs: 3000 });
-  try {
-    const at = { fileName: 'Dockerfile', position: { line: 0, character: 0 } };
-    const input = (marker: string): Buffer => Buffer.from(`FROM ubuntu:24.04\nRUN make\n# FUZZ-SELF-TEST-${marker}\nRUN echo done\n`);
-    const thrown = await planted.run({ ...at, bytes: input('THROW') });
-    assert.equal(signature(thrown), 'error: Error: planted crash');
-    assert.equal((await planted.run({ ...at, bytes: input('EXIT') })).kind, 'died');
-    assert.equal((await planted.run({ ...at, bytes: input('HANG') })).kind, 'hang');
-    // The runner restarts its child after a death or a hang.
-    assert.equal((await planted.run({ ...at, bytes: Buffer.from('FROM ubuntu:24.04\n') })).kind, 'ok');
-    const reduced = await reduce(input('THROW'), async (candidate) => signature(await planted.run({ ...at, bytes: candidate })) === signature(thrown));
-    assert.equal(reduced.toString(), 'FUZZ-SELF-TEST-THROW');
-    // Out of time, the reduction keeps what it has: here, the whole input, without running a candidate.
-    let runs = 0;
-    const unreduced = await reduce(input('THROW'), async () => ++runs > 0, 400, -1);
-    assert.equal(unreduced.toString(), input('THROW').toString());
-    assert.equal(runs, 0);
-  } finally {
-    planted.close();
-  }
+  const runner = await plantedRunner();
+  const input = (marker: string): Buffer => Buffer.from(`FROM ubuntu:24.04\nRUN make\n# FUZZ-SELF-TEST-${marker}\nRUN echo done\n`);
+  const thrown = await runner.run({ ...at, bytes: input('THROW') });
+  assert.equal(signature(thrown), 'error: Error: planted crash');
+  assert.equal((await runner.run({ ...at, bytes: input('EXIT') })).kind, 'died');
+  assert.equal((await runner.run({ ...at, bytes: input('HANG') }, HANG_MS)).kind, 'hang');
+  // The runner restarts its child after a death or a hang.
+  assert.equal((await runner.run({ ...at, bytes: Buffer.from('FROM ubuntu:24.04\n') })).kind, 'ok');
+  const reduced = await reduce(input('THROW'), async (candidate) => signature(await runner.run({ ...at, bytes: candidate })) === signature(thrown));
+  assert.equal(reduced.toString(), 'FUZZ-SELF-TEST-THROW');
+  // Out of time, the reduction keeps what it has: here, the whole input, without running a candidate.
+  let runs = 0;
+  const unreduced = await reduce(input('THROW'), async () => ++runs > 0, 400, -1);
+  assert.equal(unreduced.toString(), input('THROW').toString());
+  assert.equal(runs, 0);
 });
 
 // A reduction checked its budget only between candidates, so one candidate could run for its whole hang limit
 // (over three minutes for 2 MB) past it, and a crash that takes half a minute per run kept a finished ten-minute
 // run busy for many minutes with nothing printed. Each candidate now gets what is left of the budget.
 test('a reduction ends within its time budget even when a candidate hangs', { timeout: 30_000 }, async () => {
-  // Without the cap the first candidate would hang for the runner's own limit, past the test's timeout.
-  const planted = await Runner.create({ env: { HPCLINT_FUZZ_SELF_TEST: '1' }, hangAfterMs: 60_000 });
-  try {
-    const at = { fileName: 'Dockerfile', position: { line: 0, character: 0 } };
-    const outcomes: Outcome[] = [];
-    const input = Buffer.from('FROM ubuntu:24.04\nRUN make\n# FUZZ-SELF-TEST-HANG\nRUN echo done\n');
-    const reduced = await reduce(
-      input,
-      async (candidate, remainingMs) => {
-        const outcome = await planted.run({ ...at, bytes: candidate }, remainingMs);
-        outcomes.push(outcome);
-        return outcome.kind === 'hang';
-      },
-      400,
-      2000,
-    );
-    assert.ok(outcomes.length > 0);
-    for (const outcome of outcomes) {
-      assert.ok(outcome.kind !== 'hang' || outcome.wallMs < 30_000, JSON.stringify(outcome));
-    }
-    assert.ok(reduced.toString().includes('FUZZ-SELF-TEST-HANG'));
-    // The runner goes on with its own limit afterwards.
-    assert.equal((await planted.run({ ...at, bytes: Buffer.from('FROM ubuntu:24.04\n') })).kind, 'ok');
-  } finally {
-    planted.close();
+  // Without the cap the first candidate would hang for the runner's own limit (a minute), past the test's timeout.
+  const runner = await plantedRunner();
+  const outcomes: Outcome[] = [];
+  const input = Buffer.from('FROM ubuntu:24.04\nRUN make\n# FUZZ-SELF-TEST-HANG\nRUN echo done\n');
+  const reduced = await reduce(
+    input,
+    async (candidate, remainingMs) => {
+      const outcome = await runner.run({ ...at, bytes: candidate }, remainingMs);
+      outcomes.push(outcome);
+      return outcome.kind === 'hang';
+    },
+    400,
+    1000,
+  );
+  assert.ok(outcomes.length > 0);
+  for (const outcome of outcomes) {
+    assert.ok(outcome.kind !== 'hang' || outcome.wallMs < 30_000, JSON.stringify(outcome));
   }
+  assert.ok(reduced.toString().includes('FUZZ-SELF-TEST-HANG'));
+  // The runner goes on with its own limit afterwards.
+  assert.equal((await runner.run({ ...at, bytes: Buffer.from('FROM ubuntu:24.04\n') })).kind, 'ok');
 });
