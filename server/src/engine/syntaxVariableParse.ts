@@ -8,6 +8,9 @@
 // the next newline is looked up once per argument position instead of scanned for. Everything else is the library's
 // code as it is, with the same Variables, made by the same calls in the same order (test/unit/engine/syntaxVariableParse.test.ts
 // compares the two over the corpus and random arguments).
+//
+// Adapted from dockerfile-ast 0.7.1, lib/instruction.js. Copyright (c) 2017-2021 Remy Suen. MIT License; its text is in
+// node_modules/dockerfile-ast/License.txt and, for the shipped bundles, dist/ThirdPartyNotices.txt.
 import { Instruction, Variable } from 'dockerfile-ast';
 import { Range, type Position } from 'vscode-languageserver-types';
 
