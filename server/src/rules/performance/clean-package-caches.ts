@@ -75,52 +75,61 @@ function isAptCommand(command: ShellCommand): boolean {
   return APT.has(effectiveName(command)) || effectiveName(command) === 'apt-cache';
 }
 
-/** Stages built on `stage` through `FROM <stage>` (directly or not), `stage` included. */
-function stageAndDescendants(recipe: Recipe, stage: Stage): Set<Stage> {
-  const facts = factsOf(recipe);
-  const family = new Set<Stage>([stage]);
-  for (const candidate of recipe.stages) {
-    const seen = new Set<Stage>();
-    for (let current = facts.parentStage(candidate); current !== undefined && !seen.has(current); current = facts.parentStage(current)) {
-      seen.add(current);
-      if (current === stage) {
-        family.add(candidate);
-        break;
-      }
-    }
-  }
-  return family;
-}
+/**
+ * Per lint: whether a later RUN needs the apt lists, each stage's part found once (a rescan per layer was cubic in a
+ * chain of stages built on one another).
+ */
+class AptListsNeeds {
+  private readonly lastRuns = new Map<Stage, number>();
+  private builtOnByNeedingStage?: Set<Stage>;
 
-/** True when a later RUN of the stage (or of stages built on it) uses apt before its own `apt-get update`. */
-function laterRunsNeedLists(recipe: Recipe, layer: Layer, lastNeeding: Map<Stage, number>): boolean {
-  const family = stageAndDescendants(recipe, layer.stage);
-  const step = layer.steps[layer.steps.length - 1];
-  for (const stage of recipe.stages) {
-    if (!family.has(stage)) {
-      continue;
-    }
-    const last = lastRunNeedingLists(stage, lastNeeding);
-    if (stage === layer.stage ? last > step.range.start.line : last >= 0) {
-      return true;
-    }
-  }
-  return false;
-}
+  constructor(private readonly recipe: Recipe) {}
 
-/** Start line of the stage's last RUN whose first apt command is not `update` (-1: none), found once per stage and lint. */
-function lastRunNeedingLists(stage: Stage, lastNeeding: Map<Stage, number>): number {
-  let last = lastNeeding.get(stage);
-  if (last === undefined) {
-    last = -1;
-    for (const other of stage.steps) {
-      if (other.kind === 'run' && runNeedsLists(other.script.commands)) {
-        last = Math.max(last, other.range.start.line);
-      }
-    }
-    lastNeeding.set(stage, last);
+  /** True when a later RUN of the layer's stage, or any RUN of a stage built on it (`FROM <stage>`, directly or not), uses apt before its own `apt-get update`. */
+  laterRunsNeedLists(layer: Layer): boolean {
+    const step = layer.steps[layer.steps.length - 1];
+    return this.lastRunNeedingLists(layer.stage) > step.range.start.line || this.stagesBuiltOnNeedingStages().has(layer.stage);
   }
-  return last;
+
+  /** Start line of the stage's last RUN whose first apt command is not `update` (-1: none). */
+  private lastRunNeedingLists(stage: Stage): number {
+    let last = this.lastRuns.get(stage);
+    if (last === undefined) {
+      last = -1;
+      for (const other of stage.steps) {
+        if (other.kind === 'run' && runNeedsLists(other.script.commands)) {
+          last = Math.max(last, other.range.start.line);
+        }
+      }
+      this.lastRuns.set(stage, last);
+    }
+    return last;
+  }
+
+  /** The stages that some other stage with a RUN needing the lists is built on, directly or not. */
+  private stagesBuiltOnNeedingStages(): Set<Stage> {
+    if (this.builtOnByNeedingStage === undefined) {
+      const facts = factsOf(this.recipe);
+      // Without a cycle of stage references, a stage already marked has its own ancestors marked too.
+      const stopAtMarked = !facts.stageReferencesCycle;
+      const marked = new Set<Stage>();
+      for (const needing of this.recipe.stages) {
+        if (this.lastRunNeedingLists(needing) < 0) {
+          continue;
+        }
+        const seen = new Set<Stage>();
+        for (let current = facts.parentStage(needing); current !== undefined && current !== needing && !seen.has(current); current = facts.parentStage(current)) {
+          if (stopAtMarked && marked.has(current)) {
+            break;
+          }
+          seen.add(current);
+          marked.add(current);
+        }
+      }
+      this.builtOnByNeedingStage = marked;
+    }
+    return this.builtOnByNeedingStage;
+  }
 }
 
 function runNeedsLists(commands: readonly ShellCommand[]): boolean {
@@ -149,7 +158,7 @@ function installsWithApt({ command }: LayerCommand): boolean {
   return APT.has(effectiveName(command)) && APT_INSTALLS.has(subcommandValue(effectiveWords(command), APT_WITH_VALUE));
 }
 
-function aptFinding(recipe: Recipe, layer: Layer, report: Reporter, lastNeeding: Map<Stage, number>): void {
+function aptFinding(recipe: Recipe, layer: Layer, report: Reporter, listsNeeds: AptListsNeeds): void {
   const index = layer.commands.findIndex(isAptUpdate);
   if (index < 0) {
     return;
@@ -162,7 +171,7 @@ function aptFinding(recipe: Recipe, layer: Layer, report: Reporter, lastNeeding:
   }
   const installs = rest.some(installsWithApt);
   const fix =
-    installs && runsDirectly(command) && (recipe.format === 'apptainer' || !laterRunsNeedLists(recipe, layer, lastNeeding))
+    installs && runsDirectly(command) && (recipe.format === 'apptainer' || !listsNeeds.laterRunsNeedLists(layer))
       ? appendToLayer(recipe, layer, `rm -rf ${APT_LISTS}/*`, `Remove the apt lists at the end of this ${layer.steps[0].keyword}`)
       : undefined;
   const lists = CACHE_WEIGHTS['apt-lists'];
@@ -410,9 +419,9 @@ export default defineRule({
       const first = effectiveWords(command)[0] ?? last;
       context.report({ range: { start: first.range.start, end: last.range.end }, message, severity, fixes: fix ? [fix] : undefined });
     };
-    const lastNeeding = new Map<Stage, number>();
+    const listsNeeds = new AptListsNeeds(recipe);
     for (const layer of shippedLayers(recipe)) {
-      aptFinding(recipe, layer, report, lastNeeding);
+      aptFinding(recipe, layer, report, listsNeeds);
       rpmFinding(recipe, layer, report);
       pipFindings(recipe, layer, report);
       condaFinding(recipe, layer, report);
