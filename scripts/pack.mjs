@@ -9,8 +9,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildProduction, root, stage } from './package.mjs';
 
-/** What ships besides the manifest (also the `files` list of the packed manifest). */
-export const packedFiles = ['dist/cli.js', 'dist/server.js', 'dist/worker.js', 'dist/ThirdPartyNotices.txt', 'docs/rules', 'README.md', 'CHANGELOG.md', 'LICENSE'];
+/**
+ * What ships besides the manifest: package.json's `files`, which `npm pack` of a checkout uses too (one list, so the
+ * two packages cannot differ).
+ */
+export const packedFiles = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).files;
 
 const MANIFEST_FIELDS = ['name', 'version', 'description', 'keywords', 'homepage', 'bugs', 'repository', 'license', 'engines', 'bin'];
 
@@ -34,7 +37,7 @@ export function packNpm({ outDir = root, quiet = false } = {}) {
   try {
     buildProduction(staging, quiet);
     for (const path of packedFiles) {
-      const built = path.startsWith('dist/') || path === 'docs/rules'; // the staged build renders the rule pages too
+      const built = path.startsWith('dist/') || path.startsWith('docs/'); // the staged build renders the docs it ships too
       const from = built ? join(staging, path) : join(root, path);
       mkdirSync(join(publish, path, '..'), { recursive: true });
       cpSync(from, join(publish, path), { recursive: true });

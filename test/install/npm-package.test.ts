@@ -56,7 +56,7 @@ after(() => rmSync(temp, { recursive: true, force: true }));
 test('the tarball holds the bundles, docs, licence and a manifest with no scripts or dependencies', () => {
   assert.deepEqual(
     packedFiles.filter((file) => !file.startsWith('docs/rules/')).sort(),
-    ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/ThirdPartyNotices.txt', 'dist/cli.js', 'dist/server.js', 'dist/worker.js', 'package.json'],
+    ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/ThirdPartyNotices.txt', 'dist/cli.js', 'dist/server.js', 'dist/worker.js', 'docs/hadolint.md', 'package.json'],
   );
   assert.ok(packedFiles.includes('docs/rules/HPC-PORT-001.md'));
   const installed = JSON.parse(readFileSync(join(project, 'node_modules', 'hpclint', 'package.json'), 'utf8')) as Record<string, unknown>;
