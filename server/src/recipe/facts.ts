@@ -6,7 +6,7 @@
 // Facts are looked up by recipe (`factsOf`), so helpers that receive only the recipe reach them too; the
 // engine creates them with the recipe and hands them to rules as `context.facts`.
 import { copiedScriptsOf, type CopiedScript, type ScriptInputs, type ScriptReader } from './copied-scripts';
-import { keywordHaystack } from './keywords';
+import { keywordHaystack, trigramsOf } from './keywords';
 import { EMPTY_LIST, type Recipe, type ShellCommand, type ShellScript, type Stage, type Step, type StepKind, type Word } from './model';
 import { mayInstallPackages, packagesOf, type InstalledPackage } from './packages';
 import { splitShell } from './shell';
@@ -43,6 +43,7 @@ export class RecipeFacts {
   private readonly shellCScripts = new Map<readonly Word[], ShellScript | null>();
   private readonly shellCInLists = new WeakMap<readonly ShellCommand[], boolean>();
   private haystack?: string;
+  private haystackTrigrams?: Uint32Array;
   /** Per keyword list (a module constant): whether the haystack mentions one of them (recipe/keywords.ts `mentions`). */
   readonly keywordAnswers = new Map<readonly string[], boolean>();
   private scriptsByStage?: Map<Stage, ScriptRef[]>;
@@ -72,6 +73,12 @@ export class RecipeFacts {
   get keywordHaystack(): string {
     this.haystack ??= keywordHaystack(this.recipe, (words) => this.shellCScript(words));
     return this.haystack;
+  }
+
+  /** Which trigrams occur in `keywordHaystack` (hashed; recipe/keywords.ts `trigramsOf`): `mentions` searches only for keywords whose trigrams all do. */
+  get keywordTrigrams(): Uint32Array {
+    this.haystackTrigrams ??= trigramsOf(this.keywordHaystack);
+    return this.haystackTrigrams;
   }
 
   /** Files copied in from the build context and run, with their texts where `scriptInputs` has them. */

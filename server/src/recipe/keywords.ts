@@ -171,20 +171,76 @@ function collectScriptValues(shellCScript: ShellCOf, script: ShellScript, extra:
  * string of its model (word values after quote removal) or in any word of an `sh -c` script.
  */
 export function mentions(facts: RecipeFacts, keywords: readonly string[]): boolean {
-  // Asked by the dispatch and again by the rule's own prefilter: the haystack is scanned once per list and recipe.
+  // Asked by the dispatch and again by the rule's own prefilter: the haystack is searched once per list and recipe.
   let answer = facts.keywordAnswers.get(keywords);
   if (answer === undefined) {
-    // One alternation scans the text once (two to three times faster than one `includes` per keyword).
-    let pattern = patterns.get(keywords);
-    if (pattern === undefined) {
-      pattern = new RegExp(keywords.map((keyword) => keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
-      patterns.set(keywords, pattern);
-    }
-    answer = pattern.test(facts.keywordHaystack);
+    answer = mentionsOneOf(facts.keywordHaystack, facts.keywordTrigrams, trigramsOfList(keywords), keywords);
     facts.keywordAnswers.set(keywords, answer);
   }
   return answer;
 }
 
-/** Keyword lists are module constants: one compiled pattern each. */
-const patterns = new WeakMap<readonly string[], RegExp>();
+/**
+ * Whether `haystack` contains one of `keywords`. A keyword one of whose trigrams the haystack lacks is not searched
+ * for: most lists are absent from most recipes, and one pass over the haystack (`trigramsOf`) costs less than the
+ * full scan each of them took (an alternation per list, 8 % of a corpus lint).
+ */
+function mentionsOneOf(haystack: string, present: Uint32Array, trigrams: readonly Int32Array[], keywords: readonly string[]): boolean {
+  for (let i = 0; i < keywords.length; i++) {
+    if (allPresent(present, trigrams[i]) && haystack.includes(keywords[i])) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function allPresent(present: Uint32Array, trigrams: Int32Array): boolean {
+  for (let i = 0; i < trigrams.length; i++) {
+    const hash = trigrams[i];
+    if ((present[hash >>> 5] & (1 << (hash & 31))) === 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** A set of the trigrams of `text` (hashed to 16 bits, so it may hold some that `text` lacks, never the reverse). */
+export function trigramsOf(text: string): Uint32Array {
+  const present = new Uint32Array(TRIGRAM_WORDS);
+  let hash = 0;
+  for (let i = 0; i < text.length; i++) {
+    hash = nextTrigram(hash, text.charCodeAt(i));
+    if (i >= 2) {
+      present[hash >>> 5] |= 1 << (hash & 31);
+    }
+  }
+  return present;
+}
+
+/** The hash of the trigram that ends with `code`, from the hash of the one before (the older characters shift out). */
+const nextTrigram = (hash: number, code: number): number => ((hash << 6) ^ code) & 0xffff;
+
+const TRIGRAM_WORDS = 0x10000 / 32;
+
+/** Each keyword's trigram hashes (none for a keyword under three characters: it is always searched for). */
+function trigramsOfList(keywords: readonly string[]): readonly Int32Array[] {
+  let trigrams = listTrigrams.get(keywords);
+  if (trigrams === undefined) {
+    trigrams = keywords.map((keyword) => {
+      const hashes = new Int32Array(Math.max(0, keyword.length - 2));
+      let hash = 0;
+      for (let i = 0; i < keyword.length; i++) {
+        hash = nextTrigram(hash, keyword.charCodeAt(i));
+        if (i >= 2) {
+          hashes[i - 2] = hash;
+        }
+      }
+      return hashes;
+    });
+    listTrigrams.set(keywords, trigrams);
+  }
+  return trigrams;
+}
+
+/** Keyword lists are module constants: their trigrams are computed once. */
+const listTrigrams = new WeakMap<readonly string[], readonly Int32Array[]>();
