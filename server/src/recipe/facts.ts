@@ -118,7 +118,7 @@ export class RecipeFacts {
           }
         }
       }
-      this.scriptRefs = Object.freeze(refs);
+      this.scriptRefs = refs;
     }
     return this.scriptRefs;
   }
@@ -313,7 +313,7 @@ export class RecipeFacts {
         const ref: string | undefined = stage.base.stageRef;
         stage = ref === undefined ? undefined : this.earlierStageNamed(ref, stage);
       }
-      this.chain = Object.freeze(chain);
+      this.chain = chain;
       this.chainMembers = members;
     }
     return this.chain;
@@ -322,7 +322,7 @@ export class RecipeFacts {
   /** `finalStageChain` in recipe order: the stage the chain starts from first, the last stage last. */
   get finalStageChainInOrder(): readonly Stage[] {
     if (this.chainInOrder === undefined) {
-      this.chainInOrder = Object.freeze([...this.finalStageChain].reverse());
+      this.chainInOrder = [...this.finalStageChain].reverse();
     }
     return this.chainInOrder;
   }

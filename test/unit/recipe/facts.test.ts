@@ -36,18 +36,16 @@ test('stage references are case-insensitive and only point backwards', () => {
   assert.equal(isShipped(recipe, build), false);
 });
 
-test('the final stage chain follows FROM <stage> to the base, final first, one frozen list per recipe and order', () => {
+test('the final stage chain follows FROM <stage> to the base, final first, one list per recipe and order', () => {
   const recipe = parseDockerfile(chain(5));
   const names = finalStageChain(recipe).map((stage) => stage.name?.value);
   assert.deepEqual(names, ['s4', 's3', 's2', 's1', 's0']);
   assert.equal(finalStageChain(recipe), finalStageChain(recipe));
-  assert.ok(Object.isFrozen(finalStageChain(recipe)));
   assert.deepEqual(
     finalStageChainInOrder(recipe).map((stage) => stage.name?.value),
     ['s0', 's1', 's2', 's3', 's4'],
   );
   assert.equal(finalStageChainInOrder(recipe), finalStageChainInOrder(recipe));
-  assert.ok(Object.isFrozen(finalStageChainInOrder(recipe)));
   assert.ok(recipe.stages.every((stage) => isShipped(recipe, stage)));
 });
 
