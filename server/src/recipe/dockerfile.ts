@@ -29,6 +29,7 @@ import type {
   Draft,
 } from './model';
 import { withLinearCommentPlacement } from './dockerfile-comments';
+import { isBlank, PlainInstruction, plainInstruction } from './dockerfile-plain';
 import { parseDockerfileTree } from './dockerfile-tree';
 import { factsOf } from './facts';
 import { EMPTY_LIST, finishedList } from './model';
@@ -64,7 +65,10 @@ export function parseDockerfileWithSyntaxTree(text: string, keepTree: boolean): 
   const index = new LineIndex(text);
   try {
     const memo = keepTree ? new ArgumentsMemo() : new LastArguments();
-    const { recipe, dockerfile } = withMemoizedArguments(() => withLinearCommentPlacement(() => new DockerfileFrontEnd(text, index).parse()), memo);
+    // Without a tree to keep, one-line FROM and RUN instructions of plain words are read from the text (recipe/dockerfile-plain.ts).
+    // Not where a lone `\r` may break a line: dockerfile-ast counts lines there, the LineIndex does not.
+    const plain = !keepTree && !text.includes('\r');
+    const { recipe, dockerfile } = withMemoizedArguments(() => withLinearCommentPlacement(() => new DockerfileFrontEnd(text, index, plain).parse()), memo);
     factsOf(recipe).adoptLineIndex(index);
     return memo instanceof ArgumentsMemo ? { recipe, syntaxTree: { dockerfile, arguments: memo } } : { recipe };
   } catch (error) {
@@ -216,14 +220,22 @@ class DockerfileFrontEnd {
   /** Lower-case names of the stages parsed so far (a FROM may name an earlier stage). */
   private readonly stageNames = new Set<string>();
   private readonly keywords = new Map<string, string>();
+  /** `plainWordOffsets`' answer, reused. */
+  private readonly wordOffsets: number[] = [];
 
   constructor(
     private readonly text: string,
     private readonly index: LineIndex,
+    /** Read one-line FROM and RUN instructions of plain words without dockerfile-ast's objects (no one keeps the tree). */
+    private readonly plain: boolean,
   ) {}
 
   parse(): { recipe: Recipe; dockerfile: Dockerfile } {
-    const dockerfile = parseDockerfileTree(this.text);
+    const { text, index } = this;
+    const dockerfile = parseDockerfileTree(
+      text,
+      this.plain ? (keyword, start, keywordEnd, end) => plainInstruction(text, index, keyword, start, keywordEnd, end) as unknown as Instruction : undefined,
+    );
     this.escapeChar = dockerfile.getEscapeCharacter() === '`' ? '`' : '\\';
     const stages: Draft<Stage>[] = [];
     const globalArgs: ArgStep[] = [];
@@ -231,11 +243,12 @@ class DockerfileFrontEnd {
     for (const instruction of instructions) {
       const range = instruction.getRange();
       const keyword = instruction.getKeyword();
+      const plain = instruction instanceof PlainInstruction ? instruction : undefined;
       if (keyword === 'FROM') {
-        stages.push(this.stage(instruction, stages, globalArgs));
+        stages.push(plain ? this.plainStage(plain, stages, globalArgs) : this.stage(instruction, stages, globalArgs));
         continue;
       }
-      const step = this.step(instruction);
+      const step = plain ? this.plainRun(plain) : this.step(instruction);
       const stage = stages[stages.length - 1];
       if (stage) {
         stage.steps.push(step);
@@ -302,6 +315,63 @@ class DockerfileFrontEnd {
       this.stageNames.add(name.value.toLowerCase());
     }
     return stage;
+  }
+
+  /** `stage` of a PlainInstruction: its words are read from the text (no flags; the value of a word is its text). */
+  private plainStage(instruction: PlainInstruction, earlier: readonly Stage[], globalArgs: readonly ArgStep[]): Draft<Stage> {
+    const words = this.plainWordOffsets(instruction, 3);
+    const range = instruction.getRange();
+    let name: Word | undefined;
+    if (words.length >= 6 && this.text.slice(words[2], words[3]).toLowerCase() === 'as') {
+      name = this.plainWord(words[4], words[5]);
+    }
+    const base = this.baseImage(this.plainWord(words[0], words[1]), globalArgs);
+    const { keyword, keywordRange } = this.stepBase(instruction);
+    const from: Step = { keyword, keywordRange, range, kind: 'from', flags: EMPTY_LIST };
+    const stage: Draft<Stage> = { index: earlier.length, base, steps: [from], range, sections: EMPTY_LIST };
+    if (name) {
+      stage.name = name;
+      this.stageNames.add(name.value.toLowerCase());
+    }
+    return stage;
+  }
+
+  /** The RUN step of a PlainInstruction: its script starts at its first word. */
+  private plainRun(instruction: PlainInstruction): Step {
+    const { keyword, keywordRange, range } = this.stepBase(instruction);
+    const start = this.plainWordOffsets(instruction, 1)[0];
+    const script = splitShell(this.text, start, Math.max(start, instruction.end), this.index, { escapeChar: this.escapeChar, dockerfileComments: true });
+    return { keyword, keywordRange, range, kind: 'run', flags: EMPTY_LIST, script };
+  }
+
+  /** Start and end offsets of the first `count` (or fewer) words of a PlainInstruction, in a list reused by the next call. */
+  private plainWordOffsets(instruction: PlainInstruction, count: number): number[] {
+    const offsets = this.wordOffsets;
+    offsets.length = 0;
+    const text = this.text;
+    const end = instruction.end;
+    let i = instruction.keywordEnd;
+    while (i < end && offsets.length < 2 * count) {
+      while (i < end && isBlank(text.charCodeAt(i))) {
+        i++;
+      }
+      if (i === end) {
+        break;
+      }
+      const start = i;
+      while (i < end && !isBlank(text.charCodeAt(i))) {
+        i++;
+      }
+      offsets.push(start, i);
+    }
+    return offsets;
+  }
+
+  /** `argumentWord` of a plain word: dockerfile-ast's value of it is its text. */
+  private plainWord(start: number, end: number): Word {
+    const text = this.text.slice(start, end);
+    const value = unquote(text);
+    return { text, value: value === text ? text : value, range: this.index.range(start, end) };
   }
 
   private baseImage(image: Word, globalArgs: readonly ArgStep[]): BaseImage {
@@ -373,7 +443,7 @@ class DockerfileFrontEnd {
    * `{ ...base, more }` a hidden class of its own, and 80,000 steps with 80,000 shapes made every
    * rule's reads of them megamorphic (rules ran twice as fast on a copy of the model).
    */
-  private stepBase(instruction: Instruction): StepBase {
+  private stepBase(instruction: Pick<Instruction, 'getInstruction' | 'getInstructionRange' | 'getRange'>): StepBase {
     return {
       keyword: this.keyword(instruction.getInstruction()),
       keywordRange: instruction.getInstructionRange(),

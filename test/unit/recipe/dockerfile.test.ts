@@ -376,6 +376,13 @@ test('the model is the same whether the parse keeps every instruction’s argume
     'ARG BASE=alpine\nFROM $BASE AS one\nRUN --mount=type=cache,target=/c make -j4 \\\n    install\nONBUILD RUN echo $A\nFROM one\n',
     'FROM a\nCOPY --from=one --chmod=755 <<EOF /x\nhi\nEOF\nHEALTHCHECK --interval=5s CMD ["curl", "-f", "http://x"]\nENV A=1 B="two words"\n',
     '#escape=`\nFROM a\nRUN echo `\n  done\nCMD [ "sh", "-c", "echo hi" ]\nLABEL a=b\nEXPOSE 80 443\nUSER app\nWORKDIR /w\n',
+    // One-line FROM and RUN instructions of plain words are read from the text when the tree is not kept (recipe/dockerfile-plain.ts).
+    'RUN echo before\nfrom\tubuntu:22.04  as\tOne \nFROM one AS two\nFROM "quoted" as three\nrun  make -j4 install  # not a comment\nRun echo "a  b" \'c\' $HOME ${X:-y}\n',
+    'FROM a AS\nFROM b as\nFROM c x y z\nFROM   d\t\nRUN\nRUN \t\nRUN x\nFROM e AS f\n  RUN a && b | c; d\nFROM one',
+    '\uFEFFFROM a\nRUN echo -- x\nRUN echo a-b --c\nRUN cat a<b\nRUN echo [x]\nRUN echo \\\nRUN echo `x`\nFROM --platform=$P b\nRUN --mount=type=cache,target=/c make\n',
+    '# syntax=docker/dockerfile:1\n# escape=`\nFROM a\nRUN echo c:\\x\nRUN echo é ü 😀 x\nRUN echo\r\nFROM b\n',
+    'FROM a\rRUN echo lone cr\nRUN echo after\n',
+    'ARG V=1\nFROM base:$V AS s0\nFROM s0 AS s1\nRUN make -j4 install\nFROM S1\nRUN make\nONBUILD RUN make\n# comment\nFROM scratch\nRUN x',
     ...corpusDockerfileTexts(t),
   ];
   for (const text of texts) {
