@@ -71,7 +71,7 @@ export class RecipeFacts {
 
   /** Lower-case recipe text and every model string that differs from it (`sh -c` scripts included): keyword prefilters (recipe/keywords.ts). */
   get keywordHaystack(): string {
-    this.haystack ??= keywordHaystack(this.recipe, (words) => this.shellCScript(words));
+    this.haystack ??= keywordHaystack(this.recipe, (words) => this.shellCScript(words), this.lineIndex);
     return this.haystack;
   }
 
@@ -98,6 +98,11 @@ export class RecipeFacts {
     if (index.text === this.recipe.text) {
       this.lines ??= index;
     }
+  }
+
+  /** Called by the Dockerfile front end with the stage names it indexed while parsing (`firstStageByName`, the same table). */
+  adoptFirstStageByName(names: Map<string, number>): void {
+    this.stageIndexes ??= names;
   }
 
   /** Zero-based lines inside BuildKit heredoc bodies (terminators included), read from the text the way BuildKit reads it. */
