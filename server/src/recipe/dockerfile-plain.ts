@@ -70,8 +70,8 @@ for (const c of ['\n', '\r', '\\', '`', '<', '[']) {
  * as a PlainInstruction, or undefined when it is not a FROM or RUN of plain words on one line, with at least one.
  */
 export function plainInstruction(text: string, index: LineIndex, keyword: string, start: number, keywordEnd: number, end: number): PlainInstruction | undefined {
-  const upper = keyword.length === 3 || keyword.length === 4 ? keyword.toUpperCase() : '';
-  if ((upper !== 'FROM' && upper !== 'RUN') || text.slice(start, keywordEnd) !== keyword) {
+  const upper = plainKeyword(keyword);
+  if (upper === undefined || !writtenAt(text, keyword, start, keywordEnd)) {
     return undefined;
   }
   const next = text.charCodeAt(keywordEnd);
@@ -94,6 +94,35 @@ export function plainInstruction(text: string, index: LineIndex, keyword: string
     previous = code;
   }
   return words ? new PlainInstruction(index, keyword, upper, start, keywordEnd, end) : undefined;
+}
+
+/** `FROM` or `RUN` for those keywords in any case (ASCII letters only, as `toUpperCase` would find them), else undefined. */
+function plainKeyword(keyword: string): PlainKeyword | undefined {
+  if (keyword.length === 4) {
+    return equalsLowerCase(keyword, 'from') ? 'FROM' : undefined;
+  }
+  return keyword.length === 3 && equalsLowerCase(keyword, 'run') ? 'RUN' : undefined;
+}
+
+/**
+ * Whether `value` is `lower` (lower-case ASCII letters) in any case: only `A`-`Z` and `a`-`z` differ in bit 5 alone, and no
+ * other character's `toLowerCase()` is one of them.
+ */
+export function equalsLowerCase(value: string, lower: string): boolean {
+  if (value.length !== lower.length) {
+    return false;
+  }
+  for (let i = 0; i < lower.length; i++) {
+    if ((value.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Whether the keyword the parser read is the text between its start and its end (no escape character inside it). */
+function writtenAt(text: string, keyword: string, start: number, end: number): boolean {
+  return end - start === keyword.length && text.startsWith(keyword, start);
 }
 
 /** True for the blanks that separate a plain instruction's words. */

@@ -29,7 +29,7 @@ import type {
   Draft,
 } from './model';
 import { withLinearCommentPlacement } from './dockerfile-comments';
-import { isBlank, PlainInstruction, plainInstruction } from './dockerfile-plain';
+import { equalsLowerCase, isBlank, PlainInstruction, plainInstruction } from './dockerfile-plain';
 import { parseDockerfileTree } from './dockerfile-tree';
 import { factsOf } from './facts';
 import { EMPTY_LIST, finishedList } from './model';
@@ -328,7 +328,7 @@ class DockerfileFrontEnd {
     const words = this.plainWordOffsets(instruction, 3);
     const range = instruction.getRange();
     let name: Word | undefined;
-    if (words.length >= 6 && this.text.slice(words[2], words[3]).toLowerCase() === 'as') {
+    if (words.length >= 6 && words[3] - words[2] === 2 && equalsLowerCase(this.text.slice(words[2], words[3]), 'as')) {
       name = this.plainWord(words[4], words[5]);
     }
     const base = this.baseImage(this.plainWord(words[0], words[1]), globalArgs);

@@ -51,10 +51,14 @@ export class RecipeFacts {
   private stageIndexes?: Map<string, number>;
   private chain?: readonly Stage[];
   private chainInOrder?: readonly Stage[];
-  private chainMembers?: ReadonlySet<Stage>;
+  /** Per stage (by `index`): whether it is in `finalStageChain`. */
+  private chainMembers?: Uint8Array;
   private exactNames?: Map<string, Stage>;
   private referenceCycle?: boolean;
-  private bases?: Map<Stage, Stage>;
+  /** Per stage (by `index`): the stage `earlierStageNamed` finds for its `FROM <stage>`, or undefined. */
+  private parents?: (Stage | undefined)[];
+  /** Per stage (by `index`): `baseStage`. */
+  private bases?: Stage[];
   private stagesByBase?: Map<Stage, Stage[]>;
   /** Build-context files the engine was given for the copied scripts the recipe runs, or their reader (undefined: no build context). */
   scriptInputs?: ScriptInputs | ScriptReader;
@@ -306,17 +310,43 @@ export class RecipeFacts {
     return index !== undefined && index < before.index ? this.recipe.stages[index] : undefined;
   }
 
+  /**
+   * True when `stage` is the recipe's stage at its `index` (a stage of another model, a copied script's, is not): the
+   * facts of every stage are kept in arrays by index (tables keyed by 40,000 stages cost ~25-50 ms each to fill).
+   */
+  private isOwnStage(stage: Stage): boolean {
+    return this.recipe.stages[stage.index] === stage;
+  }
+
+  /** `earlierStageNamed(stage.base.stageRef, stage)` for the recipe's own stages, found once for all of them. */
+  private parentOf(stage: Stage): Stage | undefined {
+    if (!this.isOwnStage(stage)) {
+      const ref = stage.base.stageRef;
+      return ref === undefined ? undefined : this.earlierStageNamed(ref, stage);
+    }
+    if (this.parents === undefined) {
+      const stages = this.recipe.stages;
+      const parents = new Array<Stage | undefined>(stages.length);
+      for (let i = 0; i < stages.length; i++) {
+        const ref = stages[i].base.stageRef;
+        parents[i] = ref === undefined ? undefined : this.earlierStageNamed(ref, stages[i]);
+      }
+      this.parents = parents;
+    }
+    return this.parents[stage.index];
+  }
+
   /** The last stage and every stage it inherits from through `FROM <stage>`, final first. */
   get finalStageChain(): readonly Stage[] {
     if (this.chain === undefined) {
       const chain: Stage[] = [];
-      const members = new Set<Stage>();
+      const members = new Uint8Array(this.recipe.stages.length);
       let stage: Stage | undefined = this.recipe.stages[this.recipe.stages.length - 1];
-      while (stage && !members.has(stage)) {
+      // A parent is an earlier stage of the recipe: the walk ends.
+      while (stage && members[stage.index] === 0) {
         chain.push(stage);
-        members.add(stage);
-        const ref: string | undefined = stage.base.stageRef;
-        stage = ref === undefined ? undefined : this.earlierStageNamed(ref, stage);
+        members[stage.index] = 1;
+        stage = this.parentOf(stage);
       }
       this.chain = chain;
       this.chainMembers = members;
@@ -381,16 +411,19 @@ export class RecipeFacts {
    * refers to the first stage so named, any case, if that comes earlier). Found for every stage in one pass.
    */
   baseStage(stage: Stage): Stage {
+    if (!this.isOwnStage(stage)) {
+      return stage;
+    }
     if (this.bases === undefined) {
-      const bases = new Map<Stage, Stage>();
-      for (const each of this.recipe.stages) {
-        const ref = each.base.stageRef;
-        const earlier = ref === undefined ? undefined : this.earlierStageNamed(ref, each);
-        bases.set(each, earlier === undefined ? each : (bases.get(earlier) ?? earlier));
+      const stages = this.recipe.stages;
+      const bases = new Array<Stage>(stages.length);
+      for (let i = 0; i < stages.length; i++) {
+        const earlier = this.parentOf(stages[i]);
+        bases[i] = earlier === undefined ? stages[i] : bases[earlier.index];
       }
       this.bases = bases;
     }
-    return this.bases.get(stage) ?? stage;
+    return this.bases[stage.index];
   }
 
   /** The stages built on `base`'s base image (those whose `baseStage` it is), in recipe order. */
@@ -415,7 +448,7 @@ export class RecipeFacts {
     if (this.chainMembers === undefined) {
       void this.finalStageChain;
     }
-    return this.chainMembers?.has(stage) === true;
+    return this.isOwnStage(stage) && this.chainMembers?.[stage.index] === 1;
   }
 }
 
