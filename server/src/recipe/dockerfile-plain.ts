@@ -125,6 +125,21 @@ function writtenAt(text: string, keyword: string, start: number, end: number): b
   return end - start === keyword.length && text.startsWith(keyword, start);
 }
 
+/**
+ * The reader `parseDockerfileTree` asks about each instruction: a method of a class, not a closure made per parse, so that
+ * the optimized code of its caller stays valid from one lint to the next (docs/engine.md, Cost).
+ */
+export class PlainInstructionReader {
+  constructor(
+    private readonly text: string,
+    private readonly index: LineIndex,
+  ) {}
+
+  read(keyword: string, start: number, keywordEnd: number, end: number): PlainInstruction | undefined {
+    return plainInstruction(this.text, this.index, keyword, start, keywordEnd, end);
+  }
+}
+
 /** True for the blanks that separate a plain instruction's words. */
 export function isBlank(code: number): boolean {
   return code === SPACE || code === TAB;

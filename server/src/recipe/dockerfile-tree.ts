@@ -23,7 +23,9 @@ const LIBRARY_STEPS = Parser.prototype as unknown as ParserSteps;
 const WITHOUT_HEREDOCS = Object.freeze({}) as Instruction;
 
 /** Builds an instruction of its own in place of the library's (see recipe/dockerfile-plain.ts), or undefined. */
-export type InstructionReader = (keyword: string, start: number, keywordEnd: number, end: number) => Instruction | undefined;
+export interface InstructionReader {
+  read(keyword: string, start: number, keywordEnd: number, end: number): Instruction | undefined;
+}
 
 /**
  * `DockerfileParser.parse(text)`: the same tree, built with one instruction object per instruction. With `reader`,
@@ -53,7 +55,7 @@ export function parseDockerfileTree(text: string, reader?: InstructionReader): D
     if (readingArguments && !mayHoldHeredoc(start, end)) {
       return WITHOUT_HEREDOCS;
     }
-    const own = readingArguments ? undefined : reader?.(instruction, start, instructionEnd, end);
+    const own = readingArguments ? undefined : reader?.read(instruction, start, instructionEnd, end);
     if (own !== undefined) {
       return own;
     }

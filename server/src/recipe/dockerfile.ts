@@ -29,8 +29,8 @@ import type {
   Draft,
 } from './model';
 import { withLinearCommentPlacement } from './dockerfile-comments';
-import { equalsLowerCase, isBlank, PlainInstruction, plainInstruction } from './dockerfile-plain';
-import { parseDockerfileTree } from './dockerfile-tree';
+import { equalsLowerCase, isBlank, PlainInstruction, PlainInstructionReader } from './dockerfile-plain';
+import { parseDockerfileTree, type InstructionReader } from './dockerfile-tree';
 import { factsOf } from './facts';
 import { EMPTY_LIST, finishedList } from './model';
 import { splitImageRef } from './image-ref';
@@ -237,11 +237,8 @@ class DockerfileFrontEnd {
   ) {}
 
   parse(): { recipe: Recipe; dockerfile: Dockerfile } {
-    const { text, index } = this;
-    const dockerfile = parseDockerfileTree(
-      text,
-      this.plain ? (keyword, start, keywordEnd, end) => plainInstruction(text, index, keyword, start, keywordEnd, end) as unknown as Instruction : undefined,
-    );
+    const reader = this.plain ? new PlainInstructionReader(this.text, this.index) : undefined;
+    const dockerfile = parseDockerfileTree(this.text, reader as InstructionReader | undefined);
     this.escapeChar = dockerfile.getEscapeCharacter() === '`' ? '`' : '\\';
     const stages: Draft<Stage>[] = [];
     const globalArgs: ArgStep[] = [];

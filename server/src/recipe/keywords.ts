@@ -16,9 +16,8 @@ export function keywordHaystack(recipe: Recipe, shellCScript: ShellCOf, index: L
       collectValues(recipe[key], extra, seen);
     }
   }
-  const writtenAt = (value: string, range: Range): boolean => recipe.text.startsWith(value, index.offsetAt(range.start));
   for (const stage of recipe.stages) {
-    collectStageValues(stage, extra, seen, writtenAt);
+    collectStageValues(stage, extra, seen, recipe.text, index);
     for (const step of stage.steps) {
       collectStepValues(shellCScript, step, extra, seen);
     }
@@ -30,8 +29,8 @@ export function keywordHaystack(recipe: Recipe, shellCScript: ShellCOf, index: L
  * A stage's own strings (not its steps), field by field: what the generic walk finds in them (a walk over the
  * keys of every stage, base and image was most of the haystack of 40,000 stages).
  */
-function collectStageValues(stage: Stage, extra: Set<string>, seen: Set<object>, writtenAt: (value: string, range: Range) => boolean): void {
-  collectBaseValues(stage.base, extra, writtenAt);
+function collectStageValues(stage: Stage, extra: Set<string>, seen: Set<object>, text: string, index: LineIndex): void {
+  collectBaseValues(stage.base, extra, text, index);
   for (const section of stage.sections) {
     collectValues([section.name, section.header, section.args], extra, seen); // `body` is a slice of the text
   }
@@ -42,9 +41,9 @@ function collectStageValues(stage: Stage, extra: Set<string>, seen: Set<object>,
  * A base's strings. Its `raw` (and the `stageRef` equal to it) where the text holds it at the base's range (a Dockerfile's
  * FROM word as written, not a copied script's base) is text already: adding 40,000 of them to the set cost ~25 ms.
  */
-function collectBaseValues(base: BaseImage, extra: Set<string>, writtenAt: (value: string, range: Range) => boolean): void {
+function collectBaseValues(base: BaseImage, extra: Set<string>, text: string, index: LineIndex): void {
   extra.add(base.agent);
-  const rawIsText = writtenAt(base.raw, base.range);
+  const rawIsText = writtenAt(text, index, base.raw, base.range);
   if (!rawIsText) {
     extra.add(base.raw);
   }
@@ -62,6 +61,11 @@ function collectBaseValues(base: BaseImage, extra: Set<string>, writtenAt: (valu
     addString(image.registry, extra);
   }
   addWord(base.osVersion, extra);
+}
+
+/** Whether the text holds `value` where `range` starts. (Arguments, not a closure made per recipe: see docs/engine.md, Cost.) */
+function writtenAt(text: string, index: LineIndex, value: string, range: Range): boolean {
+  return text.startsWith(value, index.offsetAt(range.start));
 }
 
 function addString(value: string | undefined, extra: Set<string>): void {
