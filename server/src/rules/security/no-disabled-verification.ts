@@ -122,15 +122,16 @@ export default defineRule({
   docs,
   check(context) {
     const { recipe } = context;
+    const gathering = gatheringFor(context);
     for (const { script, step } of allScripts(recipe)) {
       if (step.kind === 'env') {
         continue; // %environment: its assignments are checked as pairs below
       }
       for (const command of expandShellC(recipe, script.commands)) {
-        reportOnce(context, checkCommand, command);
+        reportOnce(context, gathering, checkCommand, command);
       }
       for (const heredoc of script.heredocs) {
-        reportOnce(context, scanHeredoc, heredoc);
+        reportOnce(context, gathering, scanHeredoc, heredoc);
       }
     }
     for (const stage of [undefined, ...recipe.stages]) {
@@ -151,22 +152,18 @@ export default defineRule({
  * writes `gpgcheck=0` and `sslverify=0` is one insecure command. The finding sits on the first switch, names the
  * others, and its fix removes them all when each has a fix (safe only when every one is).
  */
-function reportOnce<T>(context: RuleContext, check: (collecting: RuleContext, subject: T) => void, subject: T): void {
-  const findings: Finding[] = [];
-  check(
-    {
-      ...context,
-      report: (finding) => {
-        findings.push(finding);
-      },
-    },
-    subject,
-  );
-  const [first, ...more] = findings;
-  if (!first || more.length === 0) {
-    findings.forEach((finding) => context.report(finding));
+function reportOnce<T>(context: RuleContext, gathering: Gathering, check: (collecting: RuleContext, subject: T) => void, subject: T): void {
+  const findings = gathering.findings;
+  findings.length = 0;
+  check(gathering.context, subject);
+  if (findings.length <= 1) {
+    if (findings.length === 1) {
+      context.report(findings[0]);
+    }
     return;
   }
+  const first = findings[0];
+  const more = findings.slice(1);
   const text = (finding: Finding): string => context.recipe.text.slice(offsetOf(context.recipe, finding.range.start), offsetOf(context.recipe, finding.range.end));
   const fixable = findings.every((finding) => finding.fixes?.[0] !== undefined);
   context.report({
@@ -182,6 +179,17 @@ function reportOnce<T>(context: RuleContext, check: (collecting: RuleContext, su
         ]
       : first.fixes,
   });
+}
+
+/** A context whose `report` gathers into `findings`: one per lint, emptied for each command (`reportOnce`). */
+interface Gathering {
+  readonly context: RuleContext;
+  readonly findings: Finding[];
+}
+
+function gatheringFor(context: RuleContext): Gathering {
+  const findings: Finding[] = [];
+  return { context: { ...context, report: (finding) => findings.push(finding) }, findings };
 }
 
 function checkCommand(context: RuleContext, command: ShellCommand): void {
@@ -206,10 +214,10 @@ function checkCommand(context: RuleContext, command: ShellCommand): void {
   if (TEXT_TOOLS.has(name)) {
     return;
   }
-  const args = words.slice(1);
   const standalone = own(STANDALONE, name);
   if (standalone) {
-    for (const word of args) {
+    for (let i = 1; i < words.length; i++) {
+      const word = words[i];
       if (word.value === '--') {
         break;
       }
@@ -239,13 +247,14 @@ function checkCommand(context: RuleContext, command: ShellCommand): void {
     }
   }
   if (WRITERS.has(name) || /^pip[\d.]*$/.test(name)) {
-    for (const word of args) {
+    for (let i = 1; i < words.length; i++) {
+      const word = words[i];
       if (name === 'sed') {
         const replacement = sedReplacement(word);
         if (replacement) {
           scanText(context, replacement.text, offsetOf(recipe, word.range.start) + replacement.offset);
         }
-      } else {
+      } else if (mayHoldSetting(word.text)) {
         scanText(context, word.text, offsetOf(recipe, word.range.start));
       }
     }
@@ -328,6 +337,9 @@ function scanHeredoc(context: RuleContext, heredoc: Heredoc): void {
 }
 
 function scanText(context: RuleContext, text: string, start: number): void {
+  if (!mayHoldSetting(text)) {
+    return;
+  }
   for (const pattern of TEXT_PATTERNS) {
     pattern.regex.lastIndex = 0;
     for (let match = pattern.regex.exec(text); match; match = pattern.regex.exec(text)) {
@@ -337,6 +349,14 @@ function scanText(context: RuleContext, text: string, start: number): void {
       });
     }
   }
+}
+
+/**
+ * Cheap necessary condition for a match of `TEXT_PATTERNS`: each pattern needs a `=`, a `:` or a `"` (`key = value`,
+ * `ssl_verify: false`, `Verify-Peer "false"`). Most words scanned (package names, paths, options) have none of them.
+ */
+function mayHoldSetting(text: string): boolean {
+  return text.includes('=') || text.includes(':') || text.includes('"');
 }
 
 /** The replacement part of a `s/…/…/` sed expression word, with its offset in the raw text. */
