@@ -1,6 +1,6 @@
 // HPC-MAINT-002: downloads from URLs whose content changes over time (branch archives, `latest` releases, unversioned installers).
-import { defineRule } from '../../engine/rule';
-import type { ShellCommand, Word } from '../../recipe/model';
+import { defineRule, type RuleContext } from '../../engine/rule';
+import type { KeyValue, ShellCommand, Word } from '../../recipe/model';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { allScripts } from '../../recipe/query';
 import { ownRepositoryFinding, ownRepositoryOf } from '../util/own-repository';
@@ -85,53 +85,22 @@ export default defineRule({
     const { recipe } = context;
     // A URL inside a `bash -c "…"` string is a word of the outer command and of the command split from the string.
     const reported = new Set<string>();
-    const checkWord = (word: Word): void => {
-      // URLs only: `chmod +x Miniconda3-latest-Linux-x86_64.sh` names the downloaded file, not the download.
-      if (!URL_LIKE.test(word.text)) {
-        return;
-      }
-      for (const target of TARGETS) {
-        const match = target.pattern.exec(word.text);
-        if (match) {
-          const range = rangeInWord(recipe, word, match.index, match.index + match[0].length);
-          const key = `${range.start.line}:${range.start.character}`;
-          if (reported.has(key)) {
-            return;
-          }
-          reported.add(key);
-          const url = urlAround(word.text, match.index);
-          const own = ownRepositoryOf(url, context.settings);
-          if (own) {
-            context.report(ownRepositoryFinding(range, `This URL downloads ${target.what(match)}`, own));
-          } else if (LICENCE_FILE.test(url.replace(/[?#].*$/, ''))) {
-            context.report({
-              range,
-              severity: 'info',
-              message: `This URL downloads a licence text, ${target.what(match)}: nothing the build compiles or runs changes with it, so this is advice; take the text from the release you install, so that it matches that version.`,
-            });
-          } else {
-            context.report({ range, message: `This URL downloads ${target.what(match)}: a rebuild can get different content; ${target.pin}.` });
-          }
-          return;
-        }
-      }
-    };
     for (const global of recipe.globalArgs) {
-      global.pairs.forEach((pair) => pair.value && checkWord(pair.value));
+      checkPairs(context, reported, global.pairs);
     }
     for (const stage of recipe.stages) {
       for (const step of stage.steps) {
         if (step.kind === 'copy' && step.keyword.toUpperCase() === 'ADD') {
-          step.sources.forEach(checkWord);
+          checkWords(context, reported, step.sources);
         } else if (step.kind === 'arg' || (step.kind === 'env' && !step.script)) {
-          step.pairs.forEach((pair) => pair.value && checkWord(pair.value));
+          checkPairs(context, reported, step.pairs);
         }
       }
     }
     for (const { script } of allScripts(recipe)) {
       for (const command of script.commands) {
-        command.words.forEach(checkWord);
-        command.assignments.forEach(checkWord);
+        checkWords(context, reported, command.words);
+        checkWords(context, reported, command.assignments);
       }
       latestLookups(script.commands, (first, what) => {
         const words = first.words;
@@ -145,6 +114,58 @@ export default defineRule({
     }
   },
 });
+
+function checkPairs(context: RuleContext, reported: Set<string>, pairs: readonly KeyValue[]): void {
+  for (const pair of pairs) {
+    if (pair.value) {
+      checkWord(context, reported, pair.value);
+    }
+  }
+}
+
+function checkWords(context: RuleContext, reported: Set<string>, words: readonly Word[]): void {
+  for (const word of words) {
+    checkWord(context, reported, word);
+  }
+}
+
+/**
+ * Reports the first moving target in a URL word. `reported` holds the start (`line:character`) of every target
+ * reported: a URL inside a `bash -c "…"` string is a word of the outer command and of the command split from the string.
+ */
+function checkWord(context: RuleContext, reported: Set<string>, word: Word): void {
+  // URLs only: `chmod +x Miniconda3-latest-Linux-x86_64.sh` names the downloaded file, not the download. Every URL
+  // and every target has a `/`; most words have none.
+  if (!word.text.includes('/') || !URL_LIKE.test(word.text)) {
+    return;
+  }
+  const { recipe } = context;
+  for (const target of TARGETS) {
+    const match = target.pattern.exec(word.text);
+    if (match) {
+      const range = rangeInWord(recipe, word, match.index, match.index + match[0].length);
+      const key = `${range.start.line}:${range.start.character}`;
+      if (reported.has(key)) {
+        return;
+      }
+      reported.add(key);
+      const url = urlAround(word.text, match.index);
+      const own = ownRepositoryOf(url, context.settings);
+      if (own) {
+        context.report(ownRepositoryFinding(range, `This URL downloads ${target.what(match)}`, own));
+      } else if (LICENCE_FILE.test(url.replace(/[?#].*$/, ''))) {
+        context.report({
+          range,
+          severity: 'info',
+          message: `This URL downloads a licence text, ${target.what(match)}: nothing the build compiles or runs changes with it, so this is advice; take the text from the release you install, so that it matches that version.`,
+        });
+      } else {
+        context.report({ range, message: `This URL downloads ${target.what(match)}: a rebuild can get different content; ${target.pin}.` });
+      }
+      return;
+    }
+  }
+}
 
 /** A pipeline command that keeps one line: `tail -1`, `tail -n 1`, `head -n1`. */
 function keepsOneLine(command: ShellCommand): boolean {
