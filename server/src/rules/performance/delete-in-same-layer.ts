@@ -21,6 +21,9 @@ const CUDA_RUNFILE = /^cuda_[\d.]+(_[\d.]+)?_linux(_[\w]+)?\.run$/;
 const URL = /^(https?|ftp):\/\//i;
 
 function normalize(path: string): string {
+  if (isNormal(path)) {
+    return path; // most paths: no split and join
+  }
   const parts: string[] = [];
   for (const part of path.split('/')) {
     if (part === '..') {
@@ -32,6 +35,11 @@ function normalize(path: string): string {
     }
   }
   return path.startsWith('/') ? '/' + parts.join('/') : parts.join('/');
+}
+
+/** True when `normalize` returns `path` itself: no empty, `.` or `..` component and no trailing `/`. */
+function isNormal(path: string): boolean {
+  return !path.includes('//') && !path.includes('/.') && !path.startsWith('.') && !path.endsWith('/') && path !== '';
 }
 
 /** `path` resolved against `cwd`; undefined for paths hpclint cannot know (variables, `~`). */
@@ -91,10 +99,15 @@ function isUrlWord(word: Word): boolean {
   return URL.test(word.value);
 }
 
+const NOTHING: readonly string[] = [];
+
 /** What a download or clone command writes, resolved against `cwd`. */
-function downloaded(command: ShellCommand, cwd: string): string[] {
-  const words = effectiveWords(command);
+function downloaded(command: ShellCommand, cwd: string): readonly string[] {
   const name = effectiveName(command);
+  if (name !== 'wget' && name !== 'curl' && name !== 'git') {
+    return NOTHING; // most commands: no word list to slice and test
+  }
+  const words = effectiveWords(command);
   const urls = words.slice(1).filter(isUrlWord);
   if (name === 'wget') {
     const output = optionValue(words, 'O', ['--output-document']);
@@ -170,7 +183,7 @@ export default defineRule({
           for (const path of copied(step, cwd)) {
             created.push({ path, step, how: `\`${step.keyword.toUpperCase()}\`` });
           }
-        } else if (step.kind === 'run' && !/^\[/.test(step.script.text.trimStart())) {
+        } else if (step.kind === 'run' && !/^\s*\[/.test(step.script.text)) {
           checkRun(context, created, step, cwd);
         }
       }
