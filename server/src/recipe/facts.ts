@@ -581,8 +581,10 @@ export function effectiveName(command: ShellCommand): string {
  */
 function runsWrapper(command: ShellCommand): boolean {
   // A Set, not `Object.hasOwn(WRAPPERS, name)`: a name sliced from the text is not internalized, and the object
-  // lookup interned it again on every one of the millions of calls.
-  return WRAPPER_NAMES.has(command.name);
+  // lookup interned it again on every one of the millions of calls. Most names are rejected by their length and
+  // first letter before hashing them.
+  const name = command.name;
+  return name.length >= WRAPPER_LENGTHS.min && name.length <= WRAPPER_LENGTHS.max && WRAPPER_INITIALS.has(name.charCodeAt(0)) && WRAPPER_NAMES.has(name);
 }
 
 /**
@@ -666,6 +668,9 @@ const WRAPPERS: Record<string, WrapperSpec> = {
 };
 
 const WRAPPER_NAMES: ReadonlySet<string> = new Set(Object.keys(WRAPPERS));
+/** What every wrapper name has: a first letter among c, e, n, s, t, x and 3 to 7 letters. */
+const WRAPPER_INITIALS: ReadonlySet<number> = new Set([...WRAPPER_NAMES].map((name) => name.charCodeAt(0)));
+const WRAPPER_LENGTHS = { min: Math.min(...[...WRAPPER_NAMES].map((name) => name.length)), max: Math.max(...[...WRAPPER_NAMES].map((name) => name.length)) };
 
 /** Index of the first word `effectiveWords` keeps. */
 function effectiveStart(words: readonly Word[]): number {
