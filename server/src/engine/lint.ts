@@ -13,7 +13,7 @@ import { fixesWithLineBreak, lineBreakOf } from './lineBreaks';
 import { syntaxCheckSkipReason, validateDockerfile } from './syntax';
 import { syntaxFindingSeverity } from './syntaxPolicy';
 import { dockerfileUtilsCode, INTERNAL_CODE, PARSE_CODE, ruleByCodeOrName, SKIPPED_CODE, type RuleLookup } from './registry';
-import type { Finding, Rule, Severity, SeveritySetting } from './rule';
+import type { Finding, Rule, RuleContext, Severity, SeveritySetting } from './rule';
 import type { HpcDiagnostic, LintOptions, LintResult, ResolvedConfig } from './types';
 
 export { defaultConfig } from './config';
@@ -91,6 +91,10 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
       throw new LintCancelledError();
     }
   };
+  // One context for every rule: its `report` gathers into `findings`, emptied before each rule (a context, a closure
+  // and an array per rule and recipe were made for 70 rules on every recipe).
+  const findings: Finding[] = [];
+  const context: RuleContext = { recipe, facts, settings: config.settings, report: (finding) => findings.push(finding) };
   for (const rule of options.rules) {
     stopIfCancelled();
     const { meta } = rule;
@@ -101,9 +105,9 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
     if (setting === 'off' || (dispatch && !interestsMet(meta.interests, facts))) {
       continue;
     }
-    const findings: Finding[] = [];
+    findings.length = 0;
     try {
-      runRule(rule, { recipe, facts, settings: config.settings, report: (finding) => findings.push(finding) }, dispatch);
+      runRule(rule, context, dispatch);
     } catch (error) {
       diagnostics.push(internalDiagnostic(rule, error));
       continue;
