@@ -5,7 +5,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Recipe, RecipeFormat } from '../recipe/model';
 import { allRules } from '../rules/index';
 import { createLinter } from '../service/linter';
-import { compileOnWorkerThreads, INTERACTIVE_WORKER_YOUNG_MB } from './memory';
+import { INTERACTIVE_WORKER_YOUNG_MB, keepYoungGenerationSmall } from './memory';
 import { tierUpLater } from '../service/jit';
 import { LintService } from '../service/lintService';
 import type { ClientSupport } from './capabilities';
@@ -189,7 +189,7 @@ export class HpclintServer {
 
 /** Starts a server on the transport named on the command line. */
 export function startServer(connection: Connection = createServerConnection()): HpclintServer {
-  compileOnWorkerThreads();
+  keepYoungGenerationSmall();
   tierUpLater();
   logProcessErrors(connection);
   const server = new HpclintServer(connection);
