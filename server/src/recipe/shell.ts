@@ -1,4 +1,4 @@
-import { finishedList, type Comment, type Draft, type Heredoc, type ShellCommand, type ShellScript, type ShellSeparator, type Word } from './model';
+import { EMPTY_LIST, finishedList, type Comment, type Draft, type Heredoc, type ShellCommand, type ShellScript, type ShellSeparator, type Word } from './model';
 import type { LineIndex } from './text';
 
 export interface SplitShellOptions {
@@ -48,6 +48,74 @@ const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
 const SPECIAL_IN_WORD = new Uint8Array(128);
 for (const c of [' ', '\t', '\n', '\r', ';', '&', '|', '<', '>', '(', ')', '`', '\\', "'", '"', '$']) {
   SPECIAL_IN_WORD[c.charCodeAt(0)] = 1;
+}
+
+/**
+ * Characters after which a script is not one command of plain words: those that end or change a word except the blanks,
+ * and `#` (a comment), `=` (an assignment), `{`, `}` and `!` (a group, a negation).
+ */
+const NOT_IN_PLAIN_COMMAND = new Uint8Array(128);
+for (const c of ['\n', '\r', ';', '&', '|', '<', '>', '(', ')', '`', '\\', "'", '"', '$', '#', '=', '{', '}', '!']) {
+  NOT_IN_PLAIN_COMMAND[c.charCodeAt(0)] = 1;
+}
+/** First words after which the splitter does more than list the words of a command. */
+const NOT_A_PLAIN_COMMAND_NAME = new Set([...SKIPPED_KEYWORDS, 'for', 'select', 'function', 'case']);
+
+/**
+ * The script of `text[from, to)` when it is one command of plain words (`make -j4 install`): blanks (space, tab) and
+ * characters that neither end nor change a word, and a first word the splitter reads as a command. It is what the
+ * Splitter makes of such a text (each word's value its text, no assignment, no redirect, heredoc or comment, and no
+ * quoted script string to split), without its frames, builders and scanned words: the 40,000 RUN lines of the
+ * 40,000-stage shape are all like that. Undefined for any other text.
+ */
+function plainCommandScript(text: string, from: number, to: number, index: LineIndex): ShellScript | undefined {
+  for (let p = from; p < to; p++) {
+    const code = text.charCodeAt(p);
+    if (code < 128 && NOT_IN_PLAIN_COMMAND[code] === 1) {
+      return undefined;
+    }
+  }
+  const words: Word[] = [];
+  let first = -1;
+  let last = -1;
+  let p = from;
+  while (p < to) {
+    while (p < to && isBlankCode(text.charCodeAt(p))) {
+      p++;
+    }
+    if (p === to) {
+      break;
+    }
+    const start = p;
+    while (p < to && !isBlankCode(text.charCodeAt(p))) {
+      p++;
+    }
+    const wordText = text.slice(start, p);
+    if (first < 0) {
+      if (NOT_A_PLAIN_COMMAND_NAME.has(wordText)) {
+        return undefined;
+      }
+      first = start;
+    }
+    last = p;
+    words.push({ text: wordText, value: wordText, range: index.range(start, p) });
+  }
+  if (first < 0) {
+    return undefined;
+  }
+  const command: ShellCommand = {
+    words: finishedList(words),
+    assignments: EMPTY_LIST,
+    name: basename(words[0].value),
+    range: index.range(first, last),
+    pipesToNext: false,
+    depth: 0,
+  };
+  return { text: text.slice(from, to), range: index.range(from, to), commands: [command], heredocs: EMPTY_LIST, comments: EMPTY_LIST };
+}
+
+function isBlankCode(code: number): boolean {
+  return code === 32 || code === 9;
 }
 
 type Terminator = 'eof' | ')' | '`' | '}';
@@ -100,6 +168,13 @@ export function splitShell(
   index: LineIndex,
   options: SplitShellOptions = {},
 ): ShellScript {
+  const from = clamp(start, 0, text.length);
+  const to = clamp(end, from, text.length);
+  return plainCommandScript(text, from, to, index) ?? splitShellGenerally(text, from, to, index, options);
+}
+
+/** `splitShell` without the shortcut for one command of plain words (`plainCommandScript`): tests compare the two. */
+export function splitShellGenerally(text: string, start: number, end: number, index: LineIndex, options: SplitShellOptions = {}): ShellScript {
   const from = clamp(start, 0, text.length);
   const to = clamp(end, from, text.length);
   const splitter = new Splitter(text, from, to, index, options, 0, 0);

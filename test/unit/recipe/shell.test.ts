@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Range, ShellScript } from '../../../server/src/recipe/model';
-import { isSplitShellCCall, splitShell, type SplitShellOptions } from '../../../server/src/recipe/shell';
+import { isSplitShellCCall, splitShell, splitShellGenerally, type SplitShellOptions } from '../../../server/src/recipe/shell';
+import { corpusDockerfileTexts } from '../corpusDockerfiles';
 import { LineIndex } from '../../../server/src/recipe/text';
 
 function split(text: string, options?: SplitShellOptions): ShellScript {
@@ -319,4 +320,56 @@ test('garbage never throws and stays fast', () => {
   const big = 'apt-get install -y foo && '.repeat(20000);
   const script = split(big, DOCKER);
   assert.equal(script.commands.length, 20000);
+});
+
+test('one command of plain words takes a shortcut that splits it as the general splitter does', (t) => {
+  const texts = [
+    'make -j4 install',
+    '  make  -j4\tinstall  ',
+    'ls -la /opt/x_y.z,a:b+c@d%e^f*g?h~i[j]k',
+    'échó ünïcödé 😀 x',
+    '/usr/bin/env python3 -V',
+    'sh -c make',
+    'bash -c x',
+    'eval foo',
+    'sudo -u app make',
+    'x',
+    ...['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', 'esac', 'for', 'select', 'function', 'case'].map((word) => `${word} a b`),
+    'a=b make',
+    'make A=b',
+    '! x',
+    '{ x; }',
+    'x # comment',
+    'x && y',
+    'x > y',
+    '2>x y',
+    '"x" y',
+    "x 'y'",
+    'x $Y',
+    'x `y`',
+    'x \\\n y',
+    'x\r\ny',
+    'a(b) c',
+    '',
+    '   ',
+  ];
+  for (const dockerfile of corpusDockerfileTexts(t)) {
+    for (const line of dockerfile.split('\n')) {
+      const match = /^\s*RUN\s+(.*)$/i.exec(line);
+      if (match) {
+        texts.push(match[1]);
+      }
+    }
+  }
+  let plain = 0;
+  for (const text of texts) {
+    for (const options of [{}, { escapeChar: '\\', dockerfileComments: true }, { escapeChar: '`', dockerfileComments: true }]) {
+      const shortcut = splitShell(`RUN ${text}\n`, 4, 4 + text.length, new LineIndex(`RUN ${text}\n`), options);
+      const general = splitShellGenerally(`RUN ${text}\n`, 4, 4 + text.length, new LineIndex(`RUN ${text}\n`), options);
+      assert.deepEqual(JSON.stringify(shortcut), JSON.stringify(general), text);
+      assert.deepEqual(shortcut.commands.map(isSplitShellCCall), general.commands.map(isSplitShellCCall), text);
+    }
+    plain += /^[^\n\r;&|<>()`\\'"$#={}!]*$/.test(text) ? 1 : 0;
+  }
+  assert.ok(plain > 20, `only ${plain} texts of plain words compared`);
 });
