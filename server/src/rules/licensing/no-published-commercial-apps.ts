@@ -12,17 +12,20 @@ interface Detector {
   app: string;
   /** Matches one word of a build command or a COPY/%files source. */
   word?: RegExp;
-  /** Matches the whole command (program name and its words). */
-  command?: (program: string, values: readonly string[]) => boolean;
+  /** The program of the commands `command` reads. */
+  program?: string;
+  /** Matches the whole command (the values of its words after the program). */
+  command?: (values: readonly string[]) => boolean;
 }
 
 const DETECTORS: readonly Detector[] = [
-  { app: 'ANSYS', word: /(^|\/)ansys_inc(\/|$)/i, command: (program, values) => program === 'INSTALL' && values.includes('-silent') },
+  { app: 'ANSYS', word: /(^|\/)ansys_inc(\/|$)/i, program: 'INSTALL', command: (values) => values.includes('-silent') },
   { app: 'Abaqus/SIMULIA', word: /(^|\/)(SIMULIA|DassaultSystemes)(\/|$)|(^|\/)StartTUI\.sh$/ },
-  { app: 'COMSOL', word: /(^|\/)comsol\d{2,}([_/.-]|$)/i, command: (program, values) => program === 'setup' && values.some((value) => /(^|\/)setupconfig\.ini$/.test(value)) },
+  { app: 'COMSOL', word: /(^|\/)comsol\d{2,}([_/.-]|$)/i, program: 'setup', command: (values) => values.some((value) => /(^|\/)setupconfig\.ini$/.test(value)) },
   {
     app: 'MATLAB',
-    command: (program, values) => program === 'mpm' && values[0] === 'install' && !values.some((value) => /runtime/i.test(value)),
+    program: 'mpm',
+    command: (values) => values[0] === 'install' && !values.some((value) => /runtime/i.test(value)),
   },
   { app: 'Gaussian', word: /(^|\/)g(09|16)(\/bsd\/install|root)$|(^|\/)g(09|16)[-_][\w.-]*\.(tbz|tbJ|tgz|tar(\.\w+)?)$/i },
   { app: 'VASP', word: /(^|\/)vasp[._-]?\d+\.\d+[\w.-]*\.(tgz|tar(\.\w+)?)$|(^|\/)vasp_(std|gam|ncl)$|(^|\/)arch\/makefile\.include\./ },
@@ -40,6 +43,19 @@ const ANY_DETECTOR_WORD = new RegExp(
   DETECTORS.flatMap((detector) => (detector.word ? [`(?:${detector.word.source})`] : [])).join('|'),
   'i',
 );
+
+const COMMAND_PROGRAMS: ReadonlySet<string> = new Set(DETECTORS.flatMap((detector) => (detector.program ? [detector.program] : [])));
+const NO_VALUES: readonly string[] = [];
+const NO_WORDS: readonly Word[] = [];
+
+/** A word's value without a leading `NAME=` (what the detectors' word patterns read). */
+function strippedValue(word: Word): string {
+  return word.value.includes('=') ? word.value.replace(ASSIGNMENT_NAME, '') : word.value;
+}
+
+function mayMatchDetectorWord(word: Word): boolean {
+  return ANY_DETECTOR_WORD.test(strippedValue(word));
+}
 
 export default defineRule({
   meta: {
@@ -95,6 +111,9 @@ export default defineRule({
 
 function scanStage(recipe: Parameters<typeof withShellCScriptsInstead>[0], stage: Stage, report: (word: Word, app: string) => void): void {
   for (const step of stage.steps) {
+    if (step.kind !== 'copy' && step.kind !== 'run') {
+      continue;
+    }
     const seen = new Set<string>();
     const hit = (word: Word, app: string): void => {
       if (!seen.has(app)) {
@@ -122,12 +141,17 @@ function scanStage(recipe: Parameters<typeof withShellCScriptsInstead>[0], stage
       if (TEXT_TOOLS.has(program)) {
         continue;
       }
-      const values = words.slice(1).map((word) => word.value);
-      const candidates = [...command.assignments, ...words];
-      const stripped = candidates.map((candidate) => (candidate.value.includes('=') ? candidate.value.replace(ASSIGNMENT_NAME, '') : candidate.value));
-      const mayMatchWord = stripped.some((value) => ANY_DETECTOR_WORD.test(value));
+      // Most commands are no detector's program and have no word a detector may match: no arrays, no detector loop.
+      const commandDetected = COMMAND_PROGRAMS.has(program);
+      const mayMatchWord = command.assignments.some(mayMatchDetectorWord) || words.some(mayMatchDetectorWord);
+      if (!commandDetected && !mayMatchWord) {
+        continue;
+      }
+      const values = commandDetected ? words.slice(1).map((word) => word.value) : NO_VALUES;
+      const candidates = mayMatchWord ? [...command.assignments, ...words] : NO_WORDS;
+      const stripped = mayMatchWord ? candidates.map(strippedValue) : NO_VALUES;
       for (const detector of DETECTORS) {
-        if (detector.command?.(program, values)) {
+        if (detector.program === program && detector.command?.(values)) {
           hit(words[0], detector.app);
           continue;
         }
