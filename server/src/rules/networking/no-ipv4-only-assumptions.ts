@@ -1,7 +1,7 @@
 // HPC-NET-002: IP-family assumptions: IPv4-only ones (literal IPv4 hosts in URLs, curl -4 / wget --inet4-only, disabling IPv6)
 // and, the other way round, IPv6-only ones (IPv6 literals, AF_INET6 socket families, curl -6, `::` binds).
 import { own } from '../../engine/own';
-import { defineRule } from '../../engine/rule';
+import { defineRule, type RuleContext } from '../../engine/rule';
 import type { Word } from '../../recipe/model';
 import { assignmentsAndWords, effectiveName, effectiveWords } from '../util/commands';
 import { rangeInWord } from '../util/source';
@@ -43,6 +43,42 @@ function isLocalAddress(address: string, firstOctet: string): boolean {
   return firstOctet === '127' || firstOctet === '0' || address.startsWith('169.254.');
 }
 
+/** Reports literal IPv4 and routable IPv6 hosts in the URLs of a word (both patterns need a `://`, which most words lack). */
+function scanUrls(context: RuleContext, word: Word): void {
+  if (word.text.includes('://')) {
+    scanIpv4Urls(context, word);
+    scanIpv6Urls(context, word);
+  }
+}
+
+function scanIpv4Urls(context: RuleContext, word: Word): void {
+  IPV4_URL.lastIndex = 0;
+  for (let match = IPV4_URL.exec(word.text); match; match = IPV4_URL.exec(word.text)) {
+    if (isLocalAddress(match[1], match[2])) {
+      continue;
+    }
+    const start = match.index + match[0].lastIndexOf(match[1]);
+    context.report({
+      range: rangeInWord(context.recipe, word, start, start + match[1].length),
+      message: `\`${match[0]}\` uses a literal IPv4 address, which only exists on the network where the recipe was written and cannot be reached from IPv6-only build or compute nodes; use a host name (or a build argument for site-local mirrors).`,
+    });
+  }
+}
+
+function scanIpv6Urls(context: RuleContext, word: Word): void {
+  IPV6_URL.lastIndex = 0;
+  for (let match = IPV6_URL.exec(word.text); match; match = IPV6_URL.exec(word.text)) {
+    if (!isRoutableIpv6(match[1])) {
+      continue;
+    }
+    const start = match.index + match[0].lastIndexOf(match[1]);
+    context.report({
+      range: rangeInWord(context.recipe, word, start, start + match[1].length),
+      message: `\`${match[0]}\` uses a literal IPv6 address, which cannot be reached from IPv4-only build or compute networks; use a host name and let the resolver choose the family.`,
+    });
+  }
+}
+
 export default defineRule({
   meta: {
     code: 'HPC-NET-002',
@@ -55,32 +91,6 @@ export default defineRule({
   docs,
   check(context) {
     const { recipe } = context;
-    const scanUrls = (word: Word): void => {
-      IPV4_URL.lastIndex = 0;
-      for (let match = IPV4_URL.exec(word.text); match; match = IPV4_URL.exec(word.text)) {
-        if (isLocalAddress(match[1], match[2])) {
-          continue;
-        }
-        const start = match.index + match[0].lastIndexOf(match[1]);
-        context.report({
-          range: rangeInWord(recipe, word, start, start + match[1].length),
-          message: `\`${match[0]}\` uses a literal IPv4 address, which only exists on the network where the recipe was written and cannot be reached from IPv6-only build or compute nodes; use a host name (or a build argument for site-local mirrors).`,
-        });
-      }
-    };
-    const scanIpv6Urls = (word: Word): void => {
-      IPV6_URL.lastIndex = 0;
-      for (let match = IPV6_URL.exec(word.text); match; match = IPV6_URL.exec(word.text)) {
-        if (!isRoutableIpv6(match[1])) {
-          continue;
-        }
-        const start = match.index + match[0].lastIndexOf(match[1]);
-        context.report({
-          range: rangeInWord(recipe, word, start, start + match[1].length),
-          message: `\`${match[0]}\` uses a literal IPv6 address, which cannot be reached from IPv4-only build or compute networks; use a host name and let the resolver choose the family.`,
-        });
-      }
-    };
     const checkIpv6Setting = (name: string, value: Word): void => {
       const family = own(IPV6_FAMILY_SETTINGS, name);
       if (family?.test(value.value)) {
@@ -100,8 +110,7 @@ export default defineRule({
       if (step.kind === 'env' || step.kind === 'arg') {
         for (const pair of step.pairs) {
           if (pair.value) {
-            scanUrls(pair.value);
-            scanIpv6Urls(pair.value);
+            scanUrls(context, pair.value);
             checkIpv6Setting(pair.key.value, pair.value);
           }
         }
@@ -112,8 +121,7 @@ export default defineRule({
       }
       for (const command of step.script?.commands ?? []) {
         for (const word of assignmentsAndWords(command)) {
-          scanUrls(word);
-          scanIpv6Urls(word);
+          scanUrls(context, word);
         }
         if (command.name === 'export') {
           for (const word of command.words.slice(1)) {
