@@ -36,6 +36,17 @@ function treeOf(path: string): SourceTree | undefined {
   return MPICH_DIR.test(name) ? { kind: 'mpich', major } : undefined;
 }
 
+/** The source tree of the first word that names a tarball (`tarballTree`). */
+function firstTarballTree(words: readonly Word[]): SourceTree | undefined {
+  for (const word of words) {
+    const tree = tarballTree(word.value);
+    if (tree !== undefined) {
+      return tree;
+    }
+  }
+  return undefined;
+}
+
 function tarballTree(value: string): SourceTree | undefined {
   const name = baseName(value.replace(/[?#].*$/, ''));
   return ARCHIVE.test(name) ? treeOf(name.replace(ARCHIVE, '')) : undefined;
@@ -113,7 +124,7 @@ function openMpiConfigures(recipe: Recipe): OpenMpiConfigure[] {
         }
         const name = effectiveName(command);
         if (name === 'tar' || name === 'wget' || name === 'curl') {
-          lastTarball = words.map((word) => tarballTree(word.value)).find((tree) => tree !== undefined) ?? lastTarball;
+          lastTarball = firstTarballTree(words) ?? lastTarball;
         } else if (name === 'cd' || name === 'pushd') {
           cwd = afterCd(words[1]?.value, cwd, lastTarball);
         } else if (name === 'configure') {

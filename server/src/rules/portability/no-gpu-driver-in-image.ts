@@ -3,7 +3,7 @@ import { defineRule } from '../../engine/rule';
 import { insert, safeFix } from '../../engine/fixBuilder';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
-import { effectiveName, effectiveWords, installedPackages } from '../util/commands';
+import { effectiveName, effectiveWords, installedPackages, type InstalledPackage } from '../util/commands';
 import { baseName } from '../util/source';
 import { listWords } from '../../site/checks';
 import docs from './no-gpu-driver-in-image.md';
@@ -39,6 +39,33 @@ const HOST_DRIVER =
   'The GPU driver comes from the host: its user-mode libraries must match the kernel module of the node exactly, and `apptainer --nv`/`--rocm` or the NVIDIA Container Toolkit bind them in at run time.';
 const NVIDIA_RUNFILE = /^NVIDIA-Linux-[\w.${}-]*\.run$/;
 
+interface DriverInstall {
+  installed: InstalledPackage;
+  driver: DriverPackage;
+}
+
+const NO_DRIVERS: readonly DriverInstall[] = [];
+
+/**
+ * The driver packages `command` installs: conda's `cuda` is the toolkit, Alpine has no NVIDIA driver packages, and a
+ * package that brings its driver only through dependencies counts only where the installer resolves them. A module
+ * function without callbacks: a closure made per lint loses its optimized code at every full GC (docs/engine.md, Cost).
+ */
+function driversInstalledBy(command: ShellCommand): readonly DriverInstall[] {
+  const resolvesDependencies = !FILE_INSTALLERS.has(effectiveName(command));
+  let found: DriverInstall[] | undefined;
+  for (const installed of installedPackages(command)) {
+    if (installed.manager === 'conda' || installed.manager === 'apk') {
+      continue;
+    }
+    const driver = driverPackage(installed.name);
+    if (driver && (resolvesDependencies || !driver.throughDependencies)) {
+      (found ??= []).push({ installed, driver });
+    }
+  }
+  return found ?? NO_DRIVERS;
+}
+
 function driverPackage(name: string): DriverPackage | undefined {
   for (const candidate of DRIVER_PACKAGES) {
     if (candidate.pattern.test(name)) {
@@ -62,13 +89,7 @@ export default defineRule({
     for (const { script } of allScripts(context.recipe)) {
       for (const command of script.commands) {
         // One finding per install command, however many driver packages it names.
-        const resolvesDependencies = !FILE_INSTALLERS.has(effectiveName(command));
-        const drivers = installedPackages(command)
-          .filter((installed) => installed.manager !== 'conda' && installed.manager !== 'apk') // conda `cuda` is the toolkit; Alpine has no NVIDIA driver packages
-          .flatMap((installed) => {
-            const driver = driverPackage(installed.name);
-            return driver && (resolvesDependencies || !driver.throughDependencies) ? [{ installed, driver }] : [];
-          });
+        const drivers = driversInstalledBy(command);
         if (drivers.length > 0) {
           const shown = (name: string): string => `\`${name.replace(/\{\{$/, '…')}\``;
           const [{ installed, driver }] = drivers;

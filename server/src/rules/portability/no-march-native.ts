@@ -92,40 +92,6 @@ export default defineRule({
     const findDefinition = definitionFinder(recipe);
 
     const sites = activeSites(context.settings);
-    const scanWord = (word: Word): void => {
-      if (word.text.includes('--help=target')) {
-        return; // `gcc -march=native -Q --help=target` only asks what the build CPU is
-      }
-      if (sites.length > 0) {
-        checkTargetsOnSites(context, word, sites);
-      }
-      if (!MAY_MATCH_PATTERN.test(word.text)) {
-        return;
-      }
-      for (const pattern of PATTERNS) {
-        pattern.regex.lastIndex = 0;
-        for (let match = pattern.regex.exec(word.text); match; match = pattern.regex.exec(word.text)) {
-          if (QUOTED_IN_BRACKETS.test(word.text.slice(match.index + match[0].length))) {
-            continue; // prompt text such as `[Default is -march=native]` (an expect script answering a configure prompt)
-          }
-          const range = rangeInWord(recipe, word, match.index, match.index + match[0].length);
-          const fixes: Fix[] = [];
-          const advice = sites.length > 0 && !pattern.intelOnly ? hostFlagAdvice(sites, match[0]) : undefined;
-          const replacement = advice ? advice.replacement : pattern.replacement?.(match);
-          if (replacement !== undefined) {
-            fixes.push(unsafeFix(`Replace \`${match[0]}\` with \`${replacement}\` (changes the CPU baseline)`, replace(range, replacement)));
-          }
-          context.report({
-            range,
-            message: advice ? `${pattern.message(match[0]).replace(GENERIC_ADVICE, '')} ${advice.message}` : pattern.message(match[0]),
-            severity: pattern.intelOnly ? 'info' : baseSeverity,
-            fixes,
-            ...(advice ? { site: advice.fact } : {}),
-          });
-        }
-      }
-    };
-
     const scanVariables = (text: string, start: number, stage: Stage | undefined): void => {
       if (!text.includes('$') && !text.includes('{{')) {
         return; // VARIABLE_USE needs `$NAME`, `${NAME}` or `{{ name }}`
@@ -161,7 +127,7 @@ export default defineRule({
           continue;
         }
         for (const word of assignmentsAndWords(command)) {
-          scanWord(word);
+          scanWord(context, word, sites, baseSeverity);
         }
         const start = offsetOf(recipe, command.range.start);
         scanVariables(recipe.text.slice(start, offsetOf(recipe, command.range.end)), start, stage);
@@ -178,7 +144,7 @@ export default defineRule({
     for (const { step, stage } of pairSteps) {
       for (const pair of step.pairs) {
         if (pair.value) {
-          scanWord(pair.value);
+          scanWord(context, pair.value, sites, baseSeverity);
           scanVariables(pair.value.text, offsetOf(recipe, pair.value.range.start), stage);
         }
       }
@@ -193,6 +159,45 @@ const GENERIC_ADVICE = / (Target a defined level|Name the oldest CPU|Use `-ax<co
 /** Explicit targets a site cannot run: `-march=x86-64-v4`, `-march=skylake-avx512`, `-mcpu=neoverse-v2`, Intel `-xCORE-AVX512`. */
 const EXPLICIT_TARGET = /(?<![\w-])-m(?:arch|cpu)=([A-Za-z][\w.+-]*)/g;
 const INTEL_TARGET = new RegExp(`(?<![\\w/-])[-/]Q?x(${INTEL_CODES})(?![\\w.-])`, 'gi');
+
+/**
+ * The findings of one word: a flag that targets the build machine's CPU. A module function, not a closure of `check`: a
+ * closure made per lint loses its optimized code at every full GC (docs/engine.md, Cost).
+ */
+function scanWord(context: RuleContext, word: Word, sites: readonly Site[], baseSeverity: Severity): void {
+  const { recipe } = context;
+  if (word.text.includes('--help=target')) {
+    return; // `gcc -march=native -Q --help=target` only asks what the build CPU is
+  }
+  if (sites.length > 0) {
+    checkTargetsOnSites(context, word, sites);
+  }
+  if (!MAY_MATCH_PATTERN.test(word.text)) {
+    return;
+  }
+  for (const pattern of PATTERNS) {
+    pattern.regex.lastIndex = 0;
+    for (let match = pattern.regex.exec(word.text); match; match = pattern.regex.exec(word.text)) {
+      if (QUOTED_IN_BRACKETS.test(word.text.slice(match.index + match[0].length))) {
+        continue; // prompt text such as `[Default is -march=native]` (an expect script answering a configure prompt)
+      }
+      const range = rangeInWord(recipe, word, match.index, match.index + match[0].length);
+      const fixes: Fix[] = [];
+      const advice = sites.length > 0 && !pattern.intelOnly ? hostFlagAdvice(sites, match[0]) : undefined;
+      const replacement = advice ? advice.replacement : pattern.replacement?.(match);
+      if (replacement !== undefined) {
+        fixes.push(unsafeFix(`Replace \`${match[0]}\` with \`${replacement}\` (changes the CPU baseline)`, replace(range, replacement)));
+      }
+      context.report({
+        range,
+        message: advice ? `${pattern.message(match[0]).replace(GENERIC_ADVICE, '')} ${advice.message}` : pattern.message(match[0]),
+        severity: pattern.intelOnly ? 'info' : baseSeverity,
+        fixes,
+        ...(advice ? { site: advice.fact } : {}),
+      });
+    }
+  }
+}
 
 function checkTargetsOnSites(context: RuleContext, word: Word, sites: readonly Site[]): void {
   if (!word.text.includes('-m') && !/[-/]Q?x/i.test(word.text)) {
