@@ -139,8 +139,3 @@ export class PlainInstructionReader {
     return plainInstruction(this.text, this.index, keyword, start, keywordEnd, end);
   }
 }
-
-/** True for the blanks that separate a plain instruction's words. */
-export function isBlank(code: number): boolean {
-  return code === SPACE || code === TAB;
-}

@@ -29,14 +29,14 @@ import type {
   Draft,
 } from './model';
 import { withLinearCommentPlacement } from './dockerfile-comments';
-import { equalsLowerCase, isBlank, PlainInstruction, PlainInstructionReader } from './dockerfile-plain';
+import { equalsLowerCase, PlainInstruction, PlainInstructionReader } from './dockerfile-plain';
 import { parseDockerfileTree, type InstructionReader } from './dockerfile-tree';
 import { factsOf } from './facts';
 import { EMPTY_LIST, finishedList } from './model';
 import { splitImageRef } from './image-ref';
 import { buildkitSkipPragma, parsePragmas } from './pragmas';
 import { execFormCommands, splitShell } from './shell';
-import { LineIndex } from './text';
+import { isBlankCode, LineIndex } from './text';
 
 /** Parses a Dockerfile/Containerfile. Never throws: internal failures become a ParseProblem. */
 export function parseDockerfile(text: string): Recipe {
@@ -355,14 +355,14 @@ class DockerfileFrontEnd {
     const end = instruction.end;
     let i = instruction.keywordEnd;
     while (i < end && offsets.length < 2 * count) {
-      while (i < end && isBlank(text.charCodeAt(i))) {
+      while (i < end && isBlankCode(text.charCodeAt(i))) {
         i++;
       }
       if (i === end) {
         break;
       }
       const start = i;
-      while (i < end && !isBlank(text.charCodeAt(i))) {
+      while (i < end && !isBlankCode(text.charCodeAt(i))) {
         i++;
       }
       offsets.push(start, i);

@@ -1,5 +1,5 @@
 import { EMPTY_LIST, finishedList, type Comment, type Draft, type Heredoc, type ShellCommand, type ShellScript, type ShellSeparator, type Word } from './model';
-import type { LineIndex } from './text';
+import { isBlankCode, type LineIndex } from './text';
 
 export interface SplitShellOptions {
   /** Dockerfile escape character; `\` + newline is always a continuation, this one too (with trailing blanks). */
@@ -112,10 +112,6 @@ function plainCommandScript(text: string, from: number, to: number, index: LineI
     depth: 0,
   };
   return { text: text.slice(from, to), range: index.range(from, to), commands: [command], heredocs: EMPTY_LIST, comments: EMPTY_LIST };
-}
-
-function isBlankCode(code: number): boolean {
-  return code === 32 || code === 9;
 }
 
 type Terminator = 'eof' | ')' | '`' | '}';

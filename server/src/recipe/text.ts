@@ -109,3 +109,8 @@ export function baseName(path: string): string {
   const slash = trimmed.lastIndexOf('/');
   return slash >= 0 ? trimmed.slice(slash + 1) : trimmed;
 }
+
+/** True for a space or a tab (a character code): the blanks between the words of a plain instruction or command. */
+export function isBlankCode(code: number): boolean {
+  return code === 32 || code === 9;
+}
