@@ -7,6 +7,8 @@ import type { CopiedScript } from '../recipe/copied-scripts';
 import { factsOf, type RecipeFacts } from '../recipe/facts';
 import { scriptRecipe, wantedScripts } from './copiedScripts';
 import { interestsMet, runRule } from './dispatch';
+import type { LintMemo } from './memo';
+import { contextKey, StepLocalRun } from './stepMemo';
 import { detectFormat, parseRecipe } from '../recipe/parse';
 import { defaultConfig } from './config';
 import { fixesWithLineBreak, lineBreakOf } from './lineBreaks';
@@ -35,6 +37,8 @@ export interface EngineLintOptions extends LintOptions {
   cancelled?: () => boolean;
   /** A model to lint instead of parsing `text` (a copied script's, made by `scriptRecipe`). */
   model?: Recipe;
+  /** The document's previous lint's memo: reused where the text did not change, replaced by this lint's when it ends. */
+  memo?: LintMemo;
 }
 
 /**
@@ -95,6 +99,7 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
   // and an array per rule and recipe were made for 70 rules on every recipe).
   const findings: Finding[] = [];
   const context: RuleContext = { recipe, facts, settings: config.settings, report: (finding) => findings.push(finding) };
+  const stepRun = options.memo && !options.model ? stepLocalRun(context, options.rules, overrides, dispatch, options.memo) : undefined;
   for (const rule of options.rules) {
     stopIfCancelled();
     const { meta } = rule;
@@ -102,12 +107,23 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
       continue;
     }
     const setting = overrides.forRule(meta.code, meta.name, meta.category);
-    if (setting === 'off' || (dispatch && !interestsMet(meta.interests, facts))) {
+    if (setting === 'off') {
+      continue;
+    }
+    const local = stepRun !== undefined && meta.locality === 'step';
+    if (dispatch && !interestsMet(meta.interests, facts)) {
+      if (local) {
+        stepRun.none(rule);
+      }
       continue;
     }
     findings.length = 0;
     try {
-      runRule(rule, context, dispatch);
+      if (local) {
+        stepRun.run(rule, dispatch, context.report);
+      } else {
+        runRule(rule, context, dispatch);
+      }
     } catch (error) {
       diagnostics.push(internalDiagnostic(rule, error));
       continue;
@@ -166,7 +182,20 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
   const found = inScripts.length > 0 ? [...single, ...inScripts] : single;
   const kept = recipe.pragmas.length > 0 ? found.filter((d) => !suppressed(d, recipe, names)) : found;
   kept.sort(compareDiagnostics);
+  if (stepRun && options.memo) {
+    options.memo.steps = stepRun.memo();
+  }
   return { format, recipe, diagnostics: kept, wantedScripts: wantedScripts(copied) };
+}
+
+/** The step-local rules' side of a lint with a memo: the rules of the recipe's format that are not turned off. */
+function stepLocalRun(context: RuleContext, rules: readonly Rule[], overrides: Overrides, dispatch: boolean, memo: LintMemo): StepLocalRun {
+  const { recipe, facts } = context;
+  const local = rules.filter(
+    ({ meta }) => meta.locality === 'step' && meta.formats.includes(recipe.format) && overrides.forRule(meta.code, meta.name, meta.category) !== 'off',
+  );
+  const key = contextKey(recipe, facts.lineIndex, context.settings, local.map((rule) => rule.meta.code), dispatch);
+  return new StepLocalRun(context, local, key, memo.steps);
 }
 
 /** The copied scripts the recipe runs; none if finding them fails (HPC-USE-010 then reports the crash as `hpclint/internal`). */
@@ -187,7 +216,7 @@ function copiedScriptsOrNone(facts: RecipeFacts): readonly CopiedScript[] {
 function scriptFindings(recipe: Recipe, script: CopiedScript & { text: string }, options: EngineLintOptions, config: ResolvedConfig): HpcDiagnostic[] {
   const source = script.source ?? script.path.value;
   const model = scriptRecipe(recipe, script);
-  const result = lint(script.text, { ...options, model, scripts: undefined, config: { ...config, syntaxValidation: false } });
+  const result = lint(script.text, { ...options, model, scripts: undefined, memo: undefined, config: { ...config, syntaxValidation: false } });
   const commands = model.stages.flatMap((stage) => stage.steps.flatMap((step) => (step.kind === 'run' ? step.script.commands : [])));
   return result.diagnostics
     .filter((d) => commands.some((command) => startsIn(command.range, d.range)))

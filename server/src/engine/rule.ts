@@ -108,6 +108,13 @@ export interface RuleMeta {
   fix: 'safe' | 'unsafe' | 'both' | 'none';
   /** What the rule looks at (absent: everything). */
   interests?: RuleInterests;
+  /**
+   * `step`: every finding on a step depends only on that step and the skeleton (FROM or header lines, global ARGs,
+   * settings), and every finding outside the steps only on the skeleton. A lint with a memo then runs the rule only on
+   * the steps that changed since the document's previous lint (engine/stepMemo.ts); test/unit/engine/locality.test.ts
+   * holds every rule that says so to it over the corpus and the rule fixtures.
+   */
+  locality?: 'step';
   docs: RuleDocs;
 }
 

@@ -11,6 +11,7 @@ import { outcomeOf, scriptsToCheck } from '../shellcheck/check';
 import type { ScriptResult } from '../shellcheck/runner';
 import type { JobTiming } from './lintTiming';
 import { statementLines, type StatementLines } from './statements';
+import { memoOf } from './documentMemos';
 
 export interface LintJob {
   /**
@@ -23,6 +24,11 @@ export interface LintJob {
   fileName?: string;
   format: RecipeFormat;
   config: ResolvedConfig;
+  /**
+   * `lint`: the document whose versions these are (the editor's uri): the thread that lints keeps the memo of its last
+   * lint (engine/memo.ts) and reuses what did not change.
+   */
+  document?: string;
   /** `lint`: also return the statement extents (for ignore-pragma code actions). */
   statements?: boolean;
   /** `fix`: also return the findings left in the fixed text. */
@@ -71,7 +77,7 @@ export function runJob(job: LintJob, rules: readonly Rule[], cancelled?: () => b
     const outcome: LintOutcome = { format: job.format, diagnostics: left?.diagnostics ?? [], fixed, wantedScripts: left?.wantedScripts ?? [] };
     return left && job.shellScripts ? { ...outcome, shellScripts: shellScriptsOf(left.recipe, job.config) } : outcome;
   }
-  const result = lint(job.text, { ...options, cancelled });
+  const result = lint(job.text, { ...options, cancelled, ...(job.document !== undefined ? { memo: memoOf(job.document) } : {}) });
   const outcome: LintOutcome = { format: result.format, diagnostics: result.diagnostics, wantedScripts: result.wantedScripts };
   if (job.statements) {
     outcome.statements = statementLines(result.recipe);

@@ -221,7 +221,7 @@ export class DocumentLinter {
       try {
         const context = this.deps.scripts?.contextOf(uri);
         const sent = performance.now();
-        const outcome = await service.run({ kind: 'lint', text, fileName, format, config, statements: true }, { signal, scripts: context });
+        const outcome = await service.run({ kind: 'lint', text, document: uri, fileName, format, config, statements: true }, { signal, scripts: context });
         timing = TIMING ? { started, sent, returned: performance.now(), job: outcome.timing } : undefined;
         diagnostics = withScriptPaths(outcome.diagnostics, context);
         statements = outcome.statements ?? [];

@@ -91,6 +91,7 @@ export default defineRule({
     category: 'build',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'unsafe',
     interests: { keywords: TOOL_KEYWORDS },
   },

@@ -98,6 +98,7 @@ export default defineRule({
     category: 'build',
     severity: 'info',
     formats: ['apptainer'],
+    locality: 'step',
     fix: 'unsafe',
   },
   docs,

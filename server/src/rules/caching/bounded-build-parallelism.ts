@@ -128,6 +128,7 @@ export default defineRule({
     category: 'caching',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'safe',
     // `make`/`gmake`/`cmake`, `ninja` or `xargs`.
     interests: { keywords: ['make', 'ninja', 'xargs'] },

@@ -91,6 +91,7 @@ export default defineRule({
     category: 'caching',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'unsafe',
     interests: { keywords: ['proxy'] },
   },

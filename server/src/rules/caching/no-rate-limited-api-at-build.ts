@@ -23,6 +23,7 @@ export default defineRule({
     category: 'caching',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'none',
     interests: { keywords: ['api.github.com'] },
   },

@@ -13,6 +13,7 @@ export default defineRule({
     category: 'caching',
     severity: 'warning',
     formats: ['apptainer'],
+    locality: 'step',
     fix: 'none',
     interests: { keywords: ['shub'] },
   },

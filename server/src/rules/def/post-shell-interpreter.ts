@@ -174,6 +174,7 @@ export default defineRule({
     category: 'def',
     severity: 'warning',
     formats: ['apptainer'],
+    locality: 'step',
     fix: 'safe',
   },
   docs,

@@ -25,6 +25,7 @@ export default defineRule({
     category: 'def',
     severity: 'error',
     formats: ['apptainer'],
+    locality: 'step',
     fix: 'unsafe',
     interests: { steps: ['header'] },
   },

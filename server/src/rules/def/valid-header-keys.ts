@@ -16,6 +16,7 @@ export default defineRule({
     category: 'def',
     severity: 'error',
     formats: ['apptainer'],
+    locality: 'step',
     fix: 'safe',
     interests: { steps: ['header'] },
   },

@@ -34,6 +34,7 @@ export default defineRule({
     category: 'def',
     severity: 'error',
     formats: ['apptainer'],
+    locality: 'step',
     fix: 'safe',
   },
   docs,

@@ -13,6 +13,7 @@ export default defineRule({
     // bookworm variants next to trixie ones are often deliberate.
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'unsafe',
   },
   docs,

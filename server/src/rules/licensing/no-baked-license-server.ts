@@ -22,6 +22,7 @@ export default defineRule({
     category: 'licensing',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'none',
     interests: { keywords: ['license', 'ansysli_servers'] },
   },

@@ -59,6 +59,7 @@ export default defineRule({
     category: 'licensing',
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'none',
   },
   docs,

@@ -19,6 +19,7 @@ export default defineRule({
     category: 'licensing',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'none',
     interests: { keywords: ['ubi'] },
   },

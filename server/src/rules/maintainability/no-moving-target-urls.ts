@@ -78,6 +78,7 @@ export default defineRule({
     category: 'maintainability',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'none',
   },
   docs,

@@ -13,6 +13,7 @@ export default defineRule({
     category: 'maintainability',
     severity: 'warning',
     formats: ['apptainer'],
+    locality: 'step',
     fix: 'none',
   },
   docs,

@@ -125,6 +125,7 @@ export default defineRule({
     category: 'maintainability',
     severity: 'error',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'none',
     interests: { keywords: [REPLACE_WITH.toLowerCase(), ...ANGLE_PLACEHOLDERS] },
   },

@@ -86,6 +86,7 @@ export default defineRule({
     category: 'networking',
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'none',
   },
   docs,

@@ -35,6 +35,7 @@ export default defineRule({
     category: 'performance',
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'none',
   },
   docs,

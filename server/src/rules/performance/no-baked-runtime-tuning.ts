@@ -78,6 +78,7 @@ export default defineRule({
     category: 'performance',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'unsafe',
   },
   docs,

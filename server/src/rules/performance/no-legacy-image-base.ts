@@ -13,6 +13,7 @@ export default defineRule({
     category: 'performance',
     severity: 'info',
     formats: ['apptainer'],
+    locality: 'step',
     fix: 'none',
     interests: { keywords: ['localimage'] },
   },

@@ -28,6 +28,7 @@ export default defineRule({
     category: 'portability',
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'none',
   },
   docs,

@@ -208,6 +208,7 @@ export default defineRule({
     category: 'portability',
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'unsafe',
   },
   docs,

@@ -40,6 +40,7 @@ export default defineRule({
     category: 'portability',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'unsafe',
   },
   docs,

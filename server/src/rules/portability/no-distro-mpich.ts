@@ -20,6 +20,7 @@ export default defineRule({
     category: 'portability',
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'none',
     interests: { keywords: ['mpich'] },
   },

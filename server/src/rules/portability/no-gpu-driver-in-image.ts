@@ -82,6 +82,7 @@ export default defineRule({
     category: 'portability',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'safe',
   },
   docs,

@@ -59,6 +59,7 @@ export default defineRule({
     category: 'portability',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'safe',
   },
   docs,

@@ -27,6 +27,7 @@ export default defineRule({
     category: 'portability',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'unsafe',
     interests: { keywords: KEYWORDS },
   },

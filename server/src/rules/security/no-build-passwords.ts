@@ -70,6 +70,7 @@ export default defineRule({
     category: 'security',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'none',
   },
   docs,

@@ -117,6 +117,7 @@ export default defineRule({
     category: 'security',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'unsafe',
   },
   docs,

@@ -36,6 +36,7 @@ export default defineRule({
     category: 'security',
     severity: 'error',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'none',
   },
   docs,

@@ -15,6 +15,7 @@ export default defineRule({
     category: 'security',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'none',
     interests: { keywords: ['stricthostkeychecking', 'userknownhostsfile'] },
   },

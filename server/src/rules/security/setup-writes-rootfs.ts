@@ -33,6 +33,7 @@ export default defineRule({
     category: 'security',
     severity: 'warning',
     formats: ['apptainer'],
+    locality: 'step',
     fix: 'unsafe',
     interests: { keywords: ['%setup'] },
   },

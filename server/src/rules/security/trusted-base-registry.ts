@@ -30,6 +30,7 @@ export default defineRule({
     category: 'security',
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'none',
   },
   docs,

@@ -18,6 +18,7 @@ export default defineRule({
     category: 'security',
     severity: 'hint',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'unsafe',
   },
   docs,

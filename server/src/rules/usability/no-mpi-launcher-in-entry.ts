@@ -14,6 +14,7 @@ export default defineRule({
     category: 'usability',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'none',
   },
   docs,

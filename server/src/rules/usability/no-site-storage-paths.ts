@@ -26,6 +26,7 @@ export default defineRule({
     category: 'usability',
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'none',
   },
   docs,

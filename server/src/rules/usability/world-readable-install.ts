@@ -23,6 +23,7 @@ export default defineRule({
     category: 'usability',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
+    locality: 'step',
     fix: 'none',
     interests: { keywords: ['umask', 'chmod'] },
   },

@@ -1,0 +1,182 @@
+// The findings of step-local rules (RuleMeta.locality 'step'), kept per step from one lint of a document to the next:
+// a step whose text and position are unchanged, under the same skeleton and settings, keeps its findings, and the
+// rules run only on a recipe of the steps that changed (engine/stepLocality.ts).
+import { factsOf } from '../recipe/facts';
+import type { Recipe, Step } from '../recipe/model';
+import type { LineIndex } from '../recipe/text';
+import { runRule } from './dispatch';
+import type { Finding, Rule, RuleContext } from './rule';
+import { isSkeletonStep, localSteps, stepIndexOf, stepSubRecipe } from './stepLocality';
+
+const NO_FINDINGS: readonly Finding[] = [];
+
+/** Per local rule (by its place in `StepFindingsMemo.codes`), its findings on one step. */
+type StepFindings = (readonly Finding[] | undefined)[];
+
+/** What one lint of a document leaves for the next: each step's findings, keyed by the step's position and text. */
+export class StepFindingsMemo {
+  constructor(
+    /** The skeleton, settings and rules the findings were made under (`contextKey`). */
+    readonly context: string,
+    readonly byStep: ReadonlyMap<string, StepFindings>,
+    /** Per local rule, its findings outside the steps (on the skeleton). */
+    readonly outside: readonly (readonly Finding[] | undefined)[],
+  ) {}
+}
+
+/** The step-local rules' side of one lint: which steps changed since the memo, and what the next memo keeps. */
+export class StepLocalRun {
+  private readonly steps: readonly Step[];
+  private readonly keys: readonly string[];
+  /** Per step, its findings from the memo (the same text at the same place), or undefined: the step changed. */
+  private readonly known: readonly (StepFindings | undefined)[];
+  private readonly changed: Step[] = [];
+  /** Run the rules on the whole recipe: no step is known, or the changed ones are most of it (a sub-recipe's facts would cost more). */
+  private readonly whole: boolean;
+  private readonly slots: ReadonlyMap<string, number>;
+  private readonly next: StepFindings[];
+  private readonly nextOutside: (readonly Finding[] | undefined)[];
+  private subContext?: RuleContext;
+
+  constructor(
+    private readonly context: RuleContext,
+    /** The step-local rules this lint runs (not turned off), in the order it runs them. */
+    localRules: readonly Rule[],
+    private readonly key: string,
+    previous: StepFindingsMemo | undefined,
+  ) {
+    const { recipe, facts } = context;
+    this.slots = new Map(localRules.map((rule, slot) => [rule.meta.code, slot]));
+    this.steps = localSteps(recipe);
+    this.keys = this.steps.map((step) => stepKey(step, facts.lineIndex, recipe.text));
+    const usable = previous?.context === key ? previous : undefined;
+    this.known = this.keys.map((stepKey) => usable?.byStep.get(stepKey));
+    // A known step's findings are shared with the memo, never written: only changed steps get lists of their own.
+    this.next = this.known.map((known) => known ?? []);
+    this.nextOutside = usable ? usable.outside.slice() : [];
+    let changedLines = 0;
+    for (let i = 0; i < this.steps.length; i++) {
+      if (this.known[i] === undefined) {
+        const { range } = this.steps[i];
+        this.changed.push(this.steps[i]);
+        changedLines += range.end.line - range.start.line + 1;
+      }
+    }
+    this.whole = this.changed.length === this.steps.length || changedLines * 2 > facts.lineIndex.lineCount;
+  }
+
+  /** Runs a step-local rule: on the whole recipe when no step is known, else on the changed steps only. */
+  run(rule: Rule, dispatch: boolean, report: (finding: Finding) => void): void {
+    const slot = this.slotOf(rule);
+    const { whole } = this;
+    const found: Finding[] = [];
+    runRule(rule, { ...(whole ? this.context : this.onChangedSteps()), report: (finding) => found.push(finding) }, dispatch);
+    if (whole) {
+      this.keepAll(slot, found);
+      found.forEach(report);
+      return;
+    }
+    this.keepChanged(slot, found);
+    (this.nextOutside[slot] ?? NO_FINDINGS).forEach(report);
+    for (const findings of this.next) {
+      (findings[slot] ?? NO_FINDINGS).forEach(report);
+    }
+  }
+
+  /** A rule that reports nothing on this recipe (its interests are not met) reports nothing on any of its steps. */
+  none(rule: Rule): void {
+    const slot = this.slotOf(rule);
+    this.nextOutside[slot] = NO_FINDINGS;
+    for (let i = 0; i < this.steps.length; i++) {
+      if (this.known[i] === undefined) {
+        this.next[i][slot] = NO_FINDINGS;
+      }
+    }
+  }
+
+  /** The memo for the next lint of the document. */
+  memo(): StepFindingsMemo {
+    const byStep = new Map<string, StepFindings>();
+    for (let i = 0; i < this.steps.length; i++) {
+      byStep.set(this.keys[i], this.next[i]);
+    }
+    return new StepFindingsMemo(this.key, byStep, this.nextOutside);
+  }
+
+  private slotOf(rule: Rule): number {
+    const slot = this.slots.get(rule.meta.code);
+    if (slot === undefined) {
+      throw new Error(`${rule.meta.code} is not a step-local rule of this lint`);
+    }
+    return slot;
+  }
+
+  /** A run on the whole recipe: its findings on the changed steps and outside them (a known step's are the same). */
+  private keepAll(slot: number, found: readonly Finding[]): void {
+    const outside: Finding[] = [];
+    for (const finding of found) {
+      const index = stepIndexOf(this.steps, finding.range.start);
+      if (index < 0) {
+        outside.push(finding);
+      } else if (this.known[index] === undefined) {
+        ((this.next[index][slot] as Finding[] | undefined) ??= []).push(finding);
+      }
+    }
+    this.nextOutside[slot] = outside.length > 0 ? outside : NO_FINDINGS;
+    for (let index = 0; index < this.steps.length; index++) {
+      if (this.known[index] === undefined) {
+        this.next[index][slot] ??= NO_FINDINGS;
+      }
+    }
+  }
+
+  /** A run on the changed steps: its findings on them (the skeleton's are known, and no other step is there). */
+  private keepChanged(slot: number, found: readonly Finding[]): void {
+    for (let i = 0; i < this.steps.length; i++) {
+      if (this.known[i] === undefined) {
+        this.next[i][slot] = NO_FINDINGS;
+      }
+    }
+    for (const finding of found) {
+      const index = stepIndexOf(this.steps, finding.range.start);
+      if (index >= 0 && this.known[index] === undefined) {
+        const findings = this.next[index];
+        findings[slot] = findings[slot] === NO_FINDINGS ? [finding] : [...(findings[slot] ?? NO_FINDINGS), finding];
+      }
+    }
+  }
+
+  private onChangedSteps(): RuleContext {
+    if (this.subContext === undefined) {
+      const recipe = stepSubRecipe(this.context.recipe, new Set(this.changed));
+      const facts = factsOf(recipe);
+      facts.scriptInputs = this.context.facts.scriptInputs;
+      this.subContext = { ...this.context, recipe, facts };
+    }
+    return this.subContext;
+  }
+}
+
+/**
+ * Everything besides a step that a step-local rule's findings may depend on: the format, escape character, settings,
+ * which rules run, and the skeleton (FROM or header lines and global ARGs, each with its position).
+ */
+export function contextKey(recipe: Recipe, lineIndex: LineIndex, settings: unknown, localCodes: readonly string[], dispatch: boolean): string {
+  const parts = [recipe.format, recipe.escapeChar, String(dispatch), localCodes.join(','), JSON.stringify(settings)];
+  for (const arg of recipe.globalArgs) {
+    parts.push(stepKey(arg, lineIndex, recipe.text));
+  }
+  for (const stage of recipe.stages) {
+    for (const step of stage.steps) {
+      if (isSkeletonStep(step)) {
+        parts.push(stepKey(step, lineIndex, recipe.text));
+      }
+    }
+  }
+  return parts.join('\u0000');
+}
+
+function stepKey(step: Step, lineIndex: LineIndex, text: string): string {
+  const { start, end } = step.range;
+  return `${start.line}:${start.character}:${text.slice(lineIndex.offsetAt(start), lineIndex.offsetAt(end))}`;
+}
