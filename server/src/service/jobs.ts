@@ -77,7 +77,8 @@ export function runJob(job: LintJob, rules: readonly Rule[], cancelled?: () => b
     const outcome: LintOutcome = { format: job.format, diagnostics: left?.diagnostics ?? [], fixed, wantedScripts: left?.wantedScripts ?? [] };
     return left && job.shellScripts ? { ...outcome, shellScripts: shellScriptsOf(left.recipe, job.config) } : outcome;
   }
-  const result = lint(job.text, { ...options, cancelled, ...(job.document !== undefined ? { memo: memoOf(job.document) } : {}) });
+  const memo = job.document !== undefined ? memoOf(job.document) : undefined;
+  const result = lint(job.text, { ...options, cancelled, ...(memo ? { memo } : {}) });
   const outcome: LintOutcome = { format: result.format, diagnostics: result.diagnostics, wantedScripts: result.wantedScripts };
   if (job.statements) {
     outcome.statements = statementLines(result.recipe);
