@@ -149,6 +149,49 @@ describe('language server over stdio', () => {
     await client.close(uri);
   });
 
+  test('typing: each version publishes what opening its text publishes, code actions find the fixes, also after reopening', async () => {
+    // The worker sends a document's findings as a delta against its previous outcome (server/src/service/outcomeDelta.ts).
+    const uri = fileUri(join(workspace, 'typing', 'Dockerfile'));
+    const fresh = fileUri(join(workspace, 'typing', 'fresh', 'Dockerfile'));
+    const lines = ['FROM ubuntu:22.04', 'RUN apt-get update && apt-get install -y gcc', 'RUN gcc -O3 -march=native -o app app.c', 'FOO bar', 'RUN pip install numpy'];
+    const edits: Array<(text: string[]) => string[]> = [
+      (text) => text.map((line, i) => (i === 3 ? 'FOO baz' : line)),
+      (text) => [...text.slice(0, 2), '', ...text.slice(2)],
+      (text) => [...text.slice(0, 2), 'R', ...text.slice(3)],
+      (text) => [...text.slice(0, 2), 'RUN make', ...text.slice(3)],
+      (text) => text.filter((line) => line !== 'FOO baz'),
+      (text) => [...text, 'RUN curl http://example.com/x.sh | sh'],
+      (text) => text.slice(1),
+    ];
+    /** Closes and waits for the clear, so the next open's diagnostics are the open's. */
+    const closed = async (closing: string) => {
+      const count = client.publishedCount(closing);
+      await client.close(closing);
+      await client.nextDiagnostics(closing, count, (params) => params.version === undefined);
+    };
+    let text = lines;
+    await client.open(uri, 'dockerfile', `${text.join('\n')}\n`);
+    for (const edit of edits) {
+      text = edit(text);
+      const typed = await client.change(uri, `${text.join('\n')}\n`);
+      const opened = await client.open(fresh, 'dockerfile', `${text.join('\n')}\n`);
+      await closed(fresh);
+      assert.deepEqual(typed.diagnostics, opened.diagnostics, text.join('\n'));
+    }
+    const march = (await client.change(uri, `${lines.join('\n')}\n`)).diagnostics.find((d) => d.code === 'HPC-PORT-001');
+    assert.ok(march);
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: march.range, context: { diagnostics: [march] } });
+    assert.ok(actions.some((action) => action.title.startsWith('Replace `-march=native`')), 'the fix of a finding the worker sent as reused');
+
+    await closed(uri);
+    const reopened = await client.open(uri, 'dockerfile', `${text.join('\n')}\n`);
+    const opened = await client.open(fresh, 'dockerfile', `${text.join('\n')}\n`);
+    await closed(fresh);
+    assert.deepEqual(reopened.diagnostics, opened.diagnostics);
+    assert.ok(reopened.diagnostics.length > 0);
+    await client.close(uri);
+  });
+
   test('closing a document clears its diagnostics', async () => {
     const uri = fileUri(join(workspace, 'closing', 'Dockerfile'));
     const opened = await client.open(uri, 'dockerfile', 'FROM alpine:3.20\nFOO bar\n');

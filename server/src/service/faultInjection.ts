@@ -3,10 +3,14 @@
 // of memory would. It proves that one document's crash never takes the others down. A job whose text contains
 // `HPCLINT-FAULT-HANG` blocks its worker for a minute, as a runaway analysis would (test/unit/service/workerPool.test.ts).
 import type { MessagePort } from 'node:worker_threads';
-import type { JobMessage } from './workerProtocol';
+import type { ForgetMessage, JobMessage } from './workerProtocol';
 
 export function injectFaults(port: MessagePort): void {
-  port.on('message', ({ job }: JobMessage) => {
+  port.on('message', (message: JobMessage | ForgetMessage) => {
+    if ('forget' in message) {
+      return;
+    }
+    const { job } = message;
     if (job.text.includes('HPCLINT-FAULT-EXIT')) {
       process.exit(70);
     }

@@ -20,6 +20,11 @@ export interface LintJob {
    */
   kind: 'lint' | 'fix' | 'shellcheck';
   text: string;
+  /**
+   * The open document the job is for (its URI; the language server's `lint` jobs): a worker keeps per-document state
+   * under it (its last outcome, see outcomeDelta.ts) until the owner forgets the document.
+   */
+  document?: string;
   /** Used in messages and for format-dependent rules; the format itself is decided before. */
   fileName?: string;
   format: RecipeFormat;

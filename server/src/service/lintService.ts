@@ -72,6 +72,12 @@ export class LintService {
     return linter.run(context ? { ...job, scripts: context } : job, signal);
   }
 
+  /** The document (`LintJob.document`) was closed: the linters drop what they keep for it. */
+  forget(document: string): void {
+    this.linters.interactive.forget?.(document);
+    this.linters.large?.forget?.(document);
+  }
+
   async close(): Promise<void> {
     await Promise.all([this.linters.interactive.close(), this.linters.large?.close()]);
   }

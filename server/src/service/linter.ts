@@ -13,6 +13,8 @@ export interface Linter {
    * next rule, both rejecting with `LintCancelledError` (a lint that finishes first still resolves).
    */
   run(job: LintJob, signal?: AbortSignal): Promise<LintOutcome>;
+  /** The document (`LintJob.document`) was closed: drop what the threads keep for it. */
+  forget?(document: string): void;
   /** Start the threads ahead of the first job (no-op in-process). */
   warmUp?(): void;
   /** Ends the worker threads (pending jobs fail). */

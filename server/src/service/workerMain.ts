@@ -2,16 +2,24 @@
 import type { MessagePort } from 'node:worker_threads';
 import { LintCancelledError } from '../engine/lint';
 import type { Rule } from '../engine/rule';
-import { runJob, type LintOutcome } from './jobs';
+import { runJob, type LintJob, type LintOutcome } from './jobs';
 import { TIMING, timed } from './lintTiming';
-import type { CancelFlag, JobMessage, ReadyMessage, ResultMessage } from './workerProtocol';
+import { OutcomeEncoder } from './outcomeDelta';
+import type { CancelFlag, ForgetMessage, JobMessage, ReadyMessage, ResultMessage } from './workerProtocol';
 
 export function serveLintJobs(port: MessagePort, rules: readonly Rule[], cancel?: CancelFlag): void {
-  port.on('message', ({ id, job }: JobMessage) => {
+  const outcomes = new OutcomeEncoder();
+  port.on('message', (received: JobMessage | ForgetMessage) => {
+    if ('forget' in received) {
+      outcomes.forget(received.forget);
+      return;
+    }
+    const { id, job, base } = received;
     let message: ResultMessage;
     try {
       const run = () => runJob(job, rules, cancel && (() => Atomics.load(cancel, 0) === id));
-      message = { id, outcome: TIMING ? withTiming(run) : run() };
+      const outcome = TIMING ? withTiming(run) : run();
+      message = { id, ...sentForm(outcomes, id, job, base, outcome) };
     } catch (error) {
       message =
         error instanceof LintCancelledError
@@ -22,6 +30,11 @@ export function serveLintJobs(port: MessagePort, rules: readonly Rule[], cancel?
   });
   const ready: ReadyMessage = { ready: true };
   port.postMessage(ready);
+}
+
+/** A document's lint outcome goes as a delta against the owner's base when it can (see outcomeDelta.ts). */
+function sentForm(outcomes: OutcomeEncoder, id: number, job: LintJob, base: number | undefined, outcome: LintOutcome): Pick<Extract<ResultMessage, { outcome: LintOutcome }>, 'outcome' | 'delta'> {
+  return job.kind === 'lint' && job.document !== undefined ? outcomes.encode(job.document, id, base, outcome) : { outcome };
 }
 
 function withTiming(run: () => LintOutcome): LintOutcome {

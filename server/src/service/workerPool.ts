@@ -4,7 +4,8 @@ import { Worker } from 'node:worker_threads';
 import { LintCancelledError } from '../engine/lint';
 import type { LintJob, LintOutcome } from './jobs';
 import type { Linter } from './linter';
-import type { CancelFlag, JobMessage, ReadyMessage, ResultMessage } from './workerProtocol';
+import { OutcomeDecoder } from './outcomeDelta';
+import type { CancelFlag, ForgetMessage, JobMessage, ReadyMessage, ResultMessage } from './workerProtocol';
 
 export interface WorkerPoolOptions {
   /** The worker bundle (dist/worker.js). */
@@ -29,6 +30,8 @@ export class JobTimeoutError extends Error {
 
 interface Task {
   job: LintJob;
+  /** Its owner withdrew it while it ran (a result that can no longer be read then fails as cancelled). */
+  withdrawn?: boolean;
   resolve: (outcome: LintOutcome) => void;
   reject: (error: Error) => void;
 }
@@ -39,6 +42,8 @@ interface Slot {
   cancel?: CancelFlag;
   /** The worker has loaded its rules (a fresh worker's start-up never counts against a job's time limit). */
   ready?: boolean;
+  /** The documents' last outcomes received from this worker (a new worker starts without any). */
+  outcomes?: OutcomeDecoder;
   task?: Task;
   taskId?: number;
   jobTimer?: NodeJS.Timeout;
@@ -68,6 +73,17 @@ export class WorkerPool implements Linter {
       this.queue.push(task);
       this.dispatch();
     });
+  }
+
+  /** The document was closed: its workers drop what they keep for it (see `LintJob.document`). */
+  forget(document: string): void {
+    for (const slot of this.slots) {
+      if (slot.worker && slot.outcomes?.baseOf(document) !== undefined) {
+        const message: ForgetMessage = { forget: document };
+        slot.worker.postMessage(message);
+      }
+      slot.outcomes?.forget(document);
+    }
   }
 
   /** Starts every worker now (the language server does this at start-up, off the typing path). */
@@ -103,6 +119,7 @@ export class WorkerPool implements Linter {
       task.reject(new LintCancelledError());
       return;
     }
+    task.withdrawn = true;
     const slot = this.slots.find((candidate) => candidate.task === task);
     if (slot?.cancel && slot.taskId !== undefined) {
       Atomics.store(slot.cancel, 0, slot.taskId);
@@ -127,7 +144,8 @@ export class WorkerPool implements Linter {
     slot.task = task;
     slot.taskId = id;
     worker.ref();
-    const message: JobMessage = { id, job: task.job };
+    const document = task.job.kind === 'lint' ? task.job.document : undefined;
+    const message: JobMessage = { id, job: task.job, base: document === undefined ? undefined : slot.outcomes?.baseOf(document) };
     worker.postMessage(message);
     if (slot.ready) {
       this.armJobTimer(slot, worker);
@@ -159,6 +177,7 @@ export class WorkerPool implements Linter {
     slot.cancel = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
     const worker = new Worker(this.options.script, { resourceLimits, stdout: false, stderr: false, workerData: { cancel: slot.cancel } });
     slot.ready = false;
+    slot.outcomes = new OutcomeDecoder();
     worker.on('message', (message: ResultMessage | ReadyMessage) =>
       'ready' in message ? this.onReady(slot, worker) : this.finish(slot, worker, message),
     );
@@ -179,10 +198,26 @@ export class WorkerPool implements Linter {
     if ('error' in message) {
       task.reject(message.cancelled ? new LintCancelledError() : new Error(message.error));
     } else {
-      task.resolve(message.outcome);
+      this.settle(slot, message, task);
     }
     this.armIdleTimer(slot);
     this.dispatch();
+  }
+
+  /** A document's lint outcome may come as a delta against the last one this worker sent for it (outcomeDelta.ts). */
+  private settle(slot: Slot, message: Extract<ResultMessage, { outcome: LintOutcome }>, task: Task): void {
+    const document = task.job.kind === 'lint' ? task.job.document : undefined;
+    if (document === undefined || slot.outcomes === undefined) {
+      task.resolve(message.outcome);
+      return;
+    }
+    try {
+      task.resolve(slot.outcomes.decode(document, message.id, message.outcome, message.delta));
+    } catch (error) {
+      // Only a document forgotten while its lint ran has no base: that lint was withdrawn with it.
+      slot.outcomes.forget(document);
+      task.reject(task.withdrawn ? new LintCancelledError() : error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   /** The worker failed (crash, out of memory, time limit): fail its job, drop it, go on with a new one. */

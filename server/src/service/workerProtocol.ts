@@ -1,13 +1,27 @@
 // Messages between a lint worker and the thread that owns it.
 import type { LintJob, LintOutcome } from './jobs';
+import type { OutcomeDelta } from './outcomeDelta';
 
 export interface JobMessage {
   id: number;
   job: LintJob;
+  /**
+   * A `lint` job of a document (`job.document`): the id of the document's last outcome the owner holds, which the
+   * result may be written against (see outcomeDelta.ts).
+   */
+  base?: number;
 }
 
-/** `cancelled`: the job stopped because its owner cancelled it (see `CancelFlag`). */
-export type ResultMessage = { id: number; outcome: LintOutcome } | { id: number; error: string; cancelled?: true };
+/** The owner closed a document: the worker drops what it keeps for it. */
+export interface ForgetMessage {
+  forget: string;
+}
+
+/**
+ * `cancelled`: the job stopped because its owner cancelled it (see `CancelFlag`). With `delta`, the outcome's findings
+ * (and statement lines, if `delta.sameStatements`) are in the delta.
+ */
+export type ResultMessage = { id: number; outcome: LintOutcome; delta?: OutcomeDelta } | { id: number; error: string; cancelled?: true };
 
 /**
  * Shared between a worker and its owner (`workerData.cancel`, one Int32 of a SharedArrayBuffer): the owner

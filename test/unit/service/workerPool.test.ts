@@ -1,6 +1,7 @@
 // The lint worker pool with the real worker bundle (dist/worker.js, built by `npm test`).
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { defaultConfig } from '../../../server/src/engine/config';
@@ -8,6 +9,7 @@ import { allRules } from '../../../server/src/rules/index';
 import { runJob, type LintJob } from '../../../server/src/service/jobs';
 import { LintCancelledError } from '../../../server/src/engine/lint';
 import { JobTimeoutError, WorkerPool } from '../../../server/src/service/workerPool';
+import type { ResultMessage } from '../../../server/src/service/workerProtocol';
 
 const script = join(__dirname, '..', '..', '..', 'dist', 'worker.js');
 const config = { ...defaultConfig(), settings: { ...defaultConfig().settings, today: '2026-01-15' } };
@@ -71,6 +73,58 @@ describe('WorkerPool', { skip: !existsSync(script) && 'dist/worker.js is not bui
     const outcome = await single.run(job('FROM alpine:3.20\nRUN gcc -march=native a.c\n'), new AbortController().signal);
     assert.ok(outcome.diagnostics.some((d) => d.code === 'HPC-PORT-001'));
     await assert.rejects(single.run(job('FROM alpine:3.20\n'), AbortSignal.abort()), LintCancelledError);
+  });
+
+  test("a document's lints come as deltas against its previous outcome and still give exactly the in-process outcome", async () => {
+    // What the workers send (the pool's listener is the worker's first 'message' listener).
+    const sent: ResultMessage[] = [];
+    const emit = Worker.prototype.emit;
+    Worker.prototype.emit = function (this: Worker, event: string | symbol, ...args: unknown[]): boolean {
+      if (event === 'message' && typeof args[0] === 'object' && args[0] !== null && 'id' in args[0]) {
+        sent.push(args[0] as ResultMessage);
+      }
+      return emit.call(this, event, ...args);
+    } as typeof emit;
+    try {
+      const single = pool({ size: 1 });
+      const base = 'FROM ubuntu:22.04\nRUN apt-get install -y gcc\nRUN gcc -march=native -O3 a.c\nFOO bar\n';
+      const texts = [
+        base,
+        base.replace('-O3', '-O2'),
+        `FROM ubuntu:22.04\n\n${base.slice('FROM ubuntu:22.04\n'.length)}`,
+        base.replace('FOO bar\n', ''),
+        base,
+      ];
+      const lint = (text: string) => job(text, { statements: true, document: 'file:///w/Dockerfile' });
+      for (const text of texts) {
+        assert.deepEqual(await single.run(lint(text)), runJob(lint(text), allRules));
+      }
+      const deltas = sent.filter((message) => 'delta' in message && message.delta !== undefined);
+      assert.equal(deltas.length, texts.length - 1, 'every lint after the first is sent as a delta');
+      assert.ok(deltas.some((message) => 'delta' in message && message.delta!.fresh.length < message.delta!.reused.length));
+
+      single.forget('file:///w/Dockerfile');
+      const count = sent.length;
+      assert.deepEqual(await single.run(lint(base)), runJob(lint(base), allRules));
+      assert.equal((sent[count] as { delta?: unknown }).delta, undefined, 'a forgotten document starts over whole');
+      assert.deepEqual(await single.run(job(base, { statements: true })), runJob(job(base, { statements: true }), allRules), 'a job without a document');
+    } finally {
+      Worker.prototype.emit = emit;
+    }
+  });
+
+  test("a replaced worker starts without the documents' outcomes", async () => {
+    process.env.HPCLINT_FAULT_INJECTION = '1';
+    try {
+      const single = pool({ size: 1 });
+      const lint = (text: string) => job(text, { statements: true, document: 'file:///w/Dockerfile' });
+      const text = 'FROM alpine:3.20\nRUN gcc -march=native a.c\n';
+      await single.run(lint(text));
+      await assert.rejects(single.run(lint(`${text}# HPCLINT-FAULT-EXIT\n`)), /exit code 70/);
+      assert.deepEqual(await single.run(lint(text)), runJob(lint(text), allRules));
+    } finally {
+      delete process.env.HPCLINT_FAULT_INJECTION;
+    }
   });
 
   test('a closed pool rejects new jobs', async () => {

@@ -161,6 +161,7 @@ export class DocumentLinter {
         lane.abort?.abort();
       }
     }
+    this.deps.service.forget(uri);
     this.wake();
   }
 
