@@ -22,18 +22,14 @@ export interface LintJob {
   text: string;
   /**
    * The open document the job is for (its URI; the language server's `lint` jobs): a worker keeps per-document state
-   * under it (its last outcome, see outcomeDelta.ts) until the owner forgets the document.
+   * under it (its last outcome, see outcomeDelta.ts, and its lint memo, engine/memo.ts) until the owner forgets the
+   * document.
    */
   document?: string;
   /** Used in messages and for format-dependent rules; the format itself is decided before. */
   fileName?: string;
   format: RecipeFormat;
   config: ResolvedConfig;
-  /**
-   * `lint`: the document whose versions these are (the editor's uri): the thread that lints keeps the memo of its last
-   * lint (engine/memo.ts) and reuses what did not change.
-   */
-  document?: string;
   /** `lint`: also return the statement extents (for ignore-pragma code actions). */
   statements?: boolean;
   /** `fix`: also return the findings left in the fixed text. */

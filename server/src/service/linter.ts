@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LintCancelledError } from '../engine/lint';
 import type { Rule } from '../engine/rule';
+import { forgetMemo } from './documentMemos';
 import { runJob, type LintJob, type LintOutcome } from './jobs';
 import { WorkerPool, type WorkerPoolOptions } from './workerPool';
 
@@ -39,6 +40,10 @@ export class InProcessLinter implements Linter {
         }
       }),
     );
+  }
+
+  forget(document: string): void {
+    forgetMemo(document);
   }
 
   async close(): Promise<void> {}

@@ -2,6 +2,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { LintCancelledError } from '../engine/lint';
 import type { Rule } from '../engine/rule';
+import { forgetMemo } from './documentMemos';
 import { runJob, type LintJob, type LintOutcome } from './jobs';
 import { TIMING, timed } from './lintTiming';
 import { OutcomeEncoder } from './outcomeDelta';
@@ -12,6 +13,7 @@ export function serveLintJobs(port: MessagePort, rules: readonly Rule[], cancel?
   port.on('message', (received: JobMessage | ForgetMessage) => {
     if ('forget' in received) {
       outcomes.forget(received.forget);
+      forgetMemo(received.forget);
       return;
     }
     const { id, job, base } = received;
