@@ -3,11 +3,11 @@ import type { ValidatorSettings } from 'dockerfile-utils';
 import { compatKeyMatches } from '../compat/match';
 import type { Range, Recipe, RecipeFormat } from '../recipe/model';
 import { parseDockerfileWithSyntaxTree, type DockerfileSyntaxTree } from '../recipe/dockerfile';
+import { parseMemoOf, type LintMemo } from './memo';
 import type { CopiedScript } from '../recipe/copied-scripts';
 import { factsOf, type RecipeFacts } from '../recipe/facts';
 import { scriptRecipe, wantedScripts } from './copiedScripts';
 import { interestsMet, runRule } from './dispatch';
-import type { LintMemo } from './memo';
 import { contextKey, StepLocalRun } from './stepMemo';
 import { detectFormat, parseRecipe } from '../recipe/parse';
 import { defaultConfig } from './config';
@@ -37,7 +37,7 @@ export interface EngineLintOptions extends LintOptions {
   cancelled?: () => boolean;
   /** A model to lint instead of parsing `text` (a copied script's, made by `scriptRecipe`). */
   model?: Recipe;
-  /** The document's previous lint's memo: reused where the text did not change, replaced by this lint's when it ends. */
+  /** What the previous lint of the same document left to reuse (engine/memo.ts). */
   memo?: LintMemo;
 }
 
@@ -47,14 +47,20 @@ export interface EngineLintOptions extends LintOptions {
  * for 40,000 stages, which the syntax check skips, that the parse's scavenges promoted and the rules' garbage
  * collections would mark again and again.
  */
-function parseForLint(text: string, format: RecipeFormat, model: Recipe | undefined, keepTree: boolean): { recipe: Recipe; syntaxTree?: DockerfileSyntaxTree } {
+function parseForLint(
+  text: string,
+  format: RecipeFormat,
+  model: Recipe | undefined,
+  keepTree: boolean,
+  memo: LintMemo | undefined,
+): { recipe: Recipe; syntaxTree?: DockerfileSyntaxTree } {
   if (model) {
     return { recipe: model };
   }
   if (format !== 'dockerfile') {
     return { recipe: parseRecipe(text, format) };
   }
-  return parseDockerfileWithSyntaxTree(text, keepTree);
+  return parseDockerfileWithSyntaxTree(text, keepTree, memo && parseMemoOf(memo));
 }
 
 /** Thrown by `lint` when `options.cancelled` says stop. */
@@ -79,7 +85,7 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
 
   const syntaxCheck = format === 'dockerfile' && config.syntaxValidation;
   const syntaxSkip = syntaxCheck ? syntaxCheckSkipReason(text) : undefined;
-  const { recipe, syntaxTree } = parseForLint(text, format, options.model, syntaxCheck && syntaxSkip === undefined);
+  const { recipe, syntaxTree } = parseForLint(text, format, options.model, syntaxCheck && syntaxSkip === undefined, options.memo);
   const facts = factsOf(recipe);
   facts.scriptInputs = options.scripts;
   // A copied script's own model runs no scripts of its own: one level deep.

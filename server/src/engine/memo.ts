@@ -1,8 +1,19 @@
-// What a document's previous lint leaves for its next one. The language server's lint worker keeps one per open
-// document and passes it with each lint of that document; the engine alone reads and replaces its parts.
+// What one lint of a document leaves for the next lint of the same document (the language server's keystrokes). The
+// language server's lint worker keeps one per document being edited (service/documentMemos.ts); the engine alone reads
+// and replaces its parts.
+import { DockerfileParseMemo } from '../recipe/dockerfile-memo';
 import type { StepFindingsMemo } from './stepMemo';
 
+/** Per document: pass the same LintMemo to every lint of one document, never to another document's. */
 export class LintMemo {
-  /** The findings of the step-local rules, per step, of the previous lint. */
+  /** The previous Dockerfile parse (recipe/dockerfile-memo.ts). */
+  parse?: DockerfileParseMemo;
+  /** The findings of the step-local rules, per step, of the previous lint (engine/stepMemo.ts). */
   steps?: StepFindingsMemo;
+}
+
+/** The document's parse memo, made on first use. */
+export function parseMemoOf(memo: LintMemo): DockerfileParseMemo {
+  memo.parse ??= new DockerfileParseMemo();
+  return memo.parse;
 }

@@ -11,6 +11,9 @@ import { Parser } from 'dockerfile-ast/lib/parser';
 
 /** The parser's steps involved, private in its typings. */
 interface ParserSteps {
+  /** Set by `parse`: the document of the text, and the escape character its directives chose. */
+  readonly document: object;
+  readonly escapeChar: string;
   parse(buffer: string): Dockerfile;
   processArguments(dockerfile: Dockerfile, instruction: string, instructionEnd: number, start: number, offset: number): number;
   createInstruction(dockerfile: Dockerfile, instruction: string, start: number, instructionEnd: number, end: number): Instruction;
@@ -24,7 +27,9 @@ const WITHOUT_HEREDOCS = Object.freeze({}) as Instruction;
 
 /** Builds an instruction of its own in place of the library's (see recipe/dockerfile-plain.ts), or undefined. */
 export interface InstructionReader {
-  read(keyword: string, start: number, keywordEnd: number, end: number): Instruction | undefined;
+  read(keyword: string, start: number, keywordEnd: number, end: number, escapeChar: string): Instruction | undefined;
+  /** Told before the library builds an instruction of `document` from `text[start, end)` (recipe/dockerfile-memo.ts). */
+  willBuild?(document: object, start: number, end: number): void;
 }
 
 /**
@@ -55,10 +60,11 @@ export function parseDockerfileTree(text: string, reader?: InstructionReader): D
     if (readingArguments && !mayHoldHeredoc(start, end)) {
       return WITHOUT_HEREDOCS;
     }
-    const own = readingArguments ? undefined : reader?.read(instruction, start, instructionEnd, end);
+    const own = readingArguments ? undefined : reader?.read(instruction, start, instructionEnd, end, this.escapeChar);
     if (own !== undefined) {
       return own;
     }
+    reader?.willBuild?.(this.document, start, end);
     return LIBRARY_STEPS.createInstruction.call(this, dockerfile, instruction, start, instructionEnd, end);
   };
   parser.processHeredocs = function (this: ParserSteps, instruction, offset) {

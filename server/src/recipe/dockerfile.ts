@@ -29,6 +29,7 @@ import type {
   Draft,
 } from './model';
 import { withLinearCommentPlacement } from './dockerfile-comments';
+import { ReusedInstruction, sameRange, type ArgumentsEntries, type ArgumentsEntry, type DockerfileParseMemo, type LibraryDocument, type ParseWithMemo } from './dockerfile-memo';
 import { equalsLowerCase, PlainInstruction, PlainInstructionReader } from './dockerfile-plain';
 import { parseDockerfileTree, type InstructionReader } from './dockerfile-tree';
 import { factsOf } from './facts';
@@ -60,20 +61,27 @@ export interface ParsedDockerfile {
  * `parseDockerfile`, keeping dockerfile-ast's tree and every instruction's raw arguments for the syntax check of the
  * same text when `keepTree`. Without it only the arguments of the instruction read last are kept while parsing: the
  * memo of them all was ~53 MB for 40,000 stages, promoted by every scavenge of the parse and then dropped.
+ * With `memo`, the memo of the previous parse of the same document: what did not change is reused (recipe/dockerfile-memo.ts).
  */
-export function parseDockerfileWithSyntaxTree(text: string, keepTree: boolean): ParsedDockerfile {
+export function parseDockerfileWithSyntaxTree(text: string, keepTree: boolean, memo?: DockerfileParseMemo): ParsedDockerfile {
   const index = new LineIndex(text);
   try {
-    const memo = keepTree ? new ArgumentsMemo() : new LastArguments();
+    const argumentsMemo = keepTree ? new ArgumentsMemo() : new LastArguments();
     // Without a tree to keep, one-line FROM and RUN instructions of plain words are read from the text (recipe/dockerfile-plain.ts).
     // Not where a lone `\r` may break a line: dockerfile-ast counts lines there, the LineIndex does not.
     const plain = !keepTree && !text.includes('\r');
-    const frontEnd = new DockerfileFrontEnd(text, index, plain);
-    const { recipe, dockerfile } = withMemoizedArguments(() => withLinearCommentPlacement(() => frontEnd.parse()), memo);
+    const reuse = memo?.begin(text, index, keepTree, plain);
+    const frontEnd = new DockerfileFrontEnd(text, index, plain, reuse, argumentsMemo instanceof ArgumentsMemo ? argumentsMemo : undefined);
+    const { recipe, dockerfile } = withMemoizedArguments(() => withLinearCommentPlacement(() => frontEnd.parse()), argumentsMemo);
     const facts = factsOf(recipe);
     facts.adoptLineIndex(index);
     facts.adoptFirstStageByName(frontEnd.firstStageByName);
-    return memo instanceof ArgumentsMemo ? { recipe, syntaxTree: { dockerfile, arguments: memo } } : { recipe };
+    if (argumentsMemo instanceof ArgumentsMemo) {
+      reuse?.finish(dockerfile.getEscapeCharacter(), argumentsMemo);
+      return { recipe, syntaxTree: { dockerfile, arguments: argumentsMemo } };
+    }
+    reuse?.finish(dockerfile.getEscapeCharacter(), undefined);
+    return { recipe };
   } catch (error) {
     return {
       recipe: {
@@ -105,21 +113,6 @@ interface RawArgumentsOwner {
   readonly escapeChar: string;
 }
 
-interface ArgumentsEntry {
-  readonly range: Range;
-  readonly instructionRange: Range;
-  readonly escapeChar: string;
-  readonly args: Argument[];
-  /** Another instruction starting on the same line (an ONBUILD's trigger), if any. */
-  next?: ArgumentsEntry;
-}
-
-function sameRange(a: Range, b: Range): boolean {
-  return (
-    a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character
-  );
-}
-
 /** Answers dockerfile-ast's `getRawArguments` while one of our parses runs (see `withMemoizedArguments`). */
 interface RawArgumentsSource {
   argumentsOf(instruction: RawArgumentsOwner, compute: (this: RawArgumentsOwner) => Argument[]): Argument[];
@@ -129,30 +122,39 @@ interface RawArgumentsSource {
  * The raw arguments computed for dockerfile-ast instructions, by document and ranges (see `withMemoizedArguments`).
  * A memo is only valid for the documents it was filled from, which never change.
  */
-export class ArgumentsMemo implements RawArgumentsSource {
+export class ArgumentsMemo implements RawArgumentsSource, ArgumentsEntries {
   /** Per document, the entries by their instruction's start line: an array, not a table keyed by instruction (hashing 80,000 instructions was a tenth of the parse). */
   private readonly byDocument = new Map<object, (ArgumentsEntry | undefined)[]>();
 
   /** The raw arguments of an instruction of a document, computed by the library's `getRawArguments` the first time. */
   argumentsOf(instruction: RawArgumentsOwner, compute: (this: RawArgumentsOwner) => Argument[]): Argument[] {
     const { document, range, instructionRange, escapeChar } = instruction;
+    for (let entry = this.entriesAt(document, range.start.line); entry !== undefined; entry = entry.next) {
+      if (entry.escapeChar === escapeChar && sameRange(entry.range, range) && sameRange(entry.instructionRange, instructionRange)) {
+        return entry.args;
+      }
+    }
+    const args = compute.call(instruction);
+    this.add(document, range, instructionRange, escapeChar, args);
+    return args;
+  }
+
+  entriesAt(document: object, line: number): ArgumentsEntry | undefined {
+    return this.byDocument.get(document)?.[line];
+  }
+
+  /** Adds the raw arguments of an instruction of `document` (computed for the same text, ranges and escape character). */
+  add(document: object, range: Range, instructionRange: Range, escapeChar: string, args: Argument[]): void {
     let byLine = this.byDocument.get(document);
     if (byLine === undefined) {
       byLine = [];
       this.byDocument.set(document, byLine);
     }
     const line = range.start.line;
-    for (let entry = byLine[line]; entry !== undefined; entry = entry.next) {
-      if (entry.escapeChar === escapeChar && sameRange(entry.range, range) && sameRange(entry.instructionRange, instructionRange)) {
-        return entry.args;
-      }
-    }
-    const args = compute.call(instruction);
     while (byLine.length <= line) {
       byLine.push(undefined); // kept dense: instructions are asked about in (mostly) increasing line order
     }
     byLine[line] = { range, instructionRange, escapeChar, args, next: byLine[line] };
-    return args;
   }
 }
 
@@ -162,7 +164,7 @@ export class ArgumentsMemo implements RawArgumentsSource {
  * arguments (a RUN's are computed twice: once while the parser builds it, once when the front end reads it).
  */
 class LastArguments implements RawArgumentsSource {
-  private last?: ArgumentsEntry & { readonly document: object };
+  private last?: Omit<ArgumentsEntry, 'next'> & { readonly document: object };
 
   argumentsOf(instruction: RawArgumentsOwner, compute: (this: RawArgumentsOwner) => Argument[]): Argument[] {
     const { document, range, instructionRange, escapeChar } = instruction;
@@ -206,6 +208,35 @@ export function withMemoizedArguments<T>(run: () => T, memo: RawArgumentsSource 
   }
 }
 
+/**
+ * Reads instructions with the memo of the previous parse: without a tree to keep, an unchanged instruction is its
+ * previous step (a ReusedInstruction, no dockerfile-ast object is built); before the library builds one of the tree,
+ * the raw arguments of the unchanged instruction starting there are carried over.
+ */
+class MemoizedInstructionReader implements InstructionReader {
+  constructor(
+    private readonly reuse: ParseWithMemo,
+    private readonly plain: PlainInstructionReader | undefined,
+    private readonly treeArguments: ArgumentsMemo | undefined,
+  ) {}
+
+  read(keyword: string, start: number, keywordEnd: number, end: number, escapeChar: string): Instruction | undefined {
+    if (this.treeArguments === undefined) {
+      const step = this.reuse.previousStep(start, end, escapeChar);
+      if (step !== undefined && step.kind !== 'from') {
+        return new ReusedInstruction(step, start, end) as unknown as Instruction;
+      }
+    }
+    return this.plain?.read(keyword, start, keywordEnd, end) as Instruction | undefined;
+  }
+
+  willBuild(document: object, start: number, end: number): void {
+    if (this.treeArguments !== undefined) {
+      this.reuse.carryArguments(document as LibraryDocument, start, end, this.treeArguments);
+    }
+  }
+}
+
 /** Splits an image reference (`registry/repo:tag@digest`) into its parts. */
 export function parseImageRef(raw: string, range: Range): ImageRef {
   return splitImageRef(raw, raw, range);
@@ -234,12 +265,18 @@ class DockerfileFrontEnd {
     private readonly index: LineIndex,
     /** Read one-line FROM and RUN instructions of plain words without dockerfile-ast's objects (no one keeps the tree). */
     private readonly plain: boolean,
+    /** The previous parse of the same document, to reuse the steps of unchanged instructions. */
+    private readonly reuse: ParseWithMemo | undefined,
+    /** Where the tree's raw arguments go, to be given those of unchanged instructions. */
+    private readonly treeArguments: ArgumentsMemo | undefined,
   ) {}
 
   parse(): { recipe: Recipe; dockerfile: Dockerfile } {
-    const reader = this.plain ? new PlainInstructionReader(this.text, this.index) : undefined;
+    const plainReader = this.plain ? new PlainInstructionReader(this.text, this.index) : undefined;
+    const reader = this.reuse ? new MemoizedInstructionReader(this.reuse, plainReader, this.treeArguments) : plainReader;
     const dockerfile = parseDockerfileTree(this.text, reader as InstructionReader | undefined);
-    this.escapeChar = dockerfile.getEscapeCharacter() === '`' ? '`' : '\\';
+    const escapeCharacter = dockerfile.getEscapeCharacter();
+    this.escapeChar = escapeCharacter === '`' ? '`' : '\\';
     const stages: Draft<Stage>[] = [];
     const globalArgs: ArgStep[] = [];
     const instructions = dockerfile.getInstructions();
@@ -251,7 +288,7 @@ class DockerfileFrontEnd {
         stages.push(plain ? this.plainStage(plain, stages, globalArgs) : this.stage(instruction, stages, globalArgs));
         continue;
       }
-      const step = plain ? this.plainRun(plain) : this.step(instruction);
+      const step = this.reuse ? this.reusedOrReadStep(instruction, plain, this.reuse, escapeCharacter) : plain ? this.plainRun(plain) : this.step(instruction);
       const stage = stages[stages.length - 1];
       if (stage) {
         stage.steps.push(step);
@@ -291,6 +328,19 @@ class DockerfileFrontEnd {
       escapeChar: this.escapeChar,
     };
     return { recipe, dockerfile };
+  }
+
+  /** The step of an instruction other than FROM: the previous parse's when unchanged, remembered for the next parse. */
+  private reusedOrReadStep(instruction: Instruction, plain: PlainInstruction | undefined, reuse: ParseWithMemo, escapeCharacter: string): Step {
+    if (instruction instanceof ReusedInstruction) {
+      reuse.record(instruction.start, instruction.end, instruction.step);
+      return instruction.step;
+    }
+    const start = plain ? plain.start : this.index.offsetAt(instruction.getRange().start);
+    const end = plain ? plain.end : this.index.offsetAt(instruction.getRange().end);
+    const step = reuse.previousStep(start, end, escapeCharacter) ?? (plain ? this.plainRun(plain) : this.step(instruction));
+    reuse.record(start, end, step);
+    return step;
   }
 
   // ------------------------------------------------------------ stages

@@ -1,0 +1,218 @@
+// The parse of a new version of a Dockerfile (a keystroke in the language server) reusing, from the previous parse
+// of the same document, the step of every instruction that did not change and the raw arguments dockerfile-ast
+// tokenised for it (`ArgumentsMemo`).
+//
+// What the front end makes of an instruction other than FROM depends on its text, where it starts (the model's
+// positions are absolute), the escape character and the character after it (recipe/dockerfile-plain.ts reads a line
+// that ends at a `\n` or at the end of the text): on no ARG, ENV or stage around it, which only a FROM reads (FROM
+// steps and their stages are always read again). The raw arguments of an instruction depend on its ranges, its text
+// and the escape character. Where instructions start and end is the new parse's: dockerfile-ast's parser still
+// reads the whole text (an edit may end or extend an instruction above or below it, open a heredoc...); only the
+// instructions it finds are matched with the previous parse's instruction starting at the same line. Where a lone
+// `\r` breaks a line, dockerfile-ast's lines are not the LineIndex's: nothing is reused then.
+import type { Argument } from 'dockerfile-ast';
+import type { Position, Range, Step } from './model';
+import type { LineIndex } from './text';
+
+/** A document of dockerfile-ast (its `TextDocument`): the text and its offsets, as the library counts lines. */
+export interface LibraryDocument {
+  getText(): string;
+  offsetAt(position: Position): number;
+}
+
+/** dockerfile-ast's raw arguments of one instruction, by the fields they depend on besides the text. */
+export interface ArgumentsEntry {
+  readonly range: Range;
+  readonly instructionRange: Range;
+  readonly escapeChar: string;
+  readonly args: Argument[];
+  /** Another instruction starting on the same line (an ONBUILD's trigger, the first line of one with a heredoc), if any. */
+  readonly next: ArgumentsEntry | undefined;
+}
+
+/** The raw arguments of a parse's instructions, as recipe/dockerfile.ts keeps them: by document and start line. */
+export interface ArgumentsEntries {
+  entriesAt(document: object, line: number): ArgumentsEntry | undefined;
+  add(document: object, range: Range, instructionRange: Range, escapeChar: string, args: Argument[]): void;
+}
+
+/** The parse whose parts the next one may reuse, and how it read the text. */
+interface PreviousParse {
+  readonly text: string;
+  /** Whether it kept dockerfile-ast's tree, whether it read plain instructions from the text (recipe/dockerfile-plain.ts). */
+  readonly mode: string;
+  readonly escapeChar: string;
+  readonly steps: RememberedSteps;
+  readonly arguments?: { readonly entries: ArgumentsEntries; readonly document: LibraryDocument };
+}
+
+/** The steps other than FROM of a parse, by start line: where the instruction starts and ends. */
+class RememberedSteps {
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly characters: Int32Array;
+  readonly steps: (Step | undefined)[];
+
+  constructor(lineCount: number) {
+    this.starts = new Int32Array(lineCount);
+    this.ends = new Int32Array(lineCount);
+    this.characters = new Int32Array(lineCount);
+    this.steps = new Array<Step | undefined>(lineCount).fill(undefined);
+  }
+}
+
+/**
+ * What one parse of a document leaves for the next parse of it. Holds only what that parse's recipe and syntax tree
+ * hold (its text, its steps, its instructions' raw arguments) plus where each step starts and ends.
+ */
+export class DockerfileParseMemo {
+  private previous?: PreviousParse;
+
+  /** A parse of `text` reusing the previous parse's unchanged instructions; the previous parse is forgotten. */
+  begin(text: string, index: LineIndex, keepTree: boolean, plain: boolean): ParseWithMemo {
+    const mode = `${keepTree ? 'tree' : 'no tree'}, ${plain ? 'plain' : 'library'}`;
+    const previous = this.previous?.mode === mode && !hasLoneCarriageReturn(text) ? this.previous : undefined;
+    this.previous = undefined;
+    return new ParseWithMemo(this, previous, text, index, mode);
+  }
+
+  /** Called by the parse `begin` returned, when it succeeded. */
+  remember(parse: PreviousParse): void {
+    this.previous = hasLoneCarriageReturn(parse.text) ? undefined : parse;
+  }
+}
+
+function hasLoneCarriageReturn(text: string): boolean {
+  return text.includes('\r') && /\r(?!\n)/.test(text);
+}
+
+/** One parse of a document with the memo of the previous one. */
+export class ParseWithMemo {
+  private readonly steps: RememberedSteps;
+  /** The document of dockerfile-ast's tree: its first instruction's. */
+  private document?: LibraryDocument;
+
+  constructor(
+    private readonly memo: DockerfileParseMemo,
+    private readonly previous: PreviousParse | undefined,
+    private readonly text: string,
+    private readonly index: LineIndex,
+    private readonly mode: string,
+  ) {
+    this.steps = new RememberedSteps(index.lineCount);
+  }
+
+  /** The previous parse's step of the instruction at `text[start, end)`, when its text, start and context are the same. */
+  previousStep(start: number, end: number, escapeChar: string): Step | undefined {
+    const previous = this.previous;
+    if (previous === undefined || previous.escapeChar !== escapeChar) {
+      return undefined;
+    }
+    const { line, character } = this.index.positionAt(start);
+    const remembered = previous.steps;
+    const step = remembered.steps[line];
+    const oldStart = remembered.starts[line];
+    const oldEnd = remembered.ends[line];
+    if (step === undefined || remembered.characters[line] !== character || oldEnd - oldStart !== end - start) {
+      return undefined;
+    }
+    if (charCodeAfter(previous.text, oldEnd) !== charCodeAfter(this.text, end) || !sameText(previous.text, oldStart, this.text, start, end - start)) {
+      return undefined;
+    }
+    return step;
+  }
+
+  /** Remembers the step of the instruction at `text[start, end)` for the next parse. */
+  record(start: number, end: number, step: Step): void {
+    const { line, character } = this.index.positionAt(start);
+    this.steps.starts[line] = start;
+    this.steps.ends[line] = end;
+    this.steps.characters[line] = character;
+    this.steps.steps[line] = step;
+  }
+
+  /**
+   * Before dockerfile-ast builds an instruction of the tree's `document` from `text[start, end)`: the raw arguments of
+   * the previous parse's instructions starting where it starts, with the same text, go to `entries`.
+   */
+  carryArguments(document: LibraryDocument, start: number, end: number, entries: ArgumentsEntries): void {
+    this.document ??= document;
+    const from = this.previous?.arguments;
+    if (from === undefined || document !== this.document) {
+      return;
+    }
+    const { line, character } = this.index.positionAt(start);
+    const oldText = from.document.getText();
+    for (let entry = from.entries.entriesAt(from.document, line); entry !== undefined; entry = entry.next) {
+      if (entry.range.start.character !== character) {
+        continue;
+      }
+      const oldStart = from.document.offsetAt(entry.range.start);
+      const length = from.document.offsetAt(entry.range.end) - oldStart;
+      if (length <= end - start && sameText(oldText, oldStart, this.text, start, length) && !hasEntry(entries.entriesAt(document, line), entry)) {
+        entries.add(document, entry.range, entry.instructionRange, entry.escapeChar, entry.args);
+      }
+    }
+  }
+
+  /** Hands this parse to the memo for the next one. */
+  finish(escapeChar: string, entries: ArgumentsEntries | undefined): void {
+    const document = this.document;
+    this.memo.remember({
+      text: this.text,
+      mode: this.mode,
+      escapeChar,
+      steps: this.steps,
+      ...(entries !== undefined && document !== undefined ? { arguments: { entries, document } } : {}),
+    });
+  }
+}
+
+function hasEntry(first: ArgumentsEntry | undefined, wanted: ArgumentsEntry): boolean {
+  for (let entry = first; entry !== undefined; entry = entry.next) {
+    if (entry.escapeChar === wanted.escapeChar && sameRange(entry.range, wanted.range) && sameRange(entry.instructionRange, wanted.instructionRange)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+export function sameRange(a: Range, b: Range): boolean {
+  return (
+    a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character
+  );
+}
+
+/** The character code at `offset`, -1 at the end of the text. */
+function charCodeAfter(text: string, offset: number): number {
+  return offset < text.length ? text.charCodeAt(offset) : -1;
+}
+
+function sameText(a: string, aStart: number, b: string, bStart: number, length: number): boolean {
+  return b.startsWith(a.substring(aStart, aStart + length), bStart);
+}
+
+/** An instruction the previous parse read, in place of dockerfile-ast's (no tree is kept): its step is reused. */
+export class ReusedInstruction {
+  constructor(
+    readonly step: Step,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  getKeyword(): string {
+    return this.step.keyword.toUpperCase();
+  }
+
+  getInstruction(): string {
+    return this.step.keyword;
+  }
+
+  getInstructionRange(): Range {
+    return this.step.keywordRange;
+  }
+
+  getRange(): Range {
+    return this.step.range;
+  }
+}

@@ -1,0 +1,204 @@
+// A Dockerfile parsed with the memo of its previous versions (recipe/dockerfile-memo.ts) gives exactly what a fresh parse
+// gives: the model, dockerfile-ast's raw arguments the syntax check reads, its findings and the lint's, over seeded random
+// edits of every corpus Dockerfile and of the bench's 4,000-line Dockerfile.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { Instruction } from 'dockerfile-ast';
+import { lint } from '../../../server/src/engine/lint';
+import { LintMemo } from '../../../server/src/engine/memo';
+import { validateDockerfile } from '../../../server/src/engine/syntax';
+import { parseDockerfileWithSyntaxTree, withMemoizedArguments, type DockerfileSyntaxTree } from '../../../server/src/recipe/dockerfile';
+import { DockerfileParseMemo } from '../../../server/src/recipe/dockerfile-memo';
+import type { Recipe, Step } from '../../../server/src/recipe/model';
+import { allRules } from '../../../server/src/rules/index';
+import { Random } from '../../fuzz/fuzzer';
+import { corpusDockerfileTexts } from '../corpusDockerfiles';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+/** Characters typed into a line: words, quotes, variables, flags, JSON, heredoc and comment marks, escapes, line breaks. */
+const TYPED = ['a', 'Z', '0', ' ', '\t', '-', '=', '$', '{', '}', '"', "'", '[', ']', ',', '<', '#', '\\', '`', '&', '|', ';', '\n', '\r\n', '\\\n'];
+const LINES = [
+  'RUN echo hello && make -j4 install',
+  'ENV A=1 B="two words"',
+  'ARG V=2',
+  'FROM alpine:3.20 AS tools',
+  'FROM tools',
+  'COPY --from=tools /a /b',
+  'RUN <<EOF\necho in heredoc\nEOF',
+  'COPY <<-EOT /etc/x\n\tbody\n\tEOT',
+  'RUN apt-get update \\',
+  '    && apt-get install -y gcc \\',
+  '# hpclint ignore=HPC-PORT-001',
+  '# a comment',
+  'ONBUILD RUN echo $V',
+  'CMD ["sh", "-c", "echo hi"]',
+  'HEALTHCHECK CMD curl -f http://x || exit 1',
+  'EOF',
+  '',
+];
+
+/** One random edit of `text`; most are keystrokes within one line, as in an editor. */
+function edit(text: string, random: Random): string {
+  const lines = text.split('\n');
+  const line = random.int(lines.length);
+  const lineStart = lines.slice(0, line).reduce((sum, l) => sum + l.length + 1, 0);
+  const column = random.int(lines[line].length + 1);
+  const at = lineStart + column;
+  const kind = random.int(20);
+  if (kind < 8) {
+    return text.slice(0, at) + TYPED[random.int(TYPED.length)] + text.slice(at);
+  }
+  if (kind < 11) {
+    return text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + random.int(3)));
+  }
+  if (kind < 13) {
+    lines.splice(line, 0, LINES[random.int(LINES.length)]);
+    return lines.join('\n');
+  }
+  if (kind === 13) {
+    lines.splice(line, 1);
+    return lines.join('\n');
+  }
+  if (kind === 14) {
+    const from = lines.findIndex((l) => /^\s*FROM\s/i.test(l));
+    lines[from >= 0 ? from : line] = random.int(2) === 0 ? 'FROM ubuntu:24.04 AS base' : 'FROM $BASE';
+    return lines.join('\n');
+  }
+  if (kind === 15) {
+    return /^# escape=`\n/.test(text) ? text.slice('# escape=`\n'.length) : `# escape=\`\n${text}`;
+  }
+  if (kind === 16) {
+    return text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text.replace(/\n/g, '\r\n');
+  }
+  if (kind === 17) {
+    lines[line] = lines[line].endsWith('\\') ? lines[line].slice(0, -1) : `${lines[line]} \\`;
+    return lines.join('\n');
+  }
+  if (kind === 18) {
+    return text.slice(0, at) + '\r' + text.slice(at); // a lone carriage return: nothing is reused
+  }
+  lines.splice(line, 0, 'RUN cat <<EOF > /x', 'line $V');
+  return lines.join('\n');
+}
+
+/** dockerfile-ast's raw arguments of every instruction of a tree (ONBUILD triggers too), as the syntax check reads them. */
+function rawArguments(tree: DockerfileSyntaxTree): unknown[] {
+  return withMemoizedArguments(() => {
+    const instructions: Instruction[] = [];
+    for (const instruction of tree.dockerfile.getInstructions()) {
+      instructions.push(instruction);
+      const trigger = (instruction as { getTriggerInstruction?: () => Instruction | null }).getTriggerInstruction?.();
+      if (trigger) {
+        instructions.push(trigger);
+      }
+    }
+    return instructions.map((instruction) => instruction.getArguments().map((arg) => [arg.getValue(), arg.getRange()]));
+  }, tree.arguments);
+}
+
+function assertSameModel(actual: Recipe, expected: Recipe, text: string): void {
+  if (!isDeepStrictEqual(actual, expected)) {
+    assert.deepEqual(actual, expected, JSON.stringify(text.slice(0, 300)));
+  }
+}
+
+interface Chains {
+  tree: DockerfileParseMemo;
+  noTree: DockerfileParseMemo;
+  lint?: LintMemo;
+}
+
+function assertSameAsFresh(text: string, chains: Chains): void {
+  const fresh = parseDockerfileWithSyntaxTree(text, true);
+  const memoized = parseDockerfileWithSyntaxTree(text, true, chains.tree);
+  assertSameModel(memoized.recipe, fresh.recipe, text);
+  assert.ok(memoized.syntaxTree && fresh.syntaxTree);
+  assert.deepEqual(rawArguments(memoized.syntaxTree), rawArguments(fresh.syntaxTree));
+  assert.deepEqual(validateDockerfile(text, undefined, memoized.syntaxTree), validateDockerfile(text, undefined, fresh.syntaxTree));
+  assertSameModel(parseDockerfileWithSyntaxTree(text, false, chains.noTree).recipe, parseDockerfileWithSyntaxTree(text, false).recipe, text);
+  if (chains.lint) {
+    const expected = lint(text, { format: 'dockerfile', rules: allRules });
+    assert.deepEqual(lint(text, { format: 'dockerfile', rules: allRules, memo: chains.lint }).diagnostics, expected.diagnostics);
+  }
+}
+
+async function bigDockerfile(t: TestContext): Promise<string | undefined> {
+  const { corpusRecipes, bigDockerfile } = (await import(join(ROOT, 'bench/lib/corpus.mjs'))) as {
+    corpusRecipes(dir: string): unknown[];
+    bigDockerfile(recipes: unknown[]): string;
+  };
+  try {
+    return bigDockerfile(corpusRecipes(join(ROOT, '../shared/corpus')));
+  } catch {
+    t.diagnostic('corpus not found: no 4,000-line Dockerfile');
+    return undefined;
+  }
+}
+
+/** Parses `text` with the chains' memos, as the previous version of a document. */
+function prime(text: string, chains: Chains): void {
+  parseDockerfileWithSyntaxTree(text, true, chains.tree);
+  parseDockerfileWithSyntaxTree(text, false, chains.noTree);
+  if (chains.lint) {
+    lint(text, { format: 'dockerfile', rules: allRules, memo: chains.lint });
+  }
+}
+
+test('parsing with the memo of earlier versions gives a fresh parse’s model, arguments and findings: corpus Dockerfiles, random edits', (t) => {
+  const random = new Random(11);
+  // Two checked versions of each file, after one to three edits each; the lints (10x the parse) on every eighth file.
+  corpusDockerfileTexts(t).forEach((original, fileIndex) => {
+    const chains: Chains = { tree: new DockerfileParseMemo(), noTree: new DockerfileParseMemo(), ...(fileIndex % 8 === 0 ? { lint: new LintMemo() } : {}) };
+    let text = original;
+    prime(text, chains);
+    for (let version = 0; version < 2; version++) {
+      for (let edits = 1 + random.int(3); edits > 0; edits--) {
+        text = edit(text, random);
+      }
+      assertSameAsFresh(text, chains);
+    }
+  });
+});
+
+test('parsing with the memo: the 4,000-line Dockerfile, typed into and edited', async (t) => {
+  const big = await bigDockerfile(t);
+  if (big === undefined) {
+    return;
+  }
+  const random = new Random(4000);
+  const chains: Chains = { tree: new DockerfileParseMemo(), noTree: new DockerfileParseMemo(), lint: new LintMemo() };
+  let text = big;
+  prime(text, chains);
+  for (let i = 0; i < 6; i++) {
+    text = edit(text, random);
+    assertSameAsFresh(text, { ...chains, ...(i % 3 === 0 ? {} : { lint: undefined }) });
+  }
+});
+
+function steps(recipe: Recipe): Step[] {
+  return recipe.stages.flatMap((stage) => stage.steps);
+}
+
+test('a keystroke in a line reuses every other step; an Enter the steps above it', () => {
+  const lines = ['FROM ubuntu:22.04', ...Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? `RUN echo ${i} \\\n    && make` : `ENV A${i}=${i}`))];
+  const text = lines.join('\n');
+  for (const keepTree of [true, false]) {
+    const memo = new DockerfileParseMemo();
+    const before = steps(parseDockerfileWithSyntaxTree(text, keepTree, memo).recipe);
+    const typedText = text.replace('echo 24', 'echo 24x');
+    const typed = steps(parseDockerfileWithSyntaxTree(typedText, keepTree, memo).recipe);
+    assert.deepEqual(
+      typed.map((step, i) => step === before[i]),
+      before.map((step) => step.kind !== 'from' && !(step.kind === 'run' && step.script.text.includes('echo 24'))),
+    );
+    const entered = steps(parseDockerfileWithSyntaxTree(typedText.replace('ENV A25', '\nENV A25'), keepTree, memo).recipe);
+    const enterLine = typed.find((step) => step.kind === 'env' && step.pairs[0].key.value === 'A25')?.range.start.line ?? -1;
+    assert.deepEqual(
+      entered.map((step, i) => step === typed[i]),
+      typed.map((step) => step.kind !== 'from' && step.range.start.line < enterLine),
+    );
+  }
+});
