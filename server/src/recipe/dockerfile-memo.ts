@@ -1,15 +1,14 @@
-// The parse of a new version of a Dockerfile (a keystroke in the language server) reusing, from the previous parse
-// of the same document, the step of every instruction that did not change and the raw arguments dockerfile-ast
-// tokenised for it (`ArgumentsMemo`).
+// The parse of a new version of a Dockerfile (a keystroke in the language server) reusing, from the previous parse of
+// the same document, the step of every unchanged instruction and the raw arguments dockerfile-ast tokenised for it.
 //
-// What the front end makes of an instruction other than FROM depends on its text, where it starts (the model's
-// positions are absolute), the escape character and the character after it (recipe/dockerfile-plain.ts reads a line
-// that ends at a `\n` or at the end of the text): on no ARG, ENV or stage around it, which only a FROM reads (FROM
-// steps and their stages are always read again). The raw arguments of an instruction depend on its ranges, its text
-// and the escape character. Where instructions start and end is the new parse's: dockerfile-ast's parser still
-// reads the whole text (an edit may end or extend an instruction above or below it, open a heredoc...); only the
-// instructions it finds are matched with the previous parse's instruction starting at the same line. Where a lone
-// `\r` breaks a line, dockerfile-ast's lines are not the LineIndex's: nothing is reused then.
+// The front end's step of an instruction other than FROM depends on the instruction's text, where it starts (the
+// model's positions are absolute), the escape character and how the parse reads instructions (with dockerfile-ast's
+// objects or from the text, recipe/dockerfile-plain.ts), on nothing around it: only a FROM reads global ARGs and
+// earlier stages, and FROM steps and their stages are always read again. Raw arguments depend on the instruction's
+// ranges, text and escape character. Where instructions start and end is the new parse's (dockerfile-ast's parser
+// still reads the whole text: an edit may end or extend an instruction above or below it, open a heredoc...); each
+// one it finds is matched with the previous parse's instruction starting at the same position. Where a lone `\r`
+// breaks a line, dockerfile-ast's lines are not the LineIndex's: nothing is reused then.
 import type { Argument } from 'dockerfile-ast';
 import type { Position, Range, Step } from './model';
 import type { LineIndex } from './text';
@@ -116,10 +115,7 @@ export class ParseWithMemo {
     if (step === undefined || remembered.characters[line] !== character || oldEnd - oldStart !== end - start) {
       return undefined;
     }
-    if (charCodeAfter(previous.text, oldEnd) !== charCodeAfter(this.text, end) || !sameText(previous.text, oldStart, this.text, start, end - start)) {
-      return undefined;
-    }
-    return step;
+    return sameText(previous.text, oldStart, this.text, start, end - start) ? step : undefined;
   }
 
   /** Remembers the step of the instruction at `text[start, end)` for the next parse. */
@@ -181,11 +177,6 @@ export function sameRange(a: Range, b: Range): boolean {
   return (
     a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character
   );
-}
-
-/** The character code at `offset`, -1 at the end of the text. */
-function charCodeAfter(text: string, offset: number): number {
-  return offset < text.length ? text.charCodeAt(offset) : -1;
 }
 
 function sameText(a: string, aStart: number, b: string, bStart: number, length: number): boolean {

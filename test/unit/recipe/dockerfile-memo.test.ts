@@ -202,3 +202,39 @@ test('a keystroke in a line reuses every other step; an Enter the steps above it
     );
   }
 });
+
+test('what an unchanged instruction’s step depends on besides its text and start: each change gives a fresh parse’s results', () => {
+  // Lines the escape characters do not continue, whose words they change.
+  const body = 'FROM a\nENV P=c:\\x Q=a`b R=1\nRUN echo c:\\x a`b "q\\"q" \nCOPY a`b c:\\d /\n';
+  const pairs: [string, string][] = [
+    // The escape directive changed in place: no line moves.
+    [`# escape=\\\n${body}`, `# escape=\`\n${body}`],
+    [`# escape=\`\n${body}`, `# escape=\\\n${body}`],
+    [`# escape=\`\n${body}`, `# escape=x\n${body}`],
+    // A heredoc's delimiter removed or typed: the instructions below become its body, or instructions again.
+    ['FROM a\nRUN cat <<EOF\nhello\nEOF\nRUN echo after\n', 'FROM a\nRUN cat <<EOF\nhello\nEOX\nRUN echo after\n'],
+    ['FROM a\nRUN cat <<EOF\nhello\nEOX\nRUN echo after\n', 'FROM a\nRUN cat <<EOF\nhello\nEOF\nRUN echo after\n'],
+    // A continuation added or removed above an instruction.
+    ['FROM a\nRUN make\nRUN echo b\n', 'FROM a\nRUN make \\\nRUN echo b\n'],
+    ['FROM a\nRUN make \\\n# comment\nRUN echo b\n', 'FROM a\nRUN make\n# comment\nRUN echo b\n'],
+    // The end of the text: a line break after the last instruction, or none.
+    ['FROM a\nRUN echo b', 'FROM a\nRUN echo b\n'],
+    ['FROM a\nRUN echo b\n', 'FROM a\nRUN echo b'],
+    // Stage names and global ARGs only FROM reads.
+    ['ARG BASE=alpine\nFROM $BASE AS one\nRUN x\nFROM one\nCOPY --from=one /a /b\n', 'ARG BASE=one\nFROM $BASE AS one\nRUN x\nFROM one\nCOPY --from=one /a /b\n'],
+    ['FROM a AS one\nRUN x\nFROM one\nRUN y\n', 'FROM a AS two\nRUN x\nFROM one\nRUN y\n'],
+    // Instructions before the first FROM (only ARG may be there), and line breaks: CRLF, a lone CR.
+    ['FROM a\nENV A=1\nRUN x\n', 'FROM  \nENV A=1\nRUN x\n'],
+    ['FROM a\r\nRUN x\r\nRUN y\r\n', 'FROM a\r\nRUN x\r\nRUN yy\r\n'],
+    ['FROM a\nRUN x\nRUN y\n', 'FROM a\rRUN x\nRUN y\n'],
+    ['FROM a\rRUN x\nRUN y\n', 'FROM a\nRUN x\nRUN y\n'],
+    // A BOM, an ONBUILD trigger, a comment and a pragma next to unchanged instructions.
+    ['\uFEFFFROM a\nONBUILD RUN echo $V\nRUN x\n', 'FROM a\nONBUILD RUN echo $V\nRUN x\n'],
+    ['FROM a\nRUN x\nRUN y\n', 'FROM a\nRUN x # hpclint ignore=HPC-PORT-001\nRUN y\n'],
+  ];
+  for (const [before, after] of pairs) {
+    const chains: Chains = { tree: new DockerfileParseMemo(), noTree: new DockerfileParseMemo(), lint: new LintMemo() };
+    prime(before, chains);
+    assertSameAsFresh(after, chains);
+  }
+});
