@@ -90,6 +90,9 @@ export class ParseWithMemo {
   private readonly steps: RememberedSteps;
   /** The document of dockerfile-ast's tree: its first instruction's. */
   private document?: LibraryDocument;
+  /** The texts of the previous parse and this one are the same in this many characters at their start, and at their end. */
+  private readonly samePrefix: number;
+  private readonly sameSuffix: number;
 
   constructor(
     private readonly memo: DockerfileParseMemo,
@@ -99,6 +102,20 @@ export class ParseWithMemo {
     private readonly mode: string,
   ) {
     this.steps = new RememberedSteps(index.lineCount);
+    this.samePrefix = previous === undefined ? 0 : commonPrefixLength(previous.text, text);
+    this.sameSuffix = previous === undefined ? 0 : commonSuffixLength(previous.text, text, this.samePrefix);
+  }
+
+  /** Whether `text[start, start + length)` is the previous parse's text at `oldStart`. */
+  private unchanged(oldText: string, oldStart: number, start: number, length: number): boolean {
+    if (oldStart === start && start + length <= this.samePrefix) {
+      return true;
+    }
+    const fromEnd = this.text.length - start;
+    if (oldText.length - oldStart === fromEnd && fromEnd <= this.sameSuffix) {
+      return true;
+    }
+    return this.text.startsWith(oldText.substring(oldStart, oldStart + length), start);
   }
 
   /** The previous parse's step of the instruction at `text[start, end)`, when its text, start and context are the same. */
@@ -115,7 +132,7 @@ export class ParseWithMemo {
     if (step === undefined || remembered.characters[line] !== character || oldEnd - oldStart !== end - start) {
       return undefined;
     }
-    return sameText(previous.text, oldStart, this.text, start, end - start) ? step : undefined;
+    return this.unchanged(previous.text, oldStart, start, end - start) ? step : undefined;
   }
 
   /** Remembers the step of the instruction at `text[start, end)` for the next parse. */
@@ -145,7 +162,7 @@ export class ParseWithMemo {
       }
       const oldStart = from.document.offsetAt(entry.range.start);
       const length = from.document.offsetAt(entry.range.end) - oldStart;
-      if (length <= end - start && sameText(oldText, oldStart, this.text, start, length) && !hasEntry(entries.entriesAt(document, line), entry)) {
+      if (length <= end - start && this.unchanged(oldText, oldStart, start, length) && !hasEntry(entries.entriesAt(document, line), entry)) {
         entries.add(document, entry.range, entry.instructionRange, entry.escapeChar, entry.args);
       }
     }
@@ -179,8 +196,23 @@ export function sameRange(a: Range, b: Range): boolean {
   );
 }
 
-function sameText(a: string, aStart: number, b: string, bStart: number, length: number): boolean {
-  return b.startsWith(a.substring(aStart, aStart + length), bStart);
+function commonPrefixLength(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < length && a.charCodeAt(i) === b.charCodeAt(i)) {
+    i++;
+  }
+  return i;
+}
+
+/** The length of the common end of `a` and `b`, overlapping neither's first `prefix` characters. */
+function commonSuffixLength(a: string, b: string, prefix: number): number {
+  const length = Math.min(a.length, b.length) - prefix;
+  let i = 0;
+  while (i < length && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) {
+    i++;
+  }
+  return i;
 }
 
 /** An instruction the previous parse read, in place of dockerfile-ast's (no tree is kept): its step is reused. */
