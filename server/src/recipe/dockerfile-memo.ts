@@ -196,9 +196,15 @@ export function sameRange(a: Range, b: Range): boolean {
   );
 }
 
+/** Characters compared at once (natively) before the mismatching block is compared character by character. */
+const BLOCK = 1024;
+
 function commonPrefixLength(a: string, b: string): number {
   const length = Math.min(a.length, b.length);
   let i = 0;
+  while (i + BLOCK <= length && b.startsWith(a.substring(i, i + BLOCK), i)) {
+    i += BLOCK;
+  }
   while (i < length && a.charCodeAt(i) === b.charCodeAt(i)) {
     i++;
   }
@@ -209,6 +215,9 @@ function commonPrefixLength(a: string, b: string): number {
 function commonSuffixLength(a: string, b: string, prefix: number): number {
   const length = Math.min(a.length, b.length) - prefix;
   let i = 0;
+  while (i + BLOCK <= length && b.endsWith(a.substring(a.length - i - BLOCK, a.length - i), b.length - i)) {
+    i += BLOCK;
+  }
   while (i < length && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) {
     i++;
   }
