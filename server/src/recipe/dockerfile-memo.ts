@@ -150,19 +150,19 @@ export class ParseWithMemo {
    */
   carryArguments(document: LibraryDocument, start: number, end: number, entries: ArgumentsEntries): void {
     this.document ??= document;
-    const from = this.previous?.arguments;
-    if (from === undefined || document !== this.document) {
+    const previous = this.previous;
+    const from = previous?.arguments;
+    if (previous === undefined || from === undefined || document !== this.document) {
       return;
     }
     const { line, character } = this.index.positionAt(start);
-    const oldText = from.document.getText();
     for (let entry = from.entries.entriesAt(from.document, line); entry !== undefined; entry = entry.next) {
       if (entry.range.start.character !== character) {
         continue;
       }
       const oldStart = from.document.offsetAt(entry.range.start);
       const length = from.document.offsetAt(entry.range.end) - oldStart;
-      if (length <= end - start && this.unchanged(oldText, oldStart, start, length) && !hasEntry(entries.entriesAt(document, line), entry)) {
+      if (length <= end - start && this.unchanged(previous.text, oldStart, start, length) && !hasEntry(entries.entriesAt(document, line), entry)) {
         entries.add(document, entry.range, entry.instructionRange, entry.escapeChar, entry.args);
       }
     }

@@ -223,7 +223,7 @@ class MemoizedInstructionReader implements InstructionReader {
   read(keyword: string, start: number, keywordEnd: number, end: number, escapeChar: string): Instruction | undefined {
     if (this.treeArguments === undefined) {
       const step = this.reuse.previousStep(start, end, escapeChar);
-      if (step !== undefined && step.kind !== 'from') {
+      if (step !== undefined) {
         return new ReusedInstruction(step, start, end) as unknown as Instruction;
       }
     }
