@@ -10,11 +10,12 @@ export function injectFaults(port: MessagePort): void {
     if ('forget' in message) {
       return;
     }
-    const { job } = message;
-    if (job.text.includes('HPCLINT-FAULT-EXIT')) {
+    // A document's text may come as an edit (textDelta.ts): the fault is then in what the edit inserts.
+    const text = message.textEdit?.insert ?? message.job.text;
+    if (text.includes('HPCLINT-FAULT-EXIT')) {
       process.exit(70);
     }
-    if (job.text.includes('HPCLINT-FAULT-HANG')) {
+    if (text.includes('HPCLINT-FAULT-HANG')) {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
     }
   });

@@ -6,19 +6,23 @@ import { forgetMemo } from './documentMemos';
 import { runJob, type LintJob, type LintOutcome } from './jobs';
 import { TIMING, timed } from './lintTiming';
 import { OutcomeEncoder } from './outcomeDelta';
+import { TextReceiver } from './textDelta';
 import type { CancelFlag, ForgetMessage, JobMessage, ReadyMessage, ResultMessage } from './workerProtocol';
 
 export function serveLintJobs(port: MessagePort, rules: readonly Rule[], cancel?: CancelFlag): void {
   const outcomes = new OutcomeEncoder();
+  const texts = new TextReceiver();
   port.on('message', (received: JobMessage | ForgetMessage) => {
     if ('forget' in received) {
       outcomes.forget(received.forget);
+      texts.forget(received.forget);
       forgetMemo(received.forget);
       return;
     }
-    const { id, job, base } = received;
+    const { id, base } = received;
     let message: ResultMessage;
     try {
+      const job = withWholeText(texts, received);
       const run = () => runJob(job, rules, cancel && (() => Atomics.load(cancel, 0) === id));
       const outcome = TIMING ? withTiming(run) : run();
       message = { id, ...sentForm(outcomes, id, job, base, outcome) };
@@ -32,6 +36,11 @@ export function serveLintJobs(port: MessagePort, rules: readonly Rule[], cancel?
   });
   const ready: ReadyMessage = { ready: true };
   port.postMessage(ready);
+}
+
+/** The job with its whole text (a document's text may come as an edit, see textDelta.ts); taken before the job runs. */
+function withWholeText(texts: TextReceiver, { id, job, textEdit }: JobMessage): LintJob {
+  return job.kind === 'lint' && job.document !== undefined ? { ...job, text: texts.receive(job.document, id, job.text, textEdit) } : job;
 }
 
 /** A document's lint outcome goes as a delta against the owner's base when it can (see outcomeDelta.ts). */

@@ -5,6 +5,7 @@ import { LintCancelledError } from '../engine/lint';
 import type { LintJob, LintOutcome } from './jobs';
 import type { Linter } from './linter';
 import { OutcomeDecoder } from './outcomeDelta';
+import { TextSender } from './textDelta';
 import type { CancelFlag, ForgetMessage, JobMessage, ReadyMessage, ResultMessage } from './workerProtocol';
 
 export interface WorkerPoolOptions {
@@ -42,8 +43,9 @@ interface Slot {
   cancel?: CancelFlag;
   /** The worker has loaded its rules (a fresh worker's start-up never counts against a job's time limit). */
   ready?: boolean;
-  /** The documents' last outcomes received from this worker (a new worker starts without any). */
+  /** The documents' last outcomes received from this worker and texts posted to it (a new worker starts without any). */
   outcomes?: OutcomeDecoder;
+  texts?: TextSender;
   task?: Task;
   taskId?: number;
   jobTimer?: NodeJS.Timeout;
@@ -78,11 +80,12 @@ export class WorkerPool implements Linter {
   /** The document was closed: its workers drop what they keep for it (see `LintJob.document`). */
   forget(document: string): void {
     for (const slot of this.slots) {
-      if (slot.worker && slot.outcomes?.baseOf(document) !== undefined) {
+      if (slot.worker) {
         const message: ForgetMessage = { forget: document };
         slot.worker.postMessage(message);
       }
       slot.outcomes?.forget(document);
+      slot.texts?.forget(document);
     }
   }
 
@@ -144,12 +147,20 @@ export class WorkerPool implements Linter {
     slot.task = task;
     slot.taskId = id;
     worker.ref();
-    const document = task.job.kind === 'lint' ? task.job.document : undefined;
-    const message: JobMessage = { id, job: task.job, base: document === undefined ? undefined : slot.outcomes?.baseOf(document) };
-    worker.postMessage(message);
+    worker.postMessage(this.jobMessage(slot, id, task.job));
     if (slot.ready) {
       this.armJobTimer(slot, worker);
     }
+  }
+
+  /** A document's lint job names its outcome base and carries its text as an edit when it can (outcomeDelta.ts, textDelta.ts). */
+  private jobMessage(slot: Slot, id: number, job: LintJob): JobMessage {
+    const document = job.kind === 'lint' ? job.document : undefined;
+    if (document === undefined || slot.outcomes === undefined || slot.texts === undefined) {
+      return { id, job };
+    }
+    const { text, edit } = slot.texts.post(document, id, job.text);
+    return { id, job: edit ? { ...job, text } : job, base: slot.outcomes.baseOf(document), textEdit: edit };
   }
 
   private armJobTimer(slot: Slot, worker: Worker): void {
@@ -178,6 +189,7 @@ export class WorkerPool implements Linter {
     const worker = new Worker(this.options.script, { resourceLimits, stdout: false, stderr: false, workerData: { cancel: slot.cancel } });
     slot.ready = false;
     slot.outcomes = new OutcomeDecoder();
+    slot.texts = new TextSender();
     worker.on('message', (message: ResultMessage | ReadyMessage) =>
       'ready' in message ? this.onReady(slot, worker) : this.finish(slot, worker, message),
     );
@@ -196,12 +208,24 @@ export class WorkerPool implements Linter {
     this.clearTimers(slot);
     worker.unref();
     if ('error' in message) {
+      if (!message.cancelled) {
+        this.startOver(slot, task.job);
+      }
       task.reject(message.cancelled ? new LintCancelledError() : new Error(message.error));
     } else {
       this.settle(slot, message, task);
     }
     this.armIdleTimer(slot);
     this.dispatch();
+  }
+
+  /** After a failed job, the document's next job goes whole (whatever failed, the worker may not hold its text). */
+  private startOver(slot: Slot, job: LintJob): void {
+    const document = job.kind === 'lint' ? job.document : undefined;
+    if (document !== undefined) {
+      slot.outcomes?.forget(document);
+      slot.texts?.forget(document);
+    }
   }
 
   /** A document's lint outcome may come as a delta against the last one this worker sent for it (outcomeDelta.ts). */

@@ -1,6 +1,7 @@
 // Messages between a lint worker and the thread that owns it.
 import type { LintJob, LintOutcome } from './jobs';
 import type { OutcomeDelta } from './outcomeDelta';
+import type { TextEdit } from './textDelta';
 
 export interface JobMessage {
   id: number;
@@ -10,6 +11,8 @@ export interface JobMessage {
    * result may be written against (see outcomeDelta.ts).
    */
   base?: number;
+  /** A `lint` job of a document: its text as an edit of the last text posted for it (`job.text` is then empty, see textDelta.ts). */
+  textEdit?: TextEdit;
 }
 
 /** The owner closed a document: the worker drops what it keeps for it. */

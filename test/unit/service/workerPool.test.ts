@@ -9,7 +9,7 @@ import { allRules } from '../../../server/src/rules/index';
 import { runJob, type LintJob } from '../../../server/src/service/jobs';
 import { LintCancelledError } from '../../../server/src/engine/lint';
 import { JobTimeoutError, WorkerPool } from '../../../server/src/service/workerPool';
-import type { ResultMessage } from '../../../server/src/service/workerProtocol';
+import type { JobMessage, ResultMessage } from '../../../server/src/service/workerProtocol';
 
 const script = join(__dirname, '..', '..', '..', 'dist', 'worker.js');
 const config = { ...defaultConfig(), settings: { ...defaultConfig().settings, today: '2026-01-15' } };
@@ -75,10 +75,18 @@ describe('WorkerPool', { skip: !existsSync(script) && 'dist/worker.js is not bui
     await assert.rejects(single.run(job('FROM alpine:3.20\n'), AbortSignal.abort()), LintCancelledError);
   });
 
-  test("a document's lints come as deltas against its previous outcome and still give exactly the in-process outcome", async () => {
+  test("a document's texts go as edits and its lints come back as deltas, and still give exactly the in-process outcome", async () => {
     // What the workers send (the pool's listener is the worker's first 'message' listener).
     const sent: ResultMessage[] = [];
+    const posted: JobMessage[] = [];
     const emit = Worker.prototype.emit;
+    const postMessage = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: unknown[]): void {
+      if (typeof message === 'object' && message !== null && 'job' in message) {
+        posted.push(message as JobMessage);
+      }
+      (postMessage as (...args: unknown[]) => void).call(this, message, ...rest);
+    };
     Worker.prototype.emit = function (this: Worker, event: string | symbol, ...args: unknown[]): boolean {
       if (event === 'message' && typeof args[0] === 'object' && args[0] !== null && 'id' in args[0]) {
         sent.push(args[0] as ResultMessage);
@@ -102,14 +110,21 @@ describe('WorkerPool', { skip: !existsSync(script) && 'dist/worker.js is not bui
       const deltas = sent.filter((message) => 'delta' in message && message.delta !== undefined);
       assert.equal(deltas.length, texts.length - 1, 'every lint after the first is sent as a delta');
       assert.ok(deltas.some((message) => 'delta' in message && message.delta!.fresh.length < message.delta!.reused.length));
+      assert.deepEqual(
+        posted.map((message) => message.textEdit !== undefined),
+        texts.map((_, i) => i > 0),
+        'every text after the first is posted as an edit',
+      );
 
       single.forget('file:///w/Dockerfile');
       const count = sent.length;
       assert.deepEqual(await single.run(lint(base)), runJob(lint(base), allRules));
       assert.equal((sent[count] as { delta?: unknown }).delta, undefined, 'a forgotten document starts over whole');
+      assert.equal(posted.at(-1)?.textEdit, undefined);
       assert.deepEqual(await single.run(job(base, { statements: true })), runJob(job(base, { statements: true }), allRules), 'a job without a document');
     } finally {
       Worker.prototype.emit = emit;
+      Worker.prototype.postMessage = postMessage;
     }
   });
 
