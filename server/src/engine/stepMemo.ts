@@ -37,6 +37,8 @@ export class StepLocalRun {
   private readonly next: StepFindings[];
   private readonly nextOutside: (readonly Finding[] | undefined)[];
   private subContext?: RuleContext;
+  /** A rule threw: what it would have found is unknown, so nothing of this lint is kept. */
+  private failed = false;
 
   constructor(
     private readonly context: RuleContext,
@@ -70,7 +72,12 @@ export class StepLocalRun {
     const slot = this.slotOf(rule);
     const { whole } = this;
     const found: Finding[] = [];
-    runRule(rule, { ...(whole ? this.context : this.onChangedSteps()), report: (finding) => found.push(finding) }, dispatch);
+    try {
+      runRule(rule, { ...(whole ? this.context : this.onChangedSteps()), report: (finding) => found.push(finding) }, dispatch);
+    } catch (error) {
+      this.failed = true;
+      throw error;
+    }
     if (whole) {
       this.keepAll(slot, found);
       found.forEach(report);
@@ -94,8 +101,11 @@ export class StepLocalRun {
     }
   }
 
-  /** The memo for the next lint of the document. */
-  memo(): StepFindingsMemo {
+  /** The memo for the next lint of the document; none after a rule threw. */
+  memo(): StepFindingsMemo | undefined {
+    if (this.failed) {
+      return undefined;
+    }
     const byStep = new Map<string, StepFindings>();
     for (let i = 0; i < this.steps.length; i++) {
       byStep.set(this.keys[i], this.next[i]);

@@ -127,3 +127,26 @@ test('with the memo a step-local rule runs on the changed steps only, and on all
   assert.deepEqual(run(`\n${text}`), ['2: RUN of 1 commands', '3: RUN of 2 commands', '5: RUN of 1 commands']);
   assert.deepEqual(rule.shown, [4, 1, 4, 1, 4]);
 });
+
+test('a step-local rule that crashed leaves no memo: the next lint reports the crash again, as a lint without a memo does', () => {
+  const rule = countingRule();
+  const check = rule.check!;
+  const crashing: Rule = {
+    ...rule,
+    check(context) {
+      if (context.recipe.text.includes('RUN crash')) {
+        throw new TypeError('boom');
+      }
+      check(context);
+    },
+  };
+  const memo = new LintMemo();
+  const config = { ...base, syntaxValidation: false };
+  const text = 'FROM ubuntu:22.04\nRUN crash\nRUN b\n';
+  const run = (recipe: string, withMemo: boolean) =>
+    lint(recipe, { format: 'dockerfile', config, rules: [crashing], ...(withMemo ? { memo } : {}) }).diagnostics.map((d) => `${d.range.start.line} ${d.code}`);
+
+  assert.deepEqual(run(text, true), ['0 hpclint/internal']);
+  const edited = text.replace('RUN b', 'RUN bb');
+  assert.deepEqual(run(edited, true), run(edited, false));
+});
