@@ -37,7 +37,7 @@ import { EMPTY_LIST, finishedList } from './model';
 import { splitImageRef } from './image-ref';
 import { buildkitSkipPragma, parsePragmas } from './pragmas';
 import { execFormCommands, splitShell } from './shell';
-import { isBlankCode, LineIndex } from './text';
+import { LineIndex, skipBlanks, wordEnd } from './text';
 
 /** Parses a Dockerfile/Containerfile. Never throws: internal failures become a ParseProblem. */
 export function parseDockerfile(text: string): Recipe {
@@ -405,16 +405,11 @@ class DockerfileFrontEnd {
     const end = instruction.end;
     let i = instruction.keywordEnd;
     while (i < end && offsets.length < 2 * count) {
-      while (i < end && isBlankCode(text.charCodeAt(i))) {
-        i++;
-      }
-      if (i === end) {
+      const start = skipBlanks(text, i, end);
+      if (start === end) {
         break;
       }
-      const start = i;
-      while (i < end && !isBlankCode(text.charCodeAt(i))) {
-        i++;
-      }
+      i = wordEnd(text, start, end);
       offsets.push(start, i);
     }
     return offsets;

@@ -1,5 +1,5 @@
 import { EMPTY_LIST, finishedList, type Comment, type Draft, type Heredoc, type ShellCommand, type ShellScript, type ShellSeparator, type Word } from './model';
-import { isBlankCode, type LineIndex } from './text';
+import { skipBlanks, wordEnd, type LineIndex } from './text';
 
 export interface SplitShellOptions {
   /** Dockerfile escape character; `\` + newline is always a continuation, this one too (with trailing blanks). */
@@ -80,16 +80,11 @@ function plainCommandScript(text: string, from: number, to: number, index: LineI
   let last = -1;
   let p = from;
   while (p < to) {
-    while (p < to && isBlankCode(text.charCodeAt(p))) {
-      p++;
-    }
-    if (p === to) {
+    const start = skipBlanks(text, p, to);
+    if (start === to) {
       break;
     }
-    const start = p;
-    while (p < to && !isBlankCode(text.charCodeAt(p))) {
-      p++;
-    }
+    p = wordEnd(text, start, to);
     const wordText = text.slice(start, p);
     if (first < 0) {
       if (NOT_A_PLAIN_COMMAND_NAME.has(wordText)) {

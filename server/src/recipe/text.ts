@@ -114,3 +114,21 @@ export function baseName(path: string): string {
 export function isBlankCode(code: number): boolean {
   return code === 32 || code === 9;
 }
+
+/** The offset of the first character at or after `from`, before `to`, that is not a blank (`to` if none). */
+export function skipBlanks(text: string, from: number, to: number): number {
+  let i = from;
+  while (i < to && isBlankCode(text.charCodeAt(i))) {
+    i++;
+  }
+  return i;
+}
+
+/** The offset where the blank-delimited word starting at `from` ends (`to` at most). */
+export function wordEnd(text: string, from: number, to: number): number {
+  let i = from;
+  while (i < to && !isBlankCode(text.charCodeAt(i))) {
+    i++;
+  }
+  return i;
+}
