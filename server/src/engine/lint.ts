@@ -3,7 +3,7 @@ import type { ValidatorSettings } from 'dockerfile-utils';
 import { compatKeyMatches } from '../compat/match';
 import type { Range, Recipe, RecipeFormat } from '../recipe/model';
 import { parseDockerfileWithSyntaxTree, type DockerfileSyntaxTree } from '../recipe/dockerfile';
-import { parseMemoOf, type LintMemo } from './memo';
+import { parseMemoOf, syntaxMemoOf, type LintMemo } from './memo';
 import type { CopiedScript } from '../recipe/copied-scripts';
 import { factsOf, type RecipeFacts } from '../recipe/facts';
 import { scriptRecipe, wantedScripts } from './copiedScripts';
@@ -165,7 +165,7 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
     diagnostics.push(skippedDiagnostic(syntaxSkip));
   } else if (syntaxCheck) {
     stopIfCancelled();
-    for (const found of validateDockerfile(text, options.validatorSettings, syntaxTree)) {
+    for (const found of validateDockerfile(text, options.validatorSettings, syntaxTree, options.memo && syntaxMemoOf(options.memo))) {
       const code = dockerfileUtilsCode(found.code as number | string | undefined);
       const name = code.slice(code.indexOf('/') + 1);
       const setting = overrides.forRule(code, name, 'syntax');

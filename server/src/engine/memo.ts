@@ -3,6 +3,7 @@
 // and replaces its parts.
 import { DockerfileParseMemo } from '../recipe/dockerfile-memo';
 import type { StepFindingsMemo } from './stepMemo';
+import { SyntaxMemo } from './syntaxMemo';
 
 /** Per document: pass the same LintMemo to every lint of one document, never to another document's. */
 export class LintMemo {
@@ -10,10 +11,18 @@ export class LintMemo {
   parse?: DockerfileParseMemo;
   /** The findings of the step-local rules, per step, of the previous lint (engine/stepMemo.ts). */
   steps?: StepFindingsMemo;
+  /** dockerfile-utils' problems per instruction of the previous syntax check (engine/syntaxMemo.ts). */
+  syntax?: SyntaxMemo;
 }
 
 /** The document's parse memo, made on first use. */
 export function parseMemoOf(memo: LintMemo): DockerfileParseMemo {
   memo.parse ??= new DockerfileParseMemo();
   return memo.parse;
+}
+
+/** The document's syntax-check memo, made on first use. */
+export function syntaxMemoOf(memo: LintMemo): SyntaxMemo {
+  memo.syntax ??= new SyntaxMemo();
+  return memo.syntax;
 }

@@ -14,6 +14,7 @@ import { withMemoizedArguments, type DockerfileSyntaxTree } from '../recipe/dock
 import { withLinearCommentPlacement } from '../recipe/dockerfile-comments';
 import { defuseStageNames, restoreStageName } from './syntaxTraps';
 import { withVariableCheckWhereItCanReport } from './syntaxVariableCheck';
+import { withMemoizedInstructionChecks, type SyntaxMemo } from './syntaxMemo';
 import { withLinearVariableParsing } from './syntaxVariableParse';
 
 type Validation = ReturnType<typeof validate>;
@@ -217,16 +218,17 @@ function withParsedTree<T>(text: string, tree: Dockerfile | undefined, run: () =
 /**
  * dockerfile-utils' findings for a Dockerfile; its own crashes (e.g. on a stage named `constructor`) become one info
  * finding. `syntaxTree` is the front end's parse of `text` (dockerfile-ast's tree and the raw arguments of its
- * instructions), when the caller has one.
+ * instructions), when the caller has one; `memo`, the document's (its previous check's findings per instruction).
  */
-export function validateDockerfile(text: string, settings?: ValidatorSettings, syntaxTree?: DockerfileSyntaxTree): Validation {
+export function validateDockerfile(text: string, settings?: ValidatorSettings, syntaxTree?: DockerfileSyntaxTree, memo?: SyntaxMemo): Validation {
   try {
     // Stage names that would send its stage-name pattern into exponential backtracking are defused first.
     const defused = defuseStageNames(text, syntaxTree?.dockerfile);
     // The parser's argument memo (2-3x; the front end's, which has every instruction of its tree), cached instruction
     // lists, indexed variable lookups, variables parsed in linear time (all linear in the length) and no variable check
     // where it can find nothing. The tree is for `text`: a text whose stage names had to be defused is parsed again.
-    const check = () => withVariableCheckWhereItCanReport(() => withLinearVariableParsing(() => validate(defused.text, settings)));
+    const library = () => withVariableCheckWhereItCanReport(() => withLinearVariableParsing(() => validate(defused.text, settings)));
+    const check = memo === undefined ? library : () => withMemoizedInstructionChecks(memo, JSON.stringify(settings ?? null), library);
     const found = withParsedTree(text, syntaxTree?.dockerfile, () =>
       withMemoizedArguments(() => withLinearCommentPlacement(() => withCachedInstructionLists(() => withIndexedVariableLookups(check))), syntaxTree?.arguments),
     );

@@ -31,7 +31,7 @@ function cannotReport(instruction: Instruction): boolean {
 }
 
 /** Whether every variable of the instruction resolves in an image (the library's resolution does not recurse). */
-function resolvesInAnImage(instruction: Instruction): boolean {
+export function resolvesInAnImage(instruction: Instruction): boolean {
   const dockerfile = (instruction as unknown as { dockerfile: ImageFinder }).dockerfile;
   const image = dockerfile.getContainingImage({ line: instruction.getRange().start.line, character: 0 });
   return image !== null && image !== dockerfile;
