@@ -226,7 +226,8 @@ export function validateDockerfile(text: string, settings?: ValidatorSettings, s
     const defused = defuseStageNames(text, syntaxTree?.dockerfile);
     // The parser's argument memo (2-3x; the front end's, which has every instruction of its tree), cached instruction
     // lists, indexed variable lookups, variables parsed in linear time (all linear in the length) and no variable check
-    // where it can find nothing. The tree is for `text`: a text whose stage names had to be defused is parsed again.
+    // where it can find nothing; with the document's memo, the previous check's problems of unchanged instructions. The
+    // tree is for `text`: a text whose stage names had to be defused is parsed again.
     const library = () => withVariableCheckWhereItCanReport(() => withLinearVariableParsing(() => validate(defused.text, settings)));
     const check = memo === undefined ? library : () => withMemoizedInstructionChecks(memo, JSON.stringify(settings ?? null), library);
     const found = withParsedTree(text, syntaxTree?.dockerfile, () =>

@@ -138,10 +138,11 @@ test('with the memo an unchanged instruction is not checked again, a changed one
   const prototype = Validator.prototype as unknown as { validateInstruction(...args: unknown[]): void };
   const original = prototype.validateInstruction;
   const checked: string[] = [];
-  prototype.validateInstruction = function counted(this: unknown, ...args: unknown[]) {
+  const counted = function (this: unknown, ...args: unknown[]) {
     checked.push(String(args[3]));
     original.apply(this, args);
   };
+  prototype.validateInstruction = counted;
   try {
     const memo = new SyntaxMemo();
     const text = 'FROM a\nRUN a\nWORKDIR rel\nEXPOSE 80\n';
@@ -150,6 +151,8 @@ test('with the memo an unchanged instruction is not checked again, a changed one
     validateDockerfile(`\n${text.replace('RUN a', 'RUN b')}`, undefined, undefined, memo);
     // FROM and EXPOSE read the context: always checked.
     assert.deepEqual(checked.splice(0), ['FROM', 'RUN', 'EXPOSE']);
+    // The library is restored after each check.
+    assert.equal(prototype.validateInstruction, counted);
   } finally {
     prototype.validateInstruction = original;
   }
