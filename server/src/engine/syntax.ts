@@ -228,8 +228,9 @@ export function validateDockerfile(text: string, settings?: ValidatorSettings, s
     // lists, indexed variable lookups, variables parsed in linear time (all linear in the length) and no variable check
     // where it can find nothing; with the document's memo, the previous check's problems of unchanged instructions. The
     // tree is for `text`: a text whose stage names had to be defused is parsed again.
-    const library = () => withVariableCheckWhereItCanReport(() => withLinearVariableParsing(() => validate(defused.text, settings)));
-    const check = memo === undefined ? library : () => withMemoizedInstructionChecks(memo, JSON.stringify(settings ?? null), library);
+    const library = () => validate(defused.text, settings);
+    const memoized = memo === undefined ? library : () => withMemoizedInstructionChecks(memo, JSON.stringify(settings ?? null), library);
+    const check = () => withVariableCheckWhereItCanReport(() => withLinearVariableParsing(memoized));
     const found = withParsedTree(text, syntaxTree?.dockerfile, () =>
       withMemoizedArguments(() => withLinearCommentPlacement(() => withCachedInstructionLists(() => withIndexedVariableLookups(check))), syntaxTree?.arguments),
     );

@@ -1,17 +1,19 @@
 // dockerfile-utils' per-instruction checks, reused for the instructions a keystroke left as they were.
 //
-// `Validator.validateInstruction` finds most of validate's problems (and spends most of its time, ~7 of ~10 ms per
-// keystroke in a 4,000-line Dockerfile). For most keywords what it finds is a function of the instruction alone: the
-// text of the lines it spans (its empty-continuation check reads whole lines), where it starts and ends on them, its
-// keyword, the escape character and the validator's settings; every position it reports lies on those lines, so an
-// instruction moved down by n lines has the same problems n lines lower. Here such problems are kept per document
-// (engine/memo.ts), keyed by those lines, and given back for an instruction with the same key at the next lint. Not
-// kept, run as always:
+// `Validator.validateInstruction` and `checkVariables` find most of validate's problems (and spend most of its time,
+// ~8.5 of ~10 ms per keystroke in a 4,000-line Dockerfile). For most keywords what the first finds is a function of
+// the instruction alone: the text of the lines it spans (its empty-continuation check reads whole lines), where it
+// starts and ends on them, its keyword, the escape character and the validator's settings; every position it reports
+// lies on those lines, so an instruction moved down by n lines has the same problems n lines lower. Here such
+// problems are kept per document (engine/memo.ts), keyed by those lines, and given back for an instruction with the
+// same key at the next lint. Not kept, run as always:
 // - FROM, EXPOSE and STOPSIGNAL: they read variables' values (earlier ARGs and ENVs) or the global ARGs;
 // - ADD and COPY with a `$` outside every image: asking for their variables may crash validate (syntaxVariableCheck.ts);
 // - ONBUILD triggers (their check differs and they are few).
-// Everything else validate does (directives, the first instruction, duplicates per stage, stage names, variables,
-// ignore comments) runs as always, on the same problems in the same order (test/unit/engine/syntaxMemo.test.ts).
+// What `checkVariables` finds (variables with a modifier) is a function of the instruction alone too, once its
+// variables can be asked for without crashing (syntaxVariableCheck.ts): it is kept with the same key where they can.
+// Everything else validate does (directives, the first instruction, duplicates per stage, stage names, ignore
+// comments) runs as always, on the same problems in the same order (test/unit/engine/syntaxMemo.test.ts).
 import type { Instruction } from 'dockerfile-ast';
 import { Validator } from 'dockerfile-utils/lib/dockerValidator';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -37,7 +39,11 @@ interface InstructionProblems {
   lineCount: number;
   endCharacter: number;
   problems: readonly Problem[];
+  /** What `checkVariables` found, once asked where the instruction's variables can be asked for. */
+  variables?: readonly Problem[];
 }
+
+type CheckVariables = (this: unknown, instruction: Instruction, problems: Problem[]) => void;
 
 type ValidateInstruction = (
   this: unknown,
@@ -89,18 +95,22 @@ function sameShape(found: InstructionProblems, keyword: string, escapeChar: stri
 }
 
 /**
- * Runs `run` (a validate with `settings`) with each instruction's check answered from `memo` when the previous
+ * Runs `run` (a validate with `settings`) with each instruction's checks answered from `memo` when the previous
  * validate of the document checked the same instruction, and `memo` then holding this validate's instructions; the
  * library is restored afterwards.
  */
 export function withMemoizedInstructionChecks<T>(memo: SyntaxMemo, settings: string, run: () => T): T {
-  const prototype = Validator.prototype as unknown as { validateInstruction: ValidateInstruction };
+  const prototype = Validator.prototype as unknown as { validateInstruction: ValidateInstruction; checkVariables: CheckVariables };
   const original = prototype.validateInstruction;
+  const originalCheckVariables = prototype.checkVariables;
+  // validate checks the variables of each instruction right after the instruction: its entry, when it is kept.
+  let last: { instruction: Instruction; found: InstructionProblems; start: number } | undefined;
   const previous = memo.settings === settings ? memo.instructions : new Map<string, InstructionProblems>();
   const current = new Map<string, InstructionProblems>();
   prototype.validateInstruction = function memoizedValidateInstruction(document, escapeChar, instruction, keyword, isTrigger, problems) {
     const { start, end } = instruction.getRange();
     const lines = document.getText().slice(document.offsetAt({ line: start.line, character: 0 }), document.offsetAt({ line: end.line + 1, character: 0 }));
+    last = undefined;
     if (!kept(instruction, keyword, isTrigger, lines)) {
       original.call(this, document, escapeChar, instruction, keyword, isTrigger, problems);
       return;
@@ -117,11 +127,31 @@ export function withMemoizedInstructionChecks<T>(memo: SyntaxMemo, settings: str
       found = { keyword, escapeChar, startCharacter: start.character, lineCount: end.line - start.line, endCharacter: end.character, problems: own };
     }
     current.set(lines, found);
+    last = { instruction, found, start: start.line };
+  };
+  prototype.checkVariables = function memoizedCheckVariables(instruction, problems) {
+    const entry = last?.instruction === instruction ? last : undefined;
+    last = undefined;
+    if (entry === undefined || !resolvesInAnImage(instruction)) {
+      originalCheckVariables.call(this, instruction, problems);
+      return;
+    }
+    const { found, start } = entry;
+    if (found.variables !== undefined) {
+      for (const problem of found.variables) {
+        problems.push(moved(problem, start));
+      }
+      return;
+    }
+    const before = problems.length;
+    originalCheckVariables.call(this, instruction, problems);
+    found.variables = problems.slice(before).map((problem) => moved(problem, -start));
   };
   try {
     return run();
   } finally {
     prototype.validateInstruction = original;
+    prototype.checkVariables = originalCheckVariables;
     memo.settings = settings;
     memo.instructions = current;
   }

@@ -27,7 +27,7 @@ const SNIPPETS = [
   'x', ' ', '\n', '\n\n', '\\\n', '\\\n\n', '`', '`\n', '\r', '\r\n', '"', "'", '$', '${A:x}', '=', '-',
   '\nRUN <<EOF\n\nx\nEOF\n', '<<EOF\n', '\nEOF\n', '\nONBUILD RUN a \\\n\n b\n', '\nONBUILD ', '\nWORKDIR rel\n', '\nworkdir rel\n',
   '\n# dockerfile-utils: ignore\n', '# escape=`\n', '#escape=\\\n', '\nCOPY a $B c\n', '\nEXPOSE $P 80/xyz\n', '\nSTOPSIGNAL $S\n',
-  '\nHEALTHCHECK --retries=0 --interval=1x CMD x\n', '\nCMD a\n', '\nFROM b AS one\n', '\nENV A="x\\" B\n', '\nMAINTAINER me\n', '\nFOO bar\n',
+  '\nHEALTHCHECK --retries=0 --interval=1x CMD x\n', '\nLABEL l=${A:x} m=${B:}\n', '\nCMD a\n', '\nFROM b AS one\n', '\nENV A="x\\" B\n', '\nMAINTAINER me\n', '\nFOO bar\n',
 ];
 
 function edit(text: string, next: () => number): string {
@@ -91,6 +91,9 @@ const SEQUENCES: Array<{ texts: string[]; settings?: Array<ValidatorSettings | u
       'COPY a $B c\nFROM a\nCOPY a $B c\n',
     ],
   },
+  // Variables with a modifier the check reports, moved; then where asking for them crashes validate (before any stage).
+  { texts: ['FROM a\nENV A=${B:x} C=${D}\nLABEL l=${E:+y} m=${F:}\n', '\nFROM a\nENV A=${B:x} C=${D}\nLABEL l=${E:+y} m=${F:}\n', 'FROM a\nENV A=${B:x} C=${D}\nLABEL l=${E:+y} m=${F:}\n'] },
+  { texts: ['FROM a\n  LABEL a=${B:x}\n  COPY a $B c\n', '  LABEL a=${B:x}\nFROM a\n', '  COPY a $B c\nFROM a\n', 'FROM a\n  LABEL a=${B:x}\n  COPY a $B c\n'] },
   // The same lines twice in one file; stage names defused (their messages restored in place).
   { texts: ['FROM a\nWORKDIR rel\nWORKDIR rel\n', 'FROM a AS b-!c\nLABEL a="!c\nWORKDIR rel\nWORKDIR rel\n', 'FROM ubuntu:22.04 \\\nLABEL a=b-!c\nLABEL a="!c\n', 'FROM a\nLABEL a="!c\n'] },
   // Other validator settings: other problems from the same instructions.
