@@ -7,6 +7,7 @@
 // engine creates them with the recipe and hands them to rules as `context.facts`.
 import { copiedScriptsOf, type CopiedScript, type ScriptInputs, type ScriptReader } from './copied-scripts';
 import { keywordHaystack, trigramsOf } from './keywords';
+import { SteppedHaystack } from './keyword-steps';
 import { EMPTY_LIST, type Recipe, type ShellCommand, type ShellScript, type Stage, type Step, type StepKind, type Word } from './model';
 import { mayInstallPackages, packagesOf, type InstalledPackage } from './packages';
 import { splitShell } from './shell';
@@ -77,6 +78,21 @@ export class RecipeFacts {
   get keywordHaystack(): string {
     this.haystack ??= keywordHaystack(this.recipe, (words) => this.shellCScript(words), this.lineIndex);
     return this.haystack;
+  }
+
+  /**
+   * Set by the engine for a lint with a memo (a document being edited): `mentions` answers from the steps' kept answers
+   * and the rest of the haystack (recipe/keyword-steps.ts), without building `keywordHaystack`.
+   */
+  keywordsByStep = false;
+  private stepped?: SteppedHaystack;
+
+  /** The haystack split at the steps when `keywordsByStep`; else undefined. */
+  get steppedHaystack(): SteppedHaystack | undefined {
+    if (this.keywordsByStep) {
+      this.stepped ??= new SteppedHaystack(this.recipe, (words) => this.shellCScript(words), this.lineIndex);
+    }
+    return this.stepped;
   }
 
   /** Which trigrams occur in `keywordHaystack` (hashed; recipe/keywords.ts `trigramsOf`): `mentions` searches only for keywords whose trigrams all do. */

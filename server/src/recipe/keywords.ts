@@ -1,10 +1,11 @@
 // The keyword haystack of a recipe: a cheap prefilter for rules (and for the engine's dispatch by declared interests):
 // a rule whose keywords never occur anywhere in the recipe can skip its whole walk over every command and word.
 import type { RecipeFacts } from './facts';
+import { keywordListNumber } from './keyword-lists';
 import type { BaseImage, Flag, KeyValue, Range, Recipe, ShellScript, Stage, Step, Word } from './model';
 import type { LineIndex } from './text';
 
-type ShellCOf = (words: readonly Word[]) => ShellScript | undefined;
+export type ShellCOf = (words: readonly Word[]) => ShellScript | undefined;
 
 /** Lowercase recipe text, then every word value of the model and of `sh -c` scripts, newline-separated (RecipeFacts keeps it). */
 export function keywordHaystack(recipe: Recipe, shellCScript: ShellCOf, index: LineIndex): string {
@@ -29,7 +30,7 @@ export function keywordHaystack(recipe: Recipe, shellCScript: ShellCOf, index: L
  * A stage's own strings (not its steps), field by field: what the generic walk finds in them (a walk over the
  * keys of every stage, base and image was most of the haystack of 40,000 stages).
  */
-function collectStageValues(stage: Stage, extra: Set<string>, seen: Set<object>, text: string, index: LineIndex): void {
+export function collectStageValues(stage: Stage, extra: Set<string>, seen: Set<object>, text: string, index: LineIndex): void {
   collectBaseValues(stage.base, extra, text, index);
   for (const section of stage.sections) {
     collectValues([section.name, section.header, section.args], extra, seen); // `body` is a slice of the text
@@ -95,7 +96,7 @@ function addPairs(pairs: readonly KeyValue[], extra: Set<string>): void {
 }
 
 /** The frequent step kinds field by field (their `keyword` is raw text); the others through the generic walk. */
-function collectStepValues(shellCScript: ShellCOf, step: Step, extra: Set<string>, seen: Set<object>): void {
+export function collectStepValues(shellCScript: ShellCOf, step: Step, extra: Set<string>, seen: Set<object>): void {
   if (step.app !== undefined) {
     extra.add(step.app);
   }
@@ -138,7 +139,7 @@ function collectStepValues(shellCScript: ShellCOf, step: Step, extra: Set<string
 }
 
 /** Every string reachable from the recipe model except raw `text` and a `value` equal to its `text`. */
-function collectValues(node: unknown, extra: Set<string>, seen: Set<object>): void {
+export function collectValues(node: unknown, extra: Set<string>, seen: Set<object>): void {
   if (typeof node === 'string') {
     extra.add(node);
     return;
@@ -191,7 +192,9 @@ export function mentions(facts: RecipeFacts, keywords: readonly string[]): boole
   // Asked by the dispatch and again by the rule's own prefilter: the haystack is searched once per list and recipe.
   let answer = facts.keywordAnswers.get(keywords);
   if (answer === undefined) {
-    answer = mentionsOneOf(facts.keywordHaystack, facts.keywordTrigrams, trigramsOfList(keywords), keywords);
+    // Numbered on every lint, so that a document's lints with a memo find the lists its first lint asked about.
+    keywordListNumber(keywords);
+    answer = facts.steppedHaystack?.mentions(keywords) ?? mentionsOneOf(facts.keywordHaystack, facts.keywordTrigrams, trigramsOfList(keywords), keywords);
     facts.keywordAnswers.set(keywords, answer);
   }
   return answer;
@@ -202,7 +205,7 @@ export function mentions(facts: RecipeFacts, keywords: readonly string[]): boole
  * for: most lists are absent from most recipes, and one pass over the haystack (`trigramsOf`) costs less than the
  * full scan each of them took (an alternation per list, 8 % of a corpus lint).
  */
-function mentionsOneOf(haystack: string, present: Uint32Array, trigrams: readonly Int32Array[], keywords: readonly string[]): boolean {
+export function mentionsOneOf(haystack: string, present: Uint32Array, trigrams: readonly Int32Array[], keywords: readonly string[]): boolean {
   for (let i = 0; i < keywords.length; i++) {
     if (allPresent(present, trigrams[i]) && haystack.includes(keywords[i])) {
       return true;
@@ -240,7 +243,7 @@ const nextTrigram = (hash: number, code: number): number => ((hash << 6) ^ code)
 const TRIGRAM_WORDS = 0x10000 / 32;
 
 /** Each keyword's trigram hashes (none for a keyword under three characters: it is always searched for). */
-function trigramsOfList(keywords: readonly string[]): readonly Int32Array[] {
+export function trigramsOfList(keywords: readonly string[]): readonly Int32Array[] {
   let trigrams = listTrigrams.get(keywords);
   if (trigrams === undefined) {
     trigrams = keywords.map((keyword) => {
