@@ -22,6 +22,11 @@ export function packageMpiFamily(name: string): MpiFamily | undefined {
   return MPICH_ABI_PACKAGE.test(name) ? 'mpich-abi' : undefined;
 }
 
+/** False when `text` holds no name `tarballMpiFamily` knows: each starts with `openmpi`, `mpich` or `mvapich`. */
+export function mayNameMpiTarball(text: string): boolean {
+  return text.includes('mpi') || text.includes('mvapich');
+}
+
 /** The MPI family of a source archive's file name (`openmpi-4.1.6.tar.bz2`, `mpich-4.2.0.tar.gz`). */
 export function tarballMpiFamily(file: string): MpiFamily | undefined {
   if (OPEN_MPI_TARBALL.test(file)) {

@@ -1,7 +1,7 @@
 // Which MPI an image gets: package installs, source tarballs and base images, shared by the MPI-family rules
 // (what the names mean: knowledge/mpi.ts).
-import { namesMpichAbiImage, packageMpiFamily, spackMpiFamily, tarballMpiFamily, type MpiFamily } from '../../knowledge/mpi';
-import type { Recipe, ShellCommand, Word } from '../../recipe/model';
+import { mayNameMpiTarball, namesMpichAbiImage, packageMpiFamily, spackMpiFamily, tarballMpiFamily, type MpiFamily } from '../../knowledge/mpi';
+import type { Recipe, ShellCommand, ShellScript, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveName, effectiveWords, installedPackages } from './commands';
 import { baseName } from './source';
@@ -38,24 +38,46 @@ function spackSources(command: ShellCommand): MpiSource[] {
 export function mpiSources(recipe: Recipe): MpiSource[] {
   const found: MpiSource[] = [];
   for (const { script, step } of allScripts(recipe)) {
-    if (step.kind !== 'run') {
+    if (step.kind === 'run') {
+      const sources = scriptMpiSources(script);
+      if (sources.length > 0) {
+        found.push(...sources);
+      }
+    }
+  }
+  return found;
+}
+
+/** Kept per script: they depend on its commands alone, and a step the parse memo reused keeps its script (shared: never mutate). */
+const sourcesByScript = new WeakMap<ShellScript, readonly MpiSource[]>();
+
+function scriptMpiSources(script: ShellScript): readonly MpiSource[] {
+  let found = sourcesByScript.get(script);
+  if (found === undefined) {
+    found = script.commands.flatMap(commandMpiSources);
+    sourcesByScript.set(script, found);
+  }
+  return found;
+}
+
+/** The MPI sources of one command (exported for the test that compares them with the kept ones). */
+export function commandMpiSources(command: ShellCommand): MpiSource[] {
+  const found: MpiSource[] = [];
+  for (const installed of installedPackages(command)) {
+    const family = packageMpiFamily(installed.name);
+    if (family) {
+      const distro = installed.manager === 'apt' || installed.manager === 'rpm' || installed.manager === 'zypper';
+      found.push({ family, word: installed.word, how: 'package', name: installed.name, distro });
+    }
+  }
+  found.push(...spackSources(command));
+  for (const word of command.words) {
+    if (!mayNameMpiTarball(word.value)) {
       continue;
     }
-    for (const command of script.commands) {
-      for (const installed of installedPackages(command)) {
-        const family = packageMpiFamily(installed.name);
-        if (family) {
-          const distro = installed.manager === 'apt' || installed.manager === 'rpm' || installed.manager === 'zypper';
-          found.push({ family, word: installed.word, how: 'package', name: installed.name, distro });
-        }
-      }
-      found.push(...spackSources(command));
-      for (const word of command.words) {
-        const family = tarballMpiFamily(baseName(word.value.replace(/[?#].*$/, '')));
-        if (family) {
-          found.push({ family, word, how: 'tarball', name: baseName(word.value), distro: false });
-        }
-      }
+    const family = tarballMpiFamily(baseName(word.value.replace(/[?#].*$/, '')));
+    if (family) {
+      found.push({ family, word, how: 'tarball', name: baseName(word.value), distro: false });
     }
   }
   return found;
