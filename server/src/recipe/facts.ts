@@ -9,7 +9,7 @@ import { copiedScriptsOf, type CopiedScript, type ScriptInputs, type ScriptReade
 import { keywordHaystack, trigramsOf } from './keywords';
 import { SteppedHaystack } from './keyword-steps';
 import { EMPTY_LIST, type Recipe, type ShellCommand, type ShellScript, type Stage, type Step, type StepKind, type Word } from './model';
-import { mayInstallPackages, packagesOf, type InstalledPackage } from './packages';
+import { commandMayInstallPackages, packagesOf, type InstalledPackage } from './packages';
 import { splitShell } from './shell';
 import { LineIndex } from './text';
 import { groupBy } from './collections';
@@ -610,7 +610,7 @@ function runsWrapper(command: ShellCommand): boolean {
 export function installedPackages(command: ShellCommand): readonly InstalledPackage[] {
   // Most commands run no wrapper and no package manager: answered without a table entry (a million questions per lint
   // of 8,000 sections went through it).
-  if (!runsWrapper(command) && !mayInstallPackages(command.words)) {
+  if (!runsWrapper(command) && !commandMayInstallPackages(command)) {
     return EMPTY_LIST;
   }
   const facts = commandFacts(command);

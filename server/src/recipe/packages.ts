@@ -1,5 +1,5 @@
 // Package names installed by package-manager commands (apt, dnf/yum, zypper, apk, conda, dpkg/rpm files).
-import { EMPTY_LIST, type Word } from './model';
+import { EMPTY_LIST, type ShellCommand, type Word } from './model';
 import { baseName } from './text';
 
 export type PackageManager = 'apt' | 'rpm' | 'zypper' | 'apk' | 'conda' | 'file';
@@ -96,10 +96,19 @@ export function packagesOf(words: readonly Word[]): readonly InstalledPackage[] 
 
 /** False when `packagesOf(words)` is empty whatever the other words: the program is no package manager, `dpkg` or `rpm`. */
 export function mayInstallPackages(words: readonly Word[]): boolean {
-  if (words.length === 0) {
-    return false;
-  }
-  const program = baseName(words[0].value);
+  return words.length > 0 && mayBeInstaller(baseName(words[0].value));
+}
+
+/**
+ * `mayInstallPackages(command.words)` without slicing the first word again: a command's `name` is its first word after
+ * the last `/`, which is `baseName` unless the word ends with `/` (asked for every command by a dozen rules).
+ */
+export function commandMayInstallPackages(command: ShellCommand): boolean {
+  const first = command.words[0];
+  return first !== undefined && mayBeInstaller(first.value.endsWith('/') ? baseName(first.value) : command.name);
+}
+
+function mayBeInstaller(program: string): boolean {
   return program === 'dpkg' || program === 'rpm' || MANAGERS.has(program);
 }
 
