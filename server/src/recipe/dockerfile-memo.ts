@@ -11,7 +11,7 @@
 // breaks a line, dockerfile-ast's lines are not the LineIndex's: nothing is reused then.
 import type { Argument } from 'dockerfile-ast';
 import type { Position, Range, Step } from './model';
-import type { LineIndex } from './text';
+import { commonPrefixLength, commonSuffixLength, type LineIndex } from './text';
 
 /** A document of dockerfile-ast (its `TextDocument`): the text and its offsets, as the library counts lines. */
 export interface LibraryDocument {
@@ -194,34 +194,6 @@ export function sameRange(a: Range, b: Range): boolean {
   return (
     a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character
   );
-}
-
-/** Characters compared at once (natively) before the mismatching block is compared character by character. */
-const BLOCK = 1024;
-
-function commonPrefixLength(a: string, b: string): number {
-  const length = Math.min(a.length, b.length);
-  let i = 0;
-  while (i + BLOCK <= length && b.startsWith(a.substring(i, i + BLOCK), i)) {
-    i += BLOCK;
-  }
-  while (i < length && a.charCodeAt(i) === b.charCodeAt(i)) {
-    i++;
-  }
-  return i;
-}
-
-/** The length of the common end of `a` and `b`, overlapping neither's first `prefix` characters. */
-function commonSuffixLength(a: string, b: string, prefix: number): number {
-  const length = Math.min(a.length, b.length) - prefix;
-  let i = 0;
-  while (i + BLOCK <= length && b.endsWith(a.substring(a.length - i - BLOCK, a.length - i), b.length - i)) {
-    i += BLOCK;
-  }
-  while (i < length && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) {
-    i++;
-  }
-  return i;
 }
 
 /** An instruction the previous parse read, in place of dockerfile-ast's (no tree is kept): its step is reused. */

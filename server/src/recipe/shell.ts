@@ -68,7 +68,7 @@ const NOT_A_PLAIN_COMMAND_NAME = new Set([...SKIPPED_KEYWORDS, 'for', 'select', 
  * quoted script string to split), without its frames, builders and scanned words: the 40,000 RUN lines of the
  * 40,000-stage shape are all like that. Undefined for any other text.
  */
-function plainCommandScript(text: string, from: number, to: number, index: LineIndex): ShellScript | undefined {
+export function plainCommandScript(text: string, from: number, to: number, index: LineIndex): ShellScript | undefined {
   for (let p = from; p < to; p++) {
     const code = text.charCodeAt(p);
     if (code < 128 && NOT_IN_PLAIN_COMMAND[code] === 1) {
@@ -109,13 +109,71 @@ function plainCommandScript(text: string, from: number, to: number, index: LineI
   return { text: text.slice(from, to), range: index.range(from, to), commands: [command], heredocs: EMPTY_LIST, comments: EMPTY_LIST };
 }
 
+/**
+ * A clean point of a script's top level: the start of a line after a line break read at the top level, with no command,
+ * quote, substitution, group, heredoc or `case` open. The split of the rest of the script from there depends only on
+ * the text from there on, `afterCommand` and `separator` (see `splitShellFrom`).
+ */
+export interface SplitPoint {
+  readonly offset: number;
+  /** How many commands, heredocs and comments the split made before this point. */
+  readonly commands: number;
+  readonly heredocs: number;
+  readonly comments: number;
+  /** A top-level command came before. */
+  readonly afterCommand: boolean;
+  /** What the next top-level command follows: `newline`, or `&&`, `||`, `|` ending the line before; none before the first. */
+  readonly separator: ShellSeparator | undefined;
+}
+
+/** A split from a point to the end or to the point where it was told to stop (`splitShellFrom`). */
+export interface SplitPart {
+  readonly commands: ShellCommand[];
+  readonly heredocs: Heredoc[];
+  readonly comments: Comment[];
+  /** The clean points met, in order, counting what came before the point the part started at. */
+  readonly points: SplitPoint[];
+  /** The point where the split stopped, if it did. */
+  readonly stopped: SplitPoint | undefined;
+}
+
+/** The start of a script as a split point. */
+export function scriptStart(offset: number): SplitPoint {
+  return { offset, commands: 0, heredocs: 0, comments: 0, afterCommand: false, separator: undefined };
+}
+
+/**
+ * `splitShellGenerally`'s split of `text[from.offset, end)` (no Dockerfile options), going on from a clean point of the
+ * same script (an earlier split's: the text before it was the same): the commands, heredocs and comments after the
+ * point, in order. The split stops at the first clean point `stop` says yes to.
+ */
+export function splitShellFrom(text: string, from: SplitPoint, end: number, index: LineIndex, stop: (point: SplitPoint) => boolean): SplitPart {
+  const points: SplitPoint[] = [];
+  const recorder: PointRecorder = { from, points, stop, countedSlots: 0, commandCount: from.commands, stopped: undefined };
+  const splitter = new Splitter(text, from.offset, end, index, {}, 0, 0, recorder);
+  splitter.run();
+  return { commands: splitter.commands(), heredocs: splitter.heredocs, comments: splitter.comments, points, stopped: recorder.stopped };
+}
+
+/** The clean points of a split by `splitShellFrom`, and where to stop. */
+interface PointRecorder {
+  readonly from: SplitPoint;
+  readonly points: SplitPoint[];
+  readonly stop: (point: SplitPoint) => boolean;
+  /** `slots[0, countedSlots)` holds `commandCount - from.commands` commands. */
+  countedSlots: number;
+  commandCount: number;
+  stopped: SplitPoint | undefined;
+}
+
 type Terminator = 'eof' | ')' | '`' | '}';
 
 interface Frame {
   depth: number;
   terminator: Terminator;
   current?: Builder;
-  last?: Draft<ShellCommand>;
+  /** A command of this frame came before. */
+  afterCommand: boolean;
   sepForNext?: ShellSeparator;
   /** `for x in …` / `select`: words up to the next separator are not a command. */
   skipUntilSeparator: boolean;
@@ -292,6 +350,7 @@ class Splitter {
     options: SplitShellOptions,
     private readonly baseDepth: number,
     private readonly heredocNesting: number,
+    private readonly recorder?: PointRecorder,
   ) {
     this.pos = start;
     this.escape = options.escapeChar && options.escapeChar.length === 1 ? options.escapeChar : '\\';
@@ -300,6 +359,10 @@ class Splitter {
 
   run(): void {
     const frame = newFrame(this.baseDepth, 'eof');
+    if (this.recorder !== undefined) {
+      frame.afterCommand = this.recorder.from.afterCommand;
+      frame.sepForNext = this.recorder.from.separator;
+    }
     while (this.pos < this.end) {
       this.parseList(frame);
       if (this.pos < this.end) {
@@ -482,7 +545,7 @@ class Splitter {
         words: [],
         assignments: [],
         depth: frame.depth,
-        separatorBefore: frame.last ? frame.sepForNext ?? 'newline' : frame.sepForNext,
+        separatorBefore: frame.afterCommand ? frame.sepForNext ?? 'newline' : frame.sepForNext,
       };
     }
     return frame.current;
@@ -495,15 +558,16 @@ class Splitter {
     builder.end = Math.max(builder.end, end);
   }
 
-  private finishCommand(frame: Frame): void {
+  /** Ends the frame's current command: the command made, if it has any word or assignment. */
+  private finishCommand(frame: Frame): Draft<ShellCommand> | undefined {
     const builder = frame.current;
     frame.current = undefined;
     if (!builder) {
-      return;
+      return undefined;
     }
     if (builder.words.length === 0 && builder.assignments.length === 0) {
       this.slots[builder.slot] = null;
-      return;
+      return undefined;
     }
     const command: Draft<ShellCommand> = {
       words: finishedList(builder.words),
@@ -517,9 +581,10 @@ class Splitter {
       command.separatorBefore = builder.separatorBefore;
     }
     this.slots[builder.slot] = command;
-    frame.last = command;
+    frame.afterCommand = true;
     frame.sepForNext = undefined;
     this.splitShellCString(command, builder.depth);
+    return command;
   }
 
   /**
@@ -561,17 +626,16 @@ class Splitter {
       length = text[this.pos + 2] === '&' ? 3 : 2;
     }
     this.pos += length;
-    const hadCommand = frame.current !== undefined && (frame.current.words.length > 0 || frame.current.assignments.length > 0);
-    this.finishCommand(frame);
-    if (separator === '|' && hadCommand && frame.last) {
-      frame.last.pipesToNext = true;
+    const finished = this.finishCommand(frame);
+    if (separator === '|' && finished) {
+      finished.pipesToNext = true;
     }
     frame.skipUntilSeparator = false;
     frame.skipNextWord = false;
     if (caseEnd && frame.caseLevel > 0) {
       frame.inCasePattern = true;
     }
-    if (frame.last) {
+    if (frame.afterCommand) {
       frame.sepForNext = separator;
     }
   }
@@ -579,7 +643,7 @@ class Splitter {
   private onNewline(frame: Frame): void {
     this.pos++;
     this.finishCommand(frame);
-    if (frame.last && (frame.sepForNext === undefined || frame.sepForNext === ';' || frame.sepForNext === '&')) {
+    if (frame.afterCommand && (frame.sepForNext === undefined || frame.sepForNext === ';' || frame.sepForNext === '&')) {
       frame.sepForNext = 'newline';
     }
     if (frame.current) {
@@ -592,6 +656,37 @@ class Splitter {
     }
     if (this.docker) {
       this.skipDockerfileCommentLines();
+    }
+    if (this.recorder !== undefined && frame.terminator === 'eof') {
+      this.recordPoint(frame, this.recorder);
+    }
+  }
+
+  /** After a top-level line break: a clean point, unless something is still open; stops the split where told to. */
+  private recordPoint(frame: Frame, recorder: PointRecorder): void {
+    if (this.pos >= this.end || this.pending.length > 0 || frame.current !== undefined || frame.caseLevel > 0 || frame.inCasePattern || this.docker) {
+      return;
+    }
+    const { slots } = this;
+    for (let slot = recorder.countedSlots; slot < slots.length; slot++) {
+      if (slots[slot] !== null) {
+        recorder.commandCount++;
+      }
+    }
+    recorder.countedSlots = slots.length;
+    const { from } = recorder;
+    const point: SplitPoint = {
+      offset: this.pos,
+      commands: recorder.commandCount,
+      heredocs: from.heredocs + this.heredocs.length,
+      comments: from.comments + this.comments.length,
+      afterCommand: frame.afterCommand,
+      separator: frame.sepForNext,
+    };
+    recorder.points.push(point);
+    if (recorder.stop(point)) {
+      recorder.stopped = point;
+      this.pos = this.end;
     }
   }
 
@@ -1144,6 +1239,7 @@ function newFrame(depth: number, terminator: Terminator): Frame {
   return {
     depth,
     terminator,
+    afterCommand: false,
     skipUntilSeparator: false,
     skipNextWord: false,
     caseLevel: 0,

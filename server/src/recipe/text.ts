@@ -132,3 +132,32 @@ export function wordEnd(text: string, from: number, to: number): number {
   }
   return i;
 }
+
+/** Characters compared at once (natively) before the mismatching block is compared character by character. */
+const BLOCK = 1024;
+
+/** The length of the common start of `a` and `b`. */
+export function commonPrefixLength(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  let i = 0;
+  while (i + BLOCK <= length && b.startsWith(a.substring(i, i + BLOCK), i)) {
+    i += BLOCK;
+  }
+  while (i < length && a.charCodeAt(i) === b.charCodeAt(i)) {
+    i++;
+  }
+  return i;
+}
+
+/** The length of the common end of `a` and `b`, overlapping neither's first `prefix` characters. */
+export function commonSuffixLength(a: string, b: string, prefix: number): number {
+  const length = Math.min(a.length, b.length) - prefix;
+  let i = 0;
+  while (i + BLOCK <= length && b.endsWith(a.substring(a.length - i - BLOCK, a.length - i), b.length - i)) {
+    i += BLOCK;
+  }
+  while (i < length && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) {
+    i++;
+  }
+  return i;
+}
