@@ -3,13 +3,14 @@ import type { ValidatorSettings } from 'dockerfile-utils';
 import { compatKeyMatches } from '../compat/match';
 import type { Range, Recipe, RecipeFormat } from '../recipe/model';
 import { parseDockerfileWithSyntaxTree, type DockerfileSyntaxTree } from '../recipe/dockerfile';
-import { parseMemoOf, syntaxMemoOf, type LintMemo } from './memo';
+import { definitionParseMemoOf, parseMemoOf, syntaxMemoOf, type LintMemo } from './memo';
 import type { CopiedScript } from '../recipe/copied-scripts';
 import { factsOf, type RecipeFacts } from '../recipe/facts';
 import { scriptRecipe, wantedScripts } from './copiedScripts';
 import { interestsMet, runRule } from './dispatch';
 import { contextKey, StepLocalRun } from './stepMemo';
-import { detectFormat, parseRecipe } from '../recipe/parse';
+import { parseDefinitionFile } from '../recipe/apptainer';
+import { detectFormat } from '../recipe/parse';
 import { defaultConfig } from './config';
 import { fixesWithLineBreak, lineBreakOf } from './lineBreaks';
 import { syntaxCheckSkipReason, validateDockerfile } from './syntax';
@@ -57,8 +58,8 @@ function parseForLint(
   if (model) {
     return { recipe: model };
   }
-  if (format !== 'dockerfile') {
-    return { recipe: parseRecipe(text, format) };
+  if (format === 'apptainer') {
+    return { recipe: parseDefinitionFile(text, memo && definitionParseMemoOf(memo)) };
   }
   return parseDockerfileWithSyntaxTree(text, keepTree, memo && parseMemoOf(memo));
 }

@@ -1,6 +1,7 @@
 // What one lint of a document leaves for the next lint of the same document (the language server's keystrokes). The
 // language server's lint worker keeps one per document being edited (service/documentMemos.ts); the engine alone reads
 // and replaces its parts.
+import { DefinitionParseMemo } from '../recipe/definition-memo';
 import { DockerfileParseMemo } from '../recipe/dockerfile-memo';
 import type { StepFindingsMemo } from './stepMemo';
 import { SyntaxMemo } from './syntaxMemo';
@@ -9,6 +10,8 @@ import { SyntaxMemo } from './syntaxMemo';
 export class LintMemo {
   /** The previous Dockerfile parse (recipe/dockerfile-memo.ts). */
   parse?: DockerfileParseMemo;
+  /** The previous definition-file parse (recipe/definition-memo.ts). */
+  definitionParse?: DefinitionParseMemo;
   /** The findings of the step-local rules, per step, of the previous lint (engine/stepMemo.ts). */
   steps?: StepFindingsMemo;
   /** dockerfile-utils' problems per instruction of the previous syntax check (engine/syntaxMemo.ts). */
@@ -25,4 +28,10 @@ export function parseMemoOf(memo: LintMemo): DockerfileParseMemo {
 export function syntaxMemoOf(memo: LintMemo): SyntaxMemo {
   memo.syntax ??= new SyntaxMemo();
   return memo.syntax;
+}
+
+/** The document's definition-file parse memo, made on first use. */
+export function definitionParseMemoOf(memo: LintMemo): DefinitionParseMemo {
+  memo.definitionParse ??= new DefinitionParseMemo();
+  return memo.definitionParse;
 }

@@ -27,6 +27,7 @@ import { EMPTY_LIST, finishedList } from './model';
 import { splitImageRef } from './image-ref';
 import { logicalLineExtents, type LineExtent } from './logical-lines';
 import { parsePragmas } from './pragmas';
+import type { DefinitionParseMemo, DefinitionParseWithMemo } from './definition-memo';
 import { splitShell } from './shell';
 import { LineIndex } from './text';
 
@@ -52,12 +53,17 @@ interface ParserState {
   headerExtents: Map<number, { startLine: number; endLine: number }>;
   /** Each line of a multi-line logical shell line → the rest of that logical line (for pragmas). */
   scriptExtents: Map<number, LineExtent>;
+  /** The previous parse of the same document, whose unchanged commands this one reuses (recipe/definition-memo.ts). */
+  memo?: DefinitionParseWithMemo;
 }
 
-/** Parses a definition file into the recipe model. Never throws. */
-export function parseDefinitionFile(text: string): Recipe {
+/** Parses a definition file into the recipe model, with the memo of the document's previous parse if given. Never throws. */
+export function parseDefinitionFile(text: string, memo?: DefinitionParseMemo): Recipe {
   const index = new LineIndex(text);
   const state: ParserState = { text, index, diagnostics: [], comments: [], headerExtents: new Map(), scriptExtents: new Map() };
+  if (memo !== undefined) {
+    state.memo = memo.begin(text, index);
+  }
   const stages = stageChunks(text).map(([start, end], stageIndex) => parseStage(state, start, end, stageIndex));
   state.comments.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   const pragmas = parsePragmas(
@@ -76,6 +82,7 @@ export function parseDefinitionFile(text: string): Recipe {
     escapeChar: '\\',
   };
   factsOf(recipe).adoptLineIndex(index);
+  state.memo?.finish();
   return recipe;
 }
 
@@ -419,7 +426,7 @@ function sectionSteps(state: ParserState, section: Section): Step[] {
   const bodyStart = state.index.offsetAt(section.bodyRange.start);
   const bodyEnd = bodyStart + section.body.length;
   const script = (): ShellScript => {
-    const result = splitShell(state.text, bodyStart, bodyEnd, state.index);
+    const result = state.memo ? state.memo.split(bodyStart, bodyEnd) : splitShell(state.text, bodyStart, bodyEnd, state.index);
     collectShellComments(state, result);
     for (const extent of logicalLineExtents(result, state.index)) {
       for (let line = extent.startLine; line < extent.endLine; line++) {
