@@ -73,6 +73,11 @@ export class DefinitionParseWithMemo {
   /** What shell.ts `splitShell` makes of `text[start, end)`, with the previous parse's objects where nothing changed. */
   split(start: number, end: number): ShellScript {
     const { text, index } = this;
+    const unchanged = this.unchangedScript(start, end);
+    if (unchanged !== undefined) {
+      this.scripts.set(start, unchanged);
+      return unchanged.script;
+    }
     const plain = plainCommandScript(text, start, end, index);
     if (plain !== undefined) {
       this.scripts.set(start, { start, end, script: plain, points: [] });
@@ -95,6 +100,39 @@ export class DefinitionParseWithMemo {
     const script: ShellScript = { text: text.slice(start, end), range: index.range(start, end), commands, heredocs, comments };
     this.scripts.set(start, { start, end, script, points: this.pointsOf(old, resumed, part.points, part.stopped, oldStop) });
     return script;
+  }
+
+  /**
+   * The previous parse's script of `text[start, end)` when that text and the character after it are in the unchanged
+   * start of the text, or in its unchanged end with the line break before it and no line added or removed (same
+   * positions): the script with its points moved to this text.
+   */
+  private unchangedScript(start: number, end: number): RememberedScript | undefined {
+    const previous = this.previous;
+    if (previous === undefined) {
+      return undefined;
+    }
+    if (end < this.samePrefix) {
+      const old = previous.scripts.get(start);
+      return old !== undefined && old.end === end ? old : undefined;
+    }
+    if (start - 1 < this.text.length - this.sameSuffix || previous.index.lineCount !== this.index.lineCount) {
+      return undefined;
+    }
+    const shift = this.shift;
+    const old = previous.scripts.get(start - shift);
+    if (old === undefined || old.end + shift !== end || !samePosition(old.script.range.start, this.index.positionAt(start))) {
+      return undefined;
+    }
+    const points = old.points.map((point) => ({
+      offset: point.offset + shift,
+      commands: point.commands,
+      heredocs: point.heredocs,
+      comments: point.comments,
+      afterCommand: point.afterCommand,
+      separator: point.separator,
+    }));
+    return { start, end, script: old.script, points };
   }
 
   /** The previous parse's script split from the same place, or from the same place in the unchanged end of the text. */

@@ -193,13 +193,24 @@ test('parsing with the memo: the 4,000-line definition file, typed into and edit
   }
 });
 
-test('a keystroke in a line reuses every other command; an Enter the commands above it', () => {
+function scriptsOf(recipe: Recipe): unknown[] {
+  return recipe.stages.flatMap((stage) => stage.steps.map((step) => scriptOf(step)).filter((script) => script !== undefined));
+}
+
+test('a keystroke in a line reuses every other command and the other scripts; an Enter the commands above it', () => {
   const body = Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? `    echo ${i} \\\n        && make` : `    export A${i}=${i}`));
   const text = ['Bootstrap: docker', 'From: ubuntu:22.04', '', '%post', ...body, '', '%runscript', '    exec run "$@"', ''].join('\n');
   const memo = new DefinitionParseMemo();
-  const before = commandsOf(parseDefinitionFile(text, memo));
+  const beforeRecipe = parseDefinitionFile(text, memo);
+  const before = commandsOf(beforeRecipe);
   const typedText = text.replace('echo 21', 'echo 21x');
-  const typed = commandsOf(parseDefinitionFile(typedText, memo));
+  const typedRecipe = parseDefinitionFile(typedText, memo);
+  const typed = commandsOf(typedRecipe);
+  // The `%post` script is a new object, the `%runscript` one below it the same.
+  assert.deepEqual(
+    scriptsOf(typedRecipe).map((script, i) => script === scriptsOf(beforeRecipe)[i]),
+    [false, true],
+  );
   assert.deepEqual(
     typed.map((command, i) => command === before[i]),
     before.map((command) => command.words[1]?.value !== '21'),
