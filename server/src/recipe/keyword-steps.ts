@@ -32,6 +32,7 @@ export class SteppedHaystack {
   /** Per registered list below `covered`: whether one of the steps mentions it. */
   private hits = new Uint32Array(0);
   private covered = 0;
+  private answered = false;
 
   constructor(
     recipe: Recipe,
@@ -67,14 +68,23 @@ export class SteppedHaystack {
     this.rest = [...pieces, ...extra].join('\n').toLowerCase();
   }
 
-  /** Whether the haystack mentions one of `keywords`; undefined for a list it does not answer (see `keywordListNumber`). */
+  /**
+   * Whether the haystack mentions one of `keywords`; undefined for a list it does not answer: one without a number (see
+   * `keywordListNumber`) or numbered after its first answer.
+   */
   mentions(keywords: readonly string[]): boolean | undefined {
     const number = keywordListNumber(keywords);
     if (number < 0) {
       return undefined;
     }
-    if (number >= this.covered) {
+    if (!this.answered) {
       this.cover();
+      this.answered = true;
+    }
+    if (number >= this.covered) {
+      // First asked after this lint's steps answered the lists: the whole haystack answers it (each new list would
+      // otherwise take a pass over every step), and the steps answer it from the next lint on.
+      return undefined;
     }
     if ((this.hits[number >>> 5] & (1 << (number & 31))) !== 0) {
       return true;

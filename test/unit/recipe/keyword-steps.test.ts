@@ -76,8 +76,13 @@ test('keyword lists answered step by step: edges of instructions, lists first as
   for (const [before, after] of cases) {
     const memo = new DockerfileParseMemo();
     assertSameAnswers(before, memo, [['  r'], ['o x'], ['=1 ']]);
-    // New arrays: registered now, after the unchanged steps answered the lists above.
-    assertSameAnswers(after, memo, [['\tc'], [' run'], ['  r', ' ru'], ['1 '], ['apt-get install'], ['note'], ['x'], ['y\r'], ['y\n'], ['é']]);
+    // New arrays, registered now by another recipe, after the unchanged steps answered the lists above: they answer
+    // these when next asked.
+    const later = [['\tc'], [' run'], ['  r', ' ru'], ['1 '], ['make'], ['apt-get install'], ['note'], ['x'], ['y\r'], ['y\n'], ['é']];
+    const other = new RecipeFacts(parseDockerfileWithSyntaxTree('FROM b\n', false).recipe);
+    other.keywordsByStep = true;
+    later.forEach((keywords) => mentions(other, keywords));
+    assertSameAnswers(after, memo, later);
   }
 });
 
