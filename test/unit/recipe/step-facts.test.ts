@@ -2,10 +2,14 @@
 // steps, scripts and commands) equal those of a fresh parse, over seeded random edits of the corpus Dockerfiles.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { lint } from '../../../server/src/engine/lint';
+import { LintMemo } from '../../../server/src/engine/memo';
 import { parseDockerfileWithSyntaxTree } from '../../../server/src/recipe/dockerfile';
 import { DockerfileParseMemo } from '../../../server/src/recipe/dockerfile-memo';
 import { factsOf } from '../../../server/src/recipe/facts';
 import type { Recipe } from '../../../server/src/recipe/model';
+import { findHits, stepHits } from '../../../server/src/rules/licensing/no-published-commercial-apps';
+import { allRules } from '../../../server/src/rules/index';
 import { commandMpiSources, mpiSources } from '../../../server/src/rules/util/mpi';
 import { Random } from '../../fuzz/fuzzer';
 import { corpusDockerfileTexts } from '../corpusDockerfiles';
@@ -19,20 +23,31 @@ const MPI_LINES = [
   'RUN wget http://x/mvapich2-2.3.7.tgz',
 ];
 
-/** A random edit, or an MPI source typed into or removed from a random line. */
-function mpiEdit(text: string, random: Random): string {
+const APP_LINES = [
+  'COPY ansys_inc/ /opt/ansys_inc/',
+  'RUN ./INSTALL -silent -install_dir /opt/ansys_inc',
+  'RUN sh -c "tar xf vasp.6.4.2.tgz && cp bin/vasp_std /usr/local/bin"',
+  'RUN mpm install --release=R2023b MATLAB && echo STAR-CCM+',
+  'RUN tar xf /tmp/ls-dyna_smp_d_R13.tgz',
+];
+
+/** A random edit, or a line of `inserted` typed in, or a name of `removed` taken out of a random line. */
+function sourceEdit(text: string, random: Random, inserted: readonly string[], removed: RegExp): string {
   if (random.int(3) > 0) {
     return edit(text, random);
   }
   const lines = text.split('\n');
   const line = 1 + random.int(Math.max(1, lines.length - 1));
   if (random.int(2) === 0) {
-    lines.splice(line, 0, MPI_LINES[random.int(MPI_LINES.length)]);
+    lines.splice(line, 0, inserted[random.int(inserted.length)]);
   } else if (line < lines.length) {
-    lines[line] = lines[line].replace(/openmpi|mpich|mvapich2/, 'abc');
+    lines[line] = lines[line].replace(removed, 'abc');
   }
   return lines.join('\n');
 }
+
+const mpiEdit = (text: string, random: Random): string => sourceEdit(text, random, MPI_LINES, /openmpi|mpich|mvapich2/);
+const appEdit = (text: string, random: Random): string => sourceEdit(text, random, APP_LINES, /ansys_inc|vasp|mpm|STAR-CCM\+|ls-dyna/);
 
 /** What `mpiSources` finds, computed again from every command. */
 function freshMpiSources(recipe: Recipe): unknown[] {
@@ -54,4 +69,33 @@ test('mpiSources with the parse memo equals a fresh parse’s: corpus Dockerfile
       assert.deepEqual(memoized, fresh, JSON.stringify(text.slice(0, 300)));
     }
   });
+});
+
+test('HPC-LIC-004: the hits kept per step equal hits found again, and a lint with the memo reports what a fresh one does', (t) => {
+  const random = new Random(31);
+  const rules = allRules.filter((rule) => rule.meta.code === 'HPC-LIC-004');
+  let found = 0;
+  corpusDockerfileTexts(t).forEach((original, fileIndex) => {
+    const memo = new DockerfileParseMemo();
+    const lintMemo = fileIndex % 4 === 0 ? new LintMemo() : undefined;
+    let text = original;
+    parseDockerfileWithSyntaxTree(text, false, memo);
+    for (let version = 0; version < 3; version++) {
+      for (let edits = 1 + random.int(2); edits > 0; edits--) {
+        text = appEdit(text, random);
+      }
+      const recipe = parseDockerfileWithSyntaxTree(text, false, memo).recipe;
+      for (const step of recipe.stages.flatMap((stage) => stage.steps)) {
+        if (step.kind === 'copy' || step.kind === 'run') {
+          const kept = stepHits(recipe, step);
+          found += kept.length;
+          assert.deepEqual(kept, findHits(recipe, step), JSON.stringify(text.slice(0, 300)));
+        }
+      }
+      if (lintMemo) {
+        assert.deepEqual(lint(text, { format: 'dockerfile', rules, memo: lintMemo }).diagnostics, lint(text, { format: 'dockerfile', rules }).diagnostics);
+      }
+    }
+  });
+  assert.ok(found > 0 || corpusDockerfileTexts(t).length === 0);
 });

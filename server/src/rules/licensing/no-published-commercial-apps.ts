@@ -1,6 +1,6 @@
 // HPC-LIC-004: commercial ISV applications (ANSYS, Abaqus, COMSOL, MATLAB, Gaussian, VASP, LS-DYNA, STAR-CCM+) installed in the image.
 import { defineRule, type Fix, type Severity } from '../../engine/rule';
-import type { Stage, Word } from '../../recipe/model';
+import type { CopyStep, Recipe, RunStep, Stage, Word } from '../../recipe/model';
 import { effectiveWords } from '../util/commands';
 import { LICENSE_LABEL_KEY } from '../../knowledge/licensing';
 import { finalLicenseLabels, insertLicenseLabel, publishSeverity } from '../util/licensing';
@@ -109,58 +109,87 @@ export default defineRule({
   },
 });
 
-function scanStage(recipe: Parameters<typeof withShellCScriptsInstead>[0], stage: Stage, report: (word: Word, app: string) => void): void {
+function scanStage(recipe: Recipe, stage: Stage, report: (word: Word, app: string) => void): void {
   for (const step of stage.steps) {
-    if (step.kind !== 'copy' && step.kind !== 'run') {
-      continue;
-    }
-    const seen = new Set<string>();
-    const hit = (word: Word, app: string): void => {
-      if (!seen.has(app)) {
-        seen.add(app);
+    if (step.kind === 'copy' || step.kind === 'run') {
+      for (const { word, app } of stepHits(recipe, step)) {
         report(word, app);
-      }
-    };
-    if (step.kind === 'copy') {
-      for (const source of step.sources) {
-        const detector = DETECTORS.find((candidate) => candidate.word?.test(source.value));
-        if (detector) {
-          hit(source, detector.app);
-        }
-      }
-    }
-    if (step.kind !== 'run') {
-      continue;
-    }
-    for (const command of withShellCScriptsInstead(recipe, step.script.commands)) {
-      const words = effectiveWords(command);
-      if (words.length === 0) {
-        continue;
-      }
-      const program = baseName(words[0].value);
-      if (TEXT_TOOLS.has(program)) {
-        continue;
-      }
-      // Most commands are no detector's program and have no word a detector may match: no arrays, no detector loop.
-      const commandDetected = COMMAND_PROGRAMS.has(program);
-      const mayMatchWord = command.assignments.some(mayMatchDetectorWord) || words.some(mayMatchDetectorWord);
-      if (!commandDetected && !mayMatchWord) {
-        continue;
-      }
-      const values = commandDetected ? words.slice(1).map((word) => word.value) : NO_VALUES;
-      const candidates = mayMatchWord ? [...command.assignments, ...words] : NO_WORDS;
-      const stripped = mayMatchWord ? candidates.map(strippedValue) : NO_VALUES;
-      for (const detector of DETECTORS) {
-        if (detector.program === program && detector.command?.(values)) {
-          hit(words[0], detector.app);
-          continue;
-        }
-        const pattern = detector.word;
-        const at = pattern && mayMatchWord ? stripped.findIndex((value) => pattern.test(value)) : -1;
-        if (at >= 0) {
-          hit(candidates[at], detector.app);
-        }
       }
     }
   }
+}
+
+interface Hit {
+  word: Word;
+  app: string;
+}
+
+/**
+ * Kept per step: a step's hits depend on its words and its `sh -c` strings alone, and a step the parse memo reused is
+ * the same object with the same text at its range (shared: never mutate).
+ */
+const hitsByStep = new WeakMap<CopyStep | RunStep, readonly Hit[]>();
+
+/** The words of a COPY or RUN step that install an application, the first one per application, in order. */
+export function stepHits(recipe: Recipe, step: CopyStep | RunStep): readonly Hit[] {
+  let hits = hitsByStep.get(step);
+  if (hits === undefined) {
+    hits = findHits(recipe, step);
+    hitsByStep.set(step, hits.length > 0 ? hits : NO_HITS);
+  }
+  return hits;
+}
+
+const NO_HITS: readonly Hit[] = [];
+
+/** `stepHits` found again (exported for the test that compares them with the kept ones). */
+export function findHits(recipe: Recipe, step: CopyStep | RunStep): readonly Hit[] {
+  const found: Hit[] = [];
+  const seen = new Set<string>();
+  const hit = (word: Word, app: string): void => {
+    if (!seen.has(app)) {
+      seen.add(app);
+      found.push({ word, app });
+    }
+  };
+  if (step.kind === 'copy') {
+    for (const source of step.sources) {
+      const detector = DETECTORS.find((candidate) => candidate.word?.test(source.value));
+      if (detector) {
+        hit(source, detector.app);
+      }
+    }
+    return found;
+  }
+  for (const command of withShellCScriptsInstead(recipe, step.script.commands)) {
+    const words = effectiveWords(command);
+    if (words.length === 0) {
+      continue;
+    }
+    const program = baseName(words[0].value);
+    if (TEXT_TOOLS.has(program)) {
+      continue;
+    }
+    // Most commands are no detector's program and have no word a detector may match: no arrays, no detector loop.
+    const commandDetected = COMMAND_PROGRAMS.has(program);
+    const mayMatchWord = command.assignments.some(mayMatchDetectorWord) || words.some(mayMatchDetectorWord);
+    if (!commandDetected && !mayMatchWord) {
+      continue;
+    }
+    const values = commandDetected ? words.slice(1).map((word) => word.value) : NO_VALUES;
+    const candidates = mayMatchWord ? [...command.assignments, ...words] : NO_WORDS;
+    const stripped = mayMatchWord ? candidates.map(strippedValue) : NO_VALUES;
+    for (const detector of DETECTORS) {
+      if (detector.program === program && detector.command?.(values)) {
+        hit(words[0], detector.app);
+        continue;
+      }
+      const pattern = detector.word;
+      const at = pattern && mayMatchWord ? stripped.findIndex((value) => pattern.test(value)) : -1;
+      if (at >= 0) {
+        hit(candidates[at], detector.app);
+      }
+    }
+  }
+  return found;
 }
