@@ -4,7 +4,7 @@
 // like to see, and lints the texts it is given (see engine/copiedScripts.ts).
 import { posix } from 'node:path';
 import { effectiveWords } from './facts';
-import type { CopyStep, Recipe, RunStep, ShellCommand, Stage, Word } from './model';
+import type { CopyStep, Recipe, RunStep, ShellCommand, ShellScript, Stage, Word } from './model';
 
 export interface CopiedScriptRun {
   stage: Stage;
@@ -121,11 +121,7 @@ export function copiedScriptRuns(recipe: Recipe): CopiedScriptRun[] {
       if (step.kind !== 'run' || step.keyword.toLowerCase() === '%setup') {
         return;
       }
-      for (const command of step.script.commands) {
-        const path = executedPath(command);
-        if (!path) {
-          continue;
-        }
+      for (const { command, path } of executedFiles(step.script)) {
         copies ??= new CopyIndexes(recipe);
         const found = copies.providing(stage, order, path.value);
         if (found) {
@@ -135,6 +131,32 @@ export function copiedScriptRuns(recipe: Recipe): CopiedScriptRun[] {
     });
   }
   return runs;
+}
+
+interface ExecutedFile {
+  command: ShellCommand;
+  path: Word;
+}
+
+/** Kept per script: they depend on its commands alone, and a step the parse memo reused keeps its script. */
+const executedByScript = new WeakMap<ShellScript, readonly ExecutedFile[]>();
+const NONE_EXECUTED: readonly ExecutedFile[] = [];
+
+/** The commands of a script that execute a file, with the file (`executedPath`), in order. */
+export function executedFiles(script: ShellScript): readonly ExecutedFile[] {
+  let executed = executedByScript.get(script);
+  if (executed === undefined) {
+    const found: ExecutedFile[] = [];
+    for (const command of script.commands) {
+      const path = executedPath(command);
+      if (path) {
+        found.push({ command, path });
+      }
+    }
+    executed = found.length > 0 ? found : NONE_EXECUTED;
+    executedByScript.set(script, executed);
+  }
+  return executed;
 }
 
 /** The file a command executes: `./x.sh`, `/opt/x.sh`, `dir/x.sh`, `bash [options] x.sh`, `source x.sh`, `. x.sh`. */

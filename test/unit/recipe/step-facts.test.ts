@@ -6,6 +6,7 @@ import { lint } from '../../../server/src/engine/lint';
 import { LintMemo } from '../../../server/src/engine/memo';
 import { parseDockerfileWithSyntaxTree } from '../../../server/src/recipe/dockerfile';
 import { DockerfileParseMemo } from '../../../server/src/recipe/dockerfile-memo';
+import { executedFiles, executedPath } from '../../../server/src/recipe/copied-scripts';
 import { factsOf } from '../../../server/src/recipe/facts';
 import type { Recipe } from '../../../server/src/recipe/model';
 import { findHits, stepHits } from '../../../server/src/rules/licensing/no-published-commercial-apps';
@@ -46,8 +47,11 @@ function sourceEdit(text: string, random: Random, inserted: readonly string[], r
   return lines.join('\n');
 }
 
+const RUN_LINES = ['COPY build.sh /opt/', 'RUN ./build.sh && make', 'RUN bash -e /opt/build.sh', 'RUN cd /x && . /etc/profile && source env.sh', 'RUN sh -c "x"'];
+
 const mpiEdit = (text: string, random: Random): string => sourceEdit(text, random, MPI_LINES, /openmpi|mpich|mvapich2/);
 const appEdit = (text: string, random: Random): string => sourceEdit(text, random, APP_LINES, /ansys_inc|vasp|mpm|STAR-CCM\+|ls-dyna/);
+const runEdit = (text: string, random: Random): string => sourceEdit(text, random, RUN_LINES, /\.\/|bash |\. |source /);
 
 /** What `mpiSources` finds, computed again from every command. */
 function freshMpiSources(recipe: Recipe): unknown[] {
@@ -94,6 +98,31 @@ test('HPC-LIC-004: the hits kept per step equal hits found again, and a lint wit
       }
       if (lintMemo) {
         assert.deepEqual(lint(text, { format: 'dockerfile', rules, memo: lintMemo }).diagnostics, lint(text, { format: 'dockerfile', rules }).diagnostics);
+      }
+    }
+  });
+  assert.ok(found > 0 || corpusDockerfileTexts(t).length === 0);
+});
+
+test('the files each script executes, kept per script, equal those found again: corpus Dockerfiles, random edits', (t) => {
+  const random = new Random(43);
+  let found = 0;
+  corpusDockerfileTexts(t).forEach((original) => {
+    const memo = new DockerfileParseMemo();
+    let text = original;
+    parseDockerfileWithSyntaxTree(text, false, memo);
+    for (let version = 0; version < 3; version++) {
+      for (let edits = 1 + random.int(2); edits > 0; edits--) {
+        text = runEdit(text, random);
+      }
+      for (const { script } of factsOf(parseDockerfileWithSyntaxTree(text, false, memo).recipe).scripts) {
+        const kept = executedFiles(script);
+        found += kept.length;
+        const again = script.commands.flatMap((command) => {
+          const path = executedPath(command);
+          return path ? [{ command, path }] : [];
+        });
+        assert.deepEqual(kept, again, JSON.stringify(text.slice(0, 300)));
       }
     }
   });
