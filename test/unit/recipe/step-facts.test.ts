@@ -51,6 +51,8 @@ const RUN_LINES = ['COPY build.sh /opt/', 'RUN ./build.sh && make', 'RUN bash -e
 
 const mpiEdit = (text: string, random: Random): string => sourceEdit(text, random, MPI_LINES, /openmpi|mpich|mvapich2/);
 const appEdit = (text: string, random: Random): string => sourceEdit(text, random, APP_LINES, /ansys_inc|vasp|mpm|STAR-CCM\+|ls-dyna/);
+const CACHE_LINES = ['RUN apt-get update && apt-get install -y gcc', 'RUN pip install numpy', 'RUN dnf install -y make && dnf clean all', 'RUN conda install -y numpy', 'RUN rm -rf /var/lib/apt/lists/*'];
+const cacheEdit = (text: string, random: Random): string => sourceEdit(text, random, CACHE_LINES, /apt-get|pip|dnf|conda|rm -rf/);
 const runEdit = (text: string, random: Random): string => sourceEdit(text, random, RUN_LINES, /\.\/|bash |\. |source /);
 
 /** What `mpiSources` finds, computed again from every command. */
@@ -75,9 +77,10 @@ test('mpiSources with the parse memo equals a fresh parse’s: corpus Dockerfile
   });
 });
 
-test('HPC-LIC-004: the hits kept per step equal hits found again, and a lint with the memo reports what a fresh one does', (t) => {
+test('HPC-LIC-004: the hits kept per step equal hits found again, and a lint with the memo reports what a fresh one does (HPC-PERF-006 and HPC-PORT-010 too)', (t) => {
   const random = new Random(31);
-  const rules = allRules.filter((rule) => rule.meta.code === 'HPC-LIC-004');
+  // With the other rules whose facts are kept per step or script.
+  const rules = allRules.filter((rule) => ['HPC-LIC-004', 'HPC-PERF-006', 'HPC-PORT-010'].includes(rule.meta.code));
   let found = 0;
   corpusDockerfileTexts(t).forEach((original, fileIndex) => {
     const memo = new DockerfileParseMemo();
@@ -86,7 +89,7 @@ test('HPC-LIC-004: the hits kept per step equal hits found again, and a lint wit
     parseDockerfileWithSyntaxTree(text, false, memo);
     for (let version = 0; version < 3; version++) {
       for (let edits = 1 + random.int(2); edits > 0; edits--) {
-        text = appEdit(text, random);
+        text = [appEdit, mpiEdit, cacheEdit][random.int(3)](text, random);
       }
       const recipe = parseDockerfileWithSyntaxTree(text, false, memo).recipe;
       for (const step of recipe.stages.flatMap((stage) => stage.steps)) {

@@ -4,7 +4,7 @@ import { CACHE_WEIGHTS, PIP_PACKAGE_WEIGHTS } from '../../knowledge/image-weight
 import { defineRule, type Fix, type Severity } from '../../engine/rule';
 import { insert, safeFix } from '../../engine/fixBuilder';
 import { factsOf } from '../../recipe/facts';
-import type { Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
+import type { Recipe, RunStep, ShellCommand, Stage, Word } from '../../recipe/model';
 import { resolveVariable } from '../../recipe/query';
 import { appendToLayer } from '../util/append-command';
 import { effectiveName, effectiveWords, isPipCommand } from '../util/commands';
@@ -344,6 +344,18 @@ function mayLeaveCache(command: ShellCommand): boolean {
   return APT.has(name) || RPM.has(name) || CONDA.has(name) || isPipCommand(command);
 }
 
+/** Kept per step: it depends on the step's commands alone, and a step the parse memo reused keeps them. */
+const stepsLeavingCache = new WeakMap<RunStep, boolean>();
+
+function stepMayLeaveCache(step: RunStep): boolean {
+  let answer = stepsLeavingCache.get(step);
+  if (answer === undefined) {
+    answer = step.script.commands.some(mayLeaveCache);
+    stepsLeavingCache.set(step, answer);
+  }
+  return answer;
+}
+
 function isCondaFetch({ command }: LayerCommand): boolean {
   const words = effectiveWords(command);
   if (!CONDA.has(effectiveName(command))) {
@@ -421,6 +433,9 @@ export default defineRule({
     };
     const listsNeeds = new AptListsNeeds(recipe);
     for (const layer of shippedLayers(recipe)) {
+      if (!layer.steps.some(stepMayLeaveCache)) {
+        continue; // every finding starts at such a command of the layer
+      }
       aptFinding(recipe, layer, report, listsNeeds);
       rpmFinding(recipe, layer, report);
       pipFindings(recipe, layer, report);

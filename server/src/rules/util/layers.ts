@@ -13,8 +13,8 @@ export interface Layer {
   stage: Stage;
   /** The RUN, or a definition-file stage's `%post`/`%appinstall` sections in file order. */
   steps: RunStep[];
-  /** Every command of those steps in order (commands inside `sh -c` strings included, as the model lists them). */
-  commands: LayerCommand[];
+  /** Every command of those steps in order (commands inside `sh -c` strings included, as the model lists them). Shared: never mutate. */
+  readonly commands: readonly LayerCommand[];
 }
 
 /** A RUN, or a section that builds the image (`%setup` runs on the host). */
@@ -22,10 +22,14 @@ function isBuildRun(step: Step): step is RunStep {
   return step.kind === 'run' && !/^%setup$/i.test(step.keyword);
 }
 
+/** Kept per step (a step the parse memo reused keeps its script): shared, never mutate. */
+const commandsByStep = new WeakMap<RunStep, LayerCommand[]>();
+
 function layerCommands(step: RunStep): LayerCommand[] {
-  const commands: LayerCommand[] = [];
-  for (const command of step.script.commands) {
-    commands.push({ command, step });
+  let commands = commandsByStep.get(step);
+  if (commands === undefined) {
+    commands = step.script.commands.map((command) => ({ command, step }));
+    commandsByStep.set(step, commands);
   }
   return commands;
 }
