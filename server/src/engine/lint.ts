@@ -89,7 +89,7 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
   const { recipe, syntaxTree } = parseForLint(text, format, options.model, syntaxCheck && syntaxSkip === undefined, options.memo);
   const facts = factsOf(recipe);
   facts.scriptInputs = options.scripts;
-  facts.keywordsByStep = format === 'dockerfile' && options.memo !== undefined && options.model === undefined;
+  facts.stepsReused = format === 'dockerfile' && options.memo !== undefined && options.model === undefined;
   // A copied script's own model runs no scripts of its own: one level deep.
   const copied = options.model ? [] : copiedScriptsOrNone(facts);
   const overrides = new Overrides(config);

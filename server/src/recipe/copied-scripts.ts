@@ -3,7 +3,7 @@
 // `sh build.sh`, `source …`, `. …`). The engine reads nothing: it names the context paths it would
 // like to see, and lints the texts it is given (see engine/copiedScripts.ts).
 import { posix } from 'node:path';
-import { effectiveWords } from './facts';
+import { effectiveWords, factsOf } from './facts';
 import type { CopyStep, Recipe, RunStep, ShellCommand, ShellScript, Stage, Word } from './model';
 
 export interface CopiedScriptRun {
@@ -115,13 +115,14 @@ export function copiedScriptRuns(recipe: Recipe): CopiedScriptRun[] {
   const runs: CopiedScriptRun[] = [];
   // Built when a command runs a file: its table of every stage name cost 40,000 stages that run none ~25-50 ms.
   let copies: CopyIndexes | undefined;
+  const keep = factsOf(recipe).stepsReused;
   for (const stage of recipe.stages) {
     stage.steps.forEach((step, order) => {
       // `%setup` runs on the build host before `%files` copies anything.
       if (step.kind !== 'run' || step.keyword.toLowerCase() === '%setup') {
         return;
       }
-      for (const { command, path } of executedFiles(step.script)) {
+      for (const { command, path } of keep ? executedFiles(step.script) : findExecutedFiles(step.script)) {
         copies ??= new CopyIndexes(recipe);
         const found = copies.providing(stage, order, path.value);
         if (found) {
@@ -138,7 +139,7 @@ interface ExecutedFile {
   path: Word;
 }
 
-/** Kept per script: they depend on its commands alone, and a step the parse memo reused keeps its script. */
+/** Kept per script in a lint with a memo: they depend on its commands alone, and a step the parse memo reused keeps its script. */
 const executedByScript = new WeakMap<ShellScript, readonly ExecutedFile[]>();
 const NONE_EXECUTED: readonly ExecutedFile[] = [];
 
@@ -146,17 +147,21 @@ const NONE_EXECUTED: readonly ExecutedFile[] = [];
 export function executedFiles(script: ShellScript): readonly ExecutedFile[] {
   let executed = executedByScript.get(script);
   if (executed === undefined) {
-    const found: ExecutedFile[] = [];
-    for (const command of script.commands) {
-      const path = executedPath(command);
-      if (path) {
-        found.push({ command, path });
-      }
-    }
-    executed = found.length > 0 ? found : NONE_EXECUTED;
+    executed = findExecutedFiles(script);
     executedByScript.set(script, executed);
   }
   return executed;
+}
+
+function findExecutedFiles(script: ShellScript): readonly ExecutedFile[] {
+  const found: ExecutedFile[] = [];
+  for (const command of script.commands) {
+    const path = executedPath(command);
+    if (path) {
+      found.push({ command, path });
+    }
+  }
+  return found.length > 0 ? found : NONE_EXECUTED;
 }
 
 /** The file a command executes: `./x.sh`, `/opt/x.sh`, `dir/x.sh`, `bash [options] x.sh`, `source x.sh`, `. x.sh`. */

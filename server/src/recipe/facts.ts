@@ -81,15 +81,16 @@ export class RecipeFacts {
   }
 
   /**
-   * Set by the engine for a lint with a memo (a document being edited): `mentions` answers from the steps' kept answers
-   * and the rest of the haystack (recipe/keyword-steps.ts), without building `keywordHaystack`.
+   * Set by the engine for a lint with a memo (a Dockerfile being edited: its unchanged steps are the previous parse's
+   * objects). Facts are then kept per step or script for the next lint (recipe/keyword-steps.ts, rules/util/mpi.ts…);
+   * a lint without one (the CLI) computes them without the tables.
    */
-  keywordsByStep = false;
+  stepsReused = false;
   private stepped?: SteppedHaystack;
 
-  /** The haystack split at the steps when `keywordsByStep`; else undefined. */
+  /** The haystack split at the steps when `stepsReused` (`mentions` answers without building `keywordHaystack`); else undefined. */
   get steppedHaystack(): SteppedHaystack | undefined {
-    if (this.keywordsByStep) {
+    if (this.stepsReused) {
       this.stepped ??= new SteppedHaystack(this.recipe, (words) => this.shellCScript(words), this.lineIndex);
     }
     return this.stepped;

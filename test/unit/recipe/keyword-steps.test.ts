@@ -33,7 +33,7 @@ function freshMentions(recipe: Recipe, keywords: readonly string[]): boolean {
 /** Every registered list and probe answered step by step, against the whole haystack of a fresh parse. */
 function assertSameAnswers(text: string, memo: DockerfileParseMemo, lists: readonly (readonly string[])[]): void {
   const facts = new RecipeFacts(parseDockerfileWithSyntaxTree(text, false, memo).recipe);
-  facts.keywordsByStep = true;
+  facts.stepsReused = true;
   const fresh = parseDockerfileWithSyntaxTree(text, false).recipe;
   const freshHaystack = new RecipeFacts(fresh).keywordHaystack;
   for (const keywords of lists) {
@@ -80,7 +80,7 @@ test('keyword lists answered step by step: edges of instructions, lists first as
     // these when next asked.
     const later = [['\tc'], [' run'], ['  r', ' ru'], ['1 '], ['make'], ['apt-get install'], ['note'], ['x'], ['y\r'], ['y\n'], ['é']];
     const other = new RecipeFacts(parseDockerfileWithSyntaxTree('FROM b\n', false).recipe);
-    other.keywordsByStep = true;
+    other.stepsReused = true;
     later.forEach((keywords) => mentions(other, keywords));
     assertSameAnswers(after, memo, later);
   }
@@ -91,7 +91,7 @@ test('a recipe answered step by step answers what a fresh one does: every list o
   const memo = new DockerfileParseMemo();
   parseDockerfileWithSyntaxTree(text, false, memo);
   const facts = new RecipeFacts(parseDockerfileWithSyntaxTree(`${text}RUN echo\n`, false, memo).recipe);
-  facts.keywordsByStep = true;
+  facts.stepsReused = true;
   const fresh = parseDockerfileWithSyntaxTree(`${text}RUN echo\n`, false).recipe;
   for (const keywords of [...keywordLists, ...PROBES]) {
     assert.equal(mentions(facts, keywords), freshMentions(fresh, keywords), JSON.stringify(keywords));
@@ -103,10 +103,10 @@ test('a step’s kept answers are those of the text at its range: the same step 
   const memo = new DockerfileParseMemo();
   const recipe = parseDockerfileWithSyntaxTree(text, false, memo).recipe;
   const first = new RecipeFacts(recipe);
-  first.keywordsByStep = true;
+  first.stepsReused = true;
   const abc = ['abc'];
   assert.equal(mentions(first, abc), true);
   const other = new RecipeFacts({ ...recipe, text: text.replace('abc', 'xyz') });
-  other.keywordsByStep = true;
+  other.stepsReused = true;
   assert.equal(mentions(other, abc), false);
 });

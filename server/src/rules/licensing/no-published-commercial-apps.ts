@@ -1,6 +1,7 @@
 // HPC-LIC-004: commercial ISV applications (ANSYS, Abaqus, COMSOL, MATLAB, Gaussian, VASP, LS-DYNA, STAR-CCM+) installed in the image.
 import { defineRule, type Fix, type Severity } from '../../engine/rule';
 import type { CopyStep, Recipe, RunStep, Stage, Word } from '../../recipe/model';
+import { factsOf } from '../../recipe/facts';
 import { effectiveWords } from '../util/commands';
 import { LICENSE_LABEL_KEY } from '../../knowledge/licensing';
 import { finalLicenseLabels, insertLicenseLabel, publishSeverity } from '../util/licensing';
@@ -125,13 +126,16 @@ interface Hit {
 }
 
 /**
- * Kept per step: a step's hits depend on its words and its `sh -c` strings alone, and a step the parse memo reused is
+ * Kept per step in a lint with a memo: a step's hits depend on its words and its `sh -c` strings alone, and a step the parse memo reused is
  * the same object with the same text at its range (shared: never mutate).
  */
 const hitsByStep = new WeakMap<CopyStep | RunStep, readonly Hit[]>();
 
 /** The words of a COPY or RUN step that install an application, the first one per application, in order. */
 export function stepHits(recipe: Recipe, step: CopyStep | RunStep): readonly Hit[] {
+  if (!factsOf(recipe).stepsReused) {
+    return findHits(recipe, step);
+  }
   let hits = hitsByStep.get(step);
   if (hits === undefined) {
     hits = findHits(recipe, step);

@@ -344,7 +344,7 @@ function mayLeaveCache(command: ShellCommand): boolean {
   return APT.has(name) || RPM.has(name) || CONDA.has(name) || isPipCommand(command);
 }
 
-/** Kept per step: it depends on the step's commands alone, and a step the parse memo reused keeps them. */
+/** Kept per step in a lint with a memo: it depends on the step's commands alone, and a step the parse memo reused keeps them. */
 const stepsLeavingCache = new WeakMap<RunStep, boolean>();
 
 function stepMayLeaveCache(step: RunStep): boolean {
@@ -432,8 +432,9 @@ export default defineRule({
       context.report({ range: { start: first.range.start, end: last.range.end }, message, severity, fixes: fix ? [fix] : undefined });
     };
     const listsNeeds = new AptListsNeeds(recipe);
+    const mayLeave = factsOf(recipe).stepsReused ? stepMayLeaveCache : (step: RunStep): boolean => step.script.commands.some(mayLeaveCache);
     for (const layer of shippedLayers(recipe)) {
-      if (!layer.steps.some(stepMayLeaveCache)) {
+      if (!layer.steps.some(mayLeave)) {
         continue; // every finding starts at such a command of the layer
       }
       aptFinding(recipe, layer, report, listsNeeds);

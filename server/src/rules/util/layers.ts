@@ -2,6 +2,7 @@
 // so a file deleted by a later RUN still ships; Apptainer squashes a stage into one image, so its `%post` and
 // `%appinstall` sections count as one unit (`%setup` runs on the build host and writes nothing of its own).
 import type { Recipe, RunStep, ShellCommand, Stage, Step } from '../../recipe/model';
+import { factsOf } from '../../recipe/facts';
 import { finalStageChainInOrder } from './source';
 
 export interface LayerCommand {
@@ -22,14 +23,16 @@ function isBuildRun(step: Step): step is RunStep {
   return step.kind === 'run' && !/^%setup$/i.test(step.keyword);
 }
 
-/** Kept per step (a step the parse memo reused keeps its script): shared, never mutate. */
+/** Kept per step in a lint with a memo (a step the parse memo reused keeps its script): shared, never mutate. */
 const commandsByStep = new WeakMap<RunStep, LayerCommand[]>();
 
-function layerCommands(step: RunStep): LayerCommand[] {
-  let commands = commandsByStep.get(step);
+function layerCommands(step: RunStep, keep: boolean): LayerCommand[] {
+  let commands = keep ? commandsByStep.get(step) : undefined;
   if (commands === undefined) {
     commands = step.script.commands.map((command) => ({ command, step }));
-    commandsByStep.set(step, commands);
+    if (keep) {
+      commandsByStep.set(step, commands);
+    }
   }
   return commands;
 }
@@ -37,16 +40,17 @@ function layerCommands(step: RunStep): LayerCommand[] {
 /** The layers of the stages that ship (the final stage and those it builds on), in recipe order. */
 export function shippedLayers(recipe: Recipe): Layer[] {
   const layers: Layer[] = [];
+  const keep = factsOf(recipe).stepsReused;
   for (const stage of finalStageChainInOrder(recipe)) {
     const runs = stage.steps.filter(isBuildRun);
     if (recipe.format === 'apptainer') {
       if (runs.length > 0) {
-        layers.push({ stage, steps: runs, commands: runs.flatMap(layerCommands) });
+        layers.push({ stage, steps: runs, commands: runs.flatMap((step) => layerCommands(step, false)) });
       }
       continue;
     }
     for (const step of runs) {
-      layers.push({ stage, steps: [step], commands: layerCommands(step) });
+      layers.push({ stage, steps: [step], commands: layerCommands(step, keep) });
     }
   }
   return layers;

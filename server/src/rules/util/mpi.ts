@@ -2,6 +2,7 @@
 // (what the names mean: knowledge/mpi.ts).
 import { mayNameMpiTarball, namesMpichAbiImage, packageMpiFamily, spackMpiFamily, tarballMpiFamily, type MpiFamily } from '../../knowledge/mpi';
 import type { Recipe, ShellCommand, ShellScript, Word } from '../../recipe/model';
+import { factsOf } from '../../recipe/facts';
 import { allScripts } from '../../recipe/query';
 import { effectiveName, effectiveWords, installedPackages } from './commands';
 import { baseName } from './source';
@@ -37,9 +38,10 @@ function spackSources(command: ShellCommand): MpiSource[] {
 /** Every place the recipe installs or downloads an MPI, in recipe order. */
 export function mpiSources(recipe: Recipe): MpiSource[] {
   const found: MpiSource[] = [];
+  const keep = factsOf(recipe).stepsReused;
   for (const { script, step } of allScripts(recipe)) {
     if (step.kind === 'run') {
-      const sources = scriptMpiSources(script);
+      const sources = keep ? scriptMpiSources(script) : script.commands.flatMap(commandMpiSources);
       if (sources.length > 0) {
         found.push(...sources);
       }
@@ -48,7 +50,7 @@ export function mpiSources(recipe: Recipe): MpiSource[] {
   return found;
 }
 
-/** Kept per script: they depend on its commands alone, and a step the parse memo reused keeps its script (shared: never mutate). */
+/** Kept per script in a lint with a memo: they depend on its commands alone, and a step the parse memo reused keeps its script (shared: never mutate). */
 const sourcesByScript = new WeakMap<ShellScript, readonly MpiSource[]>();
 
 function scriptMpiSources(script: ShellScript): readonly MpiSource[] {
