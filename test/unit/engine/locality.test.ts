@@ -29,7 +29,7 @@ function listFiles(dir: string): string[] {
 }
 
 function recipeFiles(): [string, RecipeFormat][] {
-  const fixtures = listFiles(FIXTURES)
+  const fixtures = [...listFiles(FIXTURES), ...listFiles(join(ROOT, 'test/fixtures/command-locality'))]
     .filter((file) => /(\.def|Dockerfile)$/.test(file))
     .map((file): [string, RecipeFormat] => [file, file.endsWith('.def') ? 'apptainer' : 'dockerfile']);
   const corpus = existsSync(CORPUS)

@@ -33,7 +33,6 @@ export default defineRule({
     category: 'security',
     severity: 'warning',
     formats: ['apptainer'],
-    locality: 'step',
     fix: 'unsafe',
     interests: { keywords: ['%setup'] },
   },
