@@ -9,6 +9,8 @@ import { factsOf, type RecipeFacts } from '../recipe/facts';
 import { scriptRecipe, wantedScripts } from './copiedScripts';
 import { interestsMet, runRule } from './dispatch';
 import { contextKey, StepLocalRun } from './stepMemo';
+import { commandSubRecipe, commandUnits, stepUnits } from './commandLocality';
+import { stepSubRecipe } from './stepLocality';
 import { parseDefinitionFile } from '../recipe/apptainer';
 import { detectFormat } from '../recipe/parse';
 import { defaultConfig } from './config';
@@ -107,7 +109,7 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
   // and an array per rule and recipe were made for 70 rules on every recipe).
   const findings: Finding[] = [];
   const context: RuleContext = { recipe, facts, settings: config.settings, report: (finding) => findings.push(finding) };
-  const stepRun = options.memo && !options.model ? stepLocalRun(context, options.rules, overrides, dispatch, options.memo) : undefined;
+  const localRuns = options.memo && !options.model ? localRunsOf(context, options.rules, overrides, dispatch, options.memo) : undefined;
   for (const rule of options.rules) {
     stopIfCancelled();
     const { meta } = rule;
@@ -118,17 +120,15 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
     if (setting === 'off') {
       continue;
     }
-    const local = stepRun !== undefined && meta.locality === 'step';
+    const localRun = localRuns?.of(rule);
     if (dispatch && !interestsMet(meta.interests, facts)) {
-      if (local) {
-        stepRun.none(rule);
-      }
+      localRun?.none(rule);
       continue;
     }
     findings.length = 0;
     try {
-      if (local) {
-        stepRun.run(rule, dispatch, context.report);
+      if (localRun) {
+        localRun.run(rule, dispatch, context.report);
       } else {
         runRule(rule, context, dispatch);
       }
@@ -190,20 +190,43 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
   const found = inScripts.length > 0 ? [...single, ...inScripts] : single;
   const kept = recipe.pragmas.length > 0 ? found.filter((d) => !suppressed(d, recipe, names)) : found;
   kept.sort(compareDiagnostics);
-  if (stepRun && options.memo) {
-    options.memo.steps = stepRun.memo();
+  if (localRuns && options.memo) {
+    options.memo.steps = localRuns.steps.memo();
+    options.memo.commands = localRuns.commands?.memo();
   }
   return { format, recipe, diagnostics: kept, wantedScripts: wantedScripts(copied) };
 }
 
-/** The step-local rules' side of a lint with a memo: the rules of the recipe's format that are not turned off. */
-function stepLocalRun(context: RuleContext, rules: readonly Rule[], overrides: Overrides, dispatch: boolean, memo: LintMemo): StepLocalRun {
+/** The step-local rules' side of a lint with a memo, and the command-local rules' in a definition file. */
+interface LocalRuns {
+  readonly steps: StepLocalRun;
+  readonly commands?: StepLocalRun;
+  /** The run a rule of this lint goes through, or undefined: it runs on the whole recipe. */
+  of(rule: Rule): StepLocalRun | undefined;
+}
+
+/**
+ * The local rules' runs of a lint with a memo, over the rules of the recipe's format that are not turned off: in a
+ * Dockerfile command-local rules are step-local ones, in a definition file they run per unit of its run steps
+ * (engine/commandLocality.ts) with the clean points of the parse's scripts.
+ */
+function localRunsOf(context: RuleContext, rules: readonly Rule[], overrides: Overrides, dispatch: boolean, memo: LintMemo): LocalRuns {
   const { recipe, facts } = context;
   const local = rules.filter(
-    ({ meta }) => meta.locality === 'step' && meta.formats.includes(recipe.format) && overrides.forRule(meta.code, meta.name, meta.category) !== 'off',
+    ({ meta }) => meta.locality !== undefined && meta.formats.includes(recipe.format) && overrides.forRule(meta.code, meta.name, meta.category) !== 'off',
   );
-  const key = contextKey(recipe, facts.lineIndex, context.settings, local.map((rule) => rule.meta.code), dispatch);
-  return new StepLocalRun(context, local, key, memo.steps);
+  const points = recipe.format === 'apptainer' ? memo.definitionParse : undefined;
+  const byUnit = points ? local.filter((rule) => rule.meta.locality === 'command') : [];
+  const byStep = local.filter((rule) => !byUnit.includes(rule));
+  const keyOf = (of: readonly Rule[]) => contextKey(recipe, facts.lineIndex, context.settings, of.map((rule) => rule.meta.code), dispatch);
+  const steps = stepUnits(recipe, facts.lineIndex);
+  const stepRun = new StepLocalRun(context, byStep, keyOf(byStep), memo.steps, steps, (keep) => stepSubRecipe(recipe, new Set([...keep].map((unit) => unit.step))));
+  if (points === undefined || byUnit.length === 0) {
+    return { steps: stepRun, of: (rule) => (rule.meta.locality !== undefined ? stepRun : undefined) };
+  }
+  const units = commandUnits(recipe, facts.lineIndex, (script) => points.cleanPoints(script, facts.lineIndex.offsetAt(script.range.start)));
+  const commandRun = new StepLocalRun(context, byUnit, keyOf(byUnit), memo.commands, units, (keep) => commandSubRecipe(recipe, units, keep));
+  return { steps: stepRun, commands: commandRun, of: (rule) => (rule.meta.locality === 'command' ? commandRun : rule.meta.locality === 'step' ? stepRun : undefined) };
 }
 
 /** The copied scripts the recipe runs; none if finding them fails (HPC-USE-010 then reports the crash as `hpclint/internal`). */

@@ -14,6 +14,8 @@ export class LintMemo {
   definitionParse?: DefinitionParseMemo;
   /** The findings of the step-local rules, per step, of the previous lint (engine/stepMemo.ts). */
   steps?: StepFindingsMemo;
+  /** The findings of the command-local rules in a definition file, per unit of its run steps (engine/commandLocality.ts). */
+  commands?: StepFindingsMemo;
   /** dockerfile-utils' problems per instruction of the previous syntax check (engine/syntaxMemo.ts). */
   syntax?: SyntaxMemo;
 }

@@ -113,8 +113,12 @@ export interface RuleMeta {
    * settings), and every finding outside the steps only on the skeleton. A lint with a memo then runs the rule only on
    * the steps that changed since the document's previous lint (engine/stepMemo.ts); test/unit/engine/locality.test.ts
    * holds every rule that says so to it over the corpus and the rule fixtures.
+   * `command`: step-local, and more: in a definition file's run step (`%post`, `%setup`, `%appinstall`) every finding
+   * on a unit of the script (engine/commandLocality.ts: the lines between two clean points of its top level) depends
+   * only on that unit and the section's header lines, and every finding on those header lines only on them. A lint
+   * with a memo then runs the rule only on the units that changed; the same test holds the rule to it.
    */
-  locality?: 'step';
+  locality?: 'step' | 'command';
   docs: RuleDocs;
 }
 

@@ -54,10 +54,10 @@ export function stepSubRecipe(recipe: Recipe, keep: ReadonlySet<Step>): Recipe {
 }
 
 /**
- * Where a finding of a step-local rule belongs: the index in `steps` (recipe order, `localSteps`) of the step its range
- * starts in, or -1 for a finding outside them (on the skeleton).
+ * Where a finding of a step-local rule belongs: the index in `steps` (recipe order, `localSteps`; or units of them in
+ * order, engine/commandLocality.ts) of the step its range starts in, or -1 for a finding outside them (on the skeleton).
  */
-export function stepIndexOf(steps: readonly Step[], start: Position): number {
+export function stepIndexOf(steps: readonly { readonly range: Range }[], start: Position): number {
   let low = 0;
   let high = steps.length - 1;
   while (low <= high) {
@@ -87,7 +87,7 @@ function overlaps(a: Range, b: Range): boolean {
   return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
-function linesOf(ranges: readonly Range[]): Set<number> {
+export function linesOf(ranges: readonly Range[]): Set<number> {
   const lines = new Set<number>();
   for (const range of ranges) {
     for (let line = range.start.line; line <= range.end.line; line++) {
@@ -98,7 +98,7 @@ function linesOf(ranges: readonly Range[]): Set<number> {
 }
 
 /** The text with the lines not in `kept` emptied; lines end at `\n`, as in the model's positions (recipe/text.ts). */
-function blankLinesExcept(text: string, kept: ReadonlySet<number>): string {
+export function blankLinesExcept(text: string, kept: ReadonlySet<number>): string {
   const lines = text.split('\n');
   for (let line = 0; line < lines.length; line++) {
     if (!kept.has(line)) {

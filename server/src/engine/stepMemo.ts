@@ -1,36 +1,49 @@
 // The findings of step-local rules (RuleMeta.locality 'step'), kept per step from one lint of a document to the next:
 // a step whose text and position are unchanged, under the same skeleton and settings, keeps its findings, and the
-// rules run only on a recipe of the steps that changed (engine/stepLocality.ts).
+// rules run only on a recipe of the steps that changed (engine/stepLocality.ts). Command-local rules (locality
+// 'command') keep theirs the same way per unit, a part of a definition file's run step (engine/commandLocality.ts).
 import { factsOf } from '../recipe/facts';
 import type { Recipe, Step } from '../recipe/model';
 import type { LineIndex } from '../recipe/text';
+import type { LocalUnit } from './commandLocality';
 import { runRule } from './dispatch';
 import type { Finding, Rule, RuleContext } from './rule';
-import { isSkeletonStep, localSteps, stepIndexOf, stepSubRecipe } from './stepLocality';
+import { isSkeletonStep, stepIndexOf } from './stepLocality';
 
 const NO_FINDINGS: readonly Finding[] = [];
 
-/** Per local rule (by its place in `StepFindingsMemo.codes`), its findings on one step. */
+/** Per local rule (by its place among the run's rules), its findings on one step. */
 type StepFindings = (readonly Finding[] | undefined)[];
 
-/** What one lint of a document leaves for the next: each step's findings, keyed by the step's position and text. */
+/** A step's or unit's findings, with what it was: its start character on its start line, its kind and its text. */
+interface Remembered {
+  readonly character: number;
+  readonly kind: string;
+  readonly text: string;
+  readonly findings: StepFindings;
+}
+
+/** What one lint of a document leaves for the next: each step's (unit's) findings, by its start line. */
 export class StepFindingsMemo {
   constructor(
     /** The skeleton, settings and rules the findings were made under (`contextKey`). */
     readonly context: string,
-    readonly byStep: ReadonlyMap<string, StepFindings>,
+    readonly byLine: ReadonlyMap<number, Remembered>,
     /** Per local rule, its findings outside the steps (on the skeleton). */
     readonly outside: readonly (readonly Finding[] | undefined)[],
   ) {}
 }
 
-/** The step-local rules' side of one lint: which steps changed since the memo, and what the next memo keeps. */
+/**
+ * The step-local (or command-local) rules' side of one lint: which steps (units) changed since the memo, and what the
+ * next memo keeps.
+ */
 export class StepLocalRun {
-  private readonly steps: readonly Step[];
-  private readonly keys: readonly string[];
-  /** Per step, its findings from the memo (the same text at the same place), or undefined: the step changed. */
+  /** Per unit, what the memo remembers of it when it is the same (start, kind and text; its head known), else undefined. */
+  private readonly same: readonly (Remembered | undefined)[];
+  /** Per unit, its findings from the memo, or undefined: the unit changed. */
   private readonly known: readonly (StepFindings | undefined)[];
-  private readonly changed: Step[] = [];
+  private readonly changed: LocalUnit[] = [];
   /** Run the rules on the whole recipe: no step is known, or the changed ones are most of it (a sub-recipe's facts would cost more). */
   private readonly whole: boolean;
   private readonly slots: ReadonlyMap<string, number>;
@@ -46,13 +59,22 @@ export class StepLocalRun {
     localRules: readonly Rule[],
     private readonly key: string,
     previous: StepFindingsMemo | undefined,
+    /** The local steps, or units of them, in recipe order. */
+    private readonly steps: readonly LocalUnit[],
+    /** The recipe of the skeleton and the units given (`stepSubRecipe`, `commandSubRecipe`). */
+    private readonly subRecipe: (keep: ReadonlySet<LocalUnit>) => Recipe,
   ) {
-    const { recipe, facts } = context;
+    const { facts, recipe } = context;
     this.slots = new Map(localRules.map((rule, slot) => [rule.meta.code, slot]));
-    this.steps = localSteps(recipe);
-    this.keys = this.steps.map((step) => stepKey(step, facts.lineIndex, recipe.text));
     const usable = previous?.context === key ? previous : undefined;
-    this.known = this.keys.map((stepKey) => usable?.byStep.get(stepKey));
+    const same: (Remembered | undefined)[] = [];
+    for (const unit of steps) {
+      const remembered = usable?.byLine.get(unit.range.start.line);
+      const isSame = remembered !== undefined && sameUnit(remembered, unit, recipe.text) && (unit.head === undefined || same[unit.head] !== undefined);
+      same.push(isSame ? remembered : undefined);
+    }
+    this.same = same;
+    this.known = same.map((remembered) => remembered?.findings);
     // A known step's findings are shared with the memo, never written: only changed steps get lists of their own.
     this.next = this.known.map((known) => known ?? []);
     this.nextOutside = usable ? usable.outside.slice() : [];
@@ -106,11 +128,17 @@ export class StepLocalRun {
     if (this.failed) {
       return undefined;
     }
-    const byStep = new Map<string, StepFindings>();
+    const { text } = this.context.recipe;
+    const byLine = new Map<number, Remembered>();
     for (let i = 0; i < this.steps.length; i++) {
-      byStep.set(this.keys[i], this.next[i]);
+      const unit = this.steps[i];
+      const same = this.same[i];
+      byLine.set(
+        unit.range.start.line,
+        same ?? { character: unit.range.start.character, kind: unit.kind, text: detachedSlice(text, unit.start, unit.end), findings: this.next[i] },
+      );
     }
-    return new StepFindingsMemo(this.key, byStep, this.nextOutside);
+    return new StepFindingsMemo(this.key, byLine, this.nextOutside);
   }
 
   private slotOf(rule: Rule): number {
@@ -158,7 +186,7 @@ export class StepLocalRun {
 
   private onChangedSteps(): RuleContext {
     if (this.subContext === undefined) {
-      const recipe = stepSubRecipe(this.context.recipe, new Set(this.changed));
+      const recipe = this.subRecipe(new Set(this.changed));
       const facts = factsOf(recipe);
       facts.scriptInputs = this.context.facts.scriptInputs;
       this.subContext = { ...this.context, recipe, facts };
@@ -184,6 +212,24 @@ export function contextKey(recipe: Recipe, lineIndex: LineIndex, settings: unkno
     }
   }
   return parts.join('\u0000');
+}
+
+/**
+ * `text[start, end)` as a string of its own: V8's slice of a long string keeps the whole string alive, and a unit
+ * remembered for many keystrokes would keep the text of the lint that sliced it (flattening a concatenation copies).
+ */
+function detachedSlice(text: string, start: number, end: number): string {
+  return `${text.slice(start, end)} `.slice(0, -1);
+}
+
+/** The remembered unit is `unit`: the same start character (on the same line), kind and text. */
+function sameUnit(remembered: Remembered, unit: LocalUnit, text: string): boolean {
+  return (
+    remembered.character === unit.range.start.character &&
+    remembered.kind === unit.kind &&
+    remembered.text.length === unit.end - unit.start &&
+    text.startsWith(remembered.text, unit.start)
+  );
 }
 
 function stepKey(step: Step, lineIndex: LineIndex, text: string): string {

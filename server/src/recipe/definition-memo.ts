@@ -48,6 +48,12 @@ export class DefinitionParseMemo {
   remember(parse: PreviousParse): void {
     this.previous = parse;
   }
+
+  /** The clean points of `script` of the last parse, split from `start` in its text; undefined for another script. */
+  cleanPoints(script: ShellScript, start: number): readonly SplitPoint[] | undefined {
+    const remembered = this.previous?.scripts.get(start);
+    return remembered?.script === script ? remembered.points : undefined;
+  }
 }
 
 /** One parse of a definition file with the memo of the previous one. */

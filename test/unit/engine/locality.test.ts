@@ -19,7 +19,7 @@ import { TEST_TODAY } from '../ruleRunner';
 const ROOT = resolve(__dirname, '..', '..', '..');
 const CORPUS = resolve(ROOT, '../shared/corpus');
 const FIXTURES = join(ROOT, 'test/fixtures/rules');
-const localRules = allRules.filter((rule) => rule.meta.locality === 'step');
+const localRules = allRules.filter((rule) => rule.meta.locality !== undefined);
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -128,7 +128,7 @@ export default defineRule({
     category: 'caching',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
-    locality: 'step',
+    locality: 'command',
     fix: 'safe',
     // `make`/`gmake`/`cmake`, `ninja` or `xargs`.
     interests: { keywords: ['make', 'ninja', 'xargs'] },

@@ -23,7 +23,7 @@ export default defineRule({
     category: 'caching',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
-    locality: 'step',
+    locality: 'command',
     fix: 'none',
     interests: { keywords: ['api.github.com'] },
   },

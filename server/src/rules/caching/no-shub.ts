@@ -13,7 +13,7 @@ export default defineRule({
     category: 'caching',
     severity: 'warning',
     formats: ['apptainer'],
-    locality: 'step',
+    locality: 'command',
     fix: 'none',
     interests: { keywords: ['shub'] },
   },

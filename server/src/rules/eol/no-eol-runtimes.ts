@@ -85,7 +85,7 @@ export default defineRule({
     category: 'eol',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
-    locality: 'step',
+    locality: 'command',
     fix: 'none',
     // OpenSSL 1.x, Python or GCC 4 sources, a conda `python=` pin, or a distro `python2`/`python-dev` package.
     interests: { keywords: ['openssl', 'python', 'gcc-4'] },

@@ -22,7 +22,7 @@ export default defineRule({
     category: 'licensing',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
-    locality: 'step',
+    locality: 'command',
     fix: 'none',
     interests: { keywords: ['license', 'ansysli_servers'] },
   },

@@ -19,7 +19,7 @@ export default defineRule({
     category: 'licensing',
     severity: 'error',
     formats: ['dockerfile', 'apptainer'],
-    locality: 'step',
+    locality: 'command',
     fix: 'none',
     // A licence file's name (`.lic`, `license.dat`, `lservrc`, `.flexlmrc`) or a FlexLM line (SERVER, FEATURE, INCREMENT).
     interests: { keywords: ['.lic', 'license.dat', 'licence.dat', 'lservrc', '.flexlmrc', 'server', 'feature', 'increment'] },

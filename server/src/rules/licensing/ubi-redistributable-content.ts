@@ -19,7 +19,7 @@ export default defineRule({
     category: 'licensing',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
-    locality: 'step',
+    locality: 'command',
     fix: 'none',
     interests: { keywords: ['ubi'] },
   },

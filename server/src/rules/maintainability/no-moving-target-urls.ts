@@ -78,7 +78,7 @@ export default defineRule({
     category: 'maintainability',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
-    locality: 'step',
+    locality: 'command',
     fix: 'none',
   },
   docs,

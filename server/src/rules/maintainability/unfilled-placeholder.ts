@@ -125,7 +125,7 @@ export default defineRule({
     category: 'maintainability',
     severity: 'error',
     formats: ['dockerfile', 'apptainer'],
-    locality: 'step',
+    locality: 'command',
     fix: 'none',
     interests: { keywords: [REPLACE_WITH.toLowerCase(), ...ANGLE_PLACEHOLDERS] },
   },

@@ -86,7 +86,7 @@ export default defineRule({
     category: 'networking',
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
-    locality: 'step',
+    locality: 'command',
     fix: 'none',
   },
   docs,

@@ -21,7 +21,7 @@ export default defineRule({
     category: 'networking',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
-    locality: 'step',
+    locality: 'command',
     fix: 'none',
     // An SSH server package or daemon (`openssh-server`, `sshd`, `dropbear`), an ssh/rsh launcher setting, or EXPOSE (port 22).
     interests: { steps: ['expose'], keywords: ['ssh', 'rsh', 'dropbear'] },

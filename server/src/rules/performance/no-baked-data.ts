@@ -35,7 +35,7 @@ export default defineRule({
     category: 'performance',
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
-    locality: 'step',
+    locality: 'command',
     fix: 'none',
   },
   docs,

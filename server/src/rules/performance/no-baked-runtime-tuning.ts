@@ -78,7 +78,7 @@ export default defineRule({
     category: 'performance',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
-    locality: 'step',
+    locality: 'command',
     fix: 'unsafe',
   },
   docs,

@@ -40,7 +40,7 @@ export default defineRule({
     category: 'portability',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
-    locality: 'step',
+    locality: 'command',
     fix: 'unsafe',
   },
   docs,

@@ -20,7 +20,7 @@ export default defineRule({
     category: 'portability',
     severity: 'info',
     formats: ['dockerfile', 'apptainer'],
-    locality: 'step',
+    locality: 'command',
     fix: 'none',
     interests: { keywords: ['mpich'] },
   },

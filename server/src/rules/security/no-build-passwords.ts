@@ -70,7 +70,7 @@ export default defineRule({
     category: 'security',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
-    locality: 'step',
+    locality: 'command',
     fix: 'none',
   },
   docs,

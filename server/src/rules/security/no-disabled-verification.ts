@@ -117,7 +117,7 @@ export default defineRule({
     category: 'security',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
-    locality: 'step',
+    locality: 'command',
     fix: 'unsafe',
   },
   docs,

@@ -23,7 +23,7 @@ export default defineRule({
     category: 'usability',
     severity: 'warning',
     formats: ['dockerfile', 'apptainer'],
-    locality: 'step',
+    locality: 'command',
     fix: 'none',
     interests: { keywords: ['umask', 'chmod'] },
   },
