@@ -32,7 +32,18 @@ export function stepUnits(recipe: Recipe, lineIndex: LineIndex): LocalUnit[] {
 }
 
 function wholeStep(step: Step, lineIndex: LineIndex): LocalUnit {
-  return { step, range: step.range, start: lineIndex.offsetAt(step.range.start), end: lineIndex.offsetAt(step.range.end), kind: 'step' };
+  return { step, range: step.range, start: lineIndex.offsetAt(step.range.start), end: lineIndex.offsetAt(step.range.end), kind: stepKind(step) };
+}
+
+/**
+ * What a step has from outside its text: a definition file's `%files` line its section's header word, app and
+ * `from` (`%files from build`); every other step holds its header line (the same for it, as its text shows).
+ */
+function stepKind(step: Step): string {
+  const { keyword, keywordRange, app } = step;
+  const from = step.kind === 'copy' ? step.from : undefined;
+  const fromKey = from ? `${from.range.start.line}:${from.range.start.character}:${from.text}` : '';
+  return `step ${keywordRange.start.line}:${keywordRange.start.character}:${keyword} ${app ?? ''} ${fromKey}`;
 }
 
 /** The local steps as units, the run steps of a definition file split into their header lines and script units. */

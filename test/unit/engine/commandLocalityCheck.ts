@@ -62,7 +62,7 @@ export function commandLocalityProblems(rules: readonly Rule[], settings: RuleSe
       continue;
     }
     const { recipe, units } = unitsOf(text);
-    const parts = units.filter((unit) => unit.kind !== 'step');
+    const parts = units.filter((unit) => unit.kind === 'head' || unit.head !== undefined);
     if (parts.length === 0) {
       continue;
     }

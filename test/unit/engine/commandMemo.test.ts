@@ -141,7 +141,7 @@ function countingRule(): Rule & { shown: number[] } {
             report({ range: command.range, message: `${step.keyword} ${command.name} ${command.words.length} ${command.separatorBefore}` });
           }
         } else if (step.kind === 'copy') {
-          report({ range: step.range, message: `copy at ${step.range.start.character}` });
+          report({ range: step.range, message: `copy at ${step.range.start.character}${step.from ? ` from ${step.from.value}` : ''}` });
         }
       }
       shown.push(count);
@@ -180,4 +180,14 @@ test('with the memo a step (a %files line) that moved along its line is new', ()
   const run = (recipe: string) => lint(recipe, { format: 'apptainer', config: base, rules: [rule], memo }).diagnostics.map((d) => `${d.range.start.line}: ${d.message}`);
   run(text);
   assert.deepEqual(run(text.replace('  c /c', '   c /c')), ['4: copy at 2', '5: copy at 2', '6: copy at 3', '7: copy at 2', '8: copy at 2']);
+});
+
+test('with the memo a %files line whose section header changed is new (its `from` is the header\'s)', () => {
+  const rule = countingRule();
+  const memo = new LintMemo();
+  const text = 'Bootstrap: docker\nFrom: ubuntu:22.04\n\n%files from build\n  a /a\n  b /b\n  c /c\n  d /d\n  e /e\n';
+  const run = (recipe: string) => lint(recipe, { format: 'apptainer', config: base, rules: [rule], memo }).diagnostics.map((d) => `${d.range.start.line}: ${d.message}`);
+  run(text);
+  assert.deepEqual(run(text.replace('from build', 'from other')), ['4: copy at 2 from other', '5: copy at 2 from other', '6: copy at 2 from other', '7: copy at 2 from other', '8: copy at 2 from other']);
+  assert.deepEqual(run(text.replace('from build', 'frombuild')), ['4: copy at 2', '5: copy at 2', '6: copy at 2', '7: copy at 2', '8: copy at 2']);
 });
