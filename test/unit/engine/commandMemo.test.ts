@@ -191,3 +191,12 @@ test('with the memo a %files line whose section header changed is new (its `from
   assert.deepEqual(run(text.replace('from build', 'from other')), ['4: copy at 2 from other', '5: copy at 2 from other', '6: copy at 2 from other', '7: copy at 2 from other', '8: copy at 2 from other']);
   assert.deepEqual(run(text.replace('from build', 'frombuild')), ['4: copy at 2', '5: copy at 2', '6: copy at 2', '7: copy at 2', '8: copy at 2']);
 });
+
+test('a %files section\'s header line is in no step: editing it gives a fresh lint\'s findings on it', () => {
+  const memo = new LintMemo();
+  const text = 'Bootstrap: docker\nFrom: ubuntu:22.04\n\n%appfiles a\n    a.txt /opt/a.txt\n    b.txt /opt/b.txt\n    c.txt /opt/c.txt\n\n%post\n    true\n    true\n    true\n';
+  for (const version of [text, text.replace('%appfiles a', '%appfiles'), text.replace('%appfiles a', '%appfiles a -c /bin/sh'), text]) {
+    const withMemo = lint(version, { format: 'apptainer', config: base, rules: allRules, memo }).diagnostics;
+    assert.deepEqual(withMemo, lint(version, { format: 'apptainer', config: base, rules: allRules }).diagnostics);
+  }
+});

@@ -174,7 +174,6 @@ export default defineRule({
     category: 'def',
     severity: 'warning',
     formats: ['apptainer'],
-    locality: 'step',
     fix: 'safe',
   },
   docs,

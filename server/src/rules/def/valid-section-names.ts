@@ -34,7 +34,6 @@ export default defineRule({
     category: 'def',
     severity: 'error',
     formats: ['apptainer'],
-    locality: 'step',
     fix: 'safe',
   },
   docs,
