@@ -54,12 +54,12 @@ export function repoWorkarounds(recipe: Recipe): RepoWorkaround[] {
   const index = lineIndexOf(recipe);
   for (const { script, stage } of allScripts(recipe)) {
     for (const command of script.commands) {
-      const words = usedWords(recipe, command);
-      if (noteFirstArchive(found, recipe, words, stage)) {
+      if (noteFirstArchive(found, recipe, command, stage)) {
         continue;
       }
       if (effectiveName(command) === 'sed') {
-        const edit = words.slice(1).find((word) => MIRROR_EDIT.test(word.text));
+        // A `sed` command assigns nothing: all its effective words are used.
+        const edit = effectiveWords(command).slice(1).find((word) => MIRROR_EDIT.test(word.text));
         const m = edit && MIRROR_EDIT.exec(edit.text);
         if (edit && m) {
           found.push({
@@ -109,25 +109,17 @@ function notePairArchives(found: RepoWorkaround[], recipe: Recipe, pairs: readon
   }
 }
 
-/** Notes the first of `words` that names an archive host; whether one does. */
-function noteFirstArchive(found: RepoWorkaround[], recipe: Recipe, words: readonly Word[], stage: Stage | undefined): boolean {
-  for (const word of words) {
-    if (noteArchive(found, recipe, word, stage)) {
+/** Notes the first of the command's used words (see `unusedAssignment`) that names an archive host; whether one does. */
+function noteFirstArchive(found: RepoWorkaround[], recipe: Recipe, command: ShellCommand, stage: Stage | undefined): boolean {
+  // Archive hosts are rare: a word is asked whether it is an unused assignment (a search of the whole text) only once it names one.
+  for (const word of effectiveWords(command)) {
+    const hit = archiveIn(word.text);
+    if (hit && !unusedAssignment(recipe, command, word)) {
+      found.push({ range: rangeInWord(recipe, word, hit.index, hit.index + hit.length), what: hit.archive.what, stage });
       return true;
     }
   }
   return false;
-}
-
-/** The command's words without assignments the recipe never reads (see `unusedAssignment`). */
-function usedWords(recipe: Recipe, command: ShellCommand): Word[] {
-  const words: Word[] = [];
-  for (const word of effectiveWords(command)) {
-    if (!unusedAssignment(recipe, command, word)) {
-      words.push(word);
-    }
-  }
-  return words;
 }
 
 /**
