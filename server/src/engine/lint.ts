@@ -92,6 +92,7 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
   const facts = factsOf(recipe);
   facts.scriptInputs = options.scripts;
   facts.stepsReused = format === 'dockerfile' && options.memo !== undefined && options.model === undefined;
+  facts.commandsReused = format === 'apptainer' && options.memo !== undefined && options.model === undefined;
   // A copied script's own model runs no scripts of its own: one level deep.
   const copied = options.model ? [] : copiedScriptsOrNone(facts);
   const overrides = new Overrides(config);

@@ -86,12 +86,20 @@ export class RecipeFacts {
    * a lint without one (the CLI) computes them without the tables.
    */
   stepsReused = false;
+  /**
+   * Set by the engine for a lint of a definition file with a memo: its steps are new objects, but the unchanged commands
+   * of their scripts are the previous parse's (recipe/definition-memo.ts), and facts are kept per command.
+   */
+  commandsReused = false;
   private stepped?: SteppedHaystack;
 
-  /** The haystack split at the steps when `stepsReused` (`mentions` answers without building `keywordHaystack`); else undefined. */
+  /**
+   * The haystack split at the steps when `stepsReused`, at the commands of scripts when `commandsReused` (`mentions`
+   * answers without building `keywordHaystack`); else undefined.
+   */
   get steppedHaystack(): SteppedHaystack | undefined {
-    if (this.stepsReused) {
-      this.stepped ??= new SteppedHaystack(this.recipe, (words) => this.shellCScript(words), this.lineIndex);
+    if (this.stepsReused || this.commandsReused) {
+      this.stepped ??= new SteppedHaystack(this.recipe, (words) => this.shellCScript(words), this.lineIndex, this.commandsReused);
     }
     return this.stepped;
   }

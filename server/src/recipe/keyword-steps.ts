@@ -7,9 +7,15 @@
 // one line and the lowercase of a piece of text is the same characters there as the lowercase of the whole. A step's
 // answers are those of its source text (checked against the recipe's text at the step's range on every lint) and of
 // its model's strings, which the step's own words give.
-import { collectStageValues, collectStepValues, collectValues, mentionsOneOf, trigramsOf, trigramsOfList, type ShellCOf } from './keywords';
+//
+// A definition file's `%post` is one step that every keystroke in it changes, but the parse memo keeps its unchanged
+// commands (recipe/definition-memo.ts): with `commandsApart`, a step with a script is answered command by command,
+// each command with the text from the end of the command (or step start) before it to its own end, and with its own
+// words' values. A match across two such pieces lies in one line and is no longer than the longest keyword: the few
+// characters around each piece boundary inside a line go to the rest.
+import { collectCommandValues, collectStageValues, collectStepValues, collectValues, mentionsOneOf, trigramsOf, trigramsOfList, type ShellCOf } from './keywords';
 import { keywordListNumber, keywordLists } from './keyword-lists';
-import type { Recipe, Step } from './model';
+import type { Recipe, ShellCommand, Step } from './model';
 import type { LineIndex } from './text';
 
 /** A step's answers: the text at its range when they were found, and one bit per registered list (`hits`) for the first `evaluated` lists. */
@@ -19,13 +25,14 @@ interface StepAnswers {
   hits: Uint32Array;
 }
 
-const answersByStep = new WeakMap<Step, StepAnswers>();
+/** Kept per step, and per command of a step answered command by command (the source then starts before the command). */
+const answersByStep = new WeakMap<Step | ShellCommand, StepAnswers>();
 
 const isLineBreak = (code: number): boolean => code === 0x0a || code === 0x0d;
 
 /** One recipe's haystack, split: the steps' kept answers, and the rest of it as one lowercase string. */
 export class SteppedHaystack {
-  private readonly steps: Step[] = [];
+  private readonly steps: (Step | ShellCommand)[] = [];
   private readonly answers: StepAnswers[] = [];
   private readonly rest: string;
   private restTrigrams?: Uint32Array;
@@ -33,11 +40,14 @@ export class SteppedHaystack {
   private hits = new Uint32Array(0);
   private covered = 0;
   private answered = false;
+  /** Lists registered when the rest was cut: only these are answered (the longest keyword sized the pieces around boundaries). */
+  private readonly registered = keywordLists.length;
 
   constructor(
     recipe: Recipe,
     private readonly shellCScript: ShellCOf,
     index: LineIndex,
+    commandsApart = false,
   ) {
     const text = recipe.text;
     const extra = new Set<string>();
@@ -59,6 +69,12 @@ export class SteppedHaystack {
           continue;
         }
         pieces.push(text.slice(lineStartBefore(text, covered), lineEndAfter(text, start)));
+        const script = commandsApart && 'script' in step ? step.script : undefined;
+        if (script !== undefined && script.commands.length > 0) {
+          collectStepValues(shellCScript, step, extra, seen, false);
+          covered = this.addCommands(script.commands, text, start, index, pieces, extra, seen);
+          continue;
+        }
         this.steps.push(step);
         this.answers.push(answersOf(step, text, start, end));
         covered = end;
@@ -66,6 +82,32 @@ export class SteppedHaystack {
     }
     pieces.push(text.slice(lineStartBefore(text, covered), text.length));
     this.rest = [...pieces, ...extra].join('\n').toLowerCase();
+  }
+
+  /**
+   * Each command as a piece from `from` (the end of the piece before) to its end; commands inside an earlier one or
+   * empty give their values to `extra`. Returns where the last piece ends.
+   */
+  private addCommands(commands: readonly ShellCommand[], text: string, from: number, index: LineIndex, pieces: string[], extra: Set<string>, seen: Set<object>): number {
+    const reach = longestKeyword();
+    let covered = from;
+    for (const command of commands) {
+      const end = index.offsetAt(command.range.end);
+      if (end <= covered) {
+        collectCommandValues(this.shellCScript, command, extra, seen, 0);
+        continue;
+      }
+      if (covered > from) {
+        const around = text.slice(Math.max(lineStartBefore(text, covered), covered - reach), Math.min(lineEndAfter(text, covered), covered + reach));
+        if (around.length > 0) {
+          pieces.push(around);
+        }
+      }
+      this.steps.push(command);
+      this.answers.push(answersOf(command, text, covered, end));
+      covered = end;
+    }
+    return covered;
   }
 
   /**
@@ -95,7 +137,7 @@ export class SteppedHaystack {
 
   /** Answers every registered list for every step (those a step has not answered yet from its text) and merges them. */
   private cover(): void {
-    const count = keywordLists.length;
+    const count = this.registered;
     const hits = new Uint32Array((count + 31) >>> 5);
     for (let i = 0; i < this.answers.length; i++) {
       const answers = this.answers[i];
@@ -136,8 +178,25 @@ function lineEndAfter(text: string, offset: number): number {
   return i;
 }
 
+/** The longest keyword of the registered lists (cached per number of lists). */
+function longestKeyword(): number {
+  if (longest.lists !== keywordLists.length) {
+    let length = 0;
+    for (const list of keywordLists) {
+      for (const keyword of list) {
+        length = Math.max(length, keyword.length);
+      }
+    }
+    longest.lists = keywordLists.length;
+    longest.length = length;
+  }
+  return longest.length;
+}
+
+const longest = { lists: -1, length: 0 };
+
 /** The step's kept answers, if the text at its range is still the text they were found in; else new ones. */
-function answersOf(step: Step, text: string, start: number, end: number): StepAnswers {
+function answersOf(step: Step | ShellCommand, text: string, start: number, end: number): StepAnswers {
   const kept = answersByStep.get(step);
   if (kept !== undefined && kept.source.length === end - start && text.startsWith(kept.source, start)) {
     return kept;
@@ -148,9 +207,13 @@ function answersOf(step: Step, text: string, start: number, end: number): StepAn
 }
 
 /** Answers the registered lists from `answers.evaluated` to `count` in the step's source text and model strings. */
-function answerLists(answers: StepAnswers, step: Step, shellCScript: ShellCOf, count: number): void {
+function answerLists(answers: StepAnswers, step: Step | ShellCommand, shellCScript: ShellCOf, count: number): void {
   const extra = new Set<string>();
-  collectStepValues(shellCScript, step, extra, new Set());
+  if ('kind' in step) {
+    collectStepValues(shellCScript, step, extra, new Set());
+  } else {
+    collectCommandValues(shellCScript, step, extra, new Set(), 0);
+  }
   const haystack = [answers.source, ...extra].join('\n').toLowerCase();
   const hits = new Uint32Array((count + 31) >>> 5);
   hits.set(answers.hits);

@@ -2,7 +2,7 @@
 // a rule whose keywords never occur anywhere in the recipe can skip its whole walk over every command and word.
 import type { RecipeFacts } from './facts';
 import { keywordListNumber } from './keyword-lists';
-import type { BaseImage, Flag, KeyValue, Range, Recipe, ShellScript, Stage, Step, Word } from './model';
+import type { BaseImage, Flag, KeyValue, Range, Recipe, ShellCommand, ShellScript, Stage, Step, Word } from './model';
 import type { LineIndex } from './text';
 
 export type ShellCOf = (words: readonly Word[]) => ShellScript | undefined;
@@ -95,8 +95,11 @@ function addPairs(pairs: readonly KeyValue[], extra: Set<string>): void {
   }
 }
 
-/** The frequent step kinds field by field (their `keyword` is raw text); the others through the generic walk. */
-export function collectStepValues(shellCScript: ShellCOf, step: Step, extra: Set<string>, seen: Set<object>): void {
+/**
+ * The frequent step kinds field by field (their `keyword` is raw text); the others through the generic walk. `commands`
+ * false leaves out the values of its script's commands (`collectCommandValues` gives them command by command).
+ */
+export function collectStepValues(shellCScript: ShellCOf, step: Step, extra: Set<string>, seen: Set<object>, commands = true): void {
   if (step.app !== undefined) {
     extra.add(step.app);
   }
@@ -104,7 +107,7 @@ export function collectStepValues(shellCScript: ShellCOf, step: Step, extra: Set
     case 'run':
       addFlags(step.flags, extra);
       addWord(step.shell, extra);
-      collectScriptValues(shellCScript, step.script, extra, seen, 0);
+      collectScriptValues(shellCScript, step.script, extra, seen, 0, commands);
       return;
     case 'copy':
       addFlags(step.flags, extra);
@@ -115,7 +118,7 @@ export function collectStepValues(shellCScript: ShellCOf, step: Step, extra: Set
     case 'env':
       addPairs(step.pairs, extra);
       if (step.script) {
-        collectScriptValues(shellCScript, step.script, extra, seen, 0);
+        collectScriptValues(shellCScript, step.script, extra, seen, 0, commands);
       }
       return;
     case 'arg':
@@ -130,7 +133,7 @@ export function collectStepValues(shellCScript: ShellCOf, step: Step, extra: Set
     default:
       for (const [key, value] of Object.entries(step)) {
         if (key === 'script') {
-          collectScriptValues(shellCScript, value as ShellScript, extra, seen, 0);
+          collectScriptValues(shellCScript, value as ShellScript, extra, seen, 0, commands);
         } else if (key !== 'text' && key !== 'range' && key !== 'keywordRange') {
           collectValues(value, extra, seen);
         }
@@ -164,24 +167,31 @@ export function collectValues(node: unknown, extra: Set<string>, seen: Set<objec
 }
 
 /** Word values of a script's commands (where they differ from the raw text), heredocs, and of nested `sh -c` scripts. */
-function collectScriptValues(shellCScript: ShellCOf, script: ShellScript, extra: Set<string>, seen: Set<object>, depth: number): void {
-  for (const command of script.commands) {
-    for (const word of command.assignments) {
-      if (word.value !== word.text) {
-        extra.add(word.value);
-      }
-    }
-    for (const word of command.words) {
-      if (word.value !== word.text) {
-        extra.add(word.value);
-      }
-    }
-    const inner = depth < 6 ? shellCScript(command.words) : undefined;
-    if (inner) {
-      collectScriptValues(shellCScript, inner, extra, seen, depth + 1);
+function collectScriptValues(shellCScript: ShellCOf, script: ShellScript, extra: Set<string>, seen: Set<object>, depth: number, commands = true): void {
+  if (commands) {
+    for (const command of script.commands) {
+      collectCommandValues(shellCScript, command, extra, seen, depth);
     }
   }
   collectValues(script.heredocs, extra, seen);
+}
+
+/** Word values of one command of a script at `depth` (where they differ from the raw text), and of its `sh -c` script. */
+export function collectCommandValues(shellCScript: ShellCOf, command: ShellCommand, extra: Set<string>, seen: Set<object>, depth: number): void {
+  for (const word of command.assignments) {
+    if (word.value !== word.text) {
+      extra.add(word.value);
+    }
+  }
+  for (const word of command.words) {
+    if (word.value !== word.text) {
+      extra.add(word.value);
+    }
+  }
+  const inner = depth < 6 ? shellCScript(command.words) : undefined;
+  if (inner) {
+    collectScriptValues(shellCScript, inner, extra, seen, depth + 1);
+  }
 }
 
 /**
