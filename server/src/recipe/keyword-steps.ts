@@ -98,10 +98,7 @@ export class SteppedHaystack {
         continue;
       }
       if (covered > from) {
-        const around = text.slice(Math.max(lineStartBefore(text, covered), covered - reach), Math.min(lineEndAfter(text, covered), covered + reach));
-        if (around.length > 0) {
-          pieces.push(around);
-        }
+        addAround(text, covered, reach, pieces);
       }
       this.steps.push(command);
       this.answers.push(answersOf(command, text, covered, end));
@@ -176,6 +173,24 @@ function lineEndAfter(text: string, offset: number): number {
     i++;
   }
   return i;
+}
+
+/** The text within `reach` characters of `offset` in its line, if a line break is on neither side of `offset`: what a match across `offset` lies in. */
+function addAround(text: string, offset: number, reach: number, pieces: string[]): void {
+  if (offset >= text.length || isLineBreak(text.charCodeAt(offset - 1)) || isLineBreak(text.charCodeAt(offset))) {
+    return;
+  }
+  let start = offset - 1;
+  const lowest = Math.max(0, offset - reach);
+  while (start > lowest && !isLineBreak(text.charCodeAt(start - 1))) {
+    start--;
+  }
+  let end = offset + 1;
+  const highest = Math.min(text.length, offset + reach);
+  while (end < highest && !isLineBreak(text.charCodeAt(end))) {
+    end++;
+  }
+  pieces.push(text.slice(start, end));
 }
 
 /** The longest keyword of the registered lists (cached per number of lists). */
