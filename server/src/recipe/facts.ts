@@ -91,6 +91,11 @@ export class RecipeFacts {
    * of their scripts are the previous parse's (recipe/definition-memo.ts), and facts are kept per command.
    */
   commandsReused = false;
+
+  /** Whether facts of one command are kept with the command object for the next lint (recipe/command-table.ts). */
+  get commandsKept(): boolean {
+    return this.stepsReused || this.commandsReused;
+  }
   private stepped?: SteppedHaystack;
 
   /**

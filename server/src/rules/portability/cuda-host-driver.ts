@@ -2,6 +2,7 @@
 import { CONDA_CUDA, CUDA_COMPAT, CUDA_PACKAGE, CUDA_RUNFILE, cudaOfImage, driverRequirement, NOT_A_TOOLKIT, SPACK_CUDA } from '../../knowledge/cuda';
 import { defineRule } from '../../engine/rule';
 import type { Range, ShellCommand, Word } from '../../recipe/model';
+import { CommandTable } from '../../recipe/command-table';
 import { allScripts } from '../../recipe/query';
 import { effectiveName, effectiveWords, installedPackages } from '../util/commands';
 import { expandedBase, isStageReference } from '../util/base-image';
@@ -46,6 +47,30 @@ function installVersions(command: ShellCommand): { version: string; word: Word }
   }
   return found;
 }
+
+/** What one command says about CUDA: the `cuda-compat` versions it installs, and the toolkits it installs (`installVersions`). */
+export interface CommandCuda {
+  compat: readonly string[];
+  installs: readonly { version: string; word: Word }[];
+}
+
+const NO_CUDA: CommandCuda = { compat: [], installs: [] };
+
+/** `CommandCuda` found again (exported for the test that compares it with the kept one). */
+export function commandCuda(command: ShellCommand): CommandCuda {
+  const compat: string[] = [];
+  for (const installed of installedPackages(command)) {
+    const match = CUDA_COMPAT.exec(installed.name);
+    if (match) {
+      compat.push(`${match[1]}.${match[2]}`);
+    }
+  }
+  const installs = installVersions(command);
+  return compat.length === 0 && installs.length === 0 ? NO_CUDA : { compat, installs };
+}
+
+/** Kept per command in a lint with a memo (shared: never mutate). */
+const CUDA_BY_COMMAND = new CommandTable(commandCuda);
 
 function driverAdvice(version: string): string | undefined {
   const major = version.split('.')[0];
@@ -140,18 +165,17 @@ export default defineRule({
         uses.push({ version, range: stage.base.image?.range ?? stage.base.range, source: raw === reference ? `\`${raw}\`` : `\`${raw}\` = \`${reference}\``, shipped: isShipped(recipe, stage) });
       }
     }
+    const cudaOf = CUDA_BY_COMMAND.reader(recipe);
     for (const { script, step, stage } of allScripts(recipe)) {
       if (step.kind !== 'run') {
         continue;
       }
       for (const command of script.commands) {
-        for (const compat of installedPackages(command)) {
-          const match = CUDA_COMPAT.exec(compat.name);
-          if (match) {
-            reported.add(`${match[1]}.${match[2]}`); // forward compatibility: the driver requirement differs
-          }
+        const { compat, installs } = cudaOf(command);
+        for (const version of compat) {
+          reported.add(version); // forward compatibility: the driver requirement differs
         }
-        for (const { version, word } of installVersions(command)) {
+        for (const { version, word } of installs) {
           uses.push({ version, range: word.range, source: `\`${baseName(word.value)}\``, shipped: stage !== undefined && isShipped(recipe, stage) });
         }
       }

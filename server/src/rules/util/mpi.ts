@@ -1,7 +1,8 @@
 // Which MPI an image gets: package installs, source tarballs and base images, shared by the MPI-family rules
 // (what the names mean: knowledge/mpi.ts).
 import { mayNameMpiTarball, namesMpichAbiImage, packageMpiFamily, spackMpiFamily, tarballMpiFamily, type MpiFamily } from '../../knowledge/mpi';
-import type { Recipe, ShellCommand, ShellScript, Word } from '../../recipe/model';
+import { EMPTY_LIST, type Recipe, type ShellCommand, type ShellScript, type Word } from '../../recipe/model';
+import { CommandTable } from '../../recipe/command-table';
 import { factsOf } from '../../recipe/facts';
 import { allScripts } from '../../recipe/query';
 import { effectiveName, effectiveWords, installedPackages } from './commands';
@@ -39,9 +40,10 @@ function spackSources(command: ShellCommand): MpiSource[] {
 export function mpiSources(recipe: Recipe): MpiSource[] {
   const found: MpiSource[] = [];
   const keep = factsOf(recipe).stepsReused;
+  const sourcesOf = SOURCES_BY_COMMAND.reader(recipe);
   for (const { script, step } of allScripts(recipe)) {
     if (step.kind === 'run') {
-      const sources = keep ? scriptMpiSources(script) : script.commands.flatMap(commandMpiSources);
+      const sources = keep ? scriptMpiSources(script) : script.commands.flatMap(sourcesOf);
       if (sources.length > 0) {
         found.push(...sources);
       }
@@ -49,6 +51,12 @@ export function mpiSources(recipe: Recipe): MpiSource[] {
   }
   return found;
 }
+
+/** A definition file's `%post` is a new script on every keystroke in it: its unchanged commands keep their sources. */
+const SOURCES_BY_COMMAND = new CommandTable<readonly MpiSource[]>((command) => {
+  const found = commandMpiSources(command);
+  return found.length > 0 ? found : EMPTY_LIST;
+});
 
 /** Kept per script in a lint with a memo: they depend on its commands alone, and a step the parse memo reused keeps its script (shared: never mutate). */
 const sourcesByScript = new WeakMap<ShellScript, readonly MpiSource[]>();
