@@ -8,7 +8,8 @@ import { LintMemo } from '../../../server/src/engine/memo';
 import { parseDefinitionFile } from '../../../server/src/recipe/apptainer';
 import { DefinitionParseMemo } from '../../../server/src/recipe/definition-memo';
 import { factsOf } from '../../../server/src/recipe/facts';
-import type { Recipe } from '../../../server/src/recipe/model';
+import type { Recipe, RunStep } from '../../../server/src/recipe/model';
+import { findHits } from '../../../server/src/rules/licensing/no-published-commercial-apps';
 import { allRules } from '../../../server/src/rules/index';
 import { mpiSources } from '../../../server/src/rules/util/mpi';
 import { Random } from '../../fuzz/fuzzer';
@@ -21,6 +22,9 @@ const LINES = [
   '    sh cuda_12.2.0_535.54.03_linux.run --silent',
   '    conda install -y cuda-toolkit=12.1 mpich',
   '    export MIRRORURL=http://vault.centos.org/7 && sed -i s/mirrorlist/#m/ /etc/yum.repos.d/x',
+  '    ./INSTALL -silent -install_dir /opt/ansys_inc && tar xf /tmp/ls-dyna_smp_d_R13.tgz',
+  '    sh -c "tar xf vasp.6.4.2.tgz && cp bin/vasp_std /usr/local/bin"',
+  '    mpm install --release=R2023b MATLAB && echo STAR-CCM+',
 ];
 
 /** A random edit, or a line of `LINES` typed in, or a name taken out of a random line. */
@@ -33,7 +37,7 @@ function factEdit(text: string, random: Random): string {
   if (random.int(2) === 0) {
     lines.splice(line, 0, LINES[random.int(LINES.length)]);
   } else if (line < lines.length) {
-    lines[line] = lines[line].replace(/openmpi|mpich|mvapich2|cuda|vault|mirrorlist/, 'abc');
+    lines[line] = lines[line].replace(/openmpi|mpich|mvapich2|cuda|vault|mirrorlist|ansys_inc|vasp|mpm|ls-dyna/, 'abc');
   }
   return lines.join('\n');
 }
@@ -44,11 +48,17 @@ function parsedWithMemo(text: string, memo: DefinitionParseMemo): Recipe {
   return recipe;
 }
 
-const RULES = allRules.filter((rule) => ['HPC-PORT-008', 'HPC-PORT-010', 'HPC-EOL-003', 'HPC-EOL-001'].includes(rule.meta.code));
+function runSteps(recipe: Recipe): RunStep[] {
+  return recipe.stages.flatMap((stage) => stage.steps.filter((step): step is RunStep => step.kind === 'run'));
+}
+
+const RULES = allRules.filter((rule) => ['HPC-PORT-008', 'HPC-PORT-010', 'HPC-LIC-004', 'HPC-EOL-003', 'HPC-EOL-001'].includes(rule.meta.code));
 
 function assertSameAsFresh(text: string, memo: DefinitionParseMemo, lintMemo: LintMemo | undefined): void {
-  const kept = mpiSources(parsedWithMemo(text, memo));
-  assert.deepEqual(kept, mpiSources(parseDefinitionFile(text)), JSON.stringify(text.slice(0, 300)));
+  const recipe = parsedWithMemo(text, memo);
+  const fresh = parseDefinitionFile(text);
+  assert.deepEqual(mpiSources(recipe), mpiSources(fresh), JSON.stringify(text.slice(0, 300)));
+  assert.deepEqual(runSteps(recipe).map((step) => findHits(recipe, step)), runSteps(fresh).map((step) => findHits(fresh, step)));
   if (lintMemo) {
     const expected = lint(text, { format: 'apptainer', rules: RULES }).diagnostics;
     assert.deepEqual(lint(text, { format: 'apptainer', rules: RULES, memo: lintMemo }).diagnostics, expected, JSON.stringify(text.slice(0, 300)));

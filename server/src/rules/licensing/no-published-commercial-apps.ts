@@ -1,6 +1,7 @@
 // HPC-LIC-004: commercial ISV applications (ANSYS, Abaqus, COMSOL, MATLAB, Gaussian, VASP, LS-DYNA, STAR-CCM+) installed in the image.
 import { defineRule, type Fix, type Severity } from '../../engine/rule';
 import type { CopyStep, Recipe, RunStep, Stage, Word } from '../../recipe/model';
+import { CommandTable } from '../../recipe/command-table';
 import { factsOf } from '../../recipe/facts';
 import { effectiveWords } from '../util/commands';
 import { LICENSE_LABEL_KEY } from '../../knowledge/licensing';
@@ -146,26 +147,15 @@ export function stepHits(recipe: Recipe, step: CopyStep | RunStep): readonly Hit
 
 const NO_HITS: readonly Hit[] = [];
 
-/** `stepHits` found again (exported for the test that compares them with the kept ones). */
-export function findHits(recipe: Recipe, step: CopyStep | RunStep): readonly Hit[] {
+/**
+ * What each detector finds in one command of a RUN step (in its `sh -c` string's commands instead of a call), in order,
+ * an application as often as found: a step's hits are the first per application. Kept per command in a lint with a memo
+ * (a definition file's `%post` is a new step on every keystroke in it); they depend on the command's words and `sh -c`
+ * string alone.
+ */
+const HITS_BY_COMMAND = new CommandTable<readonly Hit[]>((call, recipe) => {
   const found: Hit[] = [];
-  const seen = new Set<string>();
-  const hit = (word: Word, app: string): void => {
-    if (!seen.has(app)) {
-      seen.add(app);
-      found.push({ word, app });
-    }
-  };
-  if (step.kind === 'copy') {
-    for (const source of step.sources) {
-      const detector = DETECTORS.find((candidate) => candidate.word?.test(source.value));
-      if (detector) {
-        hit(source, detector.app);
-      }
-    }
-    return found;
-  }
-  for (const command of withShellCScriptsInstead(recipe, step.script.commands)) {
+  for (const command of withShellCScriptsInstead(recipe, [call])) {
     const words = effectiveWords(command);
     if (words.length === 0) {
       continue;
@@ -185,14 +175,42 @@ export function findHits(recipe: Recipe, step: CopyStep | RunStep): readonly Hit
     const stripped = mayMatchWord ? candidates.map(strippedValue) : NO_VALUES;
     for (const detector of DETECTORS) {
       if (detector.program === program && detector.command?.(values)) {
-        hit(words[0], detector.app);
+        found.push({ word: words[0], app: detector.app });
         continue;
       }
       const pattern = detector.word;
       const at = pattern && mayMatchWord ? stripped.findIndex((value) => pattern.test(value)) : -1;
       if (at >= 0) {
-        hit(candidates[at], detector.app);
+        found.push({ word: candidates[at], app: detector.app });
       }
+    }
+  }
+  return found.length > 0 ? found : NO_HITS;
+});
+
+/** `stepHits` found again (exported for the test that compares them with the kept ones). */
+export function findHits(recipe: Recipe, step: CopyStep | RunStep): readonly Hit[] {
+  const found: Hit[] = [];
+  const seen = new Set<string>();
+  const hit = (word: Word, app: string): void => {
+    if (!seen.has(app)) {
+      seen.add(app);
+      found.push({ word, app });
+    }
+  };
+  if (step.kind === 'copy') {
+    for (const source of step.sources) {
+      const detector = DETECTORS.find((candidate) => candidate.word?.test(source.value));
+      if (detector) {
+        hit(source, detector.app);
+      }
+    }
+    return found;
+  }
+  const hitsOf = HITS_BY_COMMAND.reader(recipe);
+  for (const command of step.script.commands) {
+    for (const { word, app } of hitsOf(command)) {
+      hit(word, app);
     }
   }
   return found;

@@ -70,7 +70,7 @@ export function commandCuda(command: ShellCommand): CommandCuda {
 }
 
 /** Kept per command in a lint with a memo (shared: never mutate). */
-const CUDA_BY_COMMAND = new CommandTable(commandCuda);
+const CUDA_BY_COMMAND = new CommandTable((command) => commandCuda(command));
 
 function driverAdvice(version: string): string | undefined {
   const major = version.split('.')[0];
