@@ -25,6 +25,8 @@ const LINES = [
   '    ./INSTALL -silent -install_dir /opt/ansys_inc && tar xf /tmp/ls-dyna_smp_d_R13.tgz',
   '    sh -c "tar xf vasp.6.4.2.tgz && cp bin/vasp_std /usr/local/bin"',
   '    mpm install --release=R2023b MATLAB && echo STAR-CCM+',
+  '    apt-get install -y build-essential libfoo-dev cuda-nvcc-12-2 && make -j4',
+  '    apt-get purge -y libfoo-dev && apt-get autoremove -y',
 ];
 
 /** A random edit, or a line of `LINES` typed in, or a name taken out of a random line. */
@@ -37,7 +39,7 @@ function factEdit(text: string, random: Random): string {
   if (random.int(2) === 0) {
     lines.splice(line, 0, LINES[random.int(LINES.length)]);
   } else if (line < lines.length) {
-    lines[line] = lines[line].replace(/openmpi|mpich|mvapich2|cuda|vault|mirrorlist|ansys_inc|vasp|mpm|ls-dyna/, 'abc');
+    lines[line] = lines[line].replace(/openmpi|mpich|mvapich2|cuda|vault|mirrorlist|ansys_inc|vasp|mpm|ls-dyna|make|-dev|purge/, 'abc');
   }
   return lines.join('\n');
 }
@@ -52,7 +54,7 @@ function runSteps(recipe: Recipe): RunStep[] {
   return recipe.stages.flatMap((stage) => stage.steps.filter((step): step is RunStep => step.kind === 'run'));
 }
 
-const RULES = allRules.filter((rule) => ['HPC-PORT-008', 'HPC-PORT-010', 'HPC-LIC-004', 'HPC-EOL-003', 'HPC-EOL-001'].includes(rule.meta.code));
+const RULES = allRules.filter((rule) => ['HPC-PORT-008', 'HPC-PORT-010', 'HPC-LIC-004', 'HPC-PERF-008', 'HPC-EOL-003', 'HPC-EOL-001'].includes(rule.meta.code));
 
 function assertSameAsFresh(text: string, memo: DefinitionParseMemo, lintMemo: LintMemo | undefined): void {
   const recipe = parsedWithMemo(text, memo);

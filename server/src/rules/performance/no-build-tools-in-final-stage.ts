@@ -1,6 +1,7 @@
 // HPC-PERF-008: compilers, -dev/-devel packages and CUDA devel bases left in the stage that ships, next to a build that uses them.
 import { defineRule, type Severity } from '../../engine/rule';
 import { CUDA_DEVEL_WEIGHT } from '../../knowledge/image-weight';
+import { CommandTable } from '../../recipe/command-table';
 import type { Range, ShellCommand, Stage, Word } from '../../recipe/model';
 import { effectiveName, effectiveWords, installedPackages } from '../util/commands';
 import { finalStageChain } from '../util/source';
@@ -49,6 +50,26 @@ interface Left {
   cuda: boolean;
 }
 
+/** What one command says: whether it compiles, the packages it removes, the build tools it installs (shared: never mutate). */
+interface CommandTools {
+  compiles: boolean;
+  removed: readonly string[];
+  left: readonly Left[];
+}
+
+/** Kept per command in a lint with a memo (a definition file's `%post` is a new step on every keystroke in it). */
+const TOOLS_BY_COMMAND = new CommandTable<CommandTools>((command) => {
+  const left: Left[] = [];
+  for (const installed of installedPackages(command)) {
+    const name = installed.name;
+    const cuda = CUDA_TOOLKIT.test(name);
+    if (cuda || COMPILER.test(name) || DEV_PACKAGE.test(name)) {
+      left.push({ name, range: installed.word.range, cuda });
+    }
+  }
+  return { compiles: compiles(command), removed: removedNames(command), left };
+});
+
 function isCudaDevelBase(stage: Stage): boolean {
   const image = stage.base.image;
   return image !== undefined && /(^|\/)nvidia\/cuda$/.test(image.repository) && /(^|-)devel(-|$)/.test(image.tag ?? '');
@@ -74,23 +95,19 @@ export default defineRule({
     const left: Left[] = [];
     const removed = new Set<string>();
     let builds = false;
+    const toolsOf = TOOLS_BY_COMMAND.reader(recipe);
     for (const stage of chain) {
       for (const step of stage.steps) {
         if (step.kind !== 'run' || /^%setup$/i.test(step.keyword)) {
           continue;
         }
         for (const command of step.script.commands) {
-          builds ||= compiles(command);
-          for (const name of removedNames(command)) {
+          const tools = toolsOf(command);
+          builds ||= tools.compiles;
+          for (const name of tools.removed) {
             removed.add(name);
           }
-          for (const installed of installedPackages(command)) {
-            const name = installed.name;
-            const cuda = CUDA_TOOLKIT.test(name);
-            if (cuda || COMPILER.test(name) || DEV_PACKAGE.test(name)) {
-              left.push({ name, range: installed.word.range, cuda });
-            }
-          }
+          left.push(...tools.left);
         }
       }
     }
