@@ -88,6 +88,7 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
 
   const syntaxCheck = format === 'dockerfile' && config.syntaxValidation;
   const syntaxSkip = syntaxCheck ? syntaxCheckSkipReason(text) : undefined;
+  options.memo?.admit(text);
   const { recipe, syntaxTree } = parseForLint(text, format, options.model, syntaxCheck && syntaxSkip === undefined, options.memo);
   const facts = factsOf(recipe);
   facts.scriptInputs = options.scripts;
