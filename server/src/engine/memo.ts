@@ -5,20 +5,27 @@ import { DefinitionParseMemo } from '../recipe/definition-memo';
 import { DockerfileParseMemo } from '../recipe/dockerfile-memo';
 import type { StepFindingsMemo } from './stepMemo';
 import { SyntaxMemo } from './syntaxMemo';
+import { commonPrefixLength, commonSuffixLength } from '../recipe/text';
 
 /**
- * How much text a memo's parts may keep alive, in characters, counted as the texts linted since they were last emptied:
- * at least this much, or `MIN_LINTS_KEPT` times the text's length. The model objects a lint reuses hold slices of the
- * text they were parsed from (V8 keeps a substring's whole text), so edits at many places keep many versions of the
- * text: typing at random lines of the 4,000-line Dockerfile grew the heap by ~0.37 MB a keystroke.
+ * How much text a memo's parts may keep alive, in characters: at least this much, or `MIN_LINTS_KEPT` times the text's
+ * length. The model objects a lint reuses hold slices of the text they were parsed from (V8 keeps a substring's whole
+ * text), so edits at many places keep many versions of the text alive: typing at random lines of the 4,000-line
+ * Dockerfile grew the heap by ~0.37 MB a keystroke. Each lint counts its text's length against it, a lint that only
+ * changed the line the previous one changed an eighth of it: the next edit there parses that part again, so typing in
+ * one place keeps one version (measured flat), and the bound still holds within eight times.
  */
 export const KEPT_TEXT_CHARS = 4 * 1024 * 1024;
 export const MIN_LINTS_KEPT = 4;
+export const SAME_LINE_SHARE = 8;
 
 /** Per document: pass the same LintMemo to every lint of one document, never to another document's. */
 export class LintMemo {
   /** The characters of the texts linted since the parts were last emptied (`admit`). */
   private textSinceEmptied = 0;
+  /** The previous lint's text, and where the line it changed starts in it when it changed one line only (else -1). */
+  private previousText?: string;
+  private previousLineStart = -1;
 
   /** The previous Dockerfile parse (recipe/dockerfile-memo.ts). */
   parse?: DockerfileParseMemo;
@@ -36,7 +43,9 @@ export class LintMemo {
    * then reuses nothing) when keeping them would keep more text alive than `KEPT_TEXT_CHARS` allows.
    */
   admit(text: string): void {
-    if (this.textSinceEmptied + text.length > Math.max(KEPT_TEXT_CHARS, MIN_LINTS_KEPT * text.length)) {
+    const lineStart = this.changedLineStart(text);
+    const counted = lineStart >= 0 && lineStart === this.previousLineStart ? Math.ceil(text.length / SAME_LINE_SHARE) : text.length;
+    if (this.textSinceEmptied + counted > Math.max(KEPT_TEXT_CHARS, MIN_LINTS_KEPT * text.length)) {
       this.parse = undefined;
       this.definitionParse = undefined;
       this.steps = undefined;
@@ -44,8 +53,34 @@ export class LintMemo {
       this.syntax = undefined;
       this.textSinceEmptied = 0;
     }
-    this.textSinceEmptied += text.length;
+    this.textSinceEmptied += counted;
+    this.previousText = text;
+    this.previousLineStart = lineStart;
   }
+
+  /** Where the line `text` changed against the previous text starts, when the change is within that line; else -1. */
+  private changedLineStart(text: string): number {
+    const previous = this.previousText;
+    if (previous === undefined || previous === text) {
+      return -1;
+    }
+    const prefix = commonPrefixLength(previous, text);
+    const suffix = commonSuffixLength(previous, text, prefix);
+    if (hasLineBreak(previous, prefix, previous.length - suffix) || hasLineBreak(text, prefix, text.length - suffix)) {
+      return -1;
+    }
+    return prefix === 0 ? 0 : Math.max(text.lastIndexOf('\n', prefix - 1), text.lastIndexOf('\r', prefix - 1)) + 1;
+  }
+}
+
+function hasLineBreak(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x0a || code === 0x0d) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** The document's parse memo, made on first use. */

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultConfig } from '../../../server/src/engine/config';
 import { lint } from '../../../server/src/engine/lint';
-import { KEPT_TEXT_CHARS, LintMemo, MIN_LINTS_KEPT } from '../../../server/src/engine/memo';
+import { KEPT_TEXT_CHARS, LintMemo, MIN_LINTS_KEPT, SAME_LINE_SHARE } from '../../../server/src/engine/memo';
 import { allRules } from '../../../server/src/rules/index';
 
 const config = defaultConfig();
@@ -33,6 +33,40 @@ test('the parts are emptied when the texts linted since they were last emptied p
       assert.equal(memo.steps, undefined, `round ${round} (${length} characters): the next lint empties them`);
     }
   }
+});
+
+test('typing in one line counts an eighth of the text: the parts are kept eight times as long', () => {
+  const line = 'RUN make -j8 install\n';
+  const before = line.repeat(30_000);
+  const after = line.repeat(30_000);
+  const length = before.length + after.length + 40;
+  const kept = Math.floor(Math.max(KEPT_TEXT_CHARS, MIN_LINTS_KEPT * length) / length);
+  const memo = new LintMemo();
+  let typed = '';
+  let emptiedAt = -1;
+  for (let i = 1; emptiedAt < 0 && i <= (kept + 2) * SAME_LINE_SHARE; i++) {
+    typed += 'x';
+    memo.admit(`${before}RUN echo ${typed}\n${after}`);
+    if (i > 1 && memo.steps === undefined) {
+      emptiedAt = i;
+    }
+    memo.steps ??= { filled: true } as never;
+  }
+  // The first text and the second (its line is not the previous change's) count whole, every later one an eighth.
+  const expected = 2 + Math.ceil((kept - 2) * SAME_LINE_SHARE);
+  assert.ok(Math.abs(emptiedAt - expected) <= 1, `emptied at lint ${emptiedAt}, expected about ${expected} (${kept} whole texts kept)`);
+  // Line breaks typed and removed in one place count whole.
+  const counting = new LintMemo();
+  const text = `${before}RUN echo\n${after}`;
+  const broken = `${before}RUN echo\n\n${after}`;
+  counting.admit(text);
+  let emptied = 0;
+  for (let i = 0; i < kept; i++) {
+    counting.steps ??= { filled: true } as never;
+    counting.admit(i % 2 === 0 ? broken : text);
+    emptied += counting.steps === undefined ? 1 : 0;
+  }
+  assert.equal(emptied, 1, `line breaks typed and removed: emptied once in ${kept + 1} lints`);
 });
 
 test('a Dockerfile and a definition file typed into at many places: the lint that empties the memo equals a fresh one', () => {
