@@ -48,6 +48,12 @@ export class Random {
   }
 }
 
+/** `Random`'s numbers in [0, 1) as a function: the same sequence for the same seed. */
+export function seededNumbers(seed: number): () => number {
+  const random = new Random(seed);
+  return () => random.next();
+}
+
 /** The seed of case `index` of a run: cases are independent of each other. */
 export function caseSeed(seed: number, index: number): number {
   return createHash('sha256').update(`${seed}:${index}`).digest().readUInt32LE(0);

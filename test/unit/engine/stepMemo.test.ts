@@ -12,6 +12,7 @@ import type { ResolvedConfig } from '../../../server/src/engine/types';
 import type { RecipeFormat } from '../../../server/src/recipe/model';
 import { allRules } from '../../../server/src/rules/index';
 import { TEST_TODAY } from '../ruleRunner';
+import { seededNumbers } from '../../fuzz/fuzzer';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const CORPUS = resolve(ROOT, '../shared/corpus');
@@ -21,16 +22,6 @@ function listFiles(dir: string): string[] {
     const path = join(dir, entry.name);
     return entry.isDirectory() ? listFiles(path) : entry.isFile() ? [path] : [];
   });
-}
-
-/** A small seeded generator (mulberry32): the same edits on every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SNIPPETS = [
@@ -59,7 +50,7 @@ const publicLumi = mergeConfig(base, parseConfigText('publish: public\nsite: lum
 test('a lint with the memo = a lint without it, through random edits of corpus recipes and rule fixtures', () => {
   const fixtures = listFiles(join(ROOT, 'test/fixtures/rules')).filter((file) => /(\.def|Dockerfile)$/.test(file) && !file.includes('fixed'));
   const corpus = existsSync(CORPUS) ? [...listFiles(join(CORPUS, 'dockerfile')), ...listFiles(join(CORPUS, 'singularity'))].filter((_, i) => i % 6 === 0) : [];
-  const next = random(11);
+  const next = seededNumbers(11);
   const differences: string[] = [];
   let lints = 0;
   for (const file of [...fixtures, ...corpus]) {
