@@ -1,12 +1,11 @@
 // Seeded random edits of definition files, and the texts they are made to: every corpus definition file and the bench's
 // 4,000-line one (recipe/definition-memo.ts and the facts kept per command are tested over them).
 import type { TestContext } from 'node:test';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Random } from '../../fuzz/fuzzer';
+import { corpusTexts } from '../corpusDockerfiles';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const CORPUS = join(ROOT, '../shared/corpus/singularity');
 
 /** Characters typed into a line: words, quotes, substitutions, groups, heredoc and comment marks, escapes, line breaks, sections. */
 const TYPED = ['a', 'Z', '0', ' ', '\t', '-', '=', '$', '$(', '(', ')', '{', '}', '`', '"', "'", '<<', '<', '#', '\\', '&', '|', ';', ';;', '%', '\n', '\r\n', '\\\n', '&&\n'];
@@ -88,19 +87,9 @@ export function edit(text: string, random: Random): string {
   return lines.join('\n');
 }
 
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((entry) => {
-    const path = join(dir, entry);
-    return statSync(path).isDirectory() ? files(path) : [path];
-  });
-}
-
+/** The text of every corpus definition file (`corpusTexts`). */
 export function corpusDefinitionTexts(t: TestContext): string[] {
-  if (!existsSync(CORPUS)) {
-    t.diagnostic(`corpus not found at ${CORPUS}: edge cases only`);
-    return [];
-  }
-  return files(CORPUS).map((path) => readFileSync(path, 'utf8'));
+  return corpusTexts(t, 'singularity');
 }
 
 export async function bigDefinition(t: TestContext): Promise<string | undefined> {
