@@ -2,7 +2,8 @@
 // offered only where the result is plainly the old script followed by the new command.
 import type { Fix } from '../../engine/rule';
 import { insert, safeFix } from '../../engine/fixBuilder';
-import type { Recipe } from '../../recipe/model';
+import { factsOf } from '../../recipe/facts';
+import type { Recipe, RunStep } from '../../recipe/model';
 import { splitShell } from '../../recipe/shell';
 import { LineIndex } from '../../recipe/text';
 import { effectiveName } from './commands';
@@ -42,10 +43,32 @@ export function appendToLayer(recipe: Recipe, layer: Layer, command: string, tit
   } else {
     appended = ` && ${command}`;
   }
-  if (!readsAsCommandOfItsOwn(recipe, text, appended)) {
+  const reads = factsOf(recipe).stepsReused ? readsKept(recipe, step, text, appended) : readsAsCommandOfItsOwn(recipe, text, appended);
+  if (!reads) {
     return undefined;
   }
   return safeFix(title, insert(lineIndexOf(recipe).positionAt(end), appended));
+}
+
+/**
+ * Kept per step in a lint with a memo, by the appended command: the answer depends on the step's script text, the
+ * command and the escape character alone (a step the parse memo reused has its text and escape character).
+ */
+const readsByStep = new WeakMap<RunStep, Map<string, boolean>>();
+
+function readsKept(recipe: Recipe, step: RunStep, text: string, appended: string): boolean {
+  let answers = readsByStep.get(step);
+  if (answers === undefined) {
+    answers = new Map();
+    readsByStep.set(step, answers);
+  }
+  const key = `${recipe.escapeChar}${appended}`;
+  let reads = answers.get(key);
+  if (reads === undefined) {
+    reads = readsAsCommandOfItsOwn(recipe, text, appended);
+    answers.set(key, reads);
+  }
+  return reads;
 }
 
 /**
