@@ -8,7 +8,7 @@ import type { Recipe, RunStep, ShellCommand, Stage, Word } from '../../recipe/mo
 import { resolveVariable } from '../../recipe/query';
 import { appendToLayer } from '../util/append-command';
 import { effectiveName, effectiveWords, isPipCommand } from '../util/commands';
-import { mountedOver, shippedLayers, type Layer, type LayerCommand } from '../util/layers';
+import { LayerTable, mountedOver, shippedLayers, type Layer, type LayerCommand } from '../util/layers';
 import { baseName, lineIndexOf, offsetOf } from '../util/source';
 import docs from './clean-package-caches.md';
 
@@ -82,8 +82,11 @@ function isAptCommand(command: ShellCommand): boolean {
 class AptListsNeeds {
   private readonly lastRuns = new Map<Stage, number>();
   private builtOnByNeedingStage?: Set<Stage>;
+  private readonly needsLists: (step: RunStep) => boolean;
 
-  constructor(private readonly recipe: Recipe) {}
+  constructor(private readonly recipe: Recipe) {
+    this.needsLists = factsOf(recipe).stepsReused ? keptRunNeedsLists : (step) => runNeedsLists(step.script.commands);
+  }
 
   /** True when a later RUN of the layer's stage, or any RUN of a stage built on it (`FROM <stage>`, directly or not), uses apt before its own `apt-get update`. */
   laterRunsNeedLists(layer: Layer): boolean {
@@ -97,7 +100,7 @@ class AptListsNeeds {
     if (last === undefined) {
       last = -1;
       for (const other of stage.steps) {
-        if (other.kind === 'run' && runNeedsLists(other.script.commands)) {
+        if (other.kind === 'run' && this.needsLists(other)) {
           last = Math.max(last, other.range.start.line);
         }
       }
@@ -141,6 +144,18 @@ function runNeedsLists(commands: readonly ShellCommand[]): boolean {
   return false;
 }
 
+/** Kept per step in a lint with a memo: it depends on the step's commands alone. */
+const needsListsByStep = new WeakMap<RunStep, boolean>();
+
+function keptRunNeedsLists(step: RunStep): boolean {
+  let needs = needsListsByStep.get(step);
+  if (needs === undefined) {
+    needs = runNeedsLists(step.script.commands);
+    needsListsByStep.set(step, needs);
+  }
+  return needs;
+}
+
 /** The manager itself is the command run (no `sudo`/`env` around it): the appended cleanup then runs with the same rights. */
 function runsDirectly(command: ShellCommand): boolean {
   return command.words.length > 0 && effectiveWords(command)[0] === command.words[0];
@@ -158,18 +173,35 @@ function installsWithApt({ command }: LayerCommand): boolean {
   return APT.has(effectiveName(command)) && APT_INSTALLS.has(subcommandValue(effectiveWords(command), APT_WITH_VALUE));
 }
 
-function aptFinding(recipe: Recipe, layer: Layer, report: Reporter, listsNeeds: AptListsNeeds): void {
+/** A layer's first command that fetches (index -1: none) and whether a later command of the layer cleans up after it. */
+interface FetchScan {
+  index: number;
+  cleaned: boolean;
+  /** apt: whether a later command installs (when not cleaned). */
+  installs?: boolean;
+}
+
+const NO_FETCH: FetchScan = { index: -1, cleaned: false };
+
+const APT_SCANS = new LayerTable<FetchScan>((layer) => {
   const index = layer.commands.findIndex(isAptUpdate);
+  if (index < 0) {
+    return NO_FETCH;
+  }
+  const rest = after(layer, index);
+  const cleaned = rest.some(cleansAptLists);
+  return { index, cleaned, installs: !cleaned && rest.some(installsWithApt) };
+});
+
+function aptFinding(recipe: Recipe, layer: Layer, report: Reporter, listsNeeds: AptListsNeeds, scan: FetchScan): void {
+  const { index, cleaned, installs } = scan;
   if (index < 0) {
     return;
   }
   const { command, step } = layer.commands[index];
-  const rest = after(layer, index);
-  const cleaned = rest.some(cleansAptLists);
   if (cleaned || mountedOver(step, APT_LISTS)) {
     return;
   }
-  const installs = rest.some(installsWithApt);
   const fix =
     installs && runsDirectly(command) && (recipe.format === 'apptainer' || !listsNeeds.laterRunsNeedLists(layer))
       ? appendToLayer(recipe, layer, `rm -rf ${APT_LISTS}/*`, `Remove the apt lists at the end of this ${layer.steps[0].keyword}`)
@@ -203,13 +235,16 @@ function cleansRpmCaches({ command }: LayerCommand): boolean {
   return false;
 }
 
-function rpmFinding(recipe: Recipe, layer: Layer, report: Reporter): void {
+const RPM_SCANS = new LayerTable<FetchScan>((layer) => {
   const index = layer.commands.findIndex(isRpmFetch);
+  return index < 0 ? NO_FETCH : { index, cleaned: after(layer, index).some(cleansRpmCaches) };
+});
+
+function rpmFinding(recipe: Recipe, layer: Layer, report: Reporter, { index, cleaned }: FetchScan): void {
   if (index < 0) {
     return;
   }
   const { command, step } = layer.commands[index];
-  const cleaned = after(layer, index).some(cleansRpmCaches);
   // A cache mount named for dnf/yum, or a bind-mounted dnf.conf (which may move the cache there), keeps it out.
   const mounted = step.flags.some((flag) => {
     const value = flag.value?.value ?? '';
@@ -260,8 +295,8 @@ function pipCacheMarks(layer: Layer): PipCacheMarks {
   return { firstExport, lastCleanup };
 }
 
-/** Whether pip's cache is off for this command: option, variable on the command, exported earlier, or ENV. */
-function pipCacheOff(recipe: Recipe, layer: Layer, index: number, marks: PipCacheMarks): boolean {
+/** Whether the layer turns pip's cache off for this command: option, variable on the command, exported earlier, or a mount (ENV aside). */
+function pipCacheOffInLayer(layer: Layer, index: number, marks: PipCacheMarks): boolean {
   const { command, step } = layer.commands[index];
   const words = effectiveWords(command);
   if (words.some((word) => word.value.startsWith('--no-cache') || word.value === '--cache-dir' || word.value.startsWith('--cache-dir='))) {
@@ -270,7 +305,7 @@ function pipCacheOff(recipe: Recipe, layer: Layer, index: number, marks: PipCach
   if (command.assignments.some((word) => PIP_NO_CACHE_DIR.test(word.value)) || command.words.some((word) => PIP_NO_CACHE_DIR.test(word.value))) {
     return true;
   }
-  if (marks.firstExport < index || resolveVariable(recipe, layer.stage, 'PIP_NO_CACHE_DIR', step.range.start.line) !== undefined) {
+  if (marks.firstExport < index) {
     return true;
   }
   return mountedOver(step, '/root/.cache/pip') || step.flags.some((flag) => flag.name === 'mount' && /target=[^,]*\.cache/.test(flag.value?.value ?? ''));
@@ -304,8 +339,18 @@ function pipPackages(words: readonly Word[]): string[] | undefined {
   return names;
 }
 
-function pipFindings(recipe: Recipe, layer: Layer, report: Reporter): void {
+/** A `pip install` of a layer that leaves pip's cache unless an ENV or ARG turns it off: what the layer itself says. */
+interface PipInstall {
+  index: number;
+  install: Word;
+  packages: string[] | undefined;
+}
+
+const NO_PIP_INSTALLS: readonly PipInstall[] = [];
+
+const PIP_INSTALLS = new LayerTable<readonly PipInstall[]>((layer) => {
   let marks: PipCacheMarks | undefined;
+  const found: PipInstall[] = [];
   layer.commands.forEach(({ command }, index) => {
     if (!isPipCommand(command)) {
       return;
@@ -313,7 +358,7 @@ function pipFindings(recipe: Recipe, layer: Layer, report: Reporter): void {
     const words = effectiveWords(command);
     const install = words.find((word) => word.value === 'install');
     marks ??= pipCacheMarks(layer);
-    if (install === undefined || pipCacheOff(recipe, layer, index, marks)) {
+    if (install === undefined || pipCacheOffInLayer(layer, index, marks)) {
       return;
     }
     const packages = pipPackages(words);
@@ -322,6 +367,17 @@ function pipFindings(recipe: Recipe, layer: Layer, report: Reporter): void {
     }
     if (marks.lastCleanup > index) {
       return;
+    }
+    found.push({ index, install, packages });
+  });
+  return found.length === 0 ? NO_PIP_INSTALLS : found;
+});
+
+function pipFindings(recipe: Recipe, layer: Layer, report: Reporter, installs: readonly PipInstall[]): void {
+  for (const { index, install, packages } of installs) {
+    const { command, step } = layer.commands[index];
+    if (resolveVariable(recipe, layer.stage, 'PIP_NO_CACHE_DIR', step.range.start.line) !== undefined) {
+      continue;
     }
     const heavy = packages?.map((name) => own(PIP_PACKAGE_WEIGHTS, name)).find((weight) => weight !== undefined);
     const at = offsetOf(recipe, install.range.end);
@@ -335,7 +391,7 @@ function pipFindings(recipe: Recipe, layer: Layer, report: Reporter): void {
       heavy && heavy.aboutMB > 500 ? 'info' : 'hint',
       fix,
     );
-  });
+  }
 }
 
 /** Whether a finding may start at this command (an apt, dnf/yum, conda/mamba or pip command). */
@@ -377,13 +433,16 @@ function isCondaPackagesPath(removed: string): boolean {
   return /\/pkgs$/.test(removed);
 }
 
-function condaFinding(recipe: Recipe, layer: Layer, report: Reporter): void {
+const CONDA_SCANS = new LayerTable<FetchScan>((layer) => {
   const index = layer.commands.findIndex(isCondaFetch);
+  return index < 0 ? NO_FETCH : { index, cleaned: after(layer, index).some(cleansCondaPackages) };
+});
+
+function condaFinding(recipe: Recipe, layer: Layer, report: Reporter, { index, cleaned }: FetchScan): void {
   if (index < 0) {
     return;
   }
   const { command, step } = layer.commands[index];
-  const cleaned = after(layer, index).some(cleansCondaPackages);
   if (cleaned || step.flags.some((flag) => flag.name === 'mount' && /target=[^,]*\/pkgs\/?(,|$)/.test(flag.value?.value ?? ''))) {
     return;
   }
@@ -433,14 +492,15 @@ export default defineRule({
     };
     const listsNeeds = new AptListsNeeds(recipe);
     const mayLeave = factsOf(recipe).stepsReused ? stepMayLeaveCache : (step: RunStep): boolean => step.script.commands.some(mayLeaveCache);
+    const [aptScan, rpmScan, pipInstalls, condaScan] = [APT_SCANS.reader(recipe), RPM_SCANS.reader(recipe), PIP_INSTALLS.reader(recipe), CONDA_SCANS.reader(recipe)];
     for (const layer of shippedLayers(recipe)) {
       if (!layer.steps.some(mayLeave)) {
         continue; // every finding starts at such a command of the layer
       }
-      aptFinding(recipe, layer, report, listsNeeds);
-      rpmFinding(recipe, layer, report);
-      pipFindings(recipe, layer, report);
-      condaFinding(recipe, layer, report);
+      aptFinding(recipe, layer, report, listsNeeds, aptScan(layer));
+      rpmFinding(recipe, layer, report, rpmScan(layer));
+      pipFindings(recipe, layer, report, pipInstalls(layer));
+      condaFinding(recipe, layer, report, condaScan(layer));
     }
   },
 });

@@ -56,6 +56,35 @@ export function shippedLayers(recipe: Recipe): Layer[] {
   return layers;
 }
 
+/**
+ * A fact of a layer that depends on nothing but its commands (and their steps' own fields), kept with the step of a
+ * Dockerfile's layer in a lint with a memo (RecipeFacts `stepsReused`: a step the parse memo reused keeps its script);
+ * computed otherwise (the CLI; a definition file's stage, whose sections are new objects on every lint).
+ */
+export class LayerTable<T> {
+  private readonly table = new WeakMap<RunStep, T>();
+
+  constructor(private readonly compute: (layer: Layer) => T) {}
+
+  /** How the recipe's lint gets the fact of a layer: from the table when its steps are reused, else computed. */
+  reader(recipe: Recipe): (layer: Layer) => T {
+    if (!factsOf(recipe).stepsReused) {
+      return this.compute;
+    }
+    return (layer) => {
+      if (layer.steps.length !== 1) {
+        return this.compute(layer);
+      }
+      let fact = this.table.get(layer.steps[0]);
+      if (fact === undefined) {
+        fact = this.compute(layer);
+        this.table.set(layer.steps[0], fact);
+      }
+      return fact;
+    };
+  }
+}
+
 /** True when a `RUN --mount` (cache, tmpfs or bind) on `path` or a directory above it keeps it out of the layer. */
 export function mountedOver(step: RunStep, path: string): boolean {
   return step.flags.some((flag) => {
