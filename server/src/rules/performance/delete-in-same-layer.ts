@@ -1,6 +1,7 @@
 // HPC-PERF-007: files downloaded or copied in one layer and deleted in a later one (the bytes stay in the image).
 import { defineRule, type RuleContext } from '../../engine/rule';
 import { CUDA_RUNFILE_WEIGHT } from '../../knowledge/image-weight';
+import { factsOf } from '../../recipe/facts';
 import type { CopyStep, RunStep, ShellCommand, Step, Word } from '../../recipe/model';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { baseName, finalStageChainInOrder } from '../util/source';
@@ -174,6 +175,7 @@ export default defineRule({
   check(context) {
     const { recipe } = context;
     const created: Created[] = [];
+    const keep = factsOf(recipe).stepsReused;
     let cwd = UNKNOWN_CWD;
     for (const stage of finalStageChainInOrder(recipe)) {
       for (const step of stage.steps) {
@@ -184,15 +186,19 @@ export default defineRule({
             created.push({ path, step, how: `\`${step.keyword.toUpperCase()}\`` });
           }
         } else if (step.kind === 'run' && !/^\s*\[/.test(step.script.text)) {
-          checkRun(context, created, step, cwd);
+          checkRun(context, created, step, keep ? keptPathEvents(step, cwd) : pathEvents(step, cwd));
         }
       }
     }
   },
 });
 
-/** Records what a RUN downloads and reports what its `rm` deletes of an earlier layer's files (`created` is updated). */
-function checkRun(context: RuleContext, created: Created[], step: RunStep, stepCwd: string): void {
+/** What a RUN does to paths, in order: the paths a command writes, or an `rm` operand with the path it removes. */
+type PathEvent = { created: string; how: string } | { operand: Word; removed: RemovedPath };
+
+/** The path events of a RUN starting in `stepCwd`: they depend on the step's commands and that directory alone (shared: never mutate). */
+function pathEvents(step: RunStep, stepCwd: string): readonly PathEvent[] {
+  const events: PathEvent[] = [];
   let here = stepCwd;
   for (const command of step.script.commands) {
     const name = effectiveName(command);
@@ -202,39 +208,65 @@ function checkRun(context: RuleContext, created: Created[], step: RunStep, stepC
       continue;
     }
     for (const path of downloaded(command, here)) {
-      created.push({ path, step, how: name === 'git' ? '`git clone`' : `\`${name}\`` });
+      events.push({ created: path, how: name === 'git' ? '`git clone`' : `\`${name}\`` });
     }
     if (name !== 'rm') {
       continue;
     }
     for (const operand of words.slice(1)) {
       const path = operand.value.startsWith('-') ? undefined : resolve(here, operand.value.replace(/\/+$/, ''));
-      if (path === undefined || path === '/' || path === UNKNOWN_CWD) {
+      if (path !== undefined && path !== '/' && path !== UNKNOWN_CWD) {
+        events.push({ operand, removed: removedPath(path) });
+      }
+    }
+  }
+  return events.length === 0 ? NO_EVENTS : events;
+}
+
+const NO_EVENTS: readonly PathEvent[] = [];
+
+/** Kept per step in a lint with a memo, with the directory they start in (a reused step keeps its commands, not its cwd). */
+const eventsByStep = new WeakMap<RunStep, { cwd: string; events: readonly PathEvent[] }>();
+
+function keptPathEvents(step: RunStep, stepCwd: string): readonly PathEvent[] {
+  const kept = eventsByStep.get(step);
+  if (kept !== undefined && kept.cwd === stepCwd) {
+    return kept.events;
+  }
+  const events = pathEvents(step, stepCwd);
+  eventsByStep.set(step, { cwd: stepCwd, events });
+  return events;
+}
+
+/** Records what a RUN downloads and reports what its `rm` deletes of an earlier layer's files (`created` is updated). */
+function checkRun(context: RuleContext, created: Created[], step: RunStep, events: readonly PathEvent[]): void {
+  for (const event of events) {
+    if ('created' in event) {
+      created.push({ path: event.created, step, how: event.how });
+      continue;
+    }
+    const { operand, removed } = event;
+    for (let i = created.length - 1; i >= 0; i--) {
+      const entry = created[i];
+      if (!covers(removed, entry.path)) {
         continue;
       }
-      const removed = removedPath(path);
-      for (let i = created.length - 1; i >= 0; i--) {
-        const entry = created[i];
-        if (!covers(removed, entry.path)) {
-          continue;
-        }
-        created.splice(i, 1);
-        if (entry.step === step) {
-          continue; // deleted in the layer that made it: nothing ships
-        }
-        const runfile = CUDA_RUNFILE.test(baseName(entry.path));
-        const weight = runfile ? `, about ${CUDA_RUNFILE_WEIGHT.aboutMB / 1000} GB for a CUDA runfile,` : '';
-        context.report({
-          range: operand.range,
-          message:
-            `\`rm ${operand.value}\` deletes in a later layer what ${entry.how} on line ${entry.step.range.start.line + 1} put in the image: the bytes stay in that layer${weight} and every node still pulls them. ` +
-            (entry.step.kind === 'copy'
-              ? 'Bind-mount it for the one `RUN` that needs it (`RUN --mount=type=bind,source=…,target=…`) or use it in a build stage.'
-              : `Delete it in the same \`RUN\` that downloads it.`),
-          severity: runfile ? 'info' : undefined,
-        });
-        break;
+      created.splice(i, 1);
+      if (entry.step === step) {
+        continue; // deleted in the layer that made it: nothing ships
       }
+      const runfile = CUDA_RUNFILE.test(baseName(entry.path));
+      const weight = runfile ? `, about ${CUDA_RUNFILE_WEIGHT.aboutMB / 1000} GB for a CUDA runfile,` : '';
+      context.report({
+        range: operand.range,
+        message:
+          `\`rm ${operand.value}\` deletes in a later layer what ${entry.how} on line ${entry.step.range.start.line + 1} put in the image: the bytes stay in that layer${weight} and every node still pulls them. ` +
+          (entry.step.kind === 'copy'
+            ? 'Bind-mount it for the one `RUN` that needs it (`RUN --mount=type=bind,source=…,target=…`) or use it in a build stage.'
+            : `Delete it in the same \`RUN\` that downloads it.`),
+        severity: runfile ? 'info' : undefined,
+      });
+      break;
     }
   }
 }
