@@ -1,6 +1,7 @@
 // HPC-CACHE-002: package-manager RUNs without BuildKit cache mounts.
 import { defineRule, type Fix } from '../../engine/rule';
 import { replace, unsafeFix } from '../../engine/fixBuilder';
+import { factsOf } from '../../recipe/facts';
 import type { Recipe, RunStep, ShellCommand, UserStep, Word } from '../../recipe/model';
 import { effectiveWords, isPipCommand } from '../util/commands';
 import { baseName, offsetOf, rangeOf } from '../util/source';
@@ -61,6 +62,31 @@ function managerOf(command: ShellCommand, asRoot: boolean): Manager | undefined 
   }
 }
 
+/** The package managers the step's commands download with, each once, in order (shared: never mutate). */
+function findManagers(step: RunStep, asRoot: boolean): readonly Manager[] {
+  const found: Manager[] = [];
+  for (const command of step.script.commands) {
+    const manager = managerOf(command, asRoot);
+    if (manager && !found.some((known) => known.label === manager.label)) {
+      found.push(manager);
+    }
+  }
+  return found;
+}
+
+/** Kept per step in a lint with a memo, as root and not: they depend on the step's commands alone. */
+const managersByStep = new WeakMap<RunStep, [asUser?: readonly Manager[], asRoot?: readonly Manager[]]>();
+
+function keptManagers(step: RunStep, asRoot: boolean): readonly Manager[] {
+  let kept = managersByStep.get(step);
+  if (kept === undefined) {
+    kept = [];
+    managersByStep.set(step, kept);
+  }
+  const at = asRoot ? 1 : 0;
+  return (kept[at] ??= findManagers(step, asRoot));
+}
+
 /** Whether a USER step switches to root (`root`, `0`, `root:group`); a bare USER counts as root. */
 function isRootUser(step: UserStep): boolean {
   return /^(root|0)(:|$)/.test(step.value?.value ?? 'root');
@@ -77,7 +103,7 @@ function optsIntoBuildKit(recipe: Recipe): boolean {
   return recipe.stages.some((stage) => stage.steps.some((step) => step.kind === 'run' && step.flags.some((flag) => flag.name === 'mount')));
 }
 
-function mountFix(recipe: Recipe, step: RunStep, managers: Manager[]): Fix | undefined {
+function mountFix(recipe: Recipe, step: RunStep, managers: readonly Manager[]): Fix | undefined {
   if (managers.some((manager) => manager.targets.length === 0)) {
     return undefined; // one manager's cache location is unknown: a partial fix would leave the finding
   }
@@ -103,6 +129,7 @@ export default defineRule({
     if (!optsIntoBuildKit(recipe)) {
       return;
     }
+    const managersOf = factsOf(recipe).stepsReused ? keptManagers : findManagers;
     for (const stage of recipe.stages) {
       // Root state at each step = the last USER before it (tracked in one pass instead of rescanning the stage).
       let rootUser = true;
@@ -114,13 +141,7 @@ export default defineRule({
           continue;
         }
         const asRoot = rootUser && stage.base.stageRef === undefined;
-        const found: Manager[] = [];
-        for (const command of step.script.commands) {
-          const manager = managerOf(command, asRoot);
-          if (manager && !found.some((known) => known.label === manager.label)) {
-            found.push(manager);
-          }
-        }
+        const found = managersOf(step, asRoot);
         if (found.length === 0) {
           continue;
         }
