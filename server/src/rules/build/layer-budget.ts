@@ -1,7 +1,8 @@
 // HPC-BUILD-001: too many layer-creating instructions in the image that ships.
 import { defineRule, type Fix, type TextEdit } from '../../engine/rule';
 import { fixOf, replace } from '../../engine/fixBuilder';
-import type { Recipe, RunStep, Stage, Step } from '../../recipe/model';
+import { factsOf } from '../../recipe/facts';
+import type { Range, Recipe, RunStep, Stage, Step } from '../../recipe/model';
 import { finalStageChainInOrder, offsetOf, rangeOf } from '../util/source';
 import docs from './layer-budget.md';
 
@@ -45,6 +46,25 @@ function isShellInstruction(step: Step): boolean {
   return step.keyword.toUpperCase() === 'SHELL';
 }
 
+/** How a step takes part in merging: not at all, or as a RUN that may join the next one or ends its group. */
+type Merging = 'no' | 'joins' | 'ends';
+
+function mergingOf(step: Step): Merging {
+  return !isMergeable(step) ? 'no' : changesState(step) ? 'ends' : 'joins';
+}
+
+/** Kept per step in a lint with a memo: it depends on the step's own fields alone. */
+const mergingByStep = new WeakMap<Step, Merging>();
+
+function keptMergingOf(step: Step): Merging {
+  let merging = mergingByStep.get(step);
+  if (merging === undefined) {
+    merging = mergingOf(step);
+    mergingByStep.set(step, merging);
+  }
+  return merging;
+}
+
 /** Keeps `current` in `groups` when it merges several RUNs; returns the next, empty group. */
 function closeGroup(groups: RunStep[][], current: RunStep[]): RunStep[] {
   if (current.length > 1) {
@@ -54,14 +74,16 @@ function closeGroup(groups: RunStep[][], current: RunStep[]): RunStep[] {
 }
 
 /** Groups of adjacent mergeable RUNs (no comment or other instruction between; a state-changing RUN ends its group). */
-export function mergeGroups(stage: Stage, commentLines: ReadonlySet<number>): RunStep[][] {
+export function mergeGroups(stage: Stage, commentLines: ReadonlySet<number>, merging: (step: Step) => Merging = mergingOf): RunStep[][] {
   if (stage.steps.some(isShellInstruction)) {
     return []; // a custom shell may not understand `&&`
   }
   const groups: RunStep[][] = [];
   let current: RunStep[] = [];
+  let previousEnds = false;
   for (const step of stage.steps) {
-    if (!isMergeable(step)) {
+    const merges = merging(step);
+    if (merges === 'no') {
       current = closeGroup(groups, current);
       continue;
     }
@@ -71,22 +93,43 @@ export function mergeGroups(stage: Stage, commentLines: ReadonlySet<number>): Ru
       for (let line = previous.range.end.line + 1; line < step.range.start.line; line++) {
         separated ||= commentLines.has(line);
       }
-      if (separated || changesState(previous)) {
+      if (separated || previousEnds) {
         current = closeGroup(groups, current);
       }
     }
-    current.push(step);
+    current.push(step as RunStep);
+    previousEnds = merges === 'ends';
   }
   closeGroup(groups, current);
   return groups;
 }
 
-function mergeEdits(recipe: Recipe, group: RunStep[]): TextEdit[] {
+/** What joining `step` to the RUN before it replaces: from the end of that one's script to the start of this one's. */
+function joinRange(recipe: Recipe, previous: RunStep, step: RunStep): Range {
+  return rangeOf(recipe, offsetOf(recipe, previous.script.range.end), offsetOf(recipe, step.script.range.start));
+}
+
+/**
+ * Kept per step in a lint with a memo, with the RUN before it: the range depends on the two steps' positions and on
+ * their lines, which steps the parse memo reused keep.
+ */
+const joinsByStep = new WeakMap<RunStep, { previous: RunStep; range: Range }>();
+
+function keptJoinRange(recipe: Recipe, previous: RunStep, step: RunStep): Range {
+  const kept = joinsByStep.get(step);
+  if (kept !== undefined && kept.previous === previous) {
+    return kept.range;
+  }
+  const range = joinRange(recipe, previous, step);
+  joinsByStep.set(step, { previous, range });
+  return range;
+}
+
+function mergeEdits(recipe: Recipe, group: RunStep[], keep: boolean): TextEdit[] {
   const edits: TextEdit[] = [];
   for (let i = 1; i < group.length; i++) {
-    const start = offsetOf(recipe, group[i - 1].script.range.end);
-    const end = offsetOf(recipe, group[i].script.range.start);
-    edits.push(replace(rangeOf(recipe, start, end), ` && ${recipe.escapeChar}\n    `));
+    const range = keep ? keptJoinRange(recipe, group[i - 1], group[i]) : joinRange(recipe, group[i - 1], group[i]);
+    edits.push(replace(range, ` && ${recipe.escapeChar}\n    `));
   }
   return edits;
 }
@@ -115,11 +158,12 @@ export default defineRule({
     const limit = failing ? errorAt : WARN_LAYERS;
     const step = layers[limit - 1];
     const commentLines = new Set(recipe.comments.map((comment) => comment.range.start.line));
-    const groups = chain.flatMap((stage) => mergeGroups(stage, commentLines));
+    const keep = factsOf(recipe).stepsReused;
+    const groups = chain.flatMap((stage) => mergeGroups(stage, commentLines, keep ? keptMergingOf : mergingOf));
     const saved = groups.reduce((sum, group) => sum + group.length - 1, 0);
     const fixes: Fix[] =
       saved > 0
-        ? [fixOf(`Merge adjacent RUN instructions (${groups.length} group${groups.length === 1 ? '' : 's'}, ${saved} fewer layers)`, 'safe', groups.flatMap((group) => mergeEdits(recipe, group)))]
+        ? [fixOf(`Merge adjacent RUN instructions (${groups.length} group${groups.length === 1 ? '' : 's'}, ${saved} fewer layers)`, 'safe', groups.flatMap((group) => mergeEdits(recipe, group, keep)))]
         : [];
     const stageNote = chain.length > 1 ? ` across the final stage and the ${chain.length - 1} stage${chain.length === 2 ? '' : 's'} it builds on` : ' in the final stage';
     const base = scratch ? '' : ' with the base image\'s own layer(s)';
