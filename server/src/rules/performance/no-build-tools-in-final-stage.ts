@@ -2,7 +2,8 @@
 import { defineRule, type Severity } from '../../engine/rule';
 import { CUDA_DEVEL_WEIGHT } from '../../knowledge/image-weight';
 import { CommandTable } from '../../recipe/command-table';
-import type { Range, ShellCommand, Stage, Word } from '../../recipe/model';
+import { factsOf } from '../../recipe/facts';
+import type { Range, RunStep, ShellCommand, Stage, Word } from '../../recipe/model';
 import { effectiveName, effectiveWords, installedPackages } from '../util/commands';
 import { finalStageChain } from '../util/source';
 import docs from './no-build-tools-in-final-stage.md';
@@ -70,6 +71,32 @@ const TOOLS_BY_COMMAND = new CommandTable<CommandTools>((command) => {
   return { compiles: compiles(command), removed: removedNames(command), left };
 });
 
+/** What a step's commands say together, in order (shared: never mutate). */
+function stepToolsOf(step: RunStep, toolsOf: (command: ShellCommand) => CommandTools): CommandTools {
+  let compiles = false;
+  const removed: string[] = [];
+  const left: Left[] = [];
+  for (const command of step.script.commands) {
+    const tools = toolsOf(command);
+    compiles ||= tools.compiles;
+    removed.push(...tools.removed);
+    left.push(...tools.left);
+  }
+  return { compiles, removed, left };
+}
+
+/** Kept per step in a Dockerfile's lint with a memo (a definition file's steps are new objects on every lint). */
+const toolsByStep = new WeakMap<RunStep, CommandTools>();
+
+function keptStepTools(step: RunStep, toolsOf: (command: ShellCommand) => CommandTools): CommandTools {
+  let tools = toolsByStep.get(step);
+  if (tools === undefined) {
+    tools = stepToolsOf(step, toolsOf);
+    toolsByStep.set(step, tools);
+  }
+  return tools;
+}
+
 function isCudaDevelBase(stage: Stage): boolean {
   const image = stage.base.image;
   return image !== undefined && /(^|\/)nvidia\/cuda$/.test(image.repository) && /(^|-)devel(-|$)/.test(image.tag ?? '');
@@ -96,18 +123,25 @@ export default defineRule({
     const removed = new Set<string>();
     let builds = false;
     const toolsOf = TOOLS_BY_COMMAND.reader(recipe);
+    const keep = factsOf(recipe).stepsReused;
+    const add = (tools: CommandTools): void => {
+      builds ||= tools.compiles;
+      for (const name of tools.removed) {
+        removed.add(name);
+      }
+      left.push(...tools.left);
+    };
     for (const stage of chain) {
       for (const step of stage.steps) {
         if (step.kind !== 'run' || /^%setup$/i.test(step.keyword)) {
           continue;
         }
+        if (keep) {
+          add(keptStepTools(step, toolsOf));
+          continue;
+        }
         for (const command of step.script.commands) {
-          const tools = toolsOf(command);
-          builds ||= tools.compiles;
-          for (const name of tools.removed) {
-            removed.add(name);
-          }
-          left.push(...tools.left);
+          add(toolsOf(command));
         }
       }
     }
