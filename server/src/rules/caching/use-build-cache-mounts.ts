@@ -74,18 +74,6 @@ function findManagers(step: RunStep, asRoot: boolean): readonly Manager[] {
   return found;
 }
 
-/** Kept per step in a lint with a memo, as root and not: they depend on the step's commands alone. */
-const managersByStep = new WeakMap<RunStep, [asUser?: readonly Manager[], asRoot?: readonly Manager[]]>();
-
-function keptManagers(step: RunStep, asRoot: boolean): readonly Manager[] {
-  let kept = managersByStep.get(step);
-  if (kept === undefined) {
-    kept = [];
-    managersByStep.set(step, kept);
-  }
-  const at = asRoot ? 1 : 0;
-  return (kept[at] ??= findManagers(step, asRoot));
-}
 
 /** Whether a USER step switches to root (`root`, `0`, `root:group`); a bare USER counts as root. */
 function isRootUser(step: UserStep): boolean {
@@ -113,6 +101,44 @@ function mountFix(recipe: Recipe, step: RunStep, managers: readonly Manager[]): 
   return unsafeFix('Add BuildKit cache mounts', replace(rangeOf(recipe, at, at), mounts));
 }
 
+/** The finding on a RUN, as it runs as root or not (shared: never mutate). */
+interface RunFinding {
+  message: string;
+  fixes: Fix[] | undefined;
+}
+
+const NO_FINDING: RunFinding = { message: '', fixes: undefined };
+
+function runFinding(recipe: Recipe, step: RunStep, asRoot: boolean): RunFinding {
+  if (step.flags.some((flag) => flag.name === 'mount' && /(^|,)type=cache(,|$)/.test(flag.value?.value ?? ''))) {
+    return NO_FINDING;
+  }
+  const found = findManagers(step, asRoot);
+  if (found.length === 0) {
+    return NO_FINDING;
+  }
+  const fix = mountFix(recipe, step, found);
+  return {
+    message: `${found.map((manager) => manager.label).join(', ')} downloads packages on every rebuild; a BuildKit cache mount (\`RUN --mount=type=cache,target=…\`) keeps them between builds without adding them to the image.`,
+    fixes: fix ? [fix] : undefined,
+  };
+}
+
+/**
+ * Kept per step in a lint with a memo, as root and not: it depends on the step's own fields alone (the fix's position
+ * is the end of its keyword, on its own line).
+ */
+const findingsByStep = new WeakMap<RunStep, [asUser?: RunFinding, asRoot?: RunFinding]>();
+
+function keptRunFinding(recipe: Recipe, step: RunStep, asRoot: boolean): RunFinding {
+  let kept = findingsByStep.get(step);
+  if (kept === undefined) {
+    kept = [];
+    findingsByStep.set(step, kept);
+  }
+  return (kept[asRoot ? 1 : 0] ??= runFinding(recipe, step, asRoot));
+}
+
 export default defineRule({
   meta: {
     code: 'HPC-CACHE-002',
@@ -129,7 +155,7 @@ export default defineRule({
     if (!optsIntoBuildKit(recipe)) {
       return;
     }
-    const managersOf = factsOf(recipe).stepsReused ? keptManagers : findManagers;
+    const findingOf = factsOf(recipe).stepsReused ? keptRunFinding : runFinding;
     for (const stage of recipe.stages) {
       // Root state at each step = the last USER before it (tracked in one pass instead of rescanning the stage).
       let rootUser = true;
@@ -137,20 +163,13 @@ export default defineRule({
         if (step.kind === 'user') {
           rootUser = isRootUser(step);
         }
-        if (step.kind !== 'run' || step.flags.some((flag) => flag.name === 'mount' && /(^|,)type=cache(,|$)/.test(flag.value?.value ?? ''))) {
+        if (step.kind !== 'run') {
           continue;
         }
-        const asRoot = rootUser && stage.base.stageRef === undefined;
-        const found = managersOf(step, asRoot);
-        if (found.length === 0) {
-          continue;
+        const finding = findingOf(recipe, step, rootUser && stage.base.stageRef === undefined);
+        if (finding !== NO_FINDING) {
+          context.report({ range: step.keywordRange, message: finding.message, fixes: finding.fixes });
         }
-        const fix = mountFix(recipe, step, found);
-        context.report({
-          range: step.keywordRange,
-          message: `${found.map((manager) => manager.label).join(', ')} downloads packages on every rebuild; a BuildKit cache mount (\`RUN --mount=type=cache,target=…\`) keeps them between builds without adding them to the image.`,
-          fixes: fix ? [fix] : undefined,
-        });
       }
     }
   },
