@@ -149,6 +149,11 @@ test('image-layer rules with the memo: a change above a reused step changes its 
     ['ARG PIP_NO_CACHE_DIR=1', 'FROM python:3.12', 'ARG PIP_NO_CACHE_DIR', 'RUN pip install numpy', 'RUN apt-get update && apt-get install -y gcc'],
     ['ARG PIP_NO_CACHE_DIR=1', 'FROM python:3.12', 'ARG A', 'RUN pip install numpy', 'RUN apt-get update && apt-get install -y gcc'],
   ]);
+  // HPC-PERF-006: one RUN, three fixes appending different commands.
+  assertVersions([
+    ['FROM ubuntu:22.04', 'ENV A=1', 'RUN apt-get update && apt-get install -y gcc && dnf install -y make && conda install -y numpy'],
+    ['FROM ubuntu:22.04', 'ENV B=1', 'RUN apt-get update && apt-get install -y gcc && dnf install -y make && conda install -y numpy'],
+  ]);
   // HPC-BUILD-001: a SHELL, a comment or a FROM changes the groups of reused RUNs and the count of layers.
   assertVersions([
     ['FROM ubuntu:22.04', ...RUNS],

@@ -15,6 +15,32 @@ const OPEN_END = /(?:[;&|\\(]|\bthen|\bdo|\belse|\bin)$/;
 
 /** The fix that runs `command` after everything else the layer runs; undefined where that is not plainly safe. */
 export function appendToLayer(recipe: Recipe, layer: Layer, command: string, title: string): Fix | undefined {
+  return factsOf(recipe).stepsReused && layer.steps.length === 1 ? keptAppend(recipe, layer, command, title) : appendFix(recipe, layer, command, title);
+}
+
+/**
+ * Kept per step in a lint with a memo, by escape character, command and title: the fix depends on nothing else (the
+ * step's script, its position and its lines, which a step the parse memo reused keeps). Shared: never mutate.
+ */
+const fixesByStep = new WeakMap<RunStep, Map<string, Fix | null>>();
+
+function keptAppend(recipe: Recipe, layer: Layer, command: string, title: string): Fix | undefined {
+  const step = layer.steps[0];
+  let fixes = fixesByStep.get(step);
+  if (fixes === undefined) {
+    fixes = new Map();
+    fixesByStep.set(step, fixes);
+  }
+  const key = `${recipe.escapeChar}\u0000${command}\u0000${title}`;
+  let fix = fixes.get(key);
+  if (fix === undefined) {
+    fix = appendFix(recipe, layer, command, title) ?? null;
+    fixes.set(key, fix);
+  }
+  return fix ?? undefined;
+}
+
+function appendFix(recipe: Recipe, layer: Layer, command: string, title: string): Fix | undefined {
   if (layer.steps.length !== 1 || layer.commands.some(({ command: each }) => effectiveName(each) === 'exit')) {
     return undefined;
   }
@@ -43,32 +69,10 @@ export function appendToLayer(recipe: Recipe, layer: Layer, command: string, tit
   } else {
     appended = ` && ${command}`;
   }
-  const reads = factsOf(recipe).stepsReused ? readsKept(recipe, step, text, appended) : readsAsCommandOfItsOwn(recipe, text, appended);
-  if (!reads) {
+  if (!readsAsCommandOfItsOwn(recipe, text, appended)) {
     return undefined;
   }
   return safeFix(title, insert(lineIndexOf(recipe).positionAt(end), appended));
-}
-
-/**
- * Kept per step in a lint with a memo, by the appended command: the answer depends on the step's script text, the
- * command and the escape character alone (a step the parse memo reused has its text and escape character).
- */
-const readsByStep = new WeakMap<RunStep, Map<string, boolean>>();
-
-function readsKept(recipe: Recipe, step: RunStep, text: string, appended: string): boolean {
-  let answers = readsByStep.get(step);
-  if (answers === undefined) {
-    answers = new Map();
-    readsByStep.set(step, answers);
-  }
-  const key = `${recipe.escapeChar}${appended}`;
-  let reads = answers.get(key);
-  if (reads === undefined) {
-    reads = readsAsCommandOfItsOwn(recipe, text, appended);
-    answers.set(key, reads);
-  }
-  return reads;
 }
 
 /**
