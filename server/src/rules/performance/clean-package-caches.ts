@@ -493,10 +493,8 @@ export default defineRule({
     const listsNeeds = new AptListsNeeds(recipe);
     const mayLeave = factsOf(recipe).stepsReused ? stepMayLeaveCache : (step: RunStep): boolean => step.script.commands.some(mayLeaveCache);
     const [aptScan, rpmScan, pipInstalls, condaScan] = [APT_SCANS.reader(recipe), RPM_SCANS.reader(recipe), PIP_INSTALLS.reader(recipe), CONDA_SCANS.reader(recipe)];
-    for (const layer of shippedLayers(recipe)) {
-      if (!layer.steps.some(mayLeave)) {
-        continue; // every finding starts at such a command of the layer
-      }
+    // Every finding starts at a command that may leave a cache.
+    for (const layer of shippedLayers(recipe, mayLeave)) {
       aptFinding(recipe, layer, report, listsNeeds, aptScan(layer));
       rpmFinding(recipe, layer, report, rpmScan(layer));
       pipFindings(recipe, layer, report, pipInstalls(layer));

@@ -37,20 +37,27 @@ function layerCommands(step: RunStep, keep: boolean): LayerCommand[] {
   return commands;
 }
 
-/** The layers of the stages that ship (the final stage and those it builds on), in recipe order. */
-export function shippedLayers(recipe: Recipe): Layer[] {
+const ANY_STEP = (): boolean => true;
+
+/**
+ * The layers of the stages that ship (the final stage and those it builds on), in recipe order; only those with a
+ * step `wanted` accepts (a rule's cheap test of whether a layer can concern it).
+ */
+export function shippedLayers(recipe: Recipe, wanted: (step: RunStep) => boolean = ANY_STEP): Layer[] {
   const layers: Layer[] = [];
   const keep = factsOf(recipe).stepsReused;
   for (const stage of finalStageChainInOrder(recipe)) {
-    const runs = stage.steps.filter(isBuildRun);
     if (recipe.format === 'apptainer') {
-      if (runs.length > 0) {
+      const runs = stage.steps.filter(isBuildRun);
+      if (runs.some(wanted)) {
         layers.push({ stage, steps: runs, commands: runs.flatMap((step) => layerCommands(step, false)) });
       }
       continue;
     }
-    for (const step of runs) {
-      layers.push({ stage, steps: [step], commands: layerCommands(step, keep) });
+    for (const step of stage.steps) {
+      if (isBuildRun(step) && wanted(step)) {
+        layers.push({ stage, steps: [step], commands: layerCommands(step, keep) });
+      }
     }
   }
   return layers;
