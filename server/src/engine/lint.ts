@@ -88,12 +88,12 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
 
   const syntaxCheck = format === 'dockerfile' && config.syntaxValidation;
   const syntaxSkip = syntaxCheck ? syntaxCheckSkipReason(text) : undefined;
-  options.memo?.admit(text);
-  const { recipe, syntaxTree } = parseForLint(text, format, options.model, syntaxCheck && syntaxSkip === undefined, options.memo);
+  const memo = options.memo?.admit(text) ? options.memo : undefined;
+  const { recipe, syntaxTree } = parseForLint(text, format, options.model, syntaxCheck && syntaxSkip === undefined, memo);
   const facts = factsOf(recipe);
   facts.scriptInputs = options.scripts;
-  facts.stepsReused = format === 'dockerfile' && options.memo !== undefined && options.model === undefined;
-  facts.commandsReused = format === 'apptainer' && options.memo !== undefined && options.model === undefined;
+  facts.stepsReused = format === 'dockerfile' && memo !== undefined && options.model === undefined;
+  facts.commandsReused = format === 'apptainer' && memo !== undefined && options.model === undefined;
   // A copied script's own model runs no scripts of its own: one level deep.
   const copied = options.model ? [] : copiedScriptsOrNone(facts);
   const overrides = new Overrides(config);
@@ -111,7 +111,7 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
   // and an array per rule and recipe were made for 70 rules on every recipe).
   const findings: Finding[] = [];
   const context: RuleContext = { recipe, facts, settings: config.settings, report: (finding) => findings.push(finding) };
-  const localRuns = options.memo && !options.model ? localRunsOf(context, options.rules, overrides, dispatch, options.memo) : undefined;
+  const localRuns = memo && !options.model ? localRunsOf(context, options.rules, overrides, dispatch, memo) : undefined;
   for (const rule of options.rules) {
     stopIfCancelled();
     const { meta } = rule;
@@ -169,7 +169,7 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
     diagnostics.push(skippedDiagnostic(syntaxSkip));
   } else if (syntaxCheck) {
     stopIfCancelled();
-    for (const found of validateDockerfile(text, options.validatorSettings, syntaxTree, options.memo && syntaxMemoOf(options.memo))) {
+    for (const found of validateDockerfile(text, options.validatorSettings, syntaxTree, memo && syntaxMemoOf(memo))) {
       const code = dockerfileUtilsCode(found.code as number | string | undefined);
       const name = code.slice(code.indexOf('/') + 1);
       const setting = overrides.forRule(code, name, 'syntax');
@@ -192,9 +192,9 @@ export function lint(text: string, options: EngineLintOptions): LintResult {
   const found = inScripts.length > 0 ? [...single, ...inScripts] : single;
   const kept = recipe.pragmas.length > 0 ? found.filter((d) => !suppressed(d, recipe, names)) : found;
   kept.sort(compareDiagnostics);
-  if (localRuns && options.memo) {
-    options.memo.steps = localRuns.steps.memo();
-    options.memo.commands = localRuns.commands?.memo();
+  if (localRuns && memo) {
+    memo.steps = localRuns.steps.memo();
+    memo.commands = localRuns.commands?.memo();
   }
   return { format, recipe, diagnostics: kept, wantedScripts: wantedScripts(copied) };
 }

@@ -40,22 +40,35 @@ export class LintMemo {
 
   /**
    * Called by the engine with each text it lints with this memo, before it reads the parts: empties them (that lint
-   * then reuses nothing) when keeping them would keep more text alive than `KEPT_TEXT_CHARS` allows.
+   * then reuses nothing) when keeping them would keep more text alive than `KEPT_TEXT_CHARS` allows. Returns whether
+   * the lint may use the memo: not for a text with a lone `\r`, where dockerfile-ast breaks lines that the model's
+   * LineIndex does not, so offsets found from positions point into other lines (the parts are emptied then too).
    */
-  admit(text: string): void {
+  admit(text: string): boolean {
+    if (hasLoneCarriageReturn(text)) {
+      this.empty();
+      this.previousText = undefined;
+      this.previousLineStart = -1;
+      return false;
+    }
     const lineStart = this.changedLineStart(text);
     const counted = lineStart >= 0 && lineStart === this.previousLineStart ? Math.ceil(text.length / SAME_LINE_SHARE) : text.length;
     if (this.textSinceEmptied + counted > Math.max(KEPT_TEXT_CHARS, MIN_LINTS_KEPT * text.length)) {
-      this.parse = undefined;
-      this.definitionParse = undefined;
-      this.steps = undefined;
-      this.commands = undefined;
-      this.syntax = undefined;
-      this.textSinceEmptied = 0;
+      this.empty();
     }
     this.textSinceEmptied += counted;
     this.previousText = text;
     this.previousLineStart = lineStart;
+    return true;
+  }
+
+  private empty(): void {
+    this.parse = undefined;
+    this.definitionParse = undefined;
+    this.steps = undefined;
+    this.commands = undefined;
+    this.syntax = undefined;
+    this.textSinceEmptied = 0;
   }
 
   /** Where the line `text` changed against the previous text starts, when the change is within that line; else -1. */
@@ -71,6 +84,10 @@ export class LintMemo {
     }
     return prefix === 0 ? 0 : Math.max(text.lastIndexOf('\n', prefix - 1), text.lastIndexOf('\r', prefix - 1)) + 1;
   }
+}
+
+function hasLoneCarriageReturn(text: string): boolean {
+  return text.includes('\r') && /\r(?!\n)/.test(text);
 }
 
 function hasLineBreak(text: string, start: number, end: number): boolean {

@@ -9,7 +9,7 @@
 // still reads the whole text: an edit may end or extend an instruction above or below it, open a heredoc...); each
 // one it finds is matched with the previous parse's instruction starting at the same position. Where a lone `\r`
 // breaks a line, dockerfile-ast's lines are not the LineIndex's: nothing is reused then.
-import type { Argument } from 'dockerfile-ast';
+import type { Argument, Instruction } from 'dockerfile-ast';
 import type { Position, Range, Step } from './model';
 import { commonPrefixLength, commonSuffixLength, type LineIndex } from './text';
 
@@ -43,6 +43,8 @@ interface PreviousParse {
   readonly escapeChar: string;
   readonly steps: RememberedSteps;
   readonly arguments?: { readonly entries: ArgumentsEntries; readonly document: LibraryDocument };
+  /** dockerfile-ast's instructions of its tree, when it kept one. */
+  readonly instructions?: RememberedInstructions;
 }
 
 /** The steps other than FROM of a parse, by start line: where the instruction starts and ends. */
@@ -60,6 +62,23 @@ class RememberedSteps {
   }
 }
 
+/** The instructions of a parse's dockerfile-ast tree, by start line: where each starts, its keyword ends and it ends. */
+class RememberedInstructions {
+  readonly starts: Int32Array;
+  readonly keywordEnds: Int32Array;
+  readonly ends: Int32Array;
+  readonly characters: Int32Array;
+  readonly instructions: (Instruction | undefined)[];
+
+  constructor(lineCount: number) {
+    this.starts = new Int32Array(lineCount);
+    this.keywordEnds = new Int32Array(lineCount);
+    this.ends = new Int32Array(lineCount);
+    this.characters = new Int32Array(lineCount);
+    this.instructions = new Array<Instruction | undefined>(lineCount).fill(undefined);
+  }
+}
+
 /**
  * What one parse of a document leaves for the next parse of it. Holds only what that parse's recipe and syntax tree
  * hold (its text, its steps, its instructions' raw arguments) plus where each step starts and ends.
@@ -72,7 +91,7 @@ export class DockerfileParseMemo {
     const mode = `${keepTree ? 'tree' : 'no tree'}, ${plain ? 'plain' : 'library'}`;
     const previous = this.previous?.mode === mode && !hasLoneCarriageReturn(text) ? this.previous : undefined;
     this.previous = undefined;
-    return new ParseWithMemo(this, previous, text, index, mode);
+    return new ParseWithMemo(this, previous, text, index, mode, keepTree);
   }
 
   /** Called by the parse `begin` returned, when it succeeded. */
@@ -88,6 +107,7 @@ function hasLoneCarriageReturn(text: string): boolean {
 /** One parse of a document with the memo of the previous one. */
 export class ParseWithMemo {
   private readonly steps: RememberedSteps;
+  private readonly instructions: RememberedInstructions | undefined;
   /** The document of dockerfile-ast's tree: its first instruction's. */
   private document?: LibraryDocument;
   /** The texts of the previous parse and this one are the same in this many characters at their start, and at their end. */
@@ -100,8 +120,10 @@ export class ParseWithMemo {
     private readonly text: string,
     private readonly index: LineIndex,
     private readonly mode: string,
+    keepTree: boolean,
   ) {
     this.steps = new RememberedSteps(index.lineCount);
+    this.instructions = keepTree ? new RememberedInstructions(index.lineCount) : undefined;
     this.samePrefix = previous === undefined ? 0 : commonPrefixLength(previous.text, text);
     this.sameSuffix = previous === undefined ? 0 : commonSuffixLength(previous.text, text, this.samePrefix);
   }
@@ -145,6 +167,44 @@ export class ParseWithMemo {
   }
 
   /**
+   * The previous tree's instruction from `text[start, end)`, its keyword ending at `keywordEnd`, when its text, start
+   * and escape character are the same: it is to be adopted into this parse's tree (recipe/dockerfile-tree.ts).
+   */
+  previousInstruction(start: number, keywordEnd: number, end: number, escapeChar: string): Instruction | undefined {
+    const previous = this.previous;
+    const remembered = previous?.instructions;
+    if (previous === undefined || remembered === undefined || previous.escapeChar !== escapeChar) {
+      return undefined;
+    }
+    const { line, character } = this.index.positionAt(start);
+    const instruction = remembered.instructions[line];
+    const oldStart = remembered.starts[line];
+    if (
+      instruction === undefined ||
+      remembered.characters[line] !== character ||
+      remembered.ends[line] - oldStart !== end - start ||
+      remembered.keywordEnds[line] - oldStart !== keywordEnd - start
+    ) {
+      return undefined;
+    }
+    return this.unchanged(previous.text, oldStart, start, end - start) ? instruction : undefined;
+  }
+
+  /** Remembers an instruction of this parse's tree for the next parse. */
+  recordInstruction(instruction: Instruction, start: number, keywordEnd: number, end: number): void {
+    const remembered = this.instructions;
+    if (remembered === undefined) {
+      return;
+    }
+    const { line, character } = this.index.positionAt(start);
+    remembered.starts[line] = start;
+    remembered.keywordEnds[line] = keywordEnd;
+    remembered.ends[line] = end;
+    remembered.characters[line] = character;
+    remembered.instructions[line] = instruction;
+  }
+
+  /**
    * Before dockerfile-ast builds an instruction of the tree's `document` from `text[start, end)`: the raw arguments of
    * the previous parse's instructions starting where it starts, with the same text, go to `entries`.
    */
@@ -177,6 +237,7 @@ export class ParseWithMemo {
       escapeChar,
       steps: this.steps,
       ...(entries !== undefined && document !== undefined ? { arguments: { entries, document } } : {}),
+      ...(this.instructions !== undefined ? { instructions: this.instructions } : {}),
     });
   }
 }

@@ -30,6 +30,42 @@ export interface InstructionReader {
   read(keyword: string, start: number, keywordEnd: number, end: number, escapeChar: string): Instruction | undefined;
   /** Told before the library builds an instruction of `document` from `text[start, end)` (recipe/dockerfile-memo.ts). */
   willBuild?(document: object, start: number, end: number): void;
+  /**
+   * An instruction an earlier tree holds for the same text at the same place, adopted into this tree (`adoptInstruction`)
+   * instead of building it again, or undefined (recipe/dockerfile-memo.ts).
+   */
+  keptInstruction?(document: object, dockerfile: Dockerfile, start: number, keywordEnd: number, end: number, escapeChar: string): Instruction | undefined;
+  /** Told of every instruction of the tree, built or kept, with where it starts, its keyword ends and it ends. */
+  inTree?(instruction: Instruction, start: number, keywordEnd: number, end: number): void;
+}
+
+/** The fields of dockerfile-ast's objects that point at the document and the tree they belong to. */
+interface TreeOwned {
+  document: object;
+  dockerfile: Dockerfile;
+  /** An ARG's name and value, built with the instruction. */
+  property?: { document: object } | null;
+  /** An ENV's or LABEL's name/value pairs, once asked for. */
+  properties?: { document: object }[];
+}
+
+/**
+ * Moves an instruction of an earlier tree into `dockerfile`, whose `document` has the same text over the instruction's
+ * range at the same positions. Everything else it holds (ranges, the JSON strings and flags it read) depends only on
+ * that text, its positions and the escape character; what depends on the rest of the recipe (variables) it asks
+ * `dockerfile` for whenever asked.
+ */
+export function adoptInstruction(instruction: Instruction, document: object, dockerfile: Dockerfile): Instruction {
+  const owned = instruction as unknown as TreeOwned;
+  owned.document = document;
+  owned.dockerfile = dockerfile;
+  if (owned.property) {
+    owned.property.document = document;
+  }
+  for (const property of owned.properties ?? []) {
+    property.document = document;
+  }
+  return instruction;
 }
 
 /**
@@ -57,15 +93,24 @@ export function parseDockerfileTree(text: string, reader?: InstructionReader): D
     }
   };
   parser.createInstruction = function (this: ParserSteps, dockerfile, instruction, start, instructionEnd, end) {
-    if (readingArguments && !mayHoldHeredoc(start, end)) {
-      return WITHOUT_HEREDOCS;
+    if (readingArguments) {
+      if (!mayHoldHeredoc(start, end)) {
+        return WITHOUT_HEREDOCS;
+      }
+      reader?.willBuild?.(this.document, start, end);
+      return LIBRARY_STEPS.createInstruction.call(this, dockerfile, instruction, start, instructionEnd, end);
     }
-    const own = readingArguments ? undefined : reader?.read(instruction, start, instructionEnd, end, this.escapeChar);
+    const own = reader?.read(instruction, start, instructionEnd, end, this.escapeChar);
     if (own !== undefined) {
       return own;
     }
-    reader?.willBuild?.(this.document, start, end);
-    return LIBRARY_STEPS.createInstruction.call(this, dockerfile, instruction, start, instructionEnd, end);
+    let built = reader?.keptInstruction?.(this.document, dockerfile, start, instructionEnd, end, this.escapeChar);
+    if (built === undefined) {
+      reader?.willBuild?.(this.document, start, end);
+      built = LIBRARY_STEPS.createInstruction.call(this, dockerfile, instruction, start, instructionEnd, end);
+    }
+    reader?.inTree?.(built, start, instructionEnd, end);
+    return built;
   };
   parser.processHeredocs = function (this: ParserSteps, instruction, offset) {
     return instruction === WITHOUT_HEREDOCS ? offset : LIBRARY_STEPS.processHeredocs.call(this, instruction, offset);

@@ -31,7 +31,7 @@ import type {
 import { withLinearCommentPlacement } from './dockerfile-comments';
 import { ReusedInstruction, sameRange, type ArgumentsEntries, type ArgumentsEntry, type DockerfileParseMemo, type LibraryDocument, type ParseWithMemo } from './dockerfile-memo';
 import { equalsLowerCase, PlainInstruction, PlainInstructionReader } from './dockerfile-plain';
-import { parseDockerfileTree, type InstructionReader } from './dockerfile-tree';
+import { adoptInstruction, parseDockerfileTree, type InstructionReader } from './dockerfile-tree';
 import { factsOf } from './facts';
 import { EMPTY_LIST, finishedList } from './model';
 import { splitImageRef } from './image-ref';
@@ -234,6 +234,19 @@ class MemoizedInstructionReader implements InstructionReader {
     if (this.treeArguments !== undefined) {
       this.reuse.carryArguments(document as LibraryDocument, start, end, this.treeArguments);
     }
+  }
+
+  keptInstruction(document: object, dockerfile: Dockerfile, start: number, keywordEnd: number, end: number, escapeChar: string): Instruction | undefined {
+    const kept = this.treeArguments === undefined ? undefined : this.reuse.previousInstruction(start, keywordEnd, end, escapeChar);
+    if (kept === undefined) {
+      return undefined;
+    }
+    this.willBuild(document, start, end);
+    return adoptInstruction(kept, document, dockerfile);
+  }
+
+  inTree(instruction: Instruction, start: number, keywordEnd: number, end: number): void {
+    this.reuse.recordInstruction(instruction, start, keywordEnd, end);
   }
 }
 

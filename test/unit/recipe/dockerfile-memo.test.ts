@@ -138,6 +138,36 @@ test('a keystroke in a line reuses every other step; an Enter the steps above it
   }
 });
 
+test('a keystroke in a line keeps dockerfile-ast’s other instructions, moved into the new tree', () => {
+  const text = 'FROM a\nARG V=1\nENV E=2 F=3\nRUN echo 1\nRUN ["echo", "2"]\n';
+  const memo = new DockerfileParseMemo();
+  const before = parseDockerfileWithSyntaxTree(text, true, memo).syntaxTree?.dockerfile.getInstructions() ?? [];
+  (before[2] as unknown as { getProperties(): unknown[] }).getProperties(); // fills the ENV's cache of its pairs
+  const after = parseDockerfileWithSyntaxTree(text.replace('echo 1', 'echo 1x'), true, memo).syntaxTree;
+  assert.ok(after);
+  const instructions = after.dockerfile.getInstructions();
+  assert.deepEqual(
+    instructions.map((instruction, i) => instruction === before[i]),
+    [true, true, true, false, true],
+  );
+  interface Owned {
+    document: object;
+    dockerfile: object;
+    property?: { document: object } | null;
+    properties?: { document: object }[];
+  }
+  const document = (instructions[3] as unknown as Owned).document;
+  for (const instruction of instructions as unknown as Owned[]) {
+    assert.equal(instruction.document, document);
+    assert.equal(instruction.dockerfile, after.dockerfile);
+  }
+  assert.equal((instructions[1] as unknown as Owned).property?.document, document);
+  assert.deepEqual(
+    (instructions[2] as unknown as Owned).properties?.map((property) => property.document === document),
+    [true, true],
+  );
+});
+
 test('what an unchanged instruction’s step depends on besides its text and start: each change gives a fresh parse’s results', () => {
   // Lines the escape characters do not continue, whose words they change.
   const body = 'FROM a\nENV P=c:\\x Q=a`b R=1\nRUN echo c:\\x a`b "q\\"q" \nCOPY a`b c:\\d /\n';
@@ -163,9 +193,14 @@ test('what an unchanged instruction’s step depends on besides its text and sta
     ['FROM a\r\nRUN x\r\nRUN y\r\n', 'FROM a\r\nRUN x\r\nRUN yy\r\n'],
     ['FROM a\nRUN x\nRUN y\n', 'FROM a\rRUN x\nRUN y\n'],
     ['FROM a\rRUN x\nRUN y\n', 'FROM a\nRUN x\nRUN y\n'],
+    // A lone CR kept above a changed step: dockerfile-ast's lines below it are not the LineIndex's (no memo then).
+    ['FROM a\nCOPY a /b\rc\nCMD ["/init"]', 'FROM a\nCOPY a /b\rc\nCMD ["/ init"]'],
     // A BOM, an ONBUILD trigger, a comment and a pragma next to unchanged instructions.
     ['\uFEFFFROM a\nONBUILD RUN echo $V\nRUN x\n', 'FROM a\nONBUILD RUN echo $V\nRUN x\n'],
     ['FROM a\nRUN x\nRUN y\n', 'FROM a\nRUN x # hpclint ignore=HPC-PORT-001\nRUN y\n'],
+    // What a kept dockerfile-ast instruction asks its tree: the variables defined above it and in the global ARGs.
+    ['ARG V=1\nFROM a\nARG V\nCOPY $V /x\nENV W=$V\n', 'ARG X=1\nFROM a\nARG V\nCOPY $V /x\nENV W=$V\n'],
+    ['FROM a\nARG V\nENV W=${V:?}\nRUN echo $W\n', 'FROM a\nARG U\nENV W=${V:?}\nRUN echo $W\n'],
   ];
   for (const [before, after] of pairs) {
     const chains: Chains = { tree: new DockerfileParseMemo(), noTree: new DockerfileParseMemo(), lint: new LintMemo() };
