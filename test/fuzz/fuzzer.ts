@@ -54,6 +54,15 @@ export function seededNumbers(seed: number): () => number {
   return () => random.next();
 }
 
+/**
+ * A seeded test's fixed seed, or another one derived from it when `HPCLINT_FUZZ_SEED` is a non-zero integer: the
+ * memo-equivalence tests then try other random edits (a soak run; README, Testing).
+ */
+export function testSeed(seed: number): number {
+  const shift = Number(process.env.HPCLINT_FUZZ_SEED ?? 0);
+  return Number.isInteger(shift) && shift !== 0 ? caseSeed(seed, shift) : seed;
+}
+
 /** The seed of case `index` of a run: cases are independent of each other. */
 export function caseSeed(seed: number, index: number): number {
   return createHash('sha256').update(`${seed}:${index}`).digest().readUInt32LE(0);

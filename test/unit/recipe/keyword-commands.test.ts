@@ -12,7 +12,7 @@ import { RecipeFacts } from '../../../server/src/recipe/facts';
 import { keywordListNumber, keywordLists } from '../../../server/src/recipe/keyword-lists';
 import { mentions } from '../../../server/src/recipe/keywords';
 import { allRules } from '../../../server/src/rules/index';
-import { Random } from '../../fuzz/fuzzer';
+import { Random, testSeed } from '../../fuzz/fuzzer';
 import { bigDefinition, corpusDefinitionTexts, edit } from './definitionEdits';
 
 /** Strings at the edges of commands (separators, indentation, continuations, comments, heredocs) and common words. */
@@ -45,7 +45,7 @@ function registeredLists(texts: readonly string[]): (readonly string[])[] {
 }
 
 test('keyword lists answered command by command with the parse memo: corpus definition files, random edits', (t) => {
-  const random = new Random(41);
+  const random = new Random(testSeed(41));
   const texts = corpusDefinitionTexts(t);
   const lists = registeredLists(texts);
   for (const original of texts) {
@@ -66,7 +66,7 @@ test('keyword lists answered command by command: the 4,000-line definition file,
   if (big === undefined) {
     return;
   }
-  const random = new Random(43);
+  const random = new Random(testSeed(43));
   const lists = registeredLists([big]);
   const memo = new DefinitionParseMemo();
   const lintMemo = new LintMemo();
