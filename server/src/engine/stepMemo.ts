@@ -228,7 +228,7 @@ function sameUnit(remembered: Remembered, unit: LocalUnit, text: string): boolea
     remembered.character === unit.range.start.character &&
     remembered.kind === unit.kind &&
     remembered.text.length === unit.end - unit.start &&
-    text.startsWith(remembered.text, unit.start)
+    text.slice(unit.start, unit.end) === remembered.text
   );
 }
 

@@ -261,7 +261,7 @@ export class DefinitionParseWithMemo {
     const previous = this.previous!;
     const start = this.index.offsetAt(command.range.start);
     const length = this.index.offsetAt(command.range.end) - start;
-    return previous.index.offsetAt(candidate.range.end) - oldStart === length && this.text.startsWith(previous.text.substring(oldStart, oldStart + length), start);
+    return previous.index.offsetAt(candidate.range.end) - oldStart === length && this.text.slice(start, start + length) === previous.text.slice(oldStart, oldStart + length);
   }
 
   /** Hands this parse to the memo for the next one. */

@@ -137,7 +137,8 @@ export class ParseWithMemo {
     if (oldText.length - oldStart === fromEnd && fromEnd <= this.sameSuffix) {
       return true;
     }
-    return this.text.startsWith(oldText.substring(oldStart, oldStart + length), start);
+    const old = oldText.slice(oldStart, oldStart + length);
+    return this.text.slice(start, start + old.length) === old;
   }
 
   /** The previous parse's step of the instruction at `text[start, end)`, when its text, start and context are the same. */
