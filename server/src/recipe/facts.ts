@@ -308,10 +308,11 @@ export class RecipeFacts {
     if (commands.length === 1) {
       return this.runsShellC(commands[0]);
     }
-    let answer = this.shellCInLists.get(commands);
+    const lists = this.stepsReused ? shellCInKeptLists : this.shellCInLists;
+    let answer = lists.get(commands);
     if (answer === undefined) {
       answer = commands.some(this.runsShellC, this);
-      this.shellCInLists.set(commands, answer);
+      lists.set(commands, answer);
     }
     return answer;
   }
@@ -790,6 +791,12 @@ function splitShellCScript(recipe: Recipe, index: LineIndex, words: readonly Wor
   const quoted = body.text.length >= 2 && /^(["']).*\1$/s.test(body.text);
   return splitShell(recipe.text, quoted ? start + 1 : start, quoted ? end - 1 : end, index);
 }
+
+/**
+ * `hasShellCScripts` across the lints of a Dockerfile with a memo: a step the parse memo reused keeps its script's command
+ * list, and whether one of them runs `sh -c` with a script depends on their words and the text at their ranges alone.
+ */
+const shellCInKeptLists = new WeakMap<readonly ShellCommand[], boolean>();
 
 // ---------------------------------------------------------------- lines
 
