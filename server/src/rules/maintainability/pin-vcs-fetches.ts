@@ -1,6 +1,7 @@
 // HPC-MAINT-001: VCS fetches that take whatever the default branch holds at build time.
 import { defineRule, type Fix, type RuleContext } from '../../engine/rule';
 import { insert, replace, unsafeFix } from '../../engine/fixBuilder';
+import { CommandFilter } from '../../recipe/command-filter';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { flagValue, hasFlag, scriptsOfStage } from '../../recipe/query';
 import { quotedForCommand } from '../../recipe/shell';
@@ -72,6 +73,16 @@ function isPinningCommand(command: ShellCommand): boolean {
   return operands.length > 0 && operands[0].value !== '--' && !MOVING_REF.test(operands[0].value) && !operands[0].value.startsWith('.');
 }
 
+const PIP_NAMES = new Set(['uv', 'pipx', 'pip3', 'pip']);
+
+/** A git command, or one `checkPipAndGo` looks at: every other command leaves the rule's state as it is. */
+function mayFetchOrPin(command: ShellCommand): boolean {
+  const name = effectiveName(command);
+  return name === 'git' || name === 'go' || isPipCommand(command) || PIP_NAMES.has(name);
+}
+
+const FETCHES_OR_PINS = new CommandFilter(mayFetchOrPin);
+
 export default defineRule({
   meta: {
     code: 'HPC-MAINT-001',
@@ -86,10 +97,11 @@ export default defineRule({
   docs,
   check(context) {
     const { recipe } = context;
+    const fetchesOrPins = FETCHES_OR_PINS.reader(recipe);
     for (const stage of recipe.stages) {
       const commands = scriptsOfStage(recipe, stage)
         .filter((ref) => ref.step.kind === 'run')
-        .flatMap((ref) => ref.script.commands);
+        .flatMap((ref) => fetchesOrPins(ref.script));
       // Unpinned clones waiting for a later checkout; a pinning command pins the most recent one.
       const pending: (() => void)[] = [];
       for (const command of commands) {
@@ -148,7 +160,7 @@ export default defineRule({
 function checkPipAndGo(context: RuleContext, command: ShellCommand): void {
   const { recipe } = context;
   const words = effectiveWords(command);
-  if (isPipCommand(command) || ['uv', 'pipx', 'pip3', 'pip'].includes(effectiveName(command))) {
+  if (isPipCommand(command) || PIP_NAMES.has(effectiveName(command))) {
     for (const word of words) {
       const m = /git\+[a-z]+:\/\/([^\s"'#]*)/i.exec(word.value);
       if (!m) {

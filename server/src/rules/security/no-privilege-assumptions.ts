@@ -1,6 +1,7 @@
 // HPC-SEC-007: recipes that rely on privileges HPC runtimes do not grant (sudo, setuid, file capabilities, root user).
 import { own } from '../../engine/own';
 import { defineRule, type RuleContext } from '../../engine/rule';
+import { CommandFilter } from '../../recipe/command-filter';
 import type { ShellCommand, Word } from '../../recipe/model';
 import { allScripts, stepsOf } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
@@ -46,11 +47,12 @@ export default defineRule({
     // MPI/fabric/scheduler/CUDA stack. Elsewhere (a Kubernetes controller, a systemd demo) they work as meant: a note.
     let target: Target | undefined;
     const targetOf = (): Target => (target ??= recipe.format === 'apptainer' ? { hpc: true } : { hpc: hpcMarker(recipe, chain, { cuda: true }) !== undefined });
+    const checkedIn = CHECKED.reader(recipe);
     for (const { script, step, stage } of allScripts(recipe)) {
       if (!isShipped(recipe, stage) || step.kind !== 'run' || step.keyword.toLowerCase() === '%setup') {
         continue;
       }
-      for (const command of script.commands) {
+      for (const command of checkedIn(script)) {
         checkCommand(context, command, targetOf);
       }
     }
@@ -79,6 +81,21 @@ interface Target {
 }
 
 const OUTSIDE_HPC = ' Nothing in this recipe marks it as an HPC image (no MPI, fabric, scheduler or CUDA stack), so this matters only if it is run under Apptainer.';
+
+/** Names `checkCommand` looks further at, besides the package installers. */
+const CHECKED_NAMES = new Set(['chmod', 'setcap', 'echo', 'printf', 'tee']);
+
+/** A command `checkCommand` may report. */
+function isChecked(command: ShellCommand): boolean {
+  const words = effectiveWords(command);
+  if (words.length === 0) {
+    return false;
+  }
+  const name = baseName(words[0].value);
+  return CHECKED_NAMES.has(name) || own(INSTALLERS, name) !== undefined;
+}
+
+const CHECKED = new CommandFilter(isChecked);
 
 function checkCommand(context: RuleContext, command: ShellCommand, targetOf: () => Target): void {
   const words = effectiveWords(command);

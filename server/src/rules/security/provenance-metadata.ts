@@ -1,7 +1,8 @@
 // HPC-SEC-008: images without provenance labels / documentation, and recipes that delete the package database.
 import { defineRule, type RuleContext } from '../../engine/rule';
 import { insert, insertLinesAfter, unsafeFix } from '../../engine/fixBuilder';
-import type { Stage, Word } from '../../recipe/model';
+import { CommandFilter } from '../../recipe/command-filter';
+import type { ShellCommand, Stage, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
 import { baseName, finalStageChain, isShipped, lineIndexOf } from '../util/source';
@@ -33,18 +34,14 @@ export default defineRule({
     } else {
       checkSections(context, chain[0]);
     }
+    const removalsIn = PACKAGE_DATABASE_REMOVALS.reader(recipe);
     for (const { script, step, stage } of allScripts(recipe)) {
       if (!isShipped(recipe, stage) || step.kind !== 'run') {
         continue;
       }
-      for (const command of script.commands) {
-        const words = effectiveWords(command);
-        if (words.length === 0 || baseName(words[0].value) !== 'rm') {
-          continue;
-        }
-        for (const word of words.slice(1)) {
-          const path = word.value.replace(/\/\*$/, '').replace(/\/+$/, '');
-          if (PACKAGE_DB.test(path)) {
+      for (const command of removalsIn(script)) {
+        for (const word of effectiveWords(command).slice(1)) {
+          if (isPackageDatabase(word)) {
             context.report({
               range: word.range,
               severity: 'info',
@@ -56,6 +53,18 @@ export default defineRule({
     }
   },
 });
+
+function isPackageDatabase(word: Word): boolean {
+  return PACKAGE_DB.test(word.value.replace(/\/\*$/, '').replace(/\/+$/, ''));
+}
+
+/** `rm` of a package database. */
+function removesPackageDatabase(command: ShellCommand): boolean {
+  const words = effectiveWords(command);
+  return words.length > 0 && baseName(words[0].value) === 'rm' && words.slice(1).some(isPackageDatabase);
+}
+
+const PACKAGE_DATABASE_REMOVALS = new CommandFilter(removesPackageDatabase);
 
 function checkLabels(context: RuleContext, chain: readonly Stage[]): void {
   const { recipe } = context;

@@ -2,6 +2,7 @@
 import { defineRule, type Fix } from '../../engine/rule';
 import { remove, unsafeFix } from '../../engine/fixBuilder';
 import type { Recipe, ShellCommand, Stage, Step, Word } from '../../recipe/model';
+import { CommandFilter } from '../../recipe/command-filter';
 import { flagValue } from '../../recipe/query';
 import { effectiveWords, isPipCommand } from '../util/commands';
 import { baseName, finalStageChain, offsetOf, rangeOf } from '../util/source';
@@ -160,7 +161,7 @@ function commandHit(recipe: Recipe, command: ShellCommand, asRoot: boolean): Hit
   }
   const words = effectiveWords(command);
   const name = baseName(words[0]?.value ?? '');
-  if (!CONDA_NAMES.has(name) && !INSTALLING_NAMES.has(name) && !SHELLS.has(name) && !CONDA_INSTALLER.test(name) && !/^python[\d.]*$/.test(name)) {
+  if (!mayInstall(name)) {
     return undefined;
   }
   const values = words.map(wordValue);
@@ -201,6 +202,18 @@ function commandHit(recipe: Recipe, command: ShellCommand, asRoot: boolean): Hit
   return undefined;
 }
 
+/** A command name `commandHit` looks further at (besides pip). */
+function mayInstall(name: string): boolean {
+  return CONDA_NAMES.has(name) || INSTALLING_NAMES.has(name) || SHELLS.has(name) || CONDA_INSTALLER.test(name) || /^python[\d.]*$/.test(name);
+}
+
+/** A command `commandHit` may find something in, or one that moves `~` for the commands after it. */
+function mayMatter(command: ShellCommand): boolean {
+  return isPipCommand(command) || homeAssignment(command) !== undefined || mayInstall(baseName(effectiveWords(command)[0]?.value ?? ''));
+}
+
+const MAY_MATTER = new CommandFilter(mayMatter);
+
 function runsAsRoot(chain: readonly Stage[]): boolean {
   return !chain.some((stage) => stage.steps.some((step) => step.kind === 'user' && !/^(root|0)(:|$)/.test(step.value?.value ?? 'root')));
 }
@@ -219,6 +232,7 @@ export default defineRule({
     const { recipe } = context;
     const chain = finalStageChain(recipe);
     const asRoot = runsAsRoot(chain);
+    const mayMatterIn = MAY_MATTER.reader(recipe);
     let relocations: Relocations | undefined;
     // Apptainer copies %files before %post runs, wherever the sections sit in the file.
     const relocatedLater = (path: string | undefined, step: Step | undefined, command?: ShellCommand): boolean => {
@@ -270,7 +284,7 @@ export default defineRule({
           continue;
         }
         let home: string | undefined; // `HOME=/home/user` earlier in the same script moves `~`
-        for (const command of step.script.commands) {
+        for (const command of mayMatterIn(step.script)) {
           home = homeAssignment(command) ?? home;
           const hit = commandHit(recipe, command, asRoot);
           const path = home === undefined ? hit?.path : hit?.path?.replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, home);
