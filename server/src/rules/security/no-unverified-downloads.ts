@@ -2,6 +2,7 @@
 import { defineRule, type Fix } from '../../engine/rule';
 import { replace, unsafeFix } from '../../engine/fixBuilder';
 import type { Recipe, RunStep, ShellCommand, Stage, Step, Word } from '../../recipe/model';
+import { factsOf } from '../../recipe/facts';
 import { flagValue, hasFlag } from '../../recipe/query';
 import { effectiveName, effectiveWords, isPipCommand } from '../util/commands';
 import { commandText } from '../util/entry';
@@ -43,7 +44,7 @@ function isCheck(command: ShellCommand): boolean {
 }
 
 interface Check {
-  /** Position among the stage's commands. */
+  /** Position among the commands the rule looks at in the stage. */
   at: number;
   step: Step;
   /** The command's text and that of a command piping into it (`echo "<sum>  f" | sha256sum -c`). */
@@ -52,41 +53,82 @@ interface Check {
   list: boolean;
 }
 
+/** A command the rule looks at: a download, a pip call or a check (then with what `Check` needs of the step alone). */
+interface Looked {
+  readonly command: ShellCommand;
+  readonly check?: {
+    /** The text of the command before it when that one pipes into it, '' when not; undefined when that command is in an earlier step. */
+    readonly feeder: string | undefined;
+    readonly own: string;
+    readonly list: boolean;
+  };
+}
+
+/** What the rule reads of a run step, `sh -c` strings included: the commands it looks at in order, and the step's last command. */
+interface StepPart {
+  readonly looked: readonly Looked[];
+  readonly last: ShellCommand | undefined;
+}
+
+function stepPart(recipe: Recipe, step: RunStep): StepPart {
+  const commands = withShellCScripts(recipe, step.script.commands);
+  const looked: Looked[] = [];
+  commands.forEach((command, at) => {
+    if (isCheck(command)) {
+      const before = commands[at - 1];
+      const feeder = before === undefined ? undefined : before.pipesToNext ? commandText(recipe, before) : '';
+      const args = effectiveWords(command).slice(1);
+      const listAt = args.findIndex((word) => word.value === '-c' || word.value === '--check');
+      const list = listAt >= 0 && args.slice(listAt + 1).some((word) => !word.value.startsWith('-'));
+      looked.push({ command, check: { feeder, own: commandText(recipe, command), list } });
+    } else if (DOWNLOADERS.has(effectiveName(command)) || isPipCommand(command)) {
+      looked.push({ command });
+    }
+  });
+  return { looked, last: commands.at(-1) };
+}
+
+/**
+ * Kept per step in a Dockerfile's lint with a memo: a step the parse memo reused keeps its script, and its part depends
+ * on the step's commands and the text at their ranges alone.
+ */
+const partsByStep = new WeakMap<RunStep, StepPart>();
+
+function keptStepPart(recipe: Recipe, step: RunStep): StepPart {
+  let part = partsByStep.get(step);
+  if (part === undefined) {
+    part = stepPart(recipe, step);
+    partsByStep.set(step, part);
+  }
+  return part;
+}
+
 interface StageCommand {
   command: ShellCommand;
   step: Step;
 }
 
-/** The commands of a stage's build steps in order, `sh -c` strings included. */
-function stageCommands(recipe: Recipe, stage: Stage): StageCommand[] {
+/** The commands the rule looks at in a stage's build steps, in order, and the checks among them. */
+function stageCommands(recipe: Recipe, stage: Stage): { commands: StageCommand[]; checks: Check[] } {
+  const partOf = factsOf(recipe).stepsReused ? keptStepPart : stepPart;
   const commands: StageCommand[] = [];
-  for (const step of stage.steps) {
-    if (step.kind === 'run') {
-      addStepCommands(commands, recipe, step);
-    }
-  }
-  return commands;
-}
-
-function addStepCommands(commands: StageCommand[], recipe: Recipe, step: RunStep): void {
-  for (const command of withShellCScripts(recipe, step.script.commands)) {
-    commands.push({ command, step });
-  }
-}
-
-function checksOf(recipe: Recipe, commands: readonly StageCommand[]): Check[] {
   const checks: Check[] = [];
-  commands.forEach(({ command, step }, at) => {
-    if (!isCheck(command)) {
-      return;
+  let previousLast: ShellCommand | undefined;
+  for (const step of stage.steps) {
+    if (step.kind !== 'run') {
+      continue;
     }
-    const feeder = commands[at - 1]?.command.pipesToNext ? commandText(recipe, commands[at - 1].command) : '';
-    const args = effectiveWords(command).slice(1);
-    const listAt = args.findIndex((word) => word.value === '-c' || word.value === '--check');
-    const list = listAt >= 0 && args.slice(listAt + 1).some((word) => !word.value.startsWith('-'));
-    checks.push({ at, step, text: `${feeder} ${commandText(recipe, command)}`, list });
-  });
-  return checks;
+    const part = partOf(recipe, step);
+    for (const { command, check } of part.looked) {
+      if (check !== undefined) {
+        const feeder = check.feeder ?? (previousLast?.pipesToNext ? commandText(recipe, previousLast) : '');
+        checks.push({ at: commands.length, step, text: `${feeder} ${check.own}`, list: check.list });
+      }
+      commands.push({ command, step });
+    }
+    previousLast = part.last ?? previousLast;
+  }
+  return { commands, checks };
 }
 
 /** The file name a download is saved under (or fetched as), when written literally. */
@@ -158,8 +200,7 @@ export default defineRule({
   check(context) {
     const { recipe } = context;
     for (const stage of recipe.stages) {
-      const commands = stageCommands(recipe, stage);
-      const checks = checksOf(recipe, commands);
+      const { commands, checks } = stageCommands(recipe, stage);
       commands.forEach(({ command, step }, i) => {
         const name = effectiveName(command);
         if (DOWNLOADERS.has(name)) {
