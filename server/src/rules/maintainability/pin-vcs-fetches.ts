@@ -99,9 +99,12 @@ export default defineRule({
     const { recipe } = context;
     const fetchesOrPins = FETCHES_OR_PINS.reader(recipe);
     for (const stage of recipe.stages) {
-      const commands = scriptsOfStage(recipe, stage)
-        .filter((ref) => ref.step.kind === 'run')
-        .flatMap((ref) => fetchesOrPins(ref.script));
+      const commands: ShellCommand[] = [];
+      for (const { step, script } of scriptsOfStage(recipe, stage)) {
+        if (step.kind === 'run') {
+          commands.push(...fetchesOrPins(script));
+        }
+      }
       // Unpinned clones waiting for a later checkout; a pinning command pins the most recent one.
       const pending: (() => void)[] = [];
       for (const command of commands) {
