@@ -33,6 +33,9 @@ function isCheck(command: ShellCommand): boolean {
   if (CHECKSUM_TOOL.test(name)) {
     return true;
   }
+  if (name !== 'gpg' && name !== 'gpg2' && name !== 'rpm' && name !== 'openssl') {
+    return false;
+  }
   const args = effectiveWords(command).slice(1).map((word) => word.value);
   if ((name === 'gpg' || name === 'gpg2') && args.some((arg) => arg === '--verify' || arg === '--verify-files')) {
     return true;
