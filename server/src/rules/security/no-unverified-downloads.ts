@@ -2,6 +2,7 @@
 import { defineRule, type Fix } from '../../engine/rule';
 import { replace, unsafeFix } from '../../engine/fixBuilder';
 import type { Recipe, RunStep, ShellCommand, Stage, Step, Word } from '../../recipe/model';
+import { CommandTable } from '../../recipe/command-table';
 import { factsOf } from '../../recipe/facts';
 import { flagValue, hasFlag } from '../../recipe/query';
 import { effectiveName, effectiveWords, isPipCommand } from '../util/commands';
@@ -56,9 +57,40 @@ interface Check {
   list: boolean;
 }
 
-/** A command the rule looks at: a download, a pip call or a check (then with what `Check` needs of the step alone). */
+/** What the rule may report of a download or a pip call, found from the command alone. */
+interface Fetch {
+  /** A plain-HTTP URL that is not a data file's or a repository definition's, and the file name it is saved under. */
+  readonly plain?: { readonly word: Word; readonly saved: string | undefined };
+  /** A program fetched (not over plain HTTP) straight into a system directory, and its file name. */
+  readonly program?: { readonly word: Word; readonly saved: string };
+  /** A plain-HTTP pip index used without `--trusted-host`. */
+  readonly pipIndex?: Word;
+}
+
+function fetchOf(command: ShellCommand): Fetch | null {
+  if (DOWNLOADERS.has(effectiveName(command))) {
+    const urls = urlWords(command);
+    const plain = urls.find((word) => isPlainHttp(word.value));
+    if (plain) {
+      return exempt(command, plain) ? null : { plain: { word: plain, saved: downloadedName(command, plain) } };
+    }
+    const target = outputTarget(command);
+    return urls.length > 0 && target && SYSTEM_BIN.test(target.value) ? { program: { word: target, saved: baseName(target.value) } } : null;
+  }
+  if (isPipCommand(command) && !hasFlag(command, '--trusted-host')) {
+    const index = flagValue(command, ...PIP_INDEX_OPTIONS);
+    return index && isPlainHttp(index.value) ? { pipIndex: index } : null;
+  }
+  return null;
+}
+
+/** Kept per command in a lint with a memo (a definition file's `%post` is a new step on every keystroke in it). */
+const FETCHES = new CommandTable(fetchOf);
+
+/** A command the rule looks at: a download or pip call it may report, or a check (then with what `Check` needs of the step alone). */
 interface Looked {
   readonly command: ShellCommand;
+  readonly fetch?: Fetch;
   readonly check?: {
     /** The text of the command before it when that one pipes into it, '' when not; undefined when that command is in an earlier step. */
     readonly feeder: string | undefined;
@@ -73,7 +105,7 @@ interface StepPart {
   readonly last: ShellCommand | undefined;
 }
 
-function stepPart(recipe: Recipe, step: RunStep): StepPart {
+function stepPart(recipe: Recipe, step: RunStep, fetchOf: (command: ShellCommand) => Fetch | null): StepPart {
   const commands = withShellCScripts(recipe, step.script.commands);
   const looked: Looked[] = [];
   commands.forEach((command, at) => {
@@ -85,7 +117,10 @@ function stepPart(recipe: Recipe, step: RunStep): StepPart {
       const list = listAt >= 0 && args.slice(listAt + 1).some((word) => !word.value.startsWith('-'));
       looked.push({ command, check: { feeder, own: commandText(recipe, command), list } });
     } else if (DOWNLOADERS.has(effectiveName(command)) || isPipCommand(command)) {
-      looked.push({ command });
+      const fetch = fetchOf(command);
+      if (fetch !== null) {
+        looked.push({ command, fetch });
+      }
     }
   });
   return { looked, last: commands.at(-1) };
@@ -97,10 +132,10 @@ function stepPart(recipe: Recipe, step: RunStep): StepPart {
  */
 const partsByStep = new WeakMap<RunStep, StepPart>();
 
-function keptStepPart(recipe: Recipe, step: RunStep): StepPart {
+function keptStepPart(recipe: Recipe, step: RunStep, fetchOf: (command: ShellCommand) => Fetch | null): StepPart {
   let part = partsByStep.get(step);
   if (part === undefined) {
-    part = stepPart(recipe, step);
+    part = stepPart(recipe, step, fetchOf);
     partsByStep.set(step, part);
   }
   return part;
@@ -109,11 +144,13 @@ function keptStepPart(recipe: Recipe, step: RunStep): StepPart {
 interface StageCommand {
   command: ShellCommand;
   step: Step;
+  fetch?: Fetch;
 }
 
 /** The commands the rule looks at in a stage's build steps, in order, and the checks among them. */
 function stageCommands(recipe: Recipe, stage: Stage): { commands: StageCommand[]; checks: Check[] } {
   const partOf = factsOf(recipe).stepsReused ? keptStepPart : stepPart;
+  const fetchOf = FETCHES.reader(recipe);
   const commands: StageCommand[] = [];
   const checks: Check[] = [];
   let previousLast: ShellCommand | undefined;
@@ -121,13 +158,13 @@ function stageCommands(recipe: Recipe, stage: Stage): { commands: StageCommand[]
     if (step.kind !== 'run') {
       continue;
     }
-    const part = partOf(recipe, step);
-    for (const { command, check } of part.looked) {
+    const part = partOf(recipe, step, fetchOf);
+    for (const { command, check, fetch } of part.looked) {
       if (check !== undefined) {
         const feeder = check.feeder ?? (previousLast?.pipesToNext ? commandText(recipe, previousLast) : '');
         checks.push({ at: commands.length, step, text: `${feeder} ${check.own}`, list: check.list });
       }
-      commands.push({ command, step });
+      commands.push({ command, step, fetch });
     }
     previousLast = part.last ?? previousLast;
   }
@@ -204,39 +241,33 @@ export default defineRule({
     const { recipe } = context;
     for (const stage of recipe.stages) {
       const { commands, checks } = stageCommands(recipe, stage);
-      commands.forEach(({ command, step }, i) => {
-        const name = effectiveName(command);
-        if (DOWNLOADERS.has(name)) {
-          const urls = urlWords(command);
-          const plain = urls.find((word) => isPlainHttp(word.value));
-          if (plain && !exempt(command, plain) && !checked(checks, i, step, downloadedName(command, plain))) {
+      commands.forEach(({ command, step, fetch }, i) => {
+        if (fetch?.plain) {
+          const plain = fetch.plain.word;
+          if (!checked(checks, i, step, fetch.plain.saved)) {
             const fix = httpsFix(recipe, plain);
             context.report({
               range: plain.range,
               message:
-                `\`${name}\` fetches \`${shorten(plain.value)}\` over plain HTTP and nothing checks it afterwards: a proxy, a compromised mirror or anyone on the path can swap it, ` +
+                `\`${effectiveName(command)}\` fetches \`${shorten(plain.value)}\` over plain HTTP and nothing checks it afterwards: a proxy, a compromised mirror or anyone on the path can swap it, ` +
                 `and the result is built into an image that runs on every node. Instead, ${VERIFY_HINT}.`,
               fixes: fix ? [fix] : undefined,
             });
-            return;
           }
-          const target = outputTarget(command);
-          if (!plain && urls.length > 0 && target && SYSTEM_BIN.test(target.value) && !checked(checks, i, step, baseName(target.value))) {
+        } else if (fetch?.program) {
+          const target = fetch.program.word;
+          if (!checked(checks, i, step, fetch.program.saved)) {
             context.report({
               range: target.range,
               severity: 'info',
-              message: `\`${name}\` writes a downloaded program straight to \`${target.value}\` and nothing verifies it: every user of the image runs whatever the server sent that day. Check a published SHA-256 or signature before installing it.`,
+              message: `\`${effectiveName(command)}\` writes a downloaded program straight to \`${target.value}\` and nothing verifies it: every user of the image runs whatever the server sent that day. Check a published SHA-256 or signature before installing it.`,
             });
           }
-        }
-        if (isPipCommand(command) && !hasFlag(command, '--trusted-host')) {
-          const index = flagValue(command, ...PIP_INDEX_OPTIONS);
-          if (index && isPlainHttp(index.value)) {
-            context.report({
-              range: index.range,
-              message: pipMessage(index.value),
-            });
-          }
+        } else if (fetch?.pipIndex) {
+          context.report({
+            range: fetch.pipIndex.range,
+            message: pipMessage(fetch.pipIndex.value),
+          });
         }
       });
     }
