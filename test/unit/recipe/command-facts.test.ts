@@ -27,6 +27,8 @@ const LINES = [
   '    mpm install --release=R2023b MATLAB && echo STAR-CCM+',
   '    apt-get install -y build-essential libfoo-dev cuda-nvcc-12-2 && make -j4',
   '    apt-get purge -y libfoo-dev && apt-get autoremove -y',
+  '    curl -fsSLo /usr/local/bin/tool https://x/tool && wget http://x/app.tar.gz && echo "0  app.tar.gz" | sha256sum -c',
+  '    pip install --index-url http://mirror/simple numpy',
 ];
 
 /** A random edit, or a line of `LINES` typed in, or a name taken out of a random line. */
@@ -39,7 +41,7 @@ function factEdit(text: string, random: Random): string {
   if (random.int(2) === 0) {
     lines.splice(line, 0, LINES[random.int(LINES.length)]);
   } else if (line < lines.length) {
-    lines[line] = lines[line].replace(/openmpi|mpich|mvapich2|cuda|vault|mirrorlist|ansys_inc|vasp|mpm|ls-dyna|make|-dev|purge/, 'abc');
+    lines[line] = lines[line].replace(/openmpi|mpich|mvapich2|cuda|vault|mirrorlist|ansys_inc|vasp|mpm|ls-dyna|make|-dev|purge|http|sha256sum/, 'abc');
   }
   return lines.join('\n');
 }
@@ -54,7 +56,7 @@ function runSteps(recipe: Recipe): RunStep[] {
   return recipe.stages.flatMap((stage) => stage.steps.filter((step): step is RunStep => step.kind === 'run'));
 }
 
-const RULES = allRules.filter((rule) => ['HPC-PORT-008', 'HPC-PORT-010', 'HPC-LIC-004', 'HPC-PERF-008', 'HPC-EOL-003', 'HPC-EOL-001'].includes(rule.meta.code));
+const RULES = allRules.filter((rule) => ['HPC-PORT-008', 'HPC-PORT-010', 'HPC-LIC-004', 'HPC-PERF-008', 'HPC-EOL-003', 'HPC-EOL-001', 'HPC-SEC-010'].includes(rule.meta.code));
 
 function assertSameAsFresh(text: string, memo: DefinitionParseMemo, lintMemo: LintMemo | undefined): void {
   const recipe = parsedWithMemo(text, memo);
