@@ -1,5 +1,6 @@
 // HPC-PERF-001: known HPC applications compiled with optimisation but for generic x86-64 (no ISA level chosen, or `-march=x86-64`).
 import { defineRule, type Fix } from '../../engine/rule';
+import { CommandTable } from '../../recipe/command-table';
 import { insert, replace, unsafeFix } from '../../engine/fixBuilder';
 import type { Recipe, ShellCommand, ShellScript, Stage, Word } from '../../recipe/model';
 import { allScripts, flagValue } from '../../recipe/query';
@@ -41,8 +42,8 @@ function isConfigure(command: ShellCommand): boolean {
   return /(^|\/)configure$/.test(first) && first !== 'configure';
 }
 
-/** The application a build command builds: its source-dir/`--prefix`/`-DCMAKE_INSTALL_PREFIX`, else the last `cd` (or tarball/clone) before it. */
-function appOf(command: ShellCommand, appBefore: () => string | undefined): string | undefined {
+/** The application a build command names itself: its source-dir/`--prefix`/`-DCMAKE_INSTALL_PREFIX`. */
+function ownApp(command: ShellCommand): string | undefined {
   const words = effectiveWords(command);
   const name = effectiveName(command);
   const own = [
@@ -51,8 +52,33 @@ function appOf(command: ShellCommand, appBefore: () => string | undefined): stri
     ...(name === 'cmake' ? words.slice(1).filter((word) => !word.value.startsWith('-')).map((word) => word.value) : []),
     flagValue(command, '-S', '-C')?.value,
   ].filter((value): value is string => value !== undefined);
-  return appIn(own.join(' ')) ?? appBefore();
+  return appIn(own.join(' '));
 }
+
+/** A build command compiled with `-march=x86-64` or an optimisation level (what it says itself; the app may come from an earlier `cd`). */
+interface Build {
+  readonly generic?: Word;
+  readonly optimised?: Word;
+  readonly app?: string;
+  /** One of its words chooses an instruction set. */
+  readonly choosesIsa: boolean;
+}
+
+const NOT_A_BUILD: Build = { choosesIsa: false };
+
+/** Kept per command in a lint with a memo: the command's words alone (shared: never mutate). */
+const BUILDS_BY_COMMAND = new CommandTable<Build>((command) => {
+  if (!BUILD_TOOLS.has(effectiveName(command)) && !isConfigure(command)) {
+    return NOT_A_BUILD;
+  }
+  const words = [...command.assignments, ...effectiveWords(command).slice(1)];
+  const generic = words.find((word) => GENERIC_MARCH.test(word.text));
+  const optimised = words.find((word) => OPTIMISATION.test(word.text));
+  if (!generic && !optimised) {
+    return NOT_A_BUILD;
+  }
+  return { generic, optimised, app: ownApp(command), choosesIsa: words.some((word) => ISA_CHOICE.test(word.text)) };
+});
 
 /** What an earlier command says about the application built after it: a name, `null` for a `cd` elsewhere, undefined for nothing. */
 function appNamedBy(command: ShellCommand): string | null | undefined {
@@ -132,6 +158,7 @@ export default defineRule({
       }
       return chosen;
     };
+    const buildOf = BUILDS_BY_COMMAND.reader(recipe);
     for (const { script, step, stage } of allScripts(recipe)) {
       if (step.kind !== 'run') {
         continue;
@@ -140,17 +167,12 @@ export default defineRule({
       let apps: (string | undefined)[] | undefined;
       let isaChoice: number | undefined;
       script.commands.forEach((command, index) => {
-        const name = effectiveName(command);
-        if (!BUILD_TOOLS.has(name) && !isConfigure(command)) {
+        const build = buildOf(command);
+        if (build === NOT_A_BUILD) {
           return;
         }
-        const words = [...command.assignments, ...effectiveWords(command).slice(1)];
-        const generic = words.find((word) => GENERIC_MARCH.test(word.text));
-        const optimised = words.find((word) => OPTIMISATION.test(word.text));
-        if (!generic && !optimised) {
-          return;
-        }
-        const app = appOf(command, () => (apps ??= appsBefore(script))[index]);
+        const { generic, optimised } = build;
+        const app = build.app ?? (apps ??= appsBefore(script))[index];
         if (!app) {
           return;
         }
@@ -164,7 +186,7 @@ export default defineRule({
           });
           return;
         }
-        if (words.some((word) => ISA_CHOICE.test(word.text)) || stageChoosesIsa(stage) || (isaChoice ??= firstIsaChoice(script)) < index) {
+        if (build.choosesIsa || stageChoosesIsa(stage) || (isaChoice ??= firstIsaChoice(script)) < index) {
           return;
         }
         const word = optimised as Word;

@@ -1,7 +1,8 @@
 // HPC-PORT-002: source builds that pick the CPU of the build machine unless told otherwise.
 import { defineRule, type RuleContext } from '../../engine/rule';
 import { insert, unsafeFix } from '../../engine/fixBuilder';
-import type { Recipe, Stage, Word } from '../../recipe/model';
+import { CommandTable } from '../../recipe/command-table';
+import type { Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
 import { allScripts, resolveVariable } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
 import { baseName, withShellCScripts } from '../util/source';
@@ -32,7 +33,8 @@ export default defineRule({
   docs,
   check(context) {
     const { recipe } = context;
-    const spackTargetSet = spackTargetConfigured(recipe);
+    const choicesOf = CHOICES_BY_COMMAND.reader(recipe);
+    let spackTargetSet: boolean | undefined;
     // Scripts come stage by stage: the answer for the last stage is all that is kept (a table of 40,000 stages was not free).
     let lastStage: Stage | undefined;
     let lastAnswer = false;
@@ -45,59 +47,121 @@ export default defineRule({
     };
     for (const { script, stage } of allScripts(recipe)) {
       let directory = '';
-      // Only the first OpenBLAS build command of a script is judged (later `make install` reuses its settings).
-      let openblasJudged = openblasSetIn(stage);
+      // Only the first OpenBLAS build command of a script is judged (later `make install` reuses its settings); whether
+      // the stage's variables judged it already is asked only when a build command needs the answer.
+      let openblasJudged: boolean | undefined;
       for (const command of withShellCScripts(recipe, script.commands)) {
-        const words = effectiveWords(command);
-        if (words.length === 0) {
+        const choices = choicesOf(command);
+        if (choices === NO_CHOICES) {
           continue;
         }
-        const program = baseName(words[0].value);
-        if (program === 'cd' && words[1]) {
-          directory = words[1].value;
+        if (choices.cd !== undefined) {
+          directory = choices.cd;
         }
-        if (words.some(setsOpenblasTarget) || command.assignments.some(setsOpenblasTarget)) {
+        if (choices.setsOpenblasTarget) {
           openblasJudged = true; // `export DYNAMIC_ARCH=1`, `TARGET=… make`, `make DYNAMIC_ARCH=1`
           continue;
         }
-        checkNativeWords(context, words);
-        const inOpenblas = /openblas/i.test(directory);
-        if ((program === 'make' || program === 'gmake') && !openblasJudged) {
-          const makeDirectory = flagArgument(words, '-C');
-          const openblas = inOpenblas || /openblas/i.test(makeDirectory ?? '') || words.some((word) => OPENBLAS_VARIABLES.test(word.value));
-          if (openblas) {
-            openblasJudged = true;
-            const last = words[words.length - 1];
-            reportOpenblas(context, words[0], last, 'make', ' DYNAMIC_ARCH=1 TARGET=GENERIC');
-          }
+        for (const { word, kokkos } of choices.native) {
+          reportNative(context, word, kokkos);
         }
-        if (program === 'cmake' && !words.some((word) => /^--(build|install)$/.test(word.value))) {
-          if (inOpenblas && !openblasJudged) {
+        const inOpenblas = /openblas/i.test(directory);
+        const { make, cmake, spackInstall } = choices;
+        if (make && (make.openblas || inOpenblas) && !(openblasJudged ??= openblasSetIn(stage))) {
+          openblasJudged = true;
+          reportOpenblas(context, make.program, make.last, 'make', ' DYNAMIC_ARCH=1 TARGET=GENERIC');
+        }
+        if (cmake) {
+          if (inOpenblas && !(openblasJudged ??= openblasSetIn(stage))) {
             openblasJudged = true;
-            if (!words.some((word) => /^-D(DYNAMIC_ARCH|TARGET)=/.test(word.value))) {
-              reportOpenblas(context, words[0], words[words.length - 1], 'cmake', ' -DDYNAMIC_ARCH=ON -DTARGET=GENERIC');
+            if (!cmake.setsOpenblasTarget) {
+              reportOpenblas(context, cmake.program, cmake.last, 'cmake', ' -DDYNAMIC_ARCH=ON -DTARGET=GENERIC');
             }
           }
-          const gromacs = words.some((word) => /^-DGMX_/.test(word.value));
-          if (gromacs && !words.some((word) => /^-DGMX_(SIMD|CPU_ACCELERATION)=/.test(word.value))) {
-            // GROMACS 4.x names the option GMX_CPU_ACCELERATION (GMX_SIMD came with 5.0).
-            const option = /gromacs-4\.\d/i.test(`${directory} ${script.text}`) ? 'GMX_CPU_ACCELERATION' : 'GMX_SIMD';
-            const value = option === 'GMX_SIMD' ? 'AVX2_256' : 'AVX_256';
-            const last = words[words.length - 1];
-            context.report({
-              range: words[0].range,
-              message: `GROMACS \`cmake\` without \`-D${option}=\` picks the SIMD level of the build machine (correct and fast only "on the machine upon which cmake ran"); ${CRASH}.`,
-              fixes: [unsafeFix(`Add \`-D${option}=${value}\` (changes the CPU baseline; x86 only)`, insert(last.range.end, ` -D${option}=${value}`))],
-            });
+          if (cmake.gromacsWithoutSimd) {
+            reportGromacs(context, cmake.program, cmake.last, /gromacs-4\.\d/i.test(`${directory} ${script.text}`));
           }
         }
-        if (program === 'spack' && !spackTargetSet) {
-          checkSpackInstall(context, words);
+        if (spackInstall && !(spackTargetSet ??= spackTargetConfigured(recipe, choicesOf))) {
+          reportSpackInstall(context, spackInstall.install, spackInstall.last);
         }
       }
     }
   },
 });
+
+/** What one command's own words choose about the CPU target (no stage variables, no earlier commands). */
+interface CpuChoices {
+  /** `cd DIR`: the directory. */
+  readonly cd?: string;
+  /** It sets DYNAMIC_ARCH or TARGET (`export DYNAMIC_ARCH=1`, `TARGET=… make`, `make DYNAMIC_ARCH=1`): nothing else is asked. */
+  readonly setsOpenblasTarget: boolean;
+  /** Words asking for the build machine's CPU (`Kokkos_ARCH_NATIVE=ON`, `ARCH=native`). */
+  readonly native: readonly { word: Word; kokkos: boolean }[];
+  /** `make`/`gmake`, and whether its own words say it builds OpenBLAS (`-C OpenBLAS`, OpenBLAS-only variables). */
+  readonly make?: { program: Word; last: Word; openblas: boolean };
+  /** `cmake` that configures (not `--build`/`--install`). */
+  readonly cmake?: { program: Word; last: Word; setsOpenblasTarget: boolean; gromacsWithoutSimd: boolean };
+  /** `spack install` of specs without a target (the finding unless the recipe configures a Spack target). */
+  readonly spackInstall?: { install: Word; last: Word };
+  /** It configures a Spack target or writes a Spack configuration file (see `spackTargetConfigured`). */
+  readonly configuresSpack: boolean;
+}
+
+const NO_CHOICES: CpuChoices = { setsOpenblasTarget: false, native: [], configuresSpack: false };
+
+/** Kept per command in a lint with a memo: the choices depend on the command's words alone (shared: never mutate). */
+const CHOICES_BY_COMMAND = new CommandTable<CpuChoices>((command) => cpuChoices(command));
+
+function cpuChoices(command: ShellCommand): CpuChoices {
+  const words = effectiveWords(command);
+  if (words.length === 0) {
+    return NO_CHOICES;
+  }
+  const program = baseName(words[0].value);
+  const cd = program === 'cd' && words[1] ? words[1].value : undefined;
+  const configuresSpack = configuresSpackTarget(program, words);
+  if (words.some(setsOpenblasTarget) || command.assignments.some(setsOpenblasTarget)) {
+    return { cd, setsOpenblasTarget: true, native: [], configuresSpack };
+  }
+  const native = nativeWords(words);
+  const last = words[words.length - 1];
+  let make: CpuChoices['make'];
+  let cmake: CpuChoices['cmake'];
+  let spackInstall: CpuChoices['spackInstall'];
+  if (program === 'make' || program === 'gmake') {
+    const makeDirectory = flagArgument(words, '-C');
+    make = { program: words[0], last, openblas: /openblas/i.test(makeDirectory ?? '') || words.some((word) => OPENBLAS_VARIABLES.test(word.value)) };
+  }
+  if (program === 'cmake' && !words.some((word) => /^--(build|install)$/.test(word.value))) {
+    const gromacs = words.some((word) => /^-DGMX_/.test(word.value));
+    cmake = {
+      program: words[0],
+      last,
+      setsOpenblasTarget: words.some((word) => /^-D(DYNAMIC_ARCH|TARGET)=/.test(word.value)),
+      gromacsWithoutSimd: gromacs && !words.some((word) => /^-DGMX_(SIMD|CPU_ACCELERATION)=/.test(word.value)),
+    };
+  }
+  if (program === 'spack') {
+    const install = spackInstallWord(words);
+    spackInstall = install ? { install, last } : undefined;
+  }
+  if (cd === undefined && native.length === 0 && !make && !cmake && !spackInstall && !configuresSpack) {
+    return NO_CHOICES;
+  }
+  return { cd, setsOpenblasTarget: false, native, make, cmake, spackInstall, configuresSpack };
+}
+
+function reportGromacs(context: RuleContext, program: Word, last: Word, gromacs4: boolean): void {
+  // GROMACS 4.x names the option GMX_CPU_ACCELERATION (GMX_SIMD came with 5.0).
+  const option = gromacs4 ? 'GMX_CPU_ACCELERATION' : 'GMX_SIMD';
+  const value = option === 'GMX_SIMD' ? 'AVX2_256' : 'AVX_256';
+  context.report({
+    range: program.range,
+    message: `GROMACS \`cmake\` without \`-D${option}=\` picks the SIMD level of the build machine (correct and fast only "on the machine upon which cmake ran"); ${CRASH}.`,
+    fixes: [unsafeFix(`Add \`-D${option}=${value}\` (changes the CPU baseline; x86 only)`, insert(last.range.end, ` -D${option}=${value}`))],
+  });
+}
 
 function reportOpenblas(context: RuleContext, program: Word, last: Word, tool: string, addition: string): void {
   context.report({
@@ -107,34 +171,48 @@ function reportOpenblas(context: RuleContext, program: Word, last: Word, tool: s
   });
 }
 
-function checkNativeWords(context: RuleContext, words: readonly Word[]): void {
+function nativeWords(words: readonly Word[]): { word: Word; kokkos: boolean }[] {
+  const found: { word: Word; kokkos: boolean }[] = [];
   for (const word of words.slice(1)) {
     if (!word.value.includes('=')) {
       continue; // both patterns below need `=`
     }
     if (/^(-D)?Kokkos_ARCH_NATIVE=(ON|TRUE|1|YES)$/i.test(word.value)) {
-      context.report({
-        range: word.range,
-        message: `\`${word.value}\` makes Kokkos compile for the CPU of the build machine; ${CRASH}. Set \`Kokkos_ARCH_<NAME>\` for the oldest node type instead.`,
-      });
+      found.push({ word, kokkos: true });
     } else if (/^ARCH=native$/.test(word.value)) {
-      context.report({ range: word.range, message: `\`ARCH=native\` makes the build target the CPU of the build machine; ${CRASH}.` });
+      found.push({ word, kokkos: false });
     }
+  }
+  return found;
+}
+
+function reportNative(context: RuleContext, word: Word, kokkos: boolean): void {
+  if (kokkos) {
+    context.report({
+      range: word.range,
+      message: `\`${word.value}\` makes Kokkos compile for the CPU of the build machine; ${CRASH}. Set \`Kokkos_ARCH_<NAME>\` for the oldest node type instead.`,
+    });
+  } else {
+    context.report({ range: word.range, message: `\`ARCH=native\` makes the build target the CPU of the build machine; ${CRASH}.` });
   }
 }
 
-function checkSpackInstall(context: RuleContext, words: readonly Word[]): void {
+/** The `install` of `spack [global options] install SPECS` when no spec names a target. */
+function spackInstallWord(words: readonly Word[]): Word | undefined {
   const install = words.findIndex((word, i) => i > 0 && word.value === 'install');
   if (install < 0 || words.slice(1, install).some((word) => !word.value.startsWith('-') && !isOptionValue(words, words.indexOf(word)))) {
-    return;
+    return undefined;
   }
   const specs = words.slice(install + 1).filter((word) => !word.value.startsWith('-'));
   if (specs.length === 0 || specs.some((word) => /(^|\s)(target|arch)=/.test(word.value))) {
-    return;
+    return undefined;
   }
-  const last = words[words.length - 1];
+  return words[install];
+}
+
+function reportSpackInstall(context: RuleContext, install: Word, last: Word): void {
   context.report({
-    range: words[install].range,
+    range: install.range,
     message: `\`spack install\` without \`target=\` concretizes for the exact micro-architecture of the build machine; ${CRASH}. Add a generic target such as \`target=x86_64_v3\`.`,
     fixes: [unsafeFix('Add `target=x86_64_v3` (changes the CPU baseline; x86 only)', insert(last.range.end, ' target=x86_64_v3'))],
   });
@@ -146,7 +224,7 @@ function isOptionValue(words: readonly Word[], index: number): boolean {
 }
 
 /** A Spack target set for the whole recipe: `spack config add …target…`, `target:` in a heredoc/echo, or a copied packages.yaml/spack.yaml. */
-function spackTargetConfigured(recipe: Recipe): boolean {
+function spackTargetConfigured(recipe: Recipe, choicesOf: (command: ShellCommand) => CpuChoices): boolean {
   for (const stage of recipe.stages) {
     for (const step of stage.steps) {
       if (step.kind === 'copy' && step.sources.some((source) => SPACK_CONFIG_FILES.has(baseName(source.value)))) {
@@ -158,20 +236,21 @@ function spackTargetConfigured(recipe: Recipe): boolean {
     if (script.heredocs.some((heredoc) => /\btarget\s*[:=]/.test(heredoc.body))) {
       return true;
     }
-    for (const command of script.commands) {
-      const words = effectiveWords(command);
-      const program = words.length > 0 ? baseName(words[0].value) : '';
-      if ((program === 'spack' && words.some((word) => word.value === 'config')) || program === 'echo' || program === 'printf') {
-        if (words.some((word) => /\btarget\s*[:=]/.test(word.value))) {
-          return true;
-        }
-      }
-      if (program !== 'spack' && words.some(namesSpackConfig)) {
-        return true; // a packages.yaml/spack.yaml written or copied by a command
-      }
+    if (script.commands.some((command) => choicesOf(command).configuresSpack)) {
+      return true;
     }
   }
   return false;
+}
+
+/** `spack config add …target…`, `echo 'target: …'`, or a packages.yaml/spack.yaml written or copied by a command. */
+function configuresSpackTarget(program: string, words: readonly Word[]): boolean {
+  if ((program === 'spack' && words.some((word) => word.value === 'config')) || program === 'echo' || program === 'printf') {
+    if (words.some((word) => /\btarget\s*[:=]/.test(word.value))) {
+      return true;
+    }
+  }
+  return program !== 'spack' && words.some(namesSpackConfig);
 }
 
 /** Cheap necessary condition for `SPACK_CONFIG_FILES.has(baseName(value))` (every name ends in `.yaml` or `.lock`). */

@@ -1,5 +1,7 @@
 // HPC-PORT-004: recipes that can only build for one CPU architecture (arch in download URLs, FROM --platform, MirrorURL).
 import { defineRule } from '../../engine/rule';
+import { CommandTable } from '../../recipe/command-table';
+import { factsOf } from '../../recipe/facts';
 import type { ShellCommand, ShellScript, Word } from '../../recipe/model';
 import { allScripts, hasFlag } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
@@ -25,24 +27,25 @@ export default defineRule({
     // Most recipes are single-architecture on purpose (a cluster's nodes share one): there a fixed architecture is
     // hygiene (hint). A recipe that elsewhere adapts to the architecture means to build for several, and a fixed one
     // breaks that build (info, with that fact in the message).
-    const multiArch = ARCH_VARIABLES.test(recipe.text) || recipe.stages.some((stage) => stage.steps.some((step) => step.kind === 'from' && step.flags.some((flag) => flag.name === 'platform' && flag.value?.value.includes('$'))));
-    const severity = multiArch ? ('info' as const) : undefined;
+    let multiArch: boolean | undefined;
+    const adapts = (): boolean =>
+      (multiArch ??=
+        ARCH_VARIABLES.test(recipe.text) ||
+        recipe.stages.some((stage) => stage.steps.some((step) => step.kind === 'from' && step.flags.some((flag) => flag.name === 'platform' && flag.value?.value.includes('$')))));
     const MIXED = ' Other parts of this recipe adapt to the architecture they build for, so a build for another one gets this file anyway.';
     const report = (word: Word, message: string): void => {
       const match = ARCH.exec(word.text);
       const range = match ? rangeInWord(recipe, word, match.index, match.index + match[0].length) : word.range;
-      context.report({ range, severity, message: multiArch ? `${message}${MIXED}` : message });
+      context.report({ range, severity: adapts() ? 'info' : undefined, message: adapts() ? `${message}${MIXED}` : message });
     };
+    const downloadsOf = DOWNLOADS_BY_COMMAND.reader(recipe);
+    const aware = factsOf(recipe).stepsReused ? keptArchAware : archAware;
     for (const { script } of allScripts(recipe)) {
-      if (archAware(script)) {
+      if (aware(script, downloadsOf)) {
         continue;
       }
       for (const command of script.commands) {
-        const words = effectiveWords(command);
-        if (words.length === 0 || !DOWNLOADERS.has(baseName(words[0].value))) {
-          continue;
-        }
-        const url = words.slice(1).find(isArchSpecificUrl);
+        const url = downloadsOf(command).url;
         if (url) {
           const arch = ARCH.exec(url.value)?.[1];
           report(url, `This download is fixed to \`${arch}\`; the recipe cannot build for other CPU architectures. Map \`$TARGETARCH\` or \`$(uname -m)\` to the vendor's naming instead.`);
@@ -62,7 +65,7 @@ export default defineRule({
           if (platform?.value) {
             context.report({
               range: platform.range,
-              severity,
+              severity: adapts() ? 'info' : undefined,
               message: `\`--platform=${platform.value.value}\` pins this stage to one platform; on other machines it builds under emulation or not at all. Leave the platform to the builder (\`--platform\` of \`docker build\`) unless the image is really single-architecture.`,
             });
           }
@@ -80,12 +83,41 @@ export default defineRule({
   },
 });
 
+/** What one command says about the architecture: whether it asks which one it builds for, and an arch-specific download URL. */
+interface CommandArch {
+  readonly readsArch: boolean;
+  readonly url?: Word;
+}
+
+const NOTHING: CommandArch = { readsArch: false };
+const READS_ARCH: CommandArch = { readsArch: true };
+
+/** Kept per command in a lint with a memo: the command's words alone (shared: never mutate). */
+const DOWNLOADS_BY_COMMAND = new CommandTable<CommandArch>((command) => {
+  const words = effectiveWords(command);
+  const url = words.length > 0 && DOWNLOADERS.has(baseName(words[0].value)) ? words.slice(1).find(isArchSpecificUrl) : undefined;
+  const readsArch = readsMachineArch(command);
+  return url ? { readsArch, url } : readsArch ? READS_ARCH : NOTHING;
+});
+
 /** The script asks which architecture it builds for (`uname -m`, `dpkg --print-architecture`, `arch`, `$TARGETARCH`). */
-function archAware(script: ShellScript): boolean {
+function archAware(script: ShellScript, archOf: (command: ShellCommand) => CommandArch): boolean {
   if (ARCH_VARIABLES.test(script.text)) {
     return true; // also covers `case "$(uname -m)" in …`, whose subject the splitter does not model as a command
   }
-  return script.commands.some(readsMachineArch);
+  return script.commands.some((command) => archOf(command).readsArch);
+}
+
+/** Kept per script in a Dockerfile's lint with a memo: a reused step keeps its script, and the answer depends on it alone. */
+const awareByScript = new WeakMap<ShellScript, boolean>();
+
+function keptArchAware(script: ShellScript, archOf: (command: ShellCommand) => CommandArch): boolean {
+  let aware = awareByScript.get(script);
+  if (aware === undefined) {
+    aware = archAware(script, archOf);
+    awareByScript.set(script, aware);
+  }
+  return aware;
 }
 
 /** A URL (quoted or not) that names one CPU architecture. */

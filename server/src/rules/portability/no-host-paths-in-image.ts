@@ -1,5 +1,6 @@
 // HPC-PORT-009: search paths pointing at host-only locations (Cray PE, Bright, site software trees, parallel file systems) baked into the image.
 import { defineRule } from '../../engine/rule';
+import { CommandTable } from '../../recipe/command-table';
 import type { Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { outputRedirectTargets } from '../util/entry';
@@ -43,16 +44,17 @@ function noteHostRoots(roots: Set<string>, text: string): void {
 }
 
 /** Roots the recipe itself creates or installs into (`mkdir /gpfs`, `--prefix=/apps/x`, `COPY … /apps/`, `WORKDIR /sw/…`). */
-function rootsCreatedInImage(recipe: Recipe, stages: readonly Stage[]): Set<string> {
+function rootsCreatedInImage(recipe: Recipe, stages: readonly Stage[], factOf: (command: ShellCommand) => HostPathFacts): Set<string> {
   const roots = new Set<string>();
   for (const stage of recipe.format === 'dockerfile' ? recipe.stages : stages) {
     for (const step of stage.steps) {
       if (step.kind === 'run') {
-        const writes = new Set(ldconfigWrites(recipe, step.script.commands));
-        for (const command of step.script.commands) {
-          if (!writes.has(command)) {
-            for (const word of command.words) {
-              noteHostRoots(roots, word.value);
+        const commands = step.script.commands;
+        for (let i = 0; i < commands.length; i++) {
+          const fact = factOf(commands[i]);
+          if (fact.roots.length > 0 && !writesLdconfig(commands, i, factOf)) {
+            for (const root of fact.roots) {
+              roots.add(root);
             }
           }
         }
@@ -66,36 +68,51 @@ function rootsCreatedInImage(recipe: Recipe, stages: readonly Stage[]): Set<stri
   return roots;
 }
 
-function isLdconfigWrite(recipe: Recipe, command: ShellCommand): boolean {
-  const name = effectiveName(command);
-  return (name === 'echo' || name === 'printf') && outputRedirectTargets(recipe, command).some((target) => LDCONFIG_FILE.test(target));
+/** What one command holds for this rule (its words and the text at its range alone). */
+interface HostPathFacts {
+  /** Host-only roots its words name (the image has them when the command is not an ld.so.conf write). */
+  readonly roots: readonly string[];
+  /** `echo`/`printf`. */
+  readonly echoes: boolean;
+  /** `echo …  > /etc/ld.so.conf.d/…`. */
+  readonly writesLdconfig: boolean;
+  /** `tee [-a] /etc/ld.so.conf.d/…`. */
+  readonly teesLdconfig: boolean;
 }
 
+const NO_FACTS: HostPathFacts = { roots: [], echoes: false, writesLdconfig: false, teesLdconfig: false };
+
+/** Kept per command in a lint with a memo (shared: never mutate). */
+const FACTS_BY_COMMAND = new CommandTable<HostPathFacts>((command, recipe) => {
+  const found = new Set<string>();
+  for (const word of command.words) {
+    noteHostRoots(found, word.value);
+  }
+  const name = effectiveName(command);
+  const echoes = name === 'echo' || name === 'printf';
+  const writes = echoes && outputRedirectTargets(recipe, command).some((target) => LDCONFIG_FILE.test(target));
+  const tees = name === 'tee' && effectiveWords(command).some(isLdconfigFileWord);
+  return found.size === 0 && !echoes && !tees ? NO_FACTS : { roots: [...found], echoes, writesLdconfig: writes, teesLdconfig: tees };
+});
+
 /** `echo /opt/cray/pe/lib64 > /etc/ld.so.conf.d/cray.conf`, also `echo … | tee -a /etc/ld.so.conf.d/…`. */
-function ldconfigWrites(recipe: Recipe, commands: readonly ShellCommand[]): ShellCommand[] {
+function ldconfigWrites(commands: readonly ShellCommand[], factOf: (command: ShellCommand) => HostPathFacts): ShellCommand[] {
   const writes: ShellCommand[] = [];
   for (let i = 0; i < commands.length; i++) {
-    if (writesLdconfig(recipe, commands, i)) {
+    if (writesLdconfig(commands, i, factOf)) {
       writes.push(commands[i]);
     }
   }
   return writes;
 }
 
-function writesLdconfig(recipe: Recipe, commands: readonly ShellCommand[], i: number): boolean {
-  const command = commands[i];
-  if (isLdconfigWrite(recipe, command)) {
-    return true;
+function writesLdconfig(commands: readonly ShellCommand[], i: number, factOf: (command: ShellCommand) => HostPathFacts): boolean {
+  const fact = factOf(commands[i]);
+  if (!fact.echoes) {
+    return false;
   }
   const next = commands[i + 1];
-  const name = effectiveName(command);
-  return (
-    (name === 'echo' || name === 'printf') &&
-    command.pipesToNext &&
-    next !== undefined &&
-    effectiveName(next) === 'tee' &&
-    effectiveWords(next).some(isLdconfigFileWord)
-  );
+  return fact.writesLdconfig || (commands[i].pipesToNext && next !== undefined && factOf(next).teesLdconfig);
 }
 
 function isLdconfigFileWord(word: Word): boolean {
@@ -125,7 +142,8 @@ export default defineRule({
   check(context) {
     const { recipe } = context;
     const stages = finalStageChain(recipe);
-    const inImage = rootsCreatedInImage(recipe, stages);
+    const factOf = FACTS_BY_COMMAND.reader(recipe);
+    const inImage = rootsCreatedInImage(recipe, stages, factOf);
     const hostOnly = (entries: HostEntry[]): HostEntry[] => entries.filter((entry) => !inImage.has(entry.root));
     for (const stage of stages) {
       for (const step of stage.steps) {
@@ -145,7 +163,7 @@ export default defineRule({
             }
           }
         } else if (step.kind === 'run') {
-          for (const command of ldconfigWrites(recipe, step.script.commands)) {
+          for (const command of ldconfigWrites(step.script.commands, factOf)) {
             for (const word of command.words.slice(1)) {
               const entries = hostOnly(hostEntries(word.value));
               if (entries.length > 0) {

@@ -1,6 +1,7 @@
 // HPC-PORT-001: compiler flags that target the build machine's CPU (`-march=native`, `-xHost`, …).
 import { defineRule, type Fix, type RuleContext, type Severity } from '../../engine/rule';
 import { replace, unsafeFix } from '../../engine/fixBuilder';
+import { CommandTable } from '../../recipe/command-table';
 import type { ArgStep, EnvStep, KeyValue, Recipe, Stage, Word } from '../../recipe/model';
 import { allScripts } from '../../recipe/query';
 import { assignmentsAndWords, effectiveName } from '../util/commands';
@@ -92,45 +93,44 @@ export default defineRule({
     const findDefinition = definitionFinder(recipe);
 
     const sites = activeSites(context.settings);
-    const scanVariables = (text: string, start: number, stage: Stage | undefined): void => {
-      if (!text.includes('$') && !text.includes('{{')) {
-        return; // VARIABLE_USE needs `$NAME`, `${NAME}` or `{{ name }}`
-      }
-      VARIABLE_USE.lastIndex = 0;
-      for (let match = VARIABLE_USE.exec(text); match; match = VARIABLE_USE.exec(text)) {
-        const name = match[2] ?? match[3] ?? match[4];
-        const definition = findDefinition(stage, name);
+    const scanVariables = (uses: readonly VariableUse[], start: number, stage: Stage | undefined): void => {
+      for (const use of uses) {
+        const definition = findDefinition(stage, use.name);
         const value = definition?.value?.value.trim();
-        const hostValue = value !== undefined && (match[1] === '-x' ? value.toLowerCase() === 'host' : HOST_VALUES.has(value));
+        const hostValue = value !== undefined && (use.flag === '-x' ? value.toLowerCase() === 'host' : HOST_VALUES.has(value));
         if (!definition || !hostValue) {
           continue;
         }
-        const flag = `${match[1]}${value}`;
-        const range = rangeOf(recipe, start + match.index, start + match.index + match[0].length);
+        const flag = `${use.flag}${value}`;
+        const range = rangeOf(recipe, start + use.index, start + use.index + use.text.length);
         context.report({
           range,
-          message: `\`${match[0]}\` expands to \`${flag}\` (${name} is set on line ${definition.range.start.line + 1}), which targets the CPU of the build machine; ${CRASH}.`,
+          message: `\`${use.text}\` expands to \`${flag}\` (${use.name} is set on line ${definition.range.start.line + 1}), which targets the CPU of the build machine; ${CRASH}.`,
           severity: baseSeverity,
         });
         if (!usedDefinitions.has(definition)) {
-          usedDefinitions.set(definition, { flag: match[1], use: match[0], line: range.start.line });
+          usedDefinitions.set(definition, { flag: use.flag, use: use.text, line: range.start.line });
         }
       }
     };
 
+    const flagsOf = FLAGS_BY_COMMAND.reader(recipe);
     for (const { script, step, stage } of allScripts(recipe)) {
       if (step.kind === 'env') {
         continue; // %environment: checked through its pairs below
       }
       for (const command of withShellCScriptsInstead(recipe, script.commands)) {
-        if (TEXT_TOOLS.has(effectiveName(command))) {
+        const flags = flagsOf(command);
+        if (flags === TEXT_TOOL) {
           continue;
         }
-        for (const word of assignmentsAndWords(command)) {
+        // With site profiles every word is checked against the partitions; without, only words that may hold a flag.
+        for (const word of sites.length > 0 ? assignmentsAndWords(command) : flags.words) {
           scanWord(context, word, sites, baseSeverity);
         }
-        const start = offsetOf(recipe, command.range.start);
-        scanVariables(recipe.text.slice(start, offsetOf(recipe, command.range.end)), start, stage);
+        if (flags.uses.length > 0) {
+          scanVariables(flags.uses, offsetOf(recipe, command.range.start), stage);
+        }
       }
     }
     const pairSteps: { step: EnvStep | ArgStep; stage: Stage | undefined }[] = recipe.globalArgs.map((step) => ({ step, stage: undefined }));
@@ -145,13 +145,59 @@ export default defineRule({
       for (const pair of step.pairs) {
         if (pair.value) {
           scanWord(context, pair.value, sites, baseSeverity);
-          scanVariables(pair.value.text, offsetOf(recipe, pair.value.range.start), stage);
+          scanVariables(variableUses(pair.value.text), offsetOf(recipe, pair.value.range.start), stage);
         }
       }
     }
     reportDefinitions(context, usedDefinitions, baseSeverity);
   },
 });
+
+/** `-march=$NAME` and the like in a text: the flag, the variable's name, and where the use is in the text. */
+interface VariableUse {
+  readonly flag: string;
+  readonly name: string;
+  readonly text: string;
+  readonly index: number;
+}
+
+function variableUses(text: string): VariableUse[] {
+  if (!text.includes('$') && !text.includes('{{')) {
+    return []; // VARIABLE_USE needs `$NAME`, `${NAME}` or `{{ name }}`
+  }
+  const uses: VariableUse[] = [];
+  VARIABLE_USE.lastIndex = 0;
+  for (let match = VARIABLE_USE.exec(text); match; match = VARIABLE_USE.exec(text)) {
+    uses.push({ flag: match[1], name: match[2] ?? match[3] ?? match[4], text: match[0], index: match.index });
+  }
+  return uses;
+}
+
+/** What one command holds for this rule: the words that may hold a host flag (without site profiles), and its variable uses. */
+interface CommandFlags {
+  readonly words: readonly Word[];
+  /** Where in the command's text (from its start). */
+  readonly uses: readonly VariableUse[];
+}
+
+const TEXT_TOOL: CommandFlags = { words: [], uses: [] };
+const NO_FLAGS: CommandFlags = { words: [], uses: [] };
+
+/** Kept per command in a lint with a memo: the command's words and the text at its range alone (shared: never mutate). */
+const FLAGS_BY_COMMAND = new CommandTable<CommandFlags>((command, recipe) => {
+  if (TEXT_TOOLS.has(effectiveName(command))) {
+    return TEXT_TOOL;
+  }
+  const words = assignmentsAndWords(command).filter(mayHoldHostFlag);
+  const start = offsetOf(recipe, command.range.start);
+  const uses = variableUses(recipe.text.slice(start, offsetOf(recipe, command.range.end)));
+  return words.length === 0 && uses.length === 0 ? NO_FLAGS : { words, uses };
+});
+
+/** Without site profiles, `scanWord` reports only on words that pass this. */
+function mayHoldHostFlag(word: Word): boolean {
+  return !word.text.includes('--help=target') && MAY_MATCH_PATTERN.test(word.text);
+}
 
 /** The generic closing advice of a message, replaced by the site's target when there is a profile. */
 const GENERIC_ADVICE = / (Target a defined level|Name the oldest CPU|Use `-ax<codes>`|Use `-tp=px`)[^]*$/;
