@@ -24,4 +24,12 @@ export class CommandTable<T> {
       return fact;
     };
   }
+
+  /**
+   * How a fact of a script kept in a `ScriptTable` gets the facts of its commands: in a Dockerfile's lint with a memo a
+   * script computed again is a new step's, whose commands are new objects too, so they are computed without the table.
+   */
+  readerInScript(recipe: Recipe): (command: ShellCommand) => T {
+    return factsOf(recipe).stepsReused ? (command) => this.compute(command, recipe) : this.reader(recipe);
+  }
 }

@@ -1,6 +1,7 @@
 // HPC-PERF-001: known HPC applications compiled with optimisation but for generic x86-64 (no ISA level chosen, or `-march=x86-64`).
 import { defineRule, type Fix } from '../../engine/rule';
 import { CommandTable } from '../../recipe/command-table';
+import { ScriptTable } from '../../recipe/script-table';
 import { insert, replace, unsafeFix } from '../../engine/fixBuilder';
 import type { Recipe, ShellCommand, ShellScript, Stage, Word } from '../../recipe/model';
 import { allScripts, flagValue } from '../../recipe/query';
@@ -80,6 +81,21 @@ const BUILDS_BY_COMMAND = new CommandTable<Build>((command) => {
   return { generic, optimised, app: ownApp(command), choosesIsa: words.some((word) => ISA_CHOICE.test(word.text)) };
 });
 
+/** The build commands of a script with their indexes, kept per script in a Dockerfile's lint with a memo (shared: never mutate). */
+const BUILDS_BY_SCRIPT = new ScriptTable<readonly { build: Build; index: number }[]>((script, recipe) => {
+  const buildOf = BUILDS_BY_COMMAND.readerInScript(recipe);
+  const builds: { build: Build; index: number }[] = [];
+  script.commands.forEach((command, index) => {
+    const build = buildOf(command);
+    if (build !== NOT_A_BUILD) {
+      builds.push({ build, index });
+    }
+  });
+  return builds.length > 0 ? builds : NO_BUILDS;
+});
+
+const NO_BUILDS: readonly { build: Build; index: number }[] = [];
+
 /** What an earlier command says about the application built after it: a name, `null` for a `cd` elsewhere, undefined for nothing. */
 function appNamedBy(command: ShellCommand): string | null | undefined {
   const name = effectiveName(command);
@@ -158,7 +174,7 @@ export default defineRule({
       }
       return chosen;
     };
-    const buildOf = BUILDS_BY_COMMAND.reader(recipe);
+    const buildsOf = BUILDS_BY_SCRIPT.reader(recipe);
     for (const { script, step, stage } of allScripts(recipe)) {
       if (step.kind !== 'run') {
         continue;
@@ -166,15 +182,11 @@ export default defineRule({
       // What earlier commands of the script say, found once per script (asking per command was quadratic).
       let apps: (string | undefined)[] | undefined;
       let isaChoice: number | undefined;
-      script.commands.forEach((command, index) => {
-        const build = buildOf(command);
-        if (build === NOT_A_BUILD) {
-          return;
-        }
+      for (const { build, index } of buildsOf(script)) {
         const { generic, optimised } = build;
         const app = build.app ?? (apps ??= appsBefore(script))[index];
         if (!app) {
-          return;
+          continue;
         }
         if (generic) {
           const match = GENERIC_MARCH.exec(generic.text) as RegExpExecArray;
@@ -184,10 +196,10 @@ export default defineRule({
             message: `${app} is compiled with \`-march=x86-64\`, the 2003 SSE2-only baseline: its SIMD kernels run several times slower than they could. Choose a level such as \`-march=x86-64-v3\` (AVX2/FMA).`,
             fixes: [unsafeFix('Use `-march=x86-64-v3` (AVX2/FMA; nodes older than Haswell/Zen cannot run it)', replace(range, '-march=x86-64-v3'))],
           });
-          return;
+          continue;
         }
         if (build.choosesIsa || stageChoosesIsa(stage) || (isaChoice ??= firstIsaChoice(script)) < index) {
-          return;
+          continue;
         }
         const word = optimised as Word;
         const match = OPTIMISATION.exec(word.text) as RegExpExecArray;
@@ -198,7 +210,7 @@ export default defineRule({
           message: `${app} is optimised with \`${match[0]}\` but no instruction set is chosen, so the compiler targets generic x86-64 (SSE2) and the SIMD kernels stay slow. Add \`-march=x86-64-v3\` (or the application's SIMD option) for the oldest nodes you support.`,
           fixes: fix ? [fix] : [],
         });
-      });
+      }
     }
   },
 });

@@ -2,7 +2,9 @@
 import { defineRule, type RuleContext } from '../../engine/rule';
 import { insert, unsafeFix } from '../../engine/fixBuilder';
 import { CommandTable } from '../../recipe/command-table';
-import type { Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
+import { factsOf } from '../../recipe/facts';
+import type { Recipe, ShellCommand, ShellScript, Stage, Word } from '../../recipe/model';
+import { ScriptTable } from '../../recipe/script-table';
 import { allScripts, resolveVariable } from '../../recipe/query';
 import { effectiveWords } from '../util/commands';
 import { baseName, withShellCScripts } from '../util/source';
@@ -34,6 +36,7 @@ export default defineRule({
   check(context) {
     const { recipe } = context;
     const choicesOf = CHOICES_BY_COMMAND.reader(recipe);
+    const scriptChoicesOf = CHOICES_BY_SCRIPT.reader(recipe);
     let spackTargetSet: boolean | undefined;
     // Scripts come stage by stage: the answer for the last stage is all that is kept (a table of 40,000 stages was not free).
     let lastStage: Stage | undefined;
@@ -46,12 +49,15 @@ export default defineRule({
       return lastAnswer;
     };
     for (const { script, stage } of allScripts(recipe)) {
+      const kept = scriptChoicesOf(script);
+      if (kept === NO_SCRIPT_CHOICES) {
+        continue;
+      }
       let directory = '';
       // Only the first OpenBLAS build command of a script is judged (later `make install` reuses its settings); whether
       // the stage's variables judged it already is asked only when a build command needs the answer.
       let openblasJudged: boolean | undefined;
-      for (const command of withShellCScripts(recipe, script.commands)) {
-        const choices = choicesOf(command);
+      for (const choices of kept.shellC ? withShellCScripts(recipe, script.commands).map(choicesOf) : kept.choices) {
         if (choices === NO_CHOICES) {
           continue;
         }
@@ -82,7 +88,7 @@ export default defineRule({
             reportGromacs(context, cmake.program, cmake.last, /gromacs-4\.\d/i.test(`${directory} ${script.text}`));
           }
         }
-        if (spackInstall && !(spackTargetSet ??= spackTargetConfigured(recipe, choicesOf))) {
+        if (spackInstall && !(spackTargetSet ??= spackTargetConfigured(recipe, scriptChoicesOf))) {
           reportSpackInstall(context, spackInstall.install, spackInstall.last);
         }
       }
@@ -112,6 +118,36 @@ const NO_CHOICES: CpuChoices = { setsOpenblasTarget: false, native: [], configur
 
 /** Kept per command in a lint with a memo: the choices depend on the command's words alone (shared: never mutate). */
 const CHOICES_BY_COMMAND = new CommandTable<CpuChoices>((command) => cpuChoices(command));
+
+/** A script's commands with choices (those of its `sh -c` strings are asked on every lint), kept per script in a Dockerfile's lint with a memo. */
+interface ScriptChoices {
+  /** It runs `sh -c` with a script: its commands are read with those of the strings, on every lint. */
+  readonly shellC: boolean;
+  /** Without `sh -c`: the choices of its commands, but NO_CHOICES. */
+  readonly choices: readonly CpuChoices[];
+  /** One of its commands configures a Spack target. */
+  readonly configuresSpack: boolean;
+}
+
+const NO_SCRIPT_CHOICES: ScriptChoices = { shellC: false, choices: [], configuresSpack: false };
+
+/** Shared: never mutate. */
+const CHOICES_BY_SCRIPT = new ScriptTable<ScriptChoices>((script, recipe) => {
+  const choicesOf = CHOICES_BY_COMMAND.readerInScript(recipe);
+  const shellC = factsOf(recipe).hasShellCScripts(script.commands);
+  const choices: CpuChoices[] = [];
+  let configuresSpack = false;
+  for (const command of script.commands) {
+    const found = choicesOf(command);
+    if (found !== NO_CHOICES) {
+      configuresSpack ||= found.configuresSpack;
+      if (!shellC) {
+        choices.push(found);
+      }
+    }
+  }
+  return !shellC && choices.length === 0 ? NO_SCRIPT_CHOICES : { shellC, choices, configuresSpack };
+});
 
 function cpuChoices(command: ShellCommand): CpuChoices {
   const words = effectiveWords(command);
@@ -224,7 +260,7 @@ function isOptionValue(words: readonly Word[], index: number): boolean {
 }
 
 /** A Spack target set for the whole recipe: `spack config add …target…`, `target:` in a heredoc/echo, or a copied packages.yaml/spack.yaml. */
-function spackTargetConfigured(recipe: Recipe, choicesOf: (command: ShellCommand) => CpuChoices): boolean {
+function spackTargetConfigured(recipe: Recipe, scriptChoicesOf: (script: ShellScript) => ScriptChoices): boolean {
   for (const stage of recipe.stages) {
     for (const step of stage.steps) {
       if (step.kind === 'copy' && step.sources.some((source) => SPACK_CONFIG_FILES.has(baseName(source.value)))) {
@@ -236,7 +272,7 @@ function spackTargetConfigured(recipe: Recipe, choicesOf: (command: ShellCommand
     if (script.heredocs.some((heredoc) => /\btarget\s*[:=]/.test(heredoc.body))) {
       return true;
     }
-    if (script.commands.some((command) => choicesOf(command).configuresSpack)) {
+    if (scriptChoicesOf(script).configuresSpack) {
       return true;
     }
   }

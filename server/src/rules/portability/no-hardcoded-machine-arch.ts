@@ -1,7 +1,7 @@
 // HPC-PORT-004: recipes that can only build for one CPU architecture (arch in download URLs, FROM --platform, MirrorURL).
 import { defineRule } from '../../engine/rule';
 import { CommandTable } from '../../recipe/command-table';
-import { factsOf } from '../../recipe/facts';
+import { ScriptTable } from '../../recipe/script-table';
 import type { ShellCommand, ShellScript, Word } from '../../recipe/model';
 import { allScripts, hasFlag } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
@@ -38,18 +38,11 @@ export default defineRule({
       const range = match ? rangeInWord(recipe, word, match.index, match.index + match[0].length) : word.range;
       context.report({ range, severity: adapts() ? 'info' : undefined, message: adapts() ? `${message}${MIXED}` : message });
     };
-    const downloadsOf = DOWNLOADS_BY_COMMAND.reader(recipe);
-    const aware = factsOf(recipe).stepsReused ? keptArchAware : archAware;
+    const downloadsOf = DOWNLOADS_BY_SCRIPT.reader(recipe);
     for (const { script } of allScripts(recipe)) {
-      if (aware(script, downloadsOf)) {
-        continue;
-      }
-      for (const command of script.commands) {
-        const url = downloadsOf(command).url;
-        if (url) {
-          const arch = ARCH.exec(url.value)?.[1];
-          report(url, `This download is fixed to \`${arch}\`; the recipe cannot build for other CPU architectures. Map \`$TARGETARCH\` or \`$(uname -m)\` to the vendor's naming instead.`);
-        }
+      for (const url of downloadsOf(script)) {
+        const arch = ARCH.exec(url.value)?.[1];
+        report(url, `This download is fixed to \`${arch}\`; the recipe cannot build for other CPU architectures. Map \`$TARGETARCH\` or \`$(uname -m)\` to the vendor's naming instead.`);
       }
     }
     for (const stage of recipe.stages) {
@@ -100,24 +93,27 @@ const DOWNLOADS_BY_COMMAND = new CommandTable<CommandArch>((command) => {
   return url ? { readsArch, url } : readsArch ? READS_ARCH : NOTHING;
 });
 
+/**
+ * The arch-specific download URLs of a script that does not ask which architecture it builds for, kept per script in a
+ * Dockerfile's lint with a memo (shared: never mutate).
+ */
+const DOWNLOADS_BY_SCRIPT = new ScriptTable<readonly Word[]>((script, recipe) => {
+  const archOf = DOWNLOADS_BY_COMMAND.readerInScript(recipe);
+  if (archAware(script, archOf)) {
+    return NO_URLS;
+  }
+  const urls = script.commands.flatMap((command) => archOf(command).url ?? []);
+  return urls.length > 0 ? urls : NO_URLS;
+});
+
+const NO_URLS: readonly Word[] = [];
+
 /** The script asks which architecture it builds for (`uname -m`, `dpkg --print-architecture`, `arch`, `$TARGETARCH`). */
 function archAware(script: ShellScript, archOf: (command: ShellCommand) => CommandArch): boolean {
   if (ARCH_VARIABLES.test(script.text)) {
     return true; // also covers `case "$(uname -m)" in …`, whose subject the splitter does not model as a command
   }
   return script.commands.some((command) => archOf(command).readsArch);
-}
-
-/** Kept per script in a Dockerfile's lint with a memo: a reused step keeps its script, and the answer depends on it alone. */
-const awareByScript = new WeakMap<ShellScript, boolean>();
-
-function keptArchAware(script: ShellScript, archOf: (command: ShellCommand) => CommandArch): boolean {
-  let aware = awareByScript.get(script);
-  if (aware === undefined) {
-    aware = archAware(script, archOf);
-    awareByScript.set(script, aware);
-  }
-  return aware;
 }
 
 /** A URL (quoted or not) that names one CPU architecture. */

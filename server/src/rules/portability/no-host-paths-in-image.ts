@@ -1,7 +1,8 @@
 // HPC-PORT-009: search paths pointing at host-only locations (Cray PE, Bright, site software trees, parallel file systems) baked into the image.
 import { defineRule } from '../../engine/rule';
 import { CommandTable } from '../../recipe/command-table';
-import type { Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
+import type { Recipe, ShellCommand, ShellScript, Stage, Step, Word } from '../../recipe/model';
+import { ScriptTable } from '../../recipe/script-table';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { outputRedirectTargets } from '../util/entry';
 import { finalStageChain, rangeInWord } from '../util/source';
@@ -43,20 +44,22 @@ function noteHostRoots(roots: Set<string>, text: string): void {
   }
 }
 
-/** Roots the recipe itself creates or installs into (`mkdir /gpfs`, `--prefix=/apps/x`, `COPY … /apps/`, `WORKDIR /sw/…`). */
-function rootsCreatedInImage(recipe: Recipe, stages: readonly Stage[], factOf: (command: ShellCommand) => HostPathFacts): Set<string> {
+/**
+ * Roots the recipe itself creates or installs into (`mkdir /gpfs`, `--prefix=/apps/x`, `COPY … /apps/`, `WORKDIR /sw/…`),
+ * and the ld.so.conf writes of each run step that has some (every run step of `stages` is among those read).
+ */
+function rootsCreatedInImage(recipe: Recipe, stages: readonly Stage[], runOf: (script: ShellScript) => HostPathRun): { roots: Set<string>; writes: Map<Step, readonly ShellCommand[]> } {
   const roots = new Set<string>();
+  const writes = new Map<Step, readonly ShellCommand[]>();
   for (const stage of recipe.format === 'dockerfile' ? recipe.stages : stages) {
     for (const step of stage.steps) {
       if (step.kind === 'run') {
-        const commands = step.script.commands;
-        for (let i = 0; i < commands.length; i++) {
-          const fact = factOf(commands[i]);
-          if (fact.roots.length > 0 && !writesLdconfig(commands, i, factOf)) {
-            for (const root of fact.roots) {
-              roots.add(root);
-            }
-          }
+        const run = runOf(step.script);
+        for (const root of run.roots) {
+          roots.add(root);
+        }
+        if (run.ldconfigWrites.length > 0) {
+          writes.set(step, run.ldconfigWrites);
         }
       } else if (step.kind === 'copy' && step.destination) {
         noteHostRoots(roots, step.destination.value);
@@ -65,8 +68,35 @@ function rootsCreatedInImage(recipe: Recipe, stages: readonly Stage[], factOf: (
       }
     }
   }
-  return roots;
+  return { roots, writes };
 }
+
+/** What a run step's script holds for this rule: the host-only roots it creates, and its ld.so.conf writes. */
+interface HostPathRun {
+  /** The roots named by the words of commands other than the ld.so.conf writes. */
+  readonly roots: readonly string[];
+  readonly ldconfigWrites: readonly ShellCommand[];
+}
+
+const NO_RUN: HostPathRun = { roots: [], ldconfigWrites: [] };
+
+/** Kept per script in a Dockerfile's lint with a memo (shared: never mutate). */
+const RUNS_BY_SCRIPT = new ScriptTable<HostPathRun>((script, recipe) => {
+  const factOf = FACTS_BY_COMMAND.readerInScript(recipe);
+  const { commands } = script;
+  const roots = new Set<string>();
+  const writes: ShellCommand[] = [];
+  for (let i = 0; i < commands.length; i++) {
+    if (writesLdconfig(commands, i, factOf)) {
+      writes.push(commands[i]);
+    } else {
+      for (const root of factOf(commands[i]).roots) {
+        roots.add(root);
+      }
+    }
+  }
+  return roots.size === 0 && writes.length === 0 ? NO_RUN : { roots: [...roots], ldconfigWrites: writes };
+});
 
 /** What one command holds for this rule (its words and the text at its range alone). */
 interface HostPathFacts {
@@ -96,16 +126,6 @@ const FACTS_BY_COMMAND = new CommandTable<HostPathFacts>((command, recipe) => {
 });
 
 /** `echo /opt/cray/pe/lib64 > /etc/ld.so.conf.d/cray.conf`, also `echo … | tee -a /etc/ld.so.conf.d/…`. */
-function ldconfigWrites(commands: readonly ShellCommand[], factOf: (command: ShellCommand) => HostPathFacts): ShellCommand[] {
-  const writes: ShellCommand[] = [];
-  for (let i = 0; i < commands.length; i++) {
-    if (writesLdconfig(commands, i, factOf)) {
-      writes.push(commands[i]);
-    }
-  }
-  return writes;
-}
-
 function writesLdconfig(commands: readonly ShellCommand[], i: number, factOf: (command: ShellCommand) => HostPathFacts): boolean {
   const fact = factOf(commands[i]);
   if (!fact.echoes) {
@@ -142,8 +162,7 @@ export default defineRule({
   check(context) {
     const { recipe } = context;
     const stages = finalStageChain(recipe);
-    const factOf = FACTS_BY_COMMAND.reader(recipe);
-    const inImage = rootsCreatedInImage(recipe, stages, factOf);
+    const { roots: inImage, writes } = rootsCreatedInImage(recipe, stages, RUNS_BY_SCRIPT.reader(recipe));
     const hostOnly = (entries: HostEntry[]): HostEntry[] => entries.filter((entry) => !inImage.has(entry.root));
     for (const stage of stages) {
       for (const step of stage.steps) {
@@ -163,7 +182,7 @@ export default defineRule({
             }
           }
         } else if (step.kind === 'run') {
-          for (const command of ldconfigWrites(step.script.commands, factOf)) {
+          for (const command of writes.get(step) ?? []) {
             for (const word of command.words.slice(1)) {
               const entries = hostOnly(hostEntries(word.value));
               if (entries.length > 0) {

@@ -2,7 +2,9 @@
 import { defineRule, type Fix, type RuleContext, type Severity } from '../../engine/rule';
 import { replace, unsafeFix } from '../../engine/fixBuilder';
 import { CommandTable } from '../../recipe/command-table';
-import type { ArgStep, EnvStep, KeyValue, Recipe, Stage, Word } from '../../recipe/model';
+import { factsOf } from '../../recipe/facts';
+import type { ArgStep, EnvStep, KeyValue, Recipe, ShellCommand, Stage, Word } from '../../recipe/model';
+import { ScriptTable } from '../../recipe/script-table';
 import { allScripts } from '../../recipe/query';
 import { assignmentsAndWords, effectiveName } from '../util/commands';
 import { offsetOf, oncePerRange, rangeInWord, rangeOf, withShellCScriptsInstead } from '../util/source';
@@ -115,16 +117,29 @@ export default defineRule({
     };
 
     const flagsOf = FLAGS_BY_COMMAND.reader(recipe);
+    const scriptFlagsOf = FLAGS_BY_SCRIPT.reader(recipe);
     for (const { script, step, stage } of allScripts(recipe)) {
       if (step.kind === 'env') {
         continue; // %environment: checked through its pairs below
+      }
+      // With site profiles every word is checked against the partitions; without, only words that may hold a flag.
+      const kept = sites.length > 0 ? undefined : scriptFlagsOf(script);
+      if (kept && !kept.shellC) {
+        for (const { command, flags } of kept.commands) {
+          for (const word of flags.words) {
+            scanWord(context, word, sites, baseSeverity);
+          }
+          if (flags.uses.length > 0) {
+            scanVariables(flags.uses, offsetOf(recipe, command.range.start), stage);
+          }
+        }
+        continue;
       }
       for (const command of withShellCScriptsInstead(recipe, script.commands)) {
         const flags = flagsOf(command);
         if (flags === TEXT_TOOL) {
           continue;
         }
-        // With site profiles every word is checked against the partitions; without, only words that may hold a flag.
         for (const word of sites.length > 0 ? assignmentsAndWords(command) : flags.words) {
           scanWord(context, word, sites, baseSeverity);
         }
@@ -193,6 +208,31 @@ const FLAGS_BY_COMMAND = new CommandTable<CommandFlags>((command, recipe) => {
   const uses = variableUses(recipe.text.slice(start, offsetOf(recipe, command.range.end)));
   return words.length === 0 && uses.length === 0 ? NO_FLAGS : { words, uses };
 });
+
+/** A script's commands with flags (without `sh -c` strings: with, they are read command by command), kept per script in a Dockerfile's lint with a memo. */
+interface ScriptFlags {
+  readonly shellC: boolean;
+  readonly commands: readonly { command: ShellCommand; flags: CommandFlags }[];
+}
+
+/** Shared: never mutate. */
+const FLAGS_BY_SCRIPT = new ScriptTable<ScriptFlags>((script, recipe) => {
+  if (factsOf(recipe).hasShellCScripts(script.commands)) {
+    return SHELL_C_SCRIPT;
+  }
+  const flagsOf = FLAGS_BY_COMMAND.readerInScript(recipe);
+  const commands: { command: ShellCommand; flags: CommandFlags }[] = [];
+  for (const command of script.commands) {
+    const flags = flagsOf(command);
+    if (flags !== TEXT_TOOL && flags !== NO_FLAGS) {
+      commands.push({ command, flags });
+    }
+  }
+  return commands.length > 0 ? { shellC: false, commands } : NO_SCRIPT_FLAGS;
+});
+
+const SHELL_C_SCRIPT: ScriptFlags = { shellC: true, commands: [] };
+const NO_SCRIPT_FLAGS: ScriptFlags = { shellC: false, commands: [] };
 
 /** Without site profiles, `scanWord` reports only on words that pass this. */
 function mayHoldHostFlag(word: Word): boolean {
