@@ -2,7 +2,7 @@
 import { defineRule } from '../../engine/rule';
 import { CommandTable } from '../../recipe/command-table';
 import { ScriptTable } from '../../recipe/script-table';
-import type { ShellCommand, ShellScript, Word } from '../../recipe/model';
+import type { ShellCommand, Word } from '../../recipe/model';
 import { allScripts, hasFlag } from '../../recipe/query';
 import { effectiveName, effectiveWords } from '../util/commands';
 import { baseName, rangeInWord } from '../util/source';
@@ -98,23 +98,18 @@ const DOWNLOADS_BY_COMMAND = new CommandTable<CommandArch>((command) => {
  * Dockerfile's lint with a memo (shared: never mutate).
  */
 const DOWNLOADS_BY_SCRIPT = new ScriptTable<readonly Word[]>((script, recipe) => {
-  const archOf = DOWNLOADS_BY_COMMAND.readerInScript(recipe);
-  if (archAware(script, archOf)) {
-    return NO_URLS;
+  if (ARCH_VARIABLES.test(script.text)) {
+    return NO_URLS; // also covers `case "$(uname -m)" in …`, whose subject the splitter does not model as a command
   }
-  const urls = script.commands.flatMap((command) => archOf(command).url ?? []);
+  const facts = script.commands.map(DOWNLOADS_BY_COMMAND.readerInScript(recipe));
+  if (facts.some((fact) => fact.readsArch)) {
+    return NO_URLS; // the script asks which architecture it builds for
+  }
+  const urls = facts.flatMap((fact) => fact.url ?? []);
   return urls.length > 0 ? urls : NO_URLS;
 });
 
 const NO_URLS: readonly Word[] = [];
-
-/** The script asks which architecture it builds for (`uname -m`, `dpkg --print-architecture`, `arch`, `$TARGETARCH`). */
-function archAware(script: ShellScript, archOf: (command: ShellCommand) => CommandArch): boolean {
-  if (ARCH_VARIABLES.test(script.text)) {
-    return true; // also covers `case "$(uname -m)" in …`, whose subject the splitter does not model as a command
-  }
-  return script.commands.some((command) => archOf(command).readsArch);
-}
 
 /** A URL (quoted or not) that names one CPU architecture. */
 function isArchSpecificUrl(word: Word): boolean {

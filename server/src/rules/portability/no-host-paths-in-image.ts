@@ -82,15 +82,15 @@ const NO_RUN: HostPathRun = { roots: [], ldconfigWrites: [] };
 
 /** Kept per script in a Dockerfile's lint with a memo (shared: never mutate). */
 const RUNS_BY_SCRIPT = new ScriptTable<HostPathRun>((script, recipe) => {
-  const factOf = FACTS_BY_COMMAND.readerInScript(recipe);
   const { commands } = script;
+  const facts = commands.map(FACTS_BY_COMMAND.readerInScript(recipe));
   const roots = new Set<string>();
   const writes: ShellCommand[] = [];
   for (let i = 0; i < commands.length; i++) {
-    if (writesLdconfig(commands, i, factOf)) {
+    if (writesLdconfig(commands, facts, i)) {
       writes.push(commands[i]);
     } else {
-      for (const root of factOf(commands[i]).roots) {
+      for (const root of facts[i].roots) {
         roots.add(root);
       }
     }
@@ -114,25 +114,29 @@ const NO_FACTS: HostPathFacts = { roots: [], echoes: false, writesLdconfig: fals
 
 /** Kept per command in a lint with a memo (shared: never mutate). */
 const FACTS_BY_COMMAND = new CommandTable<HostPathFacts>((command, recipe) => {
-  const found = new Set<string>();
+  let found: Set<string> | undefined;
   for (const word of command.words) {
-    noteHostRoots(found, word.value);
+    if (HOST_ROOT_INSIDE.test(word.value)) {
+      noteHostRoots((found ??= new Set()), word.value);
+    }
   }
   const name = effectiveName(command);
   const echoes = name === 'echo' || name === 'printf';
-  const writes = echoes && outputRedirectTargets(recipe, command).some((target) => LDCONFIG_FILE.test(target));
   const tees = name === 'tee' && effectiveWords(command).some(isLdconfigFileWord);
-  return found.size === 0 && !echoes && !tees ? NO_FACTS : { roots: [...found], echoes, writesLdconfig: writes, teesLdconfig: tees };
+  if (found === undefined && !echoes && !tees) {
+    return NO_FACTS;
+  }
+  const writes = echoes && outputRedirectTargets(recipe, command).some((target) => LDCONFIG_FILE.test(target));
+  return { roots: found ? [...found] : [], echoes, writesLdconfig: writes, teesLdconfig: tees };
 });
 
 /** `echo /opt/cray/pe/lib64 > /etc/ld.so.conf.d/cray.conf`, also `echo … | tee -a /etc/ld.so.conf.d/…`. */
-function writesLdconfig(commands: readonly ShellCommand[], i: number, factOf: (command: ShellCommand) => HostPathFacts): boolean {
-  const fact = factOf(commands[i]);
+function writesLdconfig(commands: readonly ShellCommand[], facts: readonly HostPathFacts[], i: number): boolean {
+  const fact = facts[i];
   if (!fact.echoes) {
     return false;
   }
-  const next = commands[i + 1];
-  return fact.writesLdconfig || (commands[i].pipesToNext && next !== undefined && factOf(next).teesLdconfig);
+  return fact.writesLdconfig || (commands[i].pipesToNext && i + 1 < facts.length && facts[i + 1].teesLdconfig);
 }
 
 function isLdconfigFileWord(word: Word): boolean {

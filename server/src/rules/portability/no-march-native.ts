@@ -176,16 +176,18 @@ interface VariableUse {
   readonly index: number;
 }
 
-function variableUses(text: string): VariableUse[] {
+const NO_USES: readonly VariableUse[] = [];
+
+function variableUses(text: string): readonly VariableUse[] {
   if (!text.includes('$') && !text.includes('{{')) {
-    return []; // VARIABLE_USE needs `$NAME`, `${NAME}` or `{{ name }}`
+    return NO_USES; // VARIABLE_USE needs `$NAME`, `${NAME}` or `{{ name }}`
   }
-  const uses: VariableUse[] = [];
+  let uses: VariableUse[] | undefined;
   VARIABLE_USE.lastIndex = 0;
   for (let match = VARIABLE_USE.exec(text); match; match = VARIABLE_USE.exec(text)) {
-    uses.push({ flag: match[1], name: match[2] ?? match[3] ?? match[4], text: match[0], index: match.index });
+    (uses ??= []).push({ flag: match[1], name: match[2] ?? match[3] ?? match[4], text: match[0], index: match.index });
   }
-  return uses;
+  return uses ?? NO_USES;
 }
 
 /** What one command holds for this rule: the words that may hold a host flag (without site profiles), and its variable uses. */
@@ -203,10 +205,15 @@ const FLAGS_BY_COMMAND = new CommandTable<CommandFlags>((command, recipe) => {
   if (TEXT_TOOLS.has(effectiveName(command))) {
     return TEXT_TOOL;
   }
-  const words = assignmentsAndWords(command).filter(mayHoldHostFlag);
+  let words: Word[] | undefined;
+  for (const word of assignmentsAndWords(command)) {
+    if (mayHoldHostFlag(word)) {
+      (words ??= []).push(word);
+    }
+  }
   const start = offsetOf(recipe, command.range.start);
   const uses = variableUses(recipe.text.slice(start, offsetOf(recipe, command.range.end)));
-  return words.length === 0 && uses.length === 0 ? NO_FLAGS : { words, uses };
+  return words === undefined && uses.length === 0 ? NO_FLAGS : { words: words ?? [], uses };
 });
 
 /** A script's commands with flags (without `sh -c` strings: with, they are read command by command), kept per script in a Dockerfile's lint with a memo. */
