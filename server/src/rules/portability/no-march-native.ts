@@ -122,7 +122,7 @@ export default defineRule({
       if (step.kind === 'env') {
         continue; // %environment: checked through its pairs below
       }
-      // With site profiles every word is checked against the partitions; without, only words that may hold a flag.
+      // With site profiles every word is checked against the partitions; without, only the words that hold a host flag.
       const kept = sites.length > 0 ? undefined : scriptFlagsOf(script);
       if (kept && !kept.shellC) {
         for (const { command, flags } of kept.commands) {
@@ -190,7 +190,7 @@ function variableUses(text: string): readonly VariableUse[] {
   return uses ?? NO_USES;
 }
 
-/** What one command holds for this rule: the words that may hold a host flag (without site profiles), and its variable uses. */
+/** What one command holds for this rule: the words that hold a host flag (without site profiles), and its variable uses. */
 interface CommandFlags {
   readonly words: readonly Word[];
   /** Where in the command's text (from its start). */
@@ -207,7 +207,7 @@ const FLAGS_BY_COMMAND = new CommandTable<CommandFlags>((command, recipe) => {
   }
   let words: Word[] | undefined;
   for (const word of assignmentsAndWords(command)) {
-    if (mayHoldHostFlag(word)) {
+    if (holdsHostFlag(word)) {
       (words ??= []).push(word);
     }
   }
@@ -241,9 +241,20 @@ const FLAGS_BY_SCRIPT = new ScriptTable<ScriptFlags>((script, recipe) => {
 const SHELL_C_SCRIPT: ScriptFlags = { shellC: true, commands: [] };
 const NO_SCRIPT_FLAGS: ScriptFlags = { shellC: false, commands: [] };
 
-/** Without site profiles, `scanWord` reports only on words that pass this. */
-function mayHoldHostFlag(word: Word): boolean {
-  return !word.text.includes('--help=target') && MAY_MATCH_PATTERN.test(word.text);
+/** Without site profiles, `scanWord` reports on a word only when this holds: one of PATTERNS matches outside a prompt's brackets. */
+function holdsHostFlag(word: Word): boolean {
+  if (word.text.includes('--help=target') || !MAY_MATCH_PATTERN.test(word.text)) {
+    return false;
+  }
+  for (const pattern of PATTERNS) {
+    pattern.regex.lastIndex = 0;
+    for (let match = pattern.regex.exec(word.text); match; match = pattern.regex.exec(word.text)) {
+      if (!QUOTED_IN_BRACKETS.test(word.text.slice(match.index + match[0].length))) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** The generic closing advice of a message, replaced by the site's target when there is a profile. */
