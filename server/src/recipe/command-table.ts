@@ -1,28 +1,13 @@
-// A fact of one shell command that depends on nothing but the command's own fields (and the text at its range), kept
-// with the command object for the next lint of the same document: the parse memos reuse unchanged commands as the same
-// objects (a Dockerfile's with its unchanged steps, a definition file's inside a changed `%post`). Kept only in a lint
-// with a memo (RecipeFacts `commandsKept`): the CLI computes each fact without a table.
+// A fact of one shell command, kept with the command object for the next lint of the same document (recipe/kept-table.ts):
+// the parse memos reuse unchanged commands as the same objects (a Dockerfile's with its unchanged steps, a definition
+// file's inside a changed `%post`). Kept only in a lint with a memo (RecipeFacts `commandsKept`).
 import { factsOf } from './facts';
+import { KeptTable } from './kept-table';
 import type { Recipe, ShellCommand } from './model';
 
-export class CommandTable<T> {
-  private readonly table = new WeakMap<ShellCommand, T>();
-
-  constructor(private readonly compute: (command: ShellCommand, recipe: Recipe) => T) {}
-
-  /** How the recipe's lint gets the fact of a command: from the table when it has a memo, else computed. */
-  reader(recipe: Recipe): (command: ShellCommand) => T {
-    if (!factsOf(recipe).commandsKept) {
-      return (command) => this.compute(command, recipe);
-    }
-    return (command) => {
-      let fact = this.table.get(command);
-      if (fact === undefined) {
-        fact = this.compute(command, recipe);
-        this.table.set(command, fact);
-      }
-      return fact;
-    };
+export class CommandTable<T> extends KeptTable<ShellCommand, T> {
+  constructor(compute: (command: ShellCommand, recipe: Recipe) => T) {
+    super(compute, (facts) => facts.commandsKept);
   }
 
   /**
